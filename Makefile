@@ -1,0 +1,47 @@
+# crmdesk: `make run` opens the app, `make test` runs the whole suite offscreen.
+# Both set everything up first on a machine with only python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench screenshot lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt setuptools
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## run: open the last database you used (the demo database the first time)
+run: $(STAMP)
+	$(BIN)/crmdesk --resume
+
+## test: the whole suite, offscreen, on real SQLite files
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+## lint: ruff and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## bench: speed and memory figures (issue 3 fills this in)
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
+
+## screenshot: docs/screenshot.png of the main window on the demo data
+screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/screenshot.png
+
+## lock: re-pin constraints.txt from a fresh resolve of pyproject.toml
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet setuptools -e '.[dev]'
+	{ echo '# Exact versions the Makefile installs (pip -c). Regenerate with `make lock`.'; \
+	  .lockenv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > constraints.txt
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,69 @@
+"""Expected problems, raised by the core and shown to the user as a clear message.
+
+Anything that is not a CrmError is a bug: it reaches the GUI's excepthook, is logged and
+shown in a crash dialog. A CrmError's message says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CrmError(Exception):
+    """A problem the user can understand and act on."""
+
+
+class DatabaseFileError(CrmError):
+    """The database file cannot be used; it was not modified."""
+
+    def __init__(self, path: Path, reason: str, advice: str = "") -> None:
+        self.path = path
+        self.reason = reason
+        self.advice = advice
+        text = f"{path}: {reason}"
+        if advice:
+            text += f" {advice}"
+        super().__init__(text)
+
+
+class NotADatabaseError(DatabaseFileError):
+    pass
+
+
+class ForeignDatabaseError(DatabaseFileError):
+    pass
+
+
+class NewerSchemaError(DatabaseFileError):
+    pass
+
+
+class DatabaseLockedError(DatabaseFileError):
+    def __init__(self, path: Path, host: str, pid: int, since: str) -> None:
+        self.host = host
+        self.pid = pid
+        super().__init__(
+            path,
+            f"is open in crmdesk on {host} (process {pid}, since {since}).",
+            "Close it there first, then open it here.",
+        )
+
+
+class BackupError(CrmError):
+    pass
+
+
+class ValidationError(CrmError):
+    """One or more fields have bad values; nothing was saved.
+
+    `problems` maps a field name to a message saying what is wrong with it.
+    """
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        lines = "; ".join(f"{field}: {msg}" for field, msg in self.problems.items())
+        super().__init__(f"Nothing was saved. {lines}")
+
+
+class NotFoundError(CrmError):
+    pass

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crmdesk.model.base import Base, Synced, now
+
+
+class Client(Synced, Base):
+    __tablename__ = "clients"
+
+    given_name: Mapped[str] = mapped_column(String(200, collation="NOCASE"), default="")
+    family_name: Mapped[str] = mapped_column(String(200, collation="NOCASE"), default="")
+    salutation: Mapped[str] = mapped_column(String(60), default="")
+    preferred_name: Mapped[str] = mapped_column(String(200), default="")
+    company: Mapped[str] = mapped_column(String(200), default="")
+    # [{"label": "mobile", "number": "+447700900123"}], numbers in E.164
+    phones: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # [{"label": "home", "address": "ann@example.org"}]
+    emails: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    street: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(40), default="")
+    city: Mapped[str] = mapped_column(String(200, collation="NOCASE"), default="")
+    country: Mapped[str] = mapped_column(String(200), default="")
+    birthday: Mapped[date | None] = mapped_column(default=None)
+    preferred_contact: Mapped[str] = mapped_column(String(20), default="any")
+    marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(default=None)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    found_via: Mapped[str] = mapped_column(String(200), default="")
+    referred_by_id: Mapped[str | None] = mapped_column(
+        ForeignKey("clients.id"), default=None, index=True
+    )
+    # Derived from history by a trigger, for sorting the list; not a user field.
+    last_contact_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    untracked_columns = frozenset({"hlc", "site_id", "last_contact_at"})
+
+    __table_args__ = (
+        Index("ix_clients_name", "family_name", "given_name"),
+        Index("ix_clients_city", "city"),
+        Index("ix_clients_last_contact_at", "last_contact_at"),
+        Index("ix_clients_created_at", "created_at"),
+    )
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.given_name, self.family_name, self.company)
+
+
+def display_name(given: str, family: str, company: str = "") -> str:
+    name = " ".join(part for part in (given, family) if part)
+    return name or company or "(no name)"
+
+
+class Fact(Synced, Base):
+    """A personal thing worth remembering: "Dog" → "Biscuit", optionally with a date."""
+
+    __tablename__ = "facts"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    value: Mapped[str] = mapped_column(Text, default="")
+    on_date: Mapped[date | None] = mapped_column(default=None)
+
+
+class Note(Synced, Base):
+    """A dated free-text note; pinned notes are shown first."""
+
+    __tablename__ = "notes"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    written_at: Mapped[datetime] = mapped_column(default=now)
+    text: Mapped[str] = mapped_column(Text, default="")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crmdesk.model.base import Base, Synced, now
+
+
+class HistoryEntry(Synced, Base):
+    """One contact with a client: a call, visit, email, letter, SMS, meeting or other."""
+
+    __tablename__ = "history"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="call")
+    direction: Mapped[str] = mapped_column(String(3), default="out")
+    occurred_at: Mapped[datetime] = mapped_column(default=now)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(300), default="")
+    follow_up_on: Mapped[date | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        Index("ix_history_client_id_occurred_at", "client_id", "occurred_at"),
+        Index("ix_history_follow_up_on", "follow_up_on"),
+    )

@@ -1,0 +1,132 @@
+"""Search index: FTS5 (trigram) over clients, facts, notes and history, kept by triggers.
+
+search_docs maps one source row to one FTS row (docid = FTS rowid), so an update or a
+tombstone finds the FTS row through an index instead of scanning. The triggers are plain
+SQL: the index stays right whoever writes the file (crmdesk, a merge, the sqlite3 shell).
+Existing rows are indexed by this migration.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def _json_values(column: str, key: str) -> str:
+    return (
+        f"(SELECT coalesce(group_concat(json_extract(value, '$.{key}'), ' '), '')"
+        f" FROM json_each({column}))"
+    )
+
+
+def _client_body(row: str) -> str:
+    parts = [
+        f"{row}.salutation",
+        f"{row}.given_name",
+        f"{row}.family_name",
+        f"{row}.preferred_name",
+        f"{row}.company",
+        _json_values(f"{row}.phones", "number"),
+        _json_values(f"{row}.phones", "display"),
+        _json_values(f"{row}.emails", "address"),
+        f"{row}.street",
+        f"{row}.postcode",
+        f"{row}.city",
+        f"(SELECT coalesce(group_concat(value, ' '), '') FROM json_each({row}.tags))",
+    ]
+    return " || ' ' || ".join(f"coalesce({p}, '')" for p in parts)
+
+
+# source table -> (owning client id, indexed text, columns whose change re-indexes)
+SOURCES: dict[str, tuple[str, str, str]] = {
+    "clients": (
+        "{row}.id",
+        "",  # filled by _client_body
+        "salutation, given_name, family_name, preferred_name, company, phones, emails,"
+        " street, postcode, city, tags",
+    ),
+    "facts": ("{row}.client_id", "{row}.label || ': ' || {row}.value", "label, value"),
+    "notes": ("{row}.client_id", "{row}.text", "text"),
+    "history": (
+        "{row}.client_id",
+        "{row}.subject || ' ' || {row}.body || ' ' || {row}.outcome",
+        "subject, body, outcome",
+    ),
+}
+
+
+def _body(table: str, row: str) -> str:
+    if table == "clients":
+        return _client_body(row)
+    return SOURCES[table][1].format(row=row)
+
+
+def _add(table: str, row: str, where: str) -> str:
+    client = SOURCES[table][0].format(row=row)
+    return (
+        f"INSERT INTO search_docs(source, row_id, client_id)"
+        f" SELECT '{table}', {row}.id, {client} WHERE {where};"
+        f" INSERT INTO search_fts(rowid, body)"
+        f" SELECT last_insert_rowid(), {_body(table, row)} WHERE {where};"
+    )
+
+
+def _remove(row: str) -> str:
+    return (
+        f"DELETE FROM search_fts WHERE rowid ="
+        f" (SELECT docid FROM search_docs WHERE row_id = {row}.id);"
+        f" DELETE FROM search_docs WHERE row_id = {row}.id;"
+    )
+
+
+def upgrade() -> None:
+    op.execute(
+        "CREATE TABLE search_docs ("
+        " docid INTEGER PRIMARY KEY,"
+        " source TEXT NOT NULL,"
+        " row_id TEXT NOT NULL CONSTRAINT uq_search_docs_row_id UNIQUE,"
+        " client_id TEXT NOT NULL)"
+    )
+    op.execute("CREATE INDEX ix_search_docs_client_id ON search_docs(client_id)")
+    op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, tokenize='trigram')")
+    for table, (_client, _text, columns) in SOURCES.items():
+        op.execute(
+            f"CREATE TRIGGER search_{table}_ai AFTER INSERT ON {table} BEGIN"
+            f" {_add(table, 'NEW', 'NEW.deleted_at IS NULL')} END"
+        )
+        op.execute(
+            f"CREATE TRIGGER search_{table}_au AFTER UPDATE OF {columns}, deleted_at"
+            f" ON {table} BEGIN {_remove('OLD')}"
+            f" {_add(table, 'NEW', 'NEW.deleted_at IS NULL')} END"
+        )
+        op.execute(
+            f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN"
+            f" {_remove('OLD')} END"
+        )
+        # Index what is already there.
+        op.execute(
+            f"INSERT INTO search_docs(source, row_id, client_id)"
+            f" SELECT '{table}', t.id, {SOURCES[table][0].format(row='t')}"
+            f" FROM {table} AS t WHERE t.deleted_at IS NULL"
+        )
+        op.execute(
+            f"INSERT INTO search_fts(rowid, body)"
+            f" SELECT d.docid, {_body(table, 't')} FROM {table} AS t"
+            f" JOIN search_docs AS d ON d.row_id = t.id AND d.source = '{table}'"
+        )
+
+
+def downgrade() -> None:
+    for table in SOURCES:
+        for suffix in ("ai", "au", "ad"):
+            op.execute(f"DROP TRIGGER search_{table}_{suffix}")
+    op.execute("DROP TABLE search_fts")
+    op.execute("DROP TABLE search_docs")

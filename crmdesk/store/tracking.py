@@ -1,0 +1,131 @@
+"""Stamp every change to a syncable row, record it field by field, and remember how to undo it.
+
+Installed on the Database's sessionmaker. On each flush, for every new or modified `Synced`
+row: a fresh HLC value and this site's id go on the row, one field_changes row per changed
+column is upserted, and a RowRevert (the previous values) is collected in `session.info` so
+the service layer can offer Undo. Services never do this bookkeeping themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from crmdesk.model import FieldChange, Meta, Synced, new_id
+
+
+@dataclass(frozen=True)
+class RowRevert:
+    """How to put one row back as it was before a write."""
+
+    table: str
+    row_id: str
+    values: dict[str, Any] = field(default_factory=dict)
+    created: bool = False  # the write made this row: undo tombstones it
+
+
+@dataclass
+class WriteLog:
+    reverts: list[RowRevert] = field(default_factory=list)
+    client_ids: set[str] = field(default_factory=set)
+    tables: set[str] = field(default_factory=set)
+    pending: list[dict[str, str]] = field(default_factory=list)
+    last_hlc: str = ""
+
+
+def write_log(session: Session) -> WriteLog:
+    log = session.info.get("write_log")
+    if log is None:
+        log = session.info["write_log"] = WriteLog()
+    return log
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "after_flush", _after_flush)
+
+
+def _tracked_columns(obj: Synced) -> list[str]:
+    mapper = inspect(type(obj))
+    return [c.key for c in mapper.column_attrs if c.key not in obj.untracked_columns]
+
+
+def _before_flush(session: Session, _context: object, _instances: object) -> None:
+    if "clock" not in session.info:
+        if any(isinstance(o, Synced) for o in (*session.new, *session.dirty)):
+            raise RuntimeError("syncable rows change only inside Database.write()")
+        return
+    clock = session.info["clock"]
+    site = session.info["site_id"]
+    log = write_log(session)
+    for obj in list(session.new):
+        if not isinstance(obj, Synced):
+            continue
+        if not obj.id:
+            obj.id = new_id()
+        _fill_defaults(obj)
+        stamp = clock.now()
+        obj.hlc, obj.site_id = stamp, site
+        table = obj.__class__.__table__.name  # type: ignore[attr-defined]
+        _log_row(log, obj, table, stamp, site, _tracked_columns(obj))
+        log.reverts.append(RowRevert(table, obj.id, created=True))
+    for obj in list(session.dirty):
+        if not isinstance(obj, Synced) or not session.is_modified(obj):
+            continue
+        state = inspect(obj)
+        changed: dict[str, Any] = {}
+        for key in _tracked_columns(obj):
+            hist = state.attrs[key].history
+            if hist.has_changes():
+                changed[key] = hist.deleted[0] if hist.deleted else None
+        if not changed:
+            continue
+        stamp = clock.now()
+        obj.hlc, obj.site_id = stamp, site
+        table = obj.__class__.__table__.name  # type: ignore[attr-defined]
+        _log_row(log, obj, table, stamp, site, list(changed))
+        log.reverts.append(RowRevert(table, obj.id, values=changed))
+
+
+def _fill_defaults(obj: Synced) -> None:
+    """Apply scalar column defaults now, so the field record and the row agree."""
+    for column in obj.__class__.__table__.columns:  # type: ignore[attr-defined]
+        default = column.default
+        if default is None or getattr(obj, column.key, None) is not None:
+            continue
+        if default.is_callable:
+            setattr(obj, column.key, default.arg(None))  # type: ignore[union-attr,call-arg]
+        elif default.is_scalar:
+            setattr(obj, column.key, default.arg)  # type: ignore[union-attr]
+
+
+def _log_row(
+    log: WriteLog, obj: Synced, table: str, stamp: str, site: str, columns: list[str]
+) -> None:
+    log.tables.add(table)
+    log.client_ids.add(getattr(obj, "client_id", None) or obj.id)
+    log.last_hlc = stamp
+    log.pending.extend(
+        {"table_name": table, "row_id": obj.id, "column_name": c, "hlc": stamp, "site_id": site}
+        for c in columns
+    )
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    log = write_log(session)
+    if not log.pending:
+        return
+    conn = session.connection()
+    conn.execute(insert(FieldChange).prefix_with("OR REPLACE"), log.pending)
+    conn.execute(
+        insert(Meta).prefix_with("OR REPLACE"), [{"key": "clock", "value": log.last_hlc}]
+    )
+    log.pending.clear()
+
+
+def tombstone_time() -> datetime:
+    return datetime.now().replace(microsecond=0)
