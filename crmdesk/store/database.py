@@ -116,7 +116,9 @@ class Database:
         with self.write() as w:
             self.lineage_id = new_id()
             w.session.add(Meta(key="lineage_id", value=self.lineage_id))
-            w.session.add(Meta(key="created_at", value=datetime.now().isoformat(timespec="seconds")))
+            w.session.add(
+                Meta(key="created_at", value=datetime.now().isoformat(timespec="seconds"))
+            )
 
     def close(self) -> None:
         self.engine.dispose()

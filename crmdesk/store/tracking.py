@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from crmdesk.model import FieldChange, Meta, Synced, new_id
@@ -121,9 +121,7 @@ def _after_flush(session: Session, _context: object) -> None:
         return
     conn = session.connection()
     conn.execute(insert(FieldChange).prefix_with("OR REPLACE"), log.pending)
-    conn.execute(
-        insert(Meta).prefix_with("OR REPLACE"), [{"key": "clock", "value": log.last_hlc}]
-    )
+    conn.execute(insert(Meta).prefix_with("OR REPLACE"), [{"key": "clock", "value": log.last_hlc}])
     log.pending.clear()
 
 

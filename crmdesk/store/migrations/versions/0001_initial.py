@@ -122,10 +122,7 @@ def upgrade() -> None:
     )
 
     # clients.last_contact_at follows the newest live history entry, for sorting the list.
-    newest = (
-        "(SELECT max(occurred_at) FROM history"
-        " WHERE client_id = {who} AND deleted_at IS NULL)"
-    )
+    newest = "(SELECT max(occurred_at) FROM history WHERE client_id = {who} AND deleted_at IS NULL)"
     op.execute(
         "CREATE TRIGGER history_last_contact_ai AFTER INSERT ON history"
         " WHEN NEW.deleted_at IS NULL BEGIN"

@@ -108,8 +108,7 @@ def upgrade() -> None:
             f" {_add(table, 'NEW', 'NEW.deleted_at IS NULL')} END"
         )
         op.execute(
-            f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN"
-            f" {_remove('OLD')} END"
+            f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN {_remove('OLD')} END"
         )
         # Index what is already there.
         op.execute(

@@ -1,0 +1,173 @@
+"""A demo database: realistic clients of a small shop, made deterministically from a seed.
+
+The names, facts, notes and history texts come from resources/demo/people.json; the same
+seed and size always give the same clients.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from crmdesk import paths
+from crmdesk.errors import CrmError
+from crmdesk.model import Client, Fact, HistoryEntry, Note
+from crmdesk.services.validation import normalise_phone
+from crmdesk.store.database import Database
+
+_PHONE_PATTERNS = {
+    "gb": "07911 {a:06d}",
+    "pl": "+48 512 {b:03d} {c:03d}",
+    "dk": "+45 20 {d:02d} {e:02d} {f:02d}",
+    "gr": "+30 691 {b:03d} {g:04d}",
+    "ua": "+380 67 {b:03d} {g:04d}",
+}
+
+
+def load_samples() -> dict[str, Any]:
+    path = paths.resources_dir() / "demo" / "people.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ł": "l", "ß": "ss", "ı": "i", "đ": "d"})
+
+
+def _ascii(text: str) -> str:
+    text = text.lower().translate(_LETTERS)
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in folded.lower() if ch.isalnum()) or "client"
+
+
+def _phone(rng: random.Random, style: str) -> tuple[str, str] | None:
+    raw = _PHONE_PATTERNS[style].format(
+        a=rng.randrange(100000, 999999),
+        b=rng.randrange(100, 999),
+        c=rng.randrange(100, 999),
+        d=rng.randrange(10, 99),
+        e=rng.randrange(10, 99),
+        f=rng.randrange(10, 99),
+        g=rng.randrange(1000, 9999),
+    )
+    try:
+        return normalise_phone(raw, "GB")
+    except ValueError:
+        return None
+
+
+def populate(db: Database, clients: int = 60, seed: int = 7, today: date | None = None) -> int:
+    """Add `clients` sample clients with facts, notes and up to a year of history."""
+    rng = random.Random(seed)
+    samples = load_samples()
+    today = today or date.today()
+    made: list[Client] = []
+    with db.write() as w:
+        for n in range(clients):
+            client = _client(rng, samples, n, today, made)
+            w.session.add(client)
+            w.session.flush()
+            made.append(client)
+            _personal(rng, samples, client, today, w.session.add)
+            _history(rng, samples, client, today, w.session.add)
+    return len(made)
+
+
+def _client(
+    rng: random.Random, samples: dict[str, Any], n: int, today: date, made: list[Client]
+) -> Client:
+    culture = samples["cultures"][n % len(samples["cultures"])]
+    i = rng.randrange(len(culture["given"]))
+    given, salutation = culture["given"][i], culture["salutations"][i]
+    family = rng.choice(culture["family"])
+    place = rng.choice(samples["places"])
+    phone = _phone(rng, culture["phone"])
+    extra = _phone(rng, "gb") if rng.random() < 0.3 else None
+    phones = [{"label": "mobile", "number": p[0], "display": p[1]} for p in (phone,) if p]
+    phones += [{"label": "home", "number": p[0], "display": p[1]} for p in (extra,) if p]
+    domain = rng.choice(["example.org", "example.com", "example.net"])
+    emails = [{"label": "home", "address": f"{_ascii(given)}.{_ascii(family)}@{domain}"}]
+    consent = rng.random() < 0.6
+    found = rng.choice(samples["found_via"])
+    referrer = rng.choice(made) if made and (found == "Referral" or rng.random() < 0.1) else None
+    born = date(today.year - rng.randrange(19, 82), rng.randrange(1, 13), rng.randrange(1, 29))
+    since = datetime.combine(today - timedelta(days=rng.randrange(30, 1500)), time(10, 0))
+    return Client(
+        given_name=given,
+        family_name=family,
+        salutation=salutation,
+        preferred_name=samples["preferred_names"].get(given, ""),
+        company=rng.choice(samples["companies"]),
+        phones=phones,
+        emails=emails if rng.random() < 0.9 else [],
+        street=rng.choice(place["streets"]),
+        postcode=place["postcode"],
+        city=place["city"],
+        country="United Kingdom",
+        birthday=born if rng.random() < 0.8 else None,
+        preferred_contact=rng.choice(["any", "phone", "email", "sms", "letter", "in_person"]),
+        marketing_consent=consent,
+        consent_at=since if consent else None,
+        tags=sorted(set(rng.sample(samples["tags"], rng.randrange(0, 3)))),
+        found_via="Referral" if referrer else found,
+        referred_by_id=referrer.id if referrer else None,
+        created_at=since,
+    )
+
+
+def _personal(
+    rng: random.Random, samples: dict[str, Any], client: Client, today: date, add: Any
+) -> None:
+    for label, values in rng.sample(samples["facts"], rng.randrange(1, 5)):
+        add(Fact(client_id=client.id, label=label, value=rng.choice(values)))
+    if rng.random() < 0.3:
+        label, years = rng.choice(samples["dated_facts"])
+        on = today.replace(year=today.year + years, day=1) + timedelta(days=rng.randrange(27))
+        add(Fact(client_id=client.id, label=label, value="", on_date=on))
+    for k in range(rng.randrange(1, 4)):
+        written = datetime.combine(today - timedelta(days=rng.randrange(1, 365)), time(9 + k, 15))
+        add(
+            Note(
+                client_id=client.id,
+                text=rng.choice(samples["notes"]),
+                pinned=k == 0 and rng.random() < 0.3,
+                written_at=written,
+            )
+        )
+
+
+def _history(
+    rng: random.Random, samples: dict[str, Any], client: Client, today: date, add: Any
+) -> None:
+    for _ in range(rng.randrange(2, 26)):
+        template = rng.choice(samples["history"])
+        j = rng.randrange(len(template["subjects"]))
+        when = datetime.combine(
+            today - timedelta(days=rng.randrange(0, 365)),
+            time(rng.randrange(9, 18), rng.choice([0, 10, 20, 30, 40, 50])),
+        )
+        follow = when.date() + timedelta(days=rng.randrange(2, 21)) if rng.random() < 0.15 else None
+        add(
+            HistoryEntry(
+                client_id=client.id,
+                kind=template["kind"],
+                direction=template["direction"],
+                occurred_at=when,
+                subject=template["subjects"][j],
+                body=rng.choice(template["bodies"]),
+                outcome=rng.choice(template["outcomes"]),
+                follow_up_on=follow,
+            )
+        )
+
+
+def create_demo(path: Path, clients: int = 60, seed: int = 7) -> Path:
+    """Write a new demo database at `path` (which must not exist yet)."""
+    if path.exists():
+        raise CrmError(f"{path} already exists; choose another name or delete it first.")
+    with Database.open(path, create=True) as db:
+        populate(db, clients=clients, seed=seed)
+    return path

@@ -1,0 +1,84 @@
+"""Things to remember about a client: "Dog" → "Biscuit", optionally with a date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.model import Client, Fact
+from crmdesk.services.changes import Changes, from_write
+from crmdesk.store.database import Database
+from crmdesk.store.tracking import tombstone_time
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    id: str
+    client_id: str
+    label: str
+    value: str
+    on_date: date | None
+
+
+def _check(label: str, value: str) -> tuple[str, str]:
+    label, value = label.strip(), value.strip()
+    problems = {}
+    if not label:
+        problems["label"] = "Say what this is about, e.g. “Dog” or “Coffee”."
+    if not value:
+        problems["value"] = "Enter what to remember, e.g. “Biscuit”."
+    if problems:
+        raise ValidationError(problems)
+    return label, value
+
+
+def add_fact(
+    db: Database, client_id: str, label: str, value: str, on_date: date | None = None
+) -> Changes:
+    label, value = _check(label, value)
+    with db.write() as w:
+        client = w.session.get(Client, client_id)
+        if client is None or client.deleted_at is not None:
+            raise NotFoundError("That client is not there any more.")
+        fact = Fact(client_id=client_id, label=label, value=value, on_date=on_date)
+        w.session.add(fact)
+        w.session.flush()
+        fact_id = fact.id
+    return from_write(f"Add “{label}”", w, created_id=fact_id)
+
+
+def update_fact(
+    db: Database, fact_id: str, label: str, value: str, on_date: date | None = None
+) -> Changes:
+    label, value = _check(label, value)
+    with db.write() as w:
+        fact = _get(w.session.get(Fact, fact_id))
+        fact.label, fact.value, fact.on_date = label, value, on_date
+    return from_write(f"Edit “{label}”", w)
+
+
+def delete_fact(db: Database, fact_id: str) -> Changes:
+    with db.write() as w:
+        fact = _get(w.session.get(Fact, fact_id))
+        fact.deleted_at = tombstone_time()
+        label = fact.label
+    return from_write(f"Delete “{label}”", w)
+
+
+def facts_of(db: Database, client_id: str) -> list[FactRecord]:
+    with db.read() as s:
+        rows = s.scalars(
+            select(Fact)
+            .where(Fact.client_id == client_id, Fact.deleted_at.is_(None))
+            .order_by(Fact.created_at, Fact.id)
+        )
+        return [FactRecord(f.id, f.client_id, f.label, f.value, f.on_date) for f in rows]
+
+
+def _get(fact: Fact | None) -> Fact:
+    if fact is None or fact.deleted_at is not None:
+        raise NotFoundError("That entry is not there any more.")
+    return fact

@@ -1,0 +1,83 @@
+"""Dated free-text notes about a client; pinned notes come first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.model import Client, Note
+from crmdesk.model.base import now
+from crmdesk.services.changes import Changes, from_write
+from crmdesk.store.database import Database
+from crmdesk.store.tracking import tombstone_time
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    id: str
+    client_id: str
+    written_at: datetime
+    text: str
+    pinned: bool
+
+
+def _check(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "The note is empty; type something to remember."})
+    return text
+
+
+def add_note(
+    db: Database,
+    client_id: str,
+    text: str,
+    pinned: bool = False,
+    written_at: datetime | None = None,
+) -> Changes:
+    text = _check(text)
+    with db.write() as w:
+        client = w.session.get(Client, client_id)
+        if client is None or client.deleted_at is not None:
+            raise NotFoundError("That client is not there any more.")
+        note = Note(client_id=client_id, text=text, pinned=pinned, written_at=written_at or now())
+        w.session.add(note)
+        w.session.flush()
+        note_id = note.id
+    return from_write("Add note", w, created_id=note_id)
+
+
+def update_note(db: Database, note_id: str, text: str, pinned: bool) -> Changes:
+    text = _check(text)
+    with db.write() as w:
+        note = _get(w.session.get(Note, note_id))
+        if note.text != text:
+            note.text = text
+        if note.pinned != pinned:
+            note.pinned = pinned
+    return from_write("Edit note", w)
+
+
+def delete_note(db: Database, note_id: str) -> Changes:
+    with db.write() as w:
+        _get(w.session.get(Note, note_id)).deleted_at = tombstone_time()
+    return from_write("Delete note", w)
+
+
+def notes_of(db: Database, client_id: str) -> list[NoteRecord]:
+    with db.read() as s:
+        rows = s.scalars(
+            select(Note)
+            .where(Note.client_id == client_id, Note.deleted_at.is_(None))
+            .order_by(Note.pinned.desc(), Note.written_at.desc(), Note.id)
+        )
+        return [NoteRecord(n.id, n.client_id, n.written_at, n.text, n.pinned) for n in rows]
+
+
+def _get(note: Note | None) -> Note:
+    if note is None or note.deleted_at is not None:
+        raise NotFoundError("That note is not there any more.")
+    return note
