@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
@@ -36,11 +37,13 @@ class Client(Synced, Base):
     )
     # Derived from history by a trigger, for sorting the list; not a user field.
     last_contact_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Derived from the names on every write: what the list sorts "Name" by.
+    sort_name: Mapped[str] = mapped_column(String(400), default="")
 
-    untracked_columns = frozenset({"hlc", "site_id", "last_contact_at"})
+    untracked_columns = frozenset({"hlc", "site_id", "last_contact_at", "sort_name"})
 
     __table_args__ = (
-        Index("ix_clients_name", "family_name", "given_name"),
+        Index("ix_clients_sort_name", "sort_name"),
         Index("ix_clients_city", "city"),
         Index("ix_clients_last_contact_at", "last_contact_at"),
         Index("ix_clients_created_at", "created_at"),
@@ -49,6 +52,23 @@ class Client(Synced, Base):
     @property
     def display_name(self) -> str:
         return display_name(self.given_name, self.family_name, self.company)
+
+
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ł": "l", "ß": "ss", "đ": "d", "ı": "i", "œ": "oe"})
+
+
+def sort_key(*parts: str) -> str:
+    """Case- and accent-folded text that sorts the way people expect a name list to:
+    Ó Briain with the Os, Ørsted with the Os, Łukasz with the Ls."""
+    text = " ".join(p for p in parts if p).casefold().translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@event.listens_for(Client, "before_insert")
+@event.listens_for(Client, "before_update")
+def _set_sort_name(_mapper: object, _connection: object, client: Client) -> None:
+    client.sort_name = sort_key(client.family_name or client.company, client.given_name)
 
 
 def display_name(given: str, family: str, company: str = "") -> str:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from crmdesk.model import Client
 from crmdesk.model.clients import display_name
@@ -55,17 +56,14 @@ def _row(values: Sequence[object]) -> ClientRow:
     return ClientRow(str(cid), name, str(phone), str(email), str(city), last)  # type: ignore[arg-type]
 
 
-def _ordered(
-    query: Select[tuple[object, ...]], key: SortKey, descending: bool
-) -> Select[tuple[object, ...]]:
+def _order(key: SortKey, descending: bool) -> list[Any]:
     columns = {
-        SortKey.NAME: (Client.family_name, Client.given_name),
-        SortKey.CITY: (Client.city, Client.family_name),
+        SortKey.NAME: (Client.sort_name,),
+        SortKey.CITY: (Client.city, Client.sort_name),
         SortKey.LAST_CONTACT: (Client.last_contact_at,),
         SortKey.CREATED: (Client.created_at,),
     }[key]
-    order = [c.desc() if descending else c.asc() for c in columns]
-    return query.order_by(*order, Client.id.desc() if descending else Client.id.asc())
+    return [c.desc() if descending else c.asc() for c in (*columns, Client.id)]
 
 
 def count_clients(db: Database) -> int:
@@ -79,8 +77,13 @@ def count_clients(db: Database) -> int:
 def client_page(
     db: Database, key: SortKey, descending: bool, offset: int, limit: int
 ) -> list[ClientRow]:
-    query = select(*_COLUMNS).where(Client.deleted_at.is_(None))
-    query = _ordered(query, key, descending).offset(offset).limit(limit)
+    query = (
+        select(*_COLUMNS)
+        .where(Client.deleted_at.is_(None))
+        .order_by(*_order(key, descending))
+        .offset(offset)
+        .limit(limit)
+    )
     with db.read() as s:
         return [_row(r) for r in s.execute(query)]
 
@@ -90,3 +93,15 @@ def client_rows(db: Database, ids: Sequence[str]) -> list[ClientRow]:
     with db.read() as s:
         rows = {str(r[0]): _row(r) for r in s.execute(select(*_COLUMNS).where(Client.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
+
+
+def position_of(db: Database, client_id: str, key: SortKey, descending: bool) -> int | None:
+    """The row at which `client_id` appears in the list sorted by `key` (None if not listed)."""
+    numbered = (
+        select(Client.id, func.row_number().over(order_by=_order(key, descending)).label("n"))
+        .where(Client.deleted_at.is_(None))
+        .subquery()
+    )
+    with db.read() as s:
+        n = s.scalar(select(numbered.c.n).where(numbered.c.id == client_id))
+    return int(n) - 1 if n is not None else None

@@ -265,7 +265,7 @@ def find_by_name(db: Database, text: str, limit: int = 20) -> list[tuple[str, st
                 | Client.given_name.like(pattern)
                 | Client.company.like(pattern)
             )
-            .order_by(Client.family_name, Client.given_name)
+            .order_by(Client.sort_name)
             .limit(limit)
         ).all()
         return [(c.id, c.display_name) for c in rows]

@@ -34,7 +34,13 @@ def load_samples() -> dict[str, Any]:
     return data
 
 
-_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ł": "l", "ß": "ss", "ı": "i", "đ": "d"})
+_LETTERS = str.maketrans(
+    {"æ": "ae", "ø": "o", "ł": "l", "ß": "ss", "ı": "i", "đ": "d"}
+    | dict(zip("αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώ", "abgdezitiklmnxoprsstyfxpoaeiioyo", strict=True))
+    | dict(
+        zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя", "abvhgdeezzyiiiklmnoprstufhccss'uy", strict=True)
+    )
+)
 
 
 def _ascii(text: str) -> str:
@@ -43,8 +49,17 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in folded.lower() if ch.isalnum()) or "client"
 
 
-def _phone(rng: random.Random, style: str) -> tuple[str, str] | None:
-    raw = _PHONE_PATTERNS[style].format(
+def _phone(rng: random.Random, style: str) -> tuple[str, str]:
+    """A valid number in the style of a country (tries again until phonenumbers agrees)."""
+    while True:
+        try:
+            return normalise_phone(_phone_text(rng, style), "GB")
+        except ValueError:
+            continue
+
+
+def _phone_text(rng: random.Random, style: str) -> str:
+    return _PHONE_PATTERNS[style].format(
         a=rng.randrange(100000, 999999),
         b=rng.randrange(100, 999),
         c=rng.randrange(100, 999),
@@ -53,10 +68,6 @@ def _phone(rng: random.Random, style: str) -> tuple[str, str] | None:
         f=rng.randrange(10, 99),
         g=rng.randrange(1000, 9999),
     )
-    try:
-        return normalise_phone(raw, "GB")
-    except ValueError:
-        return None
 
 
 def populate(db: Database, clients: int = 60, seed: int = 7, today: date | None = None) -> int:
@@ -65,9 +76,10 @@ def populate(db: Database, clients: int = 60, seed: int = 7, today: date | None 
     samples = load_samples()
     today = today or date.today()
     made: list[Client] = []
+    names = _names(rng, samples, clients)
     with db.write() as w:
         for n in range(clients):
-            client = _client(rng, samples, n, today, made)
+            client = _client(rng, samples, names[n], today, made)
             w.session.add(client)
             w.session.flush()
             made.append(client)
@@ -76,18 +88,36 @@ def populate(db: Database, clients: int = 60, seed: int = 7, today: date | None 
     return len(made)
 
 
+def _names(rng: random.Random, samples: dict[str, Any], count: int) -> list[tuple[Any, ...]]:
+    """`count` (culture, given, salutation, family) picks, cycling through the cultures and
+    repeating a full name only when a culture's names are used up."""
+    pools = []
+    for culture in samples["cultures"]:
+        pairs = [
+            (culture, given, culture["salutations"][i], family)
+            for i, given in enumerate(culture["given"])
+            for family in culture["family"]
+        ]
+        rng.shuffle(pairs)
+        pools.append(pairs)
+    return [
+        pools[n % len(pools)][(n // len(pools)) % len(pools[n % len(pools)])] for n in range(count)
+    ]
+
+
 def _client(
-    rng: random.Random, samples: dict[str, Any], n: int, today: date, made: list[Client]
+    rng: random.Random,
+    samples: dict[str, Any],
+    name: tuple[Any, ...],
+    today: date,
+    made: list[Client],
 ) -> Client:
-    culture = samples["cultures"][n % len(samples["cultures"])]
-    i = rng.randrange(len(culture["given"]))
-    given, salutation = culture["given"][i], culture["salutations"][i]
-    family = rng.choice(culture["family"])
+    culture, given, salutation, family = name
     place = rng.choice(samples["places"])
-    phone = _phone(rng, culture["phone"])
-    extra = _phone(rng, "gb") if rng.random() < 0.3 else None
-    phones = [{"label": "mobile", "number": p[0], "display": p[1]} for p in (phone,) if p]
-    phones += [{"label": "home", "number": p[0], "display": p[1]} for p in (extra,) if p]
+    numbers = [("mobile", _phone(rng, culture["phone"]))] if rng.random() < 0.9 else []
+    if rng.random() < 0.3:
+        numbers.append(("home", _phone(rng, "gb")))
+    phones = [{"label": label, "number": p[0], "display": p[1]} for label, p in numbers]
     domain = rng.choice(["example.org", "example.com", "example.net"])
     emails = [{"label": "home", "address": f"{_ascii(given)}.{_ascii(family)}@{domain}"}]
     consent = rng.random() < 0.6
@@ -144,7 +174,7 @@ def _history(
 ) -> None:
     for _ in range(rng.randrange(2, 26)):
         template = rng.choice(samples["history"])
-        j = rng.randrange(len(template["subjects"]))
+        subject, body, outcome = rng.choice(template["entries"])
         when = datetime.combine(
             today - timedelta(days=rng.randrange(0, 365)),
             time(rng.randrange(9, 18), rng.choice([0, 10, 20, 30, 40, 50])),
@@ -156,9 +186,9 @@ def _history(
                 kind=template["kind"],
                 direction=template["direction"],
                 occurred_at=when,
-                subject=template["subjects"][j],
-                body=rng.choice(template["bodies"]),
-                outcome=rng.choice(template["outcomes"]),
+                subject=subject,
+                body=body,
+                outcome=outcome,
                 follow_up_on=follow,
             )
         )

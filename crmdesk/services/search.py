@@ -28,7 +28,7 @@ _SHORT_QUERY = text(
     """
     SELECT id FROM clients
     WHERE deleted_at IS NULL AND (family_name LIKE :p OR given_name LIKE :p OR company LIKE :p)
-    ORDER BY family_name, given_name LIMIT :limit
+    ORDER BY sort_name LIMIT :limit
     """
 )
 

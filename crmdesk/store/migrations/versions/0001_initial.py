@@ -59,12 +59,13 @@ def upgrade() -> None:
         sa.Column("found_via", sa.String(200), nullable=False),
         sa.Column("referred_by_id", sa.String(36), nullable=True),
         sa.Column("last_contact_at", sa.DateTime(), nullable=True),
+        sa.Column("sort_name", sa.String(400), nullable=False),
         *_synced("clients"),
         sa.ForeignKeyConstraint(
             ["referred_by_id"], ["clients.id"], name="fk_clients_referred_by_id_clients"
         ),
     )
-    op.create_index("ix_clients_name", "clients", ["family_name", "given_name"])
+    op.create_index("ix_clients_sort_name", "clients", ["sort_name"])
     op.create_index("ix_clients_city", "clients", ["city"])
     op.create_index("ix_clients_last_contact_at", "clients", ["last_contact_at"])
     op.create_index("ix_clients_created_at", "clients", ["created_at"])

@@ -1,0 +1,1 @@
+"""The Qt front end. Reaches data only through crmdesk.services."""

@@ -1,0 +1,47 @@
+"""Start the GUI: the application, the crash handler, the main window, the first database."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from crmdesk import __version__, paths
+from crmdesk.gui.main_window import MainWindow
+
+log = logging.getLogger("crmdesk")
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Bugs end here: logged, and shown in a dialog with the details to report."""
+    text = "".join(traceback.format_exception(kind, exc, tb))
+    log.error("Unexpected error:\n%s", text)
+    if QApplication.instance() is not None:
+        box = QMessageBox(QMessageBox.Icon.Critical, "crmdesk hit a bug", f"{kind.__name__}: {exc}")
+        box.setInformativeText(
+            "Your data is safe: every change is saved when you make it. "
+            "Please report this, with the details below."
+        )
+        box.setDetailedText(text)
+        box.exec()
+
+
+def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
+    logging.basicConfig(
+        filename=paths.data_dir() / "crmdesk.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("crmdesk")
+    app.setApplicationVersion(__version__)
+    sys.excepthook = _excepthook
+    window = MainWindow()
+    window.show()
+    window.open_database(path, create=create, make_demo=make_demo)
+    return app.exec()

@@ -1,0 +1,295 @@
+"""One client: who they are, how to reach them, what to remember, and everything said."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.errors import NotFoundError
+from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
+from crmdesk.model import ContactPreference, HistoryKind
+from crmdesk.services import clients, facts, notes
+from crmdesk.services.clients import ClientRecord
+from crmdesk.services.facts import FactRecord
+from crmdesk.services.notes import NoteRecord
+from crmdesk.store.database import Database
+
+
+def _table(name: str, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(name.replace("_", " ").capitalize())
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.setWordWrap(False)
+    return view
+
+
+def _button(text: str, name: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setAccessibleName(name)
+    return button
+
+
+class ClientPage(QWidget):
+    """Shows the client chosen in the list. Buttons ask the main window to act (signals)."""
+
+    edit_requested = Signal()
+    log_requested = Signal()
+    fact_requested = Signal(object)  # FactRecord | None (None: add)
+    fact_delete_requested = Signal(object)
+    note_requested = Signal(object)  # NoteRecord | None
+    note_delete_requested = Signal(object)
+    entry_requested = Signal(object)  # HistoryRecord
+    entry_delete_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Client page")
+        self._db: Database | None = None
+        self.record: ClientRecord | None = None
+
+        self.name = QLabel(self)
+        self.name.setObjectName("client_name")
+        self.name.setAccessibleName("Client name")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.name.setFont(font)
+        self.details = QLabel(self)
+        self.details.setObjectName("client_details")
+        self.details.setAccessibleName("Client details")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.edit_button = _button("&Edit…", "Edit client", self)
+        self.log_button = _button("&Log contact…", "Log contact", self)
+
+        # Timeline
+        self.timeline_model = TimelineModel(self)
+        self.timeline = _table("timeline", self)
+        self.timeline.setModel(self.timeline_model)
+        self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((118, 70, 140, 160, 120, 84)):
+            self.timeline.setColumnWidth(column, width)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.setAccessibleName("Show kinds")
+        self.kind_filter.addItem("Everything", None)
+        for kind in HistoryKind:
+            self.kind_filter.addItem(
+                kind.label + ("s" if kind is not HistoryKind.SMS else ""), kind.value
+            )
+        self.timeline_count = QLabel(self)
+        self.entry_delete = _button("Delete", "Delete history entry", self)
+
+        # Things to remember
+        self.facts_model: RecordTableModel[FactRecord] = RecordTableModel(
+            [
+                Column("About", lambda f: f.label),
+                Column("Remember", lambda f: f.value),
+                Column("Date", lambda f: f.on_date.strftime("%d %b %Y") if f.on_date else ""),
+            ],
+            self,
+        )
+        self.facts = _table("things_to_remember", self)
+        self.facts.setModel(self.facts_model)
+        self.facts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.fact_add = _button("&Add…", "Add thing to remember", self)
+        self.fact_delete = _button("Delete", "Delete thing to remember", self)
+
+        # Notes
+        self.notes_model: RecordTableModel[NoteRecord] = RecordTableModel(
+            [
+                Column("", lambda n: "📌" if n.pinned else ""),
+                Column("Written", lambda n: n.written_at.strftime("%d %b %Y")),
+                Column("Note", lambda n: " ".join(n.text.split()), tooltip=lambda n: n.text),
+            ],
+            self,
+        )
+        self.notes = _table("notes", self)
+        self.notes.setModel(self.notes_model)
+        self.notes.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.note_add = _button("Add &note…", "Add note", self)
+        self.note_delete = _button("Delete", "Delete note", self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Client sections")
+        self.tabs.addTab(
+            self._panel(
+                self.timeline, [self.kind_filter, self.timeline_count], [self.entry_delete]
+            ),
+            "&Timeline",
+        )
+        self.tabs.addTab(
+            self._panel(self.facts, [], [self.fact_add, self.fact_delete]), "Things to &remember"
+        )
+        self.tabs.addTab(self._panel(self.notes, [], [self.note_add, self.note_delete]), "N&otes")
+
+        top = QHBoxLayout()
+        top.addWidget(self.name, 1)
+        top.addWidget(self.log_button)
+        top.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+        layout.addWidget(self.tabs, 1)
+
+        self.edit_button.clicked.connect(self.edit_requested)
+        self.log_button.clicked.connect(self.log_requested)
+        self.kind_filter.currentIndexChanged.connect(self._on_kind_filter_current_index_changed)
+        self.fact_add.clicked.connect(lambda: self.fact_requested.emit(None))
+        self.fact_delete.clicked.connect(self._on_fact_delete_clicked)
+        self.facts.doubleClicked.connect(
+            lambda i: self.fact_requested.emit(self.facts_model.record(i.row()))
+        )
+        self.note_add.clicked.connect(lambda: self.note_requested.emit(None))
+        self.note_delete.clicked.connect(self._on_note_delete_clicked)
+        self.notes.doubleClicked.connect(
+            lambda i: self.note_requested.emit(self.notes_model.record(i.row()))
+        )
+        self.timeline.doubleClicked.connect(
+            lambda i: self.entry_requested.emit(self.timeline_model.record(i.row()))
+        )
+        self.entry_delete.clicked.connect(self._on_entry_delete_clicked)
+        self.show_client(None, None)
+
+    def _panel(self, view: QTableView, above: list[QWidget], below: list[QWidget]) -> QWidget:
+        panel = QWidget(self)
+        layout = QVBoxLayout(panel)
+        if above:
+            row = QHBoxLayout()
+            for w in above:
+                row.addWidget(w)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addWidget(view, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for w in below:
+            row.addWidget(w)
+        layout.addLayout(row)
+        return panel
+
+    # ------------------------------------------------------------------ showing
+
+    def show_client(self, db: Database | None, client_id: str | None) -> None:
+        self._db = db
+        try:
+            self.record = clients.get_client(db, client_id) if db and client_id else None
+        except NotFoundError:
+            self.record = None
+        if self.record is not None and self.record.deleted_at is not None:
+            self.record = None
+        has = self.record is not None
+        for w in (self.edit_button, self.log_button, self.tabs):
+            w.setEnabled(has)
+        self._show_profile()
+        self.refresh_lists()
+
+    def refresh(self) -> None:
+        self.show_client(self._db, self.record.id if self.record else None)
+
+    def refresh_lists(self) -> None:
+        db, r = self._db, self.record
+        cid = r.id if r else None
+        self.facts_model.set_records(facts.facts_of(db, cid) if db and cid else [])
+        self.notes_model.set_records(notes.notes_of(db, cid) if db and cid else [])
+        kind = self.kind_filter.currentData()
+        self.timeline_model.show(db, cid, [kind] if kind else None)
+        total = self.timeline_model.total
+        self.timeline_count.setText(f"{total} entr{'y' if total == 1 else 'ies'}" if cid else "")
+        self.tabs.setTabText(1, f"Things to &remember ({self.facts_model.rowCount()})")
+        self.tabs.setTabText(2, f"N&otes ({self.notes_model.rowCount()})")
+
+    def _show_profile(self) -> None:
+        r = self.record
+        if r is None:
+            self.name.setText("No client selected")
+            self.details.setText("Choose a client on the left, or press Ctrl+N to add one.")
+            return
+        self.name.setText(r.display_name)
+        e = html.escape
+        lines = []
+        calls = [r.address_name and f"Address as <b>{e(r.address_name)}</b>"]
+        if r.company:
+            calls.append(e(r.company))
+        lines.append(" · ".join(c for c in calls if c))
+        contact = [
+            f"☎ {e(p.display or p.number)} <span style='color:gray'>({e(p.label)})</span>"
+            for p in r.phones
+        ]
+        contact += [f"✉ {e(m.address)}" for m in r.emails]
+        if contact:
+            lines.append("&nbsp;&nbsp; ".join(contact))
+        address = ", ".join(
+            x for x in (r.street.replace("\n", ", "), r.postcode, r.city, r.country) if x
+        )
+        if address:
+            lines.append(f"⌂ {e(address)}")
+        facts_line = []
+        if r.birthday:
+            facts_line.append(f"Birthday {r.birthday:%d %B %Y}")
+        facts_line.append(f"Prefers: {ContactPreference(r.preferred_contact).label}")
+        consent = (
+            f"yes, since {r.consent_at:%d %b %Y}"
+            if r.marketing_consent and r.consent_at
+            else ("yes" if r.marketing_consent else "no")
+        )
+        facts_line.append(f"Marketing: {consent}")
+        lines.append(" · ".join(facts_line))
+        origin = []
+        if r.found_via:
+            origin.append(f"Found us through {e(r.found_via)}")
+        if r.referred_by_name:
+            origin.append(f"referred by <b>{e(r.referred_by_name)}</b>")
+        origin.append(f"client since {r.created_at:%B %Y}")
+        lines.append(", ".join(origin))
+        if r.tags:
+            lines.append(
+                " ".join(
+                    f"<span style='background:#e8eef7'>&nbsp;{e(t)}&nbsp;</span>" for t in r.tags
+                )
+            )
+        self.details.setText("<br>".join(lines))
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_kind_filter_current_index_changed(self, _index: int) -> None:
+        self.refresh_lists()
+
+    def _selected(self, view: QTableView) -> int | None:
+        rows = view.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _on_fact_delete_clicked(self) -> None:
+        row = self._selected(self.facts)
+        if row is not None:
+            self.fact_delete_requested.emit(self.facts_model.record(row))
+
+    def _on_note_delete_clicked(self) -> None:
+        row = self._selected(self.notes)
+        if row is not None:
+            self.note_delete_requested.emit(self.notes_model.record(row))
+
+    def _on_entry_delete_clicked(self) -> None:
+        row = self._selected(self.timeline)
+        if row is not None:
+            self.entry_delete_requested.emit(self.timeline_model.record(row))

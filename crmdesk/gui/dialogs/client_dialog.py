@@ -1,0 +1,167 @@
+"""New client / edit client."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from crmdesk.errors import ValidationError
+from crmdesk.gui.dialogs.form_dialog import FormDialog
+from crmdesk.gui.widgets import OptionalDateEdit
+from crmdesk.model import ContactPreference
+from crmdesk.services import clients
+from crmdesk.services.changes import Changes
+from crmdesk.services.clients import ClientForm, ClientRecord, Labelled
+from crmdesk.store.database import Database
+
+_LABELLED = re.compile(r"^\s*([^:@+\d][^:]{0,30}):\s*(.+)$")
+
+
+def parse_lines(text: str, default_label: str) -> list[Labelled]:
+    """ "mobile: 07911 123456" per line → Labelled("mobile", "07911 123456")."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _LABELLED.match(line)
+        out.append(
+            Labelled(m[1].strip(), m[2].strip()) if m else Labelled(default_label, line.strip())
+        )
+    return out
+
+
+def format_lines(items: list[Labelled]) -> str:
+    return "\n".join(f"{i.label}: {i.value}" if i.label else i.value for i in items)
+
+
+class ClientDialog(FormDialog):
+    def __init__(
+        self, db: Database, record: ClientRecord | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Edit client" if record else "New client", parent)
+        self._db = db
+        self._record = record
+        self._referrer_ids: dict[str, str] = {}
+        self.given_name = self.add_field("given_name", "&Given name:", QLineEdit())
+        self.family_name = self.add_field("family_name", "&Family name:", QLineEdit())
+        self.salutation = self.add_field("salutation", "Sa&lutation:", QLineEdit(), "Mrs, Mr, Dr…")
+        self.preferred_name = self.add_field(
+            "preferred_name", "Prefers to be called:", QLineEdit(), "e.g. Peggy for Margaret"
+        )
+        self.company = self.add_field("company", "Compan&y:", QLineEdit())
+        self.phones = self.add_field(
+            "phones", "&Phones:", QPlainTextEdit(), "One per line, e.g. “mobile: 07911 123456”"
+        )
+        self.emails = self.add_field(
+            "emails", "E&mails:", QPlainTextEdit(), "One per line, e.g. “home: ann@example.org”"
+        )
+        for box in (self.phones, self.emails):
+            assert isinstance(box, QPlainTextEdit)
+            box.setTabChangesFocus(True)
+            box.setFixedHeight(52)
+        self.street = self.add_field("street", "S&treet:", QLineEdit())
+        self.postcode = self.add_field("postcode", "Postcode:", QLineEdit())
+        self.city = self.add_field("city", "Cit&y / town:", QLineEdit())
+        self.country = self.add_field("country", "Country:", QLineEdit())
+        self.birthday = self.add_field("birthday", "&Birthday:", OptionalDateEdit())
+        contact = QComboBox()
+        for pref in ContactPreference:
+            contact.addItem(pref.label, pref.value)
+        self.preferred_contact = self.add_field("preferred_contact", "Best contacted by:", contact)
+        self.marketing_consent = self.add_field(
+            "marketing_consent",
+            "Marketing:",
+            QCheckBox("Agreed to receive offers and news"),
+        )
+        self.tags = self.add_field("tags", "Ta&gs:", QLineEdit(), "Separate with commas")
+        self.found_via = self.add_field(
+            "found_via", "Found us through:", QLineEdit(), "Walk-in, Google, a friend…"
+        )
+        self.referred_by = self.add_field(
+            "referred_by_id", "&Referred by:", QLineEdit(), "Start typing a client's name"
+        )
+        self._completions = QStringListModel(self)
+        completer = QCompleter(self._completions, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        assert isinstance(self.referred_by, QLineEdit)
+        self.referred_by.setCompleter(completer)
+        self.referred_by.textEdited.connect(self._on_referred_by_text_edited)
+        if record is not None:
+            self._fill(record)
+        self.on_save(self._save_client)
+
+    def _fill(self, r: ClientRecord) -> None:
+        form = r.to_form()
+        for name in (
+            "given_name", "family_name", "salutation", "preferred_name", "company",
+            "street", "postcode", "city", "country", "found_via",
+        ):  # fmt: skip
+            widget = getattr(self, name)
+            widget.setText(getattr(form, name))
+        self.phones.setPlainText(format_lines(form.phones))  # type: ignore[attr-defined]
+        self.emails.setPlainText(format_lines(form.emails))  # type: ignore[attr-defined]
+        self.birthday.set_value(r.birthday)  # type: ignore[attr-defined]
+        combo = self.preferred_contact
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(max(0, combo.findData(r.preferred_contact)))
+        self.marketing_consent.setChecked(r.marketing_consent)  # type: ignore[attr-defined]
+        self.tags.setText(", ".join(r.tags))  # type: ignore[attr-defined]
+        if r.referred_by_id:
+            self._referrer_ids[r.referred_by_name] = r.referred_by_id
+            self.referred_by.setText(r.referred_by_name)  # type: ignore[attr-defined]
+
+    def form_values(self) -> ClientForm:
+        def text(name: str) -> str:
+            return str(getattr(self, name).text())
+
+        combo = self.preferred_contact
+        assert isinstance(combo, QComboBox)
+        referrer = text("referred_by").strip()
+        return ClientForm(
+            given_name=text("given_name"),
+            family_name=text("family_name"),
+            salutation=text("salutation"),
+            preferred_name=text("preferred_name"),
+            company=text("company"),
+            phones=parse_lines(self.phones.toPlainText(), "phone"),  # type: ignore[attr-defined]
+            emails=parse_lines(self.emails.toPlainText(), "email"),  # type: ignore[attr-defined]
+            street=text("street"),
+            postcode=text("postcode"),
+            city=text("city"),
+            country=text("country"),
+            birthday=self.birthday.value(),  # type: ignore[attr-defined]
+            preferred_contact=str(combo.currentData()),
+            marketing_consent=self.marketing_consent.isChecked(),  # type: ignore[attr-defined]
+            tags=[t for t in text("tags").split(",") if t.strip()],
+            found_via=text("found_via"),
+            referred_by_id=self._referrer_ids.get(referrer) if referrer else None,
+        )
+
+    def _save_client(self) -> Changes:
+        form = self.form_values()
+        referrer = self.referred_by.text().strip()  # type: ignore[attr-defined]
+        if referrer and form.referred_by_id is None:
+            raise ValidationError(
+                {"referred_by_id": f"No client called “{referrer}”; pick one from the list."}
+            )
+        if self._record is None:
+            return clients.create_client(self._db, form)
+        return clients.update_client(self._db, self._record.id, form)
+
+    def _on_referred_by_text_edited(self, text: str) -> None:
+        if len(text.strip()) < 2:
+            return
+        found = clients.find_by_name(self._db, text)
+        own = self._record.id if self._record else None
+        self._referrer_ids.update({name: cid for cid, name in found if cid != own})
+        self._completions.setStringList([name for cid, name in found if cid != own])

@@ -1,0 +1,529 @@
+"""The main window: the client list and search on the left, the chosen client on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk import paths
+from crmdesk.errors import CrmError
+from crmdesk.gui.client_list_model import (
+    CITY,
+    EMAIL,
+    FOUND,
+    ID_ROLE,
+    LAST_CONTACT,
+    NAME,
+    PHONE,
+    ClientListModel,
+)
+from crmdesk.gui.client_page import ClientPage
+from crmdesk.gui.delegates import HtmlDelegate
+from crmdesk.gui.dialogs.client_dialog import ClientDialog
+from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
+from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
+from crmdesk.gui.dialogs.trash_dialog import TrashDialog
+from crmdesk.gui.taskman import TaskManager
+from crmdesk.gui.undo_stack import UndoStack
+from crmdesk.services import (
+    client_list,
+    clients,
+    demo,
+    facts,
+    history,
+    notes,
+    recent,
+    search,
+    undo,
+)
+from crmdesk.services.changes import Changes, UndoStep
+from crmdesk.store.database import Database
+
+
+class MainWindow(QMainWindow):
+    database_opened = Signal(object)  # Database
+    open_failed = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("crmdesk")
+        self.db: Database | None = None
+        self.tasks = TaskManager(self)
+        self.undo_stack = UndoStack()
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("search")
+        self.search_box.setAccessibleName("Find clients")
+        self.search_box.setPlaceholderText(
+            "Find: name, phone, email, note, anything said… (Ctrl+F)"
+        )
+        self.search_box.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(120)
+
+        self.model = ClientListModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("client_list")
+        self.table.setAccessibleName("Clients")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setItemDelegateForColumn(FOUND, HtmlDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in (
+            (NAME, 190),
+            (PHONE, 130),
+            (EMAIL, 200),
+            (CITY, 90),
+            (LAST_CONTACT, 95),
+        ):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        header.moveSection(FOUND, 1)  # while searching, where it matched comes next to the name
+        self.table.setColumnWidth(FOUND, 260)
+        self.table.setColumnHidden(FOUND, True)
+
+        self.page = ClientPage(self)
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.search_box)
+        column.addWidget(self.table)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.page)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([620, 740])
+        self.setCentralWidget(splitter)
+
+        self.file_label = QLabel(self)
+        self.file_label.setAccessibleName("Open database")
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Number of clients")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.file_label)
+
+        self._make_actions()
+        self._make_menus()
+        self._connect()
+        self._update_actions()
+        self.resize(1280, 780)
+
+    # ------------------------------------------------------------------ construction
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self.act_new_db = self._action("&New database…", self._on_new_db_triggered)
+        self.act_open = self._action("&Open…", self._on_open_triggered, keys.Open)
+        self.act_open_demo = self._action("Open &demo database", self._on_open_demo_triggered)
+        self.act_quit = self._action("&Quit", self.close, keys.Quit)
+        self.act_undo = self._action("&Undo", self._on_undo_triggered, keys.Undo)
+        self.act_redo = self._action("&Redo", self._on_redo_triggered, keys.Redo)
+        self.act_find = self._action("&Find client", self._on_find_triggered, keys.Find)
+        self.act_settings = self._action(
+            "&Settings…", self._on_settings_triggered, keys.Preferences
+        )
+        self.act_new_client = self._action("&New client…", self._on_new_client_triggered, "Ctrl+N")
+        self.act_edit_client = self._action(
+            "&Edit client…", self._on_edit_client_triggered, "Ctrl+E"
+        )
+        self.act_delete_client = self._action("&Delete client", self._on_delete_client_triggered)
+        self.act_delete_client.setShortcut(QKeySequence(keys.Delete))
+        self.act_delete_client.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.act_delete_client)
+        self.act_log = self._action("&Log contact…", self._on_log_triggered, "Ctrl+L")
+        self.act_fact = self._action(
+            "Add thing to &remember…", self._on_add_fact_triggered, "Ctrl+R"
+        )
+        self.act_note = self._action("Add &note…", self._on_add_note_triggered, "Ctrl+Shift+N")
+        self.act_trash = self._action("&Trash…", self._on_trash_triggered, "Ctrl+Shift+T")
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new_db, self.act_open])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addAction(self.act_open_demo)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.act_undo, self.act_redo])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.act_find, self.act_settings])
+        client_menu = bar.addMenu("&Client")
+        client_menu.addActions([self.act_new_client, self.act_edit_client, self.act_delete_client])
+        client_menu.addSeparator()
+        client_menu.addActions([self.act_log, self.act_fact, self.act_note])
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.act_trash)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.addActions([self.act_new_client, self.act_log, self.act_fact, self.act_note])
+        toolbar.addSeparator()
+        toolbar.addActions([self.act_undo, self.act_trash])
+        self._fill_recent_menu()
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self._on_search_box_text_changed)
+        self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.table.doubleClicked.connect(self._on_edit_client_triggered)
+        self.page.edit_requested.connect(self._on_edit_client_triggered)
+        self.page.log_requested.connect(self._on_log_triggered)
+        self.page.fact_requested.connect(self._on_page_fact_requested)
+        self.page.fact_delete_requested.connect(
+            lambda f: self._apply(facts.delete_fact(self._need_db(), f.id))
+        )
+        self.page.note_requested.connect(self._on_page_note_requested)
+        self.page.note_delete_requested.connect(
+            lambda n: self._apply(notes.delete_note(self._need_db(), n.id))
+        )
+        self.page.entry_requested.connect(self._on_page_entry_requested)
+        self.page.entry_delete_requested.connect(
+            lambda e: self._apply(history.delete_entry(self._need_db(), e.id))
+        )
+        self.undo_stack.changed.connect(self._update_actions)
+        self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
+
+    # ------------------------------------------------------------------ the database
+
+    def open_database(self, path: Path, create: bool = False, make_demo: bool = False) -> None:
+        """Open `path` in the background (backing up and migrating if needed)."""
+        path = Path(path).absolute()
+        if self.db is not None and self.db.path == path:
+            return
+
+        def work() -> Database:
+            if make_demo and not path.exists():
+                demo.create_demo(path)
+            return Database.open(path, create=create)
+
+        self.statusBar().showMessage(f"Opening {path}…")
+        self.tasks.run(work, self._on_database_ready, self._on_database_failed)
+
+    def _on_database_ready(self, db: Database) -> None:
+        old, self.db = self.db, db
+        if old is not None:
+            old.close()
+        self.undo_stack.clear()
+        self.search_box.clear()
+        self.model.set_database(db)
+        self.file_label.setText(str(db.path))
+        self.setWindowTitle(f"{db.path.name} — crmdesk")
+        recent.remember(db.path)
+        self._fill_recent_menu()
+        note = ""
+        if db.report.created:
+            note = "Created a new, empty database."
+        elif db.report.migrated_from is not None:
+            note = f"Upgraded the database; the old version is kept in {db.report.backup}."
+        self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
+        self._select_row(0)
+        self._update_actions()
+        self.database_opened.emit(db)
+
+    def _on_database_failed(self, error: Exception) -> None:
+        if not isinstance(error, CrmError):
+            raise error
+        self.statusBar().clearMessage()
+        self.open_failed.emit(str(error))
+        QMessageBox.warning(self, "Cannot open this file", str(error))
+
+    def _need_db(self) -> Database:
+        assert self.db is not None
+        return self.db
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in recent.recent_files():
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_database(p))
+        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+
+    # ------------------------------------------------------------------ changes and undo
+
+    def _apply(self, changes: Changes, select_id: str | None = None) -> None:
+        """Refresh what a write touched, and offer to undo it."""
+        self.undo_stack.push(changes.undo)
+        self._refresh(changes, select_id)
+        self.statusBar().showMessage(f"{changes.label} — Ctrl+Z to undo", 6000)
+
+    def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
+        current = select_id or self._current_id()
+        if changes.touches("clients", "history"):
+            if self.model.searching and select_id:
+                self.search_box.clear()  # show the new client in the full list
+            self.model.reload()
+            self._select_client(current)
+        elif current in changes.client_ids:
+            self.page.refresh_lists()
+        if current in changes.client_ids and changes.touches("clients"):
+            self.page.refresh()
+        self._update_actions()
+
+    def _on_undo_triggered(self) -> None:
+        self._step(self.undo_stack.take_undo, self.undo_stack.push_redo, "Undone")
+
+    def _on_redo_triggered(self) -> None:
+        self._step(self.undo_stack.take_redo, self.undo_stack.push_undo_keep_redo, "Redone")
+
+    def _step(
+        self,
+        take: Callable[[], UndoStep | None],
+        put: Callable[[UndoStep | None], None],
+        verb: str,
+    ) -> None:
+        step = take()
+        if step is None or self.db is None:
+            return
+        try:
+            changes = undo.apply(self.db, step)
+        except CrmError as exc:
+            QMessageBox.warning(self, "Cannot undo", str(exc))
+            return
+        put(changes.undo)
+        self._refresh(changes)
+        self.statusBar().showMessage(f"{verb}: {step.label}", 6000)
+
+    # ------------------------------------------------------------------ selection
+
+    def _current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def _select_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row, NAME)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        else:
+            self.page.show_client(self.db, None)
+        self._update_counts()
+
+    def _select_client(self, client_id: str | None) -> None:
+        row = None
+        if client_id is not None and self.db is not None:
+            if self.model.searching:
+                row = self.model.row_of(client_id)
+            else:
+                header = self.table.horizontalHeader()
+                key = {NAME: "name", CITY: "city", LAST_CONTACT: "last_contact"}.get(
+                    header.sortIndicatorSection(), "name"
+                )
+                descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+                row = client_list.position_of(
+                    self.db, client_id, client_list.SortKey(key), descending
+                )
+        if row is None:
+            self._select_row(0)
+        else:
+            self._select_row(row)
+            self.page.show_client(self.db, client_id)
+
+    def _update_counts(self) -> None:
+        if self.db is None:
+            self.count_label.setText("")
+            return
+        total = self.model.total
+        shown = self.model.rowCount()
+        text = f"{total} client{'s' if total != 1 else ''}"
+        self.count_label.setText(f"{shown} found of {text}" if self.model.searching else text)
+
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.page.show_client(self.db, current.data(ID_ROLE) if current.isValid() else None)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ search
+
+    def _on_search_box_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _on_search_timer_timeout(self) -> None:
+        if self.db is None:
+            return
+        text = self.search_box.text().strip()
+        self.model.show_hits(search.search(self.db, text) if text else None)
+        self.table.setColumnHidden(FOUND, not self.model.searching)
+        self._select_row(0)
+
+    def _on_search_box_return_pressed(self) -> None:
+        self._search_timer.stop()
+        self._on_search_timer_timeout()
+        self.table.setFocus()
+
+    def _on_find_triggered(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    # ------------------------------------------------------------------ actions
+
+    def _on_new_client_triggered(self) -> None:
+        if self.db is None:
+            return
+        dialog = ClientDialog(self.db, parent=self)
+        if dialog.exec() and dialog.changes is not None:
+            self._apply(dialog.changes, select_id=dialog.changes.created_id)
+
+    def _on_edit_client_triggered(self) -> None:
+        if self.db is None or self.page.record is None:
+            return
+        dialog = ClientDialog(self.db, self.page.record, parent=self)
+        if dialog.exec() and dialog.changes is not None:
+            self._apply(dialog.changes)
+
+    def _on_delete_client_triggered(self) -> None:
+        if self.db is None or self.page.record is None:
+            return
+        row = self.table.currentIndex().row()
+        changes = clients.delete_client(self.db, self.page.record.id)
+        self.undo_stack.push(changes.undo)
+        self.model.reload()
+        self._select_row(min(row, self.model.rowCount() - 1))
+        self.statusBar().showMessage(f"{changes.label} — moved to the Trash. Ctrl+Z to undo.", 8000)
+
+    def _on_log_triggered(self) -> None:
+        record = self.page.record
+        if self.db is None or record is None:
+            return
+        dialog = ContactDialog(self.db, record.id, record.display_name, parent=self)
+        if dialog.exec() and dialog.changes is not None:
+            self._apply(dialog.changes)
+
+    def _on_page_entry_requested(self, entry: object) -> None:
+        record = self.page.record
+        if self.db is None or record is None:
+            return
+        dialog = ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)  # type: ignore[arg-type]
+        if dialog.exec() and dialog.changes is not None:
+            self._apply(dialog.changes)
+
+    def _on_add_fact_triggered(self) -> None:
+        self._on_page_fact_requested(None)
+
+    def _on_page_fact_requested(self, fact: object) -> None:
+        if self.db is None or self.page.record is None:
+            return
+        dialog = FactDialog(self.db, self.page.record.id, fact, parent=self)  # type: ignore[arg-type]
+        if dialog.exec() and dialog.changes is not None:
+            self.page.tabs.setCurrentIndex(1)
+            self._apply(dialog.changes)
+
+    def _on_add_note_triggered(self) -> None:
+        self._on_page_note_requested(None)
+
+    def _on_page_note_requested(self, note: object) -> None:
+        if self.db is None or self.page.record is None:
+            return
+        dialog = NoteDialog(self.db, self.page.record.id, note, parent=self)  # type: ignore[arg-type]
+        if dialog.exec() and dialog.changes is not None:
+            self.page.tabs.setCurrentIndex(2)
+            self._apply(dialog.changes)
+
+    def _on_trash_triggered(self) -> None:
+        if self.db is not None:
+            TrashDialog(self.db, self._apply, parent=self).exec()
+
+    def _on_settings_triggered(self) -> None:
+        if self.db is not None:
+            SettingsDialog(self.db, parent=self).exec()
+
+    def _on_new_db_triggered(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            "New database",
+            str(paths.data_dir() / "clients.crmdesk"),
+            "crmdesk databases (*.crmdesk)",
+        )
+        if name:
+            path = Path(name if name.endswith(paths.DB_SUFFIX) else name + paths.DB_SUFFIX)
+            if path.exists():
+                QMessageBox.warning(
+                    self, "New database", f"{path} already exists; choose another name."
+                )
+                return
+            self.open_database(path, create=True)
+
+    def _on_open_triggered(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open database",
+            str(paths.data_dir()),
+            "crmdesk databases (*.crmdesk);;All files (*)",
+        )
+        if name:
+            self.open_database(Path(name))
+
+    def _on_open_demo_triggered(self) -> None:
+        self.open_database(paths.demo_database(), make_demo=True)
+
+    def _on_tasks_busy_changed(self, busy: bool) -> None:
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_db = self.db is not None and not self.tasks.busy
+        has_client = has_db and self.page.record is not None
+        for action in (self.act_new_client, self.act_find, self.act_trash, self.act_settings):
+            action.setEnabled(has_db)
+        for action in (
+            self.act_edit_client,
+            self.act_delete_client,
+            self.act_log,
+            self.act_fact,
+            self.act_note,
+        ):
+            action.setEnabled(has_client)
+        undo, redo = self.undo_stack.peek_undo(), self.undo_stack.peek_redo()
+        self.act_undo.setEnabled(has_db and undo is not None)
+        self.act_undo.setText(f"&Undo {undo.label}" if undo else "&Undo")
+        self.act_redo.setEnabled(has_db and redo is not None)
+        self.act_redo.setText(f"&Redo {redo.label}" if redo else "&Redo")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.tasks.wait()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        super().closeEvent(event)

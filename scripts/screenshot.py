@@ -1,0 +1,55 @@
+"""Grab the main window on the demo data to a PNG (used for the README screenshot).
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshot.py docs/screenshot.png [--search TEXT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from crmdesk import paths
+from crmdesk.gui.main_window import MainWindow
+from crmdesk.services import demo
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--search", default="", help="type this into Find first")
+    parser.add_argument("--row", type=int, default=3, help="select this client row")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="crmdesk-shot-"))
+    paths.override(folder)
+    db_path = demo.create_demo(folder / "demo.crmdesk")
+    app = QApplication([])
+    window = MainWindow()
+    window.resize(1360, 820)
+    window.show()
+
+    def opened(_db: object) -> None:
+        if args.search:
+            window.search_box.setText(args.search)
+            window.search_box.returnPressed.emit()
+        index = window.model.index(args.row, 0)
+        window.table.setCurrentIndex(index)
+        QTimer.singleShot(200, grab)
+
+    def grab() -> None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(args.out))
+        print(f"Wrote {args.out}")
+        window.close()
+        app.quit()
+
+    window.database_opened.connect(opened)
+    window.open_database(db_path)
+    app.exec()
+
+
+if __name__ == "__main__":
+    main()
