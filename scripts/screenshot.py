@@ -1,6 +1,6 @@
 """Grab the main window on the demo data to a PNG (used for the README screenshot).
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshot.py docs/screenshot.png [--search TEXT]
+QT_QPA_PLATFORM=offscreen python scripts/screenshot.py docs/screenshot.png [--search TEXT]
 """
 
 from __future__ import annotations

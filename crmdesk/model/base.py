@@ -41,7 +41,8 @@ class Synced:
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     hlc: Mapped[str] = mapped_column(String(24), default="")
     site_id: Mapped[str] = mapped_column(String(36), default="")
-    created_at: Mapped[datetime] = mapped_column(default=now)
+    # Full precision: it orders rows added in the same second (facts, in the order typed).
+    created_at: Mapped[datetime] = mapped_column(default=datetime.now)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     # Columns the store does not record field changes for (bookkeeping, derived values).

@@ -191,7 +191,8 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
         else:
             with db.read() as s:
                 ref = s.get(Client, form.referred_by_id)
-            if ref is None or ref.deleted_at is not None:
+                gone = ref is None or ref.deleted_at is not None
+            if gone:
                 problems["referred_by_id"] = "The referring client no longer exists; pick another."
     if problems:
         raise ValidationError(problems)
@@ -215,8 +216,8 @@ def create_client(db: Database, form: ClientForm) -> Changes:
         client.consent_at = now() if form.marketing_consent else None
         w.session.add(client)
         w.session.flush()
-        new_id = client.id
-    return from_write(f"New client {client.display_name}", w, created_id=new_id)
+        new_id, name = client.id, client.display_name
+    return from_write(f"New client {name}", w, created_id=new_id)
 
 
 def update_client(db: Database, client_id: str, form: ClientForm) -> Changes:

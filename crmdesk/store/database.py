@@ -64,7 +64,7 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         tracking.install(self._sessions)
         with self.read() as s:
-            meta = dict(s.execute(select(Meta.key, Meta.value)).tuples().all())
+            meta = {key: value for key, value in s.execute(select(Meta.key, Meta.value))}
         self.lineage_id = meta.get("lineage_id", "")
         self.clock = HybridClock(meta.get("clock") or None)
 
@@ -134,10 +134,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed."""
+        """A session for reading; nothing it does is committed (closing ends its transaction)."""
         with self._sessions() as s:
             yield s
-            s.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Write]:

@@ -1,0 +1,1 @@
+"""PDF documents (letters, survey forms) made with ReportLab: issue 4 onwards."""

@@ -1,0 +1,60 @@
+"""A file made at the first schema revision opens: backed up, verified, then upgraded."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from crmdesk import paths
+from crmdesk.services import client_list, search
+from crmdesk.store import migrate
+from crmdesk.store.database import Database
+from crmdesk.store.gate import APPLICATION_ID
+
+
+def make_first_revision_file(path: Path) -> None:
+    """What crmdesk 0.1 (schema 0001, no search index yet) wrote, with one client in it."""
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
+            " salutation, preferred_name, company, phones, emails, street, postcode, city,"
+            " country, preferred_contact, marketing_consent, tags, found_via, sort_name)"
+            " VALUES ('c1', '0000000000001-000000', 's1', '2025-01-01 10:00:00', 'Margaret',"
+            " 'Webber', 'Mrs', 'Peggy', '', '[]', '[]', '', '', 'Leeds', '', 'any', 0,"
+            " '[\"vip\"]', 'Walk-in', 'webber margaret')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO notes (id, hlc, site_id, created_at, client_id, written_at, text,"
+            " pinned) VALUES ('n1', '0000000000001-000001', 's1', '2025-01-01 10:00:00', 'c1',"
+            " '2025-01-01 10:00:00', 'Her spaniel Biscuit hates the rain', 0)"
+        )
+    engine.dispose()
+
+
+def test_first_revision_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.crmdesk"
+    make_first_revision_file(path)
+    with Database.open(path) as db:
+        assert db.report.migrated_from == "0001"
+        backup = db.report.backup
+        assert backup is not None and backup.parent == paths.backups_dir()
+        assert client_list.count_clients(db) == 1
+        hits = search.search(db, "spaniel")  # indexed by the upgrade
+        assert [h.client_id for h in hits] == ["c1"]
+        assert hits[0].matched == ["spaniel"]
+        assert db.lineage_id  # given one on first open
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert old.execute("SELECT family_name FROM clients").fetchall() == [("Webber",)]
+    assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    old.close()
+    with Database.open(path) as db:  # already current: no second backup
+        assert db.report.migrated_from is None
+    assert len(list(paths.backups_dir().iterdir())) == 1
