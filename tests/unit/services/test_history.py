@@ -82,10 +82,10 @@ def test_paging_a_long_history(db: Database, cid: str) -> None:
 
 
 def test_bad_entries_are_refused(db: Database, cid: str) -> None:
+    form = ContactForm(
+        kind="carrier pigeon", occurred_at=datetime(2026, 3, 5), follow_up_on=date(2026, 3, 1)
+    )
     with pytest.raises(ValidationError) as err:
-        history.log_contact(
-            db, cid,
-            ContactForm(kind="carrier pigeon", occurred_at=datetime(2026, 3, 5), follow_up_on=date(2026, 3, 1)),
-        )  # fmt: skip
+        history.log_contact(db, cid, form)
     assert set(err.value.problems) == {"kind", "subject", "follow_up_on"}
     assert history.count_entries(db, cid) == 0
