@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -53,6 +54,9 @@ from crmdesk.services import (
     undo,
 )
 from crmdesk.services.changes import Changes, UndoStep
+from crmdesk.services.facts import FactRecord
+from crmdesk.services.history import HistoryRecord
+from crmdesk.services.notes import NoteRecord
 from crmdesk.store.database import Database
 
 
@@ -399,19 +403,32 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ actions
 
+    def _run_dialog(self, dialog: QDialog) -> Changes | None:
+        """Show a modal dialog; return what it saved (if anything). The dialog is freed."""
+        try:
+            accepted = dialog.exec()
+            changes: Changes | None = getattr(dialog, "changes", None)
+            return changes if accepted else None
+        finally:
+            dialog.deleteLater()
+
+    def _apply_dialog(self, dialog: QDialog) -> bool:
+        changes = self._run_dialog(dialog)
+        if changes is not None:
+            self._apply(changes)
+        return changes is not None
+
     def _on_new_client_triggered(self) -> None:
         if self.db is None:
             return
-        dialog = ClientDialog(self.db, parent=self)
-        if dialog.exec() and dialog.changes is not None:
-            self._apply(dialog.changes, select_id=dialog.changes.created_id)
+        changes = self._run_dialog(ClientDialog(self.db, parent=self))
+        if changes is not None:
+            self._apply(changes, select_id=changes.created_id)
 
     def _on_edit_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
             return
-        dialog = ClientDialog(self.db, self.page.record, parent=self)
-        if dialog.exec() and dialog.changes is not None:
-            self._apply(dialog.changes)
+        self._apply_dialog(ClientDialog(self.db, self.page.record, parent=self))
 
     def _on_delete_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
@@ -427,17 +444,16 @@ class MainWindow(QMainWindow):
         record = self.page.record
         if self.db is None or record is None:
             return
-        dialog = ContactDialog(self.db, record.id, record.display_name, parent=self)
-        if dialog.exec() and dialog.changes is not None:
-            self._apply(dialog.changes)
+        self._apply_dialog(ContactDialog(self.db, record.id, record.display_name, parent=self))
 
     def _on_page_entry_requested(self, entry: object) -> None:
         record = self.page.record
         if self.db is None or record is None:
             return
-        dialog = ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)  # type: ignore[arg-type]
-        if dialog.exec() and dialog.changes is not None:
-            self._apply(dialog.changes)
+        assert isinstance(entry, HistoryRecord)
+        self._apply_dialog(
+            ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)
+        )
 
     def _on_add_fact_triggered(self) -> None:
         self._on_page_fact_requested(None)
@@ -445,10 +461,9 @@ class MainWindow(QMainWindow):
     def _on_page_fact_requested(self, fact: object) -> None:
         if self.db is None or self.page.record is None:
             return
-        dialog = FactDialog(self.db, self.page.record.id, fact, parent=self)  # type: ignore[arg-type]
-        if dialog.exec() and dialog.changes is not None:
+        assert fact is None or isinstance(fact, FactRecord)
+        if self._apply_dialog(FactDialog(self.db, self.page.record.id, fact, parent=self)):
             self.page.tabs.setCurrentIndex(1)
-            self._apply(dialog.changes)
 
     def _on_add_note_triggered(self) -> None:
         self._on_page_note_requested(None)
@@ -456,18 +471,17 @@ class MainWindow(QMainWindow):
     def _on_page_note_requested(self, note: object) -> None:
         if self.db is None or self.page.record is None:
             return
-        dialog = NoteDialog(self.db, self.page.record.id, note, parent=self)  # type: ignore[arg-type]
-        if dialog.exec() and dialog.changes is not None:
+        assert note is None or isinstance(note, NoteRecord)
+        if self._apply_dialog(NoteDialog(self.db, self.page.record.id, note, parent=self)):
             self.page.tabs.setCurrentIndex(2)
-            self._apply(dialog.changes)
 
     def _on_trash_triggered(self) -> None:
         if self.db is not None:
-            TrashDialog(self.db, self._apply, parent=self).exec()
+            self._run_dialog(TrashDialog(self.db, self._apply, parent=self))
 
     def _on_settings_triggered(self) -> None:
         if self.db is not None:
-            SettingsDialog(self.db, parent=self).exec()
+            self._run_dialog(SettingsDialog(self.db, parent=self))
 
     def _on_new_db_triggered(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

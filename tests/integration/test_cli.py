@@ -1,0 +1,48 @@
+"""The command line: the same services, scriptable without a screen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import digest
+
+
+def crmdesk(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CRMDESK_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "crmdesk", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_help_describes_the_commands(data_dir: Path) -> None:
+    out = crmdesk("--help", data_dir=data_dir).stdout
+    for word in ("--db", "--demo", "--resume", "demo", "check", "Ctrl+L"):
+        assert word in out
+
+
+def test_demo_then_check(tmp_path: Path, data_dir: Path) -> None:
+    out = tmp_path / "sample.crmdesk"
+    made = crmdesk("demo", "--out", str(out), "--clients", "25", "--seed", "3", data_dir=data_dir)
+    assert made.returncode == 0, made.stderr
+    checked = crmdesk("check", str(out), data_dir=data_dir)
+    assert checked.returncode == 0
+    assert "a crmdesk database, 25 clients" in checked.stdout
+    again = crmdesk("demo", "--out", str(out), data_dir=data_dir)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_check_refuses_a_foreign_file_untouched(tmp_path: Path, data_dir: Path) -> None:
+    bad = tmp_path / "letter.crmdesk"
+    bad.write_bytes(b"%PDF-1.7 not a database")
+    before = digest(bad)
+    result = crmdesk("check", str(bad), data_dir=data_dir)
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "not an SQLite file" in result.stderr
+    assert digest(bad) == before
