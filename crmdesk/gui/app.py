@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from crmdesk import __version__, paths
@@ -44,4 +46,20 @@ def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
     window = MainWindow()
     window.show()
     window.open_database(path, create=create, make_demo=make_demo)
+    _close_on_signals(window)
     return app.exec()
+
+
+def _close_on_signals(window: MainWindow) -> None:
+    """Ctrl+C in the terminal (or a logout's SIGTERM) closes the window the normal way, so
+    the database is closed and its lock released. Python only sees signals when it runs, so
+    a timer hands it control twice a second."""
+
+    def close(_signum: int, _frame: object) -> None:
+        window.close()
+
+    signal.signal(signal.SIGINT, close)
+    signal.signal(signal.SIGTERM, close)
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(500)

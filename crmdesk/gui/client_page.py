@@ -88,7 +88,7 @@ class ClientPage(QWidget):
         self.timeline = _table("timeline", self)
         self.timeline.setModel(self.timeline_model)
         self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((118, 70, 140, 160, 120, 84)):
+        for column, width in enumerate((130, 72, 130, 160, 110, 84)):
             self.timeline.setColumnWidth(column, width)
         self.kind_filter = QComboBox(self)
         self.kind_filter.setAccessibleName("Show kinds")

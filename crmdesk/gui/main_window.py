@@ -114,10 +114,10 @@ class MainWindow(QMainWindow):
 
         self.page = ClientPage(self)
         left = QWidget(self)
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.search_box)
-        column.addWidget(self.table)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search_box)
+        left_layout.addWidget(self.table)
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.page)
@@ -142,7 +142,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ construction
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

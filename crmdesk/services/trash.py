@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -44,7 +46,7 @@ def trash_items(db: Database, limit: int = 1000) -> list[TrashItem]:
             items.append(
                 TrashItem("clients", c.id, c.display_name, c.company or c.city, c.deleted_at)
             )
-        children = (
+        children: tuple[tuple[Any, Callable[[Any], str]], ...] = (
             (Fact, lambda f: f"{f.label}: {f.value}"),
             (Note, lambda n: n.text),
             (HistoryEntry, lambda h: f"{h.kind} {h.occurred_at:%Y-%m-%d}: {h.subject or h.body}"),

@@ -45,7 +45,10 @@ class FileLock:
                 owner = _read(self.path)
                 if owner is not None and not _is_stale(owner):
                     raise DatabaseLockedError(
-                        self.db_path, str(owner["host"]), int(owner["pid"]), str(owner["since"])
+                        self.db_path,
+                        str(owner["host"]),
+                        int(str(owner["pid"])),
+                        str(owner["since"]),
                     ) from None
                 self.path.unlink(missing_ok=True)  # stale or unreadable: take it over
                 continue

@@ -98,9 +98,9 @@ def _fill_defaults(obj: Synced) -> None:
         if default is None or getattr(obj, column.key, None) is not None:
             continue
         if default.is_callable:
-            setattr(obj, column.key, default.arg(None))  # type: ignore[union-attr,call-arg]
+            setattr(obj, column.key, default.arg(None))
         elif default.is_scalar:
-            setattr(obj, column.key, default.arg)  # type: ignore[union-attr]
+            setattr(obj, column.key, default.arg)
 
 
 def _log_row(

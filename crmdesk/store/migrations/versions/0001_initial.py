@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _synced(table: str) -> list[sa.SchemaItem]:
+def _synced(table: str) -> list[sa.schema.SchemaItem]:
     """The columns every syncable table carries (model.base.Synced)."""
     return [
         sa.Column("id", sa.String(36), nullable=False),
@@ -28,7 +28,7 @@ def _synced(table: str) -> list[sa.SchemaItem]:
     ]
 
 
-def _owned_by_client(table: str) -> list[sa.SchemaItem]:
+def _owned_by_client(table: str) -> list[sa.schema.SchemaItem]:
     return [
         sa.Column("client_id", sa.String(36), nullable=False),
         sa.ForeignKeyConstraint(
