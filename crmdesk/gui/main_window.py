@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("crmdesk")
         self.db: Database | None = None
+        self._closing = False
         self.tasks = TaskManager(self)
         self.undo_stack = UndoStack()
 
@@ -247,6 +248,9 @@ class MainWindow(QMainWindow):
         self.tasks.run(work, self._on_database_ready, self._on_database_failed)
 
     def _on_database_ready(self, db: Database) -> None:
+        if self._closing:  # the window closed while the file was opening
+            db.close()
+            return
         old, self.db = self.db, db
         if old is not None:
             old.close()
@@ -539,7 +543,9 @@ class MainWindow(QMainWindow):
         self.act_redo.setText(f"&Redo {redo.label}" if redo else "&Redo")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
         self.tasks.wait()
+        QCoreApplication.sendPostedEvents()  # deliver a finished open, so it is closed below
         if self.db is not None:
             self.db.close()
             self.db = None

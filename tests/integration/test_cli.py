@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import digest
@@ -46,3 +48,24 @@ def test_check_refuses_a_foreign_file_untouched(tmp_path: Path, data_dir: Path) 
     assert result.returncode == 2
     assert str(bad) in result.stderr and "not an SQLite file" in result.stderr
     assert digest(bad) == before
+
+
+def test_demo_window_starts_and_closes_cleanly(tmp_path: Path, data_dir: Path) -> None:
+    """`crmdesk --demo` on a fresh machine: the demo is made and opened; a SIGTERM (logout,
+    Ctrl+C) closes it the normal way, leaving no lock or journal beside the file."""
+    env = {**os.environ, "CRMDESK_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"}
+    demo = data_dir / "data" / "demo.crmdesk"
+    lock = demo.with_name(demo.name + ".lock")
+    with subprocess.Popen([sys.executable, "-m", "crmdesk", "--demo"], env=env) as app:
+        deadline = time.monotonic() + 60
+        while not lock.exists() and app.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert lock.exists(), "the demo database was not opened"
+        time.sleep(0.5)
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(timeout=30) == 0
+    assert sorted(p.name for p in demo.parent.iterdir() if p.name.startswith(demo.name)) == [
+        demo.name
+    ]
+    checked = crmdesk("check", str(demo), data_dir=data_dir)
+    assert "a crmdesk database, 60 clients" in checked.stdout
