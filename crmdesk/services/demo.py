@@ -16,6 +16,7 @@ from typing import Any
 from crmdesk import paths
 from crmdesk.errors import CrmError
 from crmdesk.model import Client, Fact, HistoryEntry, Note
+from crmdesk.services import settings
 from crmdesk.services.validation import normalise_phone
 from crmdesk.store.database import Database
 
@@ -75,6 +76,7 @@ def populate(db: Database, clients: int = 60, seed: int = 7, today: date | None 
     rng = random.Random(seed)
     samples = load_samples()
     today = today or date.today()
+    settings.set_phone_region(db, "GB")  # the demo shop is in Yorkshire
     made: list[Client] = []
     names = _names(rng, samples, clients)
     with db.write() as w:

@@ -39,3 +39,11 @@ def test_same_seed_same_clients(tmp_path: Path) -> None:
     b = names(demo.create_demo(tmp_path / "b.crmdesk", clients=20, seed=3))
     c = names(demo.create_demo(tmp_path / "c.crmdesk", clients=20, seed=4))
     assert a == b != c
+
+
+def test_every_demo_client_saves_unchanged_from_the_edit_form(demo_db: Database) -> None:
+    """What the demo shows in the form is valid: opening a client and pressing Save works."""
+    for row in client_list.client_page(demo_db, SortKey.NAME, False, 0, 100):
+        record = clients.get_client(demo_db, row.id)
+        clients.update_client(demo_db, row.id, record.to_form())
+        assert clients.get_client(demo_db, row.id).phones == record.phones
