@@ -43,10 +43,10 @@ class Client(Synced, Base):
     untracked_columns = frozenset({"hlc", "site_id", "last_contact_at", "sort_name"})
 
     __table_args__ = (
-        Index("ix_clients_sort_name", "sort_name"),
-        Index("ix_clients_city", "city"),
-        Index("ix_clients_last_contact_at", "last_contact_at"),
-        Index("ix_clients_created_at", "created_at"),
+        Index("ix_clients_sort_name", "sort_name", "id"),
+        Index("ix_clients_city", "city", "sort_name", "id"),
+        Index("ix_clients_last_contact_at", "last_contact_at", "id"),
+        Index("ix_clients_created_at", "created_at", "id"),
     )
 
     @property

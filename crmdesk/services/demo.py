@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import random
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
-from crmdesk.model import Client, Fact, HistoryEntry, Note
+from crmdesk.model import Client, Fact, HistoryEntry, Note, new_id
+from crmdesk.model.clients import sort_key
 from crmdesk.services import settings
 from crmdesk.services.validation import normalise_phone
 from crmdesk.store.database import Database
@@ -71,22 +74,54 @@ def _phone_text(rng: random.Random, style: str) -> str:
     )
 
 
-def populate(db: Database, clients: int = 60, seed: int = 7, today: date | None = None) -> int:
-    """Add `clients` sample clients with facts, notes and up to a year of history."""
+@dataclass(frozen=True)
+class Shape:
+    """How much there is per client: (fewest, most) of each, and how far back history goes."""
+
+    history: tuple[int, int] = (2, 25)
+    facts: tuple[int, int] = (1, 4)
+    notes: tuple[int, int] = (1, 3)
+    span_days: int = 365
+
+
+DEMO = Shape()
+# 100,000 clients → about 1,000,000 history entries and 200,000 facts and notes, over 5 years.
+LARGE = Shape(history=(0, 20), facts=(0, 2), notes=(0, 2), span_days=5 * 365)
+
+CHUNK = 2000  # clients per transaction
+
+
+def populate(
+    db: Database,
+    clients: int = 60,
+    seed: int = 7,
+    today: date | None = None,
+    shape: Shape = DEMO,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add `clients` sample clients with facts, notes and history; return how many."""
     rng = random.Random(seed)
     samples = load_samples()
     today = today or date.today()
     settings.set_phone_region(db, "GB")  # the demo shop is in Yorkshire
-    made: list[Client] = []
     names = _names(rng, samples, clients)
-    with db.write() as w:
-        for n in range(clients):
-            client = _client(rng, samples, names[n], today, made)
-            w.session.add(client)
-            w.session.flush()
-            made.append(client)
-            _personal(rng, samples, client, today, w.session.add)
-            _history(rng, samples, client, today, w.session.add)
+    made: list[str] = []
+    for start in range(0, clients, CHUNK):
+        people, facts, notes, entries = [], [], [], []
+        for n in range(start, min(start + CHUNK, clients)):
+            person = _client(rng, samples, names[n], today, made)
+            made.append(person["id"])
+            people.append(person)
+            facts += _facts(rng, samples, person["id"], today, shape)
+            notes += _notes(rng, samples, person["id"], today, shape)
+            entries += _history(rng, samples, person["id"], today, shape)
+        with db.bulk() as bulk:
+            bulk.insert(Client.__table__, people)
+            bulk.insert(Fact.__table__, facts)
+            bulk.insert(Note.__table__, notes)
+            bulk.insert(HistoryEntry.__table__, entries)
+        if progress is not None:
+            progress(len(made))
     return len(made)
 
 
@@ -112,8 +147,8 @@ def _client(
     samples: dict[str, Any],
     name: tuple[Any, ...],
     today: date,
-    made: list[Client],
-) -> Client:
+    made: list[str],
+) -> dict[str, Any]:
     culture, given, salutation, family = name
     place = rng.choice(samples["places"])
     numbers = [("mobile", _phone(rng, culture["phone"]))] if rng.random() < 0.9 else []
@@ -127,79 +162,103 @@ def _client(
     referrer = rng.choice(made) if made and (found == "Referral" or rng.random() < 0.1) else None
     born = date(today.year - rng.randrange(19, 82), rng.randrange(1, 13), rng.randrange(1, 29))
     since = datetime.combine(today - timedelta(days=rng.randrange(30, 1500)), time(10, 0))
-    return Client(
-        given_name=given,
-        family_name=family,
-        salutation=salutation,
-        preferred_name=samples["preferred_names"].get(given, ""),
-        company=rng.choice(samples["companies"]),
-        phones=phones,
-        emails=emails if rng.random() < 0.9 else [],
-        street=rng.choice(place["streets"]),
-        postcode=place["postcode"],
-        city=place["city"],
-        country="United Kingdom",
-        birthday=born if rng.random() < 0.8 else None,
-        preferred_contact=rng.choice(["any", "phone", "email", "sms", "letter", "in_person"]),
-        marketing_consent=consent,
-        consent_at=since if consent else None,
-        tags=sorted(set(rng.sample(samples["tags"], rng.randrange(0, 3)))),
-        found_via="Referral" if referrer else found,
-        referred_by_id=referrer.id if referrer else None,
-        created_at=since,
-    )
+    company = rng.choice(samples["companies"])
+    return {
+        "id": new_id(),
+        "given_name": given,
+        "family_name": family,
+        "salutation": salutation,
+        "preferred_name": samples["preferred_names"].get(given, ""),
+        "company": company,
+        "phones": phones,
+        "emails": emails if rng.random() < 0.9 else [],
+        "street": rng.choice(place["streets"]),
+        "postcode": place["postcode"],
+        "city": place["city"],
+        "country": "United Kingdom",
+        "birthday": born if rng.random() < 0.8 else None,
+        "preferred_contact": rng.choice(["any", "phone", "email", "sms", "letter", "in_person"]),
+        "marketing_consent": consent,
+        "consent_at": since if consent else None,
+        "tags": sorted(set(rng.sample(samples["tags"], rng.randrange(0, 3)))),
+        "found_via": "Referral" if referrer else found,
+        "referred_by_id": referrer,
+        "created_at": since,
+        "sort_name": sort_key(family or company, given),
+    }
 
 
-def _personal(
-    rng: random.Random, samples: dict[str, Any], client: Client, today: date, add: Any
-) -> None:
-    for label, values in rng.sample(samples["facts"], rng.randrange(1, 5)):
-        add(Fact(client_id=client.id, label=label, value=rng.choice(values)))
-    if rng.random() < 0.3:
+def _facts(
+    rng: random.Random, samples: dict[str, Any], client_id: str, today: date, shape: Shape
+) -> list[dict[str, Any]]:
+    count = rng.randint(*shape.facts)
+    rows = [
+        {"client_id": client_id, "label": label, "value": rng.choice(values), "on_date": None}
+        for label, values in rng.sample(samples["facts"], min(count, len(samples["facts"])))
+    ]
+    if count and rng.random() < 0.3:
         label, years = rng.choice(samples["dated_facts"])
         on = today.replace(year=today.year + years, day=1) + timedelta(days=rng.randrange(27))
-        add(Fact(client_id=client.id, label=label, value="", on_date=on))
-    for k in range(rng.randrange(1, 4)):
-        written = datetime.combine(today - timedelta(days=rng.randrange(1, 365)), time(9 + k, 15))
-        add(
-            Note(
-                client_id=client.id,
-                text=rng.choice(samples["notes"]),
-                pinned=k == 0 and rng.random() < 0.3,
-                written_at=written,
-            )
+        rows.append({"client_id": client_id, "label": label, "value": "", "on_date": on})
+    return rows
+
+
+def _notes(
+    rng: random.Random, samples: dict[str, Any], client_id: str, today: date, shape: Shape
+) -> list[dict[str, Any]]:
+    rows = []
+    for k in range(rng.randint(*shape.notes)):
+        days = rng.randrange(1, shape.span_days)
+        rows.append(
+            {
+                "client_id": client_id,
+                "text": rng.choice(samples["notes"]),
+                "pinned": k == 0 and rng.random() < 0.3,
+                "written_at": datetime.combine(today - timedelta(days=days), time(9 + k % 8, 15)),
+            }
         )
+    return rows
 
 
 def _history(
-    rng: random.Random, samples: dict[str, Any], client: Client, today: date, add: Any
-) -> None:
-    for _ in range(rng.randrange(2, 26)):
+    rng: random.Random, samples: dict[str, Any], client_id: str, today: date, shape: Shape
+) -> list[dict[str, Any]]:
+    rows = []
+    for _ in range(rng.randint(*shape.history)):
         template = rng.choice(samples["history"])
         subject, body, outcome = rng.choice(template["entries"])
         when = datetime.combine(
-            today - timedelta(days=rng.randrange(0, 365)),
+            today - timedelta(days=rng.randrange(0, shape.span_days)),
             time(rng.randrange(9, 18), rng.choice([0, 10, 20, 30, 40, 50])),
         )
         follow = when.date() + timedelta(days=rng.randrange(2, 21)) if rng.random() < 0.15 else None
-        add(
-            HistoryEntry(
-                client_id=client.id,
-                kind=template["kind"],
-                direction=template["direction"],
-                occurred_at=when,
-                subject=subject,
-                body=body,
-                outcome=outcome,
-                follow_up_on=follow,
-            )
+        rows.append(
+            {
+                "client_id": client_id,
+                "kind": template["kind"],
+                "direction": template["direction"],
+                "occurred_at": when,
+                "subject": subject,
+                "body": body,
+                "outcome": outcome,
+                "follow_up_on": follow,
+            }
         )
+    return rows
 
 
-def create_demo(path: Path, clients: int = 60, seed: int = 7) -> Path:
-    """Write a new demo database at `path` (which must not exist yet)."""
+def create_demo(
+    path: Path,
+    clients: int = 60,
+    seed: int = 7,
+    shape: Shape | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Path:
+    """Write a new demo database at `path` (which must not exist yet). Large databases get
+    the LARGE shape (about 10 history entries per client over five years) unless told."""
     if path.exists():
         raise CrmError(f"{path} already exists; choose another name or delete it first.")
+    chosen = shape or (DEMO if clients <= 1000 else LARGE)
     with Database.open(path, create=True) as db:
-        populate(db, clients=clients, seed=seed)
+        populate(db, clients=clients, seed=seed, shape=chosen, progress=progress)
     return path

@@ -44,11 +44,14 @@ def write_verified_backup(source: Path, folder: Path, reason: str) -> Path:
 
 
 def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows per ordinary table (virtual tables and their shadow tables are skipped)."""
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
     tables = [
         name
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
-            " AND name NOT LIKE 'search_fts_%' AND name NOT LIKE 'sqlite_%'"
-        )
+        for name, _sql in rows
+        if name not in virtual
+        and not name.startswith("sqlite_")
+        and not any(name.startswith(f"{v}_") for v in virtual)
     ]
     return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}

@@ -24,6 +24,7 @@ from crmdesk.errors import DatabaseFileError, NewerSchemaError
 from crmdesk.model import Meta, new_id
 from crmdesk.store import migrate, tracking
 from crmdesk.store.backup import write_verified_backup
+from crmdesk.store.bulk import BulkWriter, bulk_writer
 from crmdesk.store.clock import HybridClock, site_id
 from crmdesk.store.gate import APPLICATION_ID, inspect_file
 from crmdesk.store.lock import FileLock
@@ -151,6 +152,12 @@ class Database:
             w.reverts = list(log.reverts)
             w.tables = frozenset(log.tables)
             w.client_ids = frozenset(log.client_ids)
+
+    @contextmanager
+    def bulk(self) -> Iterator[BulkWriter]:
+        """Insert many new rows in one transaction (committed whole, or not at all)."""
+        with self.engine.begin() as conn, bulk_writer(conn, self.clock, self.site_id) as writer:
+            yield writer
 
     def meta(self, key: str, default: str = "") -> str:
         with self.read() as s:

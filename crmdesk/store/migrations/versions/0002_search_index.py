@@ -1,5 +1,10 @@
 """Search index: FTS5 (trigram) over clients, facts, notes and history, kept by triggers.
 
+Two FTS tables: search_people (client profiles and things to remember: one or two rows per
+client) and search_text (notes and history: what grows for years). A search reads people
+first and then the newest mentions in the text, each with a LIMIT, so its cost does not
+grow with the size of the history.
+
 search_docs maps one source row to one FTS row (docid = FTS rowid), so an update or a
 tombstone finds the FTS row through an index instead of scanning. The triggers are plain
 SQL: the index stays right whoever writes the file (crmdesk, a merge, the sqlite3 shell).
@@ -45,6 +50,14 @@ def _client_body(row: str) -> str:
     return " || ' ' || ".join(f"coalesce({p}, '')" for p in parts)
 
 
+# source table -> the FTS table its rows go to
+FTS_TABLE = {
+    "clients": "search_people",
+    "facts": "search_people",
+    "notes": "search_text",
+    "history": "search_text",
+}
+
 # source table -> (owning client id, indexed text, columns whose change re-indexes)
 SOURCES: dict[str, tuple[str, str, str]] = {
     "clients": (
@@ -74,14 +87,14 @@ def _add(table: str, row: str, where: str) -> str:
     return (
         f"INSERT INTO search_docs(source, row_id, client_id)"
         f" SELECT '{table}', {row}.id, {client} WHERE {where};"
-        f" INSERT INTO search_fts(rowid, body)"
+        f" INSERT INTO {FTS_TABLE[table]}(rowid, body)"
         f" SELECT last_insert_rowid(), {_body(table, row)} WHERE {where};"
     )
 
 
-def _remove(row: str) -> str:
+def _remove(table: str, row: str) -> str:
     return (
-        f"DELETE FROM search_fts WHERE rowid ="
+        f"DELETE FROM {FTS_TABLE[table]} WHERE rowid ="
         f" (SELECT docid FROM search_docs WHERE row_id = {row}.id);"
         f" DELETE FROM search_docs WHERE row_id = {row}.id;"
     )
@@ -96,7 +109,8 @@ def upgrade() -> None:
         " client_id TEXT NOT NULL)"
     )
     op.execute("CREATE INDEX ix_search_docs_client_id ON search_docs(client_id)")
-    op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, tokenize='trigram')")
+    for fts in sorted(set(FTS_TABLE.values())):
+        op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(body, tokenize='trigram')")
     for table, (_client, _text, columns) in SOURCES.items():
         op.execute(
             f"CREATE TRIGGER search_{table}_ai AFTER INSERT ON {table} BEGIN"
@@ -104,11 +118,11 @@ def upgrade() -> None:
         )
         op.execute(
             f"CREATE TRIGGER search_{table}_au AFTER UPDATE OF {columns}, deleted_at"
-            f" ON {table} BEGIN {_remove('OLD')}"
+            f" ON {table} BEGIN {_remove(table, 'OLD')}"
             f" {_add(table, 'NEW', 'NEW.deleted_at IS NULL')} END"
         )
         op.execute(
-            f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN {_remove('OLD')} END"
+            f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN {_remove(table, 'OLD')} END"
         )
         # Index what is already there.
         op.execute(
@@ -117,7 +131,7 @@ def upgrade() -> None:
             f" FROM {table} AS t WHERE t.deleted_at IS NULL"
         )
         op.execute(
-            f"INSERT INTO search_fts(rowid, body)"
+            f"INSERT INTO {FTS_TABLE[table]}(rowid, body)"
             f" SELECT d.docid, {_body(table, 't')} FROM {table} AS t"
             f" JOIN search_docs AS d ON d.row_id = t.id AND d.source = '{table}'"
         )
@@ -127,5 +141,6 @@ def downgrade() -> None:
     for table in SOURCES:
         for suffix in ("ai", "au", "ad"):
             op.execute(f"DROP TRIGGER search_{table}_{suffix}")
-    op.execute("DROP TABLE search_fts")
+    for fts in sorted(set(FTS_TABLE.values())):
+        op.execute(f"DROP TABLE {fts}")
     op.execute("DROP TABLE search_docs")
