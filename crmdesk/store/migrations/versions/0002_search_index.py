@@ -122,7 +122,8 @@ def upgrade() -> None:
             f" {_add(table, 'NEW', 'NEW.deleted_at IS NULL')} END"
         )
         op.execute(
-            f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table} BEGIN {_remove(table, 'OLD')} END"
+            f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table}"
+            f" BEGIN {_remove(table, 'OLD')} END"
         )
         # Index what is already there.
         op.execute(

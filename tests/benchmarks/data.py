@@ -1,0 +1,91 @@
+"""The databases the benchmarks run on, built once and cached in .bench-cache/.
+
+A database is rebuilt when anything that shapes it changes (the generator, its sample texts,
+the migrations): the cache key is a hash of those files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from crmdesk import paths
+from crmdesk.model import Client, HistoryEntry
+from crmdesk.model.clients import sort_key
+from crmdesk.services import demo
+from crmdesk.store.database import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".bench-cache"
+HEAVY_NAME = ("Henrietta", "Busybody")  # the client with 2,000 history entries (B5)
+HEAVY_ENTRIES = 2000
+SEED = 11
+
+
+def _key() -> str:
+    digest = hashlib.sha256()
+    sources = [
+        ROOT / "crmdesk/services/demo.py",
+        ROOT / "resources/demo/people.json",
+        Path(__file__),
+        *sorted((ROOT / "crmdesk/store/migrations/versions").glob("*.py")),
+    ]
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def database(clients: int) -> Path:
+    """A benchmark database with `clients` clients (made if not cached)."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"clients-{clients}-{_key()}.crmdesk"
+    if path.exists():
+        return path
+    for old in CACHE.glob(f"clients-{clients}-*.crmdesk"):
+        old.unlink()
+    paths.override(CACHE / "home")
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    started = time.monotonic()
+
+    def progress(done: int) -> None:
+        rate = done / max(time.monotonic() - started, 1e-6)
+        print(f"\r  building {path.name}: {done:,}/{clients:,} clients ({rate:,.0f}/s)",
+              end="", file=sys.stderr, flush=True)  # fmt: skip
+
+    demo.create_demo(partial, clients=clients, seed=SEED, progress=progress)
+    with Database.open(partial) as db:
+        _add_heavy_client(db)
+    print(file=sys.stderr)
+    partial.rename(path)
+    paths.override(None)
+    return path
+
+
+def _add_heavy_client(db: Database) -> None:
+    given, family = HEAVY_NAME
+    with db.bulk() as bulk:
+        [client_id] = bulk.insert(
+            Client.__table__,  # type: ignore[arg-type]
+            [{"given_name": given, "family_name": family, "sort_name": sort_key(family, given),
+              "city": "Leeds", "phones": [], "emails": [], "tags": []}],
+        )  # fmt: skip
+        start = datetime(2021, 1, 4, 9, 0)
+        bulk.insert(
+            HistoryEntry.__table__,  # type: ignore[arg-type]
+            [
+                {"client_id": client_id, "kind": "call", "direction": "out",
+                 "occurred_at": start + timedelta(hours=17 * i), "subject": f"Weekly check-in {i}",
+                 "body": "Talked through the order book and the next delivery.",
+                 "outcome": "Fine", "follow_up_on": None}
+                for i in range(HEAVY_ENTRIES)
+            ],
+        )  # fmt: skip
+
+
+if __name__ == "__main__":
+    for size in sys.argv[1:] or ["1000", "100000"]:
+        print(database(int(size)))
