@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -8,6 +7,9 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
+from crmdesk.model.names import display_name, sort_key
+
+__all__ = ["Client", "Fact", "Note", "display_name", "sort_key"]
 
 
 class Client(Synced, Base):
@@ -54,26 +56,10 @@ class Client(Synced, Base):
         return display_name(self.given_name, self.family_name, self.company)
 
 
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ł": "l", "ß": "ss", "đ": "d", "ı": "i", "œ": "oe"})
-
-
-def sort_key(*parts: str) -> str:
-    """Case- and accent-folded text that sorts the way people expect a name list to:
-    Ó Briain with the Os, Ørsted with the Os, Łukasz with the Ls."""
-    text = " ".join(p for p in parts if p).casefold().translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @event.listens_for(Client, "before_insert")
 @event.listens_for(Client, "before_update")
 def _set_sort_name(_mapper: object, _connection: object, client: Client) -> None:
     client.sort_name = sort_key(client.family_name or client.company, client.given_name)
-
-
-def display_name(given: str, family: str, company: str = "") -> str:
-    name = " ".join(part for part in (given, family) if part)
-    return name or company or "(no name)"
 
 
 class Fact(Synced, Base):

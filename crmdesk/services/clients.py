@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import Client, ContactPreference
 from crmdesk.model.base import now
-from crmdesk.model.clients import display_name
+from crmdesk.model.names import display_name
 from crmdesk.services import settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.validation import normalise_email, normalise_phone
@@ -111,44 +112,55 @@ class ClientRecord:
         return form
 
 
-def _record(client: Client, referrer: str = "") -> ClientRecord:
-    return ClientRecord(
-        id=client.id,
-        given_name=client.given_name,
-        family_name=client.family_name,
-        salutation=client.salutation,
-        preferred_name=client.preferred_name,
-        company=client.company,
-        phones=tuple(Phone(p["label"], p["number"], p.get("display", "")) for p in client.phones),
-        emails=tuple(Email(e["label"], e["address"]) for e in client.emails),
-        street=client.street,
-        postcode=client.postcode,
-        city=client.city,
-        country=client.country,
-        birthday=client.birthday,
-        preferred_contact=client.preferred_contact,
-        marketing_consent=client.marketing_consent,
-        consent_at=client.consent_at,
-        tags=tuple(client.tags),
-        found_via=client.found_via,
-        referred_by_id=client.referred_by_id,
-        referred_by_name=referrer,
-        created_at=client.created_at,
-        last_contact_at=client.last_contact_at,
-        deleted_at=client.deleted_at,
-    )
+_PROFILE = """
+SELECT c.id, c.given_name, c.family_name, c.salutation, c.preferred_name, c.company,
+       c.phones, c.emails, c.street, c.postcode, c.city, c.country, c.birthday,
+       c.preferred_contact, c.marketing_consent, c.consent_at, c.tags, c.found_via,
+       c.referred_by_id, r.given_name, r.family_name, r.company,
+       c.created_at, c.last_contact_at, c.deleted_at
+FROM clients AS c LEFT JOIN clients AS r ON r.id = c.referred_by_id
+WHERE c.id = ?
+"""
 
 
 def get_client(db: Database, client_id: str) -> ClientRecord:
-    with db.read() as s:
-        client = s.get(Client, client_id)
-        if client is None:
-            raise NotFoundError(f"No client with id {client_id}.")
-        referrer = ""
-        if client.referred_by_id:
-            ref = s.get(Client, client.referred_by_id)
-            referrer = ref.display_name if ref is not None else ""
-        return _record(client, referrer)
+    rows = db.query(_PROFILE, (client_id,))
+    if not rows:
+        raise NotFoundError(f"No client with id {client_id}.")
+    (cid, given, family, salutation, preferred, company, phones, emails, street, postcode,
+     city, country, birthday, contact, consent, consent_at, tags, found_via, referred_by,
+     r_given, r_family, r_company, created, last, deleted) = rows[0]  # fmt: skip
+    return ClientRecord(
+        id=cid,
+        given_name=given,
+        family_name=family,
+        salutation=salutation,
+        preferred_name=preferred,
+        company=company,
+        phones=tuple(
+            Phone(p["label"], p["number"], p.get("display", "")) for p in json.loads(phones)
+        ),
+        emails=tuple(Email(e["label"], e["address"]) for e in json.loads(emails)),
+        street=street,
+        postcode=postcode,
+        city=city,
+        country=country,
+        birthday=date.fromisoformat(birthday) if birthday else None,
+        preferred_contact=contact,
+        marketing_consent=bool(consent),
+        consent_at=_when(consent_at),
+        tags=tuple(json.loads(tags)),
+        found_via=found_via,
+        referred_by_id=referred_by,
+        referred_by_name=display_name(r_given, r_family, r_company) if referred_by else "",
+        created_at=datetime.fromisoformat(created),
+        last_contact_at=_when(last),
+        deleted_at=_when(deleted),
+    )
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import Client, Fact
 from crmdesk.services.changes import Changes, from_write
@@ -69,13 +67,15 @@ def delete_fact(db: Database, fact_id: str) -> Changes:
 
 
 def facts_of(db: Database, client_id: str) -> list[FactRecord]:
-    with db.read() as s:
-        rows = s.scalars(
-            select(Fact)
-            .where(Fact.client_id == client_id, Fact.deleted_at.is_(None))
-            .order_by(Fact.created_at, Fact.id)
-        )
-        return [FactRecord(f.id, f.client_id, f.label, f.value, f.on_date) for f in rows]
+    rows = db.query(
+        "SELECT id, client_id, label, value, on_date FROM facts"
+        " WHERE client_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
+        (client_id,),
+    )
+    return [
+        FactRecord(i, c, label, value, date.fromisoformat(on) if on else None)
+        for i, c, label, value, on in rows
+    ]
 
 
 def _get(fact: Fact | None) -> Fact:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy import func, select
+from typing import Any
 
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import Client, Direction, HistoryEntry, HistoryKind
@@ -94,17 +93,21 @@ def delete_entry(db: Database, entry_id: str) -> Changes:
     return from_write("Delete history entry", w)
 
 
-def _filtered(client_id: str, kinds: Collection[str] | None):  # type: ignore[no-untyped-def]
-    where = [HistoryEntry.client_id == client_id, HistoryEntry.deleted_at.is_(None)]
+_ENTRY_COLUMNS = "id, client_id, kind, direction, occurred_at, subject, body, outcome, follow_up_on"
+
+
+def _where(client_id: str, kinds: Collection[str] | None) -> tuple[str, list[object]]:
+    sql = "client_id = ? AND deleted_at IS NULL"
+    params: list[object] = [client_id]
     if kinds:
-        where.append(HistoryEntry.kind.in_(list(kinds)))
-    return where
+        sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        params += list(kinds)
+    return sql, params
 
 
 def count_entries(db: Database, client_id: str, kinds: Collection[str] | None = None) -> int:
-    with db.read() as s:
-        query = select(func.count()).select_from(HistoryEntry).where(*_filtered(client_id, kinds))
-        return s.scalar(query) or 0
+    where, params = _where(client_id, kinds)
+    return int(db.query(f"SELECT count(*) FROM history WHERE {where}", params)[0][0])
 
 
 def timeline(
@@ -115,26 +118,28 @@ def timeline(
     limit: int = 100,
 ) -> list[HistoryRecord]:
     """A client's history, newest first, optionally only some kinds."""
-    with db.read() as s:
-        rows = s.scalars(
-            select(HistoryEntry)
-            .where(*_filtered(client_id, kinds))
-            .order_by(HistoryEntry.occurred_at.desc(), HistoryEntry.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        return [_record(e) for e in rows]
+    where, params = _where(client_id, kinds)
+    rows = db.query(
+        f"SELECT {_ENTRY_COLUMNS} FROM history WHERE {where}"
+        " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [_from_row(r) for r in rows]
 
 
 def get_entry(db: Database, entry_id: str) -> HistoryRecord:
-    with db.read() as s:
-        return _record(_get(s.get(HistoryEntry, entry_id)))
+    rows = db.query(
+        f"SELECT {_ENTRY_COLUMNS} FROM history WHERE id = ? AND deleted_at IS NULL", (entry_id,)
+    )
+    if not rows:
+        raise NotFoundError("That history entry is not there any more.")
+    return _from_row(rows[0])
 
 
-def _record(e: HistoryEntry) -> HistoryRecord:
+def _from_row(r: tuple[Any, ...]) -> HistoryRecord:
     return HistoryRecord(
-        e.id, e.client_id, e.kind, e.direction, e.occurred_at,
-        e.subject, e.body, e.outcome, e.follow_up_on,
+        r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], r[6], r[7],
+        date.fromisoformat(r[8]) if r[8] else None,
     )  # fmt: skip
 
 

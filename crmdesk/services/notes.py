@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import Client, Note
 from crmdesk.model.base import now
@@ -68,13 +66,15 @@ def delete_note(db: Database, note_id: str) -> Changes:
 
 
 def notes_of(db: Database, client_id: str) -> list[NoteRecord]:
-    with db.read() as s:
-        rows = s.scalars(
-            select(Note)
-            .where(Note.client_id == client_id, Note.deleted_at.is_(None))
-            .order_by(Note.pinned.desc(), Note.written_at.desc(), Note.id)
-        )
-        return [NoteRecord(n.id, n.client_id, n.written_at, n.text, n.pinned) for n in rows]
+    rows = db.query(
+        "SELECT id, client_id, written_at, text, pinned FROM notes"
+        " WHERE client_id = ? AND deleted_at IS NULL ORDER BY pinned DESC, written_at DESC, id",
+        (client_id,),
+    )
+    return [
+        NoteRecord(i, c, datetime.fromisoformat(when), text, bool(pinned))
+        for i, c, when, text, pinned in rows
+    ]
 
 
 def _get(note: Note | None) -> Note:

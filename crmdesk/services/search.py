@@ -4,44 +4,38 @@ history text, with the words that matched.
 Two steps, each with a LIMIT the FTS index can stop at: first the people index (profiles and
 things to remember), then the newest mentions in notes and history. Neither ranks every
 match, so a search costs about the same with 10,000 history entries as with 1,000,000.
+Only the documents kept (one per client) are read back to show the words that matched.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sqlalchemy import TextClause, text
 
 from crmdesk.store.database import Database
 
-OPEN, CLOSE = "\x02", "\x03"
 _SOURCE_LABEL = {"clients": "Profile", "facts": "Remember", "notes": "Note", "history": "History"}
+_TABLES = ("search_people", "search_text")
+_SCAN = {"search_people": 3, "search_text": 6}  # documents read per client wanted
+_CONTEXT = 40  # characters shown before the first match
+_WIDTH = 120  # characters in a snippet
 
-
-def _fts_query(table: str) -> TextClause:
-    return text(
-        f"""
-        SELECT d.client_id, d.source, snippet({table}, 0, '{OPEN}', '{CLOSE}', '…', 48)
-        FROM {table}
-        JOIN search_docs AS d ON d.docid = {table}.rowid
-        JOIN clients AS c ON c.id = d.client_id AND c.deleted_at IS NULL
-        WHERE {table} MATCH :match
-        ORDER BY {table}.rowid DESC
-        LIMIT :scan
-        """
-    )
-
-
-_PEOPLE = _fts_query("search_people")
-_TEXT = _fts_query("search_text")
-_SHORT_QUERY = text(
-    """
+_FIND = """
+    SELECT d.client_id, d.source, d.docid
+    FROM {table}
+    JOIN search_docs AS d ON d.docid = {table}.rowid
+    JOIN clients AS c ON c.id = d.client_id AND c.deleted_at IS NULL
+    WHERE {table} MATCH ?
+    ORDER BY {table}.rowid DESC
+    LIMIT ?
+"""
+_TEXT = "SELECT rowid, body FROM {table} WHERE rowid IN ({marks})"
+_SHORT_QUERY = """
     SELECT id FROM clients
     WHERE deleted_at IS NULL AND (family_name LIKE :p OR given_name LIKE :p OR company LIKE :p)
     ORDER BY sort_name LIMIT :limit
-    """
-)
+"""
 
 
 @dataclass(frozen=True)
@@ -63,9 +57,13 @@ class SearchHit:
         return [t for t, hit in self.parts if hit]
 
 
+def _words(query: str) -> list[str]:
+    return [w for w in re.split(r"\s+", query.strip()) if w]
+
+
 def fts_query(query: str) -> str | None:
     """Each word of `query` must occur (as a substring) in the same document."""
-    words = [w for w in re.split(r"\s+", query.strip()) if w]
+    words = _words(query)
     if not words or any(len(w) < 3 for w in words):
         return None
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
@@ -79,26 +77,58 @@ def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
     matched by prefix instead.
     """
     match = fts_query(query)
-    hits: dict[str, SearchHit] = {}
-    with db.read() as s:
-        if match is None:
-            prefix = query.strip().replace("%", "").replace("_", "")
-            if not prefix:
-                return []
-            ids = s.execute(_SHORT_QUERY, {"p": prefix + "%", "limit": limit}).scalars()
-            return [SearchHit(str(i), "clients", ()) for i in ids]
-        for statement, scan in ((_PEOPLE, limit * 3), (_TEXT, limit * 6)):
-            for client_id, source, snippet in s.execute(statement, {"match": match, "scan": scan}):
-                if client_id not in hits:
-                    hits[client_id] = SearchHit(client_id, source, _parts(snippet))
-                    if len(hits) == limit:
-                        return list(hits.values())
-    return list(hits.values())
+    if match is None:
+        prefix = query.strip().replace("%", "").replace("_", "")
+        if not prefix:
+            return []
+        rows = db.query(_SHORT_QUERY, {"p": prefix + "%", "limit": limit})
+        return [SearchHit(str(i), "clients", ()) for (i,) in rows]
+    kept: dict[str, tuple[str, str, int]] = {}  # client → (table, source, docid)
+    for table in _TABLES:
+        found = db.query(_FIND.format(table=table), (match, limit * _SCAN[table]))
+        for client_id, source, docid in found:
+            if client_id not in kept:
+                kept[client_id] = (table, source, docid)
+                if len(kept) == limit:
+                    break
+        if len(kept) == limit:
+            break
+    texts = _texts(db, kept.values())
+    pattern = re.compile("|".join(re.escape(w) for w in _words(query)), re.IGNORECASE)
+    return [
+        SearchHit(client_id, source, _parts(texts.get((table, docid), ""), pattern))
+        for client_id, (table, source, docid) in kept.items()
+    ]
 
 
-def _parts(snippet: str) -> tuple[tuple[str, bool], ...]:
-    parts: list[tuple[str, bool]] = []
-    for i, piece in enumerate(re.split(f"[{OPEN}{CLOSE}]", " ".join(snippet.split()))):
-        if piece:
-            parts.append((piece, i % 2 == 1))
+def _texts(db: Database, kept: Iterable[tuple[str, str, int]]) -> dict[tuple[str, int], str]:
+    """The indexed text of the kept documents, read by rowid."""
+    wanted: dict[str, list[int]] = {}
+    for table, _source, docid in kept:
+        wanted.setdefault(table, []).append(docid)
+    texts: dict[tuple[str, int], str] = {}
+    for table, docids in wanted.items():
+        sql = _TEXT.format(table=table, marks=", ".join("?" * len(docids)))
+        for docid, body in db.query(sql, docids):
+            texts[(table, docid)] = body
+    return texts
+
+
+def _parts(body: str, pattern: re.Pattern[str]) -> tuple[tuple[str, bool], ...]:
+    """The text around the first match, as (text, matched) pieces, with … where cut."""
+    text = " ".join(body.split())
+    first = pattern.search(text)
+    start = max(0, first.start() - _CONTEXT) if first else 0
+    window = text[start : start + _WIDTH]
+    parts: list[tuple[str, bool]] = [("…", False)] if start else []
+    pos = 0
+    for m in pattern.finditer(window):
+        if m.start() > pos:
+            parts.append((window[pos : m.start()], False))
+        parts.append((m.group(), True))
+        pos = m.end()
+    if pos < len(window):
+        parts.append((window[pos:], False))
+    if start + _WIDTH < len(text):
+        parts.append(("…", False))
     return tuple(parts)

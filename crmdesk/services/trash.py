@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from crmdesk.errors import NotFoundError
 from crmdesk.model import Client, Fact, HistoryEntry, Note
-from crmdesk.model.clients import display_name
+from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.undo import TABLES
 from crmdesk.store.database import Database

@@ -1,0 +1,128 @@
+"""B1 and B7 need whole processes: start-up time and peak memory.
+
+Each script prints one line: "ready" (B1) or the peak resident memory in MB (B7).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.benchmarks.harness import Row, median, ratio_row
+
+# The app as `crmdesk --db FILE` starts it (gui.app.run), stopping once the first page of
+# clients is on screen.
+CRMDESK_START = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from crmdesk.gui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+window = MainWindow()
+window.show()
+def shown(_db):
+    app.processEvents()  # the view paints the first page
+    assert window.model.index(0, 0).data()
+    print("ready", flush=True)
+    window.close()
+    app.quit()
+window.database_opened.connect(lambda db: QTimer.singleShot(0, lambda: shown(db)))
+window.open_database(Path(sys.argv[1]))
+app.exec()
+"""
+
+BARE_QT_START = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QTableView())
+window.show()
+def shown():
+    app.processEvents()
+    print("ready", flush=True)
+    app.quit()
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+# Open the database in the main window and scroll through the whole client list.
+SCROLL_ALL = """
+import resource, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from crmdesk.gui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+window = MainWindow()
+window.show()
+def scroll(_db):
+    model, view = window.model, window.table
+    rows = model.rowCount()
+    step = max(1, view.viewport().height() // view.verticalHeader().defaultSectionSize())
+    for row in range(0, rows, step):
+        view.scrollTo(model.index(row, 0))
+        app.processEvents()
+    assert model.index(rows - 1, 0).data()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{peak_kb / 1024:.1f}", flush=True)
+    window.close()
+    app.quit()
+window.database_opened.connect(lambda db: QTimer.singleShot(0, lambda: scroll(db)))
+window.open_database(Path(sys.argv[1]))
+app.exec()
+"""
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def _run(script: str, *args: str) -> tuple[float, str]:
+    """Wall time (ms) from spawning to the script's line, and that line."""
+    start = time.perf_counter()
+    with subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        line = proc.stdout.readline().strip()
+        elapsed = (time.perf_counter() - start) * 1000
+        errors = proc.stderr.read()
+        proc.wait(timeout=600)
+    if proc.returncode != 0 or not line:
+        raise RuntimeError(f"benchmark process failed ({proc.returncode}): {line!r}\n{errors}")
+    return elapsed, line
+
+
+def b1(big: Path, repeat: int) -> list[Row]:
+    _run(CRMDESK_START, str(big))  # warm the file cache for both
+    _run(BARE_QT_START)
+    ours, base = [], []
+    for _ in range(repeat):
+        ours.append(_run(CRMDESK_START, str(big))[0])
+        base.append(_run(BARE_QT_START)[0])
+    return [
+        ratio_row(
+            "B1", "start → main window with the first page of clients",
+            median(ours), median(base), 1.6, note="baseline: bare PySide6 window with a QTableView",
+        )
+    ]  # fmt: skip
+
+
+def b7(big: Path, small: Path) -> list[Row]:
+    ours = float(_run(SCROLL_ALL, str(big))[1])
+    base = float(_run(SCROLL_ALL, str(small))[1])
+    extra = ours - base
+    return [
+        Row("B7", "peak memory after scrolling the whole client list", ours, base, "MB",
+            extra, "≤ +60 MB", extra <= 60, note="baseline: the same on the 1,000-client database")
+    ]  # fmt: skip
