@@ -89,3 +89,20 @@ def test_every_word_must_match(db: Database, shop: dict[str, str]) -> None:
 def test_quotes_and_operators_are_just_text(db: Database, shop: dict[str, str]) -> None:
     assert found(db, 'Emma" OR "x') == []
     assert found(db, "AND OR NOT") == []
+
+
+def test_deleted_clients_leave_the_index_and_come_back(db: Database, shop: dict[str, str]) -> None:
+    def indexed(client_id: str) -> list[str]:
+        return sorted(
+            s
+            for (s,) in db.query("SELECT source FROM search_docs WHERE client_id = ?", (client_id,))
+        )
+
+    everything = indexed(shop["Wiśniewski"])
+    assert everything == ["clients", "history"]
+    clients.delete_client(db, shop["Wiśniewski"])
+    assert indexed(shop["Wiśniewski"]) == []
+    assert found(db, "hinge") == []
+    clients.restore_client(db, shop["Wiśniewski"])
+    assert indexed(shop["Wiśniewski"]) == everything
+    assert found(db, "hinge") == [shop["Wiśniewski"]]

@@ -92,6 +92,45 @@ def _add(table: str, row: str, where: str) -> str:
     )
 
 
+def _live(table: str, row: str) -> str:
+    """The row is indexed while it, and the client it belongs to, are not deleted: so a
+    search never has to look up whether a hit's client was deleted."""
+    if table == "clients":
+        return f"{row}.deleted_at IS NULL"
+    return (
+        f"{row}.deleted_at IS NULL"
+        f" AND (SELECT deleted_at FROM clients WHERE id = {row}.client_id) IS NULL"
+    )
+
+
+CHILDREN = ("facts", "notes", "history")
+
+
+def _hide_children() -> str:
+    """A client went to the Trash: their facts, notes and history leave the index."""
+    return (
+        " ".join(
+            f"DELETE FROM {FTS_TABLE[t]} WHERE rowid IN"
+            f" (SELECT docid FROM search_docs WHERE client_id = NEW.id AND source = '{t}');"
+            for t in CHILDREN
+        )
+        + " DELETE FROM search_docs WHERE client_id = NEW.id AND source <> 'clients';"
+    )
+
+
+def _show_children() -> str:
+    """A client came back from the Trash: their live facts, notes and history return."""
+    return " ".join(
+        f"INSERT OR IGNORE INTO search_docs(source, row_id, client_id)"
+        f" SELECT '{t}', t.id, t.client_id FROM {t} AS t"
+        f" WHERE t.client_id = NEW.id AND t.deleted_at IS NULL;"
+        f" INSERT INTO {FTS_TABLE[t]}(rowid, body)"
+        f" SELECT d.docid, {_body(t, 't')} FROM {t} AS t JOIN search_docs AS d ON d.row_id = t.id"
+        f" WHERE t.client_id = NEW.id AND t.deleted_at IS NULL;"
+        for t in CHILDREN
+    )
+
+
 def _remove(table: str, row: str) -> str:
     return (
         f"DELETE FROM {FTS_TABLE[table]} WHERE rowid ="
@@ -114,12 +153,12 @@ def upgrade() -> None:
     for table, (_client, _text, columns) in SOURCES.items():
         op.execute(
             f"CREATE TRIGGER search_{table}_ai AFTER INSERT ON {table} BEGIN"
-            f" {_add(table, 'NEW', 'NEW.deleted_at IS NULL')} END"
+            f" {_add(table, 'NEW', _live(table, 'NEW'))} END"
         )
         op.execute(
             f"CREATE TRIGGER search_{table}_au AFTER UPDATE OF {columns}, deleted_at"
             f" ON {table} BEGIN {_remove(table, 'OLD')}"
-            f" {_add(table, 'NEW', 'NEW.deleted_at IS NULL')} END"
+            f" {_add(table, 'NEW', _live(table, 'NEW'))} END"
         )
         op.execute(
             f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON {table}"
@@ -129,7 +168,7 @@ def upgrade() -> None:
         op.execute(
             f"INSERT INTO search_docs(source, row_id, client_id)"
             f" SELECT '{table}', t.id, {SOURCES[table][0].format(row='t')}"
-            f" FROM {table} AS t WHERE t.deleted_at IS NULL"
+            f" FROM {table} AS t WHERE {_live(table, 't')}"
         )
         op.execute(
             f"INSERT INTO {FTS_TABLE[table]}(rowid, body)"
@@ -137,8 +176,21 @@ def upgrade() -> None:
             f" JOIN search_docs AS d ON d.row_id = t.id AND d.source = '{table}'"
         )
 
+    op.execute(
+        "CREATE TRIGGER search_clients_hide AFTER UPDATE OF deleted_at ON clients"
+        " WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL"
+        f" BEGIN {_hide_children()} END"
+    )
+    op.execute(
+        "CREATE TRIGGER search_clients_show AFTER UPDATE OF deleted_at ON clients"
+        " WHEN OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL"
+        f" BEGIN {_show_children()} END"
+    )
+
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER search_clients_show")
+    op.execute("DROP TRIGGER search_clients_hide")
     for table in SOURCES:
         for suffix in ("ai", "au", "ad"):
             op.execute(f"DROP TRIGGER search_{table}_{suffix}")
