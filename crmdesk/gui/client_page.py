@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.errors import NotFoundError
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
-from crmdesk.model import ContactPreference, HistoryKind
+from crmdesk.model.enums import ContactPreference, HistoryKind
 from crmdesk.services import clients, facts, notes
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.facts import FactRecord

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
+from crmdesk.gui import dialogs
 from crmdesk.gui.client_list_model import (
     CITY,
     EMAIL,
@@ -36,16 +37,11 @@ from crmdesk.gui.client_list_model import (
 )
 from crmdesk.gui.client_page import ClientPage
 from crmdesk.gui.delegates import HtmlDelegate
-from crmdesk.gui.dialogs.client_dialog import ClientDialog
-from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
-from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
-from crmdesk.gui.dialogs.trash_dialog import TrashDialog
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.services import (
     client_list,
     clients,
-    demo,
     facts,
     history,
     notes,
@@ -241,6 +237,8 @@ class MainWindow(QMainWindow):
 
         def work() -> Database:
             if make_demo and not path.exists():
+                from crmdesk.services import demo
+
                 demo.create_demo(path)
             return Database.open(path, create=create)
 
@@ -428,14 +426,14 @@ class MainWindow(QMainWindow):
     def _on_new_client_triggered(self) -> None:
         if self.db is None:
             return
-        changes = self._run_dialog(ClientDialog(self.db, parent=self))
+        changes = self._run_dialog(dialogs.ClientDialog(self.db, parent=self))
         if changes is not None:
             self._apply(changes, select_id=changes.created_id)
 
     def _on_edit_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
             return
-        self._apply_dialog(ClientDialog(self.db, self.page.record, parent=self))
+        self._apply_dialog(dialogs.ClientDialog(self.db, self.page.record, parent=self))
 
     def _on_delete_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
@@ -451,7 +449,9 @@ class MainWindow(QMainWindow):
         record = self.page.record
         if self.db is None or record is None:
             return
-        self._apply_dialog(ContactDialog(self.db, record.id, record.display_name, parent=self))
+        self._apply_dialog(
+            dialogs.ContactDialog(self.db, record.id, record.display_name, parent=self)
+        )
 
     def _on_page_entry_requested(self, entry: object) -> None:
         record = self.page.record
@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
             return
         assert isinstance(entry, HistoryRecord)
         self._apply_dialog(
-            ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)
+            dialogs.ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)
         )
 
     def _on_add_fact_triggered(self) -> None:
@@ -469,7 +469,7 @@ class MainWindow(QMainWindow):
         if self.db is None or self.page.record is None:
             return
         assert fact is None or isinstance(fact, FactRecord)
-        if self._apply_dialog(FactDialog(self.db, self.page.record.id, fact, parent=self)):
+        if self._apply_dialog(dialogs.FactDialog(self.db, self.page.record.id, fact, parent=self)):
             self.page.tabs.setCurrentIndex(1)
 
     def _on_add_note_triggered(self) -> None:
@@ -479,16 +479,16 @@ class MainWindow(QMainWindow):
         if self.db is None or self.page.record is None:
             return
         assert note is None or isinstance(note, NoteRecord)
-        if self._apply_dialog(NoteDialog(self.db, self.page.record.id, note, parent=self)):
+        if self._apply_dialog(dialogs.NoteDialog(self.db, self.page.record.id, note, parent=self)):
             self.page.tabs.setCurrentIndex(2)
 
     def _on_trash_triggered(self) -> None:
         if self.db is not None:
-            self._run_dialog(TrashDialog(self.db, self._apply, parent=self))
+            self._run_dialog(dialogs.TrashDialog(self.db, self._apply, parent=self))
 
     def _on_settings_triggered(self) -> None:
         if self.db is not None:
-            self._run_dialog(SettingsDialog(self.db, parent=self))
+            self._run_dialog(dialogs.SettingsDialog(self.db, parent=self))
 
     def _on_new_db_triggered(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

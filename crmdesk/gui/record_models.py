@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from crmdesk.model import Direction, HistoryKind
+from crmdesk.model.enums import Direction, HistoryKind
 from crmdesk.services import history
 from crmdesk.services.history import HistoryRecord
 from crmdesk.store.database import Database

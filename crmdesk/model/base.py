@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from crmdesk.model.ids import new_id, now
+
+__all__ = ["Base", "Synced", "new_id", "now"]
 
 # Named constraints, so Alembic batch migrations on SQLite can find and alter them.
 NAMING_CONVENTION = {
@@ -16,14 +19,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 class Base(DeclarativeBase):

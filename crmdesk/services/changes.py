@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crmdesk.store.database import Write
-from crmdesk.store.tracking import RowRevert
+from crmdesk.store.revert import RowRevert
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,16 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
+from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
-from crmdesk.model import Client, ContactPreference
-from crmdesk.model.base import now
+from crmdesk.model import ContactPreference
+from crmdesk.model.ids import now
+from crmdesk.model.ids import now as tombstone_time
 from crmdesk.model.names import display_name
 from crmdesk.services import settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.validation import normalise_email, normalise_phone
 from crmdesk.store.database import Database
-from crmdesk.store.tracking import tombstone_time
 
 
 @dataclass(frozen=True)
@@ -201,10 +200,10 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
         if form.referred_by_id == editing:
             problems["referred_by_id"] = "A client cannot have referred themselves."
         else:
-            with db.read() as s:
-                ref = s.get(Client, form.referred_by_id)
-                gone = ref is None or ref.deleted_at is not None
-            if gone:
+            ref = db.query(
+                "SELECT 1 FROM clients WHERE id = ? AND deleted_at IS NULL", (form.referred_by_id,)
+            )
+            if not ref:
                 problems["referred_by_id"] = "The referring client no longer exists; pick another."
     if problems:
         raise ValidationError(problems)
@@ -224,7 +223,7 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
 def create_client(db: Database, form: ClientForm) -> Changes:
     values = _check(db, form, editing=None)
     with db.write() as w:
-        client = Client(**values)
+        client = model.Client(**values)
         client.consent_at = now() if form.marketing_consent else None
         w.session.add(client)
         w.session.flush()
@@ -235,7 +234,7 @@ def create_client(db: Database, form: ClientForm) -> Changes:
 def update_client(db: Database, client_id: str, form: ClientForm) -> Changes:
     values = _check(db, form, editing=client_id)
     with db.write() as w:
-        client = _live(w.session.get(Client, client_id), client_id)
+        client = _live(w.session.get(model.Client, client_id), client_id)
         if form.marketing_consent and not client.marketing_consent:
             client.consent_at = now()
         elif not form.marketing_consent:
@@ -250,7 +249,7 @@ def update_client(db: Database, client_id: str, form: ClientForm) -> Changes:
 def delete_client(db: Database, client_id: str) -> Changes:
     """Move a client to the Trash (a tombstone; their notes and history stay with them)."""
     with db.write() as w:
-        client = _live(w.session.get(Client, client_id), client_id)
+        client = _live(w.session.get(model.Client, client_id), client_id)
         client.deleted_at = tombstone_time()
         name = client.display_name
     return from_write(f"Delete {name}", w)
@@ -258,7 +257,7 @@ def delete_client(db: Database, client_id: str) -> Changes:
 
 def restore_client(db: Database, client_id: str) -> Changes:
     with db.write() as w:
-        client = w.session.get(Client, client_id)
+        client = w.session.get(model.Client, client_id)
         if client is None:
             raise NotFoundError(f"No client with id {client_id}.")
         client.deleted_at = None
@@ -269,22 +268,16 @@ def restore_client(db: Database, client_id: str) -> Changes:
 def find_by_name(db: Database, text: str, limit: int = 20) -> list[tuple[str, str]]:
     """(id, name) of live clients whose name starts with `text`, for pickers."""
     pattern = text.strip().replace("%", "").replace("_", "") + "%"
-    with db.read() as s:
-        rows = s.scalars(
-            select(Client)
-            .where(Client.deleted_at.is_(None))
-            .where(
-                Client.family_name.like(pattern)
-                | Client.given_name.like(pattern)
-                | Client.company.like(pattern)
-            )
-            .order_by(Client.sort_name)
-            .limit(limit)
-        ).all()
-        return [(c.id, c.display_name) for c in rows]
+    rows = db.query(
+        "SELECT id, given_name, family_name, company FROM clients WHERE deleted_at IS NULL"
+        " AND (family_name LIKE :p OR given_name LIKE :p OR company LIKE :p)"
+        " ORDER BY sort_name LIMIT :limit",
+        {"p": pattern, "limit": limit},
+    )
+    return [(cid, display_name(given, family, company)) for cid, given, family, company in rows]
 
 
-def _live(client: Client | None, client_id: str) -> Client:
+def _live(client: model.Client | None, client_id: str) -> model.Client:
     if client is None or client.deleted_at is not None:
         raise NotFoundError(f"The client {client_id} is not there any more (deleted?).")
     return client

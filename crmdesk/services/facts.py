@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
-from crmdesk.model import Client, Fact
+from crmdesk.model.ids import now as tombstone_time
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
-from crmdesk.store.tracking import tombstone_time
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,10 @@ def add_fact(
 ) -> Changes:
     label, value = _check(label, value)
     with db.write() as w:
-        client = w.session.get(Client, client_id)
+        client = w.session.get(model.Client, client_id)
         if client is None or client.deleted_at is not None:
             raise NotFoundError("That client is not there any more.")
-        fact = Fact(client_id=client_id, label=label, value=value, on_date=on_date)
+        fact = model.Fact(client_id=client_id, label=label, value=value, on_date=on_date)
         w.session.add(fact)
         w.session.flush()
         fact_id = fact.id
@@ -53,14 +53,14 @@ def update_fact(
 ) -> Changes:
     label, value = _check(label, value)
     with db.write() as w:
-        fact = _get(w.session.get(Fact, fact_id))
+        fact = _get(w.session.get(model.Fact, fact_id))
         fact.label, fact.value, fact.on_date = label, value, on_date
     return from_write(f"Edit “{label}”", w)
 
 
 def delete_fact(db: Database, fact_id: str) -> Changes:
     with db.write() as w:
-        fact = _get(w.session.get(Fact, fact_id))
+        fact = _get(w.session.get(model.Fact, fact_id))
         fact.deleted_at = tombstone_time()
         label = fact.label
     return from_write(f"Delete “{label}”", w)
@@ -78,7 +78,7 @@ def facts_of(db: Database, client_id: str) -> list[FactRecord]:
     ]
 
 
-def _get(fact: Fact | None) -> Fact:
+def _get(fact: model.Fact | None) -> model.Fact:
     if fact is None or fact.deleted_at is not None:
         raise NotFoundError("That entry is not there any more.")
     return fact

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
-from crmdesk.model import Client, Direction, HistoryEntry, HistoryKind
-from crmdesk.model.base import now
+from crmdesk.model import Direction, HistoryKind
+from crmdesk.model.ids import now
+from crmdesk.model.ids import now as tombstone_time
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
-from crmdesk.store.tracking import tombstone_time
 
 
 @dataclass
@@ -66,10 +67,10 @@ def _check(form: ContactForm) -> dict[str, object]:
 def log_contact(db: Database, client_id: str, form: ContactForm) -> Changes:
     values = _check(form)
     with db.write() as w:
-        client = w.session.get(Client, client_id)
+        client = w.session.get(model.Client, client_id)
         if client is None or client.deleted_at is not None:
             raise NotFoundError("That client is not there any more.")
-        entry = HistoryEntry(client_id=client_id, **values)
+        entry = model.HistoryEntry(client_id=client_id, **values)
         w.session.add(entry)
         w.session.flush()
         entry_id = entry.id
@@ -80,7 +81,7 @@ def log_contact(db: Database, client_id: str, form: ContactForm) -> Changes:
 def update_entry(db: Database, entry_id: str, form: ContactForm) -> Changes:
     values = _check(form)
     with db.write() as w:
-        entry = _get(w.session.get(HistoryEntry, entry_id))
+        entry = _get(w.session.get(model.HistoryEntry, entry_id))
         for key, value in values.items():
             if getattr(entry, key) != value:
                 setattr(entry, key, value)
@@ -89,7 +90,7 @@ def update_entry(db: Database, entry_id: str, form: ContactForm) -> Changes:
 
 def delete_entry(db: Database, entry_id: str) -> Changes:
     with db.write() as w:
-        _get(w.session.get(HistoryEntry, entry_id)).deleted_at = tombstone_time()
+        _get(w.session.get(model.HistoryEntry, entry_id)).deleted_at = tombstone_time()
     return from_write("Delete history entry", w)
 
 
@@ -143,7 +144,7 @@ def _from_row(r: tuple[Any, ...]) -> HistoryRecord:
     )  # fmt: skip
 
 
-def _get(entry: HistoryEntry | None) -> HistoryEntry:
+def _get(entry: model.HistoryEntry | None) -> model.HistoryEntry:
     if entry is None or entry.deleted_at is not None:
         raise NotFoundError("That history entry is not there any more.")
     return entry

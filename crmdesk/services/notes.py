@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
-from crmdesk.model import Client, Note
-from crmdesk.model.base import now
+from crmdesk.model.ids import now
+from crmdesk.model.ids import now as tombstone_time
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
-from crmdesk.store.tracking import tombstone_time
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,12 @@ def add_note(
 ) -> Changes:
     text = _check(text)
     with db.write() as w:
-        client = w.session.get(Client, client_id)
+        client = w.session.get(model.Client, client_id)
         if client is None or client.deleted_at is not None:
             raise NotFoundError("That client is not there any more.")
-        note = Note(client_id=client_id, text=text, pinned=pinned, written_at=written_at or now())
+        note = model.Note(
+            client_id=client_id, text=text, pinned=pinned, written_at=written_at or now()
+        )
         w.session.add(note)
         w.session.flush()
         note_id = note.id
@@ -51,7 +53,7 @@ def add_note(
 def update_note(db: Database, note_id: str, text: str, pinned: bool) -> Changes:
     text = _check(text)
     with db.write() as w:
-        note = _get(w.session.get(Note, note_id))
+        note = _get(w.session.get(model.Note, note_id))
         if note.text != text:
             note.text = text
         if note.pinned != pinned:
@@ -61,7 +63,7 @@ def update_note(db: Database, note_id: str, text: str, pinned: bool) -> Changes:
 
 def delete_note(db: Database, note_id: str) -> Changes:
     with db.write() as w:
-        _get(w.session.get(Note, note_id)).deleted_at = tombstone_time()
+        _get(w.session.get(model.Note, note_id)).deleted_at = tombstone_time()
     return from_write("Delete note", w)
 
 
@@ -77,7 +79,7 @@ def notes_of(db: Database, client_id: str) -> list[NoteRecord]:
     ]
 
 
-def _get(note: Note | None) -> Note:
+def _get(note: model.Note | None) -> model.Note:
     if note is None or note.deleted_at is not None:
         raise NotFoundError("That note is not there any more.")
     return note

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import select
 
 from crmdesk.errors import NotFoundError
-from crmdesk.model import Client, Fact, HistoryEntry, Note
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes, from_write
-from crmdesk.services.undo import TABLES
+from crmdesk.services.undo import mapped
 from crmdesk.store.database import Database
 
 _KIND = {"clients": "Client", "facts": "Thing to remember", "notes": "Note", "history": "History"}
@@ -32,51 +27,48 @@ class TrashItem:
         return _KIND[self.table]
 
 
+_DELETED_CLIENTS = """
+SELECT 'clients', id, given_name, family_name, company, CASE WHEN company <> '' THEN company
+       ELSE city END, deleted_at
+FROM clients WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC LIMIT ?
+"""
+# Deleted entries of clients who are not themselves in the Trash.
+_DELETED_ENTRIES = """
+SELECT '{table}', t.id, c.given_name, c.family_name, c.company, {describe}, t.deleted_at
+FROM {table} AS t JOIN clients AS c ON c.id = t.client_id
+WHERE t.deleted_at IS NOT NULL AND c.deleted_at IS NULL
+ORDER BY t.deleted_at DESC LIMIT ?
+"""
+_DESCRIBE = {
+    "facts": "t.label || ': ' || t.value",
+    "notes": "t.text",
+    "history": "t.kind || ' ' || substr(t.occurred_at, 1, 10) || ': '"
+    " || CASE WHEN t.subject <> '' THEN t.subject ELSE t.body END",
+}
+
+
 def trash_items(db: Database, limit: int = 1000) -> list[TrashItem]:
     """What was deleted, newest first."""
-    items: list[TrashItem] = []
-    with db.read() as s:
-        for c in s.scalars(
-            select(Client)
-            .where(Client.deleted_at.is_not(None))
-            .order_by(Client.deleted_at.desc())
-            .limit(limit)
-        ):
-            assert c.deleted_at is not None
-            items.append(
-                TrashItem("clients", c.id, c.display_name, c.company or c.city, c.deleted_at)
-            )
-        children: tuple[tuple[Any, Callable[[Any], str]], ...] = (
-            (Fact, lambda f: f"{f.label}: {f.value}"),
-            (Note, lambda n: n.text),
-            (HistoryEntry, lambda h: f"{h.kind} {h.occurred_at:%Y-%m-%d}: {h.subject or h.body}"),
+    rows = db.query(_DELETED_CLIENTS, (limit,))
+    for table, describe in _DESCRIBE.items():
+        rows += db.query(_DELETED_ENTRIES.format(table=table, describe=describe), (limit,))
+    items = [
+        TrashItem(
+            table,
+            row_id,
+            display_name(given, family, company),
+            " ".join(str(text).split())[:120],
+            datetime.fromisoformat(deleted),
         )
-        for model, describe in children:
-            query = (
-                select(model, Client.given_name, Client.family_name, Client.company)
-                .join(Client, Client.id == model.client_id)
-                .where(model.deleted_at.is_not(None), Client.deleted_at.is_(None))
-                .order_by(model.deleted_at.desc())
-                .limit(limit)
-            )
-            for row, given, family, company in s.execute(query):
-                text = " ".join(describe(row).split())
-                items.append(
-                    TrashItem(
-                        model.__tablename__,
-                        row.id,
-                        display_name(given, family, company),
-                        text[:120],
-                        row.deleted_at,
-                    )
-                )
+        for table, row_id, given, family, company, text, deleted in rows
+    ]
     items.sort(key=lambda i: i.deleted_at, reverse=True)
     return items[:limit]
 
 
 def restore(db: Database, table: str, row_id: str) -> Changes:
     with db.write() as w:
-        row = w.session.get(TABLES[table], row_id)
+        row = w.session.get(mapped(table), row_id)
         if row is None:
             raise NotFoundError("That item is not in the Trash any more.")
         row.deleted_at = None

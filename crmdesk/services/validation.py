@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+# phonenumbers and email_validator load on first use: they are not needed to show the list.
 
 
 def normalise_email(raw: str) -> str:
     """Return the address in normal form, or raise ValueError saying what is wrong."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -20,6 +21,8 @@ def normalise_phone(raw: str, region: str) -> tuple[str, str]:
     Numbers from the shop's own country are displayed in national format, others in
     international format. Raises ValueError saying what is wrong.
     """
+    import phonenumbers
+
     text = raw.strip()
     try:
         number = phonenumbers.parse(text, region)
@@ -41,4 +44,6 @@ def normalise_phone(raw: str, region: str) -> tuple[str, str]:
 
 
 def is_region(code: str) -> bool:
+    import phonenumbers
+
     return code.upper() in phonenumbers.SUPPORTED_REGIONS

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, FromClause, Table, insert
 
 from crmdesk.model import FieldChange, Meta, new_id
 from crmdesk.store.clock import HybridClock
@@ -26,10 +26,12 @@ class BulkWriter:
     site_id: str
     last_hlc: str = ""
 
-    def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> list[str]:
-        """Insert `rows` (column → value) into `table`; return their ids."""
+    def insert(self, table: FromClause, rows: Sequence[dict[str, Any]]) -> list[str]:
+        """Insert `rows` (column → value) into `table` (a mapped class's __table__); return
+        their ids."""
         if not rows:
             return []
+        assert isinstance(table, Table)
         changes = []
         for row in rows:
             row.setdefault("id", new_id())

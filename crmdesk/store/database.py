@@ -1,8 +1,10 @@
 """Open, create, migrate and close one .crmdesk file.
 
 Opening goes: gate (refuse foreign, damaged or newer files untouched) → lock → back up and
-migrate if the file is older → connect with our pragmas. `Database.write()` is the only way
-services change data; it commits everything or nothing and reports what it changed.
+migrate if the file is older. Reads use a plain sqlite3 connection per thread
+(`Database.query`); `Database.write()` is the only way services change data: it commits
+everything or nothing and reports what it changed. SQLAlchemy (and Alembic) load on the
+first write or migration, not before the first page of clients is shown.
 """
 
 from __future__ import annotations
@@ -14,21 +16,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING, Any
 
 from crmdesk import paths
 from crmdesk.errors import DatabaseFileError, NewerSchemaError
-from crmdesk.model import Meta, new_id
-from crmdesk.store import migrate, tracking
+from crmdesk.model.ids import new_id
+from crmdesk.store import revisions
 from crmdesk.store.backup import write_verified_backup
-from crmdesk.store.bulk import BulkWriter, bulk_writer
 from crmdesk.store.clock import HybridClock, site_id
 from crmdesk.store.gate import APPLICATION_ID, inspect_file
 from crmdesk.store.lock import FileLock
+from crmdesk.store.revert import RowRevert
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from crmdesk.store.bulk import BulkWriter
 
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
@@ -44,7 +48,7 @@ class Write:
     what it changed."""
 
     session: Session
-    reverts: list[tracking.RowRevert] = field(default_factory=list)
+    reverts: list[RowRevert] = field(default_factory=list)
     tables: frozenset[str] = frozenset()
     client_ids: frozenset[str] = frozenset()
 
@@ -57,18 +61,16 @@ class OpenReport:
 
 
 class Database:
-    def __init__(self, path: Path, engine: Engine, lock: FileLock, report: OpenReport) -> None:
+    def __init__(self, path: Path, lock: FileLock, report: OpenReport) -> None:
         self.path = path
-        self.engine = engine
         self.report = report
         self._lock = lock
         self._readers: dict[int, sqlite3.Connection] = {}
         self._readers_lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
         self.site_id = site_id()
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        tracking.install(self._sessions)
-        with self.read() as s:
-            meta = {key: value for key, value in s.execute(select(Meta.key, Meta.value))}
+        meta = dict(self.query("SELECT key, value FROM meta"))
         self.lineage_id = meta.get("lineage_id", "")
         self.clock = HybridClock(meta.get("clock") or None)
 
@@ -86,7 +88,7 @@ class Database:
             raise DatabaseFileError(
                 path, "does not exist.", "Check the name, or make a new database with File ▸ New."
             )
-        if state.revision is not None and not migrate.is_known(state.revision):
+        if state.revision is not None and state.revision not in revisions.KNOWN:
             raise NewerSchemaError(
                 path,
                 f"was written by a newer version of crmdesk (schema {state.revision}).",
@@ -99,16 +101,14 @@ class Database:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 _create_file(path)
                 report = OpenReport(created=True)
-            elif state.revision != migrate.head():
+            elif state.revision != revisions.HEAD:
                 backup = write_verified_backup(
                     path, paths.backups_dir(), f"before-upgrade-from-{state.revision or 'empty'}"
                 )
                 report = OpenReport(migrated_from=state.revision, backup=backup)
-            engine = _engine(path)
-            if report.created or report.migrated_from is not None or state.revision is None:
-                with engine.begin() as conn:
-                    migrate.upgrade(conn)
-            db = cls(path, engine, lock, report)
+            if state.revision != revisions.HEAD:
+                _migrate(path)
+            db = cls(path, lock, report)
             if not db.lineage_id:
                 db._init_meta()
             return db
@@ -117,6 +117,8 @@ class Database:
             raise
 
     def _init_meta(self) -> None:
+        from crmdesk.model import Meta
+
         with self.write() as w:
             self.lineage_id = new_id()
             w.session.add(Meta(key="lineage_id", value=self.lineage_id))
@@ -129,7 +131,8 @@ class Database:
             for conn in self._readers.values():
                 conn.close()
             self._readers.clear()
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
         self._lock.release()
 
     def __enter__(self) -> Database:
@@ -152,9 +155,7 @@ class Database:
         key = threading.get_ident()
         conn = self._readers.get(key)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            for pragma in PRAGMAS:
-                conn.execute(pragma)
+            conn = _connect(self.path)
             conn.execute("PRAGMA query_only = ON")
             with self._readers_lock:
                 self._readers[key] = conn
@@ -162,16 +163,34 @@ class Database:
 
     # ------------------------------------------------------------------ sessions
 
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = _engine(self.path)
+        return self._engine
+
+    def _sessionmaker(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            from crmdesk.store import tracking
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+            tracking.install(self._sessions)
+        return self._sessions
+
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed (closing ends its transaction)."""
-        with self._sessions() as s:
+        """An ORM session for reading; nothing it does is committed."""
+        with self._sessionmaker()() as s:
             yield s
 
     @contextmanager
     def write(self) -> Iterator[Write]:
         """A write transaction: committed whole when the block ends, rolled back on error."""
-        with self._sessions() as s:
+        from crmdesk.store import tracking
+
+        with self._sessionmaker()() as s:
             s.info["clock"] = self.clock
             s.info["site_id"] = self.site_id
             w = Write(session=s)
@@ -185,17 +204,27 @@ class Database:
     @contextmanager
     def bulk(self) -> Iterator[BulkWriter]:
         """Insert many new rows in one transaction (committed whole, or not at all)."""
+        from crmdesk.store.bulk import bulk_writer
+
         with self.engine.begin() as conn, bulk_writer(conn, self.clock, self.site_id) as writer:
             yield writer
 
     def meta(self, key: str, default: str = "") -> str:
-        with self.read() as s:
-            value = s.get(Meta, key)
-            return value.value if value is not None else default
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else default
 
     def set_meta(self, key: str, value: str) -> None:
+        from crmdesk.model import Meta
+
         with self.write() as w:
             w.session.merge(Meta(key=key, value=value))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return conn
 
 
 def _create_file(path: Path) -> None:
@@ -208,7 +237,21 @@ def _create_file(path: Path) -> None:
         conn.close()
 
 
+def _migrate(path: Path) -> None:
+    from crmdesk.store import migrate
+
+    engine = _engine(path)
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
+    finally:
+        engine.dispose()
+
+
 def _engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
     engine = create_engine(
         f"sqlite:///{path}",
         poolclass=QueuePool,

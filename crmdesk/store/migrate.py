@@ -14,6 +14,12 @@ def _config() -> Config:
     return cfg
 
 
+def known() -> list[str]:
+    """Every revision in the scripts, oldest first."""
+    script = ScriptDirectory.from_config(_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
 def head() -> str:
     revision = ScriptDirectory.from_config(_config()).get_current_head()
     assert revision is not None

@@ -14,25 +14,15 @@ be 13 rows per history entry: most of the file, and most of the cost of logging 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from crmdesk.model import FieldChange, Meta, Synced, new_id
+from crmdesk.store.revert import RowRevert
 
 ALL_FIELDS = "*"  # the column name of a row's creation record
-
-
-@dataclass(frozen=True)
-class RowRevert:
-    """How to put one row back as it was before a write."""
-
-    table: str
-    row_id: str
-    values: dict[str, Any] = field(default_factory=dict)
-    created: bool = False  # the write made this row: undo tombstones it
 
 
 @dataclass
@@ -130,7 +120,3 @@ def _after_flush(session: Session, _context: object) -> None:
     conn.execute(insert(FieldChange).prefix_with("OR REPLACE"), log.pending)
     conn.execute(insert(Meta).prefix_with("OR REPLACE"), [{"key": "clock", "value": log.last_hlc}])
     log.pending.clear()
-
-
-def tombstone_time() -> datetime:
-    return datetime.now().replace(microsecond=0)

@@ -1,0 +1,38 @@
+"""The dialogs, loaded when first opened (PEP 562): none is needed to show the main window,
+and each pulls in its own imports (phone regions, validation…)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crmdesk.gui.dialogs.client_dialog import ClientDialog
+    from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
+    from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
+    from crmdesk.gui.dialogs.trash_dialog import TrashDialog
+
+_LAZY = {
+    "ClientDialog": "crmdesk.gui.dialogs.client_dialog",
+    "ContactDialog": "crmdesk.gui.dialogs.entry_dialogs",
+    "FactDialog": "crmdesk.gui.dialogs.entry_dialogs",
+    "NoteDialog": "crmdesk.gui.dialogs.entry_dialogs",
+    "SettingsDialog": "crmdesk.gui.dialogs.settings_dialog",
+    "TrashDialog": "crmdesk.gui.dialogs.trash_dialog",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "ClientDialog",
+    "ContactDialog",
+    "FactDialog",
+    "NoteDialog",
+    "SettingsDialog",
+    "TrashDialog",
+]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import ValidationError
 from crmdesk.gui.dialogs.form_dialog import FormDialog
 from crmdesk.gui.widgets import OptionalDateEdit
-from crmdesk.model import ContactPreference
+from crmdesk.model.enums import ContactPreference
 from crmdesk.services import clients
 from crmdesk.services.changes import Changes
 from crmdesk.services.clients import ClientForm, ClientRecord, Labelled

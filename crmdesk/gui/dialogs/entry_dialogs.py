@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.gui.dialogs.form_dialog import FormDialog
 from crmdesk.gui.widgets import OptionalDateEdit
-from crmdesk.model import Direction, HistoryKind
+from crmdesk.model.enums import Direction, HistoryKind
 from crmdesk.services import facts, history, notes
 from crmdesk.services.changes import Changes
 from crmdesk.services.facts import FactRecord
@@ -76,7 +76,10 @@ class ContactDialog(FormDialog):
         self.kind.setCurrentIndex(self.kind.findData(entry.kind if entry else kind))
         if entry is not None:
             self.direction.setCurrentIndex(self.direction.findData(entry.direction))
-            self.occurred_at.setDateTime(QDateTime(entry.occurred_at))
+            when = entry.occurred_at
+            self.occurred_at.setDateTime(
+                QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+            )
             self.subject.setText(entry.subject)
             self.body.setPlainText(entry.body)
             self.outcome.setText(entry.outcome)

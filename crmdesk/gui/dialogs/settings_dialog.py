@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import phonenumbers
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from crmdesk.gui.dialogs.form_dialog import FormDialog
@@ -14,6 +13,8 @@ from crmdesk.store.database import Database
 class SettingsDialog(FormDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__("Settings", parent)
+        import phonenumbers  # loaded when Settings is first opened
+
         self.region = QComboBox()
         for code in sorted(phonenumbers.SUPPORTED_REGIONS):
             prefix = phonenumbers.country_code_for_region(code)

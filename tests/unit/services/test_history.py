@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from crmdesk.errors import ValidationError
+from crmdesk.model import HistoryEntry
 from crmdesk.services import client_list, clients, history
 from crmdesk.services.client_list import SortKey
 from crmdesk.services.clients import ClientForm
@@ -71,7 +72,7 @@ def test_paging_a_long_history(db: Database, cid: str) -> None:
     with db.write() as w:  # 450 entries in one go, as an import would
         for i in range(450):
             w.session.add(
-                history.HistoryEntry(
+                HistoryEntry(
                     client_id=cid, kind="call", subject=f"Call {i}",
                     occurred_at=datetime(2025, 1, 1) + timedelta(hours=i),
                 )

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from crmdesk.errors import ForeignDatabaseError, NewerSchemaError, NotADatabaseError
+from crmdesk.model import Client
 from crmdesk.services import clients, search
 from crmdesk.services.clients import ClientForm
-from crmdesk.store import migrate
+from crmdesk.store import revisions
 from crmdesk.store.database import Database
 from crmdesk.store.gate import APPLICATION_ID
 from tests.conftest import digest
@@ -35,7 +36,7 @@ def test_new_database_has_our_marks_and_pragmas(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head()
+    assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == revisions.HEAD
     raw.close()
 
 
@@ -107,7 +108,7 @@ def test_failed_write_leaves_the_database_as_it_was(db: Database) -> None:
     clients.create_client(db, ClientForm(given_name="Anna", family_name="Webber"))
     before = search.search(db, "Webber")
     with pytest.raises(RuntimeError), db.write() as w:
-        row = clients.Client(given_name="Half", family_name="Written")
+        row = Client(given_name="Half", family_name="Written")
         w.session.add(row)
         w.session.flush()
         raise RuntimeError("power cut")

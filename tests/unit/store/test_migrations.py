@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from crmdesk import paths
 from crmdesk.services import client_list, search
-from crmdesk.store import migrate
+from crmdesk.store import migrate, revisions
 from crmdesk.store.database import Database
 from crmdesk.store.gate import APPLICATION_ID
 
@@ -58,3 +58,9 @@ def test_first_revision_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
     with Database.open(path) as db:  # already current: no second backup
         assert db.report.migrated_from is None
     assert len(list(paths.backups_dir().iterdir())) == 1
+
+
+def test_known_revisions_match_the_migration_scripts() -> None:
+    """The constant the opener uses (without loading Alembic) is the scripts' history."""
+    assert list(revisions.KNOWN) == migrate.known()
+    assert migrate.head() == revisions.HEAD

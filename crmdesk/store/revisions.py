@@ -1,0 +1,8 @@
+"""The schema revisions this version of crmdesk knows, oldest first.
+
+Checked against the Alembic scripts by tests/unit/store/test_migrations.py, so opening a file
+can tell "current", "older" and "newer" without loading Alembic (which only loads to migrate).
+"""
+
+KNOWN = ("0001", "0002")
+HEAD = KNOWN[-1]
