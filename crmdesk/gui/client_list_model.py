@@ -7,6 +7,7 @@ services.search, with a column saying where each matched.
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -20,6 +21,7 @@ NAME, PHONE, EMAIL, CITY, LAST_CONTACT, FOUND = range(6)
 HEADERS = ("Name", "Phone", "Email", "City", "Last contact", "Found in")
 SORT_KEYS = {NAME: SortKey.NAME, CITY: SortKey.CITY, LAST_CONTACT: SortKey.LAST_CONTACT}
 PAGE = 100
+KEEP_PAGES = 40  # pages kept in memory (most recently shown); the rest are read again
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the ClientRow
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the client id
@@ -33,7 +35,7 @@ class ClientListModel(QAbstractTableModel):
         super().__init__(parent)
         self._db: Database | None = None
         self._count = 0
-        self._pages: dict[int, list[ClientRow]] = {}
+        self._pages: OrderedDict[int, list[ClientRow]] = OrderedDict()
         self._sort = SortKey.NAME
         self._descending = False
         self._hits: list[SearchHit] | None = None
@@ -155,11 +157,16 @@ class ClientListModel(QAbstractTableModel):
         if self._db is None or not 0 <= row < self._count:
             return None
         page = row // PAGE
-        if page not in self._pages:
-            self._pages[page] = client_list.client_page(
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = client_list.client_page(
                 self._db, self._sort, self._descending, page * PAGE, PAGE
             )
-        rows = self._pages[page]
+            self._pages[page] = rows
+            if len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
         offset = row - page * PAGE
         return rows[offset] if offset < len(rows) else None
 

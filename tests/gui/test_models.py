@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from pytestqt.modeltest import ModelTester
 
 from crmdesk.gui.client_list_model import LAST_CONTACT, NAME, ClientListModel
@@ -44,3 +47,20 @@ def test_timeline_model_fetches_more_as_it_scrolls(
     assert shown == [e.id for e in history.timeline(demo_db, busiest.id, limit=1000)]
     # Qt's own tester re-enters fetchMore while checking, so check the loaded model
     qtmodeltester.check(model)
+
+
+def test_client_list_keeps_a_bounded_number_of_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scrolling 100,000 clients must not keep 100,000 rows in memory."""
+    from crmdesk.gui import client_list_model
+    from crmdesk.services import demo
+
+    monkeypatch.setattr(client_list_model, "KEEP_PAGES", 3)
+    with Database.open(demo.create_demo(tmp_path / "many.crmdesk", clients=1200, seed=5)) as db:
+        model = ClientListModel()
+        model.set_database(db)
+        names = [model.index(row, NAME).data() for row in range(model.rowCount())]
+        assert len(model._pages) <= client_list_model.KEEP_PAGES
+        assert names[0] == model.index(0, NAME).data()  # read again after being dropped
+        assert names == [r.name for r in client_list.client_page(db, SortKey.NAME, False, 0, 2000)]
