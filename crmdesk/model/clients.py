@@ -3,13 +3,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
 from crmdesk.model.names import display_name, sort_key
 
 __all__ = ["Client", "Fact", "Note", "display_name", "sort_key"]
+
+_LIVE = text("deleted_at IS NULL")  # list indexes hold only clients not in the Trash
 
 
 class Client(Synced, Base):
@@ -45,10 +47,10 @@ class Client(Synced, Base):
     untracked_columns = frozenset({"hlc", "site_id", "last_contact_at", "sort_name"})
 
     __table_args__ = (
-        Index("ix_clients_sort_name", "sort_name", "id"),
-        Index("ix_clients_city", "city", "sort_name", "id"),
-        Index("ix_clients_last_contact_at", "last_contact_at", "id"),
-        Index("ix_clients_created_at", "created_at", "id"),
+        Index("ix_clients_sort_name", "sort_name", "id", sqlite_where=_LIVE),
+        Index("ix_clients_city", "city", "sort_name", "id", sqlite_where=_LIVE),
+        Index("ix_clients_last_contact_at", "last_contact_at", "id", sqlite_where=_LIVE),
+        Index("ix_clients_created_at", "created_at", "id", sqlite_where=_LIVE),
     )
 
     @property

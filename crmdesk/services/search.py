@@ -86,12 +86,12 @@ def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
         return [SearchHit(str(i), "clients", ()) for (i,) in rows]
     kept: dict[str, tuple[str, str, int]] = {}  # client → (table, source, docid)
     for table in _TABLES:
-        found = db.query(_FIND.format(table=table), (match, limit * _SCAN[table]))
-        for client_id, source, docid in found:
-            if client_id not in kept:
-                kept[client_id] = (table, source, docid)
-                if len(kept) == limit:
-                    break
+        with db.rows(_FIND.format(table=table), (match, limit * _SCAN[table])) as found:
+            for client_id, source, docid in found:
+                if client_id not in kept:
+                    kept[client_id] = (table, source, docid)
+                    if len(kept) == limit:
+                        break
         if len(kept) == limit:
             break
     texts = _texts(db, kept.values())

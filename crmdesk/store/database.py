@@ -151,6 +151,16 @@ class Database:
         """
         return self._reader().execute(sql, params).fetchall()
 
+    @contextmanager
+    def rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Any]:
+        """Like query(), but rows are read as the caller iterates, so it can stop early
+        (a search that has found enough clients stops the index there)."""
+        cursor = self._reader().execute(sql, params)
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
     def _reader(self) -> sqlite3.Connection:
         key = threading.get_ident()
         conn = self._readers.get(key)

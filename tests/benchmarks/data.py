@@ -56,7 +56,8 @@ def database(clients: int) -> Path:
         print(f"\r  building {path.name}: {done:,}/{clients:,} clients ({rate:,.0f}/s)",
               end="", file=sys.stderr, flush=True)  # fmt: skip
 
-    demo.create_demo(partial, clients=clients, seed=SEED, progress=progress)
+    # Every size has the same shape: about 10 history entries per client over five years.
+    demo.create_demo(partial, clients=clients, seed=SEED, shape=demo.LARGE, progress=progress)
     with Database.open(partial) as db:
         _add_heavy_client(db)
     print(file=sys.stderr)
@@ -69,13 +70,13 @@ def _add_heavy_client(db: Database) -> None:
     given, family = HEAVY_NAME
     with db.bulk() as bulk:
         [client_id] = bulk.insert(
-            Client.__table__,  # type: ignore[arg-type]
+            Client.__table__,
             [{"given_name": given, "family_name": family, "sort_name": sort_key(family, given),
               "city": "Leeds", "phones": [], "emails": [], "tags": []}],
         )  # fmt: skip
         start = datetime(2021, 1, 4, 9, 0)
         bulk.insert(
-            HistoryEntry.__table__,  # type: ignore[arg-type]
+            HistoryEntry.__table__,
             [
                 {"client_id": client_id, "kind": "call", "direction": "out",
                  "occurred_at": start + timedelta(hours=17 * i), "subject": f"Weekly check-in {i}",

@@ -65,11 +65,16 @@ def upgrade() -> None:
             ["referred_by_id"], ["clients.id"], name="fk_clients_referred_by_id_clients"
         ),
     )
-    # Each list sort (see services.client_list) has an index covering its whole ORDER BY.
-    op.create_index("ix_clients_sort_name", "clients", ["sort_name", "id"])
-    op.create_index("ix_clients_city", "clients", ["city", "sort_name", "id"])
-    op.create_index("ix_clients_last_contact_at", "clients", ["last_contact_at", "id"])
-    op.create_index("ix_clients_created_at", "clients", ["created_at", "id"])
+    # Each list sort (see services.client_list) has an index covering its whole ORDER BY,
+    # holding only the clients not in the Trash: a page at OFFSET n steps through the index
+    # alone, and counting the list reads the smallest of them.
+    live = sa.text("deleted_at IS NULL")
+    op.create_index("ix_clients_sort_name", "clients", ["sort_name", "id"], sqlite_where=live)
+    op.create_index("ix_clients_city", "clients", ["city", "sort_name", "id"], sqlite_where=live)
+    op.create_index(
+        "ix_clients_last_contact_at", "clients", ["last_contact_at", "id"], sqlite_where=live
+    )
+    op.create_index("ix_clients_created_at", "clients", ["created_at", "id"], sqlite_where=live)
     op.create_index("ix_clients_referred_by_id", "clients", ["referred_by_id"])
 
     op.create_table(
