@@ -51,6 +51,7 @@ class Client(Synced, Base):
         Index("ix_clients_city", "city", "sort_name", "id", sqlite_where=_LIVE),
         Index("ix_clients_last_contact_at", "last_contact_at", "id", sqlite_where=_LIVE),
         Index("ix_clients_created_at", "created_at", "id", sqlite_where=_LIVE),
+        Index("ix_clients_live", "deleted_at", sqlite_where=_LIVE),
     )
 
     @property

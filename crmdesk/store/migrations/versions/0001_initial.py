@@ -75,6 +75,8 @@ def upgrade() -> None:
         "ix_clients_last_contact_at", "clients", ["last_contact_at", "id"], sqlite_where=live
     )
     op.create_index("ix_clients_created_at", "clients", ["created_at", "id"], sqlite_where=live)
+    # The narrowest index of live clients: counting the list reads a few bytes per client.
+    op.create_index("ix_clients_live", "clients", ["deleted_at"], sqlite_where=live)
     op.create_index("ix_clients_referred_by_id", "clients", ["referred_by_id"])
 
     op.create_table(
