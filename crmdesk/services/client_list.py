@@ -38,18 +38,25 @@ _COLUMNS = """
     coalesce(json_extract(emails, '$[0].address'), ''),
     city, last_contact_at
 """
-# Each has an index covering it (migration 0001).
+# Each sort reads its own partial index (migration 0001) in order, named with INDEXED BY:
+# left to itself the planner may pick the narrow ix_clients_live for the WHERE clause and
+# then sort all clients for every page (360 ms instead of 3 ms at 100,000 clients).
 _ORDER = {
-    SortKey.NAME: ("sort_name", "id"),
-    SortKey.CITY: ("city", "sort_name", "id"),
-    SortKey.LAST_CONTACT: ("last_contact_at", "id"),
-    SortKey.CREATED: ("created_at", "id"),
+    SortKey.NAME: ("ix_clients_sort_name", ("sort_name", "id")),
+    SortKey.CITY: ("ix_clients_city", ("city", "sort_name", "id")),
+    SortKey.LAST_CONTACT: ("ix_clients_last_contact_at", ("last_contact_at", "id")),
+    SortKey.CREATED: ("ix_clients_created_at", ("created_at", "id")),
 }
 
 
 def _order_by(key: SortKey, descending: bool) -> str:
     direction = " DESC" if descending else ""
-    return ", ".join(column + direction for column in _ORDER[key])
+    return ", ".join(column + direction for column in _ORDER[key][1])
+
+
+def _listed(key: SortKey) -> str:
+    """The live clients, read through the index of `key`."""
+    return f"clients INDEXED BY {_ORDER[key][0]} WHERE deleted_at IS NULL"
 
 
 def _row(values: Sequence[object]) -> ClientRow:
@@ -68,7 +75,7 @@ def client_page(
     db: Database, key: SortKey, descending: bool, offset: int, limit: int
 ) -> list[ClientRow]:
     rows = db.query(
-        f"SELECT {_COLUMNS} FROM clients WHERE deleted_at IS NULL"
+        f"SELECT {_COLUMNS} FROM {_listed(key)}"
         f" ORDER BY {_order_by(key, descending)} LIMIT ? OFFSET ?",
         (limit, offset),
     )
@@ -90,8 +97,8 @@ def client_rows(db: Database, ids: Sequence[str]) -> list[ClientRow]:
 def position_of(db: Database, client_id: str, key: SortKey, descending: bool) -> int | None:
     """The row at which `client_id` appears in the list sorted by `key` (None if not listed)."""
     rows = db.query(
-        f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order_by(key, descending)}) AS n"
-        " FROM clients WHERE deleted_at IS NULL) WHERE id = ?",
+        f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order_by(key, descending)})"
+        f" AS n FROM {_listed(key)}) WHERE id = ?",
         (client_id,),
     )
     return int(rows[0][0]) - 1 if rows else None
