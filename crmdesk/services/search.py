@@ -4,13 +4,12 @@ history text, with the words that matched.
 Two steps, each with a LIMIT the FTS index can stop at: first the people index (profiles and
 things to remember), then the newest mentions in notes and history. Neither ranks every
 match, so a search costs about the same with 10,000 history entries as with 1,000,000.
-Only the documents kept (one per client) are read back to show the words that matched.
+The text of each kept document (one per client) comes with it, for the words that matched.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crmdesk.store.database import Database
@@ -24,14 +23,13 @@ _WIDTH = 120  # characters in a snippet
 # The index holds only live rows of live clients (its triggers see to that), so a hit
 # needs no look-up in clients.
 _FIND = """
-    SELECT d.client_id, d.source, d.docid
+    SELECT d.client_id, d.source, {table}.body
     FROM {table}
     JOIN search_docs AS d ON d.docid = {table}.rowid
     WHERE {table} MATCH ?
     ORDER BY {table}.rowid DESC
     LIMIT ?
 """
-_TEXT = "SELECT rowid, body FROM {table} WHERE rowid IN ({marks})"
 _SHORT_QUERY = """
     SELECT id FROM clients
     WHERE deleted_at IS NULL AND (family_name LIKE :p OR given_name LIKE :p OR company LIKE :p)
@@ -84,52 +82,36 @@ def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
             return []
         rows = db.query(_SHORT_QUERY, {"p": prefix + "%", "limit": limit})
         return [SearchHit(str(i), "clients", ()) for (i,) in rows]
-    kept: dict[str, tuple[str, str, int]] = {}  # client → (table, source, docid)
+    kept: dict[str, tuple[str, str]] = {}  # client → (source, text)
     for table in _TABLES:
         with db.rows(_FIND.format(table=table), (match, limit * _SCAN[table])) as found:
-            for client_id, source, docid in found:
+            for client_id, source, body in found:
                 if client_id not in kept:
-                    kept[client_id] = (table, source, docid)
+                    kept[client_id] = (source, body)
                     if len(kept) == limit:
                         break
         if len(kept) == limit:
             break
-    texts = _texts(db, kept.values())
-    pattern = re.compile("|".join(re.escape(w) for w in _words(query)), re.IGNORECASE)
+    words = "|".join(re.escape(w) for w in _words(query))
+    pattern = re.compile(f"({words})", re.IGNORECASE)
     return [
-        SearchHit(client_id, source, _parts(texts.get((table, docid), ""), pattern))
-        for client_id, (table, source, docid) in kept.items()
+        SearchHit(client_id, source, _parts(body, pattern))
+        for client_id, (source, body) in kept.items()
     ]
 
 
-def _texts(db: Database, kept: Iterable[tuple[str, str, int]]) -> dict[tuple[str, int], str]:
-    """The indexed text of the kept documents, read by rowid."""
-    wanted: dict[str, list[int]] = {}
-    for table, _source, docid in kept:
-        wanted.setdefault(table, []).append(docid)
-    texts: dict[tuple[str, int], str] = {}
-    for table, docids in wanted.items():
-        sql = _TEXT.format(table=table, marks=", ".join("?" * len(docids)))
-        for docid, body in db.query(sql, docids):
-            texts[(table, docid)] = body
-    return texts
-
-
 def _parts(body: str, pattern: re.Pattern[str]) -> tuple[tuple[str, bool], ...]:
-    """The text around the first match, as (text, matched) pieces, with … where cut."""
+    """The text around the first match, as (text, matched) pieces, with … where cut.
+
+    `pattern` has one capturing group, so split() alternates unmatched and matched text.
+    """
     text = " ".join(body.split())
     first = pattern.search(text)
     start = max(0, first.start() - _CONTEXT) if first else 0
-    window = text[start : start + _WIDTH]
-    parts: list[tuple[str, bool]] = [("…", False)] if start else []
-    pos = 0
-    for m in pattern.finditer(window):
-        if m.start() > pos:
-            parts.append((window[pos : m.start()], False))
-        parts.append((m.group(), True))
-        pos = m.end()
-    if pos < len(window):
-        parts.append((window[pos:], False))
+    pieces = pattern.split(text[start : start + _WIDTH])
+    parts = [(piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece]
+    if start:
+        parts.insert(0, ("…", False))
     if start + _WIDTH < len(text):
         parts.append(("…", False))
     return tuple(parts)
