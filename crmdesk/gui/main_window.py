@@ -36,7 +36,6 @@ from crmdesk.gui.client_list_model import (
     ClientListModel,
 )
 from crmdesk.gui.client_page import ClientPage
-from crmdesk.gui.delegates import HtmlDelegate
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.services import (
@@ -93,7 +92,6 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setItemDelegateForColumn(FOUND, HtmlDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in (
@@ -394,6 +392,10 @@ class MainWindow(QMainWindow):
             return
         text = self.search_box.text().strip()
         self.model.show_hits(search.search(self.db, text) if text else None)
+        if self.model.searching and self.table.itemDelegateForColumn(FOUND) is None:
+            from crmdesk.gui.delegates import HtmlDelegate  # first search: bold matches
+
+            self.table.setItemDelegateForColumn(FOUND, HtmlDelegate(self.table))
         self.table.setColumnHidden(FOUND, not self.model.searching)
         self._select_row(0)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 
 def new_id() -> str:
+    import uuid  # only writes need it: not imported before the first page is shown
+
     return str(uuid.uuid4())
 
 

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from crmdesk.errors import DatabaseLockedError
+
+
+def hostname() -> str:
+    """This machine's name (os.uname avoids importing socket at start-up)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket  # Windows
+
+    return socket.gethostname()
 
 
 def lock_path(db_path: Path) -> Path:
@@ -34,7 +42,7 @@ class FileLock:
 
     def _take(self) -> None:
         me = {
-            "host": socket.gethostname(),
+            "host": hostname(),
             "pid": os.getpid(),
             "since": datetime.now().isoformat(timespec="seconds"),
         }
@@ -77,7 +85,7 @@ def _read(path: Path) -> dict[str, object] | None:
 
 
 def _is_stale(owner: dict[str, object]) -> bool:
-    if owner["host"] != socket.gethostname():
+    if owner["host"] != hostname():
         return False
     pid = int(str(owner["pid"]))
     if pid == os.getpid():

@@ -9,7 +9,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from crmdesk.gui.client_list_model import FOUND, NAME
+from crmdesk.gui.client_list_model import FOUND, HTML_ROLE, NAME
 from crmdesk.gui.dialogs.client_dialog import ClientDialog
 from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
 from crmdesk.gui.dialogs.trash_dialog import TrashDialog
@@ -89,7 +89,9 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.model.searching and window.model.rowCount() == 1)
     assert window.model.index(0, NAME).data() == "Webber, Margaret"
     assert window.model.index(0, FOUND).data().startswith("Note: ")
+    assert "<b>marri</b>" in window.model.index(0, FOUND).data(HTML_ROLE)
     assert not window.table.isColumnHidden(FOUND)
+    assert window.table.itemDelegateForColumn(FOUND) is not None  # paints the bold words
     assert window.page.name.text() == "Margaret Webber"
     window.search_box.clear()
     qtbot.waitUntil(lambda: not window.model.searching)
