@@ -190,12 +190,6 @@ class Database:
         return self._sessions
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """An ORM session for reading; nothing it does is committed."""
-        with self._sessionmaker()() as s:
-            yield s
-
-    @contextmanager
     def write(self) -> Iterator[Write]:
         """A write transaction: committed whole when the block ends, rolled back on error."""
         from crmdesk.store import tracking
