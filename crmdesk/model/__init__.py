@@ -8,9 +8,9 @@ live in their own modules and never need SQLAlchemy.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from crmdesk.lazy import lazy_attributes
 from crmdesk.model.enums import ContactPreference, Direction, HistoryKind
 from crmdesk.model.ids import new_id, now
 
@@ -32,15 +32,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module = importlib.import_module(_LAZY[name])
-        # every mapped class must be declared before any is used (relationships, FKs)
-        for other in set(_LAZY.values()):
-            importlib.import_module(other)
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+# every mapped class must be declared before any is used (foreign keys, mappers)
+__getattr__ = lazy_attributes(__name__, _LAZY, load_together=sorted(set(_LAZY.values())))
 
 __all__ = [
     "Base",

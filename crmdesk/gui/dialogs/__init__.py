@@ -3,8 +3,9 @@ and each pulls in its own imports (phone regions, validation…)."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from crmdesk.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from crmdesk.gui.dialogs.client_dialog import ClientDialog
@@ -22,11 +23,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 __all__ = [
     "ClientDialog",
