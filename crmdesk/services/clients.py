@@ -11,7 +11,6 @@ from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import ContactPreference
 from crmdesk.model.ids import now
-from crmdesk.model.ids import now as tombstone_time
 from crmdesk.model.names import display_name
 from crmdesk.services import settings
 from crmdesk.services.changes import Changes, from_write
@@ -250,7 +249,7 @@ def delete_client(db: Database, client_id: str) -> Changes:
     """Move a client to the Trash (a tombstone; their notes and history stay with them)."""
     with db.write() as w:
         client = _live(w.session.get(model.Client, client_id), client_id)
-        client.deleted_at = tombstone_time()
+        client.deleted_at = now()
         name = client.display_name
     return from_write(f"Delete {name}", w)
 

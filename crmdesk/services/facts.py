@@ -7,7 +7,7 @@ from datetime import date
 
 from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
-from crmdesk.model.ids import now as tombstone_time
+from crmdesk.model.ids import now
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
 
@@ -61,7 +61,7 @@ def update_fact(
 def delete_fact(db: Database, fact_id: str) -> Changes:
     with db.write() as w:
         fact = _get(w.session.get(model.Fact, fact_id))
-        fact.deleted_at = tombstone_time()
+        fact.deleted_at = now()
         label = fact.label
     return from_write(f"Delete “{label}”", w)
 

@@ -11,7 +11,6 @@ from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import Direction, HistoryKind
 from crmdesk.model.ids import now
-from crmdesk.model.ids import now as tombstone_time
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
 
@@ -90,7 +89,7 @@ def update_entry(db: Database, entry_id: str, form: ContactForm) -> Changes:
 
 def delete_entry(db: Database, entry_id: str) -> Changes:
     with db.write() as w:
-        _get(w.session.get(model.HistoryEntry, entry_id)).deleted_at = tombstone_time()
+        _get(w.session.get(model.HistoryEntry, entry_id)).deleted_at = now()
     return from_write("Delete history entry", w)
 
 

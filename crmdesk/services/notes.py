@@ -8,7 +8,6 @@ from datetime import datetime
 from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model.ids import now
-from crmdesk.model.ids import now as tombstone_time
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
 
@@ -63,7 +62,7 @@ def update_note(db: Database, note_id: str, text: str, pinned: bool) -> Changes:
 
 def delete_note(db: Database, note_id: str) -> Changes:
     with db.write() as w:
-        _get(w.session.get(model.Note, note_id)).deleted_at = tombstone_time()
+        _get(w.session.get(model.Note, note_id)).deleted_at = now()
     return from_write("Delete note", w)
 
 

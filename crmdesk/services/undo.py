@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from crmdesk import model
 from crmdesk.errors import NotFoundError
-from crmdesk.model.ids import now as tombstone_time
+from crmdesk.model.ids import now
 from crmdesk.services.changes import Changes, UndoStep, from_write
 from crmdesk.store.database import Database
 
@@ -28,7 +28,7 @@ def apply(db: Database, step: UndoStep) -> Changes:
             if row is None:
                 raise NotFoundError(f"Cannot undo “{step.label}”: the record no longer exists.")
             if revert.created:
-                row.deleted_at = tombstone_time()
+                row.deleted_at = now()
             else:
                 for key, value in revert.values.items():
                     setattr(row, key, value)
