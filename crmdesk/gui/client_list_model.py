@@ -72,16 +72,11 @@ class ClientListModel(QAbstractTableModel):
     def total(self) -> int:
         return self._count
 
-    def row_of(self, client_id: str) -> int | None:
-        """The row showing `client_id`, if it is loaded or a search hit."""
-        if self._hits is not None:
-            ids = [r.id for r in self._hit_rows]
-            return ids.index(client_id) if client_id in ids else None
-        for page, rows in self._pages.items():
-            for i, row in enumerate(rows):
-                if row.id == client_id:
-                    return page * PAGE + i
-        return None
+    def hit_row(self, client_id: str) -> int | None:
+        """The row of `client_id` among the search hits (the whole list asks the database:
+        services.client_list.position_of)."""
+        ids = [r.id for r in self._hit_rows] if self._hits is not None else []
+        return ids.index(client_id) if client_id in ids else None
 
     # ------------------------------------------------------------------ Qt model API
 

@@ -297,14 +297,22 @@ class MainWindow(QMainWindow):
         current = select_id or self._current_id()
         if changes.touches("clients", "history"):
             if self.model.searching and select_id:
-                self.search_box.clear()  # show the new client in the full list
-            self.model.reload()
-            self._select_client(current)
+                self._leave_search()  # show the new client in the full list
+            else:
+                self.model.reload()
+            self._select_client(current)  # (re)fills the client page
         elif current in changes.client_ids:
             self.page.refresh_lists()
-        if current in changes.client_ids and changes.touches("clients"):
-            self.page.refresh()
         self._update_actions()
+
+    def _leave_search(self) -> None:
+        """Back to the whole list at once (not through the search-as-you-type timer)."""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._search_timer.stop()
+        self.model.show_hits(None)
+        self.table.setColumnHidden(FOUND, True)
 
     def _on_undo_triggered(self) -> None:
         self._step(self.undo_stack.take_undo, self.undo_stack.push_redo, "Undone")
@@ -353,7 +361,7 @@ class MainWindow(QMainWindow):
         row = None
         if client_id is not None and self.db is not None:
             if self.model.searching:
-                row = self.model.row_of(client_id)
+                row = self.model.hit_row(client_id)
             else:
                 header = self.table.horizontalHeader()
                 key = {NAME: "name", CITY: "city", LAST_CONTACT: "last_contact"}.get(
@@ -363,11 +371,8 @@ class MainWindow(QMainWindow):
                 row = client_list.position_of(
                     self.db, client_id, client_list.SortKey(key), descending
                 )
-        if row is None:
-            self._select_row(0)
-        else:
-            self._select_row(row)
-            self.page.show_client(self.db, client_id)
+        # The reload cleared the current row, so selecting one fills the client page.
+        self._select_row(0 if row is None else row)
 
     def _update_counts(self) -> None:
         if self.db is None:

@@ -64,7 +64,6 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
             continue
         if not obj.id:
             obj.id = new_id()
-        _fill_defaults(obj)
         stamp = clock.now()
         obj.hlc, obj.site_id = stamp, site
         table = obj.__class__.__table__.name  # type: ignore[attr-defined]
@@ -86,18 +85,6 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
         table = obj.__class__.__table__.name  # type: ignore[attr-defined]
         _log_row(log, obj, table, stamp, site, list(changed))
         log.reverts.append(RowRevert(table, obj.id, values=changed))
-
-
-def _fill_defaults(obj: Synced) -> None:
-    """Apply scalar column defaults now, so the field record and the row agree."""
-    for column in obj.__class__.__table__.columns:  # type: ignore[attr-defined]
-        default = column.default
-        if default is None or getattr(obj, column.key, None) is not None:
-            continue
-        if default.is_callable:
-            setattr(obj, column.key, default.arg(None))
-        elif default.is_scalar:
-            setattr(obj, column.key, default.arg)
 
 
 def _log_row(

@@ -189,3 +189,15 @@ def test_quitting_leaves_no_side_files(qtbot: QtBot, window: MainWindow) -> None
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name)) == [
         path.name
     ]
+
+
+def test_a_client_added_during_a_search_stays_chosen(qtbot: QtBot, window: MainWindow) -> None:
+    new_client(qtbot, window, "Anna", "Webber")
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(window.search_box, "Webber")
+    qtbot.waitUntil(lambda: window.model.searching)
+    new_client(qtbot, window, "Zack", "Young")  # sorts last
+    qtbot.wait(400)  # longer than the search-as-you-type delay
+    assert not window.model.searching and window.search_box.text() == ""
+    assert window.page.name.text() == "Zack Young"
+    assert window.table.currentIndex().data() == "Young, Zack"
