@@ -6,16 +6,17 @@ services.search, with a column saying where each matched.
 
 from __future__ import annotations
 
-import html
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from crmdesk.services import client_list
 from crmdesk.services.client_list import ClientRow, SortKey
-from crmdesk.services.search import SearchHit
 from crmdesk.store.database import Database
+
+if TYPE_CHECKING:
+    from crmdesk.services.search import SearchHit
 
 NAME, PHONE, EMAIL, CITY, LAST_CONTACT, FOUND = range(6)
 HEADERS = ("Name", "Phone", "Email", "City", "Last contact", "Found in")
@@ -115,6 +116,8 @@ class ClientListModel(QAbstractTableModel):
             hit = self._hit(index.row())
             if not hit or not hit.parts:
                 return ""
+            import html
+
             body = "".join(
                 f"<b>{html.escape(t)}</b>" if matched else html.escape(t)
                 for t, matched in hit.parts

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,24 +45,17 @@ from crmdesk.gui.client_list_model import (
     PHONE,
     ClientListModel,
 )
-from crmdesk.gui.client_page import ClientPage
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
-from crmdesk.services import (
-    client_list,
-    clients,
-    facts,
-    history,
-    notes,
-    recent,
-    search,
-    undo,
-)
-from crmdesk.services.changes import Changes, UndoStep
-from crmdesk.services.facts import FactRecord
-from crmdesk.services.history import HistoryRecord
-from crmdesk.services.notes import NoteRecord
-from crmdesk.store.database import Database
+from crmdesk.services import client_list, recent
+from crmdesk.store.database import Database, is_current
+
+if TYPE_CHECKING:
+    from crmdesk.gui.client_page import ClientPage
+    from crmdesk.services.changes import Changes, UndoStep
+
+# What the first paint does not need (the client page, most services) is imported when the
+# page is built, right after the list is on screen: start-up is budgeted (benchmark B1).
 
 
 class MainWindow(QMainWindow):
@@ -107,7 +110,9 @@ class MainWindow(QMainWindow):
         self.table.setColumnWidth(FOUND, 260)
         self.table.setColumnHidden(FOUND, True)
 
-        self.page = ClientPage(self)
+        self._page: ClientPage | None = None  # built after the list's first paint
+        self._opened_before_page: Database | None = None
+        self.table.viewport().installEventFilter(self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -115,7 +120,8 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.table)
         splitter = QSplitter(self)
         splitter.addWidget(left)
-        splitter.addWidget(self.page)
+        splitter.addWidget(QWidget(self))  # the client page's place
+        self._splitter = splitter
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([620, 740])
@@ -135,6 +141,39 @@ class MainWindow(QMainWindow):
         self.resize(1280, 780)
 
     # ------------------------------------------------------------------ construction
+
+    @property
+    def page(self) -> ClientPage:
+        """The client page; built on first use if the list has not been painted yet."""
+        if self._page is None:
+            self._build_page()
+        assert self._page is not None
+        return self._page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._build_page)  # once the list is on screen
+        return False
+
+    def _build_page(self) -> None:
+        if self._page is not None or self._closing:
+            return
+        self.table.viewport().removeEventFilter(self)
+        from crmdesk.gui.client_page import ClientPage
+
+        page = self._page = ClientPage(self)
+        placeholder = self._splitter.replaceWidget(1, page)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        self._splitter.setSizes([620, 740])
+        self._connect_page(page)
+        index = self.table.currentIndex()
+        page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
+        self._update_actions()
+        db, self._opened_before_page = self._opened_before_page, None
+        if db is not None and db is self.db:
+            self.database_opened.emit(db)
 
     def _action(
         self,
@@ -208,29 +247,43 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.doubleClicked.connect(self._on_edit_client_triggered)
-        self.page.edit_requested.connect(self._on_edit_client_triggered)
-        self.page.log_requested.connect(self._on_log_triggered)
-        self.page.fact_requested.connect(self._on_page_fact_requested)
-        self.page.fact_delete_requested.connect(
-            lambda f: self._apply(facts.delete_fact(self._need_db(), f.id))
-        )
-        self.page.note_requested.connect(self._on_page_note_requested)
-        self.page.note_delete_requested.connect(
-            lambda n: self._apply(notes.delete_note(self._need_db(), n.id))
-        )
-        self.page.entry_requested.connect(self._on_page_entry_requested)
-        self.page.entry_delete_requested.connect(
-            lambda e: self._apply(history.delete_entry(self._need_db(), e.id))
-        )
         self.undo_stack.changed.connect(self._update_actions)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
+
+    def _connect_page(self, page: ClientPage) -> None:
+        from crmdesk.services import facts, history, notes
+
+        page.edit_requested.connect(self._on_edit_client_triggered)
+        page.log_requested.connect(self._on_log_triggered)
+        page.fact_requested.connect(self._on_page_fact_requested)
+        page.fact_delete_requested.connect(
+            lambda f: self._apply(facts.delete_fact(self._need_db(), f.id))
+        )
+        page.note_requested.connect(self._on_page_note_requested)
+        page.note_delete_requested.connect(
+            lambda n: self._apply(notes.delete_note(self._need_db(), n.id))
+        )
+        page.entry_requested.connect(self._on_page_entry_requested)
+        page.entry_delete_requested.connect(
+            lambda e: self._apply(history.delete_entry(self._need_db(), e.id))
+        )
 
     # ------------------------------------------------------------------ the database
 
     def open_database(self, path: Path, create: bool = False, make_demo: bool = False) -> None:
-        """Open `path` in the background (backing up and migrating if needed)."""
+        """Open `path`: at once if it is ready to use (a few milliseconds, so the first paint
+        already shows the clients); in the background if it must be made, backed up and
+        upgraded first."""
         path = Path(path).absolute()
         if self.db is not None and self.db.path == path:
+            return
+        if is_current(path):
+            try:
+                db = Database.open(path)
+            except CrmError as exc:
+                self._on_database_failed(exc)
+            else:
+                self._on_database_ready(db)
             return
 
         def work() -> Database:
@@ -265,7 +318,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
         self._select_row(0)
         self._update_actions()
-        self.database_opened.emit(db)
+        if self._page is None and self.isVisible():
+            self._opened_before_page = db  # announced once the page is built
+        else:
+            self.database_opened.emit(db)
 
     def _on_database_failed(self, error: Exception) -> None:
         if not isinstance(error, CrmError):
@@ -301,8 +357,8 @@ class MainWindow(QMainWindow):
             else:
                 self.model.reload()
             self._select_client(current)  # (re)fills the client page
-        elif current in changes.client_ids:
-            self.page.refresh_lists()
+        elif current in changes.client_ids and self._page is not None:
+            self._page.refresh_lists()
         self._update_actions()
 
     def _leave_search(self) -> None:
@@ -329,6 +385,8 @@ class MainWindow(QMainWindow):
         step = take()
         if step is None or self.db is None:
             return
+        from crmdesk.services import undo
+
         try:
             changes = undo.apply(self.db, step)
         except CrmError as exc:
@@ -353,8 +411,8 @@ class MainWindow(QMainWindow):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.table.scrollTo(index)
-        else:
-            self.page.show_client(self.db, None)
+        elif self._page is not None:
+            self._page.show_client(self.db, None)
         self._update_counts()
 
     def _select_client(self, client_id: str | None) -> None:
@@ -384,7 +442,8 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"{shown} found of {text}" if self.model.searching else text)
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.page.show_client(self.db, current.data(ID_ROLE) if current.isValid() else None)
+        if self._page is not None:  # (else the page shows the current row when it is built)
+            self._page.show_client(self.db, current.data(ID_ROLE) if current.isValid() else None)
         self._update_actions()
 
     # ------------------------------------------------------------------ search
@@ -395,6 +454,8 @@ class MainWindow(QMainWindow):
     def _on_search_timer_timeout(self) -> None:
         if self.db is None:
             return
+        from crmdesk.services import search
+
         text = self.search_box.text().strip()
         self.model.show_hits(search.search(self.db, text) if text else None)
         if self.model.searching and self.table.itemDelegateForColumn(FOUND) is None:
@@ -445,6 +506,8 @@ class MainWindow(QMainWindow):
     def _on_delete_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
             return
+        from crmdesk.services import clients
+
         row = self.table.currentIndex().row()
         changes = clients.delete_client(self.db, self.page.record.id)
         self.undo_stack.push(changes.undo)
@@ -464,6 +527,8 @@ class MainWindow(QMainWindow):
         record = self.page.record
         if self.db is None or record is None:
             return
+        from crmdesk.services.history import HistoryRecord
+
         assert isinstance(entry, HistoryRecord)
         self._apply_dialog(
             dialogs.ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)
@@ -475,6 +540,8 @@ class MainWindow(QMainWindow):
     def _on_page_fact_requested(self, fact: object) -> None:
         if self.db is None or self.page.record is None:
             return
+        from crmdesk.services.facts import FactRecord
+
         assert fact is None or isinstance(fact, FactRecord)
         if self._apply_dialog(dialogs.FactDialog(self.db, self.page.record.id, fact, parent=self)):
             self.page.tabs.setCurrentIndex(1)
@@ -485,6 +552,8 @@ class MainWindow(QMainWindow):
     def _on_page_note_requested(self, note: object) -> None:
         if self.db is None or self.page.record is None:
             return
+        from crmdesk.services.notes import NoteRecord
+
         assert note is None or isinstance(note, NoteRecord)
         if self._apply_dialog(dialogs.NoteDialog(self.db, self.page.record.id, note, parent=self)):
             self.page.tabs.setCurrentIndex(2)
@@ -532,7 +601,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_db = self.db is not None and not self.tasks.busy
-        has_client = has_db and self.page.record is not None
+        has_client = has_db and self._page is not None and self._page.record is not None
         for action in (self.act_new_client, self.act_find, self.act_trash, self.act_settings):
             action.setEnabled(has_db)
         for action in (

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,9 +54,12 @@ def site_id(path: Path | None = None) -> str:
     path = path or paths.site_id_file()
     try:
         value = path.read_text(encoding="ascii").strip()
-        uuid.UUID(value)
+        if len(value) != 36 or int(value.replace("-", ""), 16) < 0:
+            raise ValueError(value)
         return value
     except (FileNotFoundError, ValueError):
+        import uuid  # (not at start-up: it loads the platform module)
+
         value = str(uuid.uuid4())
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

@@ -224,6 +224,15 @@ class Database:
             w.session.merge(Meta(key=key, value=value))
 
 
+def is_current(path: Path) -> bool:
+    """True if `path` is a crmdesk database that opens without being made, backed up or
+    upgraded (so opening it takes milliseconds). Problems are left for Database.open."""
+    try:
+        return inspect_file(path).revision == revisions.HEAD
+    except DatabaseFileError:
+        return False
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     for pragma in PRAGMAS:

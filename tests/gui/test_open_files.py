@@ -50,3 +50,20 @@ def test_opened_files_go_to_the_recent_menu(
         window.recent_menu.actions()[1].trigger()
     assert window.db is not None and window.db.path == first
     assert not (demo_path.parent / (demo_path.name + ".lock")).exists()  # the other was closed
+
+
+def test_at_start_the_list_is_drawn_first_and_the_client_page_follows(
+    qtbot: QtBot, demo_path: Path
+) -> None:
+    """As `crmdesk --db FILE` starts: the file opens before the first paint, the list is
+    drawn, then the client page is built and shows the first client, ready to use."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.database_opened, timeout=20000):
+        window.open_database(demo_path)
+        assert window.model.rowCount() == 60  # opened at once: no migration to wait for
+    first = window.model.index(0, 0).data()
+    assert window.page.name.text().split()[-1] in first
+    assert window.act_log.isEnabled() and window.act_edit_client.isEnabled()
+    window.close()

@@ -49,3 +49,30 @@ def test_no_page_of_the_list_needs_sorting(demo_db: Database) -> None:
             plan = " ".join(str(row[-1]) for row in demo_db.query("EXPLAIN QUERY PLAN " + sql))
             assert "TEMP B-TREE" not in plan, (key, descending, plan)
             assert "INDEX" in plan
+
+
+def test_the_client_count_follows_every_change(demo_db: Database) -> None:
+    """The count the status bar shows is kept by triggers; it must agree with a real count
+    after adding, trashing, restoring, undoing and writing with plain SQL."""
+    from crmdesk.services import clients, trash, undo
+    from crmdesk.services.clients import ClientForm
+
+    def real() -> int:
+        return int(demo_db.query("SELECT count(*) FROM clients WHERE deleted_at IS NULL")[0][0])
+
+    assert client_list.count_clients(demo_db) == real() == 60
+    added = clients.create_client(demo_db, ClientForm(given_name="Ada", family_name="Byron"))
+    assert client_list.count_clients(demo_db) == 61
+    gone = clients.delete_client(demo_db, str(added.created_id))
+    assert client_list.count_clients(demo_db) == 60
+    undo.apply(demo_db, gone.undo)
+    assert client_list.count_clients(demo_db) == 61
+    clients.delete_client(demo_db, str(added.created_id))
+    trash.restore(demo_db, "clients", str(added.created_id))
+    assert client_list.count_clients(demo_db) == 61 == real()
+    with demo_db.write() as w:  # a writer that is not crmdesk's services (a merge, a shell)
+        w.session.connection().exec_driver_sql(
+            "UPDATE clients SET deleted_at = '2026-01-01'"
+            " WHERE id IN (SELECT id FROM clients WHERE deleted_at IS NULL LIMIT 5)"
+        )
+    assert client_list.count_clients(demo_db) == real() < 61
