@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -47,7 +48,15 @@ def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
     window.show()
     window.open_database(path, create=create, make_demo=make_demo)
     _close_on_signals(window)
+    QTimer.singleShot(0, _started)
     return app.exec()
+
+
+def _started() -> None:
+    """The window is up: what start-up made stays (frozen, never scanned again), and the
+    cycle collector runs again (the command line paused it while Qt loaded)."""
+    gc.freeze()
+    gc.enable()
 
 
 def _close_on_signals(window: MainWindow) -> None:
