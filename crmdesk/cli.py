@@ -6,6 +6,9 @@ crmdesk --demo               open the demo database (made on first use)
 crmdesk --resume             open the last database used (the demo the first time)
 crmdesk demo --out FILE      write a demo database
 crmdesk check FILE           say whether FILE can be opened, and what is in it
+crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birthdays MONTH)
+        -o out.pdf [--labels labels.pdf] [--include-without-address] [--db PATH]
+                             letters for those clients in one PDF, logged in their history
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from crmdesk import __version__, paths
 from crmdesk.errors import CrmError
@@ -50,7 +54,52 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument("--seed", type=int, default=7, help="same seed, same clients (default 7)")
     check = commands.add_parser("check", help="check that a database file can be opened")
     check.add_argument("file", type=Path)
+    _letters_parser(commands)
     return parser
+
+
+def _letters_parser(commands: Any) -> None:
+    letters = commands.add_parser(
+        "letters",
+        help="print a letter from a template for one client or many, into one PDF",
+        description=(
+            "Fill in a letter template for each chosen client and write all the letters into "
+            "one PDF (one letter per client, on the shop's letterhead); each letter is then "
+            "written into its client's history. Clients without a postal address are listed "
+            "and left out unless --include-without-address is given."
+        ),
+    )
+    letters.add_argument(
+        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+    )
+    letters.add_argument(
+        "--template",
+        required=True,
+        metavar="NAME",
+        help='the template\'s name, e.g. "Birthday" (a wrong name lists them all)',
+    )
+    who = letters.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client", nargs="+", metavar="ID", help="these clients (their ids)")
+    who.add_argument("--tag", metavar="T", help="every client with this tag")
+    who.add_argument("--search", metavar="Q", help="every client the search finds")
+    who.add_argument(
+        "--birthdays",
+        type=int,
+        metavar="MONTH",
+        help="every client with a birthday in this month (1-12)",
+    )
+    letters.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
+    letters.add_argument(
+        "--labels",
+        type=Path,
+        metavar="PDF",
+        help="also write address labels (Avery L7160 on A4, 5160 on Letter)",
+    )
+    letters.add_argument(
+        "--include-without-address",
+        action="store_true",
+        help="also write letters to clients without a postal address",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args.out, args.clients, args.seed)
         if args.command == "check":
             return _check(args.file)
+        if args.command == "letters":
+            return _letters(args)
     except CrmError as exc:
         print(f"crmdesk: {exc}", file=sys.stderr)
         return 2
@@ -86,6 +137,51 @@ def _check(file: Path) -> int:
         if report.migrated_from is not None:
             print(f"Upgraded from schema {report.migrated_from}; backup at {report.backup}.")
     return 0
+
+
+def _letters(args: argparse.Namespace) -> int:
+    from crmdesk.services import letters, recent
+    from crmdesk.store.database import Database
+
+    path = args.db or next((p for p in recent.recent_files() if p.exists()), None)
+    if path is None:
+        path = paths.default_database()
+    with Database.open(path) as db:
+        template = letters.find_template(db, args.template)
+        if args.client:
+            ids = list(args.client)
+        elif args.tag:
+            ids = letters.clients_with_tag(db, args.tag)
+        elif args.search:
+            ids = letters.clients_found(db, args.search)
+        else:
+            ids = letters.clients_with_birthday_in(db, args.birthdays)
+        batch = letters.prepare(db, template, ids)
+        for name, problem in batch.problems:
+            print(f"crmdesk: no letter for {name}: {problem}", file=sys.stderr)
+        if batch.without_address and not args.include_without_address:
+            names = ", ".join(name for _, name in batch.without_address)
+            print(
+                f"Left out (no postal address): {names}. "
+                "Use --include-without-address to write to them too.",
+                file=sys.stderr,
+            )
+        run = letters.produce(
+            db,
+            batch,
+            args.out,
+            labels=args.labels,
+            include_without_address=args.include_without_address,
+        )
+    wrote = f"Wrote {_plural(run.letters, 'letter')} ({_plural(run.pages, 'page')}) to {run.path}"
+    if run.labels_path:
+        wrote += f" and labels to {run.labels_path}"
+    print(wrote + "; each is in its client's history.")
+    return 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _gui(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from crmdesk.model.base import Base, Synced
     from crmdesk.model.clients import Client, Fact, Note
     from crmdesk.model.history import HistoryEntry
+    from crmdesk.model.letters import LetterTemplate
     from crmdesk.model.sync import FieldChange, Meta
 
 _LAZY = {
@@ -27,6 +28,7 @@ _LAZY = {
     "Fact": "crmdesk.model.clients",
     "Note": "crmdesk.model.clients",
     "HistoryEntry": "crmdesk.model.history",
+    "LetterTemplate": "crmdesk.model.letters",
     "FieldChange": "crmdesk.model.sync",
     "Meta": "crmdesk.model.sync",
 }
@@ -44,6 +46,7 @@ __all__ = [
     "FieldChange",
     "HistoryEntry",
     "HistoryKind",
+    "LetterTemplate",
     "Meta",
     "Note",
     "Synced",

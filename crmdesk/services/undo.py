@@ -12,7 +12,13 @@ from crmdesk.model.ids import now
 from crmdesk.services.changes import Changes, UndoStep, from_write
 from crmdesk.store.database import Database
 
-TABLE_NAMES = {"clients": "Client", "facts": "Fact", "notes": "Note", "history": "HistoryEntry"}
+TABLE_NAMES = {
+    "clients": "Client",
+    "facts": "Fact",
+    "notes": "Note",
+    "history": "HistoryEntry",
+    "letter_templates": "LetterTemplate",
+}
 
 
 def mapped(table: str) -> type[model.Synced]:

@@ -69,3 +69,38 @@ def test_demo_window_starts_and_closes_cleanly(tmp_path: Path, data_dir: Path) -
     ]
     checked = crmdesk("check", str(demo), data_dir=data_dir)
     assert "a crmdesk database, 60 clients" in checked.stdout
+
+
+def test_letters_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
+    from crmdesk.services import letters
+    from crmdesk.store.database import Database
+    from tests.letters_helpers import add_people, pdf_pages, set_up_shop
+
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        set_up_shop(db)
+        ids = add_people(db)
+        tag_ids = ids[:2]
+        from crmdesk.services import clients
+
+        for cid in tag_ids:
+            form = clients.get_client(db, cid).to_form()
+            form.tags = ["vip"]
+            clients.update_client(db, cid, form)
+    out, labels = tmp_path / "thanks.pdf", tmp_path / "labels.pdf"
+    template = "thank you after a first purchase"  # names are matched ignoring case
+    done = crmdesk("letters", "--db", str(db_file), "--template", template, "--tag", "vip",
+                   "-o", str(out), "--labels", str(labels), data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Wrote 2 letters (2 pages)" in done.stdout
+    pages = pdf_pages(out)
+    assert "Nguyễn" in pages[0] and "Łukasz Wróbel" in pages[1]  # in name order
+    assert len(pdf_pages(labels)) == 1
+    with Database.open(db_file) as db:
+        assert letters.find_template(db, "Birthday")  # the file is fine and unlocked
+        logged = db.query("SELECT count(*) FROM history WHERE kind = 'letter'")[0][0]
+        assert logged == 2
+    wrong = crmdesk("letters", "--db", str(db_file), "--template", "Birthdy", "--tag", "vip",
+                    "-o", str(tmp_path / "x.pdf"), data_dir=data_dir)  # fmt: skip
+    assert wrong.returncode == 2 and "no letter template called “Birthdy”" in wrong.stderr
+    assert "“Birthday”" in wrong.stderr and not (tmp_path / "x.pdf").exists()

@@ -1,0 +1,234 @@
+"""Letters as PDF: the shop's letterhead, the recipient's address where a window envelope
+shows it, the date, and the letter text; one letter after another in one file.
+
+A4 letters put the address where DIN 5008 (and most European window envelopes) expect it;
+US Letter where a #10 window envelope shows it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from reportlab.platypus import Flowable
+
+from crmdesk.documents import fonts, markup
+
+
+class Cancelled(Exception):  # noqa: N818 (what the user did, not an error)
+    """The user cancelled: no file is left behind."""
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    name: str
+    lines: tuple[str, ...] = ()  # address and contact lines, printed under the name
+    logo: bytes | None = None
+    paper: str = "A4"  # or "Letter"
+
+
+@dataclass(frozen=True)
+class Letter:
+    recipient: tuple[str, ...]  # the address block, one line each
+    date: str
+    body: str  # letter markup with the fields merged in
+    title: str = ""  # for the PDF's outline
+
+
+@dataclass
+class _Layout:
+    """Positions in points, measured from the bottom left corner of the page."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    bottom: float
+    address: tuple[float, float, float, float]  # x, y, w, h of the address window
+    return_line_y: float  # the sender's line above the address
+    body_top: float  # first page
+    later_top: float  # following pages
+    head_top: float = field(default=0.0)
+
+
+def _layout(paper: str) -> _Layout:
+    from reportlab.lib.pagesizes import A4, LETTER
+    from reportlab.lib.units import inch, mm
+
+    if paper == "Letter":
+        w, h = LETTER
+        return _Layout(
+            width=w, height=h, left=1 * inch, right=w - 1 * inch, bottom=0.8 * inch,
+            address=(1 * inch, h - 3.0 * inch, 3.6 * inch, 1.0 * inch),
+            return_line_y=h - 1.95 * inch, body_top=h - 3.4 * inch, later_top=h - 1 * inch,
+            head_top=h - 0.5 * inch,
+        )  # fmt: skip
+    w, h = A4
+    return _Layout(
+        width=w, height=h, left=25 * mm, right=w - 20 * mm, bottom=20 * mm,
+        address=(25 * mm, h - 90 * mm, 85 * mm, 40 * mm),
+        return_line_y=h - 48 * mm, body_top=h - 98 * mm, later_top=h - 25 * mm,
+        head_top=h - 12 * mm,
+    )  # fmt: skip
+
+
+class _Styles:
+    def __init__(self) -> None:
+        from reportlab.lib.enums import TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        font = fonts.register()
+        self.body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=14.5, spaceAfter=8)
+        self.heading = ParagraphStyle(
+            "heading", parent=self.body, fontName=fonts.BOLD, fontSize=12.5, leading=16
+        )
+        self.address = ParagraphStyle("address", fontName=font, fontSize=10.5, leading=13.5)
+        self.date = ParagraphStyle("date", parent=self.body, alignment=TA_RIGHT, spaceAfter=18)
+
+
+def write_letters(
+    out: Path | IO[bytes],
+    letters: Sequence[Letter],
+    head: Letterhead,
+    progress: Callable[[int], bool] | None = None,
+) -> int:
+    """Lay out `letters` into one PDF; return the number of pages.
+
+    `progress(n)` is called as letter n (0-based) starts; returning False cancels
+    (raises Cancelled).
+    """
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        FrameBreak,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+    )
+
+    layout = _layout(head.paper)
+    styles = _Styles()
+    logo = _logo(head.logo)
+    state = {"first_page": 1}
+
+    def first_page(canvas: Any, doc: Any) -> None:
+        _draw_letterhead(canvas, layout, head, logo)
+
+    def later_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.setFillGray(0.35)
+        canvas.drawString(layout.left, layout.head_top, head.name)
+        page = doc.page - state["first_page"] + 1
+        canvas.drawRightString(layout.right, layout.head_top, f"Page {page}")
+        canvas.restoreState()
+
+    x, y, w, h = layout.address
+    body_width = layout.right - layout.left
+    address_frame = Frame(x, y, w, h, id="address", showBoundary=0, leftPadding=0,
+                          rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
+    first_body = Frame(layout.left, layout.bottom, body_width, layout.body_top - layout.bottom,
+                       id="body", leftPadding=0, rightPadding=0)  # fmt: skip
+    later_body = Frame(layout.left, layout.bottom, body_width, layout.later_top - layout.bottom,
+                       id="later", leftPadding=0, rightPadding=0)  # fmt: skip
+    doc = BaseDocTemplate(
+        str(out) if isinstance(out, Path) else out,
+        pagesize=(layout.width, layout.height),
+        title=letters[0].title if len(letters) == 1 else f"Letters from {head.name}",
+        author=head.name,
+        creator="crmdesk",
+        leftMargin=layout.left,
+        rightMargin=layout.width - layout.right,
+        bottomMargin=layout.bottom,
+        topMargin=layout.height - layout.body_top,
+    )
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "first",
+                [address_frame, first_body],
+                onPage=first_page,
+                autoNextPageTemplate="later",
+            ),
+            PageTemplate("later", [later_body], onPage=later_page),
+        ]
+    )
+    story: list[Any] = []
+    for n, letter in enumerate(letters):
+        if n:
+            story += [NextPageTemplate("first"), PageBreak()]
+        story.append(_LetterStart(n, state, progress))
+        story.append(_address(letter.recipient, styles))
+        story.append(FrameBreak())
+        story.append(_paragraph(letter.date, styles.date))
+        story += markup.to_flowables(letter.body, styles.body, styles.heading)
+    doc.build(story)
+    return int(doc.page)
+
+
+def _paragraph(text: str, style: Any) -> Any:
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(text), style)
+
+
+def _address(lines: Sequence[str], styles: _Styles) -> Any:
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    return Paragraph("<br/>".join(escape(line) for line in lines), styles.address)
+
+
+def _logo(data: bytes | None) -> Any:
+    if not data:
+        return None
+    from reportlab.lib.utils import ImageReader
+
+    return ImageReader(io.BytesIO(data))
+
+
+def _draw_letterhead(canvas: Any, layout: _Layout, head: Letterhead, logo: Any) -> None:
+    from reportlab.lib.units import mm
+
+    canvas.saveState()
+    top = layout.head_top
+    if logo is not None:
+        iw, ih = logo.getSize()
+        scale = min(60 * mm / iw, 22 * mm / ih)
+        canvas.drawImage(logo, layout.left, top - ih * scale, iw * scale, ih * scale,
+                         mask="auto")  # fmt: skip
+    canvas.setFont(fonts.BOLD, 14)
+    canvas.drawRightString(layout.right, top - 12, head.name)
+    canvas.setFont(fonts.REGULAR, 8.5)
+    canvas.setFillGray(0.25)
+    for n, line in enumerate(head.lines):
+        canvas.drawRightString(layout.right, top - 26 - n * 11, line)
+    # the sender's line above the address, small, as window envelopes expect
+    sender = " · ".join([head.name, *head.lines[:1]])
+    canvas.setFont(fonts.REGULAR, 6.5)
+    canvas.drawString(layout.address[0], layout.return_line_y, sender)
+    canvas.restoreState()
+
+
+class _LetterStart(Flowable):
+    """A zero-size marker at the start of each letter: counts pages per letter, reports
+    progress, and lets the user cancel between letters."""
+
+    def __init__(self, n: int, state: dict[str, int], progress: Any) -> None:
+        super().__init__()
+        self.n, self.state, self.progress = n, state, progress
+        self.width = self.height = 0
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.state["first_page"] = self.canv.getPageNumber()
+        if self.progress is not None and self.progress(self.n) is False:
+            raise Cancelled()

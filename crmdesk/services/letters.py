@@ -1,0 +1,436 @@
+"""Letters from templates, for one client or a selection: the templates themselves, who gets
+a letter, what each letter says, and the PDF (with labels) that is then written into every
+client's history.
+
+    batch = letters.prepare(db, template, client_ids)
+    run = letters.produce(db, batch, Path("birthday.pdf"), labels=Path("labels.pdf"))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from crmdesk import paths
+from crmdesk.documents.letters import Cancelled, Letter, Letterhead
+from crmdesk.errors import CrmError, NotFoundError, ValidationError
+from crmdesk.model.enums import HistoryKind
+from crmdesk.model.ids import now
+from crmdesk.services import clients, templating
+from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.clients import ClientRecord
+from crmdesk.services.shop import ShopProfile, get_shop
+from crmdesk.store.database import Database
+
+__all__ = ["Cancelled", "LetterBatch", "TemplateRecord", "prepare", "produce"]
+
+
+# ---------------------------------------------------------------------- templates
+
+
+@dataclass(frozen=True)
+class TemplateRecord:
+    id: str  # "" for a built-in template as shipped
+    name: str
+    body: str
+    builtin: str = ""  # the built-in it is (or replaces); "" for the shop's own
+
+    @property
+    def shipped(self) -> bool:
+        return not self.id
+
+
+@cache
+def builtin_templates() -> tuple[TemplateRecord, ...]:
+    """The templates shipped in resources/letters (front matter: `name:`)."""
+    found = []
+    for file in sorted((paths.resources_dir() / "letters").glob("*.md")):
+        text = file.read_text(encoding="utf-8")
+        _, head, body = text.split("---\n", 2)
+        meta = dict(line.split(":", 1) for line in head.splitlines() if ":" in line)
+        found.append(TemplateRecord("", meta["name"].strip(), body, builtin=file.stem))
+    return tuple(found)
+
+
+def list_templates(db: Database) -> list[TemplateRecord]:
+    """Built-in templates (or the shop's edited versions of them) first, then the shop's."""
+    saved = [
+        TemplateRecord(*row)
+        for row in db.query(
+            "SELECT id, name, body, builtin FROM letter_templates"
+            " WHERE deleted_at IS NULL ORDER BY name COLLATE NOCASE"
+        )
+    ]
+    edited = {t.builtin: t for t in saved if t.builtin}
+    shipped = [edited.get(t.builtin, t) for t in builtin_templates()]
+    return shipped + [t for t in saved if not t.builtin]
+
+
+def find_template(db: Database, name: str) -> TemplateRecord:
+    templates = list_templates(db)
+    for template in templates:
+        if template.name.casefold() == name.strip().casefold():
+            return template
+    names = ", ".join(f"“{t.name}”" for t in templates)
+    raise NotFoundError(f"There is no letter template called “{name}”. The templates are {names}.")
+
+
+def save_template(db: Database, template: TemplateRecord | None, name: str, body: str) -> Changes:
+    """Save a new template (template None), a changed copy of a built-in, or an edit.
+    A template with mistakes can be saved (nothing is lost); it cannot be printed."""
+    from crmdesk import model
+
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the template a name (it is the letter's subject)."})
+    for other in list_templates(db):
+        same = template is not None and (
+            (template.id and other.id == template.id)
+            or (template.builtin and other.builtin == template.builtin)
+        )
+        if not same and other.name.casefold() == name.casefold():
+            raise ValidationError({"name": f"There is already a template called “{other.name}”."})
+    with db.write() as w:
+        if template is not None and template.id:
+            row = w.session.get(model.LetterTemplate, template.id)
+            if row is None or row.deleted_at is not None:
+                raise NotFoundError("That template is not there any more.")
+            if row.name != name:
+                row.name = name
+            if row.body != body:
+                row.body = body
+            created = None
+        else:
+            builtin = template.builtin if template is not None else ""
+            row = model.LetterTemplate(name=name, body=body, builtin=builtin)
+            w.session.add(row)
+            w.session.flush()
+            created = row.id
+    return from_write(f"Save template “{name}”", w, created_id=created)
+
+
+def delete_template(db: Database, template_id: str) -> Changes:
+    """Delete the shop's template (to the Trash); for an edited built-in, the shipped
+    version comes back."""
+    from crmdesk import model
+
+    with db.write() as w:
+        row = w.session.get(model.LetterTemplate, template_id)
+        if row is None or row.deleted_at is not None:
+            raise NotFoundError("That template is not there any more.")
+        row.deleted_at = now()
+        name = row.name
+    return from_write(f"Delete template “{name}”", w)
+
+
+# ---------------------------------------------------------------------- who gets a letter
+
+
+def clients_with_tag(db: Database, tag: str) -> list[str]:
+    rows = db.query(
+        "SELECT id FROM clients WHERE deleted_at IS NULL AND EXISTS"
+        " (SELECT 1 FROM json_each(clients.tags) WHERE value = ? COLLATE NOCASE)"
+        " ORDER BY sort_name",
+        (tag.strip(),),
+    )
+    return [r[0] for r in rows]
+
+
+def clients_found(db: Database, query: str) -> list[str]:
+    """Every client the search finds (not only the first screenful)."""
+    from crmdesk.services import search
+
+    seen: dict[str, None] = {}
+    for hit in search.search(db, query, limit=1_000_000):
+        seen.setdefault(hit.client_id, None)
+    return list(seen)
+
+
+def clients_with_birthday_in(db: Database, month: int) -> list[str]:
+    if not 1 <= month <= 12:
+        raise ValidationError({"month": f"{month} is not a month; use 1 to 12."})
+    rows = db.query(
+        "SELECT id FROM clients WHERE deleted_at IS NULL AND birthday IS NOT NULL"
+        " AND CAST(strftime('%m', birthday) AS INTEGER) = ?"
+        " ORDER BY strftime('%d', birthday), sort_name",
+        (month,),
+    )
+    return [r[0] for r in rows]
+
+
+def all_tags(db: Database) -> list[str]:
+    rows = db.query(
+        "SELECT DISTINCT j.value FROM clients, json_each(clients.tags) AS j"
+        " WHERE clients.deleted_at IS NULL ORDER BY j.value COLLATE NOCASE"
+    )
+    return [r[0] for r in rows]
+
+
+def fact_labels(db: Database, limit: int = 40) -> list[str]:
+    """The labels of things to remember, most used first (for the field picker)."""
+    rows = db.query(
+        "SELECT label FROM facts WHERE deleted_at IS NULL"
+        " GROUP BY label COLLATE NOCASE ORDER BY count(*) DESC, label LIMIT ?",
+        (limit,),
+    )
+    return [r[0] for r in rows]
+
+
+# ---------------------------------------------------------------------- the letters
+
+
+def has_postal_address(client: ClientRecord) -> bool:
+    return bool(client.street.strip() and (client.postcode.strip() or client.city.strip()))
+
+
+def address_lines(client: ClientRecord, shop: ShopProfile) -> list[str]:
+    """The address block: name, company, street lines, postcode and city, and the country
+    unless it is the shop's own (the last line of the shop's address)."""
+    name = " ".join(p for p in (client.salutation, client.given_name, client.family_name) if p)
+    lines = [name] if name else []
+    if client.company and client.company != name:
+        lines.append(client.company)
+    lines += [line.strip() for line in client.street.splitlines() if line.strip()]
+    if shop.paper == "Letter":
+        place = ", ".join(p for p in (client.city, client.postcode) if p)
+    else:
+        place = " ".join(p for p in (client.postcode, client.city) if p)
+    if place:
+        lines.append(place)
+    home = shop.address_lines[-1].casefold() if shop.address_lines else ""
+    if client.country and client.country.casefold() != home:
+        lines.append(client.country)
+    return lines
+
+
+def client_fields(
+    client: ClientRecord, shop: ShopProfile, facts: dict[str, str], last_visit: str | None
+) -> dict[str, Any]:
+    """What a template sees as `client`: plain values, dates already written out."""
+
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        return shop.format_date(value.date() if isinstance(value, datetime) else value)
+
+    full = " ".join(p for p in (client.given_name, client.family_name) if p)
+    return {
+        "greeting_name": client.address_name,
+        "salutation": client.salutation,
+        "first_name": client.given_name,
+        "last_name": client.family_name,
+        "full_name": full or client.company,
+        "company": client.company,
+        "address": "\n".join(address_lines(client, shop)[1:]),
+        "street": client.street,
+        "postcode": client.postcode,
+        "city": client.city,
+        "country": client.country,
+        "email": client.emails[0].address if client.emails else "",
+        "phone": client.phones[0].display if client.phones else "",
+        "birthday": day(client.birthday),
+        "last_visit": day(datetime.fromisoformat(last_visit)) if last_visit else "",
+        "last_contact": day(client.last_contact_at),
+        "client_since": day(client.created_at),
+        "referral_code": clients.referral_code(client.id),
+        "facts": facts,
+    }
+
+
+def sample_client_fields(shop: ShopProfile) -> dict[str, Any]:
+    """A made-up client, for previews before any client is chosen."""
+    sample = ClientRecord(
+        id="00000000-0000-4000-8000-000000000000", given_name="Margaret", family_name="Webber",
+        salutation="Mrs", preferred_name="", company="", phones=(), emails=(),
+        street="15 Valley Drive", postcode="HG1 2RS", city="Harrogate", country="",
+        birthday=date(1961, 5, 14), preferred_contact="any", marketing_consent=True,
+        consent_at=None, tags=(), found_via="", referred_by_id=None, referred_by_name="",
+        created_at=datetime(2022, 10, 3), last_contact_at=datetime(2026, 9, 1),
+        deleted_at=None,
+    )  # fmt: skip
+    return client_fields(sample, shop, {"Dog": "Biscuit"}, "2026-09-01T10:00:00")
+
+
+def letterhead(shop: ShopProfile) -> Letterhead:
+    contact = " · ".join(p for p in (shop.phone, shop.email, shop.website) if p)
+    lines = [*shop.address_lines, *([contact] if contact else [])]
+    return Letterhead(shop.name or "Your shop", tuple(lines), shop.logo, shop.paper)
+
+
+@dataclass
+class LetterBatch:
+    template: TemplateRecord
+    shop: ShopProfile
+    letters: list[tuple[str, Letter]] = field(default_factory=list)  # (client id, letter)
+    without_address: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (name, what is wrong)
+
+    def chosen(self, include_without_address: bool) -> list[tuple[str, Letter]]:
+        if include_without_address:
+            return self.letters
+        skip = {cid for cid, _ in self.without_address}
+        return [(cid, letter) for cid, letter in self.letters if cid not in skip]
+
+
+def prepare(
+    db: Database,
+    template: TemplateRecord,
+    client_ids: Sequence[str],
+    today: date | None = None,
+) -> LetterBatch:
+    """Fill in the template for every client. Raises TemplateError if the template itself
+    is wrong; a client whose letter cannot be filled in (a missing thing to remember) is
+    listed in `problems`, one without a postal address in `without_address`."""
+    problems = templating.check(template.body)
+    if problems:
+        raise templating.TemplateError(problems)
+    shop = get_shop(db)
+    batch = LetterBatch(template, shop)
+    found = clients.get_clients(db, list(client_ids))
+    ids = [cid for cid in dict.fromkeys(client_ids) if cid in found and not found[cid].deleted_at]
+    facts, visits = _facts(db, ids), _last_visits(db, ids)
+    written = shop.format_date(today or date.today())
+    context: dict[str, Any] = {"shop": shop.fields(), "today": written}
+    for cid in ids:
+        client = found[cid]
+        context["client"] = client_fields(client, shop, facts.get(cid, {}), visits.get(cid))
+        try:
+            body = templating.render(template.body, context)
+        except templating.TemplateError as exc:
+            batch.problems.append((client.display_name, str(exc)))
+            continue
+        letter = Letter(tuple(address_lines(client, shop)), written, body, template.name)
+        batch.letters.append((cid, letter))
+        if not has_postal_address(client):
+            batch.without_address.append((cid, client.display_name))
+    return batch
+
+
+def preview(db: Database, template_body: str, client_id: str | None, out: Any) -> int:
+    """One letter for `client_id` (or a made-up client) written to `out` (a path or a binary
+    file); raises TemplateError. Nothing is logged. Returns the number of pages."""
+    from crmdesk.documents.letters import write_letters
+
+    shop = get_shop(db)
+    if client_id is not None:
+        batch = prepare(db, TemplateRecord("", "Preview", template_body), [client_id])
+        if batch.problems:
+            raise CrmError(batch.problems[0][1])
+        letters = [letter for _, letter in batch.letters]
+    else:
+        written = shop.format_date(date.today())
+        context = {"shop": shop.fields(), "client": sample_client_fields(shop), "today": written}
+        body = templating.render(template_body, context)
+        sample = ("Mrs Margaret Webber", "15 Valley Drive", "HG1 2RS Harrogate")
+        letters = [Letter(sample, written, body, "Preview")]
+    return write_letters(out, letters, letterhead(shop))
+
+
+@dataclass(frozen=True)
+class LetterRun:
+    path: Path
+    letters: int
+    pages: int
+    labels_path: Path | None
+    changes: Changes
+
+
+def produce(
+    db: Database,
+    batch: LetterBatch,
+    out: Path,
+    *,
+    include_without_address: bool = False,
+    labels: Path | None = None,
+    progress: Callable[[int, int], bool] | None = None,
+) -> LetterRun:
+    """Write the letters into one PDF at `out` (and address labels at `labels`), then log
+    each letter in its client's history. The file appears only when complete: a failure or
+    a cancel (progress returning False raises Cancelled) leaves no file and logs nothing."""
+    from crmdesk.documents.labels import sheet_for, write_labels
+    from crmdesk.documents.letters import write_letters
+
+    chosen = batch.chosen(include_without_address)
+    if not chosen:
+        raise CrmError("There are no letters to write: no client in the selection can get one.")
+    total = len(chosen)
+    letters = [letter for _, letter in chosen]
+    report = (lambda n: progress(n, total)) if progress is not None else None
+    head = letterhead(batch.shop)
+    pages = _write_atomically(out, lambda part: write_letters(part, letters, head, report))
+    if labels is not None:
+        try:
+            addresses = [letter.recipient for letter in letters]
+            sheet = sheet_for(batch.shop.paper)
+            _write_atomically(labels, lambda part: write_labels(part, addresses, sheet))
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+    changes = _log_letters(db, batch.template.name, chosen)
+    return LetterRun(out, total, pages, labels, changes)
+
+
+def _write_atomically(path: Path, write: Callable[[Path], int]) -> int:
+    part = path.with_name(path.name + ".part")
+    try:
+        result = write(part)
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -> Changes:
+    from crmdesk import model
+    from crmdesk.documents.markup import to_plain
+
+    when = now()
+    with db.write() as w:
+        w.session.add_all(
+            model.HistoryEntry(
+                client_id=cid,
+                kind=HistoryKind.LETTER.value,
+                direction="out",
+                occurred_at=when,
+                subject=subject,
+                body=to_plain(letter.body),
+                outcome="Printed",
+            )
+            for cid, letter in letters
+        )
+    n = len(letters)
+    return from_write(f"Letter “{subject}” to {n} client{'s' if n != 1 else ''}", w)
+
+
+def _facts(db: Database, ids: list[str]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.query(
+            f"SELECT client_id, label, value FROM facts WHERE deleted_at IS NULL"
+            f" AND client_id IN ({', '.join('?' * len(chunk))}) ORDER BY created_at",
+            chunk,
+        )
+        for cid, label, value in rows:
+            found.setdefault(cid, {})[label] = value
+    return found
+
+
+def _last_visits(db: Database, ids: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.query(
+            f"SELECT client_id, max(occurred_at) FROM history WHERE deleted_at IS NULL"
+            f" AND kind = 'visit' AND client_id IN ({', '.join('?' * len(chunk))})"
+            f" GROUP BY client_id",
+            chunk,
+        )
+        found.update({cid: when for cid, when in rows})
+    return found
