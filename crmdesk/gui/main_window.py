@@ -87,7 +87,8 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName("Clients")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows can be selected (letters for a selection); the current row is shown
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
@@ -214,6 +215,8 @@ class MainWindow(QMainWindow):
         )
         self.act_note = self._action("Add &note…", self._on_add_note_triggered, "Ctrl+Shift+N")
         self.act_trash = self._action("&Trash…", self._on_trash_triggered, "Ctrl+Shift+T")
+        self.act_letters = self._action("&Letters…", self._on_letters_triggered, keys.Print)
+        self.act_shop = self._action("S&hop details for letters…", self._on_shop_triggered)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -226,17 +229,21 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.act_undo, self.act_redo])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.act_find, self.act_settings])
+        edit_menu.addActions([self.act_find, self.act_settings, self.act_shop])
         client_menu = bar.addMenu("&Client")
         client_menu.addActions([self.act_new_client, self.act_edit_client, self.act_delete_client])
         client_menu.addSeparator()
         client_menu.addActions([self.act_log, self.act_fact, self.act_note])
+        client_menu.addSeparator()
+        client_menu.addAction(self.act_letters)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_trash)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
-        toolbar.addActions([self.act_new_client, self.act_log, self.act_fact, self.act_note])
+        toolbar.addActions(
+            [self.act_new_client, self.act_log, self.act_fact, self.act_note, self.act_letters]
+        )
         toolbar.addSeparator()
         toolbar.addActions([self.act_undo, self.act_trash])
         self._fill_recent_menu()
@@ -562,6 +569,41 @@ class MainWindow(QMainWindow):
         if self.db is not None:
             self._run_dialog(dialogs.TrashDialog(self.db, self._apply, parent=self))
 
+    def _on_letters_triggered(self) -> None:
+        if self.db is None:
+            return
+        self.letters_dialog().exec()
+
+    def letters_dialog(self) -> QDialog:
+        """The Letters window, offering the client on screen, the selected rows and the
+        search result as recipients. Letters written are refreshed in and can be undone."""
+        from crmdesk.gui.letters_dialog import LettersDialog, Selection
+
+        db = self._need_db()
+        record = self._page.record if self._page is not None else None
+        rows = self.table.selectionModel().selectedRows(NAME)
+        selection = Selection(
+            current=(record.id, record.display_name) if record else None,
+            selected=tuple(index.data(ID_ROLE) for index in rows),
+            search_text=self.search_box.text().strip() if self.model.searching else "",
+            found=tuple(
+                self.model.index(row, NAME).data(ID_ROLE) for row in range(self.model.rowCount())
+            )
+            if self.model.searching
+            else (),
+        )
+        dialog = LettersDialog(db, selection, parent=self)
+        dialog.letters_written.connect(self._on_letters_written)
+        dialog.finished.connect(dialog.deleteLater)
+        return dialog
+
+    def _on_letters_written(self, changes: Changes) -> None:
+        self._apply(changes)
+
+    def _on_shop_triggered(self) -> None:
+        if self.db is not None:
+            self._run_dialog(dialogs.ShopDialog(self.db, parent=self))
+
     def _on_settings_triggered(self) -> None:
         if self.db is not None:
             self._run_dialog(dialogs.SettingsDialog(self.db, parent=self))
@@ -602,7 +644,14 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_db = self.db is not None and not self.tasks.busy
         has_client = has_db and self._page is not None and self._page.record is not None
-        for action in (self.act_new_client, self.act_find, self.act_trash, self.act_settings):
+        for action in (
+            self.act_new_client,
+            self.act_find,
+            self.act_trash,
+            self.act_settings,
+            self.act_letters,
+            self.act_shop,
+        ):
             action.setEnabled(has_db)
         for action in (
             self.act_edit_client,

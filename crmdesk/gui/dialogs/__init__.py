@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.dialogs.client_dialog import ClientDialog
     from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
     from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
+    from crmdesk.gui.dialogs.shop_dialog import ShopDialog
     from crmdesk.gui.dialogs.trash_dialog import TrashDialog
 
 _LAZY = {
@@ -19,6 +20,7 @@ _LAZY = {
     "FactDialog": "crmdesk.gui.dialogs.entry_dialogs",
     "NoteDialog": "crmdesk.gui.dialogs.entry_dialogs",
     "SettingsDialog": "crmdesk.gui.dialogs.settings_dialog",
+    "ShopDialog": "crmdesk.gui.dialogs.shop_dialog",
     "TrashDialog": "crmdesk.gui.dialogs.trash_dialog",
 }
 
@@ -31,5 +33,6 @@ __all__ = [
     "FactDialog",
     "NoteDialog",
     "SettingsDialog",
+    "ShopDialog",
     "TrashDialog",
 ]

@@ -1,0 +1,534 @@
+"""Letters: choose or write a template, see the real PDF for a client, and print or save
+letters for one client or a whole selection (each one then goes into that client's history).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QKeySequence,
+    QStandardItem,
+    QStandardItemModel,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.documents.letters import Cancelled
+from crmdesk.errors import CrmError
+from crmdesk.gui.pdf_view import PdfView, print_pdf
+from crmdesk.gui.taskman import TaskManager
+from crmdesk.services import letters, templating
+from crmdesk.services.letters import LetterBatch, LetterRun, TemplateRecord
+from crmdesk.services.shop import MONTHS
+from crmdesk.store.database import Database
+
+TEMPLATE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Who the main window can offer as recipients."""
+
+    current: tuple[str, str] | None = None  # (id, name) of the client on screen
+    selected: tuple[str, ...] = ()  # rows selected in the list
+    search_text: str = ""
+    found: tuple[str, ...] = ()  # clients the search shows
+
+
+class LettersDialog(QDialog):
+    letters_written = Signal(object)  # Changes
+    preview_updated = Signal()
+
+    def __init__(self, db: Database, selection: Selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Letters")
+        self.setAccessibleName("Letters")
+        self.resize(1300, 820)
+        self.db, self.selection = db, selection
+        self.tasks = TaskManager(self)
+        self._template: TemplateRecord | None = None
+        self._dirty = False
+        self._cancel = threading.Event()
+        self._done = 0
+        self.last_run: LetterRun | None = None
+
+        # templates
+        self.templates = QStandardItemModel(self)
+        self.template_list = QListView()
+        self.template_list.setAccessibleName("Templates")
+        self.template_list.setModel(self.templates)
+        self.template_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        new_button = QPushButton("&New")
+        new_button.setAccessibleName("New template")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setAccessibleName("Delete template")
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.addWidget(QLabel("Templates"))
+        left_column.addWidget(self.template_list)
+        row = QHBoxLayout()
+        row.addWidget(new_button)
+        row.addWidget(self.delete_button)
+        left_column.addLayout(row)
+
+        # the editor
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Template name")
+        self.editor = QPlainTextEdit()
+        self.editor.setAccessibleName("Letter text")
+        self.editor.setPlaceholderText("Dear {{ client.greeting_name }}, …")
+        self.insert_button = QToolButton()
+        self.insert_button.setText("Insert &field")
+        self.insert_button.setAccessibleName("Insert field")
+        self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert_button.setMenu(self._field_menu())
+        self.save_button = QPushButton("&Save template")
+        self.save_button.setAccessibleName("Save template")
+        self.problems = QLabel()
+        self.problems.setObjectName("template_problems")
+        self.problems.setAccessibleName("Problems in the template")
+        self.problems.setStyleSheet("color: #b00020;")
+        self.problems.setWordWrap(True)
+        hint = QLabel("**bold**, *italic*, lines starting with - make a list; "
+                      "a blank line starts a new paragraph.")  # fmt: skip
+        hint.setStyleSheet("color: gray;")
+        hint.setWordWrap(True)
+        middle = QWidget()
+        middle_column = QVBoxLayout(middle)
+        top = QHBoxLayout()
+        top.addWidget(_label("&Name:", self.name))
+        top.addWidget(self.name, 1)
+        top.addWidget(self.insert_button)
+        middle_column.addLayout(top)
+        middle_column.addWidget(self.editor, 1)
+        middle_column.addWidget(hint)
+        middle_column.addWidget(self.problems)
+        middle_column.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        # the preview
+        who = selection.current[1] if selection.current else "a sample client (Mrs Webber)"
+        self.preview_label = QLabel(f"Preview for {who}")
+        self.preview = PdfView()
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.addWidget(self.preview_label)
+        right_column.addWidget(self.preview, 1)
+
+        splitter = QSplitter()
+        for part in (left, middle, right):
+            splitter.addWidget(part)
+        splitter.setSizes([220, 520, 560])
+
+        # who gets the letters
+        self.recipients = QComboBox()
+        self.recipients.setAccessibleName("Recipients")
+        self.tag = QComboBox()
+        self.tag.setAccessibleName("Tag")
+        self.tag.addItems(letters.all_tags(db))
+        self.month = QComboBox()
+        self.month.setAccessibleName("Month")
+        for n, month in enumerate(MONTHS, 1):
+            self.month.addItem(month, n)
+        self._fill_recipients()
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of letters")
+        self.labels = QCheckBox("Address &labels too")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setAccessibleName("Print")
+        self.pdf_button = QPushButton("Save as P&DF…")
+        self.pdf_button.setAccessibleName("Save as PDF")
+        close = QPushButton("Close")
+        bottom = QHBoxLayout()
+        bottom.addWidget(_label("&Letters for:", self.recipients))
+        bottom.addWidget(self.recipients)
+        bottom.addWidget(self.tag)
+        bottom.addWidget(self.month)
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.labels)
+        bottom.addWidget(self.print_button)
+        bottom.addWidget(self.pdf_button)
+        bottom.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(300)
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(100)
+        save = QAction(self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        self.addAction(save)
+
+        self.template_list.selectionModel().currentChanged.connect(
+            self._on_template_list_current_changed
+        )
+        new_button.clicked.connect(self._on_new_button_clicked)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        save.triggered.connect(self._on_save_button_clicked)
+        self.editor.textChanged.connect(self._on_editor_text_changed)
+        self.name.textEdited.connect(self._on_editor_text_changed)
+        self._check_timer.timeout.connect(self._on_check_timer_timeout)
+        self.recipients.currentIndexChanged.connect(self._on_recipients_changed)
+        self.tag.currentIndexChanged.connect(self._on_recipients_changed)
+        self.month.currentIndexChanged.connect(self._on_recipients_changed)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
+        close.clicked.connect(self.close)
+        self._progress_timer.timeout.connect(self._on_progress_timer_timeout)
+
+        self._load_templates()
+        self._on_recipients_changed()
+
+    # ------------------------------------------------------------------ templates
+
+    def _load_templates(self, select: str | None = None) -> None:
+        self.templates.clear()
+        for template in letters.list_templates(self.db):
+            item = QStandardItem(
+                template.name + ("" if template.builtin and template.shipped else "  ✎")
+            )
+            item.setData(template, TEMPLATE_ROLE)
+            self.templates.appendRow(item)
+        row = 0
+        for n in range(self.templates.rowCount()):
+            if self.templates.item(n).data(TEMPLATE_ROLE).name == select:
+                row = n
+        self.template_list.setCurrentIndex(self.templates.index(row, 0))
+
+    def choose_template(self, name: str) -> None:
+        for n in range(self.templates.rowCount()):
+            if self.templates.item(n).data(TEMPLATE_ROLE).name == name:
+                self.template_list.setCurrentIndex(self.templates.index(n, 0))
+                return
+        raise KeyError(name)
+
+    def _on_template_list_current_changed(
+        self, current: QModelIndex, previous: QModelIndex
+    ) -> None:
+        if not current.isValid():
+            return
+        if self._dirty and previous.isValid() and not self._keep_or_drop_edits():
+            self.template_list.selectionModel().blockSignals(True)
+            self.template_list.setCurrentIndex(previous)
+            self.template_list.selectionModel().blockSignals(False)
+            return
+        self._show_template(current.data(TEMPLATE_ROLE))
+
+    def _show_template(self, template: TemplateRecord) -> None:
+        self._template = template
+        self.name.setText(template.name)
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(template.body)
+        self.editor.blockSignals(False)
+        self._dirty = False
+        self.delete_button.setEnabled(bool(template.id))
+        self.delete_button.setText("Restore original" if template.builtin else "Delete")
+        self._on_check_timer_timeout()
+
+    def _keep_or_drop_edits(self) -> bool:
+        """Ask what to do with unsaved edits; False means stay on this template."""
+        answer = QMessageBox.question(
+            self, "Unsaved template",
+            f"Save your changes to “{self.name.text()}” first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )  # fmt: skip
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_template()
+        return True
+
+    def save_template(self) -> bool:
+        try:
+            changes = letters.save_template(
+                self.db, self._template, self.name.text(), self.editor.toPlainText()
+            )
+        except CrmError as exc:
+            QMessageBox.warning(self, "Cannot save the template", str(exc))
+            return False
+        self._dirty = False
+        name = self.name.text().strip()
+        self._load_templates(select=name)
+        self.window().setWindowTitle(f"Letters — saved “{name}”")
+        del changes
+        return True
+
+    def _on_save_button_clicked(self) -> None:
+        self.save_template()
+
+    def _on_new_button_clicked(self) -> None:
+        if self._dirty and not self._keep_or_drop_edits():
+            return
+        self.template_list.clearSelection()
+        self._show_template(TemplateRecord("", "", "Dear {{ client.greeting_name }},\n\n"))
+        self.name.setText("New letter")
+        self._dirty = True
+        self.name.setFocus()
+        self.name.selectAll()
+
+    def _on_delete_button_clicked(self) -> None:
+        template = self._template
+        if template is None or not template.id:
+            return
+        what = "the original comes back" if template.builtin else "it goes to the Trash"
+        sure = QMessageBox.question(self, "Delete template", f"Delete “{template.name}”? ({what})")
+        if sure == QMessageBox.StandardButton.Yes:
+            letters.delete_template(self.db, template.id)
+            self._dirty = False
+            self._load_templates(select=template.name)
+
+    def _field_menu(self) -> QMenu:
+        menu = QMenu(self)
+        client = menu.addMenu("Client")
+        for key, label in templating.CLIENT_FIELDS.items():
+            if key != "facts":
+                client.addAction(label).triggered.connect(
+                    lambda _=False, k=key: self.insert_field(f"client.{k}")
+                )
+        facts = menu.addMenu("Things to remember")
+        for label in letters.fact_labels(self.db):
+            quoted = label.replace('"', '\\"')
+            facts.addAction(label).triggered.connect(
+                lambda _=False, q=quoted: self.insert_field(f'client.facts["{q}"] | default("")')
+            )
+        facts.setEnabled(not facts.isEmpty())
+        shop = menu.addMenu("Shop")
+        for key, label in templating.SHOP_FIELDS.items():
+            shop.addAction(label).triggered.connect(
+                lambda _=False, k=key: self.insert_field(f"shop.{k}")
+            )
+        menu.addAction("Today's date").triggered.connect(lambda: self.insert_field("today"))
+        return menu
+
+    def insert_field(self, expression: str) -> None:
+        self.editor.insertPlainText(f"{{{{ {expression} }}}}")
+        self.editor.setFocus()
+
+    # ------------------------------------------------------------------ checking, preview
+
+    def _on_editor_text_changed(self) -> None:
+        self._dirty = True
+        self._check_timer.start()
+
+    def _on_check_timer_timeout(self) -> None:
+        """Show what is wrong at its line, or the real PDF for the chosen client."""
+        problems = templating.check(self.editor.toPlainText())
+        self._mark_lines([p.line for p in problems])
+        self.problems.setText("\n".join(str(p) for p in problems))
+        blocked = bool(problems)
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(not blocked)
+            button.setToolTip("Fix the problems shown under the text first." if blocked else "")
+        if blocked:
+            self.preview.show_message("The preview shows once the problems are fixed.")
+            self.preview_updated.emit()
+            return
+        client = self.selection.current[0] if self.selection.current else None
+        buffer = io.BytesIO()
+        try:
+            letters.preview(self.db, self.editor.toPlainText(), client, buffer)
+        except CrmError as exc:
+            self.problems.setText(str(exc))
+            self.preview.show_message(str(exc))
+        else:
+            self.preview.show_pdf(buffer.getvalue())
+        self.preview_updated.emit()
+
+    def _mark_lines(self, lines: list[int]) -> None:
+        marks = []
+        for line in sorted(set(lines)):
+            block = self.editor.document().findBlockByNumber(max(0, line - 1))
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor("#fde7e9"))
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.cursor = QTextCursor(block)
+            marks.append(selection)
+        self.editor.setExtraSelections(marks)
+
+    # ------------------------------------------------------------------ recipients
+
+    def _fill_recipients(self) -> None:
+        s = self.selection
+        if s.current:
+            self.recipients.addItem(f"this client ({s.current[1]})", ("ids", (s.current[0],)))
+        if len(s.selected) > 1:
+            self.recipients.addItem(f"the {len(s.selected)} clients selected in the list",
+                                    ("ids", s.selected))  # fmt: skip
+        if s.search_text:
+            self.recipients.addItem(f"the clients found by “{s.search_text}”", ("ids", s.found))
+        if self.tag.count():
+            self.recipients.addItem("every client tagged", ("tag", None))
+        self.recipients.addItem("birthdays in", ("month", None))
+
+    def recipient_ids(self) -> list[str]:
+        kind, ids = self.recipients.currentData()
+        if kind == "tag":
+            return letters.clients_with_tag(self.db, self.tag.currentText())
+        if kind == "month":
+            return letters.clients_with_birthday_in(self.db, int(self.month.currentData()))
+        return list(ids)
+
+    def _on_recipients_changed(self) -> None:
+        kind = self.recipients.currentData()[0] if self.recipients.count() else ""
+        self.tag.setVisible(kind == "tag")
+        self.month.setVisible(kind == "month")
+        n = len(self.recipient_ids()) if kind else 0
+        self.count.setText(f"{n} letter{'s' if n != 1 else ''}")
+
+    # ------------------------------------------------------------------ producing
+
+    def _on_pdf_button_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save letters as PDF", f"{self.name.text().strip() or 'letters'}.pdf",
+            "PDF files (*.pdf)",
+        )  # fmt: skip
+        if name:
+            self.save_pdf(Path(name if name.lower().endswith(".pdf") else name + ".pdf"))
+
+    def _on_print_button_clicked(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="crmdesk-print-"))
+        self.save_pdf(folder / "letters.pdf", then_print=True)
+
+    def save_pdf(self, out: Path, then_print: bool = False) -> None:
+        """Prepare the letters, ask about clients without an address, then write the PDF
+        (and labels) in the background with a progress bar and Cancel."""
+        template = TemplateRecord(
+            self._template.id if self._template else "",
+            self.name.text().strip() or "Letter",
+            self.editor.toPlainText(),
+            self._template.builtin if self._template else "",
+        )
+        ids = self.recipient_ids()
+        if not ids:
+            QMessageBox.information(self, "Letters", "Nobody is chosen to get this letter.")
+            return
+        try:
+            batch = letters.prepare(self.db, template, ids)
+        except CrmError as exc:
+            QMessageBox.warning(self, "Cannot write these letters", str(exc))
+            return
+        include = self._ask_about_missing(batch)
+        if include is None:
+            return
+        labels = out.with_name(out.stem + "-labels.pdf") if self.labels.isChecked() else None
+        total = len(batch.chosen(include))
+        self._cancel.clear()
+        self._done = 0
+        self._progress = QProgressDialog("Writing letters…", "Cancel", 0, total, self)
+        self._progress.setWindowTitle("Letters")
+        self._progress.setMinimumDuration(300)
+        self._progress.canceled.connect(self._cancel.set)
+        self._progress_timer.start()
+
+        def work() -> LetterRun:
+            return letters.produce(self.db, batch, out, include_without_address=include,
+                                   labels=labels, progress=self._report)  # fmt: skip
+
+        self.tasks.run(work, lambda run: self._on_written(run, then_print), self._on_failed)
+
+    def _report(self, n: int, _total: int) -> bool:
+        """Called on the worker thread as each letter starts."""
+        self._done = n
+        return not self._cancel.is_set()
+
+    def _on_progress_timer_timeout(self) -> None:
+        self._progress.setValue(self._done)
+
+    def _finish_progress(self) -> None:
+        self._progress_timer.stop()
+        self._progress.reset()
+        self._progress.deleteLater()
+
+    def _on_written(self, run: LetterRun, then_print: bool) -> None:
+        self._finish_progress()
+        self.last_run = run
+        self.letters_written.emit(run.changes)
+        if then_print:
+            print_pdf(run.path, self)
+            if run.labels_path is not None:
+                print_pdf(run.labels_path, self)
+
+    def _on_failed(self, error: Exception) -> None:
+        self._finish_progress()
+        if isinstance(error, Cancelled):
+            return
+        if not isinstance(error, CrmError | OSError):
+            raise error
+        QMessageBox.warning(self, "The letters were not written", str(error))
+
+    def _ask_about_missing(self, batch: LetterBatch) -> bool | None:
+        """Include clients without a postal address? None: the user cancelled."""
+        if not batch.without_address and not batch.problems:
+            return False
+        lines = []
+        if batch.problems:
+            lines.append(f"{len(batch.problems)} letter(s) cannot be filled in and are left out:")
+            lines += [f"• {name}: {problem}" for name, problem in batch.problems[:10]]
+        if batch.without_address:
+            names = ", ".join(name for _, name in batch.without_address[:20])
+            more = len(batch.without_address) - 20
+            lines.append(f"{len(batch.without_address)} client(s) have no postal address: "
+                         f"{names}{f' and {more} more' if more > 0 else ''}.")  # fmt: skip
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Some clients need a look", "\n".join(lines), parent=self
+        )
+        include = skip = None
+        if batch.without_address:
+            include = box.addButton("Include them", QMessageBox.ButtonRole.AcceptRole)
+            skip = box.addButton("Skip them", QMessageBox.ButtonRole.AcceptRole)
+        else:
+            skip = box.addButton("Write the others", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is include and include is not None:
+            return True
+        if clicked is skip:
+            return False
+        return None
+
+    def closeEvent(self, event: object) -> None:
+        self.tasks.wait()
+        if self._dirty and not self._keep_or_drop_edits():
+            event.ignore()  # type: ignore[attr-defined]
+            return
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,100 @@
+"""Letters from the window: pick a template, see the real PDF, save it, find it in the
+client's timeline; mistakes in a template block printing and point at their line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from crmdesk.gui.letters_dialog import LettersDialog
+from crmdesk.gui.main_window import MainWindow
+from crmdesk.store.database import Database
+from tests.gui.conftest import open_window
+from tests.letters_helpers import pdf_pages, set_up_shop
+
+
+@pytest.fixture
+def shop_window(qtbot: QtBot, demo_path: Path) -> MainWindow:
+    with Database.open(demo_path) as db:
+        set_up_shop(db)
+    window = open_window(qtbot, demo_path)
+    window.table.setCurrentIndex(window.model.index(3, 0))
+    return window
+
+
+def _dialog(qtbot: QtBot, window: MainWindow) -> LettersDialog:
+    dialog = window.letters_dialog()
+    assert isinstance(dialog, LettersDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_pick_preview_save_and_find_the_letter_in_the_timeline(
+    qtbot: QtBot, shop_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = shop_window
+    record = window.page.record
+    assert record is not None
+    dialog = _dialog(qtbot, window)
+    with qtbot.waitSignal(dialog.preview_updated):
+        dialog.choose_template("Birthday")
+    assert dialog.preview.page_count == 1  # the real PDF, rendered
+    assert dialog.recipients.currentText() == f"this client ({record.display_name})"
+    assert dialog.count.text() == "1 letter"
+    out = tmp_path / "birthday.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    with qtbot.waitSignal(dialog.letters_written, timeout=20000):
+        qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    pages = pdf_pages(out)
+    assert len(pages) == 1 and record.family_name in pages[0] and "Happy birthday!" in pages[0]
+    dialog.close()
+    timeline = window.page.timeline_model
+    newest = [timeline.index(0, c).data() for c in range(timeline.columnCount())]
+    assert "Birthday" in newest and any("Letter" in str(v) for v in newest)
+    assert window.act_undo.text() == "&Undo Letter “Birthday” to 1 client"
+
+
+def test_a_mistake_is_shown_at_its_line_and_blocks_printing(
+    qtbot: QtBot, shop_window: MainWindow
+) -> None:
+    dialog = _dialog(qtbot, shop_window)
+    with qtbot.waitSignal(dialog.preview_updated, timeout=5000):
+        dialog.editor.setPlainText("Dear {{ client.greeting_name }},\n\n{{ client.dogs_name }}")
+    assert dialog.problems.text().startswith("Line 3: Unknown field “client.dogs_name”")
+    assert not dialog.pdf_button.isEnabled() and not dialog.print_button.isEnabled()
+    assert len(dialog.editor.extraSelections()) == 1
+    assert dialog.editor.extraSelections()[0].cursor.blockNumber() == 2
+    with qtbot.waitSignal(dialog.preview_updated, timeout=5000):
+        dialog.editor.setPlainText("Dear {{ client.greeting_name }},")
+    assert dialog.problems.text() == "" and dialog.pdf_button.isEnabled()
+    dialog._dirty = False  # leave without the "save changes?" question
+    dialog.close()
+
+
+def test_a_selection_gets_one_letter_each(
+    qtbot: QtBot, shop_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = shop_window
+    view = window.table
+    view.selectRow(1)
+    for row in (2, 3):
+        view.selectionModel().select(
+            window.model.index(row, 0),
+            view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
+        )
+    dialog = _dialog(qtbot, window)
+    dialog.recipients.setCurrentIndex(1)
+    assert dialog.recipients.currentText() == "the 3 clients selected in the list"
+    assert dialog.count.text() == "3 letters"
+    out = tmp_path / "thanks.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    with qtbot.waitSignal(dialog.letters_written, timeout=20000):
+        qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert dialog.last_run is not None and dialog.last_run.letters == 3
+    assert len(pdf_pages(out)) == 3
+    dialog.close()
