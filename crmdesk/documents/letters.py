@@ -115,7 +115,13 @@ def write_letters(
     state = {"first_page": 1}
 
     def first_page(canvas: Any, doc: Any) -> None:
-        _draw_letterhead(canvas, layout, head, logo)
+        # drawn once into a form that every first page shows (smaller, faster PDFs)
+        if not state.get("letterhead"):
+            canvas.beginForm("letterhead")
+            _draw_letterhead(canvas, layout, head, logo)
+            canvas.endForm()
+            state["letterhead"] = 1
+        canvas.doForm("letterhead")
 
     def later_page(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -161,28 +167,12 @@ def write_letters(
         if n:
             story += [NextPageTemplate("first"), PageBreak()]
         story.append(_LetterStart(n, state, progress))
-        story.append(_address(letter.recipient, styles))
+        story.append(_Lines(letter.recipient, styles.address))
         story.append(FrameBreak())
-        story.append(_paragraph(letter.date, styles.date))
+        story.append(_Lines((letter.date,), styles.date, right=True))
         story += markup.to_flowables(letter.body, styles.body, styles.heading)
     doc.build(story)
     return int(doc.page)
-
-
-def _paragraph(text: str, style: Any) -> Any:
-    from xml.sax.saxutils import escape
-
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(text), style)
-
-
-def _address(lines: Sequence[str], styles: _Styles) -> Any:
-    from xml.sax.saxutils import escape
-
-    from reportlab.platypus import Paragraph
-
-    return Paragraph("<br/>".join(escape(line) for line in lines), styles.address)
 
 
 def _logo(data: bytes | None) -> Any:
@@ -214,6 +204,39 @@ def _draw_letterhead(canvas: Any, layout: _Layout, head: Letterhead, logo: Any) 
     canvas.setFont(fonts.REGULAR, 6.5)
     canvas.drawString(layout.address[0], layout.return_line_y, sender)
     canvas.restoreState()
+
+
+class _Lines(Flowable):
+    """Lines of text drawn as they are (the address, the date): no paragraph layout to do.
+    A line too wide for the space is set smaller, down to 7 pt."""
+
+    def __init__(self, lines: Sequence[str], style: Any, right: bool = False) -> None:
+        super().__init__()
+        self.lines, self.style, self.right = [line for line in lines if line], style, right
+
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        self.width = avail_width
+        widest = max((stringWidth(line, self.style.fontName, 1) for line in self.lines), default=0)
+        self.size = max(7.0, min(self.style.fontSize, avail_width / widest if widest else 99))
+        self.leading = self.style.leading * self.size / self.style.fontSize
+        self.height = self.leading * len(self.lines)
+        return self.width, self.height
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(self.style.fontName, self.size)
+        y = self.height - self.size
+        for line in self.lines:
+            if self.right:
+                canvas.drawRightString(self.width, y, line)
+            else:
+                canvas.drawString(0, y, line)
+            y -= self.leading
 
 
 class _LetterStart(Flowable):

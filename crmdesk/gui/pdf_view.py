@@ -65,6 +65,7 @@ class PdfView(QScrollArea):
             item = self._column.takeAt(1)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # gone now, not at the next event loop turn
                 widget.deleteLater()
         self.page_count = 0
 

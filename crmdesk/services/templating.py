@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -111,14 +111,19 @@ def environment() -> Environment:
 
 def check(source: str) -> list[Problem]:
     """Everything wrong with `source`, each with its line; [] if it can be printed."""
+    return list(_check(source))
+
+
+@lru_cache(maxsize=64)
+def _check(source: str) -> tuple[Problem, ...]:
     from jinja2 import TemplateSyntaxError
 
     try:
         tree = environment().parse(source, name=TEMPLATE_NAME)
     except TemplateSyntaxError as exc:
-        return [Problem(exc.lineno or 0, _syntax_message(exc.message or str(exc)))]
+        return (Problem(exc.lineno or 0, _syntax_message(exc.message or str(exc))),)
     problems = list(_field_problems(tree))
-    return sorted(set(problems), key=lambda p: (p.line, p.message))
+    return tuple(sorted(set(problems), key=lambda p: (p.line, p.message)))
 
 
 def render(source: str, context: Mapping[str, Any]) -> str:
@@ -145,7 +150,7 @@ def render(source: str, context: Mapping[str, Any]) -> str:
         raise TemplateError([Problem(line, f"Cannot fill this in: {exc}")]) from exc
 
 
-@cache
+@lru_cache(maxsize=64)
 def compiled(source: str) -> Any:
     return environment().from_string(source)
 

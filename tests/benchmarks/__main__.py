@@ -12,7 +12,7 @@ import platform
 import sys
 from datetime import datetime
 
-from tests.benchmarks import bench_core, data, processes
+from tests.benchmarks import bench_core, bench_letters, data, processes
 from tests.benchmarks.harness import Row, table, write_json
 
 RESULTS = data.ROOT / "bench-results" / "bench.json"
@@ -37,6 +37,7 @@ def main() -> int:
         "B5": lambda: bench_core.b5(big, args.repeat),
         "B6": lambda: bench_core.b6(big, args.repeat),
         "B7": lambda: processes.b7(big, small),
+        "B8": lambda: bench_letters.b8(small, max(3, args.repeat // 2)),
     }
     rows: list[Row] = []
     for name, part in parts.items():
