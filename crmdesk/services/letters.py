@@ -371,7 +371,7 @@ def produce(
         except BaseException:
             out.unlink(missing_ok=True)
             raise
-    changes = _log_letters(db, batch.template.name, chosen)
+    changes = log_letters(db, batch.template.name, chosen)
     return LetterRun(out, total, pages, labels, changes)
 
 
@@ -386,7 +386,7 @@ def _write_atomically(path: Path, write: Callable[[Path], int]) -> int:
     return result
 
 
-def _log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -> Changes:
+def log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -> Changes:
     """One history entry per letter, in one transaction (a bulk insert: a batch of 1,000
     letters is logged in a tenth of a second). Undo takes them all back."""
     from crmdesk import model
