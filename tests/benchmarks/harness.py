@@ -70,7 +70,7 @@ def table(rows: list[Row]) -> str:
     lines = [head]
     for r in rows:
         if r.unit == "MB":
-            figures = (f"{r.crmdesk:.0f} MB", f"{r.baseline:.0f} MB", f"+{r.ratio:.0f} MB")
+            figures = (f"{r.crmdesk:.0f} MB", f"{r.baseline:.0f} MB", f"{r.ratio:+.0f} MB")
         else:
             figures = (f"{r.crmdesk:.2f} {r.unit}", f"{r.baseline:.2f} {r.unit}", f"{r.ratio:.2f}×")
         lines.append((r.id, r.operation, *figures, r.target, "yes" if r.holds else "NO"))
