@@ -9,12 +9,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "crmdesk"
 DB_SUFFIX = ".crmdesk"
 
 _override: Path | None = None
+
+
+def _platformdirs():  # type: ignore[no-untyped-def]
+    """platformdirs, imported when a platform folder is first needed (after the window's
+    first paint when a file is opened with --db: benchmark B1)."""
+    import platformdirs
+
+    return platformdirs
 
 
 def override(folder: Path | None) -> None:
@@ -29,7 +35,7 @@ def data_dir() -> Path:
     elif env := os.environ.get("CRMDESK_DATA_DIR"):
         path = Path(env) / "data"
     else:
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        path = Path(_platformdirs().user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -40,7 +46,7 @@ def config_dir() -> Path:
     elif env := os.environ.get("CRMDESK_DATA_DIR"):
         path = Path(env) / "config"
     else:
-        path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+        path = Path(_platformdirs().user_config_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

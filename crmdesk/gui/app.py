@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import sys
 import traceback
@@ -11,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from crmdesk import __version__, paths
 from crmdesk.gui.main_window import MainWindow
@@ -24,6 +25,8 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
     text = "".join(traceback.format_exception(kind, exc, tb))
     log.error("Unexpected error:\n%s", text)
     if QApplication.instance() is not None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Critical, "crmdesk hit a bug", f"{kind.__name__}: {exc}")
         box.setInformativeText(
             "Your data is safe: every change is saved when you make it. "
@@ -33,12 +36,21 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
         box.exec()
 
 
+class _LogFile(logging.FileHandler):
+    """crmdesk.log in the data folder, opened (and its folder looked up) at the first
+    message, not at start-up."""
+
+    def __init__(self) -> None:
+        super().__init__(os.devnull, delay=True)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        self.baseFilename = str(paths.data_dir() / "crmdesk.log")
+        return super()._open()
+
+
 def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
-    logging.basicConfig(
-        filename=paths.data_dir() / "crmdesk.log",
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=logging.INFO, handlers=[_LogFile()])
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("crmdesk")

@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         index = self.table.currentIndex()
         page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
         self._update_actions()
+        self._remember_file()
         db, self._opened_before_page = self._opened_before_page, None
         if db is not None and db is self.db:
             self.database_opened.emit(db)
@@ -246,7 +247,6 @@ class MainWindow(QMainWindow):
         )
         toolbar.addSeparator()
         toolbar.addActions([self.act_undo, self.act_trash])
-        self._fill_recent_menu()
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
@@ -315,8 +315,8 @@ class MainWindow(QMainWindow):
         self.model.set_database(db)
         self.file_label.setText(str(db.path))
         self.setWindowTitle(f"{db.path.name} — crmdesk")
-        recent.remember(db.path)
-        self._fill_recent_menu()
+        if self._page is not None:  # (at start-up: once the list is on screen)
+            self._remember_file()
         note = ""
         if db.report.created:
             note = "Created a new, empty database."
@@ -340,6 +340,12 @@ class MainWindow(QMainWindow):
     def _need_db(self) -> Database:
         assert self.db is not None
         return self.db
+
+    def _remember_file(self) -> None:
+        """The open file goes to the top of File ▸ Open recent."""
+        if self.db is not None:
+            recent.remember(self.db.path)
+        self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 
 def _image(page: object, scale: float) -> QImage:
@@ -73,7 +77,6 @@ class PdfView(QScrollArea):
 def print_pdf(path: Path, parent: QWidget) -> bool:
     """Send a PDF to a printer the user picks in the system print dialog. False if they
     cancelled."""
-    import pypdfium2 as pdfium
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -81,8 +84,17 @@ def print_pdf(path: Path, parent: QWidget) -> bool:
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
+    send_to_printer(path, printer)
+    return True
+
+
+def send_to_printer(path: Path, printer: QPrinter) -> int:
+    """Draw each page of the PDF on `printer` (at up to 300 dpi); returns the pages sent."""
+    import pypdfium2 as pdfium
+
     pdf = pdfium.PdfDocument(path)
     painter = QPainter()
+    pages = 0
     try:
         if not painter.begin(printer):
             raise OSError(f"The printer {printer.printerName()!r} cannot be used.")
@@ -95,8 +107,9 @@ def print_pdf(path: Path, parent: QWidget) -> bool:
             scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
             painter.drawImage(target.x(), target.y(), image.scaled(scaled))
             page.close()
+            pages += 1
     finally:
         if painter.isActive():
             painter.end()
         pdf.close()
-    return True
+    return pages

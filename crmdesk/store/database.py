@@ -69,10 +69,17 @@ class Database:
         self._readers_lock = threading.Lock()
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
-        self.site_id = site_id()
+        self._site_id = ""
         meta = dict(self.query("SELECT key, value FROM meta"))
         self.lineage_id = meta.get("lineage_id", "")
         self.clock = HybridClock(meta.get("clock") or None)
+
+    @property
+    def site_id(self) -> str:
+        """This installation's id: read when the first write needs it."""
+        if not self._site_id:
+            self._site_id = site_id()
+        return self._site_id
 
     # ------------------------------------------------------------------ opening
 

@@ -31,7 +31,7 @@ def main() -> int:
         file=sys.stderr,
     )
     parts = {
-        "B1": lambda: processes.b1(big, max(3, args.repeat // 2)),
+        "B1": lambda: processes.b1(big, max(5, args.repeat)),
         "B2": lambda: bench_core.b2_b3(big, small, args.repeat),
         "B4": lambda: bench_core.b4(big, args.repeat),
         "B5": lambda: bench_core.b5(big, args.repeat),

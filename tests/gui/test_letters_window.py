@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
+from crmdesk.gui.client_list_model import ID_ROLE
 from crmdesk.gui.letters_dialog import LettersDialog
 from crmdesk.gui.main_window import MainWindow
 from crmdesk.store.database import Database
@@ -98,3 +99,24 @@ def test_a_selection_gets_one_letter_each(
     assert dialog.last_run is not None and dialog.last_run.letters == 3
     assert len(pdf_pages(out)) == 3
     dialog.close()
+
+
+def test_printing_sends_every_page_of_the_letters(
+    qtbot: QtBot, shop_window: MainWindow, tmp_path: Path
+) -> None:
+    """What Print does after the system print dialog, with a printer that writes a PDF."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from crmdesk.gui.pdf_view import send_to_printer
+    from crmdesk.services import letters
+
+    db = shop_window.db
+    assert db is not None
+    ids = [shop_window.model.index(row, 0).data(ID_ROLE) for row in range(3)]
+    batch = letters.prepare(db, letters.find_template(db, "Birthday"), ids)
+    run = letters.produce(db, batch, tmp_path / "birthday.pdf")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert send_to_printer(run.path, printer) == 3
+    assert len(pdf_pages(tmp_path / "printed.pdf")) == 3

@@ -67,3 +67,18 @@ def test_at_start_the_list_is_drawn_first_and_the_client_page_follows(
     assert window.page.name.text().split()[-1] in first
     assert window.act_log.isEnabled() and window.act_edit_client.isEnabled()
     window.close()
+
+
+def test_the_log_file_is_made_at_the_first_message(data_dir: Path) -> None:
+    """Start-up does not touch the data folder for the log; the first message does."""
+    import logging
+
+    from crmdesk import paths
+    from crmdesk.gui.app import _LogFile
+
+    handler = _LogFile()
+    log_file = paths.data_dir() / "crmdesk.log"
+    assert not log_file.exists()
+    handler.emit(logging.LogRecord("crmdesk", logging.INFO, __file__, 1, "opened", None, None))
+    handler.close()
+    assert "INFO crmdesk: opened" in log_file.read_text()
