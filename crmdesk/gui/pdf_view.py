@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -77,10 +77,21 @@ class PdfView(QScrollArea):
 def print_pdf(path: Path, parent: QWidget) -> bool:
     """Send a PDF to a printer the user picks in the system print dialog. False if they
     cancelled."""
+    import pypdfium2 as pdfium
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(path.stem)
+    pdf = pdfium.PdfDocument(path)
+    width, height = pdf[0].get_size()  # points: the paper the letters were laid out for
+    pdf.close()
+    size = QPageSize(
+        QSizeF(width, height), QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch
+    )
+    printer.setPageSize(size)
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
@@ -95,6 +106,7 @@ def send_to_printer(path: Path, printer: QPrinter) -> int:
     pdf = pdfium.PdfDocument(path)
     painter = QPainter()
     pages = 0
+    printer.setFullPage(True)  # the PDF has its own margins: print it edge to edge
     try:
         if not painter.begin(printer):
             raise OSError(f"The printer {printer.printerName()!r} cannot be used.")
@@ -103,9 +115,10 @@ def send_to_printer(path: Path, printer: QPrinter) -> int:
             if n:
                 printer.newPage()
             image = _image(page, dpi / 72)
-            target = painter.viewport()
-            scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(target.x(), target.y(), image.scaled(scaled))
+            # the printer scales the 300 dpi page to its own resolution (no huge bitmap)
+            area = painter.viewport()
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(area.topLeft(), size), image)
             page.close()
             pages += 1
     finally:

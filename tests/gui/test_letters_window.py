@@ -120,3 +120,50 @@ def test_printing_sends_every_page_of_the_letters(
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert send_to_printer(run.path, printer) == 3
     assert len(pdf_pages(tmp_path / "printed.pdf")) == 3
+    # edge to edge: the ink sits where it sits in the letter itself (not shrunk into margins)
+    assert _ink_box(tmp_path / "printed.pdf") == pytest.approx(_ink_box(run.path), abs=3)
+
+
+def _ink_box(path: Path) -> tuple[int, int, int, int]:
+    import pypdfium2 as pdfium
+    from PIL import ImageOps
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        image = pdf[0].render(scale=100 / 72).to_pil().convert("L")
+    finally:
+        pdf.close()
+    box = ImageOps.invert(image).point(lambda v: 255 if v > 60 else 0).getbbox()
+    assert box is not None
+    return box
+
+
+def test_shop_details_are_checked_at_their_fields_then_saved(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from crmdesk.gui.dialogs.shop_dialog import ShopDialog
+    from crmdesk.services import shop
+    from tests.gui.conftest import answer_dialog
+
+    def fill(dialog: ShopDialog) -> None:
+        dialog.name.setText("Webber & Daughters")
+        dialog.email.setText("hello@")
+        dialog.paper.setCurrentIndex(dialog.paper.findData("Letter"))
+        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible()  # stays open, nothing typed is lost
+        assert "not a valid email address" in dialog.problems()["email"]
+        dialog.email.setText("hello@webber.example")
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    db = window.db
+    assert db is not None
+    answer_dialog(qtbot, ShopDialog, fill, window.act_shop.trigger)
+    saved = shop.get_shop(db)
+    assert (saved.name, saved.email, saved.paper) == (
+        "Webber & Daughters",
+        "hello@webber.example",
+        "Letter",
+    )
