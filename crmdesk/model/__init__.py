@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from crmdesk.model.clients import Client, Fact, Note
     from crmdesk.model.history import HistoryEntry
     from crmdesk.model.letters import LetterTemplate
+    from crmdesk.model.surveys import Survey, SurveyAnswer, SurveyForm
     from crmdesk.model.sync import FieldChange, Meta
 
 _LAZY = {
@@ -29,6 +30,9 @@ _LAZY = {
     "Note": "crmdesk.model.clients",
     "HistoryEntry": "crmdesk.model.history",
     "LetterTemplate": "crmdesk.model.letters",
+    "Survey": "crmdesk.model.surveys",
+    "SurveyForm": "crmdesk.model.surveys",
+    "SurveyAnswer": "crmdesk.model.surveys",
     "FieldChange": "crmdesk.model.sync",
     "Meta": "crmdesk.model.sync",
 }
@@ -49,6 +53,9 @@ __all__ = [
     "LetterTemplate",
     "Meta",
     "Note",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyForm",
     "Synced",
     "new_id",
     "now",

@@ -18,6 +18,9 @@ TABLE_NAMES = {
     "notes": "Note",
     "history": "HistoryEntry",
     "letter_templates": "LetterTemplate",
+    "surveys": "Survey",
+    "survey_forms": "SurveyForm",
+    "survey_answers": "SurveyAnswer",
 }
 
 

@@ -1,0 +1,62 @@
+"""Satisfaction surveys: what is asked, the paper forms handed out, and the answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crmdesk.model.base import Base, Synced, now
+
+
+class Survey(Synced, Base):
+    """A survey: its questions as JSON (services.surveys.SurveyDefinition)."""
+
+    __tablename__ = "surveys"
+
+    name: Mapped[str] = mapped_column(String(120))
+    definition: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class SurveyForm(Synced, Base):
+    """One printed form: its code (on the paper, as text and QR), for a client or blank."""
+
+    __tablename__ = "survey_forms"
+
+    code: Mapped[str] = mapped_column(String(16))
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"))
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"), default=None)
+    issued_at: Mapped[datetime] = mapped_column(default=now)
+
+    __table_args__ = (
+        Index("ix_survey_forms_code", "code", unique=True),
+        Index("ix_survey_forms_client_id", "client_id"),
+    )
+
+
+class SurveyAnswer(Synced, Base):
+    """What one client (or an anonymous one) answered, on a form or by phone/in person."""
+
+    __tablename__ = "survey_answers"
+
+    survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"))
+    form_id: Mapped[str | None] = mapped_column(ForeignKey("survey_forms.id"), default=None)
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"), default=None)
+    answered_at: Mapped[datetime] = mapped_column(default=now)
+    channel: Mapped[str] = mapped_column(String(20), default="form")
+    score: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    extra: Mapped[str] = mapped_column(Text, default="{}")  # question number -> answer
+    consent_contact: Mapped[bool] = mapped_column(default=False)
+    consent_quote: Mapped[bool] = mapped_column(default=False)
+    referral_name: Mapped[str] = mapped_column(String(200), default="")
+    referral_phone: Mapped[str] = mapped_column(String(60), default="")
+
+    __table_args__ = (
+        Index(
+            "ix_survey_answers_answered_at", "answered_at", sqlite_where=text("deleted_at IS NULL")
+        ),
+        Index("ix_survey_answers_client_id", "client_id"),
+        Index("ix_survey_answers_form_id", "form_id"),
+    )

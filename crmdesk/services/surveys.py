@@ -1,0 +1,428 @@
+"""Satisfaction surveys: what is asked, forms handed out (each with its own code), answers
+typed in from the forms or taken by phone, and the clients to call back or thank.
+
+The Net Promoter question is always first: "How likely are you to recommend us to a
+friend?" 0–10; 9–10 promoters, 7–8 passives, 0–6 detractors (services.nps).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crmdesk.errors import CrmError, NotFoundError, ValidationError
+from crmdesk.model.enums import HistoryKind
+from crmdesk.model.ids import now
+from crmdesk.model.names import display_name
+from crmdesk.services.changes import Changes, from_write
+from crmdesk.store.database import Database
+
+if TYPE_CHECKING:
+    from crmdesk.documents.survey_form import FormText
+
+BUILTIN_ID = "5e1f0000-0000-4000-8000-000000000001"  # the same on every machine
+EXTRA_KINDS = ("rating", "yesno", "choice", "text")
+MAX_EXTRA = 3  # what fits on one page with the rest
+DETRACTOR_DAYS, PROMOTER_DAYS = 2, 7  # call back within 48 hours; thank within a week
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read off paper
+FORM_SUBJECT = "Survey form"
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: str  # rating (1-5), yesno, choice, text
+    text: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveyDefinition:
+    nps_question: str = "How likely are you to recommend us to a friend?"
+    low_label: str = "Not at all likely"
+    high_label: str = "Extremely likely"
+    reason_question: str = "What is the main reason for your score?"
+    extra: tuple[Question, ...] = ()
+    ask_contact: bool = True  # "May we contact you about your answer?"
+    ask_quote: bool = True  # "May we quote you?"
+    ask_referral: bool = True  # "Who else would enjoy us?"
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["extra"] = [asdict(q) for q in self.extra]
+        return json.dumps(data, ensure_ascii=False)
+
+    @staticmethod
+    def from_json(text: str) -> SurveyDefinition:
+        data = json.loads(text or "{}")
+        extra = tuple(
+            Question(q["kind"], q["text"], tuple(q.get("choices", ())))
+            for q in data.pop("extra", [])
+        )
+        known = {k: v for k, v in data.items() if k in SurveyDefinition.__dataclass_fields__}
+        return SurveyDefinition(**known, extra=extra)
+
+    def problems(self) -> dict[str, str]:
+        found = {}
+        if not self.nps_question.strip():
+            found["nps_question"] = "The 0–10 question needs its words."
+        if len(self.extra) > MAX_EXTRA:
+            found["extra"] = f"At most {MAX_EXTRA} extra questions fit on the form."
+        for n, q in enumerate(self.extra, 1):
+            if q.kind not in EXTRA_KINDS:
+                found[f"extra{n}"] = f"Question {n}: choose rating, yes/no, one of, or text."
+            elif not q.text.strip():
+                found[f"extra{n}"] = f"Question {n} needs its words."
+            elif q.kind == "choice" and not 2 <= len(q.choices) <= 5:
+                found[f"extra{n}"] = f"Question {n}: give 2 to 5 choices."
+        return found
+
+
+@dataclass(frozen=True)
+class SurveyRecord:
+    id: str
+    name: str
+    definition: SurveyDefinition
+
+
+def builtin_survey(db: Database) -> SurveyRecord:
+    """The survey every shop starts with (made in the database on first use, with an id
+    that is the same on every machine, so two copies agree on it)."""
+    rows = db.query("SELECT id, name, definition FROM surveys WHERE id = ?", (BUILTIN_ID,))
+    if rows:
+        return SurveyRecord(rows[0][0], rows[0][1], SurveyDefinition.from_json(rows[0][2]))
+    from crmdesk import model
+
+    definition = SurveyDefinition(
+        extra=(Question("rating", "How did we do on service today? (1 = poor, 5 = excellent)"),)
+    )
+    with db.write() as w:
+        w.session.add(model.Survey(id=BUILTIN_ID, name="How are we doing?",
+                                   definition=definition.to_json()))  # fmt: skip
+    return SurveyRecord(BUILTIN_ID, "How are we doing?", definition)
+
+
+def list_surveys(db: Database) -> list[SurveyRecord]:
+    builtin_survey(db)
+    rows = db.query(
+        "SELECT id, name, definition FROM surveys WHERE deleted_at IS NULL"
+        " ORDER BY id <> ?, name COLLATE NOCASE",
+        (BUILTIN_ID,),
+    )
+    return [SurveyRecord(r[0], r[1], SurveyDefinition.from_json(r[2])) for r in rows]
+
+
+def get_survey(db: Database, survey_id: str) -> SurveyRecord:
+    for survey in list_surveys(db):
+        if survey.id == survey_id:
+            return survey
+    raise NotFoundError("That survey is not there any more.")
+
+
+def find_survey(db: Database, name: str) -> SurveyRecord:
+    surveys = list_surveys(db)
+    for survey in surveys:
+        if survey.name.casefold() == name.strip().casefold():
+            return survey
+    names = ", ".join(f"“{s.name}”" for s in surveys)
+    raise NotFoundError(f"There is no survey called “{name}”. The surveys are {names}.")
+
+
+def save_survey(
+    db: Database, survey_id: str | None, name: str, definition: SurveyDefinition
+) -> Changes:
+    from crmdesk import model
+
+    problems = definition.problems()
+    if not name.strip():
+        problems["name"] = "Give the survey a name."
+    if problems:
+        raise ValidationError(problems)
+    with db.write() as w:
+        if survey_id:
+            row = w.session.get(model.Survey, survey_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFoundError("That survey is not there any more.")
+            row.name, row.definition = name.strip(), definition.to_json()
+            created = None
+        else:
+            row = model.Survey(name=name.strip(), definition=definition.to_json())
+            w.session.add(row)
+            w.session.flush()
+            created = row.id
+    return from_write(f"Save survey “{name.strip()}”", w, created_id=created)
+
+
+# ---------------------------------------------------------------------- forms
+
+
+@dataclass(frozen=True)
+class IssuedForm:
+    code: str
+    client_id: str | None
+    client_name: str  # "" for a blank form
+
+
+def new_code() -> str:
+    """A form code: "S-" and 7 characters easy to read off paper (34 bits)."""
+    return "S-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+
+
+def normalise_code(typed: str) -> str:
+    text = typed.strip().upper().replace(" ", "")
+    if text and not text.startswith("S-"):
+        text = "S-" + text.removeprefix("S")
+    return text
+
+
+def form_text(db: Database, survey: SurveyRecord) -> FormText:
+    from crmdesk.documents.survey_form import FormText, options_of
+    from crmdesk.services.shop import get_shop
+
+    shop = get_shop(db)
+    d = survey.definition
+    where = ", ".join(shop.address_lines[:2])
+    footer = "Thank you! Hand this form in at the counter" + (
+        f" or post it to {where}." if where else "."
+    )
+    return FormText(
+        shop_name=shop.name or "Your shop", title=survey.name, nps_question=d.nps_question,
+        low_label=d.low_label, high_label=d.high_label, reason_question=d.reason_question,
+        extra=tuple((q.kind, q.text, options_of(q.kind, q.choices)) for q in d.extra),
+        ask_contact=d.ask_contact, ask_quote=d.ask_quote, ask_referral=d.ask_referral,
+        footer=footer,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FormRun:
+    forms: list[IssuedForm]
+    path: Path
+    changes: Changes
+
+
+def print_forms(
+    db: Database,
+    survey: SurveyRecord,
+    out: Path,
+    client_ids: Sequence[str] = (),
+    blank: int = 0,
+    paper: str | None = None,
+    progress: Callable[[int, int], bool] | None = None,
+) -> FormRun:
+    """Forms as one PDF (a page each): personalised for `client_ids`, or `blank` ones for
+    the counter. Once the file is written the forms are recorded as issued (code → survey,
+    client, date) and each client's history says a form went out. A cancel or a failure
+    leaves no file and records nothing."""
+    from crmdesk.documents.survey_form import FormCopy, write_forms
+    from crmdesk.services.letters import _write_atomically
+    from crmdesk.services.shop import get_shop
+
+    if not client_ids and blank <= 0:
+        raise ValidationError({"forms": "Choose clients, or how many blank forms to print."})
+    if blank > 5000:
+        raise ValidationError({"forms": "Print at most 5,000 blank forms at a time."})
+    names = _names(db, client_ids)
+    issued = [IssuedForm(new_code(), cid, names[cid]) for cid in dict.fromkeys(client_ids)
+              if cid in names]  # fmt: skip
+    issued += [IssuedForm(new_code(), None, "") for _ in range(blank)]
+    if not issued:
+        raise CrmError("None of the chosen clients is there any more.")
+    text = form_text(db, survey)
+    copies = [FormCopy(f.code, f.client_name) for f in issued]
+    report = (lambda n: progress(n, len(copies))) if progress is not None else None
+    chosen = paper or get_shop(db).paper
+    _write_atomically(out, lambda part: write_forms(part, copies, text, chosen, report))
+    changes = _record_forms(db, survey, issued)
+    return FormRun(issued, out, changes)
+
+
+def _record_forms(db: Database, survey: SurveyRecord, issued: list[IssuedForm]) -> Changes:
+    from crmdesk import model
+    from crmdesk.services.changes import UndoStep
+    from crmdesk.store.revert import RowRevert
+
+    when = now()
+    with db.bulk() as bulk:
+        forms = [{"code": f.code, "survey_id": survey.id, "client_id": f.client_id,
+                  "issued_at": when, "created_at": datetime.now(), "deleted_at": None}
+                 for f in issued]  # fmt: skip
+        form_ids = bulk.insert(model.SurveyForm.__table__, forms)
+        entries = [{"client_id": f.client_id, "kind": HistoryKind.LETTER.value,
+                    "direction": "out", "occurred_at": when, "subject": FORM_SUBJECT,
+                    "body": f"“{survey.name}” form {f.code}", "outcome": "Printed",
+                    "follow_up_on": None, "created_at": datetime.now(), "deleted_at": None}
+                   for f in issued if f.client_id]  # fmt: skip
+        entry_ids = bulk.insert(model.HistoryEntry.__table__, entries)
+    label = f"Print {len(issued)} survey form{'s' if len(issued) != 1 else ''}"
+    reverts = [RowRevert("survey_forms", i, created=True) for i in form_ids]
+    reverts += [RowRevert("history", i, created=True) for i in entry_ids]
+    tables = frozenset({"survey_forms", "history"} if entries else {"survey_forms"})
+    clients = frozenset(f.client_id for f in issued if f.client_id)
+    return Changes(label, tables, clients, UndoStep(label, tuple(reverts)))
+
+
+def _names(db: Database, client_ids: Sequence[str]) -> dict[str, str]:
+    found = {}
+    ids = list(dict.fromkeys(client_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.query(
+            "SELECT id, given_name, family_name, company FROM clients WHERE deleted_at IS NULL"
+            f" AND id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update({r[0]: display_name(r[1], r[2], r[3]) for r in rows})
+    return found
+
+
+@dataclass(frozen=True)
+class FormInfo:
+    code: str
+    form_id: str
+    survey: SurveyRecord
+    client_id: str | None
+    client_name: str
+    issued_at: datetime
+
+
+def look_up_form(db: Database, typed_code: str) -> FormInfo:
+    """The form with this code, if it was issued and not entered yet; else a CrmError that
+    says which."""
+    code = normalise_code(typed_code)
+    rows = db.query(
+        "SELECT f.id, f.survey_id, f.client_id, f.issued_at, c.given_name, c.family_name,"
+        " c.company, (SELECT a.answered_at FROM survey_answers AS a"
+        "  WHERE a.form_id = f.id AND a.deleted_at IS NULL LIMIT 1)"
+        " FROM survey_forms AS f LEFT JOIN clients AS c ON c.id = f.client_id"
+        " WHERE f.code = ? AND f.deleted_at IS NULL",
+        (code,),
+    )
+    if not rows:
+        raise NotFoundError(
+            f"No survey form has the code {code or '(empty)'}. Check the code printed under "
+            "the QR code, or enter the answer without a code."
+        )
+    form_id, survey_id, client_id, issued, given, family, company, answered = rows[0]
+    if answered:
+        when = datetime.fromisoformat(answered).strftime("%d %b %Y %H:%M")
+        raise CrmError(f"Form {code} was already entered on {when}; each form counts once.")
+    name = display_name(given, family, company) if client_id else ""
+    return FormInfo(code, form_id, get_survey(db, survey_id), client_id, name,
+                    datetime.fromisoformat(issued))  # fmt: skip
+
+
+@dataclass
+class AnswerForm:
+    score: int | None = None
+    reason: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    consent_contact: bool = False
+    consent_quote: bool = False
+    referral_name: str = ""
+    referral_phone: str = ""
+    channel: str = "form"  # or phone, in person
+    answered_at: datetime | None = None
+
+
+def record_answer(
+    db: Database,
+    answer: AnswerForm,
+    *,
+    code: str | None = None,
+    client_id: str | None = None,
+    survey_id: str | None = None,
+) -> Changes:
+    """Save an answer from a form (`code`) or taken by phone or in person (`client_id`,
+    or neither for an anonymous one). Refuses unknown or already entered codes."""
+    from crmdesk import model
+
+    if answer.score is None or not 0 <= answer.score <= 10:
+        raise ValidationError({"score": "Enter the score the client ticked: 0 to 10."})
+    form = look_up_form(db, code) if code else None
+    if form is not None:
+        client_id, survey_id = form.client_id, form.survey.id
+    survey_id = survey_id or builtin_survey(db).id
+    with db.write() as w:
+        row = model.SurveyAnswer(
+            survey_id=survey_id, form_id=form.form_id if form else None, client_id=client_id,
+            answered_at=answer.answered_at or now(), channel=answer.channel if not form else "form",
+            score=answer.score, reason=answer.reason.strip(),
+            extra=json.dumps(answer.extra, ensure_ascii=False),
+            consent_contact=answer.consent_contact, consent_quote=answer.consent_quote,
+            referral_name=answer.referral_name.strip(),
+            referral_phone=answer.referral_phone.strip(),
+        )  # fmt: skip
+        w.session.add(row)
+        if client_id:
+            w.session.add(model.HistoryEntry(
+                client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
+                occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
+                body=answer.reason.strip(), outcome=group_of(answer.score).capitalize(),
+            ))  # fmt: skip
+        w.session.flush()
+        created = row.id
+    return from_write(f"Survey answer {answer.score}/10", w, created_id=created)
+
+
+def group_of(score: int) -> str:
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+# ---------------------------------------------------------------------- closing the loop
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    answer_id: str
+    client_id: str
+    client_name: str
+    score: int
+    reason: str
+    answered_at: datetime
+    due_at: datetime
+    action: str  # "call back" (detractor) or "thank and ask for a referral" (promoter)
+
+    def overdue(self, at: datetime) -> bool:
+        return at > self.due_at
+
+
+# An answer is followed up once any contact *to* the client is logged after it.
+_OPEN = """
+SELECT a.id, a.client_id, c.given_name, c.family_name, c.company, a.score, a.reason,
+       a.answered_at
+FROM survey_answers AS a JOIN clients AS c ON c.id = a.client_id
+WHERE a.deleted_at IS NULL AND c.deleted_at IS NULL AND (a.score <= 6 OR a.score >= 9)
+  AND NOT EXISTS (
+      SELECT 1 FROM history AS h
+      WHERE h.client_id = a.client_id AND h.deleted_at IS NULL AND h.direction = 'out'
+        AND h.occurred_at >= a.answered_at AND h.subject <> 'Survey form')
+ORDER BY a.score <= 6 DESC, a.answered_at
+"""
+
+
+def follow_ups(db: Database) -> list[FollowUp]:
+    """Detractors to call back within 48 hours (first), then promoters to thank and ask for
+    a referral or a review within 7 days; logging a contact with them closes the item."""
+    found = []
+    for aid, cid, given, family, company, score, reason, answered in db.query(_OPEN):
+        at = datetime.fromisoformat(answered)
+        detractor = score <= 6
+        due = at + timedelta(days=DETRACTOR_DAYS if detractor else PROMOTER_DAYS)
+        action = "call back" if detractor else "thank and ask for a referral or a review"
+        found.append(FollowUp(aid, cid, display_name(given, family, company), score, reason,
+                              at, due, action))  # fmt: skip
+    return found
+
+
+def close_the_loop_rate(db: Database) -> tuple[int, int]:
+    """(followed up, to follow up) over every detractor and promoter answer of a client."""
+    total = db.query(
+        "SELECT count(*) FROM survey_answers AS a JOIN clients AS c ON c.id = a.client_id"
+        " WHERE a.deleted_at IS NULL AND c.deleted_at IS NULL AND (a.score <= 6 OR a.score >= 9)"
+    )[0][0]
+    return int(total) - len(follow_ups(db)), int(total)
