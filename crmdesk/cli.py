@@ -9,6 +9,8 @@ crmdesk check FILE           say whether FILE can be opened, and what is in it
 crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birthdays MONTH)
         -o out.pdf [--labels labels.pdf] [--include-without-address] [--db PATH]
                              letters for those clients in one PDF, logged in their history
+crmdesk survey-forms (--blank N | --client ID... | --tag T) [--paper a4|letter] -o forms.pdf
+crmdesk nps [--by month|quarter|year] [--tag T] [--json]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from crmdesk import __version__, paths
 from crmdesk.errors import CrmError
 
-COMMANDS = ("demo", "check", "letters")
+COMMANDS = ("demo", "check", "letters", "survey-forms", "nps")
 
 
 def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
@@ -62,7 +64,45 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check that a database file can be opened")
     check.add_argument("file", type=Path)
     _letters_parser(commands)
+    _survey_parsers(commands)
     return parser
+
+
+def _survey_parsers(commands: Any) -> None:
+    forms = commands.add_parser(
+        "survey-forms",
+        help="print satisfaction survey forms (each with its own code and QR code)",
+        description=(
+            "Print survey forms into one PDF, a page each: blank ones for the counter, or one "
+            "per client with their name. Every form is recorded (its code, survey, client and "
+            "date) so its answers can be entered by code; clients' history notes the form."
+        ),
+    )
+    forms.add_argument(
+        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+    )
+    who = forms.add_mutually_exclusive_group(required=True)
+    who.add_argument("--blank", type=int, metavar="N", help="N forms without a name")
+    who.add_argument("--client", nargs="+", metavar="ID", help="a form for each of these clients")
+    who.add_argument("--tag", metavar="T", help="a form for every client with this tag")
+    forms.add_argument("--paper", choices=("a4", "letter"), help="default: the shop's paper")
+    forms.add_argument("--survey", metavar="NAME", help="which survey (default: the built-in one)")
+    forms.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
+    score = commands.add_parser(
+        "nps",
+        help="the Net Promoter Score, by month, quarter or year",
+        description=(
+            "NPS = % promoters (9-10) − % detractors (0-6) of the survey answers, per period. "
+            "Periods with fewer than 30 answers are marked. Also the close-the-loop rate: "
+            "detractors and promoters whose answer was followed by a contact."
+        ),
+    )
+    score.add_argument(
+        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+    )
+    score.add_argument("--by", choices=("month", "quarter", "year"), default="month")
+    score.add_argument("--tag", metavar="T", help="only clients with this tag")
+    score.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
 def _letters_parser(commands: Any) -> None:
@@ -122,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args.file)
         if args.command == "letters":
             return _letters(args)
+        if args.command == "survey-forms":
+            return _survey_forms(args)
+        if args.command == "nps":
+            return _nps(args)
     except CrmError as exc:
         print(f"crmdesk: {exc}", file=sys.stderr)
         return 2
@@ -148,14 +192,70 @@ def _check(file: Path) -> int:
     return 0
 
 
-def _letters(args: argparse.Namespace) -> int:
-    from crmdesk.services import letters, recent
+def _database_path(given: Path | None) -> Path:
+    """--db, else the database used last, else the default one."""
+    from crmdesk.services import recent
+
+    if given is not None:
+        return given
+    last = next((p for p in recent.recent_files() if p.exists()), None)
+    return last or paths.default_database()
+
+
+def _survey_forms(args: argparse.Namespace) -> int:
+    from crmdesk.services import letters, surveys
     from crmdesk.store.database import Database
 
-    path = args.db or next((p for p in recent.recent_files() if p.exists()), None)
-    if path is None:
-        path = paths.default_database()
-    with Database.open(path) as db:
+    with Database.open(_database_path(args.db)) as db:
+        survey = surveys.find_survey(db, args.survey) if args.survey else surveys.builtin_survey(db)
+        ids = list(args.client or [])
+        if args.tag:
+            ids = letters.clients_with_tag(db, args.tag)
+            if not ids:
+                raise CrmError(f"No client has the tag “{args.tag}”; no forms were printed.")
+        paper = {"a4": "A4", "letter": "Letter"}.get(args.paper or "")
+        run = surveys.print_forms(db, survey, args.out, client_ids=ids, blank=args.blank or 0,
+                                  paper=paper)  # fmt: skip
+    named = sum(1 for f in run.forms if f.client_id)
+    print(f"Wrote {_plural(len(run.forms), 'form')} of “{survey.name}” to {run.path}"
+          + (f"; {named} in clients' history." if named else "."))  # fmt: skip
+    return 0
+
+
+def _nps(args: argparse.Namespace) -> int:
+    import json
+
+    from crmdesk.services import nps, surveys
+    from crmdesk.store.database import Database
+
+    with Database.open(_database_path(args.db)) as db:
+        periods = nps.by_period(db, args.by, args.tag)
+        total = nps.overall(db, args.tag)
+        closed, to_close = surveys.close_the_loop_rate(db)
+    if args.json:
+        rows = [{"period": p.period, "answers": p.answers, "promoters": p.promoters,
+                 "passives": p.passives, "detractors": p.detractors, "nps": p.nps,
+                 "few_answers": p.few} for p in [*periods, total]]  # fmt: skip
+        print(json.dumps({"by": args.by, "periods": rows[:-1], "overall": rows[-1],
+                          "followed_up": closed, "to_follow_up": to_close}, indent=1))  # fmt: skip
+        return 0
+    print(f"{'period':<9} {'answers':>7} {'prom.':>6} {'pass.':>6} {'detr.':>6} {'NPS':>5}")
+    for p in [*periods, total]:
+        score = "—" if p.nps is None else f"{p.nps:+d}"
+        warn = "  (fewer than 30 answers)" if p.few and p.answers else ""
+        print(f"{p.period:<9} {p.answers:>7} {p.promoters:>6} {p.passives:>6} {p.detractors:>6}"
+              f" {score:>5}{warn}")  # fmt: skip
+    if to_close:
+        print(f"Closed the loop with {closed} of {to_close} detractors and promoters "
+              f"({100 * closed // to_close}%).")  # fmt: skip
+    return 0
+
+
+def _letters(args: argparse.Namespace) -> int:
+    from crmdesk.services import letters
+    from crmdesk.store.database import Database
+
+    with Database.open(_database_path(args.db)) as db:
         template = letters.find_template(db, args.template)
         if args.client:
             ids = list(args.client)

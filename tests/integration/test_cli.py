@@ -104,3 +104,35 @@ def test_letters_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
                     "-o", str(tmp_path / "x.pdf"), data_dir=data_dir)  # fmt: skip
     assert wrong.returncode == 2 and "no letter template called “Birthdy”" in wrong.stderr
     assert "“Birthday”" in wrong.stderr and not (tmp_path / "x.pdf").exists()
+
+
+def test_survey_forms_and_nps_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
+    import json
+
+    from crmdesk.services import surveys
+    from crmdesk.services.surveys import AnswerForm
+    from crmdesk.store.database import Database
+    from tests.letters_helpers import add_people, pdf_pages, set_up_shop
+
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        set_up_shop(db)
+        ids = add_people(db)[:2]
+    out = tmp_path / "forms.pdf"
+    done = crmdesk("survey-forms", "--db", str(db_file), "--client", *ids, "--paper", "letter",
+                   "-o", str(out), data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Wrote 2 forms" in done.stdout
+    assert len(pdf_pages(out)) == 2
+    with Database.open(db_file) as db:
+        codes = [r[0] for r in db.query("SELECT code FROM survey_forms ORDER BY issued_at")]
+        for code, score in zip(codes, (10, 4), strict=True):
+            surveys.record_answer(db, AnswerForm(score=score), code=code)
+    table = crmdesk("nps", "--db", str(db_file), "--by", "year", data_dir=data_dir)
+    assert table.returncode == 0 and "(fewer than 30 answers)" in table.stdout
+    data = json.loads(crmdesk("nps", "--db", str(db_file), "--json", data_dir=data_dir).stdout)
+    assert data["overall"]["nps"] == 0 and data["overall"]["answers"] == 2
+    assert data["to_follow_up"] == 2 and data["followed_up"] == 0
+    none = crmdesk("survey-forms", "--db", str(db_file), "--tag", "nobody", "-o",
+                   str(tmp_path / "x.pdf"), data_dir=data_dir)  # fmt: skip
+    assert none.returncode == 2 and "No client has the tag “nobody”" in none.stderr
