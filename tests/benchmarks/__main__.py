@@ -12,7 +12,7 @@ import platform
 import sys
 from datetime import datetime
 
-from tests.benchmarks import bench_core, bench_letters, data, processes
+from tests.benchmarks import bench_core, bench_letters, bench_surveys, data, processes
 from tests.benchmarks.harness import Row, table, write_json
 
 RESULTS = data.ROOT / "bench-results" / "bench.json"
@@ -38,6 +38,8 @@ def main() -> int:
         "B6": lambda: bench_core.b6(big, args.repeat),
         "B7": lambda: processes.b7(big, small),
         "B8": lambda: bench_letters.b8(small, max(3, args.repeat // 2)),
+        "B9": lambda: bench_surveys.b9(small, max(3, args.repeat // 2)),
+        "B10": lambda: bench_surveys.b10(small, args.repeat),
     }
     rows: list[Row] = []
     for name, part in parts.items():
@@ -45,7 +47,7 @@ def main() -> int:
             continue
         print(f"running {name}…", file=sys.stderr, flush=True)
         rows += part()
-    rows.sort(key=lambda r: r.id)
+    rows.sort(key=lambda r: (int(r.id[1:].rstrip('h')), r.id))  # B1 … B9, B10
     print(table(rows))
     context = {
         "when": datetime.now().isoformat(timespec="seconds"),
