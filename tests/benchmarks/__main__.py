@@ -47,7 +47,7 @@ def main() -> int:
             continue
         print(f"running {name}…", file=sys.stderr, flush=True)
         rows += part()
-    rows.sort(key=lambda r: (int(r.id[1:].rstrip('h')), r.id))  # B1 … B9, B10
+    rows.sort(key=lambda r: (int(r.id[1:].rstrip("h")), r.id))  # B1 … B9, B10
     print(table(rows))
     context = {
         "when": datetime.now().isoformat(timespec="seconds"),
