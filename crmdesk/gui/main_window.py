@@ -52,6 +52,7 @@ from crmdesk.store.database import Database, is_current
 
 if TYPE_CHECKING:
     from crmdesk.gui.client_page import ClientPage
+    from crmdesk.gui.letters_dialog import Selection
     from crmdesk.services.changes import Changes, UndoStep
 
 # What the first paint does not need (the client page, most services) is imported when the
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self.act_trash = self._action("&Trash…", self._on_trash_triggered, "Ctrl+Shift+T")
         self.act_letters = self._action("&Letters…", self._on_letters_triggered, keys.Print)
         self.act_shop = self._action("S&hop details for letters…", self._on_shop_triggered)
+        self.act_surveys = self._action("Sur&veys…", self._on_surveys_triggered, "Ctrl+Shift+S")
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -236,14 +238,21 @@ class MainWindow(QMainWindow):
         client_menu.addSeparator()
         client_menu.addActions([self.act_log, self.act_fact, self.act_note])
         client_menu.addSeparator()
-        client_menu.addAction(self.act_letters)
+        client_menu.addActions([self.act_letters, self.act_surveys])
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_trash)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
         toolbar.addActions(
-            [self.act_new_client, self.act_log, self.act_fact, self.act_note, self.act_letters]
+            [
+                self.act_new_client,
+                self.act_log,
+                self.act_fact,
+                self.act_note,
+                self.act_letters,
+                self.act_surveys,
+            ]
         )
         toolbar.addSeparator()
         toolbar.addActions([self.act_undo, self.act_trash])
@@ -583,12 +592,21 @@ class MainWindow(QMainWindow):
     def letters_dialog(self) -> QDialog:
         """The Letters window, offering the client on screen, the selected rows and the
         search result as recipients. Letters written are refreshed in and can be undone."""
-        from crmdesk.gui.letters_dialog import LettersDialog, Selection
+        from crmdesk.gui.letters_dialog import LettersDialog
 
-        db = self._need_db()
+        dialog = LettersDialog(self._need_db(), self._selection(), parent=self)
+        dialog.letters_written.connect(self._on_letters_written)
+        dialog.finished.connect(dialog.deleteLater)
+        return dialog
+
+    def _selection(self) -> Selection:
+        """Who a letter or survey form could go to: the client on screen, the selected rows,
+        the search result."""
+        from crmdesk.gui.letters_dialog import Selection
+
         record = self._page.record if self._page is not None else None
         rows = self.table.selectionModel().selectedRows(NAME)
-        selection = Selection(
+        return Selection(
             current=(record.id, record.display_name) if record else None,
             selected=tuple(index.data(ID_ROLE) for index in rows),
             search_text=self.search_box.text().strip() if self.model.searching else "",
@@ -598,10 +616,29 @@ class MainWindow(QMainWindow):
             if self.model.searching
             else (),
         )
-        dialog = LettersDialog(db, selection, parent=self)
-        dialog.letters_written.connect(self._on_letters_written)
+
+    def _on_surveys_triggered(self) -> None:
+        if self.db is not None:
+            self.surveys_dialog().exec()
+
+    def surveys_dialog(self) -> QDialog:
+        from crmdesk.gui.surveys_dialog import SurveysDialog
+
+        dialog = SurveysDialog(self._need_db(), self._selection(), parent=self)
+        dialog.changed.connect(self._apply)
+        dialog.follow_up_requested.connect(lambda cid, name: self._log_follow_up(dialog, cid, name))
         dialog.finished.connect(dialog.deleteLater)
         return dialog
+
+    def _log_follow_up(self, surveys_dialog: QDialog, client_id: str, name: str) -> None:
+        """Log the call back (or thank-you) from the survey queue; it leaves the queue."""
+        from crmdesk.gui.surveys_dialog import SurveysDialog
+
+        if self._apply_dialog(
+            dialogs.ContactDialog(self._need_db(), client_id, name, parent=surveys_dialog)
+        ):
+            assert isinstance(surveys_dialog, SurveysDialog)
+            surveys_dialog.refresh()
 
     def _on_letters_written(self, changes: Changes) -> None:
         self._apply(changes)
@@ -657,6 +694,7 @@ class MainWindow(QMainWindow):
             self.act_settings,
             self.act_letters,
             self.act_shop,
+            self.act_surveys,
         ):
             action.setEnabled(has_db)
         for action in (

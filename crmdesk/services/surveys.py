@@ -391,7 +391,8 @@ class FollowUp:
         return at > self.due_at
 
 
-# An answer is followed up once any contact *to* the client is logged after it.
+# An answer is followed up once any contact *to* the client is logged after it (to the
+# minute: the contact dialog records minutes, an answer is saved to the second).
 _OPEN = """
 SELECT a.id, a.client_id, c.given_name, c.family_name, c.company, a.score, a.reason,
        a.answered_at
@@ -400,7 +401,8 @@ WHERE a.deleted_at IS NULL AND c.deleted_at IS NULL AND (a.score <= 6 OR a.score
   AND NOT EXISTS (
       SELECT 1 FROM history AS h
       WHERE h.client_id = a.client_id AND h.deleted_at IS NULL AND h.direction = 'out'
-        AND h.occurred_at >= a.answered_at AND h.subject <> 'Survey form')
+        AND h.occurred_at >= strftime('%Y-%m-%d %H:%M', a.answered_at)
+        AND h.subject <> 'Survey form')
 ORDER BY a.score <= 6 DESC, a.answered_at
 """
 

@@ -1,0 +1,365 @@
+"""Surveys: print forms, type in the answers (keyboard only: code, Enter, score, Enter…),
+see the Net Promoter Score, and work through who to call back or thank."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIntValidator, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.errors import CrmError, ValidationError
+from crmdesk.gui.letters_dialog import Selection
+from crmdesk.gui.nps_chart import NpsChart
+from crmdesk.services import letters, nps, surveys
+from crmdesk.services.changes import Changes
+from crmdesk.services.surveys import AnswerForm, FormInfo
+from crmdesk.store.database import Database
+
+
+def _table(name: str, headers: list[str]) -> tuple[QTableView, QStandardItemModel]:
+    model = QStandardItemModel(0, len(headers))
+    model.setHorizontalHeaderLabels(headers)
+    view = QTableView()
+    view.setAccessibleName(name)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view, model
+
+
+class SurveysDialog(QDialog):
+    changed = Signal(object)  # Changes, for the main window to refresh and offer Undo
+    follow_up_requested = Signal(str, str)  # client id, name: log the contact
+
+    def __init__(self, db: Database, selection: Selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Surveys")
+        self.setAccessibleName("Surveys")
+        self.resize(1000, 700)
+        self.db, self.selection = db, selection
+        self.survey = surveys.builtin_survey(db)
+        self._form: FormInfo | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._print_tab(), "&Print forms")
+        self.tabs.addTab(self._entry_tab(), "&Enter answers")
+        self.tabs.addTab(self._score_tab(), "&Score")
+        self.tabs.addTab(self._queue_tab(), "&Follow up")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.refresh()
+
+    # ------------------------------------------------------------------ printing forms
+
+    def _print_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.form_for = QComboBox()
+        self.form_for.setAccessibleName("Forms for")
+        s = self.selection
+        if s.current:
+            self.form_for.addItem(f"this client ({s.current[1]})", ("ids", (s.current[0],)))
+        if len(s.selected) > 1:
+            self.form_for.addItem(f"the {len(s.selected)} clients selected in the list",
+                                  ("ids", s.selected))  # fmt: skip
+        for tag in letters.all_tags(self.db):
+            self.form_for.addItem(f"every client tagged “{tag}”", ("tag", tag))
+        self.form_for.addItem("blank forms for the counter", ("blank", None))
+        self.blank = QSpinBox()
+        self.blank.setAccessibleName("Number of blank forms")
+        self.blank.setRange(1, 5000)
+        self.blank.setValue(20)
+        self.paper = QComboBox()
+        self.paper.setAccessibleName("Paper")
+        self.paper.addItems(["A4", "Letter"])
+        from crmdesk.services.shop import get_shop
+
+        self.paper.setCurrentText(get_shop(self.db).paper)
+        self.print_button = QPushButton("Save forms as P&DF…")
+        self.print_button.setAccessibleName("Save forms as PDF")
+        form.addRow(f"Survey: “{self.survey.name}”", QLabel(self.survey.definition.nps_question))
+        form.addRow("Forms fo&r:", self.form_for)
+        form.addRow("&How many blank forms:", self.blank)
+        form.addRow("P&aper:", self.paper)
+        form.addRow("", self.print_button)
+        self.print_result = QLabel()
+        self.print_result.setWordWrap(True)
+        form.addRow("", self.print_result)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        return page
+
+    def _on_print_button_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Save survey forms", "survey-forms.pdf",
+                                              "PDF files (*.pdf)")  # fmt: skip
+        if name:
+            self.save_forms(Path(name))
+
+    def save_forms(self, out: Path) -> None:
+        kind, value = self.form_for.currentData()
+        ids: list[str] = []
+        blank = 0
+        if kind == "ids":
+            ids = list(value)
+        elif kind == "tag":
+            ids = letters.clients_with_tag(self.db, value)
+        else:
+            blank = self.blank.value()
+        try:
+            run = surveys.print_forms(self.db, self.survey, out, client_ids=ids, blank=blank,
+                                      paper=self.paper.currentText())  # fmt: skip
+        except CrmError as exc:
+            QMessageBox.warning(self, "No forms were printed", str(exc))
+            return
+        self.print_result.setText(f"Wrote {len(run.forms)} form(s) to {out}. Type each code in "
+                                  "Enter answers when they come back.")  # fmt: skip
+        self.changed.emit(run.changes)
+
+    # ------------------------------------------------------------------ entering answers
+
+    def _entry_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.code = QLineEdit()
+        self.code.setAccessibleName("Form code")
+        self.code.setPlaceholderText("Type or scan the code under the QR code; empty: no form")
+        self.whose = QLabel("")
+        self.whose.setObjectName("form_owner")
+        self.whose.setWordWrap(True)
+        self.score = QLineEdit()
+        self.score.setAccessibleName("Score")
+        self.score.setValidator(QIntValidator(0, 10, self))
+        self.score.setMaxLength(2)
+        self.score.setPlaceholderText("0–10")
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Main reason")
+        self.contact = QCheckBox("May &contact them about it")
+        self.quote = QCheckBox("May &quote them")
+        self.referral_name = QLineEdit()
+        self.referral_name.setAccessibleName("Who else would enjoy us: name")
+        self.referral_phone = QLineEdit()
+        self.referral_phone.setAccessibleName("Who else would enjoy us: phone")
+        self.entry_message = QLabel("")
+        self.entry_message.setObjectName("entry_message")
+        self.entry_message.setWordWrap(True)
+        form.addRow("Form &code:", self.code)
+        form.addRow("", self.whose)
+        form.addRow("Sc&ore (0–10):", self.score)
+        form.addRow("Main &reason:", self.reason)
+        form.addRow("", self.contact)
+        form.addRow("", self.quote)
+        form.addRow("Referral &name:", self.referral_name)
+        form.addRow("Referral p&hone:", self.referral_phone)
+        form.addRow("", QLabel("Code, Enter, score, Enter, comment, Enter: saved, and on to the "
+                               "next form. Alt+C / Alt+Q tick the consents."))  # fmt: skip
+        form.addRow("", self.entry_message)
+        self.code.returnPressed.connect(self._on_code_return_pressed)
+        # code ⏎, score ⏎, comment ⏎ saves; consents by Alt+C / Alt+Q, referral by Tab
+        self.score.returnPressed.connect(self.reason.setFocus)
+        for field in (self.reason, self.referral_name, self.referral_phone):
+            field.returnPressed.connect(self.save_answer)
+        return page
+
+    def _say(self, text: str, bad: bool = False) -> None:
+        self.entry_message.setStyleSheet("color: #b00020;" if bad else "color: #1b5e20;")
+        self.entry_message.setText(text)
+
+    def _on_code_return_pressed(self) -> None:
+        typed = self.code.text().strip()
+        self._form = None
+        if not typed:
+            who = self.selection.current
+            self.whose.setText(f"No form: an answer from {who[1]} by phone or in person."
+                               if who else "No form: an anonymous answer.")  # fmt: skip
+            self.score.setFocus()
+            return
+        try:
+            self._form = surveys.look_up_form(self.db, typed)
+        except CrmError as exc:
+            self.whose.setText("")
+            self._say(str(exc), bad=True)
+            self.code.selectAll()
+            return
+        f = self._form
+        self.code.setText(f.code)
+        self.whose.setText(f"{f.client_name or 'A blank form'} — “{f.survey.name}”, printed "
+                           f"{f.issued_at:%d %b %Y}")  # fmt: skip
+        self._say("")
+        self.score.setFocus()
+
+    def save_answer(self) -> None:
+        answer = AnswerForm(
+            score=int(self.score.text()) if self.score.text().isdigit() else None,
+            reason=self.reason.text(), consent_contact=self.contact.isChecked(),
+            consent_quote=self.quote.isChecked(), referral_name=self.referral_name.text(),
+            referral_phone=self.referral_phone.text(),
+            channel="form" if self._form else "phone",
+        )  # fmt: skip
+        code = self._form.code if self._form else None
+        client = None if code else (self.selection.current[0] if self.selection.current else None)
+        try:
+            changes = surveys.record_answer(self.db, answer, code=code, client_id=client)
+        except ValidationError as exc:
+            self._say(" ".join(exc.problems.values()), bad=True)
+            self.score.setFocus()
+            return
+        except CrmError as exc:
+            self._say(str(exc), bad=True)
+            self.code.setFocus()
+            return
+        who = self._form.client_name if self._form and self._form.client_name else "anonymous"
+        self._say(f"Saved {answer.score}/10 ({surveys.group_of(answer.score or 0)}) from {who}. "
+                  "Next form.")  # fmt: skip
+        for field in (self.code, self.score, self.reason, self.referral_name, self.referral_phone):
+            field.clear()
+        self.contact.setChecked(False)
+        self.quote.setChecked(False)
+        self.whose.setText("")
+        self._form = None
+        self.code.setFocus()
+        self.changed.emit(changes)
+        self.refresh()
+
+    # ------------------------------------------------------------------ the score
+
+    def _score_tab(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        top = QHBoxLayout()
+        self.score_label = QLabel()
+        self.score_label.setObjectName("nps")
+        self.score_label.setAccessibleName("Net Promoter Score")
+        font = self.score_label.font()
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        self.score_label.setFont(font)
+        self.score_detail = QLabel()
+        self.score_detail.setWordWrap(True)
+        self.by = QComboBox()
+        self.by.setAccessibleName("Group by")
+        self.by.addItems(["month", "quarter", "year"])
+        self.tag_filter = QComboBox()
+        self.tag_filter.setAccessibleName("Only clients tagged")
+        self.tag_filter.addItem("all clients", None)
+        for tag in letters.all_tags(self.db):
+            self.tag_filter.addItem(f"tagged “{tag}”", tag)
+        top.addWidget(self.score_label)
+        top.addWidget(self.score_detail, 1)
+        top.addWidget(QLabel("By"))
+        top.addWidget(self.by)
+        top.addWidget(self.tag_filter)
+        self.chart = NpsChart()
+        self.distribution = QLabel()
+        self.distribution.setAccessibleName("Scores given, 0 to 10")
+        self.answers_view, self.answers_model = _table(
+            "Answers", ["When", "Client", "Score", "Reason"]
+        )
+        column.addLayout(top)
+        column.addWidget(self.chart, 2)
+        column.addWidget(self.distribution)
+        column.addWidget(
+            QLabel(
+                "Click a bar to see its answers. * and a pale bar: fewer than 30 "
+                "answers, read the score with care."
+            )
+        )
+        column.addWidget(self.answers_view, 1)
+        self.by.currentIndexChanged.connect(self.refresh)
+        self.tag_filter.currentIndexChanged.connect(self.refresh)
+        self.chart.period_clicked.connect(self.show_period)
+        return page
+
+    def show_period(self, period: str) -> None:
+        self.answers_model.removeRows(0, self.answers_model.rowCount())
+        for a in nps.answers_in(self.db, self.by.currentText(), period,
+                                tag=self.tag_filter.currentData()):  # fmt: skip
+            self.answers_model.appendRow([
+                QStandardItem(f"{a.answered_at:%d %b %Y}"),
+                QStandardItem(a.client_name or "anonymous"),
+                QStandardItem(str(a.score)), QStandardItem(a.reason),
+            ])  # fmt: skip
+
+    # ------------------------------------------------------------------ follow up
+
+    def _queue_tab(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        self.loop_label = QLabel()
+        self.loop_label.setObjectName("close_the_loop")
+        self.queue_view, self.queue_model = _table(
+            "Follow up", ["Due", "Client", "Score", "What to do", "Reason"]
+        )
+        self.log_button = QPushButton("&Log contact with this client…")
+        self.log_button.setAccessibleName("Log contact")
+        column.addWidget(self.loop_label)
+        column.addWidget(self.queue_view, 1)
+        column.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.log_button.clicked.connect(self._on_log_button_clicked)
+        self.queue_view.doubleClicked.connect(self._on_log_button_clicked)
+        return page
+
+    def _on_log_button_clicked(self) -> None:
+        index = self.queue_view.currentIndex()
+        if index.isValid():
+            item = self.queue_model.item(index.row(), 1)
+            self.follow_up_requested.emit(item.data(Qt.ItemDataRole.UserRole), item.text())
+
+    def refresh(self, *_args: object) -> None:
+        tag = self.tag_filter.currentData()
+        periods = nps.by_period(self.db, self.by.currentText(), tag)
+        total = nps.overall(self.db, tag)
+        self.chart.show_periods(periods)
+        value = total.nps
+        self.score_label.setText(
+            "NPS —" if value is None else f"NPS {value:+d}" if value else "NPS 0"
+        )
+        closed, to_close = surveys.close_the_loop_rate(self.db)
+        loop = f"{100 * closed // to_close}%" if to_close else "—"
+        warn = " Fewer than 30 answers: read it with care." if total.few and total.answers else ""
+        self.score_detail.setText(
+            f"{total.answers} answers: {total.promoters} promoters, {total.passives} passives, "
+            f"{total.detractors} detractors.{warn} Closed the loop: {loop}."
+        )
+        counts = nps.distribution(self.db, tag)
+        self.distribution.setText(
+            "Scores given:  " + "   ".join(f"{n}: {c}" for n, c in enumerate(counts))
+        )
+        queue = surveys.follow_ups(self.db)
+        self.loop_label.setText(
+            f"{len(queue)} to follow up — detractors within 48 hours, promoters within 7 days. "
+            f"Closed the loop with {closed} of {to_close} ({loop})."
+        )
+        self.queue_model.removeRows(0, self.queue_model.rowCount())
+        now = datetime.now()
+        for f in queue:
+            due = QStandardItem(f"{f.due_at:%d %b %H:%M}" + ("  overdue" if f.overdue(now) else ""))
+            if f.overdue(now):
+                due.setForeground(QColor("#b00020"))
+            name = QStandardItem(f.client_name)
+            name.setData(f.client_id, Qt.ItemDataRole.UserRole)
+            rest = (str(f.score), f.action, f.reason)
+            self.queue_model.appendRow([due, name, *(QStandardItem(t) for t in rest)])
+        self.tabs.setTabText(3, f"&Follow up ({len(queue)})")
+
+    def after_change(self, _changes: Changes) -> None:
+        self.refresh()

@@ -1,0 +1,100 @@
+"""Surveys from the window: forms for two clients, both answers typed in from the
+keyboard, the score and the follow-up queue update, a logged call closes the loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from crmdesk.gui.dialogs import ContactDialog
+from crmdesk.gui.main_window import MainWindow
+from crmdesk.gui.surveys_dialog import SurveysDialog
+from crmdesk.store.database import Database
+from tests.gui.conftest import answer_dialog, open_window
+from tests.letters_helpers import pdf_pages, set_up_shop
+
+
+@pytest.fixture
+def shop_window(qtbot: QtBot, demo_path: Path) -> MainWindow:
+    with Database.open(demo_path) as db:
+        set_up_shop(db)
+    return open_window(qtbot, demo_path)
+
+
+def _type(qtbot: QtBot, widget: object, text: str) -> None:
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_forms_for_two_clients_answered_from_the_keyboard(
+    qtbot: QtBot, shop_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = shop_window
+    view = window.table
+    view.selectRow(1)
+    view.selectionModel().select(
+        window.model.index(2, 0),
+        view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
+    )
+    dialog = window.surveys_dialog()
+    assert isinstance(dialog, SurveysDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+
+    # print the two forms
+    dialog.form_for.setCurrentIndex(dialog.form_for.findText("the 2 clients selected in the list"))
+    out = tmp_path / "forms.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    pages = pdf_pages(out)
+    assert len(pages) == 2
+    db = window.db
+    assert db is not None
+    forms = db.query(
+        "SELECT f.code, c.family_name FROM survey_forms AS f JOIN clients AS c"
+        " ON c.id = f.client_id ORDER BY f.rowid"
+    )
+    assert [code in page for (code, _), page in zip(forms, pages, strict=True)] == [True, True]
+
+    # type both answers in: code ⏎ score ⏎ comment ⏎
+    dialog.tabs.setCurrentIndex(1)
+    for (code, family), score, comment in zip(forms, ("3", "10"), ("Late", "Lovely"), strict=True):
+        dialog.code.setFocus()
+        _type(qtbot, dialog.code, code.lower())  # codes are read off paper: any case
+        assert family in dialog.whose.text()
+        assert dialog.score.hasFocus()
+        _type(qtbot, dialog.score, score)
+        assert dialog.reason.hasFocus()
+        _type(qtbot, dialog.reason, comment)
+        assert dialog.entry_message.text().startswith(f"Saved {score}/10")
+        assert dialog.code.hasFocus() and dialog.code.text() == ""
+
+    # the same code again is refused
+    _type(qtbot, dialog.code, forms[0][0])
+    assert "was already entered" in dialog.entry_message.text()
+
+    # the score and the queue
+    assert dialog.score_label.text() == "NPS 0"  # one promoter, one detractor
+    assert "2 answers: 1 promoters, 0 passives, 1 detractors" in dialog.score_detail.text()
+    assert dialog.queue_model.rowCount() == 2
+    assert dialog.queue_model.item(0, 2).text() == "3"  # the detractor first
+    assert dialog.queue_model.item(0, 3).text() == "call back"
+
+    # log the call back from the queue: it leaves the queue
+    dialog.tabs.setCurrentIndex(3)
+    dialog.queue_view.selectRow(0)
+
+    def call(d: ContactDialog) -> None:
+        d.subject.setText("Sorry about the delay")
+        qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    answer_dialog(qtbot, ContactDialog, call, dialog.log_button.click)
+    assert dialog.queue_model.rowCount() == 1
+    assert "Closed the loop with 1 of 2 (50%)" in dialog.loop_label.text()
+    dialog.close()
