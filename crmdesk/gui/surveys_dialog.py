@@ -61,6 +61,7 @@ class SurveysDialog(QDialog):
         self.db, self.selection = db, selection
         self.survey = surveys.builtin_survey(db)
         self._form: FormInfo | None = None
+        self._period = ""
         self.tabs = QTabWidget()
         self.tabs.addTab(self._print_tab(), "&Print forms")
         self.tabs.addTab(self._entry_tab(), "&Enter answers")
@@ -98,7 +99,19 @@ class SurveysDialog(QDialog):
         self.paper.setCurrentText(get_shop(self.db).paper)
         self.print_button = QPushButton("Save forms as P&DF…")
         self.print_button.setAccessibleName("Save forms as PDF")
-        form.addRow(f"Survey: “{self.survey.name}”", QLabel(self.survey.definition.nps_question))
+        self.survey_choice = QComboBox()
+        self.survey_choice.setAccessibleName("Survey")
+        edit = QPushButton("E&dit survey…")
+        new = QPushButton("&New survey…")
+        row = QHBoxLayout()
+        row.addWidget(self.survey_choice, 1)
+        row.addWidget(edit)
+        row.addWidget(new)
+        form.addRow("Sur&vey:", row)
+        self._fill_surveys()
+        self.survey_choice.currentIndexChanged.connect(self._on_survey_choice_changed)
+        edit.clicked.connect(lambda: self._edit_survey(self.survey))
+        new.clicked.connect(lambda: self._edit_survey(None))
         form.addRow("Forms fo&r:", self.form_for)
         form.addRow("&How many blank forms:", self.blank)
         form.addRow("P&aper:", self.paper)
@@ -108,6 +121,29 @@ class SurveysDialog(QDialog):
         form.addRow("", self.print_result)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         return page
+
+    def _fill_surveys(self, select: str | None = None) -> None:
+        self.survey_choice.blockSignals(True)
+        self.survey_choice.clear()
+        for survey in surveys.list_surveys(self.db):
+            self.survey_choice.addItem(survey.name, survey)
+            if survey.id == (select or self.survey.id):
+                self.survey_choice.setCurrentIndex(self.survey_choice.count() - 1)
+        self.survey_choice.blockSignals(False)
+        self.survey = self.survey_choice.currentData()
+
+    def _on_survey_choice_changed(self) -> None:
+        self.survey = self.survey_choice.currentData()
+
+    def _edit_survey(self, survey: surveys.SurveyRecord | None) -> None:
+        from crmdesk.gui.dialogs import SurveyDialog
+
+        dialog = SurveyDialog(self.db, survey, parent=self)
+        try:
+            if dialog.exec() and dialog.changes is not None:
+                self._fill_surveys(select=dialog.changes.created_id or self.survey.id)
+        finally:
+            dialog.deleteLater()
 
     def _on_print_button_clicked(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Save survey forms", "survey-forms.pdf",
@@ -277,22 +313,37 @@ class SurveysDialog(QDialog):
         column.addLayout(top)
         column.addWidget(self.chart, 2)
         column.addWidget(self.distribution)
-        column.addWidget(
-            QLabel(
-                "Click a bar to see its answers. * and a pale bar: fewer than 30 "
-                "answers, read the score with care."
-            )
-        )
+        self.group = QComboBox()
+        self.group.setAccessibleName("Show answers of")
+        for label, key in (
+            ("all answers", None),
+            ("promoters (9–10)", "promoter"),
+            ("passives (7–8)", "passive"),
+            ("detractors (0–6)", "detractor"),
+        ):
+            self.group.addItem(label, key)  # fmt: skip
+        hint = QHBoxLayout()
+        hint.addWidget(QLabel("Click a bar to see its answers. * and a pale bar: fewer than 30 "
+                              "answers, read the score with care. Show:"))  # fmt: skip
+        hint.addWidget(self.group)
+        hint.addStretch(1)
+        column.addLayout(hint)
         column.addWidget(self.answers_view, 1)
         self.by.currentIndexChanged.connect(self.refresh)
         self.tag_filter.currentIndexChanged.connect(self.refresh)
         self.chart.period_clicked.connect(self.show_period)
+        self.group.currentIndexChanged.connect(self._on_group_changed)
         return page
 
+    def _on_group_changed(self) -> None:
+        if self._period:
+            self.show_period(self._period)
+
     def show_period(self, period: str) -> None:
+        self._period = period
         self.answers_model.removeRows(0, self.answers_model.rowCount())
-        for a in nps.answers_in(self.db, self.by.currentText(), period,
-                                tag=self.tag_filter.currentData()):  # fmt: skip
+        group, tag = self.group.currentData(), self.tag_filter.currentData()
+        for a in nps.answers_in(self.db, self.by.currentText(), period, group, tag=tag):
             self.answers_model.appendRow([
                 QStandardItem(f"{a.answered_at:%d %b %Y}"),
                 QStandardItem(a.client_name or "anonymous"),

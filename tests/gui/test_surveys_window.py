@@ -98,3 +98,74 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
     assert dialog.queue_model.rowCount() == 1
     assert "Closed the loop with 1 of 2 (50%)" in dialog.loop_label.text()
     dialog.close()
+
+
+def test_a_shop_writes_its_own_survey_and_prints_it(
+    qtbot: QtBot, shop_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    from crmdesk.gui.dialogs import SurveyDialog
+
+    dialog = shop_window.surveys_dialog()
+    assert isinstance(dialog, SurveysDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    def write(d: SurveyDialog) -> None:
+        d.name.setText("After the wedding")
+        d.nps_question.setText("How likely are you to recommend our wedding flowers?")
+        kind, text, choices = d.extra[0]
+        kind.setCurrentIndex(kind.findData("choice"))
+        text.setText("Which bouquet did you have?")
+        choices.setText("Roses")
+        save = d.buttons.button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        assert d.problems() == {"extra1": "Question 1: give 2 to 5 choices."}
+        choices.setText("Roses, Peonies, Wild flowers")
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    new = next(b for b in dialog.findChildren(QPushButton) if b.text() == "&New survey…")
+    answer_dialog(qtbot, SurveyDialog, write, new.click)
+    assert dialog.survey_choice.currentText() == "After the wedding"
+    dialog.form_for.setCurrentIndex(dialog.form_for.findText("blank forms for the counter"))
+    dialog.blank.setValue(2)
+    out = tmp_path / "wedding.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    pages = pdf_pages(out)
+    assert len(pages) == 2
+    for text in ("recommend our wedding flowers?", "Which bouquet did you have?", "Peonies",
+                 "After the wedding", "Your name (optional)"):  # fmt: skip
+        assert text in pages[0]
+    dialog.close()
+
+
+def test_a_period_shows_its_answers_and_a_group(qtbot: QtBot, shop_window: MainWindow) -> None:
+    from datetime import datetime
+
+    from crmdesk.services import surveys
+    from crmdesk.services.surveys import AnswerForm
+
+    db = shop_window.db
+    assert db is not None
+    for score, reason in ((10, "Lovely"), (2, "Late"), (8, "Fine")):
+        surveys.record_answer(db, AnswerForm(score=score, reason=reason, channel="phone",
+                                             answered_at=datetime(2026, 3, 5)))  # fmt: skip
+    dialog = shop_window.surveys_dialog()
+    assert isinstance(dialog, SurveysDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(2)
+    assert [p.period for p in dialog.chart.periods] == ["2026-03"]
+    qtbot.waitUntil(lambda: bool(dialog.chart._bars))  # drawn
+    area = dialog.chart._bars[0][0]
+    qtbot.mouseClick(dialog.chart, Qt.MouseButton.LeftButton, pos=area.center().toPoint())
+    reasons = {
+        dialog.answers_model.item(r, 3).text() for r in range(dialog.answers_model.rowCount())
+    }
+    assert reasons == {"Lovely", "Late", "Fine"}
+    dialog.group.setCurrentIndex(dialog.group.findData("detractor"))
+    assert dialog.answers_model.rowCount() == 1 and dialog.answers_model.item(0, 2).text() == "2"
+    assert "fewer than 30" in dialog.score_detail.text().lower()
+    dialog.close()

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
     from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
     from crmdesk.gui.dialogs.shop_dialog import ShopDialog
+    from crmdesk.gui.dialogs.survey_dialog import SurveyDialog
     from crmdesk.gui.dialogs.trash_dialog import TrashDialog
 
 _LAZY = {
@@ -21,6 +22,7 @@ _LAZY = {
     "NoteDialog": "crmdesk.gui.dialogs.entry_dialogs",
     "SettingsDialog": "crmdesk.gui.dialogs.settings_dialog",
     "ShopDialog": "crmdesk.gui.dialogs.shop_dialog",
+    "SurveyDialog": "crmdesk.gui.dialogs.survey_dialog",
     "TrashDialog": "crmdesk.gui.dialogs.trash_dialog",
 }
 
@@ -34,5 +36,6 @@ __all__ = [
     "NoteDialog",
     "SettingsDialog",
     "ShopDialog",
+    "SurveyDialog",
     "TrashDialog",
 ]
