@@ -15,14 +15,16 @@ from crmdesk.gui.main_window import MainWindow
 from crmdesk.gui.surveys_dialog import SurveysDialog
 from crmdesk.store.database import Database
 from tests.gui.conftest import answer_dialog, open_window
-from tests.letters_helpers import pdf_pages, set_up_shop
+from tests.letters_helpers import add_people, pdf_pages, set_up_shop
 
 
 @pytest.fixture
-def shop_window(qtbot: QtBot, demo_path: Path) -> MainWindow:
-    with Database.open(demo_path) as db:
+def shop_window(qtbot: QtBot, db_path: Path) -> MainWindow:
+    """A shop with six clients and no survey answers yet."""
+    with Database.open(db_path) as db:
         set_up_shop(db)
-    return open_window(qtbot, demo_path)
+        add_people(db)
+    return open_window(qtbot, db_path)
 
 
 def _type(qtbot: QtBot, widget: object, text: str) -> None:

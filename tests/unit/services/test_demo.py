@@ -47,3 +47,15 @@ def test_every_demo_client_saves_unchanged_from_the_edit_form(demo_db: Database)
         record = clients.get_client(demo_db, row.id)
         clients.update_client(demo_db, row.id, record.to_form())
         assert clients.get_client(demo_db, row.id).phones == record.phones
+
+
+def test_the_demo_shop_has_a_letterhead_and_survey_answers(demo_db: Database) -> None:
+    from crmdesk.services import nps, shop, surveys
+
+    assert shop.get_shop(demo_db).name.startswith("Webber & Daughters")
+    total = nps.overall(demo_db)
+    assert 10 <= total.answers <= 35 and total.nps is not None
+    assert total.promoters and total.detractors
+    asked = demo_db.query("SELECT count(*) FROM history WHERE subject LIKE 'Survey answer:%'")
+    assert asked[0][0] == total.answers
+    assert surveys.follow_ups(demo_db) or surveys.close_the_loop_rate(demo_db)[0]
