@@ -23,12 +23,12 @@ def main() -> None:
     parser.add_argument("--search", default="", help="type this into Find first")
     parser.add_argument("--row", type=int, default=3, help="select this client row")
     parser.add_argument("--letters", metavar="TEMPLATE", help="grab the Letters window instead")
+    parser.add_argument("--surveys", action="store_true", help="grab the Surveys window (score)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="crmdesk-shot-"))
     paths.override(folder)
     db_path = demo.create_demo(folder / "demo.crmdesk")
-    if args.letters:
-        _demo_shop(db_path)
+
     app = QApplication([])
     window = MainWindow()
     window.resize(1360, 820)
@@ -52,6 +52,16 @@ def main() -> None:
             shown.choose_template(args.letters)  # type: ignore[attr-defined]
             app.processEvents()
         shown.grab().save(str(args.out))
+        if args.surveys:
+            shown = window.surveys_dialog()
+            shown.resize(1100, 760)
+            shown.show()
+            shown.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+            app.processEvents()
+            periods = shown.chart.periods  # type: ignore[attr-defined]
+            shown.show_period(periods[-2].period)  # type: ignore[attr-defined]
+            app.processEvents()
+            shown.grab().save(str(args.out))
         if shown is not window:
             shown.close()
         print(f"Wrote {args.out}")
@@ -61,18 +71,6 @@ def main() -> None:
     window.database_opened.connect(opened)
     window.open_database(db_path)
     app.exec()
-
-
-def _demo_shop(db_path: Path) -> None:
-    from crmdesk.services import shop
-    from crmdesk.store.database import Database
-
-    with Database.open(db_path) as db:
-        shop.save_shop(db, shop.ShopProfile(
-            name="Webber & Daughters", address="12 Market Street\nHarrogate HG1 2RS",
-            phone="01423 555 012", email="hello@webber.example", website="webber.example",
-            signature_name="Anna Webber", signature_title="Owner",
-        ))  # fmt: skip
 
 
 if __name__ == "__main__":
