@@ -148,6 +148,7 @@ def b10(small: Path, repeat: int) -> list[Row]:
                 for _ in range(50_000)]  # fmt: skip
         conn = sqlite3.connect(copy)
         with conn:
+            conn.execute("DELETE FROM survey_answers")  # exactly 50,000 (the demo has some)
             conn.executemany(
                 "INSERT INTO survey_answers (id, hlc, site_id, created_at, survey_id, client_id,"
                 " answered_at, score, channel, reason, extra, consent_contact, consent_quote,"
