@@ -31,6 +31,7 @@ MAX_EXTRA = 3  # what fits on one page with the rest
 DETRACTOR_DAYS, PROMOTER_DAYS = 2, 7  # call back within 48 hours; thank within a week
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read off paper
 FORM_SUBJECT = "Survey form"
+CODE_LENGTH = 7
 
 
 @dataclass(frozen=True)
@@ -169,14 +170,16 @@ class IssuedForm:
 
 def new_code() -> str:
     """A form code: "S-" and 7 characters easy to read off paper (34 bits)."""
-    return "S-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+    return "S-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def normalise_code(typed: str) -> str:
-    text = typed.strip().upper().replace(" ", "")
-    if text and not text.startswith("S-"):
-        text = "S-" + text.removeprefix("S")
-    return text
+    """A code as typed or scanned — any case, with or without "S-", spaces or dashes —
+    in its printed form."""
+    text = typed.strip().upper().replace(" ", "").replace("-", "")
+    if len(text) == CODE_LENGTH + 1 and text.startswith("S"):
+        text = text[1:]
+    return f"S-{text}" if text else ""
 
 
 def form_text(db: Database, survey: SurveyRecord) -> FormText:

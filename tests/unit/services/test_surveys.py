@@ -121,3 +121,13 @@ def test_answers_by_phone_need_no_code(db: Database) -> None:
     surveys.record_answer(db, AnswerForm(score=6, channel="phone"), client_id=ids[0])
     assert [f.score for f in surveys.follow_ups(db)] == [6]
     assert history.timeline(db, ids[0])[0].subject == "Survey answer: 6/10"
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [("S-7K3M9QA", "S-7K3M9QA"), ("s-7k3m9qa", "S-7K3M9QA"), ("7K3M9QA", "S-7K3M9QA"),
+     ("S7K3M9QA", "S-7K3M9QA"), (" s 7k3 m9qa ", "S-7K3M9QA"), ("SABCDEF", "S-SABCDEF"),
+     ("", "")],
+)  # fmt: skip
+def test_codes_are_read_however_they_are_typed(typed: str, printed: str) -> None:
+    assert surveys.normalise_code(typed) == printed
