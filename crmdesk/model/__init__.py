@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from crmdesk.model.clients import Client, Fact, Note
     from crmdesk.model.history import HistoryEntry
     from crmdesk.model.letters import LetterTemplate
+    from crmdesk.model.retention import Purchase
     from crmdesk.model.surveys import Survey, SurveyAnswer, SurveyForm
     from crmdesk.model.sync import FieldChange, Meta
 
@@ -30,6 +31,7 @@ _LAZY = {
     "Note": "crmdesk.model.clients",
     "HistoryEntry": "crmdesk.model.history",
     "LetterTemplate": "crmdesk.model.letters",
+    "Purchase": "crmdesk.model.retention",
     "Survey": "crmdesk.model.surveys",
     "SurveyForm": "crmdesk.model.surveys",
     "SurveyAnswer": "crmdesk.model.surveys",
@@ -53,6 +55,7 @@ __all__ = [
     "LetterTemplate",
     "Meta",
     "Note",
+    "Purchase",
     "Survey",
     "SurveyAnswer",
     "SurveyForm",

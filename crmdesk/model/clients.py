@@ -40,6 +40,9 @@ class Client(Synced, Base):
         ForeignKey("clients.id"), default=None, index=True
     )
     # Derived from history by a trigger, for sorting the list; not a user field.
+    # a loyalty stage set by hand (services.retention works it out otherwise), and when
+    stage_override: Mapped[str] = mapped_column(String(20), default="")
+    stage_override_on: Mapped[date | None] = mapped_column(default=None)
     last_contact_at: Mapped[datetime | None] = mapped_column(default=None)
     # Derived from the names on every write: what the list sorts "Name" by.
     sort_name: Mapped[str] = mapped_column(String(400), default="")

@@ -21,6 +21,7 @@ TABLE_NAMES = {
     "surveys": "Survey",
     "survey_forms": "SurveyForm",
     "survey_answers": "SurveyAnswer",
+    "purchases": "Purchase",
 }
 
 

@@ -1,0 +1,252 @@
+"""Keeping clients: what they bought, and the loyalty stage that follows from it.
+
+Stages, worked out from the data (the thresholds are settings of the business):
+  prospect   no purchase yet
+  first-time one purchase
+  repeat     two or more
+  regular    at least N purchases (default 4) in the last 12 months
+  advocate   referred a client who bought, or a promoter (9–10) who agreed to be quoted
+A stage can be set by hand; it is then shown as set by hand, with the day it was set.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.model.ids import now
+from crmdesk.services.changes import Changes, from_write
+from crmdesk.store.database import Database
+
+STAGES = ("prospect", "first-time", "repeat", "regular", "advocate")
+REGULAR_COUNT_KEY, REGULAR_MONTHS_KEY = "regular_purchases", "regular_months"
+
+
+@dataclass(frozen=True)
+class StageRules:
+    regular_purchases: int = 4
+    regular_months: int = 12
+
+
+def rules(db: Database) -> StageRules:
+    return StageRules(int(db.meta(REGULAR_COUNT_KEY) or 4), int(db.meta(REGULAR_MONTHS_KEY) or 12))
+
+
+def set_rules(db: Database, new: StageRules) -> None:
+    if not 2 <= new.regular_purchases <= 100 or not 1 <= new.regular_months <= 60:
+        raise ValidationError({"regular_purchases": "A regular client makes 2 to 100 purchases "
+                               "within 1 to 60 months."})  # fmt: skip
+    db.set_meta(REGULAR_COUNT_KEY, str(new.regular_purchases))
+    db.set_meta(REGULAR_MONTHS_KEY, str(new.regular_months))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the last day of a shorter month if need be)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Stage:
+    stage: str
+    reached: dict[str, date] = field(default_factory=dict)  # stage -> the day it was reached
+    by_hand: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.stage + (" (set by hand)" if self.by_hand else "")
+
+
+def stage_of(
+    purchases: Sequence[date],
+    today: date,
+    rules_: StageRules = StageRules(),
+    advocate_since: date | None = None,
+    override: str = "",
+    override_on: date | None = None,
+) -> Stage:
+    """The stage for these purchase days (any order) as of `today`.
+
+    "In the last 12 months" counts purchases on or after the same day 12 months ago: a
+    purchase exactly on the boundary still counts.
+    """
+    days = sorted(d for d in purchases if d <= today)
+    reached: dict[str, date] = {}
+    if days:
+        reached["first-time"] = days[0]
+    if len(days) >= 2:
+        reached["repeat"] = days[1]
+    n = rules_.regular_purchases
+    first_regular = next(
+        (d for i, d in enumerate(days) if i + 1 >= n
+         and days[i + 1 - n] >= months_before(d, rules_.regular_months)),
+        None,
+    )  # fmt: skip
+    if first_regular is not None:
+        reached["regular"] = first_regular
+    if advocate_since is not None and advocate_since <= today:
+        reached["advocate"] = advocate_since
+    window_start = months_before(today, rules_.regular_months)
+    recent = len(days) - bisect_left(days, window_start)
+    if "advocate" in reached:
+        current = "advocate"
+    elif recent >= n:
+        current = "regular"
+    elif len(days) >= 2:
+        current = "repeat"
+    elif days:
+        current = "first-time"
+    else:
+        current = "prospect"
+    if override:
+        return Stage(override, {**reached, override: override_on or today}, by_hand=True)
+    return Stage(current, reached)
+
+
+def client_stage(db: Database, client_id: str, today: date | None = None) -> Stage:
+    today = today or date.today()
+    row = db.query(
+        "SELECT stage_override, stage_override_on FROM clients WHERE id = ?", (client_id,)
+    )
+    if not row:
+        raise NotFoundError(f"No client with id {client_id}.")
+    override, override_on = row[0]
+    days = [
+        datetime.fromisoformat(r[0]).date()
+        for r in db.query(
+            "SELECT bought_at FROM purchases WHERE client_id = ? AND deleted_at IS NULL",
+            (client_id,),
+        )
+    ]
+    return stage_of(days, today, rules(db), advocate_since(db, client_id), override or "",
+                    date.fromisoformat(override_on) if override_on else None)  # fmt: skip
+
+
+def advocate_since(db: Database, client_id: str) -> date | None:
+    """The first day they became an advocate: a client they referred bought, or they gave
+    9–10 and agreed to be quoted."""
+    row = db.query(
+        "SELECT min(d) FROM ("
+        " SELECT min(p.bought_at) AS d FROM clients AS c JOIN purchases AS p"
+        "  ON p.client_id = c.id AND p.deleted_at IS NULL"
+        "  WHERE c.referred_by_id = ? AND c.deleted_at IS NULL"
+        " UNION ALL"
+        " SELECT min(a.answered_at) FROM survey_answers AS a"
+        "  WHERE a.client_id = ? AND a.deleted_at IS NULL AND a.score >= 9"
+        "  AND a.consent_quote)",
+        (client_id, client_id),
+    )
+    return datetime.fromisoformat(row[0][0]).date() if row and row[0][0] else None
+
+
+def set_stage_by_hand(db: Database, client_id: str, stage: str | None) -> Changes:
+    """Set the stage by hand (None: work it out from the data again)."""
+    from crmdesk import model
+
+    if stage is not None and stage not in STAGES:
+        raise ValidationError({"stage": f"Choose one of: {', '.join(STAGES)}."})
+    with db.write() as w:
+        client = w.session.get(model.Client, client_id)
+        if client is None or client.deleted_at is not None:
+            raise NotFoundError("That client is not there any more.")
+        client.stage_override = stage or ""
+        client.stage_override_on = date.today() if stage else None
+    return from_write("Set stage by hand" if stage else "Stage from the data", w)
+
+
+# ---------------------------------------------------------------------- purchases
+
+
+@dataclass(frozen=True)
+class PurchaseRecord:
+    id: str
+    client_id: str
+    bought_at: datetime
+    amount_cents: int
+    what: str
+
+
+def parse_amount(text: str) -> int:
+    """ "12.50", "12,50", "1,234.50", "£12" → cents; raises ValueError saying what is wrong."""
+    cleaned = "".join(ch for ch in text.strip() if ch.isdigit() or ch in ".,-")
+    if not cleaned or cleaned.count("-") > (1 if cleaned.startswith("-") else 0):
+        raise ValueError(f"“{text.strip()}” is not an amount; type it like 12.50.")
+    if "," in cleaned and "." in cleaned:  # 1,234.50 or 1.234,50: the last one is decimal
+        decimal = "." if cleaned.rfind(".") > cleaned.rfind(",") else ","
+        cleaned = cleaned.replace("," if decimal == "." else ".", "").replace(decimal, ".")
+    elif "," in cleaned:
+        whole, _, part = cleaned.rpartition(",")
+        cleaned = f"{whole}.{part}" if len(part) <= 2 else cleaned.replace(",", "")
+    try:
+        cents = round(float(cleaned) * 100)
+    except ValueError:
+        raise ValueError(f"“{text.strip()}” is not an amount; type it like 12.50.") from None
+    if cents < 0:
+        raise ValueError("An amount cannot be negative; record a refund as a note.")
+    return cents
+
+
+def record_purchase(
+    db: Database, client_id: str, amount: str, what: str = "", bought_at: datetime | None = None
+) -> Changes:
+    from crmdesk import model
+
+    try:
+        cents = parse_amount(amount)
+    except ValueError as exc:
+        raise ValidationError({"amount": str(exc)}) from exc
+    with db.write() as w:
+        client = w.session.get(model.Client, client_id)
+        if client is None or client.deleted_at is not None:
+            raise NotFoundError("That client is not there any more.")
+        row = model.Purchase(client_id=client_id, bought_at=bought_at or now(),
+                             amount_cents=cents, what=what.strip())  # fmt: skip
+        w.session.add(row)
+        w.session.flush()
+        created = row.id
+    return from_write("Record purchase", w, created_id=created)
+
+
+def purchases_of(db: Database, client_id: str) -> list[PurchaseRecord]:
+    rows = db.query(
+        "SELECT id, client_id, bought_at, amount_cents, what FROM purchases"
+        " WHERE client_id = ? AND deleted_at IS NULL ORDER BY bought_at DESC",
+        (client_id,),
+    )
+    return [PurchaseRecord(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Spending:
+    count: int
+    total_cents: int
+    first: date | None
+    last: date | None
+    usual_interval_days: int | None  # median days between purchases
+
+    @property
+    def average_cents(self) -> int:
+        return round(self.total_cents / self.count) if self.count else 0
+
+
+def spending(db: Database, client_id: str) -> Spending:
+    """Totals, average, first and last visit and the usual interval between visits."""
+    import statistics
+    from itertools import pairwise
+
+    bought = purchases_of(db, client_id)
+    days = sorted(p.bought_at.date() for p in bought)
+    total = sum(p.amount_cents for p in bought)
+    gaps = [(b - a).days for a, b in pairwise(days)]
+    usual = round(statistics.median(gaps)) if gaps else None
+    return Spending(len(days), total, days[0] if days else None, days[-1] if days else None,
+                    usual)  # fmt: skip
