@@ -83,8 +83,8 @@ def test_stages_from_the_database(db: Database) -> None:
     assert advocate.stage == "advocate" and advocate.reached["advocate"] == d("2026-08-01")
     # advocate: a promoter who may be quoted
     cleo = _client(db, "Cleo")
-    surveys.record_answer(db, AnswerForm(score=10, consent_quote=True, channel="phone",
-                                         answered_at=datetime(2026, 9, 1)), client_id=cleo)  # fmt: skip
+    quotable = AnswerForm(score=10, consent_quote=True, answered_at=datetime(2026, 9, 1))
+    surveys.record_answer(db, quotable, client_id=cleo)
     assert retention.client_stage(db, cleo, TODAY).stage == "advocate"
     # by hand, and back
     retention.set_stage_by_hand(db, ben, "regular")
