@@ -241,7 +241,7 @@ def _nps(args: argparse.Namespace) -> int:
         return 0
     print(f"{'period':<9} {'answers':>7} {'prom.':>6} {'pass.':>6} {'detr.':>6} {'NPS':>5}")
     for p in [*periods, total]:
-        score = "—" if p.nps is None else f"{p.nps:+d}"
+        score = nps.shown(p.nps)
         warn = "  (fewer than 30 answers)" if p.few and p.answers else ""
         print(f"{p.period:<9} {p.answers:>7} {p.promoters:>6} {p.passives:>6} {p.detractors:>6}"
               f" {score:>5}{warn}")  # fmt: skip

@@ -46,14 +46,14 @@ def main() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         shown = window
         if args.letters:
-            shown = window.letters_dialog()
+            shown = window.paperwork.letters_dialog()
             shown.resize(1360, 820)
             shown.show()
             shown.choose_template(args.letters)  # type: ignore[attr-defined]
             app.processEvents()
         shown.grab().save(str(args.out))
         if args.surveys:
-            shown = window.surveys_dialog()
+            shown = window.paperwork.surveys_dialog()
             shown.resize(1100, 760)
             shown.show()
             shown.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]

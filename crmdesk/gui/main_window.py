@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk import paths
 from crmdesk.errors import CrmError
-from crmdesk.gui import dialogs
+from crmdesk.gui import dialogs, files
 from crmdesk.gui.client_list_model import (
     CITY,
     EMAIL,
@@ -45,14 +44,15 @@ from crmdesk.gui.client_list_model import (
     PHONE,
     ClientListModel,
 )
+from crmdesk.gui.menus import build_menus
+from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
-from crmdesk.services import client_list, recent
+from crmdesk.services import client_list
 from crmdesk.store.database import Database, is_current
 
 if TYPE_CHECKING:
     from crmdesk.gui.client_page import ClientPage
-    from crmdesk.gui.letters_dialog import Selection
     from crmdesk.services.changes import Changes, UndoStep
 
 # What the first paint does not need (the client page, most services) is imported when the
@@ -137,7 +137,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.file_label)
 
         self._make_actions()
-        self._make_menus()
+        self.recent_menu = build_menus(self)
+        self.paperwork = Paperwork(self)
         self._connect()
         self._update_actions()
         self.resize(1280, 780)
@@ -173,7 +174,7 @@ class MainWindow(QMainWindow):
         index = self.table.currentIndex()
         page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
         self._update_actions()
-        self._remember_file()
+        files.remember_open_file(self)
         db, self._opened_before_page = self._opened_before_page, None
         if db is not None and db is self.db:
             self.database_opened.emit(db)
@@ -193,9 +194,9 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         keys = QKeySequence.StandardKey
-        self.act_new_db = self._action("&New database…", self._on_new_db_triggered)
-        self.act_open = self._action("&Open…", self._on_open_triggered, keys.Open)
-        self.act_open_demo = self._action("Open &demo database", self._on_open_demo_triggered)
+        self.act_new_db = self._action("&New database…", partial(files.ask_new_database, self))
+        self.act_open = self._action("&Open…", partial(files.ask_database, self), keys.Open)
+        self.act_open_demo = self._action("Open &demo database", partial(files.open_demo, self))
         self.act_quit = self._action("&Quit", self.close, keys.Quit)
         self.act_undo = self._action("&Undo", self._on_undo_triggered, keys.Undo)
         self.act_redo = self._action("&Redo", self._on_redo_triggered, keys.Redo)
@@ -221,42 +222,6 @@ class MainWindow(QMainWindow):
         self.act_shop = self._action("S&hop details for letters…", self._on_shop_triggered)
         self.act_surveys = self._action("Sur&veys…", self._on_surveys_triggered, "Ctrl+Shift+S")
 
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.act_new_db, self.act_open])
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        file_menu.addAction(self.act_open_demo)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.act_undo, self.act_redo])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.act_find, self.act_settings, self.act_shop])
-        client_menu = bar.addMenu("&Client")
-        client_menu.addActions([self.act_new_client, self.act_edit_client, self.act_delete_client])
-        client_menu.addSeparator()
-        client_menu.addActions([self.act_log, self.act_fact, self.act_note])
-        client_menu.addSeparator()
-        client_menu.addActions([self.act_letters, self.act_surveys])
-        view_menu = bar.addMenu("&View")
-        view_menu.addAction(self.act_trash)
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setMovable(False)
-        toolbar.addActions(
-            [
-                self.act_new_client,
-                self.act_log,
-                self.act_fact,
-                self.act_note,
-                self.act_letters,
-                self.act_surveys,
-            ]
-        )
-        toolbar.addSeparator()
-        toolbar.addActions([self.act_undo, self.act_trash])
-
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
         self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
@@ -273,15 +238,15 @@ class MainWindow(QMainWindow):
         page.log_requested.connect(self._on_log_triggered)
         page.fact_requested.connect(self._on_page_fact_requested)
         page.fact_delete_requested.connect(
-            lambda f: self._apply(facts.delete_fact(self._need_db(), f.id))
+            lambda f: self.apply_changes(facts.delete_fact(self.need_db(), f.id))
         )
         page.note_requested.connect(self._on_page_note_requested)
         page.note_delete_requested.connect(
-            lambda n: self._apply(notes.delete_note(self._need_db(), n.id))
+            lambda n: self.apply_changes(notes.delete_note(self.need_db(), n.id))
         )
         page.entry_requested.connect(self._on_page_entry_requested)
         page.entry_delete_requested.connect(
-            lambda e: self._apply(history.delete_entry(self._need_db(), e.id))
+            lambda e: self.apply_changes(history.delete_entry(self.need_db(), e.id))
         )
 
     # ------------------------------------------------------------------ the database
@@ -325,7 +290,7 @@ class MainWindow(QMainWindow):
         self.file_label.setText(str(db.path))
         self.setWindowTitle(f"{db.path.name} — crmdesk")
         if self._page is not None:  # (at start-up: once the list is on screen)
-            self._remember_file()
+            files.remember_open_file(self)
         note = ""
         if db.report.created:
             note = "Created a new, empty database."
@@ -346,26 +311,13 @@ class MainWindow(QMainWindow):
         self.open_failed.emit(str(error))
         QMessageBox.warning(self, "Cannot open this file", str(error))
 
-    def _need_db(self) -> Database:
+    def need_db(self) -> Database:
         assert self.db is not None
         return self.db
 
-    def _remember_file(self) -> None:
-        """The open file goes to the top of File ▸ Open recent."""
-        if self.db is not None:
-            recent.remember(self.db.path)
-        self._fill_recent_menu()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in recent.recent_files():
-            action = self.recent_menu.addAction(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_database(p))
-        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
-
     # ------------------------------------------------------------------ changes and undo
 
-    def _apply(self, changes: Changes, select_id: str | None = None) -> None:
+    def apply_changes(self, changes: Changes, select_id: str | None = None) -> None:
         """Refresh what a write touched, and offer to undo it."""
         self.undo_stack.push(changes.undo)
         self._refresh(changes, select_id)
@@ -507,10 +459,10 @@ class MainWindow(QMainWindow):
         finally:
             dialog.deleteLater()
 
-    def _apply_dialog(self, dialog: QDialog) -> bool:
+    def apply_dialog(self, dialog: QDialog) -> bool:
         changes = self._run_dialog(dialog)
         if changes is not None:
-            self._apply(changes)
+            self.apply_changes(changes)
         return changes is not None
 
     def _on_new_client_triggered(self) -> None:
@@ -518,12 +470,12 @@ class MainWindow(QMainWindow):
             return
         changes = self._run_dialog(dialogs.ClientDialog(self.db, parent=self))
         if changes is not None:
-            self._apply(changes, select_id=changes.created_id)
+            self.apply_changes(changes, select_id=changes.created_id)
 
     def _on_edit_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
             return
-        self._apply_dialog(dialogs.ClientDialog(self.db, self.page.record, parent=self))
+        self.apply_dialog(dialogs.ClientDialog(self.db, self.page.record, parent=self))
 
     def _on_delete_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
@@ -541,7 +493,7 @@ class MainWindow(QMainWindow):
         record = self.page.record
         if self.db is None or record is None:
             return
-        self._apply_dialog(
+        self.apply_dialog(
             dialogs.ContactDialog(self.db, record.id, record.display_name, parent=self)
         )
 
@@ -552,7 +504,7 @@ class MainWindow(QMainWindow):
         from crmdesk.services.history import HistoryRecord
 
         assert isinstance(entry, HistoryRecord)
-        self._apply_dialog(
+        self.apply_dialog(
             dialogs.ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)
         )
 
@@ -565,7 +517,7 @@ class MainWindow(QMainWindow):
         from crmdesk.services.facts import FactRecord
 
         assert fact is None or isinstance(fact, FactRecord)
-        if self._apply_dialog(dialogs.FactDialog(self.db, self.page.record.id, fact, parent=self)):
+        if self.apply_dialog(dialogs.FactDialog(self.db, self.page.record.id, fact, parent=self)):
             self.page.tabs.setCurrentIndex(1)
 
     def _on_add_note_triggered(self) -> None:
@@ -577,71 +529,20 @@ class MainWindow(QMainWindow):
         from crmdesk.services.notes import NoteRecord
 
         assert note is None or isinstance(note, NoteRecord)
-        if self._apply_dialog(dialogs.NoteDialog(self.db, self.page.record.id, note, parent=self)):
+        if self.apply_dialog(dialogs.NoteDialog(self.db, self.page.record.id, note, parent=self)):
             self.page.tabs.setCurrentIndex(2)
 
     def _on_trash_triggered(self) -> None:
         if self.db is not None:
-            self._run_dialog(dialogs.TrashDialog(self.db, self._apply, parent=self))
+            self._run_dialog(dialogs.TrashDialog(self.db, self.apply_changes, parent=self))
 
     def _on_letters_triggered(self) -> None:
-        if self.db is None:
-            return
-        self.letters_dialog().exec()
-
-    def letters_dialog(self) -> QDialog:
-        """The Letters window, offering the client on screen, the selected rows and the
-        search result as recipients. Letters written are refreshed in and can be undone."""
-        from crmdesk.gui.letters_dialog import LettersDialog
-
-        dialog = LettersDialog(self._need_db(), self._selection(), parent=self)
-        dialog.letters_written.connect(self._on_letters_written)
-        dialog.finished.connect(dialog.deleteLater)
-        return dialog
-
-    def _selection(self) -> Selection:
-        """Who a letter or survey form could go to: the client on screen, the selected rows,
-        the search result."""
-        from crmdesk.gui.letters_dialog import Selection
-
-        record = self._page.record if self._page is not None else None
-        rows = self.table.selectionModel().selectedRows(NAME)
-        return Selection(
-            current=(record.id, record.display_name) if record else None,
-            selected=tuple(index.data(ID_ROLE) for index in rows),
-            search_text=self.search_box.text().strip() if self.model.searching else "",
-            found=tuple(
-                self.model.index(row, NAME).data(ID_ROLE) for row in range(self.model.rowCount())
-            )
-            if self.model.searching
-            else (),
-        )
+        if self.db is not None:
+            self.paperwork.letters_dialog().exec()
 
     def _on_surveys_triggered(self) -> None:
         if self.db is not None:
-            self.surveys_dialog().exec()
-
-    def surveys_dialog(self) -> QDialog:
-        from crmdesk.gui.surveys_dialog import SurveysDialog
-
-        dialog = SurveysDialog(self._need_db(), self._selection(), parent=self)
-        dialog.changed.connect(self._apply)
-        dialog.follow_up_requested.connect(lambda cid, name: self._log_follow_up(dialog, cid, name))
-        dialog.finished.connect(dialog.deleteLater)
-        return dialog
-
-    def _log_follow_up(self, surveys_dialog: QDialog, client_id: str, name: str) -> None:
-        """Log the call back (or thank-you) from the survey queue; it leaves the queue."""
-        from crmdesk.gui.surveys_dialog import SurveysDialog
-
-        if self._apply_dialog(
-            dialogs.ContactDialog(self._need_db(), client_id, name, parent=surveys_dialog)
-        ):
-            assert isinstance(surveys_dialog, SurveysDialog)
-            surveys_dialog.refresh()
-
-    def _on_letters_written(self, changes: Changes) -> None:
-        self._apply(changes)
+            self.paperwork.surveys_dialog().exec()
 
     def _on_shop_triggered(self) -> None:
         if self.db is not None:
@@ -650,35 +551,6 @@ class MainWindow(QMainWindow):
     def _on_settings_triggered(self) -> None:
         if self.db is not None:
             self._run_dialog(dialogs.SettingsDialog(self.db, parent=self))
-
-    def _on_new_db_triggered(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            "New database",
-            str(paths.data_dir() / "clients.crmdesk"),
-            "crmdesk databases (*.crmdesk)",
-        )
-        if name:
-            path = Path(name if name.endswith(paths.DB_SUFFIX) else name + paths.DB_SUFFIX)
-            if path.exists():
-                QMessageBox.warning(
-                    self, "New database", f"{path} already exists; choose another name."
-                )
-                return
-            self.open_database(path, create=True)
-
-    def _on_open_triggered(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self,
-            "Open database",
-            str(paths.data_dir()),
-            "crmdesk databases (*.crmdesk);;All files (*)",
-        )
-        if name:
-            self.open_database(Path(name))
-
-    def _on_open_demo_triggered(self) -> None:
-        self.open_database(paths.demo_database(), make_demo=True)
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)

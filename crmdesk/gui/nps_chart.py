@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from crmdesk.services.nps import PeriodScore
+from crmdesk.services.nps import PeriodScore, shown
 
 GOOD, BAD = QColor("#2e7d32"), QColor("#c62828")
 
@@ -55,7 +55,7 @@ class NpsChart(QWidget):
             bar = QRectF(x + slot * 0.15, y, slot * 0.7, max(height, 1))
             p.fillRect(bar, color)
             p.setPen(QColor("#222"))
-            label = "—" if period.nps is None else f"{period.nps:+d}" if period.nps else "0"
+            label = shown(period.nps)
             p.drawText(QRectF(x, zero - 18 if value < 0 else y - 16, slot, 14),
                        Qt.AlignmentFlag.AlignCenter, label)  # fmt: skip
             p.setPen(QColor("#555"))

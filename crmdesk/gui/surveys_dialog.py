@@ -380,10 +380,7 @@ class SurveysDialog(QDialog):
         periods = nps.by_period(self.db, self.by.currentText(), tag)
         total = nps.overall(self.db, tag)
         self.chart.show_periods(periods)
-        value = total.nps
-        self.score_label.setText(
-            "NPS —" if value is None else f"NPS {value:+d}" if value else "NPS 0"
-        )
+        self.score_label.setText(f"NPS {nps.shown(total.nps)}")
         closed, to_close = surveys.close_the_loop_rate(self.db)
         loop = f"{100 * closed // to_close}%" if to_close else "—"
         warn = " Fewer than 30 answers: read it with care." if total.few and total.answers else ""

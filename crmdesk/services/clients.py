@@ -130,13 +130,8 @@ def get_client(db: Database, client_id: str) -> ClientRecord:
 
 def get_clients(db: Database, client_ids: Sequence[str]) -> dict[str, ClientRecord]:
     """Many clients at once (letters for a selection), by id; missing ids are left out."""
-    found: dict[str, ClientRecord] = {}
-    for start in range(0, len(client_ids), 500):
-        chunk = client_ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        for row in db.query(_PROFILE + f" WHERE c.id IN ({marks})", chunk):
-            found[row[0]] = _record(row)
-    return found
+    rows = db.query_ids(_PROFILE + " WHERE c.id IN ({ids})", client_ids)
+    return {row[0]: _record(row) for row in rows}
 
 
 def referral_code(client_id: str) -> str:

@@ -8,7 +8,6 @@ client's history.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +21,7 @@ from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
 from crmdesk.services import clients, templating
-from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.shop import ShopProfile, get_shop
 from crmdesk.store.database import Database
@@ -354,6 +353,7 @@ def produce(
     a cancel (progress returning False raises Cancelled) leaves no file and logs nothing."""
     from crmdesk.documents.labels import sheet_for, write_labels
     from crmdesk.documents.letters import write_letters
+    from crmdesk.documents.output import write_atomically
 
     chosen = batch.chosen(include_without_address)
     if not chosen:
@@ -362,12 +362,12 @@ def produce(
     letters = [letter for _, letter in chosen]
     report = (lambda n: progress(n, total)) if progress is not None else None
     head = letterhead(batch.shop)
-    pages = _write_atomically(out, lambda part: write_letters(part, letters, head, report))
+    pages = write_atomically(out, lambda part: write_letters(part, letters, head, report))
     if labels is not None:
         try:
             addresses = [letter.recipient for letter in letters]
             sheet = sheet_for(batch.shop.paper)
-            _write_atomically(labels, lambda part: write_labels(part, addresses, sheet))
+            write_atomically(labels, lambda part: write_labels(part, addresses, sheet))
         except BaseException:
             out.unlink(missing_ok=True)
             raise
@@ -375,24 +375,11 @@ def produce(
     return LetterRun(out, total, pages, labels, changes)
 
 
-def _write_atomically(path: Path, write: Callable[[Path], int]) -> int:
-    part = path.with_name(path.name + ".part")
-    try:
-        result = write(part)
-        os.replace(part, path)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return result
-
-
 def log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -> Changes:
     """One history entry per letter, in one transaction (a bulk insert: a batch of 1,000
     letters is logged in a tenth of a second). Undo takes them all back."""
     from crmdesk import model
     from crmdesk.documents.markup import to_plain
-    from crmdesk.services.changes import UndoStep
-    from crmdesk.store.revert import RowRevert
 
     when = now()
     rows = [
@@ -406,33 +393,25 @@ def log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -
         ids = bulk.insert(model.HistoryEntry.__table__, rows)
     n = len(letters)
     label = f"Letter “{subject}” to {n} client{'s' if n != 1 else ''}"
-    undo = UndoStep(label, tuple(RowRevert("history", i, created=True) for i in ids))
-    return Changes(label, frozenset({"history"}), frozenset(c for c, _ in letters), undo)
+    return from_bulk(label, {"history": ids}, (c for c, _ in letters))
 
 
 def _facts(db: Database, ids: list[str]) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = db.query(
-            f"SELECT client_id, label, value FROM facts WHERE deleted_at IS NULL"
-            f" AND client_id IN ({', '.join('?' * len(chunk))}) ORDER BY created_at",
-            chunk,
-        )
-        for cid, label, value in rows:
-            found.setdefault(cid, {})[label] = value
+    rows = db.query_ids(
+        "SELECT client_id, label, value FROM facts WHERE deleted_at IS NULL"
+        " AND client_id IN ({ids}) ORDER BY created_at",
+        ids,
+    )
+    for cid, label, value in rows:
+        found.setdefault(cid, {})[label] = value
     return found
 
 
 def _last_visits(db: Database, ids: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = db.query(
-            f"SELECT client_id, max(occurred_at) FROM history WHERE deleted_at IS NULL"
-            f" AND kind = 'visit' AND client_id IN ({', '.join('?' * len(chunk))})"
-            f" GROUP BY client_id",
-            chunk,
-        )
-        found.update({cid: when for cid, when in rows})
-    return found
+    rows = db.query_ids(
+        "SELECT client_id, max(occurred_at) FROM history WHERE deleted_at IS NULL"
+        " AND kind = 'visit' AND client_id IN ({ids}) GROUP BY client_id",
+        ids,
+    )
+    return {cid: when for cid, when in rows}

@@ -35,6 +35,13 @@ def score(promoters: int, passives: int, detractors: int) -> int | None:
     return whole if exact >= 0 else -whole
 
 
+def shown(value: int | None) -> str:
+    """A score as people read it: +15, 0, −20, or — when there are no answers."""
+    if value is None:
+        return "—"
+    return f"{value:+d}".replace("-", "−") if value else "0"
+
+
 @dataclass(frozen=True)
 class PeriodScore:
     period: str  # 2026-11, 2026-Q4, 2026 (or "all")

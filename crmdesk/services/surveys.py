@@ -19,7 +19,7 @@ from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
-from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.store.database import Database
 
 if TYPE_CHECKING:
@@ -221,8 +221,8 @@ def print_forms(
     the counter. Once the file is written the forms are recorded as issued (code → survey,
     client, date) and each client's history says a form went out. A cancel or a failure
     leaves no file and records nothing."""
+    from crmdesk.documents.output import write_atomically
     from crmdesk.documents.survey_form import FormCopy, write_forms
-    from crmdesk.services.letters import _write_atomically
     from crmdesk.services.shop import get_shop
 
     if not client_ids and blank <= 0:
@@ -239,15 +239,13 @@ def print_forms(
     copies = [FormCopy(f.code, f.client_name) for f in issued]
     report = (lambda n: progress(n, len(copies))) if progress is not None else None
     chosen = paper or get_shop(db).paper
-    _write_atomically(out, lambda part: write_forms(part, copies, text, chosen, report))
+    write_atomically(out, lambda part: write_forms(part, copies, text, chosen, report))
     changes = _record_forms(db, survey, issued)
     return FormRun(issued, out, changes)
 
 
 def _record_forms(db: Database, survey: SurveyRecord, issued: list[IssuedForm]) -> Changes:
     from crmdesk import model
-    from crmdesk.services.changes import UndoStep
-    from crmdesk.store.revert import RowRevert
 
     when = now()
     with db.bulk() as bulk:
@@ -262,25 +260,17 @@ def _record_forms(db: Database, survey: SurveyRecord, issued: list[IssuedForm]) 
                    for f in issued if f.client_id]  # fmt: skip
         entry_ids = bulk.insert(model.HistoryEntry.__table__, entries)
     label = f"Print {len(issued)} survey form{'s' if len(issued) != 1 else ''}"
-    reverts = [RowRevert("survey_forms", i, created=True) for i in form_ids]
-    reverts += [RowRevert("history", i, created=True) for i in entry_ids]
-    tables = frozenset({"survey_forms", "history"} if entries else {"survey_forms"})
-    clients = frozenset(f.client_id for f in issued if f.client_id)
-    return Changes(label, tables, clients, UndoStep(label, tuple(reverts)))
+    created = {"survey_forms": form_ids, "history": entry_ids}
+    return from_bulk(label, created, (f.client_id for f in issued if f.client_id))
 
 
 def _names(db: Database, client_ids: Sequence[str]) -> dict[str, str]:
-    found = {}
-    ids = list(dict.fromkeys(client_ids))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = db.query(
-            "SELECT id, given_name, family_name, company FROM clients WHERE deleted_at IS NULL"
-            f" AND id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        )
-        found.update({r[0]: display_name(r[1], r[2], r[3]) for r in rows})
-    return found
+    rows = db.query_ids(
+        "SELECT id, given_name, family_name, company FROM clients"
+        " WHERE deleted_at IS NULL AND id IN ({ids})",
+        client_ids,
+    )
+    return {r[0]: display_name(r[1], r[2], r[3]) for r in rows}
 
 
 @dataclass(frozen=True)

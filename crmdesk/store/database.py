@@ -158,6 +158,16 @@ class Database:
         """
         return self._reader().execute(sql, params).fetchall()
 
+    def query_ids(self, sql: str, ids: Sequence[str]) -> list[Any]:
+        """Run `sql` (with "{ids}" where the IN list goes) for `ids`, 500 at a time (SQLite
+        limits the number of parameters); the rows of all the runs."""
+        found: list[Any] = []
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            found += self.query(sql.format(ids=", ".join("?" * len(chunk))), chunk)
+        return found
+
     @contextmanager
     def rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Any]:
         """Like query(), but rows are read as the caller iterates, so it can stop early

@@ -28,7 +28,7 @@ def shop_window(qtbot: QtBot, demo_path: Path) -> MainWindow:
 
 
 def _dialog(qtbot: QtBot, window: MainWindow) -> LettersDialog:
-    dialog = window.letters_dialog()
+    dialog = window.paperwork.letters_dialog()
     assert isinstance(dialog, LettersDialog)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -42,7 +42,7 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
         window.model.index(2, 0),
         view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
     )
-    dialog = window.surveys_dialog()
+    dialog = window.paperwork.surveys_dialog()
     assert isinstance(dialog, SurveysDialog)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -109,7 +109,7 @@ def test_a_shop_writes_its_own_survey_and_prints_it(
 
     from crmdesk.gui.dialogs import SurveyDialog
 
-    dialog = shop_window.surveys_dialog()
+    dialog = shop_window.paperwork.surveys_dialog()
     assert isinstance(dialog, SurveysDialog)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -154,7 +154,7 @@ def test_a_period_shows_its_answers_and_a_group(qtbot: QtBot, shop_window: MainW
     for score, reason in ((10, "Lovely"), (2, "Late"), (8, "Fine")):
         surveys.record_answer(db, AnswerForm(score=score, reason=reason, channel="phone",
                                              answered_at=datetime(2026, 3, 5)))  # fmt: skip
-    dialog = shop_window.surveys_dialog()
+    dialog = shop_window.paperwork.surveys_dialog()
     assert isinstance(dialog, SurveysDialog)
     qtbot.addWidget(dialog)
     dialog.show()

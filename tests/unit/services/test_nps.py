@@ -62,3 +62,7 @@ def test_periods_group_answers_by_month_quarter_and_year(db: Database) -> None:
     assert nps.distribution(db) == [1, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1]
     assert [a.score for a in nps.answers_in(db, "quarter", "2026-Q1")] == [3, 9, 10]
     assert [a.score for a in nps.answers_in(db, "quarter", "2026-Q1", "promoter")] == [9, 10]
+
+
+def test_scores_read_as_people_write_them() -> None:
+    assert [nps.shown(v) for v in (15, 0, -20, None)] == ["+15", "0", "−20", "—"]

@@ -1,0 +1,42 @@
+"""The main window's menus and toolbar, laid out from its actions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from crmdesk.gui.main_window import MainWindow
+
+
+def build_menus(w: MainWindow) -> QMenu:
+    """File, Edit, Client and View menus and the toolbar; returns File ▸ Open recent."""
+    bar = w.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([w.act_new_db, w.act_open])
+    recent = file_menu.addMenu("Open &recent")
+    file_menu.addAction(w.act_open_demo)
+    file_menu.addSeparator()
+    file_menu.addAction(w.act_quit)
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addActions([w.act_undo, w.act_redo])
+    edit_menu.addSeparator()
+    edit_menu.addActions([w.act_find, w.act_settings, w.act_shop])
+    client_menu = bar.addMenu("&Client")
+    client_menu.addActions([w.act_new_client, w.act_edit_client, w.act_delete_client])
+    client_menu.addSeparator()
+    client_menu.addActions([w.act_log, w.act_fact, w.act_note])
+    client_menu.addSeparator()
+    client_menu.addActions([w.act_letters, w.act_surveys])
+    view_menu = bar.addMenu("&View")
+    view_menu.addAction(w.act_trash)
+    toolbar = w.addToolBar("Main")
+    toolbar.setObjectName("main_toolbar")
+    toolbar.setMovable(False)
+    toolbar.addActions(
+        [w.act_new_client, w.act_log, w.act_fact, w.act_note, w.act_letters, w.act_surveys]
+    )
+    toolbar.addSeparator()
+    toolbar.addActions([w.act_undo, w.act_trash])
+    return recent
