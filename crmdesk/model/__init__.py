@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from crmdesk.model.clients import Client, Fact, Note
     from crmdesk.model.history import HistoryEntry
     from crmdesk.model.letters import LetterTemplate
-    from crmdesk.model.retention import Purchase
+    from crmdesk.model.retention import Complaint, Purchase
     from crmdesk.model.surveys import Survey, SurveyAnswer, SurveyForm
     from crmdesk.model.sync import FieldChange, Meta
 
@@ -32,6 +32,7 @@ _LAZY = {
     "HistoryEntry": "crmdesk.model.history",
     "LetterTemplate": "crmdesk.model.letters",
     "Purchase": "crmdesk.model.retention",
+    "Complaint": "crmdesk.model.retention",
     "Survey": "crmdesk.model.surveys",
     "SurveyForm": "crmdesk.model.surveys",
     "SurveyAnswer": "crmdesk.model.surveys",
@@ -46,6 +47,7 @@ __getattr__ = lazy_attributes(__name__, _LAZY, load_together=sorted(set(_LAZY.va
 __all__ = [
     "Base",
     "Client",
+    "Complaint",
     "ContactPreference",
     "Direction",
     "Fact",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, event, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
@@ -43,6 +43,11 @@ class Client(Synced, Base):
     # a loyalty stage set by hand (services.retention works it out otherwise), and when
     stage_override: Mapped[str] = mapped_column(String(20), default="")
     stage_override_on: Mapped[date | None] = mapped_column(default=None)
+    # "stay in touch every N days" (None: the client's tags decide, or nothing does)
+    touch_every_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    # on a client someone referred: the reward that referrer was given, and when
+    referral_reward: Mapped[str] = mapped_column(String(200), default="")
+    reward_given_on: Mapped[date | None] = mapped_column(default=None)
     last_contact_at: Mapped[datetime | None] = mapped_column(default=None)
     # Derived from the names on every write: what the list sorts "Name" by.
     sort_name: Mapped[str] = mapped_column(String(400), default="")
@@ -55,6 +60,16 @@ class Client(Synced, Base):
         Index("ix_clients_last_contact_at", "last_contact_at", "id", sqlite_where=_LIVE),
         Index("ix_clients_created_at", "created_at", "id", sqlite_where=_LIVE),
         Index("ix_clients_live", "deleted_at", sqlite_where=_LIVE),
+        Index(
+            "ix_clients_birthday_md",
+            text("substr(birthday, 6, 5)"),
+            sqlite_where=text("birthday IS NOT NULL AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_clients_touch_every_days",
+            "touch_every_days",
+            sqlite_where=text("touch_every_days IS NOT NULL"),
+        ),
     )
 
     @property
@@ -77,6 +92,14 @@ class Fact(Synced, Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     value: Mapped[str] = mapped_column(Text, default="")
     on_date: Mapped[date | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        Index(
+            "ix_facts_on_date_md",
+            text("substr(on_date, 6, 5)"),
+            sqlite_where=text("on_date IS NOT NULL AND deleted_at IS NULL"),
+        ),
+    )
 
 
 class Note(Synced, Base):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
@@ -21,8 +21,13 @@ class HistoryEntry(Synced, Base):
     body: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(String(300), default="")
     follow_up_on: Mapped[date | None] = mapped_column(default=None)
+    # the complaint this contact was about, if any (no foreign key: added by ALTER TABLE)
+    complaint_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
     __table_args__ = (
         Index("ix_history_client_id_occurred_at", "client_id", "occurred_at"),
         Index("ix_history_follow_up_on", "follow_up_on"),
+        Index(
+            "ix_history_complaint_id", "complaint_id", sqlite_where=text("complaint_id IS NOT NULL")
+        ),
     )

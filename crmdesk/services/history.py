@@ -24,6 +24,7 @@ class ContactForm:
     body: str = ""
     outcome: str = ""
     follow_up_on: date | None = None
+    complaint_id: str | None = None  # the complaint this contact was about
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class HistoryRecord:
     body: str
     outcome: str
     follow_up_on: date | None
+    complaint_id: str | None = None
 
 
 def _check(form: ContactForm) -> dict[str, object]:
@@ -60,6 +62,7 @@ def _check(form: ContactForm) -> dict[str, object]:
         "body": form.body.strip(),
         "outcome": form.outcome.strip(),
         "follow_up_on": form.follow_up_on,
+        "complaint_id": form.complaint_id or None,
     }
 
 
@@ -93,7 +96,10 @@ def delete_entry(db: Database, entry_id: str) -> Changes:
     return from_write("Delete history entry", w)
 
 
-_ENTRY_COLUMNS = "id, client_id, kind, direction, occurred_at, subject, body, outcome, follow_up_on"
+_ENTRY_COLUMNS = (
+    "id, client_id, kind, direction, occurred_at, subject, body, outcome, follow_up_on,"
+    " complaint_id"
+)
 
 
 def _where(client_id: str, kinds: Collection[str] | None) -> tuple[str, list[object]]:
@@ -139,7 +145,7 @@ def get_entry(db: Database, entry_id: str) -> HistoryRecord:
 def _from_row(r: tuple[Any, ...]) -> HistoryRecord:
     return HistoryRecord(
         r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], r[6], r[7],
-        date.fromisoformat(r[8]) if r[8] else None,
+        date.fromisoformat(r[8]) if r[8] else None, r[9],
     )  # fmt: skip
 
 

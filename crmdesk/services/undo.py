@@ -22,6 +22,7 @@ TABLE_NAMES = {
     "survey_forms": "SurveyForm",
     "survey_answers": "SurveyAnswer",
     "purchases": "Purchase",
+    "complaints": "Complaint",
 }
 
 

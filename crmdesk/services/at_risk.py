@@ -1,0 +1,114 @@
+"""Clients at risk of leaving, each with the reasons:
+
+- two or more bad experiences (complaints, or survey answers of 0–6) in 12 months;
+- a detractor (0–6) not called back yet;
+- a regular who has not come in for 1.5× their usual interval (the median number of days
+  between their purchases).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import pairwise
+
+from crmdesk.model.names import display_name
+from crmdesk.services import retention, surveys
+from crmdesk.store.database import Database
+
+BAD_EXPERIENCES = 2  # in the last 12 months
+LAPSE_FACTOR = 1.5  # times the usual interval
+
+
+@dataclass
+class AtRisk:
+    client_id: str
+    name: str
+    reasons: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # "bad experiences", "detractor", "lapsed"
+
+
+_BAD = """
+SELECT b.client_id, c.given_name, c.family_name, c.company,
+       sum(b.kind = 'complaint'), sum(b.kind = 'answer')
+FROM (SELECT client_id, 'complaint' AS kind FROM complaints
+      WHERE opened_at >= :since AND deleted_at IS NULL
+      UNION ALL
+      SELECT client_id, 'answer' FROM survey_answers
+      WHERE answered_at >= :since AND score <= 6 AND deleted_at IS NULL
+        AND client_id IS NOT NULL) AS b
+JOIN clients AS c ON c.id = b.client_id
+WHERE c.deleted_at IS NULL
+GROUP BY b.client_id HAVING count(*) >= :least
+"""
+
+_REGULARS = """
+SELECT p.client_id, p.bought_at, c.given_name, c.family_name, c.company
+FROM purchases AS p JOIN clients AS c ON c.id = p.client_id
+WHERE p.deleted_at IS NULL AND c.deleted_at IS NULL AND p.client_id IN (
+    SELECT client_id FROM purchases WHERE bought_at >= :since AND deleted_at IS NULL
+    GROUP BY client_id HAVING count(*) >= :least)
+ORDER BY p.client_id, p.bought_at
+"""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def at_risk(db: Database, today: date) -> list[AtRisk]:
+    """Everyone at risk with their reasons, the most reasons first."""
+    found: dict[str, AtRisk] = {}
+
+    def mark(client_id: str, name: str, kind: str, reason: str) -> None:
+        entry = found.setdefault(client_id, AtRisk(client_id, name))
+        entry.reasons.append(reason)
+        entry.kinds.add(kind)
+
+    rules = retention.rules(db)
+    since = retention.months_before(today, 12).isoformat()
+    for cid, given, family, company, complaints, answers in db.query(
+        _BAD, {"since": since, "least": BAD_EXPERIENCES}
+    ):
+        parts = [_plural(complaints, "complaint")] if complaints else []
+        parts += [_plural(answers, "low survey score")] if answers else []
+        mark(
+            cid,
+            display_name(given, family, company),
+            "bad experiences",
+            f"{complaints + answers} bad experiences in 12 months ({', '.join(parts)})",
+        )
+
+    for item in surveys.follow_ups(db):
+        if item.score <= 6:
+            mark(
+                item.client_id,
+                item.client_name,
+                "detractor",
+                f"gave {item.score}/10 on {item.answered_at:%d %b}, not called back yet",
+            )
+
+    regular_since = retention.months_before(today, rules.regular_months).isoformat()
+    days_of: dict[str, list[date]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for cid, bought, given, family, company in db.query(
+        _REGULARS, {"since": regular_since, "least": rules.regular_purchases}
+    ):
+        days_of[cid].append(datetime.fromisoformat(bought).date())
+        names[cid] = display_name(given, family, company)
+    for cid, days in days_of.items():
+        gaps = [(b - a).days for a, b in pairwise(days)]
+        usual = round(statistics.median(gaps)) if gaps else 0  # as retention.spending
+        away = (today - days[-1]).days
+        if usual > 0 and away > LAPSE_FACTOR * usual:
+            mark(
+                cid,
+                names[cid],
+                "lapsed",
+                f"a regular who usually comes every {_plural(usual, 'day')}: "
+                f"last came {away} days ago",
+            )
+
+    return sorted(found.values(), key=lambda r: (-len(r.reasons), r.name))

@@ -1,0 +1,132 @@
+"""Referrals: who brought whom, the reward each referrer is owed, and the best referrers.
+
+A referral is a client whose "referred by" names another client. The referrer is owed the
+reward once the new client has bought something; marking it given records what and when
+(on the referred client's row, so a referrer who brought three people gets three rewards).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.model.names import display_name
+from crmdesk.services.changes import Changes, from_write
+from crmdesk.store.database import Database
+
+REWARD_KEY = "referral_reward"
+DEFAULT_REWARD = "a thank-you gift"
+THANK_YOU_TEMPLATE = "Thank you for the referral"
+
+
+def default_reward(db: Database) -> str:
+    return db.meta(REWARD_KEY) or DEFAULT_REWARD
+
+
+def set_default_reward(db: Database, text: str) -> None:
+    if not text.strip():
+        raise ValidationError({"reward": "Say what a referrer receives, e.g. “£10 voucher”."})
+    db.set_meta(REWARD_KEY, text.strip())
+
+
+@dataclass(frozen=True)
+class Referral:
+    referred_id: str
+    referred_name: str
+    referrer_id: str
+    referrer_name: str
+    since: date  # the day the referred client was added
+    first_purchase: date | None
+    reward: str  # what was given ("" while not given)
+    reward_given_on: date | None
+
+    @property
+    def reward_owed(self) -> bool:
+        return self.first_purchase is not None and self.reward_given_on is None
+
+
+_REFERRALS = """
+SELECT r.id, r.given_name, r.family_name, r.company,
+       b.id, b.given_name, b.family_name, b.company,
+       r.created_at, (SELECT min(p.bought_at) FROM purchases AS p
+                      WHERE p.client_id = r.id AND p.deleted_at IS NULL),
+       r.referral_reward, r.reward_given_on
+FROM clients AS r JOIN clients AS b ON b.id = r.referred_by_id
+WHERE r.deleted_at IS NULL AND b.deleted_at IS NULL
+"""
+
+
+def _referral(row: Any) -> Referral:
+    return Referral(
+        row[0],
+        display_name(row[1], row[2], row[3]),
+        row[4],
+        display_name(row[5], row[6], row[7]),
+        datetime.fromisoformat(row[8]).date(),
+        datetime.fromisoformat(row[9]).date() if row[9] else None,
+        row[10],
+        date.fromisoformat(row[11]) if row[11] else None,
+    )
+
+
+def referrals(db: Database, referrer_id: str | None = None) -> list[Referral]:
+    """Every referral (or one referrer's), newest first."""
+    sql, params = _REFERRALS, []
+    if referrer_id is not None:
+        sql += " AND r.referred_by_id = ?"
+        params.append(referrer_id)
+    return [_referral(r) for r in db.query(sql + " ORDER BY r.created_at DESC", params)]
+
+
+def rewards_owed(db: Database) -> list[Referral]:
+    """Referrals whose new client bought and whose referrer has not been thanked yet."""
+    return [r for r in referrals(db) if r.reward_owed]
+
+
+def give_reward(
+    db: Database, referred_id: str, reward: str = "", on: date | None = None
+) -> Changes:
+    """Record that the referrer of `referred_id` was given `reward` (default: the setting)."""
+    from crmdesk import model
+
+    with db.write() as w:
+        client = w.session.get(model.Client, referred_id)
+        if client is None or client.deleted_at is not None or client.referred_by_id is None:
+            raise NotFoundError("That referral is not there any more.")
+        client.referral_reward = reward.strip() or default_reward(db)
+        client.reward_given_on = on or date.today()
+    return from_write("Reward given", w)
+
+
+@dataclass(frozen=True)
+class Referrer:
+    client_id: str
+    name: str
+    referred: int  # clients they brought
+    bought: int  # of whom bought something
+    revenue_cents: int  # what the clients they brought have spent
+    rewards_owed: int
+
+
+_BEST = """
+SELECT b.id, b.given_name, b.family_name, b.company, count(*),
+       sum(s.n IS NOT NULL), coalesce(sum(s.total), 0),
+       sum(s.n IS NOT NULL AND r.reward_given_on IS NULL)
+FROM clients AS r JOIN clients AS b ON b.id = r.referred_by_id
+LEFT JOIN (SELECT client_id, count(*) AS n, sum(amount_cents) AS total FROM purchases
+           WHERE deleted_at IS NULL GROUP BY client_id) AS s ON s.client_id = r.id
+WHERE r.deleted_at IS NULL AND b.deleted_at IS NULL
+GROUP BY b.id
+ORDER BY sum(s.n IS NOT NULL) DESC, count(*) DESC, coalesce(sum(s.total), 0) DESC
+LIMIT ?
+"""
+
+
+def best_referrers(db: Database, limit: int = 20) -> list[Referrer]:
+    """Who brought the most clients that bought (then most clients, then most revenue)."""
+    return [
+        Referrer(r[0], display_name(r[1], r[2], r[3]), r[4], r[5], r[6], r[7])
+        for r in db.query(_BEST, (limit,))
+    ]

@@ -1,0 +1,245 @@
+"""Never forget: follow-ups that are due, clients to stay in touch with, dates coming up.
+
+- A follow-up is the "follow up on" date of a history entry. It stays open until a newer
+  contact with that client is logged (any kind), so logging the call closes it.
+- "Stay in touch every N days" is set on a client, or for everyone with a tag (the client's
+  own setting wins; of several tags the shortest interval). It is due N days after the last
+  logged contact (or after the client was added, if there is none).
+- Birthdays and remembered dates (things to remember that carry a date) coming up; a date
+  in an earlier year comes round again as an anniversary.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.model.names import display_name
+from crmdesk.services.changes import Changes, from_write
+from crmdesk.store.database import Database
+
+TOUCH_RULES_KEY = "touch_by_tag"
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    entry_id: str
+    client_id: str
+    name: str
+    subject: str
+    due_on: date
+    asked_on: date  # the day of the contact that set it
+
+    def overdue(self, today: date) -> bool:
+        return self.due_on < today
+
+
+# An entry's follow-up is open while it is the client's newest contact: the trigger keeps
+# clients.last_contact_at at the newest live entry, so a later one closes it.
+_FOLLOW_UPS = """
+FROM history AS h JOIN clients AS c ON c.id = h.client_id
+WHERE h.follow_up_on <= ? AND h.deleted_at IS NULL AND c.deleted_at IS NULL
+  AND c.last_contact_at <= h.occurred_at
+"""
+
+
+def follow_ups_due(
+    db: Database, today: date, limit: int | None = None
+) -> tuple[list[FollowUpDue], int]:
+    """Follow-ups due today or overdue, the oldest first; and how many there are."""
+    params: list[object] = [today.isoformat()]
+    total = db.query("SELECT count(*)" + _FOLLOW_UPS, params)[0][0]
+    sql = (
+        "SELECT h.id, h.client_id, c.given_name, c.family_name, c.company, h.subject,"
+        " h.follow_up_on, h.occurred_at" + _FOLLOW_UPS + " ORDER BY h.follow_up_on, h.id"
+    )
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    found = [
+        FollowUpDue(
+            r[0],
+            r[1],
+            display_name(r[2], r[3], r[4]),
+            r[5],
+            date.fromisoformat(r[6]),
+            datetime.fromisoformat(r[7]).date(),
+        )
+        for r in db.query(sql, params)
+    ]
+    return found, int(total)
+
+
+# ---------------------------------------------------------------------- stay in touch
+
+
+def touch_rules(db: Database) -> dict[str, int]:
+    """Tag → days: everyone with the tag should hear from the shop that often."""
+    raw = db.meta(TOUCH_RULES_KEY)
+    return {str(k): int(v) for k, v in json.loads(raw).items()} if raw else {}
+
+
+def _check_days(days: int | None, field: str) -> None:
+    if days is not None and not 1 <= days <= 3650:
+        raise ValidationError({field: "Stay in touch every 1 to 3650 days (or leave it empty)."})
+
+
+def set_touch_rules(db: Database, rules: dict[str, int]) -> None:
+    cleaned = {}
+    for tag, days in rules.items():
+        if not tag.strip():
+            raise ValidationError({"touch_rules": "A rule needs a tag."})
+        _check_days(days, "touch_rules")
+        cleaned[tag.strip()] = int(days)
+    db.set_meta(TOUCH_RULES_KEY, json.dumps(cleaned, ensure_ascii=False, sort_keys=True))
+
+
+def set_touch_every(db: Database, client_id: str, days: int | None) -> Changes:
+    """Stay in touch with this client every `days` (None: as their tags say)."""
+    from crmdesk import model
+
+    _check_days(days, "touch_every_days")
+    with db.write() as w:
+        client = w.session.get(model.Client, client_id)
+        if client is None or client.deleted_at is not None:
+            raise NotFoundError("That client is not there any more.")
+        client.touch_every_days = days
+    return from_write("Stay in touch" if days else "Stay in touch as tags say", w)
+
+
+@dataclass(frozen=True)
+class TouchDue:
+    client_id: str
+    name: str
+    every_days: int
+    since: date  # the last contact (or the day the client was added)
+    because: str  # "set for this client" or "tag VIP"
+
+    def days_quiet(self, today: date) -> int:
+        return (today - self.since).days
+
+
+_TOUCH_OWN = """
+SELECT c.id, c.given_name, c.family_name, c.company, c.touch_every_days,
+       coalesce(c.last_contact_at, c.created_at), ''
+FROM clients AS c
+WHERE c.touch_every_days IS NOT NULL AND c.deleted_at IS NULL
+  AND julianday(:today) - julianday(date(coalesce(c.last_contact_at, c.created_at)))
+      >= c.touch_every_days
+"""
+_TOUCH_BY_TAG = """
+SELECT id, given_name, family_name, company, days, since, tag FROM (
+    -- the shortest interval of the client's tags; `tag` is the one it came from (SQLite
+    -- takes a bare column from the row that min() picked)
+    SELECT c.id, c.given_name, c.family_name, c.company, min(r.value) AS days,
+           coalesce(c.last_contact_at, c.created_at) AS since, r.key AS tag
+    FROM clients AS c, json_each(c.tags) AS t JOIN json_each(:rules) AS r ON r.key = t.value
+    WHERE c.touch_every_days IS NULL AND c.deleted_at IS NULL
+    GROUP BY c.id)
+WHERE julianday(:today) - julianday(date(since)) >= days
+"""
+
+
+def touch_due(db: Database, today: date) -> list[TouchDue]:
+    """Clients whose stay-in-touch interval has passed, the longest quiet first."""
+    params = {"today": today.isoformat()}
+    rows = list(db.query(_TOUCH_OWN, params))
+    rules = touch_rules(db)
+    if rules:
+        rows += db.query(_TOUCH_BY_TAG, {**params, "rules": json.dumps(rules)})
+    found = [
+        TouchDue(
+            r[0],
+            display_name(r[1], r[2], r[3]),
+            int(r[4]),
+            datetime.fromisoformat(r[5]).date(),
+            f"tag {r[6]}" if r[6] else "set for this client",
+        )
+        for r in rows
+    ]
+    found.sort(key=lambda t: (t.since + timedelta(days=t.every_days), t.name))
+    return found
+
+
+# ---------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True)
+class DateComing:
+    client_id: str
+    name: str
+    what: str  # "Birthday" or the label of the thing to remember
+    on: date  # the day it falls, this time round
+    detail: str  # "turns 40", "Biscuit", "3 years"
+    kind: str  # "birthday" or "date"
+
+
+def _month_days(start: date, days: int) -> dict[str, date]:
+    """'MM-DD' → the day in [start, start + days) it falls on; 29 February is kept on the
+    28th in years without it."""
+    found: dict[str, date] = {}
+    for n in range(days):
+        day = start + timedelta(days=n)
+        found[day.strftime("%m-%d")] = day
+        if day.month == 2 and day.day == 28 and (day + timedelta(days=1)).month == 3:
+            found["02-29"] = day
+    return found
+
+
+def dates_coming(db: Database, today: date, days: int = 7) -> list[DateComing]:
+    """Birthdays and remembered dates in the next `days` days (today included), by day."""
+    window = _month_days(today, days)
+    keys = list(window)
+    marks = ", ".join("?" * len(keys))
+    found = []
+    for cid, given, family, company, born in db.query(
+        "SELECT id, given_name, family_name, company, birthday FROM clients"
+        f" WHERE substr(birthday, 6, 5) IN ({marks})"
+        " AND birthday IS NOT NULL AND deleted_at IS NULL",
+        keys,
+    ):
+        birthday = date.fromisoformat(born)
+        on = window[born[5:10]]
+        age = on.year - birthday.year
+        detail = f"turns {age}" if 0 < age < 120 else ""
+        found.append(
+            DateComing(
+                cid, display_name(given, family, company), "Birthday", on, detail, "birthday"
+            )
+        )
+    for cid, given, family, company, label, value, when in db.query(
+        "SELECT c.id, c.given_name, c.family_name, c.company, f.label, f.value, f.on_date"
+        " FROM facts AS f JOIN clients AS c ON c.id = f.client_id"
+        f" WHERE substr(f.on_date, 6, 5) IN ({marks})"
+        " AND f.on_date IS NOT NULL AND f.deleted_at IS NULL AND c.deleted_at IS NULL",
+        keys,
+    ):
+        day = date.fromisoformat(when)
+        on = window[when[5:10]]
+        if day > on:  # a date in a later year is not coming round this week
+            continue
+        years = on.year - day.year
+        detail = value if years == 0 else f"{value} — {years} year{'s' if years != 1 else ''}"
+        found.append(
+            DateComing(
+                cid, display_name(given, family, company), label, on, detail.strip(" —"), "date"
+            )
+        )
+    found.sort(key=lambda d: (d.on, d.kind != "birthday", d.name))
+    return found
+
+
+def describe_day(day: date, today: date) -> str:
+    """ "today", "tomorrow", "Sat 28 Nov", "3 days ago"."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    if delta < 0:
+        return f"{-delta} days ago" if delta > -60 else day.strftime("%d %b %Y")
+    return day.strftime("%a %d %b")
