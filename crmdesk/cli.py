@@ -11,6 +11,9 @@ crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birth
                              letters for those clients in one PDF, logged in their history
 crmdesk survey-forms (--blank N | --client ID... | --tag T) [--paper a4|letter] -o forms.pdf
 crmdesk nps [--by month|quarter|year] [--tag T] [--json]
+crmdesk report [--period 2026-Q3] -o report.pdf
+                             the period report (revenue, Pareto, retention, funnel, NPS)
+crmdesk today [--json]       what to do today: follow-ups, call-backs, complaints, birthdays…
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 from crmdesk import __version__, paths
 from crmdesk.errors import CrmError
 
-COMMANDS = ("demo", "check", "letters", "survey-forms", "nps")
+COMMANDS = ("demo", "check", "letters", "survey-forms", "nps", "report", "today")
 
 
 def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
@@ -103,6 +106,39 @@ def _survey_parsers(commands: Any) -> None:
     score.add_argument("--by", choices=("month", "quarter", "year"), default="month")
     score.add_argument("--tag", metavar="T", help="only clients with this tag")
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _retention_parsers(commands)
+
+
+def _retention_parsers(commands: Any) -> None:
+    report = commands.add_parser(
+        "report",
+        help="the period report as a PDF: revenue, top 20%%, retention, stages, NPS",
+        description=(
+            "Write the report for a period: revenue and the top 20%% of clients' share of it "
+            "(Pareto), retention rate (clients of the previous period who came back), "
+            "repeat-purchase rate, the loyalty-stage funnel and movement, complaints and the "
+            "NPS trend, with charts. The figures are also printed."
+        ),
+    )
+    report.add_argument(
+        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+    )
+    report.add_argument(
+        "--period",
+        metavar="P",
+        help="2026-Q3, 2026-07, 2026-H2 or 2026 (default: the quarter so far)",
+    )
+    report.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
+    today = commands.add_parser(
+        "today",
+        help="what to do today: follow-ups, call-backs, complaints, birthdays, at risk",
+        description="The Today list the window opens on, printed: each row names the client, "
+        "what to do and how urgent it is (! marks overdue or waiting over 48 hours).",
+    )
+    today.add_argument(
+        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+    )
+    today.add_argument("--json", action="store_true", help="print JSON instead of a list")
 
 
 def _letters_parser(commands: Any) -> None:
@@ -166,6 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _survey_forms(args)
         if args.command == "nps":
             return _nps(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "today":
+            return _today(args)
     except CrmError as exc:
         print(f"crmdesk: {exc}", file=sys.stderr)
         return 2
@@ -248,6 +288,61 @@ def _nps(args: argparse.Namespace) -> int:
     if to_close:
         print(f"Closed the loop with {closed} of {to_close} detractors and promoters "
               f"({100 * closed // to_close}%).")  # fmt: skip
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from crmdesk.documents.output import write_atomically
+    from crmdesk.documents.report import write_report
+    from crmdesk.services import nps, reports, shop
+    from crmdesk.services.reports import money, percent
+    from crmdesk.store.database import Database
+
+    period = reports.parse_period(args.period) if args.period else None
+    with Database.open(_database_path(args.db)) as db:
+        period = period or reports.current_quarter(date.today())
+        figures = reports.report(db, period)
+        profile = shop.get_shop(db)
+    pages = write_atomically(
+        args.out, lambda part: write_report(part, figures, profile.name, profile.paper)
+    )
+    top, kept = figures.pareto, figures.retention[-1]
+    print(f"Report {period.label} ({period.describe()}): {_plural(pages, 'page')} in {args.out}")
+    print(f"  revenue {money(figures.revenue_cents)} from {_plural(top.clients, 'client')}, "
+          f"{_plural(figures.purchases, 'purchase')}")  # fmt: skip
+    print(f"  top 20% ({top.top_clients}) brought {percent(top.top_share)} of it")
+    print(f"  retention {percent(kept.rate)} ({kept.count} of {kept.of}), "
+          f"repeat-purchase rate {percent(figures.repeat.rate)}")  # fmt: skip
+    print(f"  NPS {nps.shown(figures.nps_period.nps)} ({figures.nps_period.answers} answers), "
+          f"{figures.complaints_opened} complaints opened")  # fmt: skip
+    return 0
+
+
+def _today(args: argparse.Namespace) -> int:
+    import json
+
+    from crmdesk.services import today
+    from crmdesk.store.database import Database
+
+    with Database.open(_database_path(args.db)) as db:
+        sections = today.today(db)
+    if args.json:
+        print(json.dumps([{"section": s.title, "total": s.total,
+                           "rows": [vars(r) for r in s.rows]} for s in sections], indent=1,
+                         ensure_ascii=False))  # fmt: skip
+        return 0
+    for s in sections:
+        if not s.total:
+            continue
+        print(f"{s.title} ({s.total})")
+        for r in s.rows:
+            print(f"  {'!' if r.urgent else ' '} {r.name:<28} {r.when:<14} {r.text}")
+        if s.more:
+            print(f"    … and {s.more} more")
+    if not any(s.total for s in sections):
+        print("Nothing to do today.")
     return 0
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
-from crmdesk.model import Client, Fact, HistoryEntry, Note, new_id
+from crmdesk.model import Client, Complaint, Fact, HistoryEntry, Note, Purchase, new_id
 from crmdesk.model.clients import sort_key
-from crmdesk.services import settings
+from crmdesk.services import referrals, reminders, settings
 from crmdesk.services.validation import normalise_phone
 from crmdesk.store.database import Database
 
@@ -83,12 +83,15 @@ class Shape:
     notes: tuple[int, int] = (1, 3)
     span_days: int = 365
     surveys: bool = True  # a third of the clients answered the survey
+    complaints: float = 0.08  # the share of clients who complained in the last year
 
 
 DEMO = Shape()
 # 100,000 clients → about 1,000,000 history entries and 200,000 facts and notes, over 5 years.
 # (The scale benchmarks' mix; survey answers at scale are measured on their own, B10.)
-LARGE = Shape(history=(0, 20), facts=(0, 2), notes=(0, 2), span_days=5 * 365, surveys=False)
+LARGE = Shape(
+    history=(0, 20), facts=(0, 2), notes=(0, 2), span_days=5 * 365, surveys=False, complaints=0.02
+)
 
 CHUNK = 2000  # clients per transaction
 
@@ -109,8 +112,9 @@ def populate(
     _demo_shop(db)
     names = _names(rng, samples, clients)
     made: list[str] = []
+    shopping = random.Random(seed + 2)  # its own stream: the clients stay as they were
     for start in range(0, clients, CHUNK):
-        people, facts, notes, entries = [], [], [], []
+        people, facts, notes, entries, bought, cases = [], [], [], [], [], []
         for n in range(start, min(start + CHUNK, clients)):
             person = _client(rng, samples, names[n], today, made)
             made.append(person["id"])
@@ -118,16 +122,90 @@ def populate(
             facts += _facts(rng, samples, person["id"], today, shape)
             notes += _notes(rng, samples, person["id"], today, shape)
             entries += _history(rng, samples, person["id"], today, shape)
+            bought += _purchases(shopping, person, today)
+            cases += _complaints(shopping, person["id"], today, shape)
+        first: dict[str, datetime] = {}
+        last_week = today - timedelta(days=7)
+        for p in reversed(bought):  # (each client's purchases are in order)
+            first[p["client_id"]] = p["bought_at"]
+        for person in people:  # most referrers whose friend bought have had their gift
+            person["referral_reward"], person["reward_given_on"] = "", None
+            bought_on = first.get(person["id"])
+            given = shopping.random() < 0.85
+            if person["referred_by_id"] and given and bought_on and bought_on.date() < last_week:
+                person["referral_reward"] = "a bunch of seasonal flowers"
+                person["reward_given_on"] = bought_on.date() + timedelta(days=7)
         with db.bulk() as bulk:
             bulk.insert(Client.__table__, people)
             bulk.insert(Fact.__table__, facts)
             bulk.insert(Note.__table__, notes)
             bulk.insert(HistoryEntry.__table__, entries)
+            bulk.insert(Purchase.__table__, bought)
+            bulk.insert(Complaint.__table__, cases)
         if progress is not None:
             progress(len(made))
     if shape.surveys:
         _survey_answers(db, made, random.Random(seed + 1), today, shape)
+    reminders.set_touch_rules(db, {"vip": 30, "wholesale": 60})
+    referrals.set_default_reward(db, "a bunch of seasonal flowers")
     return len(made)
+
+
+BOUGHT = ["Seasonal bouquet", "Dozen roses", "Wedding flowers", "Pot plant", "Funeral wreath",
+          "Table arrangement", "Gift hamper", "Orchid", "Weekly office flowers"]  # fmt: skip
+
+
+def _purchases(rng: random.Random, person: dict[str, Any], today: date) -> list[dict[str, Any]]:
+    """A mix: some never bought, many once, some now and then, a few regulars (every 10 to
+    45 days, some of whom stopped coming)."""
+    since = max(person["created_at"].date(), today - timedelta(days=730))
+    span = (today - since).days
+    kind = rng.random()
+    if kind < 0.15 or span < 1:
+        days: list[date] = []
+    elif kind < 0.45:
+        days = [since + timedelta(days=rng.randrange(span))]
+    elif kind < 0.88:
+        days = [since + timedelta(days=rng.randrange(span)) for _ in range(rng.randint(2, 5))]
+    else:
+        every, days = rng.randint(10, 45), []
+        stop = today - timedelta(days=rng.randrange(0, 120) if rng.random() < 0.3 else 0)
+        day = since + timedelta(days=rng.randrange(min(span, 30)))
+        while day <= stop:
+            days.append(day)
+            day += timedelta(days=max(3, every + rng.randint(-4, 4)))
+    return [
+        {"client_id": person["id"], "what": rng.choice(BOUGHT),
+         "bought_at": datetime.combine(d, time(rng.randrange(9, 18), rng.choice([0, 20, 40]))),
+         "amount_cents": round(rng.lognormvariate(3.6, 0.6) * 100)}
+        for d in sorted(days)
+    ]  # fmt: skip
+
+
+COMPLAINTS = [("delivery", "Delivery was two hours late"),
+              ("product", "The roses wilted in two days"),
+              ("service", "Nobody answered the phone"),
+              ("product", "The card had the wrong message"),
+              ("price or bill", "Charged twice for one bouquet")]  # fmt: skip
+
+
+def _complaints(
+    rng: random.Random, client_id: str, today: date, shape: Shape
+) -> list[dict[str, Any]]:
+    """Now and then a complaint in the last year: most resolved within a few days, a few
+    still open (some of them recent)."""
+    if rng.random() >= shape.complaints:
+        return []
+    category, text = rng.choice(COMPLAINTS)
+    opened = datetime.combine(today, time(9)) - timedelta(hours=rng.randrange(2, 24 * 330))
+    solved_at = opened + timedelta(hours=rng.choice([3, 6, 20, 30, 50, 96, 200]))
+    resolved = solved_at < datetime.combine(today, time(9)) - timedelta(days=3)
+    return [{"client_id": client_id, "opened_at": opened, "category": category,
+             "channel": rng.choice(["in person", "phone", "email"]), "description": text,
+             "severity": rng.choice(["low", "medium", "medium", "high"]),
+             "status": "resolved" if resolved else rng.choice(["open", "in progress"]),
+             "resolution": "Replaced free of charge and apologised" if resolved else "",
+             "resolved_at": solved_at if resolved else None}]  # fmt: skip
 
 
 REASONS = {

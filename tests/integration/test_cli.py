@@ -136,3 +136,42 @@ def test_survey_forms_and_nps_from_the_command_line(tmp_path: Path, data_dir: Pa
     none = crmdesk("survey-forms", "--db", str(db_file), "--tag", "nobody", "-o",
                    str(tmp_path / "x.pdf"), data_dir=data_dir)  # fmt: skip
     assert none.returncode == 2 and "No client has the tag “nobody”" in none.stderr
+
+
+def test_report_and_today_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
+    import json
+    from datetime import datetime
+
+    from crmdesk.services import history, reports, retention
+    from crmdesk.services.history import ContactForm
+    from crmdesk.store.database import Database
+    from tests.letters_helpers import pdf_pages
+    from tests.retention_helpers import add_client, backdate
+
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        anna, ben = add_client(db, "Anna"), add_client(db, "Ben")
+        for who in (anna, ben):
+            backdate(db, who, datetime(2026, 1, 1))
+        retention.record_purchase(db, anna, "300", "Wedding", datetime(2026, 8, 1, 10))
+        retention.record_purchase(db, ben, "100", "Roses", datetime(2026, 8, 2, 10))
+        retention.record_purchase(db, ben, "20", "Card", datetime(2026, 9, 2, 10))
+        history.log_contact(db, ben, ContactForm(subject="Quote for the shop window",
+                            follow_up_on=datetime.now().date()))  # fmt: skip
+        expected = reports.report(db, reports.parse_period("2026-Q3"))
+    out = tmp_path / "report.pdf"
+    done = crmdesk("report", "--db", str(db_file), "--period", "2026-Q3", "-o", str(out),
+                   data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "revenue 420.00 from 2 clients, 3 purchases" in done.stdout
+    text = " ".join(pdf_pages(out)).replace("\r\n", " ").replace("\n", " ")
+    assert "Report 2026-Q3" in text and "420.00" in text
+    assert f"brought {round(expected.pareto.top_share * 100)}% of the revenue" in text  # 300/420
+    assert "Anna Test" in text and "Repeat-purchase rate" in text
+    bad = crmdesk("report", "--db", str(db_file), "--period", "summer", "-o", str(out),
+                  data_dir=data_dir)  # fmt: skip
+    assert bad.returncode == 2 and "write 2026-Q3" in bad.stderr
+    listed = json.loads(crmdesk("today", "--db", str(db_file), "--json", data_dir=data_dir).stdout)
+    follow = next(s for s in listed if s["section"] == "Follow-ups due")
+    assert [(r["name"], r["text"]) for r in follow["rows"]] == [
+        ("Ben Test", "Follow up: Quote for the shop window")]  # fmt: skip
