@@ -1,4 +1,5 @@
-"""The main window: the client list and search on the left, the chosen client on the right."""
+"""The main window: the client list and search on the left; on the right, Today (what to do,
+shown first) and the chosen client's page."""
 
 from __future__ import annotations
 
@@ -52,8 +53,12 @@ from crmdesk.services import client_list
 from crmdesk.store.database import Database, is_current
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTabWidget
+
     from crmdesk.gui.client_page import ClientPage
+    from crmdesk.gui.today_view import TodayView
     from crmdesk.services.changes import Changes, UndoStep
+    from crmdesk.services.today import TodayRow
 
 # What the first paint does not need (the client page, most services) is imported when the
 # page is built, right after the list is on screen: start-up is budgeted (benchmark B1).
@@ -113,6 +118,10 @@ class MainWindow(QMainWindow):
         self.table.setColumnHidden(FOUND, True)
 
         self._page: ClientPage | None = None  # built after the list's first paint
+        self._today: TodayView | None = None  # (with it)
+        self._today_stale = False
+        self.right: QTabWidget | None = None
+        self._selecting = False  # the code (not the user) is moving the list's current row
         self._opened_before_page: Database | None = None
         self.table.viewport().installEventFilter(self)
         left = QWidget(self)
@@ -163,16 +172,29 @@ class MainWindow(QMainWindow):
         if self._page is not None or self._closing:
             return
         self.table.viewport().removeEventFilter(self)
+        from PySide6.QtWidgets import QTabWidget
+
         from crmdesk.gui.client_page import ClientPage
+        from crmdesk.gui.today_view import TodayView
 
         page = self._page = ClientPage(self)
-        placeholder = self._splitter.replaceWidget(1, page)
+        today = self._today = TodayView(self)
+        right = self.right = QTabWidget(self)
+        right.setObjectName("right_side")
+        right.setAccessibleName("Today and client")
+        right.addTab(today, "&Today")
+        right.addTab(page, "C&lient")
+        right.setCurrentWidget(today)  # the app opens on Today
+        placeholder = self._splitter.replaceWidget(1, right)
         if placeholder is not None:
             placeholder.deleteLater()
         self._splitter.setSizes([620, 740])
         self._connect_page(page)
+        self._connect_today(today)
+        right.currentChanged.connect(self._on_right_current_changed)
         index = self.table.currentIndex()
         page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
+        today.refresh(self.db)
         self._update_actions()
         files.remember_open_file(self)
         db, self._opened_before_page = self._opened_before_page, None
@@ -221,6 +243,7 @@ class MainWindow(QMainWindow):
         self.act_letters = self._action("&Letters…", self._on_letters_triggered, keys.Print)
         self.act_shop = self._action("S&hop details for letters…", self._on_shop_triggered)
         self.act_surveys = self._action("Sur&veys…", self._on_surveys_triggered, "Ctrl+Shift+S")
+        self.act_today = self._action("&Today", self.show_today, "Ctrl+T")
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
@@ -228,6 +251,7 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table.doubleClicked.connect(self._on_edit_client_triggered)
+        self.table.clicked.connect(self._on_table_clicked)
         self.undo_stack.changed.connect(self._update_actions)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
 
@@ -248,6 +272,70 @@ class MainWindow(QMainWindow):
         page.entry_delete_requested.connect(
             lambda e: self.apply_changes(history.delete_entry(self.need_db(), e.id))
         )
+
+    def _connect_today(self, today: TodayView) -> None:
+        today.log_requested.connect(self._on_today_log_requested)
+        today.open_requested.connect(lambda row: self.show_client(row.client_id))
+        today.letter_requested.connect(self._on_today_letter_requested)
+
+    # ------------------------------------------------------------------ Today
+
+    @property
+    def today(self) -> TodayView:
+        self.page  # noqa: B018 (built with the page)
+        assert self._today is not None
+        return self._today
+
+    def show_today(self) -> None:
+        if self.right is None:
+            self._build_page()
+        assert self.right is not None
+        self.right.setCurrentWidget(self.today)
+        self.today.tree.setFocus()
+
+    def show_client(self, client_id: str) -> None:
+        """Select the client in the list (the whole list if a search hides them) and show
+        their page."""
+        if self.model.searching and self.model.hit_row(client_id) is None:
+            self._leave_search()
+            self.model.reload()
+        self._select_client(client_id)
+        assert self.right is not None
+        self.right.setCurrentWidget(self.page)
+
+    def _refresh_today(self) -> None:
+        """Today follows every change; while it is not on screen it waits until shown."""
+        if self._today is None or self.right is None:
+            return
+        if self.right.currentWidget() is self._today:
+            self._today.refresh(self.db)
+            self._today_stale = False
+        else:
+            self._today_stale = True
+
+    def _on_right_current_changed(self, _index: int) -> None:
+        if self._today_stale:
+            self._refresh_today()
+
+    def _on_today_log_requested(self, row: TodayRow) -> None:
+        if self.db is None:
+            return
+        complaint = row.ref if row.about == "complaint" else None
+        self.apply_dialog(
+            dialogs.ContactDialog(
+                self.db, row.client_id, row.name, complaint_id=complaint, parent=self
+            )
+        )
+
+    def _on_today_letter_requested(self, row: TodayRow) -> None:
+        if self.db is None:
+            return
+        dialog = self.paperwork.letters_dialog(for_client=(row.client_id, row.name))
+        try:
+            dialog.choose_template(row.letter)
+        except KeyError:  # the shop renamed or deleted that template: choose another
+            self.statusBar().showMessage(f"There is no template “{row.letter}” any more.", 8000)
+        dialog.exec()
 
     # ------------------------------------------------------------------ the database
 
@@ -299,6 +387,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
         self._select_row(0)
         self._update_actions()
+        if self._today is not None:
+            self._today.refresh(db)
         if self._page is None and self.isVisible():
             self._opened_before_page = db  # announced once the page is built
         else:
@@ -321,6 +411,7 @@ class MainWindow(QMainWindow):
         """Refresh what a write touched, and offer to undo it."""
         self.undo_stack.push(changes.undo)
         self._refresh(changes, select_id)
+        self._refresh_today()
         self.statusBar().showMessage(f"{changes.label} — Ctrl+Z to undo", 6000)
 
     def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
@@ -368,6 +459,7 @@ class MainWindow(QMainWindow):
             return
         put(changes.undo)
         self._refresh(changes)
+        self._refresh_today()
         self.statusBar().showMessage(f"{verb}: {step.label}", 6000)
 
     # ------------------------------------------------------------------ selection
@@ -379,11 +471,15 @@ class MainWindow(QMainWindow):
     def _select_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
             index = self.model.index(row, NAME)
-            self.table.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
+            self._selecting = True
+            try:
+                self.table.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+            finally:
+                self._selecting = False
             self.table.scrollTo(index)
         elif self._page is not None:
             self._page.show_client(self.db, None)
@@ -418,7 +514,13 @@ class MainWindow(QMainWindow):
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._page is not None:  # (else the page shows the current row when it is built)
             self._page.show_client(self.db, current.data(ID_ROLE) if current.isValid() else None)
+            if self.right is not None and not self._selecting:  # the user chose a client
+                self.right.setCurrentWidget(self._page)
         self._update_actions()
+
+    def _on_table_clicked(self, _index: QModelIndex) -> None:
+        if self.right is not None:  # (also the row already current: back from Today)
+            self.right.setCurrentWidget(self.page)
 
     # ------------------------------------------------------------------ search
 
@@ -438,6 +540,8 @@ class MainWindow(QMainWindow):
             self.table.setItemDelegateForColumn(FOUND, HtmlDelegate(self.table))
         self.table.setColumnHidden(FOUND, not self.model.searching)
         self._select_row(0)
+        if self.model.searching and self.right is not None:  # show who was found
+            self.right.setCurrentWidget(self.page)
 
     def _on_search_box_return_pressed(self) -> None:
         self._search_timer.stop()
@@ -561,6 +665,7 @@ class MainWindow(QMainWindow):
         has_client = has_db and self._page is not None and self._page.record is not None
         for action in (
             self.act_new_client,
+            self.act_today,
             self.act_find,
             self.act_trash,
             self.act_settings,

@@ -30,13 +30,16 @@ def build_menus(w: MainWindow) -> QMenu:
     client_menu.addSeparator()
     client_menu.addActions([w.act_letters, w.act_surveys])
     view_menu = bar.addMenu("&View")
+    view_menu.addAction(w.act_today)
+    view_menu.addSeparator()
     view_menu.addAction(w.act_trash)
     toolbar = w.addToolBar("Main")
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)
     toolbar.addActions(
-        [w.act_new_client, w.act_log, w.act_fact, w.act_note, w.act_letters, w.act_surveys]
-    )
+        [w.act_today, w.act_new_client, w.act_log, w.act_fact, w.act_note, w.act_letters,
+         w.act_surveys]
+    )  # fmt: skip
     toolbar.addSeparator()
     toolbar.addActions([w.act_undo, w.act_trash])
     return recent

@@ -40,11 +40,13 @@ class Paperwork(QObject):
             else (),
         )
 
-    def letters_dialog(self) -> LettersDialog:
-        from crmdesk.gui.letters_dialog import LettersDialog
+    def letters_dialog(self, for_client: tuple[str, str] | None = None) -> LettersDialog:
+        """The letters window, for the chosen clients (or just `for_client`: id, name)."""
+        from crmdesk.gui.letters_dialog import LettersDialog, Selection
 
         w = self.window
-        dialog = LettersDialog(w.need_db(), self.selection(), parent=w)
+        chosen = Selection(current=for_client) if for_client else self.selection()
+        dialog = LettersDialog(w.need_db(), chosen, parent=w)
         dialog.letters_written.connect(w.apply_changes)
         dialog.finished.connect(dialog.deleteLater)
         return dialog

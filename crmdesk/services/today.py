@@ -29,7 +29,8 @@ class TodayRow:
     when: str  # "today", "3 days ago", "2 days 4 h"
     urgent: bool  # overdue, or waiting over 48 hours
     letter: str = ""  # the name of the letter template that fits ("" for none)
-    ref: str = ""  # the history entry, complaint or survey answer the row is about
+    ref: str = ""  # the id of what the row is about (see `about`)
+    about: str = ""  # "entry", "complaint", "answer" or "referral" (the referred client)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def _follow_ups(db: Database, day: date, _at: datetime, limit: int) -> Section:
             f.overdue(day),
             "",
             f.entry_id,
+            "entry",
         )
         for f in due
     )
@@ -75,6 +77,7 @@ def _survey_follow_ups(db: Database, at: datetime) -> tuple[list[TodayRow], list
                     f.overdue(at),
                     complaints.APOLOGY_TEMPLATE,
                     f.answer_id,
+                    "answer",
                 )
             )
         else:
@@ -87,6 +90,7 @@ def _survey_follow_ups(db: Database, at: datetime) -> tuple[list[TodayRow], list
                     f.overdue(at),
                     REFERRAL_REQUEST_LETTER,
                     f.answer_id,
+                    "answer",
                 )
             )
     return detractors, promoters
@@ -103,6 +107,7 @@ def _complaints(db: Database, _day: date, at: datetime, limit: int) -> Section:
             c.stands_out(at),
             complaints.APOLOGY_TEMPLATE,
             c.id,
+            "complaint",
         )
         for c in cases
     )
@@ -171,6 +176,7 @@ def _rewards(db: Database, _day: date, _at: datetime, limit: int) -> Section:
             False,
             referrals.THANK_YOU_TEMPLATE,
             r.referred_id,
+            "referral",
         )
         for r in owed[:limit]
     )

@@ -48,10 +48,13 @@ class ContactDialog(FormDialog):
         client_name: str,
         entry: HistoryRecord | None = None,
         kind: HistoryKind = HistoryKind.CALL,
+        complaint_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`complaint_id`: the contact is about this complaint (kept with the entry)."""
         title = f"Edit contact with {client_name}" if entry else f"Log contact with {client_name}"
         super().__init__(title, parent)
+        self.complaint_id = entry.complaint_id if entry else complaint_id
         self.kind = QComboBox()
         for k in HistoryKind:
             self.kind.addItem(k.label, k.value)
@@ -106,6 +109,7 @@ class ContactDialog(FormDialog):
             body=self.body.toPlainText(),
             outcome=self.outcome.text(),
             follow_up_on=self.follow_up_on.value(),
+            complaint_id=self.complaint_id,
         )
 
 

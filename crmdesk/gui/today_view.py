@@ -1,0 +1,175 @@
+"""Today: what to do, section by section. Every row acts in place — log the contact, open
+the client, print the letter that fits — with buttons, Enter, or its context menu."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.services import today
+from crmdesk.services.today import Section, TodayRow
+from crmdesk.store.database import Database
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+URGENT = QColor("#b00020")
+
+
+class _TodayTree(QTreeWidget):
+    enter_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class TodayView(QWidget):
+    """Signals carry the row (TodayRow); the main window does the acting."""
+
+    log_requested = Signal(object)
+    open_requested = Signal(object)
+    letter_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Today")
+        self.sections: list[Section] = []
+        self.heading = QLabel(self)
+        self.heading.setObjectName("today_heading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("today_summary")
+        self.summary.setWordWrap(True)
+        self.tree = _TodayTree(self)
+        self.tree.setObjectName("today_list")
+        self.tree.setAccessibleName("Things to do today")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Client", "What to do", "When", ""])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.tree.setColumnWidth(0, 190)
+        self.tree.setColumnWidth(2, 95)
+        self.tree.setColumnWidth(3, 150)
+        self.hint = QLabel(
+            "Enter opens the client · Ctrl+L logs the contact · right-click for the letter", self
+        )
+        self.hint.setStyleSheet("color: gray;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.hint)
+        self.tree.enter_pressed.connect(lambda: self._act(self.open_requested))
+        self.tree.itemDoubleClicked.connect(lambda *_: self._act(self.open_requested))
+        self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
+
+    # ------------------------------------------------------------------ filling
+
+    def refresh(self, db: Database | None, at: datetime | None = None) -> None:
+        at = at or datetime.now()
+        self.heading.setText(f"Today, {at:%A %d %B}")
+        self.tree.clear()
+        self.sections = today.today(db, at.date(), at) if db is not None else []
+        busy = [s for s in self.sections if s.total]
+        self.summary.setText(
+            " · ".join(f"{s.title}: {s.total}" for s in busy) if busy else "Nothing to do today."
+        )
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for section in busy:
+            top = QTreeWidgetItem(self.tree, [f"{section.title} ({section.total})"])
+            top.setFirstColumnSpanned(True)
+            top.setFont(0, bold)
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for row in section.rows:
+                self._add_row(top, row)
+            if section.more:
+                more = QTreeWidgetItem(top, ["", f"… and {section.more} more"])
+                more.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                more.setForeground(1, QBrush(QColor("gray")))
+            top.setExpanded(True)
+        first = self.tree.topLevelItem(0)
+        child = first.child(0) if first is not None else None
+        if child is not None:
+            self.tree.setCurrentItem(child)
+
+    def _add_row(self, parent: QTreeWidgetItem, row: TodayRow) -> None:
+        item = QTreeWidgetItem(parent, [row.name, row.text, row.when, ""])
+        item.setData(0, ROW_ROLE, row)
+        item.setToolTip(1, row.text)
+        if row.urgent:
+            item.setForeground(2, QBrush(URGENT))
+            font = item.font(2)
+            font.setBold(True)
+            item.setFont(2, font)
+        buttons = QWidget()
+        line = QHBoxLayout(buttons)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(2)
+        for text, signal, name in (
+            ("Log", self.log_requested, f"Log contact with {row.name}"),
+            ("Open", self.open_requested, f"Open {row.name}"),
+            ("Letter", self.letter_requested, f"Letter “{row.letter}” for {row.name}"),
+        ):
+            if text == "Letter" and not row.letter:
+                continue
+            button = QToolButton(buttons)
+            button.setText(text)
+            button.setAccessibleName(name)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, s=signal, r=row: s.emit(r))
+            line.addWidget(button)
+        line.addStretch(1)
+        self.tree.setItemWidget(item, 3, buttons)
+
+    # ------------------------------------------------------------------ acting
+
+    def current_row(self) -> TodayRow | None:
+        item = self.tree.currentItem()
+        row = item.data(0, ROW_ROLE) if item is not None else None
+        return row if isinstance(row, TodayRow) else None
+
+    def rows(self, key: str) -> list[TodayRow]:
+        """The rows shown in one section (by its key, e.g. "follow_ups")."""
+        return [r for s in self.sections if s.key == key for r in s.rows]
+
+    def _act(self, signal: SignalInstance) -> None:
+        row = self.current_row()
+        if row is not None:
+            signal.emit(row)
+
+    def _on_tree_context_menu_requested(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        row = item.data(0, ROW_ROLE) if item is not None else None
+        if not isinstance(row, TodayRow):
+            return
+        menu = QMenu(self)
+        menu.addAction("&Log contact…", lambda: self.log_requested.emit(row))
+        menu.addAction("&Open client", lambda: self.open_requested.emit(row))
+        if row.letter:
+            menu.addAction(f"Print “{row.letter}”…", lambda: self.letter_requested.emit(row))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))

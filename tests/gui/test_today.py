@@ -1,0 +1,94 @@
+"""Today, driven like a user: the window opens on it, and every row acts in place."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+from pytestqt.qtbot import QtBot
+
+from crmdesk.gui.dialogs import ContactDialog
+from crmdesk.gui.letters_dialog import LettersDialog
+from crmdesk.services import complaints, history
+from crmdesk.services.complaints import ComplaintForm
+from crmdesk.services.history import ContactForm
+from crmdesk.store.database import Database
+from tests.gui.conftest import answer_dialog, open_window
+from tests.retention_helpers import add_client
+
+
+def _button(window: object, name: str) -> QToolButton:
+    buttons = window.today.tree.findChildren(QToolButton)  # type: ignore[attr-defined]
+    found = [b for b in buttons if b.accessibleName() == name]
+    assert found, f"no button “{name}” on Today"
+    return found[0]
+
+
+def test_a_due_follow_up_is_shown_and_logging_the_contact_removes_it(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    with Database.open(db_path) as db:
+        anna = add_client(db, "Anna")
+        add_client(db, "Ben")
+        history.log_contact(db, anna, ContactForm(
+            subject="Quote for the wedding flowers", occurred_at=datetime.now() - timedelta(days=3),
+            follow_up_on=date.today() - timedelta(days=1)))  # fmt: skip
+    window = open_window(qtbot, db_path)
+    assert window.right.currentWidget() is window.today  # the app opens on Today
+    [due] = window.today.rows("follow_ups")
+    assert (due.name, due.text, due.when) == ("Anna Test", "Follow up: Quote for the wedding flowers",
+                                              "yesterday")  # fmt: skip
+    assert "Follow-ups due: 1" in window.today.summary.text()
+
+    def call(d: ContactDialog) -> None:
+        assert d.windowTitle() == "Log contact with Anna Test"
+        d.subject.setText("Called about the quote")
+        qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    answer_dialog(qtbot, ContactDialog, call, _button(window, "Log contact with Anna Test").click)
+    assert window.today.rows("follow_ups") == []
+    assert window.right.currentWidget() is window.today  # still on Today
+    assert "Nothing to do today." in window.today.summary.text()
+    window.act_undo.trigger()  # undoing the call brings the follow-up back
+    assert [r.name for r in window.today.rows("follow_ups")] == ["Anna Test"]
+    window.close()
+
+
+def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        add_client(db, "Anna")
+        ben = add_client(db, "Ben")
+        complaints.open_complaint(db, ben, ComplaintForm(
+            "Wrong colour roses", opened_at=datetime.now() - timedelta(hours=60)))  # fmt: skip
+    window = open_window(qtbot, db_path)
+    [case] = window.today.rows("complaints")
+    assert case.urgent and case.when.startswith("2 days")  # over 48 hours: stands out
+
+    def letter(d: LettersDialog) -> None:
+        assert d.name.text() == "Apology after a complaint"
+        assert d.recipients.currentText() == "this client (Ben Test)"
+        d.reject()
+
+    apology = _button(window, "Letter “Apology after a complaint” for Ben Test")
+    answer_dialog(qtbot, LettersDialog, letter, apology.click)
+
+    # the complaint's own call is linked to it
+    def call(d: ContactDialog) -> None:
+        d.subject.setText("Sorry about the roses")
+        qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    answer_dialog(qtbot, ContactDialog, call, _button(window, "Log contact with Ben Test").click)
+    linked = complaints.linked_entries(window.need_db(), case.ref)
+    assert [e.subject for e in linked] == ["Sorry about the roses"]
+    window.today.tree.setFocus()
+    first_section = window.today.tree.topLevelItem(0)
+    assert first_section is not None
+    window.today.tree.setCurrentItem(first_section.child(0))
+    qtbot.keyClick(window.today.tree, Qt.Key.Key_Return)
+    assert window.right.currentWidget() is window.page
+    assert window.page.record is not None and window.page.record.display_name == "Ben Test"
+    window.act_today.trigger()
+    assert window.right.currentWidget() is window.today
+    window.close()
