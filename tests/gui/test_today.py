@@ -38,8 +38,9 @@ def test_a_due_follow_up_is_shown_and_logging_the_contact_removes_it(
     window = open_window(qtbot, db_path)
     assert window.right.currentWidget() is window.today  # the app opens on Today
     [due] = window.today.rows("follow_ups")
-    assert (due.name, due.text, due.when) == ("Anna Test", "Follow up: Quote for the wedding flowers",
-                                              "yesterday")  # fmt: skip
+    assert (due.name, due.text, due.when) == (
+        "Anna Test", "Follow up: Quote for the wedding flowers",
+        "yesterday")  # fmt: skip
     assert "Follow-ups due: 1" in window.today.summary.text()
 
     def call(d: ContactDialog) -> None:
