@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,10 +22,13 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import NotFoundError
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
 from crmdesk.model.enums import ContactPreference, HistoryKind
-from crmdesk.services import clients, facts, notes
+from crmdesk.services import clients, complaints, facts, notes, reminders, retention
 from crmdesk.services.clients import ClientRecord
+from crmdesk.services.complaints import ComplaintRecord
 from crmdesk.services.facts import FactRecord
 from crmdesk.services.notes import NoteRecord
+from crmdesk.services.reports import money
+from crmdesk.services.retention import PurchaseRecord
 from crmdesk.store.database import Database
 
 
@@ -58,6 +62,10 @@ class ClientPage(QWidget):
     note_delete_requested = Signal(object)
     entry_requested = Signal(object)  # HistoryRecord
     entry_delete_requested = Signal(object)
+    purchase_requested = Signal()
+    purchase_delete_requested = Signal(object)  # PurchaseRecord
+    complaint_requested = Signal(object)  # ComplaintRecord | None (None: new)
+    loyalty_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +89,12 @@ class ClientPage(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.edit_button = _button("&Edit…", "Edit client", self)
+        self.loyalty_button = _button("Lo&yalty…", "Loyalty and keeping in touch", self)
+        self.keeping = QLabel(self)
+        self.keeping.setObjectName("client_keeping")
+        self.keeping.setAccessibleName("Loyalty and spending")
+        self.keeping.setWordWrap(True)
+        self.keeping.setTextFormat(Qt.TextFormat.RichText)
         self.log_button = _button("&Log contact…", "Log contact", self)
 
         # Timeline
@@ -130,6 +144,39 @@ class ClientPage(QWidget):
         self.note_add = _button("Add &note…", "Add note", self)
         self.note_delete = _button("Delete", "Delete note", self)
 
+        # Purchases
+        self.purchases_model: RecordTableModel[PurchaseRecord] = RecordTableModel(
+            [
+                Column("Date", lambda p: p.bought_at.strftime("%d %b %Y %H:%M")),
+                Column("What", lambda p: p.what),
+                Column("Amount", lambda p: money(p.amount_cents)),
+            ],
+            self,
+        )
+        self.purchases = _table("purchases", self)
+        self.purchases.setModel(self.purchases_model)
+        self.purchases.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.purchase_add = _button("Record &purchase…", "Record purchase", self)
+        self.purchase_delete = _button("Delete", "Delete purchase", self)
+
+        # Complaints
+        now = datetime.now
+        self.complaints_model: RecordTableModel[ComplaintRecord] = RecordTableModel(
+            [
+                Column("Opened", lambda c: c.opened_at.strftime("%d %b %Y")),
+                Column("Status", lambda c: c.status),
+                Column("Severity", lambda c: c.severity),
+                Column("About", lambda c: c.description, tooltip=lambda c: c.resolution),
+                Column("Age", lambda c: ("took " if c.resolved_at else "")
+                       + complaints.describe_age(c.age(now()))),
+            ],
+            self,
+        )  # fmt: skip
+        self.complaints = _table("complaints", self)
+        self.complaints.setModel(self.complaints_model)
+        self.complaints.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.complaint_add = _button("New co&mplaint…", "New complaint", self)
+
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Client sections")
         self.tabs.addTab(
@@ -142,14 +189,20 @@ class ClientPage(QWidget):
             self._panel(self.facts, [], [self.fact_add, self.fact_delete]), "Things to &remember"
         )
         self.tabs.addTab(self._panel(self.notes, [], [self.note_add, self.note_delete]), "N&otes")
+        self.tabs.addTab(
+            self._panel(self.purchases, [], [self.purchase_add, self.purchase_delete]), "P&urchases"
+        )
+        self.tabs.addTab(self._panel(self.complaints, [], [self.complaint_add]), "Complai&nts")
 
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         top.addWidget(self.log_button)
+        top.addWidget(self.loyalty_button)
         top.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.details)
+        layout.addWidget(self.keeping)
         layout.addWidget(self.tabs, 1)
 
         self.edit_button.clicked.connect(self.edit_requested)
@@ -169,6 +222,13 @@ class ClientPage(QWidget):
             lambda i: self.entry_requested.emit(self.timeline_model.record(i.row()))
         )
         self.entry_delete.clicked.connect(self._on_entry_delete_clicked)
+        self.loyalty_button.clicked.connect(self.loyalty_requested)
+        self.purchase_add.clicked.connect(self.purchase_requested)
+        self.purchase_delete.clicked.connect(self._on_purchase_delete_clicked)
+        self.complaint_add.clicked.connect(lambda: self.complaint_requested.emit(None))
+        self.complaints.doubleClicked.connect(
+            lambda i: self.complaint_requested.emit(self.complaints_model.record(i.row()))
+        )
         self.show_client(None, None)
 
     def _panel(self, view: QTableView, above: list[QWidget], below: list[QWidget]) -> QWidget:
@@ -199,7 +259,7 @@ class ClientPage(QWidget):
         if self.record is not None and self.record.deleted_at is not None:
             self.record = None
         has = self.record is not None
-        for w in (self.edit_button, self.log_button, self.tabs):
+        for w in (self.edit_button, self.log_button, self.loyalty_button, self.tabs):
             w.setEnabled(has)
         self._show_profile()
         self.refresh_lists()
@@ -218,6 +278,44 @@ class ClientPage(QWidget):
         self.timeline_count.setText(f"{total} entr{'y' if total == 1 else 'ies'}" if cid else "")
         self.tabs.setTabText(1, f"Things to &remember ({self.facts_model.rowCount()})")
         self.tabs.setTabText(2, f"N&otes ({self.notes_model.rowCount()})")
+        self.purchases_model.set_records(retention.purchases_of(db, cid) if db and cid else [])
+        self.complaints_model.set_records(complaints.complaints_of(db, cid) if db and cid else [])
+        self.tabs.setTabText(3, f"P&urchases ({self.purchases_model.rowCount()})")
+        opened = sum(1 for c in self.complaints_model.records() if c.status != "resolved")
+        self.tabs.setTabText(
+            4, f"Complai&nts ({self.complaints_model.rowCount()}"
+            + (f", {opened} open)" if opened else ")"))  # fmt: skip
+        self._show_keeping()
+
+    def _show_keeping(self) -> None:
+        """Stage (and since when), spending, visits and how often to stay in touch."""
+        db, r = self._db, self.record
+        if db is None or r is None:
+            self.keeping.setText("")
+            return
+        stage = retention.client_stage(db, r.id)
+        since = stage.reached.get(stage.stage)
+        parts = [f"<b>{html.escape(stage.label.capitalize())}</b>"
+                 + (f" since {since:%d %b %Y}" if since else "")]  # fmt: skip
+        spent = retention.spending(db, r.id)
+        if spent.count:
+            parts.append(f"{spent.count} purchase{'s' if spent.count != 1 else ''}, "
+                         f"{money(spent.total_cents)} in all, {money(spent.average_cents)} on "
+                         "average")  # fmt: skip
+            visits = f"first {spent.first:%d %b %Y}, last {spent.last:%d %b %Y}"
+            if spent.usual_interval_days:
+                visits += f", usually every {spent.usual_interval_days} days"
+            parts.append(visits)
+        row = db.query("SELECT touch_every_days, tags FROM clients WHERE id = ?", (r.id,))
+        every = row[0][0] if row else None
+        if every:
+            parts.append(f"stay in touch every {every} days")
+        else:
+            rules = reminders.touch_rules(db)
+            by_tag = sorted((rules[t], t) for t in r.tags if t in rules)
+            if by_tag:
+                parts.append(f"stay in touch every {by_tag[0][0]} days (tag {by_tag[0][1]})")
+        self.keeping.setText(" · ".join(parts))
 
     def _show_profile(self) -> None:
         r = self.record
@@ -288,6 +386,11 @@ class ClientPage(QWidget):
         row = self._selected(self.notes)
         if row is not None:
             self.note_delete_requested.emit(self.notes_model.record(row))
+
+    def _on_purchase_delete_clicked(self) -> None:
+        row = self._selected(self.purchases)
+        if row is not None:
+            self.purchase_delete_requested.emit(self.purchases_model.record(row))
 
     def _on_entry_delete_clicked(self) -> None:
         row = self._selected(self.timeline)

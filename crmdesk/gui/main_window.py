@@ -244,6 +244,12 @@ class MainWindow(QMainWindow):
         self.act_shop = self._action("S&hop details for letters…", self._on_shop_triggered)
         self.act_surveys = self._action("Sur&veys…", self._on_surveys_triggered, "Ctrl+Shift+S")
         self.act_today = self._action("&Today", self.show_today, "Ctrl+T")
+        self.act_purchase = self._action("Record &purchase…", self._on_purchase_triggered, "Ctrl+B")
+        self.act_complaint = self._action(
+            "Record co&mplaint…", lambda: self._on_page_complaint_requested(None), "Ctrl+Shift+C"
+        )
+        self.act_reports = self._action("&Reports…", self._on_reports_triggered, "Ctrl+Shift+R")
+        self.act_referrals = self._action("Re&ferrals…", self._on_referrals_triggered)
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
@@ -272,6 +278,10 @@ class MainWindow(QMainWindow):
         page.entry_delete_requested.connect(
             lambda e: self.apply_changes(history.delete_entry(self.need_db(), e.id))
         )
+        page.purchase_requested.connect(self._on_purchase_triggered)
+        page.purchase_delete_requested.connect(self._on_page_purchase_delete_requested)
+        page.complaint_requested.connect(self._on_page_complaint_requested)
+        page.loyalty_requested.connect(self._on_page_loyalty_requested)
 
     def _connect_today(self, today: TodayView) -> None:
         today.log_requested.connect(self._on_today_log_requested)
@@ -636,6 +646,74 @@ class MainWindow(QMainWindow):
         if self.apply_dialog(dialogs.NoteDialog(self.db, self.page.record.id, note, parent=self)):
             self.page.tabs.setCurrentIndex(2)
 
+    def _on_purchase_triggered(self) -> None:
+        record = self.page.record
+        if self.db is None or record is None:
+            return
+        dialog = dialogs.PurchaseDialog(self.db, record.id, record.display_name, parent=self)
+        if self.apply_dialog(dialog):
+            self.page.tabs.setCurrentIndex(3)
+
+    def _on_page_purchase_delete_requested(self, purchase: object) -> None:
+        from crmdesk.services import retention
+
+        self.apply_changes(retention.delete_purchase(self.need_db(), purchase.id))  # type: ignore[attr-defined]
+
+    def _on_page_complaint_requested(self, case: object) -> None:
+        """New complaint (None) or open one; resolving it offers the apology letter."""
+        from crmdesk.services import complaints
+        from crmdesk.services.complaints import ComplaintRecord
+
+        record = self.page.record
+        if self.db is None or record is None:
+            return
+        assert case is None or isinstance(case, ComplaintRecord)
+        dialog = dialogs.ComplaintDialog(self.db, record.id, record.display_name, case, self)
+        dialog.exec()
+        dialog.deleteLater()
+        if dialog.changes is None:
+            return
+        self.apply_changes(dialog.changes)
+        self.page.tabs.setCurrentIndex(4)
+        if dialog.resolved_now:
+            ask = QMessageBox.question(
+                self, "Complaint resolved",
+                f"Print the apology letter for {record.display_name} now?",
+            )  # fmt: skip
+            if ask == QMessageBox.StandardButton.Yes:
+                letters = self.paperwork.letters_dialog((record.id, record.display_name))
+                letters.choose_template(complaints.APOLOGY_TEMPLATE)
+                letters.exec()
+
+    def _on_page_loyalty_requested(self) -> None:
+        record = self.page.record
+        if self.db is None or record is None:
+            return
+        [(stage, every)] = self.db.query(
+            "SELECT stage_override, touch_every_days FROM clients WHERE id = ?", (record.id,)
+        )
+        self.apply_dialog(
+            dialogs.LoyaltyDialog(self.db, record.id, record.display_name, stage, every, self)
+        )
+
+    def _on_reports_triggered(self) -> None:
+        if self.db is not None:
+            from crmdesk.gui.reports_dialog import ReportsDialog
+
+            dialog = ReportsDialog(self.db, parent=self)
+            dialog.exec()
+            dialog.deleteLater()
+
+    def _on_referrals_triggered(self) -> None:
+        if self.db is not None:
+            from crmdesk.gui.referrals_dialog import ReferralsDialog
+
+            dialog = ReferralsDialog(self.db, parent=self)
+            dialog.changed.connect(self.apply_changes)
+            dialog.letter_requested.connect(self._on_today_letter_requested)
+            dialog.exec()
+            dialog.deleteLater()
+
     def _on_trash_triggered(self) -> None:
         if self.db is not None:
             self._run_dialog(dialogs.TrashDialog(self.db, self.apply_changes, parent=self))
@@ -672,6 +750,8 @@ class MainWindow(QMainWindow):
             self.act_letters,
             self.act_shop,
             self.act_surveys,
+            self.act_reports,
+            self.act_referrals,
         ):
             action.setEnabled(has_db)
         for action in (
@@ -680,6 +760,8 @@ class MainWindow(QMainWindow):
             self.act_log,
             self.act_fact,
             self.act_note,
+            self.act_purchase,
+            self.act_complaint,
         ):
             action.setEnabled(has_client)
         undo, redo = self.undo_stack.peek_undo(), self.undo_stack.peek_redo()

@@ -26,19 +26,19 @@ def build_menus(w: MainWindow) -> QMenu:
     client_menu = bar.addMenu("&Client")
     client_menu.addActions([w.act_new_client, w.act_edit_client, w.act_delete_client])
     client_menu.addSeparator()
-    client_menu.addActions([w.act_log, w.act_fact, w.act_note])
+    client_menu.addActions([w.act_log, w.act_fact, w.act_note, w.act_purchase, w.act_complaint])
     client_menu.addSeparator()
     client_menu.addActions([w.act_letters, w.act_surveys])
     view_menu = bar.addMenu("&View")
-    view_menu.addAction(w.act_today)
+    view_menu.addActions([w.act_today, w.act_reports, w.act_referrals])
     view_menu.addSeparator()
     view_menu.addAction(w.act_trash)
     toolbar = w.addToolBar("Main")
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)
     toolbar.addActions(
-        [w.act_today, w.act_new_client, w.act_log, w.act_fact, w.act_note, w.act_letters,
-         w.act_surveys]
+        [w.act_today, w.act_new_client, w.act_log, w.act_purchase, w.act_fact, w.act_note,
+         w.act_letters, w.act_surveys, w.act_reports]
     )  # fmt: skip
     toolbar.addSeparator()
     toolbar.addActions([w.act_undo, w.act_trash])

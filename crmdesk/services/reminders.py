@@ -81,7 +81,7 @@ def touch_rules(db: Database) -> dict[str, int]:
     return {str(k): int(v) for k, v in json.loads(raw).items()} if raw else {}
 
 
-def _check_days(days: int | None, field: str) -> None:
+def check_days(days: int | None, field: str) -> None:
     if days is not None and not 1 <= days <= 3650:
         raise ValidationError({field: "Stay in touch every 1 to 3650 days (or leave it empty)."})
 
@@ -91,7 +91,7 @@ def set_touch_rules(db: Database, rules: dict[str, int]) -> None:
     for tag, days in rules.items():
         if not tag.strip():
             raise ValidationError({"touch_rules": "A rule needs a tag."})
-        _check_days(days, "touch_rules")
+        check_days(days, "touch_rules")
         cleaned[tag.strip()] = int(days)
     db.set_meta(TOUCH_RULES_KEY, json.dumps(cleaned, ensure_ascii=False, sort_keys=True))
 
@@ -100,7 +100,7 @@ def set_touch_every(db: Database, client_id: str, days: int | None) -> Changes:
     """Stay in touch with this client every `days` (None: as their tags say)."""
     from crmdesk import model
 
-    _check_days(days, "touch_every_days")
+    check_days(days, "touch_every_days")
     with db.write() as w:
         client = w.session.get(model.Client, client_id)
         if client is None or client.deleted_at is not None:

@@ -40,7 +40,7 @@ class Period:
         return self.end - timedelta(days=1)
 
     def previous(self) -> Period:
-        return parse_period(_step(self.label, -1))
+        return parse_period(step_period(self.label, -1))
 
     def describe(self) -> str:
         return f"{self.start:%d %b %Y} – {self.last_day:%d %b %Y}"
@@ -72,7 +72,7 @@ def parse_period(text: str) -> Period:
     raise CrmError(f"“{text}” is not a period; write 2026-Q3, 2026-07, 2026-H2 or 2026.")
 
 
-def _step(label: str, n: int) -> str:
+def step_period(label: str, n: int) -> str:
     """The label `n` periods of the same length later (earlier if negative)."""
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
         k = int(m[1]) * 4 + int(m[2]) - 1 + n
@@ -176,7 +176,7 @@ def retention_rate(db: Database, period: Period) -> Rate:
 
 def retention_trend(db: Database, period: Period, periods: int = 4) -> list[Rate]:
     """The retention rate of this period and the ones before it, oldest first."""
-    labels = [_step(period.label, -k) for k in range(periods - 1, -1, -1)]
+    labels = [step_period(period.label, -k) for k in range(periods - 1, -1, -1)]
     return [retention_rate(db, parse_period(label)) for label in labels]
 
 

@@ -250,3 +250,36 @@ def spending(db: Database, client_id: str) -> Spending:
     usual = round(statistics.median(gaps)) if gaps else None
     return Spending(len(days), total, days[0] if days else None, days[-1] if days else None,
                     usual)  # fmt: skip
+
+
+def delete_purchase(db: Database, purchase_id: str) -> Changes:
+    from crmdesk import model
+
+    with db.write() as w:
+        row = w.session.get(model.Purchase, purchase_id)
+        if row is None or row.deleted_at is not None:
+            raise NotFoundError("That purchase is not there any more.")
+        row.deleted_at = now()
+    return from_write("Delete purchase", w)
+
+
+def set_keeping(
+    db: Database, client_id: str, stage: str | None, touch_every_days: int | None
+) -> Changes:
+    """The stage set by hand (None: from the data) and "stay in touch every N days" (None:
+    as the client's tags say), in one change."""
+    from crmdesk import model
+    from crmdesk.services.reminders import check_days
+
+    if stage is not None and stage not in STAGES:
+        raise ValidationError({"stage": f"Choose one of: {', '.join(STAGES)}."})
+    check_days(touch_every_days, "touch_every_days")
+    with db.write() as w:
+        client = w.session.get(model.Client, client_id)
+        if client is None or client.deleted_at is not None:
+            raise NotFoundError("That client is not there any more.")
+        if (client.stage_override or None) != stage:
+            client.stage_override = stage or ""
+            client.stage_override_on = date.today() if stage else None
+        client.touch_every_days = touch_every_days
+    return from_write("Loyalty and keeping in touch", w)

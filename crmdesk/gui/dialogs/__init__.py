@@ -10,6 +10,7 @@ from crmdesk.lazy import lazy_attributes
 if TYPE_CHECKING:
     from crmdesk.gui.dialogs.client_dialog import ClientDialog
     from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
+    from crmdesk.gui.dialogs.keeping_dialogs import ComplaintDialog, LoyaltyDialog, PurchaseDialog
     from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
     from crmdesk.gui.dialogs.shop_dialog import ShopDialog
     from crmdesk.gui.dialogs.survey_dialog import SurveyDialog
@@ -20,6 +21,9 @@ _LAZY = {
     "ContactDialog": "crmdesk.gui.dialogs.entry_dialogs",
     "FactDialog": "crmdesk.gui.dialogs.entry_dialogs",
     "NoteDialog": "crmdesk.gui.dialogs.entry_dialogs",
+    "PurchaseDialog": "crmdesk.gui.dialogs.keeping_dialogs",
+    "ComplaintDialog": "crmdesk.gui.dialogs.keeping_dialogs",
+    "LoyaltyDialog": "crmdesk.gui.dialogs.keeping_dialogs",
     "SettingsDialog": "crmdesk.gui.dialogs.settings_dialog",
     "ShopDialog": "crmdesk.gui.dialogs.shop_dialog",
     "SurveyDialog": "crmdesk.gui.dialogs.survey_dialog",
@@ -31,9 +35,12 @@ __getattr__ = lazy_attributes(__name__, _LAZY)
 
 __all__ = [
     "ClientDialog",
+    "ComplaintDialog",
     "ContactDialog",
     "FactDialog",
+    "LoyaltyDialog",
     "NoteDialog",
+    "PurchaseDialog",
     "SettingsDialog",
     "ShopDialog",
     "SurveyDialog",

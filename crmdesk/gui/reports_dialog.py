@@ -1,0 +1,139 @@
+"""Reports: choose a period, see the report with its charts, save it as a PDF or print it.
+
+The window shows the very PDF that is saved and printed (one layout, ReportLab's), so what
+the shop owner reads on screen is what lands on paper.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.documents.output import write_atomically
+from crmdesk.documents.report import write_report
+from crmdesk.errors import CrmError
+from crmdesk.gui.pdf_view import PdfView, print_pdf
+from crmdesk.services import reports, shop
+from crmdesk.services.reports import Report, money, percent
+from crmdesk.store.database import Database
+
+
+def period_choices(today: date) -> list[str]:
+    """This quarter and the seven before, this month and the eleven before, this year and
+    the two before."""
+    quarter = reports.current_quarter(today).label
+    month = f"{today.year}-{today.month:02d}"
+    return (
+        [reports.parse_period(quarter).label]
+        + [reports.step_period(quarter, -k) for k in range(1, 8)]
+        + [reports.step_period(month, -k) for k in range(12)]
+        + [str(today.year - k) for k in range(3)]
+    )
+
+
+class ReportsDialog(QDialog):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Reports")
+        self.setAccessibleName("Reports")
+        self.resize(980, 860)
+        self.db = db
+        self.report: Report | None = None
+        self.pdf = b""
+        self.period = QComboBox()
+        self.period.setAccessibleName("Period")
+        self.period.setEditable(True)  # 2026-H1 or any other period can be typed
+        self.period.addItems(period_choices(date.today()))
+        self.summary = QLabel()
+        self.summary.setObjectName("report_summary")
+        self.summary.setWordWrap(True)
+        self.preview = PdfView(self)
+        self.save_button = QPushButton("&Save PDF…")
+        self.save_button.setAccessibleName("Save report as PDF")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setAccessibleName("Print report")
+        close = QPushButton("Close")
+        top = QHBoxLayout()
+        label = QLabel("&Period:")
+        label.setBuddy(self.period)
+        top.addWidget(label)
+        top.addWidget(self.period)
+        top.addStretch(1)
+        top.addWidget(self.save_button)
+        top.addWidget(self.print_button)
+        top.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.preview, 1)
+        self.period.currentTextChanged.connect(self.show_period)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        close.clicked.connect(self.reject)
+        self.show_period(self.period.currentText())
+
+    def show_period(self, text: str) -> None:
+        try:
+            period = reports.parse_period(text)
+        except CrmError as exc:
+            self.summary.setText(str(exc))
+            return
+        self.report = reports.report(self.db, period)
+        self.pdf = self._render()
+        self.preview.show_pdf(self.pdf)
+        self.summary.setText(self._describe(self.report))
+
+    def _render(self) -> bytes:
+        assert self.report is not None
+        profile = shop.get_shop(self.db)
+        out = io.BytesIO()
+        write_report(out, self.report, profile.name, profile.paper)
+        return out.getvalue()
+
+    @staticmethod
+    def _describe(r: Report) -> str:
+        kept = r.retention[-1]
+        return (
+            f"{r.period.label} ({r.period.describe()}): revenue {money(r.revenue_cents)} from "
+            f"{r.pareto.clients} clients; the top 20% brought {percent(r.pareto.top_share)}; "
+            f"retention {percent(kept.rate)}, repeat-purchase rate {percent(r.repeat.rate)}."
+        )
+
+    def save_pdf(self, out: Path) -> None:
+        data = self.pdf
+        write_atomically(out, lambda part: part.write_bytes(data))
+
+    def _on_save_button_clicked(self) -> None:
+        if self.report is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save report", f"report-{self.report.period.label}.pdf", "PDF (*.pdf)"
+        )
+        if not name:
+            return
+        try:
+            self.save_pdf(Path(name))
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot save the report", f"{name}: {exc.strerror}.")
+
+    def _on_print_button_clicked(self) -> None:
+        if not self.pdf:
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.pdf"
+            path.write_bytes(self.pdf)
+            print_pdf(path, self)
