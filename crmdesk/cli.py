@@ -10,7 +10,7 @@ crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birth
         -o out.pdf [--labels labels.pdf] [--include-without-address] [--db PATH]
                              letters for those clients in one PDF, logged in their history
 crmdesk survey-forms (--blank N | --client ID... | --tag T) [--paper a4|letter] -o forms.pdf
-crmdesk nps [--by month|quarter|year] [--tag T] [--json]
+crmdesk nps [--by month|quarter|year] [--tag T | --stage S] [--json]
 crmdesk report [--period 2026-Q3] -o report.pdf
                              the period report (revenue, Pareto, retention, funnel, NPS)
 crmdesk today [--json]       what to do today: follow-ups, call-backs, complaints, birthdays…
@@ -104,7 +104,13 @@ def _survey_parsers(commands: Any) -> None:
         "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
     )
     score.add_argument("--by", choices=("month", "quarter", "year"), default="month")
-    score.add_argument("--tag", metavar="T", help="only clients with this tag")
+    only = score.add_mutually_exclusive_group()
+    only.add_argument("--tag", metavar="T", help="only clients with this tag")
+    only.add_argument(
+        "--stage",
+        choices=("first-time", "repeat", "regular", "advocate"),
+        help="only clients at this loyalty stage today",
+    )
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _retention_parsers(commands)
 
@@ -269,8 +275,8 @@ def _nps(args: argparse.Namespace) -> int:
     from crmdesk.store.database import Database
 
     with Database.open(_database_path(args.db)) as db:
-        periods = nps.by_period(db, args.by, args.tag)
-        total = nps.overall(db, args.tag)
+        periods = nps.by_period(db, args.by, args.tag, args.stage)
+        total = nps.overall(db, args.tag, args.stage)
         closed, to_close = surveys.close_the_loop_rate(db)
     if args.json:
         rows = [{"period": p.period, "answers": p.answers, "promoters": p.promoters,

@@ -24,6 +24,8 @@ def main() -> None:
     parser.add_argument("--row", type=int, default=3, help="select this client row")
     parser.add_argument("--letters", metavar="TEMPLATE", help="grab the Letters window instead")
     parser.add_argument("--surveys", action="store_true", help="grab the Surveys window (score)")
+    parser.add_argument("--today", action="store_true", help="grab the window on Today")
+    parser.add_argument("--reports", action="store_true", help="grab the Reports window")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="crmdesk-shot-"))
     paths.override(folder)
@@ -38,8 +40,9 @@ def main() -> None:
         if args.search:
             window.search_box.setText(args.search)
             window.search_box.returnPressed.emit()
-        index = window.model.index(args.row, 0)
-        window.table.setCurrentIndex(index)
+        if not args.today:
+            index = window.model.index(args.row, 0)
+            window.table.setCurrentIndex(index)
         QTimer.singleShot(200, grab)
 
     def grab() -> None:
@@ -60,6 +63,16 @@ def main() -> None:
             app.processEvents()
             periods = shown.chart.periods  # type: ignore[attr-defined]
             shown.show_period(periods[-2].period)  # type: ignore[attr-defined]
+            app.processEvents()
+            shown.grab().save(str(args.out))
+        if args.reports:
+            from crmdesk.gui.reports_dialog import ReportsDialog
+
+            shown = ReportsDialog(window.need_db(), window)
+            shown.resize(1000, 900)
+            shown.show()
+            app.processEvents()
+            shown.period.setCurrentIndex(1)  # the last full quarter
             app.processEvents()
             shown.grab().save(str(args.out))
         if shown is not window:

@@ -604,6 +604,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{changes.label} — moved to the Trash. Ctrl+Z to undo.", 8000)
 
     def _on_log_triggered(self) -> None:
+        """Ctrl+L: log a contact with the client on screen — on Today, the chosen row's."""
+        row = self.today.current_row() if self.right is not None else None
+        if row is not None and self.right is not None and self.right.currentWidget() is self.today:
+            self._on_today_log_requested(row)
+            return
         record = self.page.record
         if self.db is None or record is None:
             return
@@ -757,13 +762,13 @@ class MainWindow(QMainWindow):
         for action in (
             self.act_edit_client,
             self.act_delete_client,
-            self.act_log,
             self.act_fact,
             self.act_note,
             self.act_purchase,
             self.act_complaint,
         ):
             action.setEnabled(has_client)
+        self.act_log.setEnabled(has_db and (has_client or self._today is not None))
         undo, redo = self.undo_stack.peek_undo(), self.undo_stack.peek_redo()
         self.act_undo.setEnabled(has_db and undo is not None)
         self.act_undo.setText(f"&Undo {undo.label}" if undo else "&Undo")

@@ -295,10 +295,14 @@ class SurveysDialog(QDialog):
         self.by.setAccessibleName("Group by")
         self.by.addItems(["month", "quarter", "year"])
         self.tag_filter = QComboBox()
-        self.tag_filter.setAccessibleName("Only clients tagged")
+        self.tag_filter.setAccessibleName("Only these clients")
         self.tag_filter.addItem("all clients", None)
         for tag in letters.all_tags(self.db):
-            self.tag_filter.addItem(f"tagged “{tag}”", tag)
+            self.tag_filter.addItem(f"tagged “{tag}”", ("tag", tag))
+        from crmdesk.services.retention import STAGES
+
+        for stage in STAGES[1:]:  # (a prospect has not bought: rarely surveyed)
+            self.tag_filter.addItem(f"{stage} clients (stage today)", ("stage", stage))
         top.addWidget(self.score_label)
         top.addWidget(self.score_detail, 1)
         top.addWidget(QLabel("By"))
@@ -342,8 +346,8 @@ class SurveysDialog(QDialog):
     def show_period(self, period: str) -> None:
         self._period = period
         self.answers_model.removeRows(0, self.answers_model.rowCount())
-        group, tag = self.group.currentData(), self.tag_filter.currentData()
-        for a in nps.answers_in(self.db, self.by.currentText(), period, group, tag=tag):
+        group, who = self.group.currentData(), self._who()
+        for a in nps.answers_in(self.db, self.by.currentText(), period, group, **who):
             self.answers_model.appendRow([
                 QStandardItem(f"{a.answered_at:%d %b %Y}"),
                 QStandardItem(a.client_name or "anonymous"),
@@ -375,10 +379,15 @@ class SurveysDialog(QDialog):
             item = self.queue_model.item(index.row(), 1)
             self.follow_up_requested.emit(item.data(Qt.ItemDataRole.UserRole), item.text())
 
+    def _who(self) -> dict[str, str]:
+        """The filter chosen: {"tag": …}, {"stage": …} or {} for all clients."""
+        chosen = self.tag_filter.currentData()
+        return {chosen[0]: chosen[1]} if chosen else {}
+
     def refresh(self, *_args: object) -> None:
-        tag = self.tag_filter.currentData()
-        periods = nps.by_period(self.db, self.by.currentText(), tag)
-        total = nps.overall(self.db, tag)
+        who = self._who()
+        periods = nps.by_period(self.db, self.by.currentText(), **who)
+        total = nps.overall(self.db, **who)
         self.chart.show_periods(periods)
         self.score_label.setText(f"NPS {nps.shown(total.nps)}")
         closed, to_close = surveys.close_the_loop_rate(self.db)
@@ -388,7 +397,7 @@ class SurveysDialog(QDialog):
             f"{total.answers} answers: {total.promoters} promoters, {total.passives} passives, "
             f"{total.detractors} detractors.{warn} Closed the loop: {loop}."
         )
-        counts = nps.distribution(self.db, tag)
+        counts = nps.distribution(self.db, **who)
         self.distribution.setText(
             "Scores given:  " + "   ".join(f"{n}: {c}" for n, c in enumerate(counts))
         )

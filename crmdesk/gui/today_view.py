@@ -72,8 +72,8 @@ class TodayView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(0, 190)
-        self.tree.setColumnWidth(2, 95)
-        self.tree.setColumnWidth(3, 150)
+        self.tree.setColumnWidth(2, 120)
+        self.tree.setColumnWidth(3, 140)
         self.hint = QLabel(
             "Enter opens the client · Ctrl+L logs the contact · right-click for the letter", self
         )

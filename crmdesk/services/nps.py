@@ -63,7 +63,21 @@ class PeriodScore:
         return self.answers < MIN_ANSWERS
 
 
-def _filter(tag: str | None) -> tuple[str, list[object]]:
+def _filter(db: Database, tag: str | None, stage: str | None = None) -> tuple[str, list[object]]:
+    """Only clients with this tag, or (`stage`) at this loyalty stage today."""
+    if stage:
+        from datetime import date
+
+        from crmdesk.services import reports
+        from crmdesk.services.retention import STAGES
+
+        if stage not in STAGES:
+            raise ValidationError({"stage": f"Choose one of: {', '.join(STAGES)}."})
+        return (
+            " AND a.client_id IN (SELECT s.id FROM"
+            f" ({reports.stage_sql(db, date.today())}) AS s WHERE s.stage = ?)",
+            [stage],
+        )
     if not tag:
         return "", []
     return (
@@ -73,11 +87,13 @@ def _filter(tag: str | None) -> tuple[str, list[object]]:
     )
 
 
-def by_period(db: Database, by: str = "month", tag: str | None = None) -> list[PeriodScore]:
+def by_period(
+    db: Database, by: str = "month", tag: str | None = None, stage: str | None = None
+) -> list[PeriodScore]:
     """One row per period that has answers, oldest first (one SQL aggregate)."""
     if by not in PERIODS:
         raise ValidationError({"by": f"Group by month, quarter or year, not “{by}”."})
-    where, params = _filter(tag)
+    where, params = _filter(db, tag, stage)
     rows = db.query(
         f"SELECT {PERIODS[by]} AS period, sum(a.score >= 9), sum(a.score BETWEEN 7 AND 8),"
         f" sum(a.score <= 6) FROM survey_answers AS a"
@@ -87,8 +103,8 @@ def by_period(db: Database, by: str = "month", tag: str | None = None) -> list[P
     return [PeriodScore(r[0], r[1], r[2], r[3]) for r in rows]
 
 
-def overall(db: Database, tag: str | None = None) -> PeriodScore:
-    where, params = _filter(tag)
+def overall(db: Database, tag: str | None = None, stage: str | None = None) -> PeriodScore:
+    where, params = _filter(db, tag, stage)
     row = db.query(
         "SELECT coalesce(sum(a.score >= 9), 0), coalesce(sum(a.score BETWEEN 7 AND 8), 0),"
         f" coalesce(sum(a.score <= 6), 0) FROM survey_answers AS a"
@@ -98,9 +114,9 @@ def overall(db: Database, tag: str | None = None) -> PeriodScore:
     return PeriodScore("all", row[0], row[1], row[2])
 
 
-def distribution(db: Database, tag: str | None = None) -> list[int]:
+def distribution(db: Database, tag: str | None = None, stage: str | None = None) -> list[int]:
     """How many answers gave each score, 0 to 10."""
-    where, params = _filter(tag)
+    where, params = _filter(db, tag, stage)
     counts = [0] * 11
     for value, n in db.query(
         f"SELECT a.score, count(*) FROM survey_answers AS a WHERE a.deleted_at IS NULL{where}"
@@ -122,11 +138,16 @@ class AnswerRow:
 
 
 def answers_in(
-    db: Database, by: str, period: str, group: str | None = None, tag: str | None = None
+    db: Database,
+    by: str,
+    period: str,
+    group: str | None = None,
+    tag: str | None = None,
+    stage: str | None = None,
 ) -> list[AnswerRow]:
     """The answers behind one period's score (optionally only promoters, passives or
     detractors), newest first."""
-    where, params = _filter(tag)
+    where, params = _filter(db, tag, stage)
     groups = {"promoter": " AND a.score >= 9", "passive": " AND a.score BETWEEN 7 AND 8",
               "detractor": " AND a.score <= 6"}  # fmt: skip
     if by not in PERIODS or (group and group not in groups):

@@ -232,6 +232,17 @@ def _stage_params(db: Database, day: date) -> dict[str, object]:
     }
 
 
+def stage_sql(db: Database, day: date) -> str:
+    """The `_STAGE_ON` query for `day` with its values written in (they are dates and a
+    number made here, never typed text): for use inside another query."""
+    params = _stage_params(db, day)
+    sql = _STAGE_ON
+    for key in ("until", "window", "regular"):
+        value = params[key]
+        sql = sql.replace(f":{key}", str(value) if isinstance(value, int) else f"'{value}'")
+    return sql
+
+
 def stages_on(db: Database, day: date) -> dict[str, str]:
     """Client id → loyalty stage at the end of `day`."""
     return dict(db.query(_STAGE_ON, _stage_params(db, day)))

@@ -13,7 +13,14 @@ import sys
 import traceback
 from datetime import datetime
 
-from tests.benchmarks import bench_core, bench_letters, bench_surveys, data, processes
+from tests.benchmarks import (
+    bench_core,
+    bench_letters,
+    bench_retention,
+    bench_surveys,
+    data,
+    processes,
+)
 from tests.benchmarks.harness import Row, table, write_json
 
 RESULTS = data.ROOT / "bench-results" / "bench.json"
@@ -41,6 +48,8 @@ def main() -> int:
         "B8": lambda: bench_letters.b8(small, max(3, args.repeat // 2)),
         "B9": lambda: bench_surveys.b9(small, max(3, args.repeat // 2)),
         "B10": lambda: bench_surveys.b10(small, args.repeat),
+        "B11": lambda: bench_retention.b11(big, args.repeat),
+        "B12": lambda: bench_retention.b12(big, args.repeat),
     }
     rows: list[Row] = []
     failed: list[str] = []

@@ -93,3 +93,24 @@ def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_pat
     window.act_today.trigger()
     assert window.right.currentWidget() is window.today
     window.close()
+
+
+def test_ctrl_l_on_today_logs_the_chosen_row(qtbot: QtBot, db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        anna = add_client(db, "Anna")
+        history.log_contact(db, anna, ContactForm(
+            subject="Measure the hall", occurred_at=datetime.now() - timedelta(days=2),
+            follow_up_on=date.today()))  # fmt: skip
+    window = open_window(qtbot, db_path)
+    window.today.tree.setFocus()
+
+    def call(d: ContactDialog) -> None:
+        assert d.windowTitle() == "Log contact with Anna Test"
+        d.subject.setText("Measured")
+        qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    answer_dialog(qtbot, ContactDialog, call,
+                  lambda: qtbot.keyClick(window.today.tree, Qt.Key.Key_L,
+                                         Qt.KeyboardModifier.ControlModifier))  # fmt: skip
+    assert window.today.rows("follow_ups") == []
+    window.close()

@@ -89,3 +89,19 @@ def test_the_whole_report(db: Database) -> None:
     assert [r.label for r in report.retention] == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
     assert report.retention[2].rate == 0.0 and report.retention[2].of == 1  # E in Q1, not Q2
     assert reports.money(123456, "£") == "£1,234.56"
+
+
+def test_the_score_filtered_by_loyalty_stage(db: Database) -> None:
+    from crmdesk.services import nps, surveys
+    from crmdesk.services.surveys import AnswerForm
+
+    who = _shop(db)  # today: A, D, E repeat; B, C first-time
+    for name, score in (("A", 10), ("D", 9), ("B", 2), ("C", 3)):
+        surveys.record_answer(db, AnswerForm(score=score, answered_at=datetime(2026, 10, 1)),
+                              client_id=who[name])  # fmt: skip
+    assert nps.overall(db).nps == 0
+    repeat = nps.overall(db, stage="repeat")
+    assert (repeat.promoters, repeat.detractors, repeat.nps) == (2, 0, 100)
+    assert nps.overall(db, stage="first-time").nps == -100
+    shown = nps.answers_in(db, "month", "2026-10", stage="first-time")
+    assert sorted(a.score for a in shown) == [2, 3]
