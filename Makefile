@@ -33,7 +33,7 @@ bench: $(STAMP)
 
 ## screenshot: docs/screenshot.png, letters, surveys, today and reports .png on the demo data
 screenshot: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/screenshot.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/screenshot.png --row 5
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/letters.png --letters "Referral request"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/surveys.png --surveys
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/today.png --today

@@ -74,6 +74,8 @@ def main() -> None:
             app.processEvents()
             shown.period.setCurrentIndex(1)  # the last full quarter
             app.processEvents()
+            shown.preview.verticalScrollBar().setValue(0)
+            app.processEvents()
             shown.grab().save(str(args.out))
         if shown is not window:
             shown.close()

@@ -95,6 +95,7 @@ class ReportsDialog(QDialog):
         self.report = reports.report(self.db, period)
         self.pdf = self._render()
         self.preview.show_pdf(self.pdf)
+        self.preview.verticalScrollBar().setValue(0)  # a new report starts at its top
         self.summary.setText(self._describe(self.report))
 
     def _render(self) -> bytes:
