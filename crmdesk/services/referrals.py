@@ -71,9 +71,18 @@ def _referral(row: Any) -> Referral:
     )
 
 
-def referrals(db: Database, referrer_id: str | None = None) -> list[Referral]:
-    """Every referral (or one referrer's), newest first."""
-    sql, params = _REFERRALS, []
+_OWED = (
+    " AND r.reward_given_on IS NULL AND EXISTS (SELECT 1 FROM purchases AS p"
+    " WHERE p.client_id = r.id AND p.deleted_at IS NULL)"
+)
+
+
+def referrals(
+    db: Database, referrer_id: str | None = None, owed_only: bool = False
+) -> list[Referral]:
+    """Every referral (or one referrer's, or only those whose reward is owed), newest
+    first."""
+    sql, params = _REFERRALS + (_OWED if owed_only else ""), []
     if referrer_id is not None:
         sql += " AND r.referred_by_id = ?"
         params.append(referrer_id)
@@ -82,7 +91,7 @@ def referrals(db: Database, referrer_id: str | None = None) -> list[Referral]:
 
 def rewards_owed(db: Database) -> list[Referral]:
     """Referrals whose new client bought and whose referrer has not been thanked yet."""
-    return [r for r in referrals(db) if r.reward_owed]
+    return referrals(db, owed_only=True)
 
 
 def give_reward(

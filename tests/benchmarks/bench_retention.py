@@ -63,7 +63,7 @@ def _today_sql(db: Database) -> list[tuple[str, Any]]:
         (at_risk._REGULARS, {"since": since, "least": rules.regular_purchases}),
         (reminders._TOUCH_OWN, {"today": day}),
         (reminders._TOUCH_BY_TAG, {"today": day, "rules": json.dumps(reminders.touch_rules(db))}),
-        (referrals._REFERRALS + " ORDER BY r.created_at DESC", []),
+        (referrals._REFERRALS + referrals._OWED + " ORDER BY r.created_at DESC", []),
     ]  # fmt: skip
 
 
@@ -124,8 +124,8 @@ def _report_sql(db: Database, period: reports.Period) -> list[tuple[str, Any]]:
          []),
         ("SELECT (julianday(resolved_at) - julianday(opened_at)) * 24 FROM complaints"
          " WHERE status = 'resolved' AND deleted_at IS NULL AND resolved_at IS NOT NULL"
-         " AND resolved_at >= ? AND resolved_at < ?", [period.start.isoformat(" "),
-                                                       period.end.isoformat(" ")]),
+         " AND resolved_at >= ? AND resolved_at < ?", [f"{period.start} 00:00:00",
+                                                       f"{period.end} 00:00:00"]),
     ]  # fmt: skip
 
 
