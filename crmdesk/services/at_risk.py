@@ -9,9 +9,8 @@
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from itertools import pairwise
 
 from crmdesk.model.names import display_name
@@ -45,9 +44,8 @@ GROUP BY b.client_id HAVING count(*) >= :least
 """
 
 _REGULARS = """
-SELECT p.client_id, p.bought_at, c.given_name, c.family_name, c.company
-FROM purchases AS p JOIN clients AS c ON c.id = p.client_id
-WHERE p.deleted_at IS NULL AND c.deleted_at IS NULL AND p.client_id IN (
+SELECT p.client_id, p.bought_at FROM purchases AS p
+WHERE p.deleted_at IS NULL AND p.client_id IN (
     SELECT client_id FROM purchases WHERE bought_at >= :since AND deleted_at IS NULL
     GROUP BY client_id HAVING count(*) >= :least)
 ORDER BY p.client_id, p.bought_at
@@ -91,24 +89,40 @@ def at_risk(db: Database, today: date) -> list[AtRisk]:
             )
 
     regular_since = retention.months_before(today, rules.regular_months).isoformat()
-    days_of: dict[str, list[date]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for cid, bought, given, family, company in db.query(
-        _REGULARS, {"since": regular_since, "least": rules.regular_purchases}
-    ):
-        days_of[cid].append(datetime.fromisoformat(bought).date())
-        names[cid] = display_name(given, family, company)
-    for cid, days in days_of.items():
+    lapsed: dict[str, tuple[int, int]] = {}  # client → (usual interval, days away)
+
+    def judge(cid: str, days: list[date]) -> None:
         gaps = [(b - a).days for a, b in pairwise(days)]
         usual = round(statistics.median(gaps)) if gaps else 0  # as retention.spending
         away = (today - days[-1]).days
         if usual > 0 and away > LAPSE_FACTOR * usual:
-            mark(
-                cid,
-                names[cid],
-                "lapsed",
-                f"a regular who usually comes every {_plural(usual, 'day')}: "
-                f"last came {away} days ago",
-            )
+            lapsed[cid] = (usual, away)
+
+    # Streamed one client at a time: the regulars of a big shop have hundreds of
+    # thousands of purchases between them, and only the lapsed ones are kept.
+    current, days = "", list[date]()
+    params = {"since": regular_since, "least": rules.regular_purchases}
+    with db.rows(_REGULARS, params) as cursor:
+        for cid, bought in cursor:
+            if cid != current:
+                if days:
+                    judge(current, days)
+                current, days = cid, []
+            days.append(date.fromisoformat(bought[:10]))
+    if days:
+        judge(current, days)
+    names = {
+        r[0]: display_name(r[1], r[2], r[3])
+        for r in db.query_ids(
+            "SELECT id, given_name, family_name, company FROM clients"
+            " WHERE id IN ({ids}) AND deleted_at IS NULL",
+            list(lapsed),
+        )
+    }
+    for cid, (usual, away) in lapsed.items():
+        if cid in names:
+            mark(cid, names[cid], "lapsed",
+                 f"a regular who usually comes every {_plural(usual, 'day')}: "
+                 f"last came {away} days ago")  # fmt: skip
 
     return sorted(found.values(), key=lambda r: (-len(r.reasons), r.name))
