@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs, files
+from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.client_list_model import (
     CITY,
     EMAIL,
@@ -45,6 +46,7 @@ from crmdesk.gui.client_list_model import (
     PHONE,
     ClientListModel,
 )
+from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.taskman import TaskManager
@@ -58,7 +60,6 @@ if TYPE_CHECKING:
     from crmdesk.gui.client_page import ClientPage
     from crmdesk.gui.today_view import TodayView
     from crmdesk.services.changes import Changes, UndoStep
-    from crmdesk.services.today import TodayRow
 
 # What the first paint does not need (the client page, most services) is imported when the
 # page is built, right after the list is on screen: start-up is budgeted (benchmark B1).
@@ -119,7 +120,6 @@ class MainWindow(QMainWindow):
 
         self._page: ClientPage | None = None  # built after the list's first paint
         self._today: TodayView | None = None  # (with it)
-        self._today_stale = False
         self.right: QTabWidget | None = None
         self._selecting = False  # the code (not the user) is moving the list's current row
         self._opened_before_page: Database | None = None
@@ -145,9 +145,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.file_label)
 
+        self.paperwork = Paperwork(self)
+        self.keeping = Keeping(self)
+        self.client_actions = ClientActions(self)
         self._make_actions()
         self.recent_menu = build_menus(self)
-        self.paperwork = Paperwork(self)
         self._connect()
         self._update_actions()
         self.resize(1280, 780)
@@ -189,9 +191,9 @@ class MainWindow(QMainWindow):
         if placeholder is not None:
             placeholder.deleteLater()
         self._splitter.setSizes([620, 740])
-        self._connect_page(page)
-        self._connect_today(today)
-        right.currentChanged.connect(self._on_right_current_changed)
+        self.client_actions.connect_page(page)
+        self.keeping.connect_today(today)
+        right.currentChanged.connect(self.keeping.on_right_current_changed)
         index = self.table.currentIndex()
         page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
         today.refresh(self.db)
@@ -226,67 +228,40 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action(
             "&Settings…", self._on_settings_triggered, keys.Preferences
         )
-        self.act_new_client = self._action("&New client…", self._on_new_client_triggered, "Ctrl+N")
-        self.act_edit_client = self._action(
-            "&Edit client…", self._on_edit_client_triggered, "Ctrl+E"
-        )
+        self.act_new_client = self._action("&New client…", self.client_actions.new, "Ctrl+N")
+        self.act_edit_client = self._action("&Edit client…", self.client_actions.edit, "Ctrl+E")
         self.act_delete_client = self._action("&Delete client", self._on_delete_client_triggered)
         self.act_delete_client.setShortcut(QKeySequence(keys.Delete))
         self.act_delete_client.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.act_delete_client)
-        self.act_log = self._action("&Log contact…", self._on_log_triggered, "Ctrl+L")
+        self.act_log = self._action("&Log contact…", self.client_actions.log, "Ctrl+L")
         self.act_fact = self._action(
-            "Add thing to &remember…", self._on_add_fact_triggered, "Ctrl+R"
+            "Add thing to &remember…", self.client_actions.add_fact, "Ctrl+R"
         )
-        self.act_note = self._action("Add &note…", self._on_add_note_triggered, "Ctrl+Shift+N")
+        self.act_note = self._action("Add &note…", self.client_actions.add_note, "Ctrl+Shift+N")
         self.act_trash = self._action("&Trash…", self._on_trash_triggered, "Ctrl+Shift+T")
         self.act_letters = self._action("&Letters…", self._on_letters_triggered, keys.Print)
         self.act_shop = self._action("S&hop details for letters…", self._on_shop_triggered)
         self.act_surveys = self._action("Sur&veys…", self._on_surveys_triggered, "Ctrl+Shift+S")
         self.act_today = self._action("&Today", self.show_today, "Ctrl+T")
-        self.act_purchase = self._action("Record &purchase…", self._on_purchase_triggered, "Ctrl+B")
-        self.act_complaint = self._action(
-            "Record co&mplaint…", lambda: self._on_page_complaint_requested(None), "Ctrl+Shift+C"
+        self.act_purchase = self._action(
+            "Record &purchase…", self.keeping.record_purchase, "Ctrl+B"
         )
-        self.act_reports = self._action("&Reports…", self._on_reports_triggered, "Ctrl+Shift+R")
-        self.act_referrals = self._action("Re&ferrals…", self._on_referrals_triggered)
+        self.act_complaint = self._action(
+            "Record co&mplaint…", self.keeping.complaint, "Ctrl+Shift+C"
+        )
+        self.act_reports = self._action("&Reports…", self.keeping.reports, "Ctrl+Shift+R")
+        self.act_referrals = self._action("Re&ferrals…", self.keeping.referrals)
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._on_search_box_text_changed)
         self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
-        self.table.doubleClicked.connect(self._on_edit_client_triggered)
+        self.table.doubleClicked.connect(self.client_actions.edit)
         self.table.clicked.connect(self._on_table_clicked)
         self.undo_stack.changed.connect(self._update_actions)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
-
-    def _connect_page(self, page: ClientPage) -> None:
-        from crmdesk.services import facts, history, notes
-
-        page.edit_requested.connect(self._on_edit_client_triggered)
-        page.log_requested.connect(self._on_log_triggered)
-        page.fact_requested.connect(self._on_page_fact_requested)
-        page.fact_delete_requested.connect(
-            lambda f: self.apply_changes(facts.delete_fact(self.need_db(), f.id))
-        )
-        page.note_requested.connect(self._on_page_note_requested)
-        page.note_delete_requested.connect(
-            lambda n: self.apply_changes(notes.delete_note(self.need_db(), n.id))
-        )
-        page.entry_requested.connect(self._on_page_entry_requested)
-        page.entry_delete_requested.connect(
-            lambda e: self.apply_changes(history.delete_entry(self.need_db(), e.id))
-        )
-        page.purchase_requested.connect(self._on_purchase_triggered)
-        page.purchase_delete_requested.connect(self._on_page_purchase_delete_requested)
-        page.complaint_requested.connect(self._on_page_complaint_requested)
-        page.loyalty_requested.connect(self._on_page_loyalty_requested)
-
-    def _connect_today(self, today: TodayView) -> None:
-        today.log_requested.connect(self._on_today_log_requested)
-        today.open_requested.connect(lambda row: self.show_client(row.client_id))
-        today.letter_requested.connect(self._on_today_letter_requested)
 
     # ------------------------------------------------------------------ Today
 
@@ -312,40 +287,6 @@ class MainWindow(QMainWindow):
         self._select_client(client_id)
         assert self.right is not None
         self.right.setCurrentWidget(self.page)
-
-    def _refresh_today(self) -> None:
-        """Today follows every change; while it is not on screen it waits until shown."""
-        if self._today is None or self.right is None:
-            return
-        if self.right.currentWidget() is self._today:
-            self._today.refresh(self.db)
-            self._today_stale = False
-        else:
-            self._today_stale = True
-
-    def _on_right_current_changed(self, _index: int) -> None:
-        if self._today_stale:
-            self._refresh_today()
-
-    def _on_today_log_requested(self, row: TodayRow) -> None:
-        if self.db is None:
-            return
-        complaint = row.ref if row.about == "complaint" else None
-        self.apply_dialog(
-            dialogs.ContactDialog(
-                self.db, row.client_id, row.name, complaint_id=complaint, parent=self
-            )
-        )
-
-    def _on_today_letter_requested(self, row: TodayRow) -> None:
-        if self.db is None:
-            return
-        dialog = self.paperwork.letters_dialog(for_client=(row.client_id, row.name))
-        try:
-            dialog.choose_template(row.letter)
-        except KeyError:  # the shop renamed or deleted that template: choose another
-            self.statusBar().showMessage(f"There is no template “{row.letter}” any more.", 8000)
-        dialog.exec()
 
     # ------------------------------------------------------------------ the database
 
@@ -421,7 +362,7 @@ class MainWindow(QMainWindow):
         """Refresh what a write touched, and offer to undo it."""
         self.undo_stack.push(changes.undo)
         self._refresh(changes, select_id)
-        self._refresh_today()
+        self.keeping.refresh_today()
         self.statusBar().showMessage(f"{changes.label} — Ctrl+Z to undo", 6000)
 
     def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
@@ -469,7 +410,7 @@ class MainWindow(QMainWindow):
             return
         put(changes.undo)
         self._refresh(changes)
-        self._refresh_today()
+        self.keeping.refresh_today()
         self.statusBar().showMessage(f"{verb}: {step.label}", 6000)
 
     # ------------------------------------------------------------------ selection
@@ -564,7 +505,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ actions
 
-    def _run_dialog(self, dialog: QDialog) -> Changes | None:
+    def run_dialog(self, dialog: QDialog) -> Changes | None:
         """Show a modal dialog; return what it saved (if anything). The dialog is freed."""
         try:
             accepted = dialog.exec()
@@ -574,22 +515,10 @@ class MainWindow(QMainWindow):
             dialog.deleteLater()
 
     def apply_dialog(self, dialog: QDialog) -> bool:
-        changes = self._run_dialog(dialog)
+        changes = self.run_dialog(dialog)
         if changes is not None:
             self.apply_changes(changes)
         return changes is not None
-
-    def _on_new_client_triggered(self) -> None:
-        if self.db is None:
-            return
-        changes = self._run_dialog(dialogs.ClientDialog(self.db, parent=self))
-        if changes is not None:
-            self.apply_changes(changes, select_id=changes.created_id)
-
-    def _on_edit_client_triggered(self) -> None:
-        if self.db is None or self.page.record is None:
-            return
-        self.apply_dialog(dialogs.ClientDialog(self.db, self.page.record, parent=self))
 
     def _on_delete_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
@@ -603,125 +532,9 @@ class MainWindow(QMainWindow):
         self._select_row(min(row, self.model.rowCount() - 1))
         self.statusBar().showMessage(f"{changes.label} — moved to the Trash. Ctrl+Z to undo.", 8000)
 
-    def _on_log_triggered(self) -> None:
-        """Ctrl+L: log a contact with the client on screen — on Today, the chosen row's."""
-        row = self.today.current_row() if self.right is not None else None
-        if row is not None and self.right is not None and self.right.currentWidget() is self.today:
-            self._on_today_log_requested(row)
-            return
-        record = self.page.record
-        if self.db is None or record is None:
-            return
-        self.apply_dialog(
-            dialogs.ContactDialog(self.db, record.id, record.display_name, parent=self)
-        )
-
-    def _on_page_entry_requested(self, entry: object) -> None:
-        record = self.page.record
-        if self.db is None or record is None:
-            return
-        from crmdesk.services.history import HistoryRecord
-
-        assert isinstance(entry, HistoryRecord)
-        self.apply_dialog(
-            dialogs.ContactDialog(self.db, record.id, record.display_name, entry=entry, parent=self)
-        )
-
-    def _on_add_fact_triggered(self) -> None:
-        self._on_page_fact_requested(None)
-
-    def _on_page_fact_requested(self, fact: object) -> None:
-        if self.db is None or self.page.record is None:
-            return
-        from crmdesk.services.facts import FactRecord
-
-        assert fact is None or isinstance(fact, FactRecord)
-        if self.apply_dialog(dialogs.FactDialog(self.db, self.page.record.id, fact, parent=self)):
-            self.page.tabs.setCurrentIndex(1)
-
-    def _on_add_note_triggered(self) -> None:
-        self._on_page_note_requested(None)
-
-    def _on_page_note_requested(self, note: object) -> None:
-        if self.db is None or self.page.record is None:
-            return
-        from crmdesk.services.notes import NoteRecord
-
-        assert note is None or isinstance(note, NoteRecord)
-        if self.apply_dialog(dialogs.NoteDialog(self.db, self.page.record.id, note, parent=self)):
-            self.page.tabs.setCurrentIndex(2)
-
-    def _on_purchase_triggered(self) -> None:
-        record = self.page.record
-        if self.db is None or record is None:
-            return
-        dialog = dialogs.PurchaseDialog(self.db, record.id, record.display_name, parent=self)
-        if self.apply_dialog(dialog):
-            self.page.tabs.setCurrentIndex(3)
-
-    def _on_page_purchase_delete_requested(self, purchase: object) -> None:
-        from crmdesk.services import retention
-
-        self.apply_changes(retention.delete_purchase(self.need_db(), purchase.id))  # type: ignore[attr-defined]
-
-    def _on_page_complaint_requested(self, case: object) -> None:
-        """New complaint (None) or open one; resolving it offers the apology letter."""
-        from crmdesk.services import complaints
-        from crmdesk.services.complaints import ComplaintRecord
-
-        record = self.page.record
-        if self.db is None or record is None:
-            return
-        assert case is None or isinstance(case, ComplaintRecord)
-        dialog = dialogs.ComplaintDialog(self.db, record.id, record.display_name, case, self)
-        dialog.exec()
-        dialog.deleteLater()
-        if dialog.changes is None:
-            return
-        self.apply_changes(dialog.changes)
-        self.page.tabs.setCurrentIndex(4)
-        if dialog.resolved_now:
-            ask = QMessageBox.question(
-                self, "Complaint resolved",
-                f"Print the apology letter for {record.display_name} now?",
-            )  # fmt: skip
-            if ask == QMessageBox.StandardButton.Yes:
-                letters = self.paperwork.letters_dialog((record.id, record.display_name))
-                letters.choose_template(complaints.APOLOGY_TEMPLATE)
-                letters.exec()
-
-    def _on_page_loyalty_requested(self) -> None:
-        record = self.page.record
-        if self.db is None or record is None:
-            return
-        [(stage, every)] = self.db.query(
-            "SELECT stage_override, touch_every_days FROM clients WHERE id = ?", (record.id,)
-        )
-        self.apply_dialog(
-            dialogs.LoyaltyDialog(self.db, record.id, record.display_name, stage, every, self)
-        )
-
-    def _on_reports_triggered(self) -> None:
-        if self.db is not None:
-            from crmdesk.gui.reports_dialog import ReportsDialog
-
-            dialog = ReportsDialog(self.db, parent=self)
-            dialog.exec()
-            dialog.deleteLater()
-
-    def _on_referrals_triggered(self) -> None:
-        if self.db is not None:
-            from crmdesk.gui.referrals_dialog import ReferralsDialog
-
-            dialog = ReferralsDialog(self.db, parent=self)
-            dialog.changed.connect(self.apply_changes)
-            dialog.letter_requested.connect(self._on_today_letter_requested)
-            dialog.exec()
-            dialog.deleteLater()
-
     def _on_trash_triggered(self) -> None:
         if self.db is not None:
-            self._run_dialog(dialogs.TrashDialog(self.db, self.apply_changes, parent=self))
+            self.run_dialog(dialogs.TrashDialog(self.db, self.apply_changes, parent=self))
 
     def _on_letters_triggered(self) -> None:
         if self.db is not None:
@@ -733,11 +546,11 @@ class MainWindow(QMainWindow):
 
     def _on_shop_triggered(self) -> None:
         if self.db is not None:
-            self._run_dialog(dialogs.ShopDialog(self.db, parent=self))
+            self.run_dialog(dialogs.ShopDialog(self.db, parent=self))
 
     def _on_settings_triggered(self) -> None:
         if self.db is not None:
-            self._run_dialog(dialogs.SettingsDialog(self.db, parent=self))
+            self.run_dialog(dialogs.SettingsDialog(self.db, parent=self))
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
