@@ -56,8 +56,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def at_risk(db: Database, today: date) -> list[AtRisk]:
-    """Everyone at risk with their reasons, the most reasons first."""
+def at_risk(
+    db: Database, today: date, follow_ups: list[surveys.FollowUp] | None = None
+) -> list[AtRisk]:
+    """Everyone at risk with their reasons, the most reasons first. `follow_ups`: the
+    survey answers still to follow up, if the caller has them already."""
     found: dict[str, AtRisk] = {}
 
     def mark(client_id: str, name: str, kind: str, reason: str) -> None:
@@ -79,7 +82,7 @@ def at_risk(db: Database, today: date) -> list[AtRisk]:
             f"{complaints + answers} bad experiences in 12 months ({', '.join(parts)})",
         )
 
-    for item in surveys.follow_ups(db):
+    for item in surveys.follow_ups(db) if follow_ups is None else follow_ups:
         if item.score <= 6:
             mark(
                 item.client_id,

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
@@ -17,6 +17,9 @@ from crmdesk.services import settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.validation import normalise_email, normalise_phone
 from crmdesk.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -293,6 +296,11 @@ def find_by_name(db: Database, text: str, limit: int = 20) -> list[tuple[str, st
         {"p": pattern, "limit": limit},
     )
     return [(cid, display_name(given, family, company)) for cid, given, family, company in rows]
+
+
+def live_client(session: Session, client_id: str) -> model.Client:
+    """The client, for a write; says so if they are gone (deleted meanwhile, or undone)."""
+    return _live(session.get(model.Client, client_id), client_id)
 
 
 def _live(client: model.Client | None, client_id: str) -> model.Client:

@@ -15,6 +15,7 @@ from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
 
 CHANNELS = ("in person", "phone", "email", "letter", "survey", "online review")
@@ -119,9 +120,7 @@ def open_complaint(db: Database, client_id: str, form: ComplaintForm) -> Changes
 
     values = _check(form)
     with db.write() as w:
-        client = w.session.get(model.Client, client_id)
-        if client is None or client.deleted_at is not None:
-            raise NotFoundError("That client is not there any more.")
+        live_client(w.session, client_id)
         row = model.Complaint(client_id=client_id, **values)
         w.session.add(row)
         w.session.flush()
@@ -214,18 +213,6 @@ def open_cases(db: Database, limit: int | None = None) -> tuple[list[ComplaintRe
         sql + (" LIMIT ?" if limit is not None else ""), (limit,) if limit is not None else ()
     )
     return [_record(r) for r in rows], int(total)
-
-
-def linked_entries(db: Database, complaint_id: str) -> list[Any]:
-    """The history entries logged about this complaint, oldest first."""
-    from crmdesk.services.history import _ENTRY_COLUMNS, _from_row
-
-    rows = db.query(
-        f"SELECT {_ENTRY_COLUMNS} FROM history WHERE complaint_id = ? AND deleted_at IS NULL"
-        " ORDER BY occurred_at",
-        (complaint_id,),
-    )
-    return [_from_row(r) for r in rows]
 
 
 @dataclass(frozen=True)

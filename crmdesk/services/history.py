@@ -12,6 +12,7 @@ from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import Direction, HistoryKind
 from crmdesk.model.ids import now
 from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
 
 
@@ -69,9 +70,7 @@ def _check(form: ContactForm) -> dict[str, object]:
 def log_contact(db: Database, client_id: str, form: ContactForm) -> Changes:
     values = _check(form)
     with db.write() as w:
-        client = w.session.get(model.Client, client_id)
-        if client is None or client.deleted_at is not None:
-            raise NotFoundError("That client is not there any more.")
+        live_client(w.session, client_id)
         entry = model.HistoryEntry(client_id=client_id, **values)
         w.session.add(entry)
         w.session.flush()
@@ -129,6 +128,16 @@ def timeline(
         f"SELECT {_ENTRY_COLUMNS} FROM history WHERE {where}"
         " ORDER BY occurred_at DESC, id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
+    )
+    return [_from_row(r) for r in rows]
+
+
+def entries_about(db: Database, complaint_id: str) -> list[HistoryRecord]:
+    """The contacts logged about a complaint, oldest first."""
+    rows = db.query(
+        f"SELECT {_ENTRY_COLUMNS} FROM history WHERE complaint_id = ? AND deleted_at IS NULL"
+        " ORDER BY occurred_at",
+        (complaint_id,),
     )
     return [_from_row(r) for r in rows]
 

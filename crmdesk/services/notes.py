@@ -9,6 +9,7 @@ from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model.ids import now
 from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
 
 
@@ -37,9 +38,7 @@ def add_note(
 ) -> Changes:
     text = _check(text)
     with db.write() as w:
-        client = w.session.get(model.Client, client_id)
-        if client is None or client.deleted_at is not None:
-            raise NotFoundError("That client is not there any more.")
+        live_client(w.session, client_id)
         note = model.Note(
             client_id=client_id, text=text, pinned=pinned, written_at=written_at or now()
         )

@@ -2,9 +2,9 @@
 
 - A follow-up is the "follow up on" date of a history entry. It stays open until a newer
   contact with that client is logged (any kind), so logging the call closes it.
-- "Stay in touch every N days" is set on a client, or for everyone with a tag (the client's
-  own setting wins; of several tags the shortest interval). It is due N days after the last
-  logged contact (or after the client was added, if there is none).
+- "Stay in touch every N days" is set on a client (retention.set_keeping), or for everyone
+  with a tag (the client's own setting wins; of several tags the shortest interval). It is
+  due N days after the last logged contact (or after the client was added, if none).
 - Birthdays and remembered dates (things to remember that carry a date) coming up; a date
   in an earlier year comes round again as an anniversary.
 """
@@ -15,9 +15,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.errors import ValidationError
 from crmdesk.model.names import display_name
-from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
 
 TOUCH_RULES_KEY = "touch_by_tag"
@@ -94,19 +93,6 @@ def set_touch_rules(db: Database, rules: dict[str, int]) -> None:
         check_days(days, "touch_rules")
         cleaned[tag.strip()] = int(days)
     db.set_meta(TOUCH_RULES_KEY, json.dumps(cleaned, ensure_ascii=False, sort_keys=True))
-
-
-def set_touch_every(db: Database, client_id: str, days: int | None) -> Changes:
-    """Stay in touch with this client every `days` (None: as their tags say)."""
-    from crmdesk import model
-
-    check_days(days, "touch_every_days")
-    with db.write() as w:
-        client = w.session.get(model.Client, client_id)
-        if client is None or client.deleted_at is not None:
-            raise NotFoundError("That client is not there any more.")
-        client.touch_every_days = days
-    return from_write("Stay in touch" if days else "Stay in touch as tags say", w)
 
 
 @dataclass(frozen=True)

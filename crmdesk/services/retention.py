@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model.ids import now
 from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
 
 STAGES = ("prospect", "first-time", "repeat", "regular", "advocate")
@@ -148,18 +150,23 @@ def advocate_since(db: Database, client_id: str) -> date | None:
     return datetime.fromisoformat(row[0][0]).date() if row and row[0][0] else None
 
 
-def set_stage_by_hand(db: Database, client_id: str, stage: str | None) -> Changes:
-    """Set the stage by hand (None: work it out from the data again)."""
-    from crmdesk import model
-
+def _check_stage(stage: str | None) -> None:
     if stage is not None and stage not in STAGES:
         raise ValidationError({"stage": f"Choose one of: {', '.join(STAGES)}."})
-    with db.write() as w:
-        client = w.session.get(model.Client, client_id)
-        if client is None or client.deleted_at is not None:
-            raise NotFoundError("That client is not there any more.")
+
+
+def _set_stage(client: model.Client, stage: str | None) -> None:
+    """Set by hand from today (None: from the data again); the same stage keeps its day."""
+    if (client.stage_override or None) != stage:
         client.stage_override = stage or ""
         client.stage_override_on = date.today() if stage else None
+
+
+def set_stage_by_hand(db: Database, client_id: str, stage: str | None) -> Changes:
+    """Set the stage by hand (None: work it out from the data again)."""
+    _check_stage(stage)
+    with db.write() as w:
+        _set_stage(live_client(w.session, client_id), stage)
     return from_write("Set stage by hand" if stage else "Stage from the data", w)
 
 
@@ -205,9 +212,7 @@ def record_purchase(
     except ValueError as exc:
         raise ValidationError({"amount": str(exc)}) from exc
     with db.write() as w:
-        client = w.session.get(model.Client, client_id)
-        if client is None or client.deleted_at is not None:
-            raise NotFoundError("That client is not there any more.")
+        live_client(w.session, client_id)
         row = model.Purchase(client_id=client_id, bought_at=bought_at or now(),
                              amount_cents=cents, what=what.strip())  # fmt: skip
         w.session.add(row)
@@ -268,18 +273,12 @@ def set_keeping(
 ) -> Changes:
     """The stage set by hand (None: from the data) and "stay in touch every N days" (None:
     as the client's tags say), in one change."""
-    from crmdesk import model
     from crmdesk.services.reminders import check_days
 
-    if stage is not None and stage not in STAGES:
-        raise ValidationError({"stage": f"Choose one of: {', '.join(STAGES)}."})
+    _check_stage(stage)
     check_days(touch_every_days, "touch_every_days")
     with db.write() as w:
-        client = w.session.get(model.Client, client_id)
-        if client is None or client.deleted_at is not None:
-            raise NotFoundError("That client is not there any more.")
-        if (client.stage_override or None) != stage:
-            client.stage_override = stage or ""
-            client.stage_override_on = date.today() if stage else None
+        client = live_client(w.session, client_id)
+        _set_stage(client, stage)
         client.touch_every_days = touch_every_days
     return from_write("Loyalty and keeping in touch", w)

@@ -9,7 +9,6 @@ fits (if one does).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -63,9 +62,11 @@ def _follow_ups(db: Database, day: date, _at: datetime, limit: int) -> Section:
     return Section("follow_ups", "Follow-ups due", rows, total)
 
 
-def _survey_follow_ups(db: Database, at: datetime) -> tuple[list[TodayRow], list[TodayRow]]:
+def _survey_rows(
+    pending: list[surveys.FollowUp], at: datetime
+) -> tuple[list[TodayRow], list[TodayRow]]:
     detractors, promoters = [], []
-    for f in surveys.follow_ups(db):
+    for f in pending:
         said = f" — “{f.reason}”" if f.reason else ""
         if f.score <= 6:
             detractors.append(
@@ -130,8 +131,8 @@ def _dates(db: Database, day: date, _at: datetime, limit: int) -> Section:
     return Section("dates", "Birthdays and dates this week", rows, len(coming))
 
 
-def _at_risk(db: Database, day: date, _at: datetime, limit: int) -> Section:
-    risky = at_risk.at_risk(db, day)
+def _at_risk(db: Database, day: date, pending: list[surveys.FollowUp], limit: int) -> Section:
+    risky = at_risk.at_risk(db, day, pending)
     rows = tuple(
         TodayRow(
             r.client_id,
@@ -183,16 +184,14 @@ def _rewards(db: Database, _day: date, _at: datetime, limit: int) -> Section:
     return Section("rewards", "Referral rewards to give", rows, len(owed))
 
 
-SectionMaker = Callable[[Database, date, datetime, int], Section]
-
-
 def today(
     db: Database, day: date | None = None, at: datetime | None = None, limit: int = 50
 ) -> list[Section]:
     """Every section of Today, each with at most `limit` rows (and the full count)."""
     at = at or datetime.now()
     day = day or at.date()
-    detractors, promoters = _survey_follow_ups(db, at)
+    pending = surveys.follow_ups(db)  # (detractors are also a reason to be at risk)
+    detractors, promoters = _survey_rows(pending, at)
     return [
         _follow_ups(db, day, at, limit),
         Section(
@@ -200,7 +199,7 @@ def today(
         ),
         _complaints(db, day, at, limit),
         _dates(db, day, at, limit),
-        _at_risk(db, day, at, limit),
+        _at_risk(db, day, pending, limit),
         _touch(db, day, at, limit),
         Section(
             "promoters", "Promoters to ask for a referral", tuple(promoters[:limit]), len(promoters)

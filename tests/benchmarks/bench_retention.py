@@ -59,7 +59,6 @@ def _today_sql(db: Database) -> list[tuple[str, Any]]:
          f" WHERE substr(f.on_date, 6, 5) IN ({marks})"
          " AND f.on_date IS NOT NULL AND f.deleted_at IS NULL AND c.deleted_at IS NULL", window),
         (at_risk._BAD, {"since": since, "least": at_risk.BAD_EXPERIENCES}),
-        (surveys._OPEN, []),
         (at_risk._REGULARS, {"since": since, "least": rules.regular_purchases}),
         (reminders._TOUCH_OWN, {"today": day}),
         (reminders._TOUCH_BY_TAG, {"today": day, "rules": json.dumps(reminders.touch_rules(db))}),

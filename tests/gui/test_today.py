@@ -81,7 +81,7 @@ def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_pat
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     answer_dialog(qtbot, ContactDialog, call, _button(window, "Log contact with Ben Test").click)
-    linked = complaints.linked_entries(window.need_db(), case.ref)
+    linked = history.entries_about(window.need_db(), case.ref)
     assert [e.subject for e in linked] == ["Sorry about the roses"]
     window.today.tree.setFocus()
     first_section = window.today.tree.topLevelItem(0)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.gui.dialogs.entry_dialogs import _save_shortcut
 from crmdesk.gui.dialogs.form_dialog import FormDialog
-from crmdesk.services import complaints, retention
+from crmdesk.services import complaints, history, retention
 from crmdesk.services.changes import Changes
 from crmdesk.services.complaints import ComplaintForm, ComplaintRecord
 from crmdesk.services.retention import STAGES
@@ -106,7 +106,7 @@ class ComplaintDialog(FormDialog):
         self.add_field("status", "&Status:", self.status)
         self.add_field("resolution", "&Resolution:", self.resolution)
         if case is not None:
-            entries = complaints.linked_entries(db, case.id)
+            entries = history.entries_about(db, case.id)
             lines = [f"{e.occurred_at:%d %b %H:%M} — {e.subject}" for e in entries]
             linked = QLabel("\n".join(lines) or "No contact logged about it yet.")
             linked.setObjectName("linked_entries")

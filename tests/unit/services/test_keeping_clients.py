@@ -45,9 +45,7 @@ def test_a_complaint_from_open_to_resolved(db: Database) -> None:
             complaint_id=case.id,
         ),
     )
-    assert [e.subject for e in complaints.linked_entries(db, case.id)] == [
-        "Called about the bouquet"
-    ]
+    assert [e.subject for e in history.entries_about(db, case.id)] == ["Called about the bouquet"]
     form = case.to_form()
     form.status = "resolved"
     with pytest.raises(ValidationError) as refused:  # resolved says how

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from crmdesk.errors import ValidationError
-from crmdesk.services import facts, history, reminders
+from crmdesk.services import facts, history, reminders, retention
 from crmdesk.services.history import ContactForm
 from crmdesk.store.database import Database
 from tests.retention_helpers import add_client, backdate
@@ -57,17 +57,17 @@ def test_stay_in_touch_per_client_and_per_tag(db: Database) -> None:
     )
     history.log_contact(db, vip, ContactForm(subject="Hi", occurred_at=datetime(2026, 10, 1, 9)))
     assert reminders.touch_due(db, TODAY) == []  # nothing set yet
-    reminders.set_touch_every(db, anna, 14)  # 22 days quiet: due
+    retention.set_keeping(db, anna, None, 14)  # 22 days quiet: due
     reminders.set_touch_rules(db, {"VIP": 60, "wholesale": 30})
     due = {t.name: t for t in reminders.touch_due(db, TODAY)}
     assert set(due) == {"Anna Test", "Vera Test", "Quinn Test"}
     assert (due["Anna Test"].every_days, due["Anna Test"].because) == (14, "set for this client")
     assert (due["Vera Test"].every_days, due["Vera Test"].because) == (30, "tag wholesale")
     assert due["Quinn Test"].since == date(2026, 1, 1)  # never contacted: since added
-    reminders.set_touch_every(db, vip, 90)  # her own setting wins over her tags
+    retention.set_keeping(db, vip, None, 90)  # her own setting wins over her tags
     assert "Vera Test" not in {t.name for t in reminders.touch_due(db, TODAY)}
     with pytest.raises(ValidationError):
-        reminders.set_touch_every(db, anna, 0)
+        retention.set_keeping(db, anna, None, 0)
 
 
 def test_birthdays_and_remembered_dates_this_week(db: Database) -> None:
