@@ -344,7 +344,7 @@ def _today(args: argparse.Namespace) -> int:
             continue
         print(f"{s.title} ({s.total})")
         for r in s.rows:
-            print(f"  {'!' if r.urgent else ' '} {r.name:<28} {r.when:<14} {r.text}")
+            print(f"  {'!' if r.urgent else ' '} {r.name:<28} {r.when:<18} {r.text}")
         if s.more:
             print(f"    … and {s.more} more")
     if not any(s.total for s in sections):

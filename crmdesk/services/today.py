@@ -166,14 +166,18 @@ def _touch(db: Database, day: date, _at: datetime, limit: int) -> Section:
     return Section("touch", "Time to get in touch", rows, len(due))
 
 
-def _rewards(db: Database, _day: date, _at: datetime, limit: int) -> Section:
+def _day(d: date, today: date) -> str:
+    return f"{d:%d %b}" if d.year == today.year else f"{d:%d %b %Y}"
+
+
+def _rewards(db: Database, day: date, _at: datetime, limit: int) -> Section:
     owed = referrals.rewards_owed(db)
     rows = tuple(
         TodayRow(
             r.referrer_id,
             r.referrer_name,
             f"Give the referral reward: brought {r.referred_name}",
-            f"bought {r.first_purchase:%d %b}" if r.first_purchase else "",
+            f"bought {_day(r.first_purchase, day)}" if r.first_purchase else "",
             False,
             referrals.THANK_YOU_TEMPLATE,
             r.referred_id,
