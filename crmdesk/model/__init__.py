@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from crmdesk.model.letters import LetterTemplate
     from crmdesk.model.retention import Complaint, Purchase
     from crmdesk.model.surveys import Survey, SurveyAnswer, SurveyForm
-    from crmdesk.model.sync import FieldChange, Meta
+    from crmdesk.model.sync import Conflict, FieldChange, Meta, SiteClock
 
 _LAZY = {
     "Base": "crmdesk.model.base",
@@ -38,6 +38,8 @@ _LAZY = {
     "SurveyAnswer": "crmdesk.model.surveys",
     "FieldChange": "crmdesk.model.sync",
     "Meta": "crmdesk.model.sync",
+    "Conflict": "crmdesk.model.sync",
+    "SiteClock": "crmdesk.model.sync",
 }
 
 
@@ -48,6 +50,7 @@ __all__ = [
     "Base",
     "Client",
     "Complaint",
+    "Conflict",
     "ContactPreference",
     "Direction",
     "Fact",
@@ -58,6 +61,7 @@ __all__ = [
     "Meta",
     "Note",
     "Purchase",
+    "SiteClock",
     "Survey",
     "SurveyAnswer",
     "SurveyForm",

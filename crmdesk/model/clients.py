@@ -48,6 +48,8 @@ class Client(Synced, Base):
     # on a client someone referred: the reward that referrer was given, and when
     referral_reward: Mapped[str] = mapped_column(String(200), default="")
     reward_given_on: Mapped[date | None] = mapped_column(default=None)
+    # when the person's data was erased on request: only this tombstone is left
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
     last_contact_at: Mapped[datetime | None] = mapped_column(default=None)
     # Derived from the names on every write: what the list sorts "Name" by.
     sort_name: Mapped[str] = mapped_column(String(400), default="")

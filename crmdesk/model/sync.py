@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crmdesk.model.base import Base
+from crmdesk.model.base import Base, Synced
 
 
 class FieldChange(Base):
@@ -25,3 +25,39 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class SiteClock(Base):
+    """The newest change of one site (installation) this copy holds."""
+
+    __tablename__ = "site_clocks"
+
+    site_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hlc: Mapped[str] = mapped_column(String(24))
+
+
+class Conflict(Synced, Base):
+    """A value a merge did not keep: both copies changed the field, or one deleted a record
+    the other changed later. The user can keep the other value instead.
+
+    Its id is made from the losing change, so two copies that find the same conflict log
+    it once. Values are JSON of what the column held.
+    """
+
+    __tablename__ = "conflicts"
+
+    kind: Mapped[str] = mapped_column(String(10), default="field")  # field, delete
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[str] = mapped_column(String(36))
+    column_name: Mapped[str] = mapped_column(String(60))
+    client_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    kept_value: Mapped[str] = mapped_column(Text, default="null")
+    other_value: Mapped[str] = mapped_column(Text, default="null")
+    kept_hlc: Mapped[str] = mapped_column(String(24), default="")
+    other_hlc: Mapped[str] = mapped_column(String(24), default="")
+    other_site: Mapped[str] = mapped_column(String(36), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, dismissed, restored
+
+    __table_args__ = (
+        Index("ix_conflicts_status", "status", sqlite_where=text("deleted_at IS NULL")),
+    )

@@ -1,49 +1,127 @@
-"""Verified copies of a database file, made with SQLite's online backup."""
+"""Verified copies of a database file: backups, and snapshots to carry to another machine.
+
+A copy is written under a temporary name, flushed to disk, reopened and checked
+(`PRAGMA quick_check`, and the same number of rows in every table as the source), and only
+then renamed to its real name, so a copy that exists under its name is whole: a full disk
+or a stick pulled out mid-copy leaves at most a `.partial` file, never a broken copy.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from crmdesk import paths
 from crmdesk.errors import BackupError
 
+_STAMP = "%Y%m%d-%H%M%S-%f"
+_NAME = re.compile(r"^(?P<stem>.+?)-(?P<reason>[a-z0-9-]+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.crmdesk$")
 
-def write_verified_backup(source: Path, folder: Path, reason: str) -> Path:
-    """Copy `source` into `folder` and check the copy; return its path.
 
-    The copy must pass `PRAGMA integrity_check` and hold the same number of rows in every
-    table as the source, or BackupError is raised and the copy removed.
-    """
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    reason: str  # "on-open", "hourly", "before-merge", ...
+    made_at: datetime
+    size: int
+
+
+def backup_folder(lineage_id: str) -> Path:
+    """Backups of one business database (all its copies), whatever the file is called."""
+    folder = paths.backups_dir() / (lineage_id or "unknown")
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return folder
+
+
+def list_backups(folder: Path) -> list[BackupFile]:
+    """The backups in `folder`, newest first."""
+    found = []
+    for path in folder.glob("*.crmdesk"):
+        match = _NAME.match(path.name)
+        if match:
+            made = datetime.strptime(match["stamp"], _STAMP)
+            found.append(BackupFile(path, match["reason"], made, path.stat().st_size))
+    return sorted(found, key=lambda b: b.made_at, reverse=True)
+
+
+def write_verified_backup(source: Path, reason: str, folder: Path | None = None) -> Path:
+    """Copy `source` into its lineage's backup folder (or `folder`); return the copy.
+
+    Raises BackupError (and leaves no file) if the copy cannot be written or fails its check.
+    """
+    folder = folder or backup_folder(_lineage(source))
+    stamp = datetime.now().strftime(_STAMP)
     target = folder / f"{source.stem}-{reason}-{stamp}{source.suffix}"
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-            problems = dst.execute("PRAGMA integrity_check").fetchall()
-            if problems != [("ok",)]:
-                raise BackupError(f"The backup {target} failed its integrity check: {problems}")
-            if _row_counts(src) != _row_counts(dst):
-                raise BackupError(f"The backup {target} does not hold every row of {source}.")
-        finally:
-            dst.close()
-    except (sqlite3.Error, BackupError, OSError) as exc:
-        target.unlink(missing_ok=True)
-        if isinstance(exc, BackupError):
-            raise
-        raise BackupError(
-            f"Could not write a backup of {source} to {folder}: {exc}. "
-            "Nothing was changed; free some disk space or check the folder, then try again."
-        ) from exc
-    finally:
-        src.close()
+    _copy_verified(source, target, vacuum=False)
     return target
 
 
-def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+def write_snapshot(source: Path, target: Path) -> Path:
+    """A compact, consistent copy of `source` at `target` (VACUUM INTO), for another machine."""
+    if target.exists():
+        raise BackupError(f"{target} already exists. Choose another name; nothing was written.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _copy_verified(source, target, vacuum=True)
+    return target
+
+
+def _copy_verified(source: Path, target: Path, *, vacuum: bool) -> None:
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        src.execute("BEGIN")  # one read transaction: the counts match what was copied
+        counts = row_counts(src)
+        if vacuum:
+            src.execute("VACUUM INTO ?", (str(partial),))
+        else:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        src.execute("COMMIT")
+        _fsync(partial)
+        problem = check_copy(partial, counts)
+        if problem:
+            raise BackupError(f"The copy {target} failed its check ({problem}); it was removed.")
+        partial.replace(target)
+        _fsync(target.parent)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(
+            f"Could not write a copy of {source} to {target.parent}: {exc}. "
+            "Nothing was changed; free some disk space or check the folder, then try again."
+        ) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+
+
+def check_copy(path: Path, counts: dict[str, int] | None = None) -> str:
+    """Reopen `path` read-only: "" if it passes quick_check (and holds `counts` rows per
+    table), else what is wrong."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        if result != ["ok"]:
+            return "; ".join(result[:3])
+        if counts is not None and row_counts(conn) != counts:
+            return "it does not hold every row of the original"
+        return ""
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+
+
+def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Rows per ordinary table (virtual tables and their shadow tables are skipped)."""
     rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
     virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
@@ -55,3 +133,28 @@ def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
         and not any(name.startswith(f"{v}_") for v in virtual)
     ]
     return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _lineage(path: Path) -> str:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'lineage_id'").fetchone()
+        return str(row[0]) if row else ""
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder's entry list) to the disk; folders cannot be on Windows."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

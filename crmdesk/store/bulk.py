@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, FromClause, Table, insert
 
-from crmdesk.model import FieldChange, Meta, new_id
+from crmdesk.model import FieldChange, new_id
 from crmdesk.store.clock import HybridClock
-from crmdesk.store.tracking import ALL_FIELDS
+from crmdesk.store.tracking import ALL_FIELDS, save_clock
 
 
 @dataclass
@@ -58,6 +58,4 @@ def bulk_writer(conn: Connection, clock: HybridClock, site_id: str) -> Iterator[
     writer = BulkWriter(conn, clock, site_id)
     yield writer
     if writer.last_hlc:
-        conn.execute(
-            insert(Meta).prefix_with("OR REPLACE"), [{"key": "clock", "value": writer.last_hlc}]
-        )
+        save_clock(conn, writer.last_hlc, site_id)

@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import paths
 from crmdesk.errors import DatabaseFileError, NewerSchemaError
 from crmdesk.model.ids import new_id
 from crmdesk.store import revisions
@@ -39,6 +38,8 @@ PRAGMAS = (
     "PRAGMA journal_mode = DELETE",
     "PRAGMA synchronous = FULL",
     "PRAGMA busy_timeout = 5000",
+    # freed space is zeroed: an erased person's old text does not linger in the file
+    "PRAGMA secure_delete = ON",
 )
 
 
@@ -84,8 +85,9 @@ class Database:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = False) -> Database:
+    def open(cls, path: Path | str, *, create: bool = False, site: str = "") -> Database:
         """Open `path`; with `create`, make a new database there if no file exists.
+        `site` stands in for this installation's site id (tests, tools).
 
         Raises a DatabaseFileError (file untouched) or DatabaseLockedError.
         """
@@ -110,12 +112,13 @@ class Database:
                 report = OpenReport(created=True)
             elif state.revision != revisions.HEAD:
                 backup = write_verified_backup(
-                    path, paths.backups_dir(), f"before-upgrade-from-{state.revision or 'empty'}"
+                    path, f"before-upgrade-from-{state.revision or 'empty'}"
                 )
                 report = OpenReport(migrated_from=state.revision, backup=backup)
             if state.revision != revisions.HEAD:
                 _migrate(path)
             db = cls(path, lock, report)
+            db._site_id = site
             if not db.lineage_id:
                 db._init_meta()
             return db

@@ -16,13 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, func, insert, inspect
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from crmdesk.model import FieldChange, Meta, Synced, new_id
+from crmdesk.model import FieldChange, Meta, SiteClock, Synced, new_id
 from crmdesk.store.revert import RowRevert
 
 ALL_FIELDS = "*"  # the column name of a row's creation record
+# meta keys that belong to this file alone; every other key is a setting of the business,
+# stamped like a field (table "meta", row = key, column "value") so that merges carry it
+LOCAL_META = frozenset({"lineage_id", "created_at", "clock"})
 
 
 @dataclass
@@ -85,6 +89,24 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
         table = obj.__class__.__table__.name  # type: ignore[attr-defined]
         _log_row(log, obj, table, stamp, site, list(changed))
         log.reverts.append(RowRevert(table, obj.id, values=changed))
+    for obj in (*session.new, *session.dirty):
+        if (
+            isinstance(obj, Meta)
+            and obj.key not in LOCAL_META
+            and (obj in session.new or session.is_modified(obj))
+        ):
+            stamp = clock.now()
+            log.tables.add("meta")
+            log.last_hlc = stamp
+            log.pending.append(
+                {
+                    "table_name": "meta",
+                    "row_id": obj.key,
+                    "column_name": "value",
+                    "hlc": stamp,
+                    "site_id": site,
+                }
+            )
 
 
 def _log_row(
@@ -105,5 +127,17 @@ def _after_flush(session: Session, _context: object) -> None:
         return
     conn = session.connection()
     conn.execute(insert(FieldChange).prefix_with("OR REPLACE"), log.pending)
-    conn.execute(insert(Meta).prefix_with("OR REPLACE"), [{"key": "clock", "value": log.last_hlc}])
+    save_clock(conn, log.last_hlc, session.info["site_id"])
     log.pending.clear()
+
+
+def save_clock(conn: Any, last_hlc: str, site: str) -> None:
+    """Keep the file's clock high-water mark and this site's newest change."""
+    conn.execute(insert(Meta).prefix_with("OR REPLACE"), [{"key": "clock", "value": last_hlc}])
+    conn.execute(
+        sqlite_insert(SiteClock)
+        .values(site_id=site, hlc=last_hlc)
+        .on_conflict_do_update(
+            index_elements=["site_id"], set_={"hlc": func.max(SiteClock.hlc, last_hlc)}
+        )
+    )

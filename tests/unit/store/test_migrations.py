@@ -44,7 +44,7 @@ def test_first_revision_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
     with Database.open(path) as db:
         assert db.report.migrated_from == "0001"
         backup = db.report.backup
-        assert backup is not None and backup.parent == paths.backups_dir()
+        assert backup is not None and backup.parent.parent == paths.backups_dir()
         assert client_list.count_clients(db) == 1
         hits = search.search(db, "spaniel")  # indexed by the upgrade
         assert [h.client_id for h in hits] == ["c1"]
@@ -57,7 +57,7 @@ def test_first_revision_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
     old.close()
     with Database.open(path) as db:  # already current: no second backup
         assert db.report.migrated_from is None
-    assert len(list(paths.backups_dir().iterdir())) == 1
+    assert len(list(paths.backups_dir().rglob("*.crmdesk"))) == 1
 
 
 def test_known_revisions_match_the_migration_scripts() -> None:

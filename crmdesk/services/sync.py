@@ -1,0 +1,425 @@
+"""Carrying the database between machines: a copy to take along, and merging a copy back.
+
+A copy to take along is a compact snapshot written beside its final name and renamed only
+when it has been checked. Merging reads another copy of the same business database (never
+written to), refuses a foreign, damaged or newer one untouched, migrates an older one on a
+temporary copy, writes a verified backup of this one, and merges in one transaction
+(store.merge). Conflicts land in a log the user reviews: each can be turned round.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from crmdesk import paths
+from crmdesk.errors import (
+    CrmError,
+    DatabaseFileError,
+    ForeignDatabaseError,
+    NewerSchemaError,
+    NotADatabaseError,
+    NotFoundError,
+)
+from crmdesk.model.names import display_name
+from crmdesk.services.changes import Changes
+from crmdesk.store import revisions
+from crmdesk.store.backup import check_copy, write_snapshot, write_verified_backup
+from crmdesk.store.database import Database
+from crmdesk.store.gate import inspect_file
+from crmdesk.store.merge import KindCounts, MergeResult, merge_file
+
+KIND_NAMES = {
+    "clients": "Clients",
+    "facts": "Things to remember",
+    "notes": "Notes",
+    "history": "History entries",
+    "purchases": "Purchases",
+    "complaints": "Complaints",
+    "surveys": "Surveys",
+    "survey_forms": "Survey forms",
+    "survey_answers": "Survey answers",
+    "letter_templates": "Letter templates",
+    "conflicts": "Conflicts found on the other machine",
+    "settings": "Settings",
+}
+FIELD_NAMES = {
+    "given_name": "first name",
+    "family_name": "family name",
+    "deleted_at": "deleted",
+    "text": "note",
+    "value": "value",
+}
+
+# ---------------------------------------------------------------------- a copy to take along
+
+
+def copy_name(db: Database, when: datetime | None = None) -> str:
+    """A name that says where and when the copy was made: "clients from frontdesk
+    2026-11-23 0915.crmdesk"."""
+    when = when or datetime.now()
+    host = "".join(ch for ch in socket.gethostname().split(".")[0] if ch.isalnum() or ch in "-_")
+    return f"{db.path.stem} from {host or 'this machine'} {when:%Y-%m-%d %H%M}{paths.DB_SUFFIX}"
+
+
+def copy_for_another_machine(db: Database, folder: Path, name: str = "") -> Path:
+    """Write a checked snapshot of the open database into `folder`; return its path."""
+    target = Path(folder).expanduser() / (name or copy_name(db))
+    if target.resolve() == db.path.resolve():
+        raise CrmError(f"{target} is the open database itself. Choose another folder.")
+    return write_snapshot(db.path, target)
+
+
+# ---------------------------------------------------------------------- where the file lives
+
+_CLOUD_FOLDERS = (
+    "dropbox",
+    "onedrive",
+    "google drive",
+    "googledrive",
+    "my drive",
+    "icloud drive",
+    "icloud",
+    "mobile documents",
+    "nextcloud",
+    "owncloud",
+    "pcloud",
+    "box sync",
+    "mega",
+    "syncthing",
+    "seafile",
+    "sync.com",
+)
+_NETWORK_FS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "9p",
+    "afs",
+    "davfs",
+    "fuse.sshfs",
+    "fuse.rclone",
+    "fuse.davfs2",
+    "fuse.gvfsd-fuse",
+}
+_REMOVABLE_FS = {"vfat", "exfat", "msdos", "fuseblk", "ntfs", "ntfs3"}
+
+
+def location_warning(path: Path, mounts: str | None = None) -> str:
+    """ "" if `path` is on a local disk; else why the live database should not be there.
+
+    `mounts` is the text of /proc/self/mounts (read on Linux when not given)."""
+    path = Path(path).expanduser().absolute()
+    where = _where(path, mounts)
+    if not where:
+        return ""
+    return (
+        f"The database {path} is on {where}. Keep the file you work on on this computer's own "
+        "disk: a sync program or a pulled-out stick can copy it half-written, and two machines "
+        "can overwrite each other's work. To carry it, use File ▸ Copy for another machine…, "
+        "and File ▸ Merge another copy… on the other side."
+    )
+
+
+def _where(path: Path, mounts: str | None) -> str:
+    parts = [p.casefold() for p in path.parts[:-1]]
+    for part in parts:
+        for cloud in _CLOUD_FOLDERS:
+            if part == cloud or part.startswith(cloud + " ") or part.startswith(cloud + "-"):
+                return f"a cloud-synced folder ({part})"
+    if os.name == "nt":
+        return _windows_drive(path)
+    if str(path).startswith(("/Volumes/", "/media/", "/run/media/")):
+        return "a removable or network drive"
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+    best, fstype = "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = str(path) == point or str(path).startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, fstype = point, fields[2]
+    if fstype in _NETWORK_FS:
+        return f"a network drive ({fstype} at {best})"
+    if fstype in _REMOVABLE_FS and best.startswith(("/mnt", "/media", "/run/media")):
+        return f"a removable drive ({best})"
+    return ""
+
+
+def _windows_drive(path: Path) -> str:  # pragma: no cover - Windows only
+    import ctypes
+
+    kind = ctypes.windll.kernel32.GetDriveTypeW(path.anchor)  # type: ignore[attr-defined]
+    return {2: "a removable drive", 4: "a network drive"}.get(kind, "")
+
+
+# ---------------------------------------------------------------------- merging
+
+
+@dataclass(frozen=True)
+class MergeSummary:
+    other: Path
+    backup: Path
+    counts: dict[str, KindCounts]
+    client_ids: frozenset[str]
+    migrated_from: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added or c.updated or c.deleted or c.conflicts for c in self.counts.values())
+
+    @property
+    def conflicts(self) -> int:
+        return sum(c.conflicts for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        """One line per kind of record: what was added, updated, deleted, in conflict."""
+        out = []
+        for kind, c in self.counts.items():
+            parts = [
+                f"{n} {word}"
+                for n, word in (
+                    (c.added, "added"),
+                    (c.updated, "updated"),
+                    (c.deleted, "deleted"),
+                    (c.conflicts, "in conflict"),
+                )
+                if n
+            ]
+            if parts and kind != "conflicts":
+                out.append(f"{KIND_NAMES.get(kind, kind)}: {', '.join(parts)}")
+        return out or ["Nothing new: this database already held everything in the other copy."]
+
+    def as_changes(self) -> Changes:
+        return Changes("Merge", frozenset(self.counts), self.client_ids, None)
+
+
+def merge(db: Database, other: Path | str) -> MergeSummary:
+    """Merge the copy at `other` into the open database.
+
+    Refuses (CrmError, nothing changed, `other` never written to) a file that is not a
+    crmdesk database, is damaged, belongs to another business or to a newer crmdesk.
+    """
+    other = Path(other).expanduser().absolute()
+    if other.exists() and db.path.exists() and other.samefile(db.path):
+        raise CrmError(f"{other} is the open database itself. Choose the copy to merge in.")
+    state = inspect_file(other)
+    if not state.exists:
+        raise DatabaseFileError(other, "does not exist.", "Check the name and try again.")
+    if state.revision is not None and state.revision not in revisions.KNOWN:
+        raise NewerSchemaError(
+            other,
+            f"was written by a newer version of crmdesk (schema {state.revision}).",
+            "Nothing was merged. Update crmdesk on this machine, then merge again.",
+        )
+    with tempfile.TemporaryDirectory(prefix="merge-", dir=paths.data_dir()) as tmp:
+        copy = Path(tmp) / f"other{paths.DB_SUFFIX}"
+        _take_copy(other, copy)
+        _check_lineage(db, other, copy)
+        migrated = None
+        if state.revision != revisions.HEAD:
+            migrated = state.revision
+            from crmdesk.store.database import _migrate
+
+            _migrate(copy)
+        backup = write_verified_backup(db.path, "before-merge")
+        result: MergeResult = merge_file(db.path, copy)
+    if result.newest_hlc:
+        db.clock.observe(result.newest_hlc)
+    return MergeSummary(other, backup, dict(result.counts), frozenset(result.client_ids), migrated)
+
+
+def _take_copy(other: Path, copy: Path) -> None:
+    """Read `other` into `copy` once (it may be on a stick or changing under a sync
+    program) and check it; refuse a damaged file."""
+    damaged = (
+        "is damaged",
+        "Nothing was merged. Copy it again from the other machine (File ▸ Copy for another "
+        "machine… there), or merge one of its backups.",
+    )
+    try:
+        src = sqlite3.connect(f"{other.as_uri()}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(copy)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        raise NotADatabaseError(other, f"{damaged[0]} ({exc}).", damaged[1]) from exc
+    problem = check_copy(copy)
+    if problem:
+        raise NotADatabaseError(other, f"{damaged[0]} ({problem}).", damaged[1])
+
+
+def _check_lineage(db: Database, other: Path, copy: Path) -> None:
+    conn = sqlite3.connect(copy)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'lineage_id'").fetchone()
+        made = conn.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone()
+    except sqlite3.Error:
+        row = made = None
+    finally:
+        conn.close()
+    if row is None or row[0] != db.lineage_id:
+        since = f" (made {made[0][:10]})" if made else ""
+        raise ForeignDatabaseError(
+            other,
+            f"is a copy of another business database{since}, not of {db.path.name}.",
+            "Nothing was merged. Only copies of the same database can be merged; open it "
+            "on its own with File ▸ Open instead.",
+        )
+
+
+# ---------------------------------------------------------------------- the conflict log
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    kind: str  # field, delete
+    table: str
+    row_id: str
+    column: str
+    client_id: str | None
+    client_name: str
+    kept: Any
+    other: Any
+    status: str  # open, reviewed, restored
+    found_at: datetime
+
+    @property
+    def what(self) -> str:
+        """ "Client · city", "Note · note", "Setting · shop" ..."""
+        kind = KIND_NAMES.get(self.table, "Setting" if self.table == "meta" else self.table)
+        if self.kind == "delete":
+            return f"{kind.rstrip('s')} deleted on one machine, changed on the other"
+        field = FIELD_NAMES.get(self.column, self.column.replace("_", " "))
+        if self.table == "meta":
+            return f"Setting · {self.row_id.replace('_', ' ')}"
+        return f"{kind.rstrip('s')} · {field}"
+
+    @property
+    def current(self) -> Any:
+        return self.other if self.status == "restored" else self.kept
+
+
+def conflicts(
+    db: Database, *, include_reviewed: bool = False, limit: int = 1000
+) -> list[ConflictRow]:
+    where = "" if include_reviewed else "AND k.status = 'open'"
+    rows = db.query(
+        "SELECT k.id, k.kind, k.table_name, k.row_id, k.column_name, k.client_id,"
+        " c.given_name, c.family_name, c.company, k.kept_value, k.other_value, k.status,"
+        f" k.created_at FROM conflicts AS k LEFT JOIN clients AS c ON c.id = k.client_id"
+        f" WHERE k.deleted_at IS NULL {where} ORDER BY k.created_at DESC LIMIT ?",
+        (limit,),
+    )
+    return [
+        ConflictRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            display_name(r[6] or "", r[7] or "", r[8] or "") if r[5] else "",
+            json.loads(r[9]),
+            json.loads(r[10]),
+            r[11],
+            datetime.fromisoformat(r[12]),
+        )
+        for r in rows
+    ]
+
+
+def open_conflict_count(db: Database) -> int:
+    return int(
+        db.query("SELECT count(*) FROM conflicts WHERE status = 'open' AND deleted_at IS NULL")[0][
+            0
+        ]
+    )
+
+
+def keep_other(db: Database, conflict_id: str) -> Changes:
+    """Put the value the merge did not keep back in place (the kept one stays in the log)."""
+    return _set_conflict(db, conflict_id, restore=True)
+
+
+def keep_merged(db: Database, conflict_id: str) -> Changes:
+    """Mark a conflict reviewed, with the merge's choice in place (undoing keep_other)."""
+    return _set_conflict(db, conflict_id, restore=False)
+
+
+def _set_conflict(db: Database, conflict_id: str, *, restore: bool) -> Changes:
+    from crmdesk.model import Conflict
+    from crmdesk.store.tracking import save_clock
+
+    with db.write() as w:
+        conflict = w.session.get(Conflict, conflict_id)
+        if conflict is None or conflict.deleted_at is not None:
+            raise NotFoundError("That conflict is no longer in the log.")
+        now_restored = conflict.status == "restored"
+        conflict.status = "restored" if restore else "reviewed"
+        if now_restored != restore:
+            value = json.loads(conflict.other_value if restore else conflict.kept_value)
+            stamp = db.clock.now()
+            _put_value(
+                w.session.connection().connection.driver_connection,
+                conflict,
+                value,
+                stamp,
+                db.site_id,
+            )
+            save_clock(w.session.connection(), stamp, db.site_id)
+        client = conflict.client_id
+    changes = Changes(
+        "Keep the other value" if restore else "Keep the merged value",
+        frozenset({"conflicts", conflict.table_name}),
+        frozenset({client} if client else ()),
+        None,
+    )
+    return changes
+
+
+def _put_value(conn: Any, conflict: Any, value: Any, stamp: str, site: str) -> None:
+    table, row_id, column = conflict.table_name, conflict.row_id, conflict.column_name
+    if table == "meta":
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (row_id, value))
+    else:
+        conn.execute(
+            f'UPDATE "{table}" SET "{column}" = ?, hlc = ?, site_id = ? WHERE id = ?',
+            (value, stamp, site, row_id),
+        )
+        if table == "clients" and column in ("given_name", "family_name", "company"):
+            from crmdesk.model.names import sort_key
+
+            family, company, given = conn.execute(
+                "SELECT family_name, company, given_name FROM clients WHERE id = ?", (row_id,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE clients SET sort_name = ? WHERE id = ?",
+                (sort_key(family or company, given), row_id),
+            )
+    conn.execute(
+        "INSERT OR REPLACE INTO field_changes(table_name, row_id, column_name, hlc, site_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (table, row_id, column, stamp, site),
+    )

@@ -1,0 +1,546 @@
+"""Merge another copy of the same database into this file, field by field (design.md).
+
+Every field carries the stamp (HLC, site) of its last change: a field_changes record of its
+own, or its row's creation record "*". Each copy also knows, per site, the newest change of
+that site it holds (site_clocks). A merge reads only the other copy's changes this copy has
+not seen, and for each field of each such row:
+
+- the stamps are equal: nothing to do;
+- the other copy's stamp is later: take its value. If the other copy had not seen our
+  change when it made its own (both changed the field), our value goes to the conflict log;
+- our stamp is later: keep ours. If we had not seen the other change (both changed the
+  field), the other value goes to the conflict log.
+
+A record deleted on one side and changed later on the other (a field, or for a client a row
+of theirs) is kept and the delete logged as a conflict. An erased client wins everything:
+the erased side's blanks are taken and every row of theirs is blanked (store.erasure).
+
+Every decision is a function of the two copies alone (stamps order totally; conflict ids
+come from the losing change), so merging A into B gives B what merging B into A gives A, and
+merging the same copy again finds nothing new. It all happens in one transaction: a crash
+leaves the file as it was, or fully merged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from crmdesk.model.erasure import CHILD_TABLES
+from crmdesk.model.names import sort_key
+from crmdesk.store import erasure
+from crmdesk.store.clock import parse_hlc
+from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
+
+Stamp = tuple[str, str]  # (hlc, site id): compared as a tuple, so ties break by site
+
+# Tables in the order their new rows go in (a row's parents first).
+SYNCED_TABLES = (
+    "clients",
+    "surveys",
+    "survey_forms",
+    "survey_answers",
+    "facts",
+    "notes",
+    "history",
+    "purchases",
+    "complaints",
+    "letter_templates",
+    "conflicts",
+)
+# Columns that are not user data: the row's own stamp, and values derived from others.
+NOT_MERGED = {"id", "hlc", "site_id", "last_contact_at", "sort_name"}
+_CONFLICT_IDS = uuid.UUID("6f1c1f0e-8a36-4f3e-9a63-0c7f5d0c2b11")
+_CHUNK = 400
+
+
+@dataclass
+class KindCounts:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+
+
+@dataclass
+class MergeResult:
+    counts: dict[str, KindCounts] = field(default_factory=lambda: defaultdict(KindCounts))
+    client_ids: set[str] = field(default_factory=set)
+    newest_hlc: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added or c.updated or c.deleted or c.conflicts for c in self.counts.values())
+
+    @property
+    def conflicts(self) -> int:
+        return sum(c.conflicts for c in self.counts.values())
+
+
+def merge_file(local: Path, other: Path) -> MergeResult:
+    """Merge the copy at `other` (same lineage and schema, checked by the caller, and not
+    written to while this runs) into `local`, in one transaction."""
+    conn = sqlite3.connect(local, isolation_level=None)
+    try:
+        for pragma in (
+            "PRAGMA journal_mode = DELETE",
+            "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA secure_delete = ON",
+            "PRAGMA busy_timeout = 5000",
+        ):
+            conn.execute(pragma)
+        conn.execute("ATTACH DATABASE ? AS other", (str(other),))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("PRAGMA defer_foreign_keys = ON")
+                result = _Merge(conn).run()
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.execute("DETACH DATABASE other")
+    finally:
+        conn.close()
+    return result
+
+
+def conflict_id(table: str, row_id: str, column: str, lost: Stamp) -> str:
+    return str(uuid.uuid5(_CONFLICT_IDS, f"{table}|{row_id}|{column}|{lost[0]}|{lost[1]}"))
+
+
+def stamp_time(hlc: str) -> str:
+    """The wall-clock time inside an HLC value, as the file stores datetimes."""
+    millis, _counter = parse_hlc(hlc)
+    return datetime.fromtimestamp(millis / 1000).isoformat(sep=" ", timespec="microseconds")
+
+
+class _Merge:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.result = MergeResult()
+        self.seen_here = dict(conn.execute("SELECT site_id, hlc FROM main.site_clocks"))
+        self.seen_there = dict(conn.execute("SELECT site_id, hlc FROM other.site_clocks"))
+        self.columns = {t: self._columns(t) for t in SYNCED_TABLES}
+        # a client's rows changed by this merge: client id -> the newest stamp among them
+        self.touched_clients: dict[str, Stamp] = {}
+        self.new_conflicts: list[dict[str, Any]] = []
+
+    def _columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.conn.execute(f"PRAGMA main.table_info({table})")]
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self) -> MergeResult:
+        candidates = self._candidates()
+        for table in SYNCED_TABLES:
+            ids = candidates.pop(table, [])
+            for start in range(0, len(ids), _CHUNK):
+                self._merge_rows(table, ids[start : start + _CHUNK])
+        self._merge_meta(candidates.pop("meta", []))
+        self._revive_clients()
+        self._sweep_erased()
+        self._log_conflicts()
+        self._advance_clocks()
+        return self.result
+
+    def _candidates(self) -> dict[str, list[str]]:
+        """Rows with a change this copy has not seen, per table."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT f.table_name, f.row_id FROM other.field_changes AS f"
+            " WHERE f.hlc > coalesce("
+            "  (SELECT s.hlc FROM main.site_clocks AS s WHERE s.site_id = f.site_id), '')"
+        )
+        found: dict[str, list[str]] = defaultdict(list)
+        for table, row_id in rows:
+            found[table].append(row_id)
+        return found
+
+    # ------------------------------------------------------------------ rows
+
+    def _merge_rows(self, table: str, ids: list[str]) -> None:
+        columns = self.columns[table]
+        merged = [c for c in columns if c not in NOT_MERGED]
+        theirs = self._rows("other", table, columns, ids)
+        ours = self._rows("main", table, columns, ids)
+        their_stamps = self._stamps("other", table, ids)
+        our_stamps = self._stamps("main", table, ids)
+        new_ids = []
+        for row_id in ids:
+            there = theirs.get(row_id)
+            if there is None:
+                continue  # a change record without its row: nothing to take
+            here = ours.get(row_id)
+            if here is None:
+                new_ids.append(row_id)
+                self._count_new(table, there)
+                self._touch(table, there, _effective(their_stamps[row_id], there, ALL_FIELDS))
+                continue
+            self._merge_row(table, merged, here, there, our_stamps[row_id], their_stamps[row_id])
+        if new_ids:
+            self._insert(table, columns, new_ids)
+
+    def _merge_row(
+        self,
+        table: str,
+        merged: list[str],
+        here: dict[str, Any],
+        there: dict[str, Any],
+        our: dict[str, Stamp],
+        their: dict[str, Stamp],
+    ) -> None:
+        row_id = here["id"]
+        if table == "clients" and (here["erased_at"] or there["erased_at"]):
+            self._merge_erased(here, there, our, their)
+            return
+        taken: dict[str, Any] = {}
+        stamps: dict[str, Stamp] = {}
+        final: dict[str, Stamp] = {}
+        for col in merged:
+            mine, other = _effective(our, here, col), _effective(their, there, col)
+            final[col] = max(mine, other)
+            if mine == other:
+                continue
+            kept, lost = (there, here) if other > mine else (here, there)
+            if other > mine:
+                taken[col] = there[col]
+                stamps[col] = other
+                concurrent = self.seen_there.get(mine[1], "") < mine[0]
+                lost_stamp, kept_stamp = mine, other
+            else:
+                concurrent = self.seen_here.get(other[1], "") < other[0]
+                lost_stamp, kept_stamp = other, mine
+            if concurrent and kept[col] != lost[col]:
+                self._conflict(
+                    table, row_id, col, here, kept[col], kept_stamp, lost[col], lost_stamp
+                )
+        deleted = there["deleted_at"] if "deleted_at" in taken else here["deleted_at"]
+        if deleted is not None:
+            edits = [s for c, s in final.items() if c != "deleted_at"]
+            if max(edits) > final["deleted_at"]:  # changed after it was deleted: keep it
+                latest = max(edits)
+                self._revive(table, row_id, here, deleted, final["deleted_at"], latest)
+                taken["deleted_at"], stamps["deleted_at"] = None, latest
+                final["deleted_at"] = latest
+        if not taken:
+            return
+        self._update(table, row_id, taken, stamps, max(final.values()), here, there)
+        counts = self.result.counts[table]
+        if taken.get("deleted_at") is not None and here["deleted_at"] is None:
+            counts.deleted += 1
+        elif any(here[c] != v for c, v in taken.items()):
+            counts.updated += 1
+        self._touch(table, here, max(stamps.values()))
+
+    def _merge_erased(
+        self,
+        here: dict[str, Any],
+        there: dict[str, Any],
+        our: dict[str, Stamp],
+        their: dict[str, Stamp],
+    ) -> None:
+        """An erasure wins over any edit; between two erasures the later stamp wins."""
+        mine, other = _effective(our, here, "erased_at"), _effective(their, there, "erased_at")
+        take_theirs = there["erased_at"] is not None and (here["erased_at"] is None or other > mine)
+        if take_theirs:
+            columns = [c for c in self.columns["clients"] if c not in ("id",)]
+            sets = ", ".join(f'"{c}" = ?' for c in columns)
+            self.conn.execute(
+                f"UPDATE main.clients SET {sets} WHERE id = ?",
+                (*(there[c] for c in columns), here["id"]),
+            )
+            self.conn.execute(
+                "DELETE FROM main.field_changes WHERE table_name = 'clients' AND row_id = ?",
+                (here["id"],),
+            )
+            self.conn.execute(
+                "INSERT INTO main.field_changes SELECT * FROM other.field_changes"
+                " WHERE table_name = 'clients' AND row_id = ?",
+                (here["id"],),
+            )
+            counts = self.result.counts["clients"]
+            if here["deleted_at"] is None:
+                counts.deleted += 1
+            else:
+                counts.updated += 1
+        self._touch("clients", here, max(mine, other))
+
+    # ------------------------------------------------------------------ deletes
+
+    def _revive(
+        self,
+        table: str,
+        row_id: str,
+        here: dict[str, Any],
+        deleted_at: Any,
+        deleted: Stamp,
+        latest: Stamp,
+    ) -> None:
+        self._conflict(
+            table, row_id, "deleted_at", here, None, latest, deleted_at, deleted, "delete"
+        )
+
+    def _revive_clients(self) -> None:
+        """A client deleted on one side while the other added or changed rows of theirs
+        later is kept (not for an erased client: see _sweep_erased)."""
+        for client_id in list(self.touched_clients):
+            row = self.conn.execute(
+                "SELECT deleted_at, erased_at FROM main.clients WHERE id = ?", (client_id,)
+            ).fetchone()
+            if row is None or row[0] is None or row[1] is not None:
+                continue
+            deleted = self._stamp_of("clients", client_id, "deleted_at")
+            latest = self._newest_child_change(client_id)
+            if latest is None or latest <= deleted:
+                continue
+            here = {"id": client_id, "client_id": client_id}
+            self._revive("clients", client_id, here, row[0], deleted, latest)
+            self.conn.execute(
+                "UPDATE main.clients SET deleted_at = NULL, hlc = max(hlc, ?) WHERE id = ?",
+                (latest[0], client_id),
+            )
+            self._write_stamps("clients", client_id, {"deleted_at": latest})
+            counts = self.result.counts["clients"]
+            counts.updated += 1
+
+    def _stamp_of(self, table: str, row_id: str, column: str) -> Stamp:
+        rows = dict(
+            (c, (h, s))
+            for c, h, s in self.conn.execute(
+                "SELECT column_name, hlc, site_id FROM main.field_changes"
+                " WHERE table_name = ? AND row_id = ? AND column_name IN (?, ?)",
+                (table, row_id, column, ALL_FIELDS),
+            )
+        )
+        return rows.get(column) or rows.get(ALL_FIELDS) or ("", "")
+
+    def _newest_child_change(self, client_id: str) -> Stamp | None:
+        newest: Stamp | None = None
+        for table in CHILD_TABLES:
+            if table == "conflicts":
+                continue
+            row = self.conn.execute(
+                f"SELECT f.hlc, f.site_id FROM main.{table} AS t JOIN main.field_changes AS f"
+                f" ON f.table_name = '{table}' AND f.row_id = t.id"
+                " WHERE t.client_id = ? ORDER BY f.hlc DESC, f.site_id DESC LIMIT 1",
+                (client_id,),
+            ).fetchone()
+            if row and (newest is None or tuple(row) > newest):
+                newest = (row[0], row[1])
+        return newest
+
+    def _sweep_erased(self) -> None:
+        for client_id in self.touched_clients:
+            row = self.conn.execute(
+                "SELECT erased_at FROM main.clients WHERE id = ?", (client_id,)
+            ).fetchone()
+            if row is None or row[0] is None:
+                continue
+            stamp = self._stamp_of("clients", client_id, "erased_at")
+            erasure.sweep(self.conn, client_id, stamp, row[0])
+            self.new_conflicts = [c for c in self.new_conflicts if c["client_id"] != client_id]
+
+    # ------------------------------------------------------------------ settings
+
+    def _merge_meta(self, keys: list[str]) -> None:
+        keys = [k for k in keys if k not in LOCAL_META]
+        if not keys:
+            return
+        marks = ", ".join("?" * len(keys))
+        theirs = dict(
+            self.conn.execute(f"SELECT key, value FROM other.meta WHERE key IN ({marks})", keys)
+        )
+        ours = dict(
+            self.conn.execute(f"SELECT key, value FROM main.meta WHERE key IN ({marks})", keys)
+        )
+        their_stamps = self._stamps("other", "meta", keys)
+        our_stamps = self._stamps("main", "meta", keys)
+        for key in keys:
+            if key not in theirs:
+                continue
+            other = their_stamps[key].get("value", ("", ""))
+            mine = our_stamps[key].get("value", ("", ""))
+            if other == mine:
+                continue
+            here = {"id": key, "client_id": None}
+            if other > mine:
+                if (
+                    key in ours
+                    and ours[key] != theirs[key]
+                    and (self.seen_there.get(mine[1], "") < mine[0])
+                ):
+                    self._conflict("meta", key, "value", here, theirs[key], other, ours[key], mine)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO main.meta(key, value) VALUES (?, ?)",
+                    (key, theirs[key]),
+                )
+                self._write_stamps("meta", key, {"value": other})
+                self.result.counts["settings"].updated += 1
+            elif key in ours and ours[key] != theirs[key]:
+                self._conflict("meta", key, "value", here, ours[key], mine, theirs[key], other)
+
+    # ------------------------------------------------------------------ conflicts
+
+    def _conflict(
+        self,
+        table: str,
+        row_id: str,
+        column: str,
+        here: dict[str, Any],
+        kept: Any,
+        kept_stamp: Stamp,
+        lost: Any,
+        lost_stamp: Stamp,
+        kind: str = "field",
+    ) -> None:
+        client = row_id if table == "clients" else here.get("client_id")
+        self.new_conflicts.append(
+            {
+                "id": conflict_id(table, row_id, column, lost_stamp),
+                "kind": kind,
+                "table_name": table,
+                "row_id": row_id,
+                "column_name": column,
+                "client_id": client,
+                "kept_value": json.dumps(kept),
+                "other_value": json.dumps(lost),
+                "kept_hlc": kept_stamp[0],
+                "other_hlc": lost_stamp[0],
+                "other_site": lost_stamp[1],
+                "status": "open",
+                "hlc": kept_stamp[0],
+                "site_id": kept_stamp[1],
+                "created_at": stamp_time(kept_stamp[0]),
+            }
+        )
+
+    def _log_conflicts(self) -> None:
+        """Conflicts found here; one the other copy found already arrived as a row."""
+        if not self.new_conflicts:
+            return
+        columns = list(self.new_conflicts[0])
+        names = ", ".join(columns)
+        marks = ", ".join(f":{c}" for c in columns)
+        cursor = self.conn.cursor()
+        for row in self.new_conflicts:
+            cursor.execute(f"INSERT OR IGNORE INTO main.conflicts({names}) VALUES ({marks})", row)
+            if cursor.rowcount:
+                self._count_conflict(row["table_name"])
+                self._write_stamps(
+                    "conflicts", row["id"], {ALL_FIELDS: (row["hlc"], row["site_id"])}
+                )
+
+    # ------------------------------------------------------------------ writing
+
+    def _insert(self, table: str, columns: list[str], ids: list[str]) -> None:
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(ids))
+        self.conn.execute(
+            f"INSERT INTO main.{table}({names}) SELECT {names} FROM other.{table}"
+            f" WHERE id IN ({marks})",
+            ids,
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO main.field_changes SELECT * FROM other.field_changes"
+            f" WHERE table_name = ? AND row_id IN ({marks})",
+            (table, *ids),
+        )
+
+    def _update(
+        self,
+        table: str,
+        row_id: str,
+        taken: dict[str, Any],
+        stamps: dict[str, Stamp],
+        newest: Stamp,
+        here: dict[str, Any],
+        there: dict[str, Any],
+    ) -> None:
+        values = dict(taken)
+        if table == "clients" and {"given_name", "family_name", "company"} & set(taken):
+            row = {**here, **taken}
+            values["sort_name"] = sort_key(row["family_name"] or row["company"], row["given_name"])
+        values["hlc"], values["site_id"] = newest
+        sets = ", ".join(f'"{c}" = ?' for c in values)
+        self.conn.execute(
+            f"UPDATE main.{table} SET {sets} WHERE id = ?", (*values.values(), row_id)
+        )
+        self._write_stamps(table, row_id, stamps)
+
+    def _write_stamps(self, table: str, row_id: str, stamps: dict[str, Stamp]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO main.field_changes(table_name, row_id, column_name, hlc,"
+            " site_id) VALUES (?, ?, ?, ?, ?)",
+            [(table, row_id, c, h, s) for c, (h, s) in stamps.items()],
+        )
+
+    def _advance_clocks(self) -> None:
+        self.conn.execute(
+            "INSERT INTO main.site_clocks(site_id, hlc) SELECT site_id, hlc FROM other.site_clocks"
+            " WHERE true ON CONFLICT(site_id) DO UPDATE SET hlc = max(hlc, excluded.hlc)"
+        )
+        newest = self.conn.execute(
+            "SELECT max(hlc) FROM (SELECT hlc FROM main.site_clocks"
+            " UNION ALL SELECT value FROM main.meta WHERE key = 'clock')"
+        ).fetchone()[0]
+        if newest:
+            self.conn.execute("INSERT OR REPLACE INTO main.meta VALUES ('clock', ?)", (newest,))
+            self.result.newest_hlc = newest
+
+    # ------------------------------------------------------------------ reading
+
+    def _rows(
+        self, schema: str, table: str, columns: list[str], ids: list[str]
+    ) -> dict[str, dict[str, Any]]:
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(ids))
+        rows = (
+            dict(zip(columns, row, strict=True))
+            for row in self.conn.execute(
+                f"SELECT {names} FROM {schema}.{table} WHERE id IN ({marks})", ids
+            )
+        )
+        return {row["id"]: row for row in rows}
+
+    def _stamps(self, schema: str, table: str, ids: list[str]) -> dict[str, dict[str, Stamp]]:
+        marks = ", ".join("?" * len(ids))
+        found: dict[str, dict[str, Stamp]] = defaultdict(dict)
+        for row_id, column, hlc, site in self.conn.execute(
+            f"SELECT row_id, column_name, hlc, site_id FROM {schema}.field_changes"
+            f" WHERE table_name = ? AND row_id IN ({marks})",
+            (table, *ids),
+        ):
+            found[row_id][column] = (hlc, site)
+        return found
+
+    # ------------------------------------------------------------------ counting
+
+    def _count_new(self, table: str, row: dict[str, Any]) -> None:
+        if table == "conflicts":
+            if row["status"] == "open" and row["deleted_at"] is None:
+                self._count_conflict(row["table_name"])
+        elif row["deleted_at"] is None:
+            self.result.counts[table].added += 1
+
+    def _count_conflict(self, table: str) -> None:
+        self.result.counts["settings" if table == "meta" else table].conflicts += 1
+
+    def _touch(self, table: str, row: dict[str, Any], stamp: Stamp) -> None:
+        client = row["id"] if table == "clients" else row.get("client_id")
+        if client:
+            self.result.client_ids.add(client)
+            if stamp > self.touched_clients.get(client, ("", "")):
+                self.touched_clients[client] = stamp
+
+
+def _effective(stamps: dict[str, Stamp], row: dict[str, Any], column: str) -> Stamp:
+    """A field's last change: its own record, else its row's creation, else the row's stamp."""
+    return stamps.get(column) or stamps.get(ALL_FIELDS) or (row["hlc"], row["site_id"])

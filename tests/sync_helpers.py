@@ -1,0 +1,85 @@
+"""Two (or three) machines with copies of one database, for the merge tests."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from crmdesk.services import clients
+from crmdesk.services.clients import ClientForm
+from crmdesk.store.database import Database
+
+SITES = {
+    "A": "aaaaaaaa-0000-4000-8000-000000000001",
+    "B": "bbbbbbbb-0000-4000-8000-000000000002",
+    "C": "cccccccc-0000-4000-8000-000000000003",
+}
+SYNCED = (
+    "clients",
+    "facts",
+    "notes",
+    "history",
+    "purchases",
+    "complaints",
+    "surveys",
+    "survey_forms",
+    "survey_answers",
+    "letter_templates",
+    "conflicts",
+)
+
+
+@contextmanager
+def machine(path: Path, name: str) -> Iterator[Database]:
+    db = Database.open(path, site=SITES[name])
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def copy_to(source: Path, target: Path) -> Path:
+    return Path(shutil.copyfile(source, target))
+
+
+def add_client(db: Database, **fields: Any) -> str:
+    made = clients.create_client(db, ClientForm(**fields)).created_id
+    assert made
+    return made
+
+
+def edit_client(db: Database, client_id: str, **fields: Any) -> None:
+    form = clients.get_client(db, client_id).to_form()
+    for key, value in fields.items():
+        setattr(form, key, value)
+    clients.update_client(db, client_id, form)
+
+
+def content(path: Path) -> dict[str, Any]:
+    """What a user could see in the file: every synced table's rows (all their columns)
+    and the business's settings, ordered so that two files can be compared."""
+    conn = sqlite3.connect(path)
+    try:
+        found: dict[str, Any] = {}
+        for table in SYNCED:
+            found[table] = sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+        found["meta"] = sorted(
+            conn.execute(
+                "SELECT key, value FROM meta WHERE key NOT IN ('clock', 'lineage_id', 'created_at')"
+            ).fetchall()
+        )
+        return found
+    finally:
+        conn.close()
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

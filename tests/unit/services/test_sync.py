@@ -1,0 +1,106 @@
+"""Merging two edited copies, field by field, with a conflict log (real files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crmdesk.services import clients, notes, sync
+from crmdesk.store.database import Database
+from tests.sync_helpers import add_client, content, copy_to, edit_client, machine
+
+
+@pytest.fixture
+def pair(db_path: Path, tmp_path: Path) -> tuple[Path, Path, str]:
+    """Machine A made a client and copied the file to machine B."""
+    with machine(db_path, "A") as a:
+        cid = add_client(a, given_name="Anna", family_name="Webber", city="York")
+    return db_path, copy_to(db_path, tmp_path / "laptop.crmdesk"), cid
+
+
+def test_edits_of_different_fields_on_both_machines_are_both_kept(pair) -> None:
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        edit_client(a, cid, city="Leeds")
+    with machine(b_path, "B") as b:
+        edit_client(b, cid, street="1 Mill Lane")
+        notes.add_note(b, cid, "Prefers mornings")
+    with machine(a_path, "A") as a:
+        summary = sync.merge(a, b_path)
+        anna = clients.get_client(a, cid)
+        assert (anna.city, anna.street) == ("Leeds", "1 Mill Lane")
+        assert [n.text for n in notes.notes_of(a, cid)] == ["Prefers mornings"]
+        assert summary.conflicts == 0
+        assert summary.counts["clients"].updated == 1
+        assert summary.counts["notes"].added == 1
+        assert summary.backup.exists()
+
+
+def test_both_machines_changed_a_field_the_later_wins_and_the_other_is_logged(pair) -> None:
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        edit_client(a, cid, city="Leeds")
+    with machine(b_path, "B") as b:
+        edit_client(b, cid, city="Hull")  # later
+    with machine(a_path, "A") as a:
+        summary = sync.merge(a, b_path)
+        assert clients.get_client(a, cid).city == "Hull"
+        assert summary.counts["clients"].conflicts == 1
+        [conflict] = sync.conflicts(a)
+        assert (conflict.kept, conflict.other, conflict.client_name) == (
+            "Hull",
+            "Leeds",
+            "Anna Webber",
+        )
+        sync.keep_other(a, conflict.id)
+        assert clients.get_client(a, cid).city == "Leeds"
+        assert sync.open_conflict_count(a) == 0
+    with machine(b_path, "B") as b:  # B merging A's merged file: Leeds, chosen later, wins
+        sync.merge(b, a_path)
+        assert clients.get_client(b, cid).city == "Leeds"
+
+
+def test_merging_is_idempotent_and_order_independent(pair, tmp_path: Path) -> None:
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        edit_client(a, cid, city="Leeds")
+        add_client(a, given_name="Bob")
+    with machine(b_path, "B") as b:
+        edit_client(b, cid, city="Hull", street="2 High St")
+        clients.delete_client(b, add_client(b, given_name="Cleo"))
+    a2 = copy_to(a_path, tmp_path / "a2.crmdesk")
+    with machine(a_path, "A") as a:
+        sync.merge(a, b_path)
+        once = content(a_path)
+        again = sync.merge(a, b_path)
+        assert not again.changed
+        assert content(a_path) == once
+    with machine(b_path, "B") as b:
+        sync.merge(b, a2)
+    assert content(b_path) == content(a_path)
+
+
+def test_a_delete_against_a_later_edit_keeps_the_record_and_flags_it(pair) -> None:
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        clients.delete_client(a, cid)
+    with machine(b_path, "B") as b:
+        notes.add_note(b, cid, "Called about the order")  # after A deleted her
+    with machine(a_path, "A") as a:
+        summary = sync.merge(a, b_path)
+        assert not clients.get_client(a, cid).deleted_at is not None
+        [conflict] = sync.conflicts(a)
+        assert conflict.kind == "delete"
+        assert summary.conflicts == 1
+        sync.keep_other(a, conflict.id)  # delete her after all
+        assert clients.get_client(a, cid).deleted_at is not None
+
+
+def test_a_copy_of_another_business_is_refused_untouched(db: Database, tmp_path: Path) -> None:
+    other = tmp_path / "other.crmdesk"
+    Database.open(other, create=True).close()
+    before = other.read_bytes()
+    with pytest.raises(sync.ForeignDatabaseError, match="another business"):
+        sync.merge(db, other)
+    assert other.read_bytes() == before
