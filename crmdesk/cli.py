@@ -5,7 +5,11 @@ crmdesk --db PATH            open another database file (made if missing)
 crmdesk --demo               open the demo database (made on first use)
 crmdesk --resume             open the last database used (the demo the first time)
 crmdesk demo --out FILE      write a demo database
-crmdesk check FILE           say whether FILE can be opened, and what is in it
+crmdesk check [FILE]         integrity and reference check of a database file
+crmdesk copy FOLDER          a checked copy to take to another machine
+crmdesk merge OTHER          merge another copy of this database (edited elsewhere) into it
+crmdesk backup [--list]      write a verified backup now; list the backups kept
+crmdesk restore N|FILE       put a backup in place (after backing up the database as it is)
 crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birthdays MONTH)
         -o out.pdf [--labels labels.pdf] [--include-without-address] [--db PATH]
                              letters for those clients in one PDF, logged in their history
@@ -25,10 +29,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from crmdesk import __version__, paths
+from crmdesk import __version__, cli_sync, paths
 from crmdesk.errors import CrmError
 
-COMMANDS = ("demo", "check", "letters", "survey-forms", "nps", "report", "today")
+COMMANDS = (
+    "demo",
+    "check",
+    "letters",
+    "survey-forms",
+    "nps",
+    "report",
+    "today",
+    "copy",
+    "merge",
+    "backup",
+    "restore",
+)
+SYNC_COMMANDS = ("check", "copy", "merge", "backup", "restore")
 
 
 def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
@@ -42,8 +59,9 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
         ),
         epilog=(
             "Files: the default database is clients.crmdesk in the per-user data folder "
-            "(override with --data-dir or CRMDESK_DATA_DIR); a backup is written there "
-            "before an older file is upgraded. Keyboard in the window: Ctrl+N new client, "
+            "(override with --data-dir or CRMDESK_DATA_DIR); verified backups are kept there "
+            "(on open, hourly while changed, before every merge, upgrade and restore). "
+            "Keyboard in the window: Ctrl+N new client, "
             "Ctrl+F find, Ctrl+L log contact, Ctrl+R thing to remember, Ctrl+Shift+N note, "
             "Ctrl+Z undo, Del delete (to the Trash)."
         ),
@@ -64,8 +82,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     make.add_argument("--out", type=Path, required=True, help="the new file (must not exist)")
     make.add_argument("--clients", type=int, default=60, help="how many clients (default 60)")
     make.add_argument("--seed", type=int, default=7, help="same seed, same clients (default 7)")
-    check = commands.add_parser("check", help="check that a database file can be opened")
-    check.add_argument("file", type=Path)
+    cli_sync.add_parsers(commands)
     _letters_parser(commands)
     _survey_parsers(commands)
     return parser
@@ -200,8 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(args.out, args.clients, args.seed)
-        if args.command == "check":
-            return _check(args.file)
+        if args.command in SYNC_COMMANDS:
+            return cli_sync.run(args, _database_path)
         if args.command == "letters":
             return _letters(args)
         if args.command == "survey-forms":
@@ -223,18 +240,6 @@ def _demo(out: Path, clients: int, seed: int) -> int:
 
     demo.create_demo(out, clients=clients, seed=seed)
     print(f"Wrote {out} with {clients} clients (seed {seed}).")
-    return 0
-
-
-def _check(file: Path) -> int:
-    from crmdesk.services.client_list import count_clients
-    from crmdesk.store.database import Database
-
-    with Database.open(file) as db:
-        report = db.report
-        print(f"{file}: a crmdesk database, {count_clients(db)} clients.")
-        if report.migrated_from is not None:
-            print(f"Upgraded from schema {report.migrated_from}; backup at {report.backup}.")
     return 0
 
 

@@ -59,6 +59,10 @@ def edit_client(db: Database, client_id: str, **fields: Any) -> None:
     clients.update_client(db, client_id, form)
 
 
+# when and where a conflict was found depends on which copy found it first
+NOT_COMPARED = {"conflicts": ("hlc", "site_id", "created_at")}
+
+
 def content(path: Path) -> dict[str, Any]:
     """What a user could see in the file: every synced table's rows (all their columns)
     and the business's settings, ordered so that two files can be compared."""
@@ -66,7 +70,10 @@ def content(path: Path) -> dict[str, Any]:
     try:
         found: dict[str, Any] = {}
         for table in SYNCED:
-            found[table] = sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            skip = NOT_COMPARED.get(table, ())
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(c for c in columns if c not in skip)
+            found[table] = sorted(conn.execute(f"SELECT {names} FROM {table}").fetchall(), key=repr)
         found["meta"] = sorted(
             conn.execute(
                 "SELECT key, value FROM meta WHERE key NOT IN ('clock', 'lineage_id', 'created_at')"

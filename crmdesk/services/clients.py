@@ -89,6 +89,7 @@ class ClientRecord:
     created_at: datetime
     last_contact_at: datetime | None
     deleted_at: datetime | None
+    erased_at: datetime | None = None  # their data was erased on request: a tombstone
 
     @property
     def display_name(self) -> str:
@@ -119,7 +120,7 @@ SELECT c.id, c.given_name, c.family_name, c.salutation, c.preferred_name, c.comp
        c.phones, c.emails, c.street, c.postcode, c.city, c.country, c.birthday,
        c.preferred_contact, c.marketing_consent, c.consent_at, c.tags, c.found_via,
        c.referred_by_id, r.given_name, r.family_name, r.company,
-       c.created_at, c.last_contact_at, c.deleted_at
+       c.created_at, c.last_contact_at, c.deleted_at, c.erased_at
 FROM clients AS c LEFT JOIN clients AS r ON r.id = c.referred_by_id
 """
 
@@ -149,7 +150,7 @@ def referral_code(client_id: str) -> str:
 def _record(row: Sequence[Any]) -> ClientRecord:
     (cid, given, family, salutation, preferred, company, phones, emails, street, postcode,
      city, country, birthday, contact, consent, consent_at, tags, found_via, referred_by,
-     r_given, r_family, r_company, created, last, deleted) = row  # fmt: skip
+     r_given, r_family, r_company, created, last, deleted, erased) = row  # fmt: skip
     return ClientRecord(
         id=cid,
         given_name=given,
@@ -176,6 +177,7 @@ def _record(row: Sequence[Any]) -> ClientRecord:
         created_at=datetime.fromisoformat(created),
         last_contact_at=_when(last),
         deleted_at=_when(deleted),
+        erased_at=_when(erased),
     )
 
 

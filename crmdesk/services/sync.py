@@ -31,7 +31,7 @@ from crmdesk.errors import (
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes
 from crmdesk.store import revisions
-from crmdesk.store.backup import check_copy, write_snapshot, write_verified_backup
+from crmdesk.store.backup import check_copy, write_snapshot
 from crmdesk.store.database import Database
 from crmdesk.store.gate import inspect_file
 from crmdesk.store.merge import KindCounts, MergeResult, merge_file
@@ -237,8 +237,10 @@ def merge(db: Database, other: Path | str) -> MergeSummary:
             from crmdesk.store.database import _migrate
 
             _migrate(copy)
-        backup = write_verified_backup(db.path, "before-merge")
-        result: MergeResult = merge_file(db.path, copy)
+        from crmdesk.services import backups
+
+        backup = backups.backup_now(db, "before-merge")
+        result: MergeResult = merge_file(db.path, copy, db.clock, db.site_id)
     if result.newest_hlc:
         db.clock.observe(result.newest_hlc)
     return MergeSummary(other, backup, dict(result.counts), frozenset(result.client_ids), migrated)

@@ -53,7 +53,7 @@ def write_verified_backup(source: Path, reason: str, folder: Path | None = None)
 
     Raises BackupError (and leaves no file) if the copy cannot be written or fails its check.
     """
-    folder = folder or backup_folder(_lineage(source))
+    folder = folder or backup_folder(lineage_of(source))
     stamp = datetime.now().strftime(_STAMP)
     target = folder / f"{source.stem}-{reason}-{stamp}{source.suffix}"
     _copy_verified(source, target, vacuum=False)
@@ -74,17 +74,21 @@ def _copy_verified(source: Path, target: Path, *, vacuum: bool) -> None:
     partial.unlink(missing_ok=True)
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        src.execute("BEGIN")  # one read transaction: the counts match what was copied
-        counts = row_counts(src)
-        if vacuum:
+        counts: dict[str, int] | None
+        if vacuum:  # (VACUUM cannot run inside a read transaction)
+            counts = row_counts(src)
             src.execute("VACUUM INTO ?", (str(partial),))
+            if row_counts(src) != counts:
+                counts = None  # written to meanwhile: the copy is still consistent
         else:
+            src.execute("BEGIN")  # one read transaction: the counts match what was copied
+            counts = row_counts(src)
             dst = sqlite3.connect(partial)
             try:
                 src.backup(dst)
             finally:
                 dst.close()
-        src.execute("COMMIT")
+            src.execute("COMMIT")
         _fsync(partial)
         problem = check_copy(partial, counts)
         if problem:
@@ -135,7 +139,7 @@ def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def _lineage(path: Path) -> str:
+def lineage_of(path: Path) -> str:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'lineage_id'").fetchone()

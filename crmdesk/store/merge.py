@@ -35,7 +35,7 @@ from typing import Any
 from crmdesk.model.erasure import CHILD_TABLES
 from crmdesk.model.names import sort_key
 from crmdesk.store import erasure
-from crmdesk.store.clock import parse_hlc
+from crmdesk.store.clock import HybridClock, parse_hlc
 from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
 
 Stamp = tuple[str, str]  # (hlc, site id): compared as a tuple, so ties break by site
@@ -83,9 +83,10 @@ class MergeResult:
         return sum(c.conflicts for c in self.counts.values())
 
 
-def merge_file(local: Path, other: Path) -> MergeResult:
+def merge_file(local: Path, other: Path, clock: HybridClock, site: str) -> MergeResult:
     """Merge the copy at `other` (same lineage and schema, checked by the caller, and not
-    written to while this runs) into `local`, in one transaction."""
+    written to while this runs) into `local`, in one transaction. `clock` and `site` are
+    this installation's: conflicts found here are stamped as changes made here."""
     conn = sqlite3.connect(local, isolation_level=None)
     try:
         for pragma in (
@@ -101,7 +102,7 @@ def merge_file(local: Path, other: Path) -> MergeResult:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.execute("PRAGMA defer_foreign_keys = ON")
-                result = _Merge(conn).run()
+                result = _Merge(conn, clock, site).run()
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -124,11 +125,15 @@ def stamp_time(hlc: str) -> str:
 
 
 class _Merge:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, clock: HybridClock, site: str) -> None:
         self.conn = conn
+        self.clock = clock
+        self.site = site
         self.result = MergeResult()
         self.seen_here = dict(conn.execute("SELECT site_id, hlc FROM main.site_clocks"))
         self.seen_there = dict(conn.execute("SELECT site_id, hlc FROM other.site_clocks"))
+        for hlc in self.seen_there.values():
+            clock.observe(hlc)
         self.columns = {t: self._columns(t) for t in SYNCED_TABLES}
         # a client's rows changed by this merge: client id -> the newest stamp among them
         self.touched_clients: dict[str, Stamp] = {}
@@ -416,21 +421,20 @@ class _Merge:
                 "other_hlc": lost_stamp[0],
                 "other_site": lost_stamp[1],
                 "status": "open",
-                "hlc": kept_stamp[0],
-                "site_id": kept_stamp[1],
-                "created_at": stamp_time(kept_stamp[0]),
             }
         )
 
     def _log_conflicts(self) -> None:
-        """Conflicts found here; one the other copy found already arrived as a row."""
+        """Conflicts found here, stamped as changes made here (so they travel on to every
+        copy); one the other copy found already arrived as a row, with the same id."""
         if not self.new_conflicts:
             return
-        columns = list(self.new_conflicts[0])
-        names = ", ".join(columns)
-        marks = ", ".join(f":{c}" for c in columns)
+        found_at = datetime.now().isoformat(sep=" ", timespec="microseconds")
         cursor = self.conn.cursor()
         for row in self.new_conflicts:
+            row.update(hlc=self.clock.now(), site_id=self.site, created_at=found_at)
+            names = ", ".join(row)
+            marks = ", ".join(f":{c}" for c in row)
             cursor.execute(f"INSERT OR IGNORE INTO main.conflicts({names}) VALUES ({marks})", row)
             if cursor.rowcount:
                 self._count_conflict(row["table_name"])
@@ -483,6 +487,12 @@ class _Merge:
         )
 
     def _advance_clocks(self) -> None:
+        if self.new_conflicts:
+            self.conn.execute(
+                "INSERT INTO main.site_clocks(site_id, hlc) VALUES (?, ?) ON CONFLICT(site_id)"
+                " DO UPDATE SET hlc = max(hlc, excluded.hlc)",
+                (self.site, self.clock.now()),
+            )
         self.conn.execute(
             "INSERT INTO main.site_clocks(site_id, hlc) SELECT site_id, hlc FROM other.site_clocks"
             " WHERE true ON CONFLICT(site_id) DO UPDATE SET hlc = max(hlc, excluded.hlc)"

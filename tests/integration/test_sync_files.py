@@ -1,0 +1,243 @@
+"""Carrying the file between machines, on real files: hostile copies, older copies,
+erasures, copies to take along, backups, restores and the older-copy-dragged-over guard."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crmdesk.errors import CrmError, DatabaseFileError
+from crmdesk.services import backups, clients, erase, history, notes, sync
+from crmdesk.store import migrate
+from crmdesk.store.backup import BackupFile, check_copy
+from crmdesk.store.database import Database
+from crmdesk.store.gate import APPLICATION_ID
+from tests.conftest import digest
+from tests.sync_helpers import add_client, copy_to, dump, edit_client, machine
+
+
+def _truncated(src: Path, dst: Path) -> Path:
+    data = src.read_bytes()
+    dst.write_bytes(data[: len(data) // 3])
+    return dst
+
+
+def _bit_flipped(src: Path, dst: Path) -> Path:
+    """Flip bits in the b-tree page header of the clients table's root page."""
+    shutil.copyfile(src, dst)
+    conn = sqlite3.connect(dst)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'clients'").fetchone()[0]
+    conn.close()
+    data = bytearray(dst.read_bytes())
+    offset = (root - 1) * page_size
+    for i in range(offset + 1, offset + 8):
+        data[i] ^= 0xA5
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def _not_sqlite(_src: Path, dst: Path) -> Path:
+    dst.write_bytes(b"BEGIN:VCARD\nVERSION:3.0\nFN:Anna Webber\nEND:VCARD\n" * 50)
+    return dst
+
+
+def _other_lineage(_src: Path, dst: Path) -> Path:
+    Database.open(dst, create=True).close()
+    return dst
+
+
+def _newer_schema(src: Path, dst: Path) -> Path:
+    shutil.copyfile(src, dst)
+    conn = sqlite3.connect(dst)
+    conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.commit()
+    conn.close()
+    return dst
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_truncated, "is damaged"),
+        (_bit_flipped, "is damaged"),
+        (_not_sqlite, "not an SQLite file"),
+        (_other_lineage, "another business database"),
+        (_newer_schema, "newer version of crmdesk"),
+    ],
+)
+def test_a_hostile_copy_is_refused_and_nothing_changes(
+    demo_path: Path, tmp_path: Path, make, message: str
+) -> None:
+    hostile = make(demo_path, tmp_path / "from-the-stick.crmdesk")
+    hostile_bytes = hostile.read_bytes()
+    with Database.open(demo_path) as db:
+        before = dump(demo_path)
+        with pytest.raises(CrmError, match=message) as refused:
+            sync.merge(db, hostile)
+        assert str(hostile) in str(refused.value)
+        assert dump(demo_path) == before
+    assert hostile.read_bytes() == hostile_bytes
+
+
+def test_an_older_copy_is_upgraded_on_a_temporary_copy_and_merged(
+    db: Database, tmp_path: Path
+) -> None:
+    old = tmp_path / "old-laptop.crmdesk"
+    raw = sqlite3.connect(old)
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.close()
+    engine = sa.create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0007")
+        conn.exec_driver_sql(f"INSERT INTO meta VALUES ('lineage_id', '{db.lineage_id}')")
+        conn.exec_driver_sql(
+            "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
+            " salutation, preferred_name, company, phones, emails, street, postcode, city,"
+            " country, preferred_contact, marketing_consent, tags, found_via, sort_name,"
+            " stage_override, referral_reward) VALUES ('c-old', '0190000000000-000000', 'site-x',"
+            " '2025-01-01 10:00:00', 'Olga', 'Older', '', '', '', '[]', '[]', '', '', 'Ely',"
+            " '', 'any', 0, '[]', '', 'older olga', '', '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO field_changes VALUES ('clients', 'c-old', '*',"
+            " '0190000000000-000000', 'site-x')"
+        )
+    engine.dispose()
+    before = digest(old)
+    summary = sync.merge(db, old)
+    assert summary.migrated_from == "0007"
+    assert clients.get_client(db, "c-old").city == "Ely"
+    assert digest(old) == before
+
+
+def test_erase_then_merge_both_ways_leaves_no_trace_in_either_file(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    marker = "Zanzibar-Quokka-7731"
+    with machine(demo_path, "A") as a:
+        cid = add_client(a, given_name="Erin", family_name=marker, city=marker)
+        notes.add_note(a, cid, f"Her cat is called {marker}")
+        history.log_contact(a, cid, history.ContactForm(kind="call", body=f"Talked about {marker}"))
+    laptop = copy_to(demo_path, tmp_path / "laptop.crmdesk")
+    with machine(laptop, "B") as b:  # the laptop still has her, and adds to her profile
+        notes.add_note(b, cid, f"Asked after {marker} again")
+        edit_client(b, cid, street=f"1 {marker} Road")
+    with machine(demo_path, "A") as a:
+        erase.erase_client(a, cid)
+        sync.merge(a, laptop)
+        record = clients.get_client(a, cid)
+        assert record.erased_at is not None and record.family_name == "" and record.street == ""
+        assert notes.notes_of(a, cid) == []
+    with machine(laptop, "B") as b:
+        sync.merge(b, demo_path)
+        assert clients.get_client(b, cid).erased_at is not None
+    for path in (demo_path, laptop):
+        assert marker.encode() not in path.read_bytes(), f"{path.name} still holds it"
+        assert marker.encode("utf-16-le") not in path.read_bytes()
+
+
+def test_a_copy_for_another_machine_is_checked_named_and_opens(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    stick = tmp_path / "stick"
+    made = sync.copy_for_another_machine(demo_db, stick)
+    assert made.parent == stick and made.name.startswith("demo from ")
+    assert made.suffix == ".crmdesk" and not list(stick.glob("*.partial"))
+    assert check_copy(made) == ""
+    with Database.open(made) as there:
+        assert there.lineage_id == demo_db.lineage_id
+        assert clients.find_by_name(there, "") == clients.find_by_name(demo_db, "")
+    with pytest.raises(CrmError, match="already exists"):
+        sync.copy_for_another_machine(demo_db, stick, made.name)
+
+
+def test_a_live_file_on_a_cloud_or_removable_folder_is_warned_about(tmp_path: Path) -> None:
+    assert "cloud-synced" in sync.location_warning(Path.home() / "Dropbox" / "shop.crmdesk")
+    assert "cloud-synced" in sync.location_warning(Path("/home/ann/OneDrive - Shop/c.crmdesk"))
+    mounts = "/dev/sdb1 /media/ann/STICK vfat rw 0 0\nsrv:/x /mnt/nas nfs4 rw 0 0\n"
+    assert "removable" in sync.location_warning(Path("/media/ann/STICK/c.crmdesk"), mounts)
+    assert "network" in sync.location_warning(Path("/mnt/nas/shop/c.crmdesk"), mounts)
+    assert sync.location_warning(tmp_path / "clients.crmdesk", "/dev/sda1 / ext4 rw 0 0\n") == ""
+
+
+def test_the_backup_policy_keeps_the_newest_then_one_a_day_week_and_month() -> None:
+    now = datetime(2026, 11, 23, 12, 0)
+    every_six_hours = [
+        BackupFile(Path(f"b{i}.crmdesk"), "hourly", now - timedelta(hours=6 * i), 1)
+        for i in range(4 * 400)
+    ]
+    kept = backups.to_keep(every_six_hours, now)
+    ages = sorted((now - b.made_at) for b in every_six_hours if b.path in kept)
+    assert len([a for a in ages if a < timedelta(hours=60)]) == 10  # the 10 newest
+    days = {(now - a).date() for a in ages if a <= timedelta(days=7)}
+    assert len(days) >= 7
+    assert max(ages) <= timedelta(days=31 * 12) and max(ages) > timedelta(days=330)
+    assert len(kept) <= 10 + 8 + 5 + 13
+
+
+def test_backup_restore_and_the_backup_made_before_restoring(db: Database) -> None:
+    cid = add_client(db, given_name="Anna")
+    first = backups.backup_now(db)
+    assert check_copy(first) == ""
+    edit_client(db, cid, city="Leeds")
+    path = db.path
+    db.close()
+    before = backups.restore(path, first)
+    with Database.open(path) as again:
+        assert clients.get_client(again, cid).city == ""
+        assert [b.reason for b in backups.backups_of(again)][:2] == ["before-restore", "by-hand"]
+    with Database.open(before) as kept:
+        assert clients.get_client(kept, cid).city == "Leeds"
+
+
+def test_a_damaged_backup_is_not_restored(db: Database, tmp_path: Path) -> None:
+    bad = _truncated(backups.backup_now(db), tmp_path / "bad.crmdesk")
+    path = db.path
+    db.close()
+    before = digest(path)
+    with pytest.raises(CrmError, match="damaged"):
+        backups.restore(path, bad)
+    assert digest(path) == before
+
+
+def test_an_older_copy_dragged_over_the_file_is_caught_and_merged_back(
+    db_path: Path, tmp_path: Path
+) -> None:
+    with machine(db_path, "A") as a:
+        cid = add_client(a, given_name="Anna")
+        backups.backup_now(a, "on-open")
+    stick = copy_to(db_path, tmp_path / "stick.crmdesk")  # carried away...
+    with machine(db_path, "A") as a:
+        edit_client(a, cid, city="Leeds")  # ...and work goes on here
+        notes.add_note(a, cid, "Wants the blue one")
+        backups.backup_now(a, "hourly")
+        assert backups.lost_work(a) is None
+    copy_to(stick, db_path)  # the old copy is dragged back over the file
+    with machine(db_path, "A") as a:
+        lost = backups.lost_work(a)
+        assert lost is not None and lost.backup.exists()
+        backups.merge_back(a, lost)
+        assert clients.get_client(a, cid).city == "Leeds"
+        assert [n.text for n in notes.notes_of(a, cid)] == ["Wants the blue one"]
+        assert backups.lost_work(a) is None
+
+
+def test_check_finds_a_damaged_file(demo_path: Path, tmp_path: Path) -> None:
+    assert backups.check_database(demo_path).ok
+    bad = _bit_flipped(demo_path, tmp_path / "bad.crmdesk")
+    report = backups.check_database(bad)
+    assert not report.ok and report.problems
+    assert not backups.quick_check(bad).ok
+
+
+def test_merging_the_open_file_into_itself_is_refused(db: Database) -> None:
+    with pytest.raises(CrmError, match="open database itself"):
+        sync.merge(db, db.path)
+    with pytest.raises(DatabaseFileError, match="does not exist"):
+        sync.merge(db, db.path.with_name("nowhere.crmdesk"))
