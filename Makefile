@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshot lock clean
+.PHONY: run test soak lint bench screenshot lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ run: $(STAMP)
 ## test: the whole suite, offscreen, on real SQLite files
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+## soak: long runs of the kill -9 and merge property tests (minutes, not seconds)
+soak: $(STAMP)
+	CRMDESK_SOAK_ROUNDS=40 CRMDESK_PROPERTY_EXAMPLES=300 QT_QPA_PLATFORM=offscreen \
+	  $(BIN)/python -m pytest -q -s tests/integration/test_crash.py tests/unit/services/test_sync_properties.py
 
 ## lint: ruff and mypy
 lint: $(STAMP)

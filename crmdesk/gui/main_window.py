@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs, files
+from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.client_list_model import (
     CITY,
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.keeping = Keeping(self)
         self.client_actions = ClientActions(self)
         self._make_actions()
+        self.carrying = Carrying(self)
         self.recent_menu = build_menus(self)
         self._connect()
         self._update_actions()
@@ -560,6 +562,7 @@ class MainWindow(QMainWindow):
         has_db = self.db is not None and not self.tasks.busy
         has_client = has_db and self._page is not None and self._page.record is not None
         for action in (
+            *self.carrying.db_actions,
             self.act_new_client,
             self.act_today,
             self.act_find,
@@ -579,6 +582,7 @@ class MainWindow(QMainWindow):
             self.act_note,
             self.act_purchase,
             self.act_complaint,
+            self.carrying.act_erase,
         ):
             action.setEnabled(has_client)
         self.act_log.setEnabled(has_db and (has_client or self._today is not None))
@@ -591,6 +595,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
         self.tasks.wait()
+        self.carrying.wait()
         QCoreApplication.sendPostedEvents()  # deliver a finished open, so it is closed below
         if self.db is not None:
             self.db.close()

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from crmdesk.lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from crmdesk.gui.dialogs.backups_dialog import BackupsDialog
     from crmdesk.gui.dialogs.client_dialog import ClientDialog
+    from crmdesk.gui.dialogs.conflicts_dialog import ConflictsDialog
     from crmdesk.gui.dialogs.entry_dialogs import ContactDialog, FactDialog, NoteDialog
     from crmdesk.gui.dialogs.keeping_dialogs import ComplaintDialog, LoyaltyDialog, PurchaseDialog
     from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
     from crmdesk.gui.dialogs.trash_dialog import TrashDialog
 
 _LAZY = {
+    "BackupsDialog": "crmdesk.gui.dialogs.backups_dialog",
+    "ConflictsDialog": "crmdesk.gui.dialogs.conflicts_dialog",
     "ClientDialog": "crmdesk.gui.dialogs.client_dialog",
     "ContactDialog": "crmdesk.gui.dialogs.entry_dialogs",
     "FactDialog": "crmdesk.gui.dialogs.entry_dialogs",
@@ -34,8 +38,10 @@ _LAZY = {
 __getattr__ = lazy_attributes(__name__, _LAZY)
 
 __all__ = [
+    "BackupsDialog",
     "ClientDialog",
     "ComplaintDialog",
+    "ConflictsDialog",
     "ContactDialog",
     "FactDialog",
     "LoyaltyDialog",

@@ -1,0 +1,121 @@
+"""Review conflicts: each value a merge did not keep, beside the one it kept; the user can
+keep the other one instead (and turn it back)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.gui.record_models import Column, RecordTableModel
+from crmdesk.services import sync
+from crmdesk.services.changes import Changes
+from crmdesk.services.sync import ConflictRow
+from crmdesk.store.database import Database
+
+_STATUS = {"open": "to review", "reviewed": "merged value kept", "restored": "other value kept"}
+
+
+def shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        return value.strip("[]").replace('"', "") or "(none)"
+    return " ".join(str(value).split())[:200]
+
+
+class ConflictsDialog(QDialog):
+    def __init__(
+        self, db: Database, on_change: Callable[[Changes], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Review conflicts")
+        self.setAccessibleName("Review conflicts")
+        self._db = db
+        self._on_change = on_change
+        self.model: RecordTableModel[ConflictRow] = RecordTableModel(
+            [
+                Column("Found", lambda c: c.found_at.strftime("%d %b %Y %H:%M")),
+                Column("Client", lambda c: c.client_name or "—"),
+                Column("What", lambda c: c.what),
+                Column("Merged value (the later change)", lambda c: shown(c.kept)),
+                Column("Other value", lambda c: shown(c.other)),
+                Column("Now", lambda c: _STATUS.get(c.status, c.status)),
+            ],
+            self,
+        )
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Conflicts")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in (3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel("No conflicts: every merge so far had one clear answer.", self)
+        intro = QLabel(
+            "Where both machines changed the same thing, the later change was kept. Pick a row "
+            "and keep the other value if that one was right.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.keep_other_button = QPushButton("Keep the &other value", self)
+        self.keep_merged_button = QPushButton("Keep the &merged value", self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.keep_other_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.keep_merged_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.keep_other_button.clicked.connect(self._on_keep_other_button_clicked)
+        self.keep_merged_button.clicked.connect(self._on_keep_merged_button_clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.resize(980, 420)
+        self.refresh()
+
+    def refresh(self, select: int = 0) -> None:
+        self.model.set_records(sync.conflicts(self._db, include_reviewed=True))
+        empty = self.model.rowCount() == 0
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
+        if not empty:
+            self.table.selectRow(min(select, self.model.rowCount() - 1))
+        self._update_buttons()
+
+    def _selected(self) -> ConflictRow | None:
+        row = self.table.currentIndex().row()
+        return self.model.record(row) if row >= 0 else None
+
+    def _update_buttons(self, *_args: object) -> None:
+        chosen = self._selected()
+        self.keep_other_button.setEnabled(chosen is not None and chosen.status != "restored")
+        self.keep_merged_button.setEnabled(chosen is not None and chosen.status != "reviewed")
+
+    def _on_keep_other_button_clicked(self) -> None:
+        self._apply(sync.keep_other)
+
+    def _on_keep_merged_button_clicked(self) -> None:
+        self._apply(sync.keep_merged)
+
+    def _apply(self, action: Callable[[Database, str], Changes]) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        row = self.table.currentIndex().row()
+        self._on_change(action(self._db, chosen.id))
+        self.refresh(row)
