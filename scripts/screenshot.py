@@ -26,10 +26,14 @@ def main() -> None:
     parser.add_argument("--surveys", action="store_true", help="grab the Surveys window (score)")
     parser.add_argument("--today", action="store_true", help="grab the window on Today")
     parser.add_argument("--reports", action="store_true", help="grab the Reports window")
+    parser.add_argument(
+        "--merge", action="store_true", help="merge an edited copy; grab Review conflicts"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="crmdesk-shot-"))
     paths.override(folder)
     db_path = demo.create_demo(folder / "demo.crmdesk")
+    laptop = _edited_copies(db_path) if args.merge else None
 
     app = QApplication([])
     window = MainWindow()
@@ -77,6 +81,21 @@ def main() -> None:
             shown.preview.verticalScrollBar().setValue(0)
             app.processEvents()
             shown.grab().save(str(args.out))
+        if laptop is not None:
+            window.carrying.merge_from(laptop)
+            while window.carrying.summary_box is None:
+                app.processEvents()
+            box = window.carrying.summary_box
+            app.processEvents()
+            box.grab().save(str(args.out.with_name(args.out.stem + "-summary.png")))
+            box.close()
+            from crmdesk.gui import dialogs
+
+            shown = dialogs.ConflictsDialog(window.need_db(), window.apply_changes, window)
+            shown.resize(1100, 360)
+            shown.show()
+            app.processEvents()
+            shown.grab().save(str(args.out))
         if shown is not window:
             shown.close()
         print(f"Wrote {args.out}")
@@ -86,6 +105,34 @@ def main() -> None:
     window.database_opened.connect(opened)
     window.open_database(db_path)
     app.exec()
+
+
+def _edited_copies(db_path: Path) -> Path:
+    """A copy taken to the laptop; both it and the front desk then change some clients."""
+    import shutil
+
+    from crmdesk.services import clients, notes
+    from crmdesk.store.database import Database
+
+    laptop = Path(shutil.copyfile(db_path, db_path.with_name("laptop.crmdesk")))
+
+    def edit(db: Database, cid: str, **values: str) -> None:
+        form = clients.get_client(db, cid).to_form()
+        for key, value in values.items():
+            setattr(form, key, value)
+        clients.update_client(db, cid, form)
+
+    with Database.open(db_path) as here:
+        ids = [r[0] for r in here.query("SELECT id FROM clients ORDER BY sort_name LIMIT 6")]
+        edit(here, ids[0], city="Saltaire")
+        edit(here, ids[1], street="14 Station Road")
+        edit(here, ids[2], company="Webber & Daughters")
+    with Database.open(laptop, site="bbbbbbbb-0000-4000-8000-000000000002") as there:
+        edit(there, ids[0], city="Hebden Bridge")
+        edit(there, ids[1], street="2 Mill Lane")
+        edit(there, ids[3], city="Ripon")
+        notes.add_note(there, ids[4], "Asked us to keep the blue scarf until Friday")
+    return laptop
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from tests.benchmarks import (
     bench_letters,
     bench_retention,
     bench_surveys,
+    bench_sync,
     data,
     processes,
 )
@@ -50,6 +51,7 @@ def main() -> int:
         "B10": lambda: bench_surveys.b10(small, args.repeat),
         "B11": lambda: bench_retention.b11(big, args.repeat),
         "B12": lambda: bench_retention.b12(big, args.repeat),
+        "B13": lambda: bench_sync.b13(big, max(3, args.repeat // 2)),
     }
     rows: list[Row] = []
     failed: list[str] = []

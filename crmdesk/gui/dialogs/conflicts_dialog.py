@@ -94,6 +94,8 @@ class ConflictsDialog(QDialog):
         self.empty.setVisible(empty)
         self.table.setVisible(not empty)
         if not empty:
+            for column in (0, 1, 2, 5):
+                self.table.resizeColumnToContents(column)
             self.table.selectRow(min(select, self.model.rowCount() - 1))
         self._update_buttons()
 
