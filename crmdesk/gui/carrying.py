@@ -56,9 +56,10 @@ class Carrying(QObject):
     # ------------------------------------------------------------------ on open, hourly
 
     def on_database_opened(self, db: Database) -> None:
-        from crmdesk.services import backups, sync
+        from crmdesk.services import backups
+        from crmdesk.services.location import location_warning
 
-        if warning := sync.location_warning(db.path):
+        if warning := location_warning(db.path):
             QMessageBox.warning(self.window, "The database is not on this computer's disk", warning)
 
         def work() -> tuple[CheckReport, LostWork | None]:

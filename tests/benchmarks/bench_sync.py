@@ -1,6 +1,7 @@
 """B13: merging two 100,000-client copies, 5% of the clients edited on each side (and a
-tenth of the front desk's share also on the laptop: conflicts), against a raw ATTACH that copies the changed rows (row-level
-"newer stamp wins", in one transaction, the same search triggers firing).
+tenth of the front desk's share also on the laptop: conflicts), against a raw ATTACH that
+copies the changed rows (row-level "newer stamp wins", in one transaction, the same search
+triggers firing).
 
 crmdesk's figure is the whole user-facing merge: checking the other copy, the verified
 backup written first, the field-by-field merge and the conflict log.

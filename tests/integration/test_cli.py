@@ -175,3 +175,32 @@ def test_report_and_today_from_the_command_line(tmp_path: Path, data_dir: Path) 
     follow = next(s for s in listed if s["section"] == "Follow-ups due")
     assert [(r["name"], r["text"]) for r in follow["rows"]] == [
         ("Ben Test", "Follow up: Quote for the shop window")]  # fmt: skip
+
+
+def test_copy_merge_backup_restore_and_check_from_the_command_line(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    from crmdesk.services import clients
+    from tests.sync_helpers import edit_client, machine
+
+    shop = tmp_path / "shop.crmdesk"
+    assert crmdesk("demo", "--out", str(shop), "--clients", "12", data_dir=data_dir).returncode == 0
+    stick = tmp_path / "stick"
+    copied = crmdesk("copy", str(stick), "--db", str(shop), data_dir=data_dir)
+    assert copied.returncode == 0, copied.stderr
+    [copy] = stick.glob("*.crmdesk")
+    assert copy.name.startswith("shop from ") and "checked" in copied.stdout
+    with machine(copy, "B") as laptop:
+        cid = clients.find_by_name(laptop, "")[0][0]
+        edit_client(laptop, cid, city="Whitby")
+    merged = crmdesk("merge", str(copy), "--db", str(shop), data_dir=data_dir)
+    assert merged.returncode == 0, merged.stderr
+    assert "Clients: 1 updated" in merged.stdout and "Backup before merging" in merged.stdout
+    listed = crmdesk("backup", "--list", "--db", str(shop), data_dir=data_dir).stdout
+    assert "before merge" in listed
+    restored = crmdesk("restore", "1", "--db", str(shop), data_dir=data_dir)
+    assert restored.returncode == 0, restored.stderr
+    checked = crmdesk("check", str(shop), data_dir=data_dir)
+    assert checked.returncode == 0 and "integrity and references check out" in checked.stdout
+    refused = crmdesk("merge", str(tmp_path / "none.crmdesk"), "--db", str(shop), data_dir=data_dir)
+    assert refused.returncode == 2 and "does not exist" in refused.stderr
