@@ -223,7 +223,8 @@ class _Merge:
             else:
                 concurrent = self.seen_here.get(other[1], "") < other[0]
                 lost_stamp, kept_stamp = other, mine
-            if concurrent and kept[col] != lost[col]:
+            both_deleted = col == "deleted_at" and kept[col] and lost[col]
+            if concurrent and kept[col] != lost[col] and not both_deleted:
                 self._conflict(
                     table, row_id, col, here, kept[col], kept_stamp, lost[col], lost_stamp
                 )

@@ -104,3 +104,15 @@ def test_a_copy_of_another_business_is_refused_untouched(db: Database, tmp_path:
     with pytest.raises(sync.ForeignDatabaseError, match="another business"):
         sync.merge(db, other)
     assert other.read_bytes() == before
+
+
+def test_deleted_on_both_machines_is_deleted_without_a_conflict(pair) -> None:
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        clients.delete_client(a, cid)
+    with machine(b_path, "B") as b:
+        clients.delete_client(b, cid)
+    with machine(a_path, "A") as a:
+        summary = sync.merge(a, b_path)
+        assert summary.conflicts == 0
+        assert clients.get_client(a, cid).deleted_at is not None
