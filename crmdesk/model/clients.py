@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
-from crmdesk.model.names import display_name, sort_key
+from crmdesk.model.names import client_sort_name, display_name, sort_key
 
 __all__ = ["Client", "Fact", "Note", "display_name", "sort_key"]
 
@@ -82,7 +82,7 @@ class Client(Synced, Base):
 @event.listens_for(Client, "before_insert")
 @event.listens_for(Client, "before_update")
 def _set_sort_name(_mapper: object, _connection: object, client: Client) -> None:
-    client.sort_name = sort_key(client.family_name or client.company, client.given_name)
+    client.sort_name = client_sort_name(client.given_name, client.family_name, client.company)
 
 
 class Fact(Synced, Base):

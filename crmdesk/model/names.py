@@ -15,6 +15,11 @@ def sort_key(*parts: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def client_sort_name(given: str, family: str, company: str) -> str:
+    """What the client list sorts "Name" by: family name (or company), then given name."""
+    return sort_key(family or company, given)
+
+
 def display_name(given: str, family: str, company: str = "") -> str:
     name = " ".join(part for part in (given, family) if part)
     return name or company or "(no name)"

@@ -13,7 +13,6 @@ over it) is caught, and that work can be merged back from the backup.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,8 +24,10 @@ from crmdesk.store.backup import (
     BackupFile,
     backup_folder,
     check_copy,
+    copy_verified,
     lineage_of,
     list_backups,
+    read_only,
     write_verified_backup,
 )
 from crmdesk.store.database import Database
@@ -102,22 +103,7 @@ def restore(path: Path, backup: Path, lineage_id: str = "") -> Path:
     lock = FileLock.acquire(path)
     try:
         before = write_verified_backup(path, "before-restore") if path.exists() else path
-        partial = path.with_name(path.name + ".partial")
-        src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        with open(partial, "rb+") as f:
-            os.fsync(f.fileno())
-        partial.replace(path)
-    except BaseException:
-        path.with_name(path.name + ".partial").unlink(missing_ok=True)
-        raise
+        copy_verified(backup, path)
     finally:
         lock.release()
     # restoring on purpose: this machine's newer work is in `before`, not expected here
@@ -139,14 +125,20 @@ class CheckReport:
 
 def quick_check(path: Path) -> CheckReport:
     """What every open runs: SQLite's quick_check (the structure of every page)."""
-    return CheckReport(_pragma_rows(path, "PRAGMA quick_check"))
+    problem = check_copy(path)
+    return CheckReport([problem] if problem else [])
 
 
 def check_database(path: Path) -> CheckReport:
     """ "Check database": integrity_check (every page and index entry) and foreign keys."""
-    problems = _pragma_rows(path, "PRAGMA integrity_check")
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    problems: list[str] = []
     try:
+        conn = read_only(path)
+    except sqlite3.Error as exc:
+        return CheckReport([str(exc)])
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        problems += [] if rows == ["ok"] else rows
         for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} refers to a missing row of {parent}")
     except sqlite3.Error as exc:
@@ -154,18 +146,6 @@ def check_database(path: Path) -> CheckReport:
     finally:
         conn.close()
     return CheckReport(problems)
-
-
-def _pragma_rows(path: Path, pragma: str) -> list[str]:
-    try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = [str(r[0]) for r in conn.execute(pragma)]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return [str(exc)]
-    return [] if rows == ["ok"] else rows
 
 
 # ---------------------------------------------------------------------- lost work
@@ -207,7 +187,7 @@ def merge_back(db: Database, lost: LostWork) -> object:
 
 def own_clock(path: Path, site: str) -> str:
     """The newest change of site `site` that the file at `path` holds."""
-    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only(path)
     try:
         row = conn.execute("SELECT hlc FROM site_clocks WHERE site_id = ?", (site,)).fetchone()
         return str(row[0]) if row else ""

@@ -30,7 +30,7 @@ from crmdesk.errors import (
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes
 from crmdesk.store import revisions
-from crmdesk.store.backup import check_copy, write_snapshot
+from crmdesk.store.backup import check_copy, copy_database, write_snapshot
 from crmdesk.store.database import Database
 from crmdesk.store.gate import inspect_file
 from crmdesk.store.merge import KindCounts, MergeResult, merge_file
@@ -54,7 +54,6 @@ FIELD_NAMES = {
     "family_name": "family name",
     "deleted_at": "deleted",
     "text": "note",
-    "value": "value",
 }
 
 # ---------------------------------------------------------------------- a copy to take along
@@ -175,15 +174,7 @@ def _take_copy(other: Path, copy: Path) -> None:
         "machine… there), or merge one of its backups.",
     )
     try:
-        src = sqlite3.connect(f"{other.as_uri()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(copy)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        copy_database(other, copy)
     except sqlite3.Error as exc:
         raise NotADatabaseError(other, f"{damaged[0]} ({exc}).", damaged[1]) from exc
     problem = check_copy(copy)
@@ -331,14 +322,14 @@ def _put_value(conn: Any, conflict: Any, value: Any, stamp: str, site: str) -> N
             (value, stamp, site, row_id),
         )
         if table == "clients" and column in ("given_name", "family_name", "company"):
-            from crmdesk.model.names import sort_key
+            from crmdesk.model.names import client_sort_name
 
             family, company, given = conn.execute(
                 "SELECT family_name, company, given_name FROM clients WHERE id = ?", (row_id,)
             ).fetchone()
             conn.execute(
                 "UPDATE clients SET sort_name = ? WHERE id = ?",
-                (sort_key(family or company, given), row_id),
+                (client_sort_name(given, family, company), row_id),
             )
     conn.execute(
         "INSERT OR REPLACE INTO field_changes(table_name, row_id, column_name, hlc, site_id)"

@@ -69,10 +69,34 @@ def write_snapshot(source: Path, target: Path) -> Path:
     return target
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file (a refused file stays as it was)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy `source` to `target` with SQLite's online backup (a consistent copy, the source
+    only read); raises sqlite3.Error if the source cannot be read."""
+    src = read_only(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def copy_verified(source: Path, target: Path) -> None:
+    """Put a checked copy of `source` at `target` (replacing it only once checked)."""
+    _copy_verified(source, target, vacuum=False)
+
+
 def _copy_verified(source: Path, target: Path, *, vacuum: bool) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    src = read_only(source)
     try:
         counts: dict[str, int] | None
         if vacuum:  # (VACUUM cannot run inside a read transaction)
@@ -111,7 +135,7 @@ def _copy_verified(source: Path, target: Path, *, vacuum: bool) -> None:
 def check_copy(path: Path, counts: dict[str, int] | None = None) -> str:
     """Reopen `path` read-only: "" if it passes quick_check (and holds `counts` rows per
     table), else what is wrong."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only(path)
     try:
         result = [row[0] for row in conn.execute("PRAGMA quick_check")]
         if result != ["ok"]:
@@ -140,7 +164,7 @@ def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def lineage_of(path: Path) -> str:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = read_only(path)
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'lineage_id'").fetchone()
         return str(row[0]) if row else ""

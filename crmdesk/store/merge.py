@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk.model.erasure import CHILD_TABLES
-from crmdesk.model.names import sort_key
+from crmdesk.model.names import client_sort_name
 from crmdesk.store import erasure
 from crmdesk.store.clock import HybridClock, parse_hlc
 from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
@@ -73,14 +73,6 @@ class MergeResult:
     counts: dict[str, KindCounts] = field(default_factory=lambda: defaultdict(KindCounts))
     client_ids: set[str] = field(default_factory=set)
     newest_hlc: str = ""
-
-    @property
-    def changed(self) -> bool:
-        return any(c.added or c.updated or c.deleted or c.conflicts for c in self.counts.values())
-
-    @property
-    def conflicts(self) -> int:
-        return sum(c.conflicts for c in self.counts.values())
 
 
 def merge_file(local: Path, other: Path, clock: HybridClock, site: str) -> MergeResult:
@@ -472,7 +464,9 @@ class _Merge:
         values = dict(taken)
         if table == "clients" and {"given_name", "family_name", "company"} & set(taken):
             row = {**here, **taken}
-            values["sort_name"] = sort_key(row["family_name"] or row["company"], row["given_name"])
+            values["sort_name"] = client_sort_name(
+                row["given_name"], row["family_name"], row["company"]
+            )
         values["hlc"], values["site_id"] = newest
         sets = ", ".join(f'"{c}" = ?' for c in values)
         self.conn.execute(

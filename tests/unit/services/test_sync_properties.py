@@ -70,6 +70,7 @@ class World:
     ids: list[str]
     writes: list[Write] = field(default_factory=list)
     seen: list[set[int]] = field(default_factory=list)  # write numbers each copy has seen
+    seen_at: dict[int, set[int]] = field(default_factory=dict)  # what a write's copy had seen
     counter: itertools.count = field(default_factory=itertools.count)
 
     def run(self, op: tuple) -> None:
@@ -94,6 +95,7 @@ class World:
             setattr(form, op[3], value)
             clients.update_client(db, cid, form)
             self.writes.append(Write(n, op[2], op[3], value, i))
+            self.seen_at[n] = set(self.seen[i])
             self.seen[i].add(n)
         elif kind == "delete" and record.deleted_at is None:
             clients.delete_client(db, cid)
@@ -163,13 +165,9 @@ def _check(world: World) -> None:
 def _play(base: tuple[Path, list[str]], copies: int, ops: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         world = _world(base, Path(tmp), copies)
-        world.seen_at = {}  # type: ignore[attr-defined]
         try:
             for op in ops:
-                before = len(world.writes)
                 world.run(op)
-                for w in world.writes[before:]:
-                    world.seen_at[w.number] = set(world.seen[w.copy])  # type: ignore[attr-defined]
             _check(world)
         finally:
             for db in world.dbs:
