@@ -83,6 +83,7 @@ class BackupsDialog(QDialog):
         has = self.model.rowCount() > 0
         self.restore_button.setEnabled(has)
         if has:
+            self.table.resizeColumnToContents(0)
             self.table.selectRow(0)
 
     def _on_backup_button_clicked(self) -> None:
