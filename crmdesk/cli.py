@@ -230,9 +230,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "today":
             return _today(args)
     except CrmError as exc:
-        print(f"crmdesk: {exc}", file=sys.stderr)
+        print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2
     return _gui(args)
+
+
+def _explain(error: CrmError) -> str:
+    """The error's message, then what to do about it from the command line."""
+    from crmdesk import errors
+
+    advice = {
+        errors.DiskFullError: "Free some space on that disk, then run the command again.",
+        errors.ReadOnlyError: "Copy the file somewhere you can change it and use that copy, "
+        "or make it writable.",
+        errors.DiskIOError: "Check the disk is still connected and run the command again; if "
+        "it happens again, restore a backup onto another disk (crmdesk restore).",
+        errors.FileBusyError: "Close the other program using it, then run the command again.",
+        errors.MissingFolderError: "Make the folder first (mkdir -p), or name one that exists.",
+        errors.DamagedFileError: "Restore a backup made before the damage: `crmdesk backup "
+        "--list`, then `crmdesk restore N`.",
+        errors.ForeignDatabaseError: "Name a .crmdesk file made by crmdesk.",
+        errors.NotADatabaseError: "Name a .crmdesk file made by crmdesk.",
+    }
+    for kind in type(error).__mro__:
+        if kind in advice:
+            return f"{error}\n{advice[kind]}"
+    return str(error)
 
 
 def _demo(out: Path, clients: int, seed: int) -> int:

@@ -49,6 +49,42 @@ class DatabaseLockedError(DatabaseFileError):
         )
 
 
+class StorageError(DatabaseFileError):
+    """The disk or the file refused a read or a write. Nothing was changed: the transaction
+    was rolled back (or the copy removed). `path` is the file (or folder) concerned; the
+    reason says what happened, in the terms of the disk, not of SQLite. The GUI and the CLI
+    each say what to do about it (see `kind`)."""
+
+    kind = "storage"
+
+
+class DiskFullError(StorageError):
+    kind = "disk-full"
+
+
+class ReadOnlyError(StorageError):
+    kind = "read-only"
+
+
+class DiskIOError(StorageError):
+    kind = "io"
+
+
+class FileBusyError(StorageError):
+    kind = "busy"
+
+
+class MissingFolderError(StorageError):
+    kind = "no-folder"
+
+
+class DamagedFileError(NotADatabaseError):
+    """SQLite found the file's structure broken (not a crash's unfinished write: that is
+    rolled back on open)."""
+
+    kind = "damaged"
+
+
 class BackupError(CrmError):
     pass
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from crmdesk import paths
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs
+from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
 
 if TYPE_CHECKING:
@@ -291,4 +292,4 @@ class Carrying(QObject):
         if not isinstance(error, CrmError):
             raise error
         self.window.statusBar().clearMessage()
-        QMessageBox.warning(self.window, "Nothing was changed", str(error))
+        show_problem(self.window, "Nothing was changed", error)

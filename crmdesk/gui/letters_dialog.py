@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.pdf_view import PdfView, print_pdf
+from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.services import letters, templating
 from crmdesk.services.letters import LetterBatch, LetterRun, TemplateRecord
@@ -493,7 +494,7 @@ class LettersDialog(QDialog):
             return
         if not isinstance(error, CrmError | OSError):
             raise error
-        QMessageBox.warning(self, "The letters were not written", str(error))
+        show_problem(self, "The letters were not written", error)
 
     def _ask_about_missing(self, batch: LetterBatch) -> bool | None:
         """Include clients without a postal address? None: the user cancelled."""

@@ -50,6 +50,7 @@ from crmdesk.gui.client_list_model import (
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
+from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.services import client_list
@@ -352,7 +353,7 @@ class MainWindow(QMainWindow):
             raise error
         self.statusBar().clearMessage()
         self.open_failed.emit(str(error))
-        QMessageBox.warning(self, "Cannot open this file", str(error))
+        show_problem(self, "Cannot open this file", error)
 
     def need_db(self) -> Database:
         assert self.db is not None

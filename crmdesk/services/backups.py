@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crmdesk import paths
-from crmdesk.errors import BackupError, CrmError
+from crmdesk.errors import BackupError, CrmError, NotADatabaseError
+from crmdesk.store import disk_errors
 from crmdesk.store.backup import (
     BackupFile,
     backup_folder,
@@ -100,7 +101,8 @@ def restore(path: Path, backup: Path, lineage_id: str = "") -> Path:
             f"The backup {backup.name} is damaged ({problem}). Nothing was changed; "
             "choose another backup."
         )
-    lock = FileLock.acquire(path)
+    with disk_errors.about(path):
+        lock = FileLock.acquire(path)
     try:
         before = write_verified_backup(path, "before-restore") if path.exists() else path
         copy_verified(backup, path)
@@ -142,6 +144,9 @@ def check_database(path: Path) -> CheckReport:
         for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} refers to a missing row of {parent}")
     except sqlite3.Error as exc:
+        found = disk_errors.translate(exc, path)
+        if found is not None and not isinstance(found, NotADatabaseError):
+            raise found from exc  # the disk failed, not the file: say so, not "damaged"
         problems.append(str(exc))
     finally:
         conn.close()
@@ -242,5 +247,5 @@ def require_ok(report: CheckReport, path: Path) -> None:
     if not report.ok:
         raise CrmError(
             f"{path} failed its check: {'; '.join(report.problems[:3])}. "
-            "Restore a backup (File ▸ Backups…, or `crmdesk restore`)."
+            "A backup made before the damage can be restored."
         )

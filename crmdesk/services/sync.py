@@ -21,6 +21,7 @@ from typing import Any
 from crmdesk import paths
 from crmdesk.errors import (
     CrmError,
+    DamagedFileError,
     DatabaseFileError,
     ForeignDatabaseError,
     NewerSchemaError,
@@ -29,7 +30,7 @@ from crmdesk.errors import (
 )
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes
-from crmdesk.store import revisions
+from crmdesk.store import disk_errors, revisions
 from crmdesk.store.backup import check_copy, copy_database, write_snapshot
 from crmdesk.store.database import Database
 from crmdesk.store.gate import inspect_file
@@ -154,7 +155,8 @@ def merge(db: Database, other: Path | str) -> MergeSummary:
 
         backup = backups.backup_now(db, "before-merge")
         try:
-            result: MergeResult = merge_file(db.path, copy, db.clock, db.site_id)
+            with disk_errors.about(db.path, os_errors=False):
+                result: MergeResult = merge_file(db.path, copy, db.clock, db.site_id)
         except sqlite3.IntegrityError as exc:
             raise CrmError(
                 f"Nothing was merged: {other.name} holds a record this database cannot take "
@@ -168,18 +170,13 @@ def merge(db: Database, other: Path | str) -> MergeSummary:
 def _take_copy(other: Path, copy: Path) -> None:
     """Read `other` into `copy` once (it may be on a stick or changing under a sync
     program) and check it; refuse a damaged file."""
-    damaged = (
-        "is damaged",
-        "Nothing was merged. Copy it again from the other machine (File ▸ Copy for another "
-        "machine… there), or merge one of its backups.",
-    )
     try:
-        copy_database(other, copy)
-    except sqlite3.Error as exc:
-        raise NotADatabaseError(other, f"{damaged[0]} ({exc}).", damaged[1]) from exc
+        copy_database(other, copy)  # a full disk here is this machine's, not the copy's fault
+    except NotADatabaseError as exc:
+        raise DamagedFileError(other, f"{exc.reason} Nothing was merged.") from exc
     problem = check_copy(copy)
     if problem:
-        raise NotADatabaseError(other, f"{damaged[0]} ({problem}).", damaged[1])
+        raise DamagedFileError(other, f"is damaged ({problem}). Nothing was merged.")
 
 
 def _check_lineage(db: Database, other: Path, copy: Path) -> None:
@@ -196,8 +193,7 @@ def _check_lineage(db: Database, other: Path, copy: Path) -> None:
         raise ForeignDatabaseError(
             other,
             f"is a copy of another business database{since}, not of {db.path.name}.",
-            "Nothing was merged. Only copies of the same database can be merged; open it "
-            "on its own with File ▸ Open instead.",
+            "Nothing was merged: only copies of the same database can be merged.",
         )
 
 

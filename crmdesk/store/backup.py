@@ -17,6 +17,7 @@ from pathlib import Path
 
 from crmdesk import paths
 from crmdesk.errors import BackupError
+from crmdesk.store import disk_errors
 
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"^(?P<stem>.+?)-(?P<reason>[a-z0-9-]+)-(?P<stamp>\d{8}-\d{6}-\d{6})\.crmdesk$")
@@ -51,7 +52,8 @@ def list_backups(folder: Path) -> list[BackupFile]:
 def write_verified_backup(source: Path, reason: str, folder: Path | None = None) -> Path:
     """Copy `source` into its lineage's backup folder (or `folder`); return the copy.
 
-    Raises BackupError (and leaves no file) if the copy cannot be written or fails its check.
+    Raises (and leaves no file) a StorageError naming the file and the cause if the copy
+    cannot be read or written, a BackupError if it fails its check.
     """
     folder = folder or backup_folder(lineage_of(source))
     stamp = datetime.now().strftime(_STAMP)
@@ -76,16 +78,20 @@ def read_only(path: Path) -> sqlite3.Connection:
 
 def copy_database(source: Path, target: Path) -> None:
     """Copy `source` to `target` with SQLite's online backup (a consistent copy, the source
-    only read); raises sqlite3.Error if the source cannot be read."""
-    src = read_only(source)
+    only read). A failure names the file it is about: the source if it cannot be read or is
+    damaged (a NotADatabaseError), the target if it cannot be written (full, read-only…)."""
     try:
-        dst = sqlite3.connect(target)
+        src = read_only(source)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise disk_errors.about_copy(exc, source, target) from exc
 
 
 def copy_verified(source: Path, target: Path) -> None:
@@ -121,10 +127,7 @@ def _copy_verified(source: Path, target: Path, *, vacuum: bool) -> None:
         _fsync(target.parent)
     except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
-        raise BackupError(
-            f"Could not write a copy of {source} to {target.parent}: {exc}. "
-            "Nothing was changed; free some disk space or check the folder, then try again."
-        ) from exc
+        raise disk_errors.about_copy(exc, source, target) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

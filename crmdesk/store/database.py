@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmdesk.errors import DatabaseFileError, NewerSchemaError
 from crmdesk.model.ids import new_id
-from crmdesk.store import revisions
+from crmdesk.store import disk_errors, revisions
 from crmdesk.store.backup import write_verified_backup
 from crmdesk.store.clock import HybridClock, site_id
 from crmdesk.store.gate import APPLICATION_ID, inspect_file
@@ -94,21 +94,20 @@ class Database:
         path = Path(path).expanduser().absolute()
         state = inspect_file(path)
         if not state.exists and not create:
-            raise DatabaseFileError(
-                path, "does not exist.", "Check the name, or make a new database with File ▸ New."
-            )
+            raise DatabaseFileError(path, "does not exist.")
         if state.revision is not None and state.revision not in revisions.KNOWN:
             raise NewerSchemaError(
                 path,
                 f"was written by a newer version of crmdesk (schema {state.revision}).",
                 "It was not opened or changed. Update crmdesk to open it.",
             )
-        lock = FileLock.acquire(path)
+        with disk_errors.about(path):
+            lock = FileLock.acquire(path)
         try:
             report = OpenReport()
             if not state.exists:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _create_file(path)
+                with disk_errors.about(path):
+                    _create_file(path)
                 report = OpenReport(created=True)
             elif state.revision != revisions.HEAD:
                 backup = write_verified_backup(
@@ -116,7 +115,8 @@ class Database:
                 )
                 report = OpenReport(migrated_from=state.revision, backup=backup)
             if state.revision != revisions.HEAD:
-                _migrate(path)
+                with disk_errors.about(path, os_errors=False):
+                    _migrate(path)
             db = cls(path, lock, report)
             db._site_id = site
             if not db.lineage_id:
@@ -159,7 +159,8 @@ class Database:
         The hot read paths (the list, search, a client's page) use this: it costs what the
         SQL costs, without a Session, a pool checkout or result processing.
         """
-        return self._reader().execute(sql, params).fetchall()
+        with disk_errors.about(self.path, os_errors=False):
+            return self._reader().execute(sql, params).fetchall()
 
     def query_ids(self, sql: str, ids: Sequence[str]) -> list[Any]:
         """Run `sql` (with "{ids}" where the IN list goes) for `ids`, 500 at a time (SQLite
@@ -175,11 +176,12 @@ class Database:
     def rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[Any]:
         """Like query(), but rows are read as the caller iterates, so it can stop early
         (a search that has found enough clients stops the index there)."""
-        cursor = self._reader().execute(sql, params)
-        try:
-            yield cursor
-        finally:
-            cursor.close()
+        with disk_errors.about(self.path, os_errors=False):
+            cursor = self._reader().execute(sql, params)
+            try:
+                yield cursor
+            finally:
+                cursor.close()
 
     def _reader(self) -> sqlite3.Connection:
         key = threading.get_ident()
@@ -211,10 +213,11 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Write]:
-        """A write transaction: committed whole when the block ends, rolled back on error."""
+        """A write transaction: committed whole when the block ends, rolled back on error.
+        A full disk, a read-only file and the like raise a StorageError naming the file."""
         from crmdesk.store import tracking
 
-        with self._sessionmaker()() as s:
+        with disk_errors.about(self.path, os_errors=False), self._sessionmaker()() as s:
             s.info["clock"] = self.clock
             s.info["site_id"] = self.site_id
             w = Write(session=s)
@@ -230,7 +233,11 @@ class Database:
         """Insert many new rows in one transaction (committed whole, or not at all)."""
         from crmdesk.store.bulk import bulk_writer
 
-        with self.engine.begin() as conn, bulk_writer(conn, self.clock, self.site_id) as writer:
+        with (
+            disk_errors.about(self.path, os_errors=False),
+            self.engine.begin() as conn,
+            bulk_writer(conn, self.clock, self.site_id) as writer,
+        ):
             yield writer
 
     def meta(self, key: str, default: str = "") -> str:

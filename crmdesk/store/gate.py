@@ -1,7 +1,11 @@
 """Decide whether a file may be opened, without modifying it.
 
 The header is read as bytes and the schema revision through a read-only connection, so a
-file we refuse is left exactly as it was.
+file we refuse is left exactly as it was. One change comes first, the one SQLite itself
+makes on any open: a crmdesk file that was being written when the program was killed or the
+power went (a "hot" journal beside it) has that unfinished write rolled back, so every
+committed change is there and the file is whole. A read-only connection cannot do that and
+would report the file as unreadable.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmdesk.errors import ForeignDatabaseError, NotADatabaseError
+from crmdesk.errors import DamagedFileError, ForeignDatabaseError, NotADatabaseError, ReadOnlyError
+from crmdesk.store import disk_errors
 
 APPLICATION_ID = 0x43524D44  # "CRMD"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -34,32 +39,69 @@ def inspect_file(path: Path) -> FileState:
         raise NotADatabaseError(
             path,
             "is not a crmdesk database (it is not an SQLite file at all).",
-            "Choose a .crmdesk file made by crmdesk, or make a new database with File ▸ New.",
         )
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
         raise ForeignDatabaseError(
             path,
-            "is an SQLite database from another application, not a crmdesk database.",
-            "It was not opened or changed. Choose a .crmdesk file made by crmdesk.",
+            "is an SQLite database from another application, not a crmdesk database. "
+            "It was not opened or changed.",
         )
+    roll_back_interrupted_write(path)
     return FileState(exists=True, revision=_read_revision(path))
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-journal")
+
+
+def roll_back_interrupted_write(path: Path) -> bool:
+    """If a write to `path` was cut off (its journal is left behind, non-empty), roll it
+    back the way SQLite does: through a read-write connection's first read, which takes the
+    locks that tell a dead writer's journal from a live one's. True if a journal was there.
+
+    Raises ReadOnlyError if the file cannot be written (the rollback needs to), a
+    StorageError for a disk problem.
+    """
+    journal = journal_path(path)
+    try:
+        if journal.stat().st_size == 0:
+            return False
+    except FileNotFoundError:
+        return False
+    with disk_errors.about(path):
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            if disk_errors.sqlite_code(exc) == _READONLY_ROLLBACK:
+                raise ReadOnlyError(
+                    path,
+                    "was being written when crmdesk stopped (a crash or a power cut), and "
+                    "that unfinished write must be undone before the file can be read, but "
+                    "the file cannot be changed here. " + disk_errors.translate(exc, path).reason,  # type: ignore[union-attr]
+                ) from exc
+            raise
+        finally:
+            conn.close()
+    return True
+
+
+_READONLY_ROLLBACK = 776  # SQLITE_READONLY_ROLLBACK: a hot journal on a read-only file
 
 
 def _read_revision(path: Path) -> str | None:
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    try:
+    with disk_errors.about(path):
         conn = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error as exc:  # pragma: no cover - the header check above passed
-        raise NotADatabaseError(path, f"cannot be read ({exc}).") from exc
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
         if "no such table" in str(exc):
             return None
-        raise NotADatabaseError(
-            path, f"is damaged ({exc}).", "Open a backup copy instead (see the backups folder)."
-        ) from exc
+        found = disk_errors.translate(exc, path)
+        raise found or DamagedFileError(path, f"is damaged ({exc}).") from exc
     finally:
         conn.close()
     return row[0] if row else None

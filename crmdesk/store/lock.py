@@ -1,7 +1,8 @@
 """One writer per database file: a lock file next to it names the host and process.
 
 A lock left by a process that no longer runs on this host is stale and taken over.
-A lock from another host cannot be checked from here and is respected.
+A lock from another host cannot be checked from here and is respected. Taking the lock is
+atomic (see FileLock): of any number of processes starting at once, exactly one holds it.
 """
 
 from __future__ import annotations
@@ -30,9 +31,20 @@ def lock_path(db_path: Path) -> Path:
 
 @dataclass
 class FileLock:
+    """The lock file is published whole: written and flushed under a private name, then
+    hard-linked to its real name, which fails if a lock is already there — so a reader
+    never sees it half-written, and of many processes starting at once exactly one links.
+
+    On POSIX the holder also keeps an advisory lock (flock) on the file while it runs. The
+    system drops it when the process ends however it ends, so "is the holder still
+    running?" is answered by the kernel, not by a pid that may have been reused; and taking
+    over a stale lock happens under that flock, so two processes cannot both take it over.
+    """
+
     db_path: Path
     path: Path
     held: bool = False
+    _fd: int | None = None
 
     @classmethod
     def acquire(cls, db_path: Path) -> FileLock:
@@ -46,32 +58,120 @@ class FileLock:
             "pid": os.getpid(),
             "since": datetime.now().isoformat(timespec="seconds"),
         }
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                owner = _read(self.path)
-                if owner is not None and not _is_stale(owner):
-                    raise DatabaseLockedError(
-                        self.db_path,
-                        str(owner["host"]),
-                        int(str(owner["pid"])),
-                        str(owner["since"]),
-                    ) from None
-                self.path.unlink(missing_ok=True)  # stale or unreadable: take it over
-                continue
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(me, f)
-            self.held = True
-            return
-        raise DatabaseLockedError(self.db_path, "another process", 0, "just now")
+        mine = self.path.with_name(f"{self.path.name}.{me['host']}.{me['pid']}.new")
+        fd = _write_whole(mine, me)
+        try:
+            for _attempt in range(50):
+                try:
+                    os.link(mine, self.path)
+                except FileExistsError:
+                    if self._take_over_if_stale(mine):
+                        break
+                    continue
+                except OSError:  # a file system without hard links (some USB sticks)
+                    if not _link_free_take(mine, self.path):
+                        continue
+                break
+            else:
+                raise _locked(self.db_path, _read(self.path))
+        except BaseException:
+            os.close(fd)
+            mine.unlink(missing_ok=True)
+            raise
+        mine.unlink(missing_ok=True)
+        self._fd = fd
+        self.held = True
+
+    def _take_over_if_stale(self, mine: Path) -> bool:
+        """The lock file exists: raise DatabaseLockedError if its holder runs; if it is
+        stale, put ours in its place (True). False: it changed meanwhile, look again."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False  # released meanwhile
+        try:
+            free = _try_flock(fd)
+            owner = _read(self.path)
+            if free is False:  # its holder runs: the system keeps its flock until it ends
+                raise _locked(self.db_path, owner)
+            if not _same_file(fd, self.path):
+                return False  # replaced while we looked: look again
+            if owner is not None and not _is_stale(owner, flock_free=free):
+                raise _locked(self.db_path, owner)
+            # stale (or unreadable and nobody holds it): replace it while we hold its flock,
+            # so anyone who flocks the old file next sees it is no longer the lock file
+            os.replace(mine, self.path)
+            return True
+        finally:
+            os.close(fd)
 
     def release(self) -> None:
         if self.held:
             owner = _read(self.path)
             if owner is not None and owner.get("pid") == os.getpid():
                 self.path.unlink(missing_ok=True)
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
             self.held = False
+
+
+def _locked(db_path: Path, owner: dict[str, object] | None) -> DatabaseLockedError:
+    if owner is None:
+        return DatabaseLockedError(db_path, "another process", 0, "just now")
+    return DatabaseLockedError(
+        db_path, str(owner["host"]), int(str(owner["pid"])), str(owner["since"])
+    )
+
+
+def _write_whole(path: Path, content: dict[str, object]) -> int:
+    """Write `content` to a new file at `path`, flushed, flock it; return the open fd."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, json.dumps(content).encode("utf-8"))
+        os.fsync(fd)
+        _try_flock(fd)
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    return fd
+
+
+def _try_flock(fd: int) -> bool | None:
+    """Take an exclusive advisory lock on `fd` without waiting: True if taken, False if
+    another process holds it, None where there are no such locks (Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; staleness falls back to the pid
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # a file system that does not support it
+        return None
+    return True
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _link_free_take(mine: Path, path: Path) -> bool:
+    """Where hard links are not possible: create exclusively, then write (the old way)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as f:
+        f.write(mine.read_bytes())
+    return True
 
 
 def _read(path: Path) -> dict[str, object] | None:
@@ -84,12 +184,16 @@ def _read(path: Path) -> dict[str, object] | None:
     return data
 
 
-def _is_stale(owner: dict[str, object]) -> bool:
+def _is_stale(owner: dict[str, object], flock_free: bool | None = None) -> bool:
+    """A lock from this host whose process no longer runs. Where flock works, the kernel
+    has said so (`flock_free`); a lock from another host cannot be checked and is kept."""
     if owner["host"] != hostname():
         return False
     pid = int(str(owner["pid"]))
     if pid == os.getpid():
         return False
+    if flock_free is not None:
+        return flock_free
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import CrmError
+from crmdesk.gui.problems import show_problem
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.services import backups
 from crmdesk.store.backup import BackupFile
@@ -90,7 +91,7 @@ class BackupsDialog(QDialog):
         try:
             backups.backup_now(self._db, "by-hand")
         except CrmError as exc:
-            QMessageBox.warning(self, "No backup was written", str(exc))
+            show_problem(self, "No backup was written", exc)
         self.refresh()
 
     def _on_restore_button_clicked(self) -> None:

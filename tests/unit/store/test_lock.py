@@ -70,3 +70,59 @@ def test_lock_from_another_host_is_respected(db_path: Path) -> None:
     with pytest.raises(DatabaseLockedError, match="front-desk-pc"):
         Database.open(db_path)
     assert lock_path(db_path).exists()  # not ours to remove
+
+
+# Waits until a common start time, tries to take the lock, holds it a while if it got it.
+RACER = """
+import sys, time
+from pathlib import Path
+from crmdesk.errors import DatabaseLockedError
+from crmdesk.store.lock import FileLock
+start = float(sys.argv[2])
+time.sleep(max(0.0, start - time.time()))
+try:
+    lock = FileLock.acquire(Path(sys.argv[1]))
+except DatabaseLockedError:
+    print("refused", flush=True)
+else:
+    print("held", flush=True)
+    time.sleep(1.0)
+    lock.release()
+"""
+RACES = int(os.environ.get("CRMDESK_SOAK_ROUNDS", "2"))
+
+
+def _race(db_path: Path, racers: int = 12) -> list[str]:
+    import time
+
+    start = str(time.time() + 1.2)  # after every racer has started Python
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(db_path), start], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(racers)
+    ]
+    outcomes = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=60)
+        outcomes.append(out.strip())
+    return outcomes
+
+
+@pytest.mark.parametrize("left_behind", ["nothing", "stale lock", "empty lock file"])
+def test_of_many_simultaneous_starts_exactly_one_holds_the_lock(
+    db_path: Path, left_behind: str
+) -> None:
+    for _ in range(RACES):
+        if left_behind == "stale lock":
+            gone = subprocess.Popen([sys.executable, "-c", "pass"])
+            gone.wait()
+            owner = {"host": socket.gethostname(), "pid": gone.pid, "since": "2026-01-01T09:00"}
+            lock_path(db_path).write_text(json.dumps(owner))
+        elif left_behind == "empty lock file":  # a crash between creating and writing it
+            lock_path(db_path).write_text("")
+        outcomes = _race(db_path)
+        assert outcomes.count("held") == 1, outcomes
+        assert outcomes.count("refused") == len(outcomes) - 1, outcomes
+        assert not lock_path(db_path).exists()  # the holder released it
+        assert [p.name for p in db_path.parent.iterdir() if ".lock." in p.name] == []

@@ -1,0 +1,51 @@
+"""What to do about an expected problem, in the window's words.
+
+The core's errors say what is wrong and name the file; what to do next depends on where
+the user is, so the window adds it here (the CLI has its own words, naming commands).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from crmdesk.errors import (
+    CrmError,
+    DamagedFileError,
+    DiskFullError,
+    DiskIOError,
+    FileBusyError,
+    ForeignDatabaseError,
+    MissingFolderError,
+    NotADatabaseError,
+    ReadOnlyError,
+)
+
+ADVICE: dict[type[CrmError], str] = {
+    DiskFullError: "Free some space on that disk (empty the wastebasket, move old files "
+    "elsewhere), then try again.",
+    ReadOnlyError: "Copy the file to a folder you can change (your Documents, say) and open "
+    "that copy with File ▸ Open…, or ask whoever looks after this computer to allow changes.",
+    DiskIOError: "Check that the disk or stick is still connected, then try again. If it "
+    "happens again, the disk may be failing: restore a backup onto another disk "
+    "(File ▸ Backups…).",
+    FileBusyError: "Close the other program that has it open (a backup or sync program, "
+    "say), then try again.",
+    MissingFolderError: "Choose a folder that exists, or make the folder first.",
+    DamagedFileError: "Restore a backup made before the damage with File ▸ Backups….",
+    ForeignDatabaseError: "Choose a .crmdesk file made by crmdesk.",
+    NotADatabaseError: "Choose a .crmdesk file made by crmdesk, or make a new database with "
+    "File ▸ New….",
+}
+
+
+def explain(error: BaseException) -> str:
+    """The error's message, then what to do about it here (if there is advice for it)."""
+    text = str(error)
+    for kind in type(error).__mro__:
+        if kind in ADVICE:
+            return f"{text}\n\n{ADVICE[kind]}"
+    return text
+
+
+def show_problem(parent: QWidget | None, title: str, error: BaseException) -> None:
+    QMessageBox.warning(parent, title, explain(error))
