@@ -17,6 +17,7 @@ SITES = {
     "A": "aaaaaaaa-0000-4000-8000-000000000001",
     "B": "bbbbbbbb-0000-4000-8000-000000000002",
     "C": "cccccccc-0000-4000-8000-000000000003",
+    "D": "dddddddd-0000-4000-8000-000000000004",
 }
 SYNCED = (
     "clients",
@@ -59,18 +60,20 @@ def edit_client(db: Database, client_id: str, **fields: Any) -> None:
     clients.update_client(db, client_id, form)
 
 
-# when and where a conflict was found depends on which copy found it first
-NOT_COMPARED = {"conflicts": ("hlc", "site_id", "created_at")}
+# a conflict found on two machines keeps the stamp of whichever copy's finding it holds
+# (bookkeeping only: what the user sees of it, found-at included, is the same everywhere)
+NOT_COMPARED = {"conflicts": ("hlc", "site_id")}
 
 
-def content(path: Path) -> dict[str, Any]:
-    """What a user could see in the file: every synced table's rows (all their columns)
-    and the business's settings, ordered so that two files can be compared."""
+def content(path: Path, *, stamps: bool = True) -> dict[str, Any]:
+    """What a user could see in the file: every synced table's rows (all their columns,
+    with `stamps` the rows' own hlc and site too) and the business's settings, ordered so
+    that two files can be compared."""
     conn = sqlite3.connect(path)
     try:
         found: dict[str, Any] = {}
         for table in SYNCED:
-            skip = NOT_COMPARED.get(table, ())
+            skip = NOT_COMPARED.get(table, ()) if stamps else ("hlc", "site_id")
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             names = ", ".join(c for c in columns if c not in skip)
             found[table] = sorted(conn.execute(f"SELECT {names} FROM {table}").fetchall(), key=repr)

@@ -47,7 +47,7 @@ KIND_NAMES = {
     "survey_forms": "Survey forms",
     "survey_answers": "Survey answers",
     "letter_templates": "Letter templates",
-    "conflicts": "Conflicts found on the other machine",
+    "conflicts": "Conflict log",
     "settings": "Settings",
 }
 FIELD_NAMES = {
@@ -115,9 +115,13 @@ class MergeSummary:
                 )
                 if n
             ]
-            if parts and kind != "conflicts":
+            if kind == "conflicts":  # the same conflicts as found (or reviewed) over there
+                parts = [f"{c.updated} entries updated"] if c.updated else []
+            if parts:
                 out.append(f"{KIND_NAMES.get(kind, kind)}: {', '.join(parts)}")
-        return out or ["Nothing new: this database already held everything in the other copy."]
+        if out or self.changed:
+            return out
+        return ["Nothing new: this database already held everything in the other copy."]
 
     def as_changes(self) -> Changes:
         return Changes("Merge", frozenset(self.counts), self.client_ids, None)

@@ -198,6 +198,9 @@ class _Merge:
         if table == "clients" and (here["erased_at"] or there["erased_at"]):
             self._merge_erased(here, there, our, their)
             return
+        if table == "conflicts":
+            self._merge_log_entry(merged, here, there, our, their)
+            return
         taken: dict[str, Any] = {}
         stamps: dict[str, Stamp] = {}
         final: dict[str, Stamp] = {}
@@ -270,6 +273,47 @@ class _Merge:
             else:
                 counts.updated += 1
         self._touch("clients", here, max(mine, other))
+
+    def _merge_log_entry(
+        self,
+        merged: list[str],
+        here: dict[str, Any],
+        there: dict[str, Any],
+        our: dict[str, Stamp],
+        their: dict[str, Stamp],
+    ) -> None:
+        """The conflict log merges as a set and never conflicts with itself. Both copies
+        hold this entry: the same conflict (its id comes from the losing change), found on
+        each. The findings can differ only if a third value came in between: in what had won
+        (the later winner is kept) and so in when the conflict arose (the earlier is kept);
+        what the user did about it (dismissed, restored, deleted) goes by the later stamp.
+        Each rule is a maximum or a minimum, so any order of merges ends in the same entry.
+        A value taken keeps the stamp of the finding it came from (not the newer of the
+        two): a copy that has seen that finding holds it already, one that has not will
+        take it from here."""
+        taken: dict[str, Any] = {}
+        stamps: dict[str, Stamp] = {}
+
+        def take(col: str) -> None:  # with the stamp it has there, so it travels on as such
+            taken[col] = there[col]
+            stamps[col] = _effective(their, there, col)
+
+        if (there["kept_hlc"], there["kept_value"]) > (here["kept_hlc"], here["kept_value"]):
+            take("kept_hlc")
+            take("kept_value")
+        if str(there["created_at"]) < str(here["created_at"]):
+            take("created_at")
+        for col in merged:
+            if col in ("kept_hlc", "kept_value", "created_at") or here[col] == there[col]:
+                continue
+            if _effective(their, there, col) > _effective(our, here, col):
+                take(col)
+        if not taken:
+            return
+        newest = max(max(s.values()) for s in (our, their) if s)
+        self._update("conflicts", here["id"], taken, stamps, newest, here, there)
+        self.result.counts["conflicts"].updated += 1
+        self._touch("conflicts", here, max(stamps.values()))
 
     # ------------------------------------------------------------------ deletes
 
@@ -422,10 +466,11 @@ class _Merge:
         copy); one the other copy found already arrived as a row, with the same id."""
         if not self.new_conflicts:
             return
-        found_at = datetime.now().isoformat(sep=" ", timespec="microseconds")
         cursor = self.conn.cursor()
         for row in self.new_conflicts:
-            row.update(hlc=self.clock.now(), site_id=self.site, created_at=found_at)
+            # when it arose (the later of the two changes): the same on every copy that finds it
+            arose = stamp_time(max(row["kept_hlc"], row["other_hlc"]))
+            row.update(hlc=self.clock.now(), site_id=self.site, created_at=arose)
             names = ", ".join(row)
             marks = ", ".join(f":{c}" for c in row)
             cursor.execute(f"INSERT OR IGNORE INTO main.conflicts({names}) VALUES ({marks})", row)

@@ -116,3 +116,32 @@ def test_deleted_on_both_machines_is_deleted_without_a_conflict(pair) -> None:
         summary = sync.merge(a, b_path)
         assert summary.conflicts == 0
         assert clients.get_client(a, cid).deleted_at is not None
+
+
+def test_the_same_conflict_found_on_both_machines_is_one_entry(pair, tmp_path: Path) -> None:
+    """Both machines merge the other's copy (crosswise) and each finds the same three
+    conflicts; swapping again gives those three, never a conflict about the log itself."""
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        edit_client(a, cid, city="Leeds", street="1 Mill Lane", company="Webber & Co")
+    with machine(b_path, "B") as b:
+        edit_client(b, cid, city="Hull", street="2 Dock Road", company="Webber Ltd")
+    a_before = copy_to(a_path, tmp_path / "a-before.crmdesk")
+    with machine(a_path, "A") as a:
+        assert sync.merge(a, b_path).conflicts == 3
+    with machine(b_path, "B") as b:
+        assert sync.merge(b, a_before).conflicts == 3  # found again, on its own
+    with machine(a_path, "A") as a:
+        again = sync.merge(a, b_path)
+        assert again.conflicts == 0
+        assert {c.column for c in sync.conflicts(a)} == {"city", "street", "company"}
+    with machine(b_path, "B") as b:
+        sync.merge(b, a_path)
+        assert len(sync.conflicts(b)) == 3
+    assert content(a_path) == content(b_path)
+    with machine(a_path, "A") as a:
+        last = sync.merge(a, b_path)
+        assert not last.changed
+        assert last.lines() == [
+            "Nothing new: this database already held everything in the other copy."
+        ]

@@ -1,9 +1,11 @@
-"""Property tests: random edit histories on two and three copies, merged in random order.
+"""Property tests: random edit histories on two to four copies, merged in random order.
 
 Whatever happens, no concurrent change is silently lost (every value written is current
-or in the conflict log, unless the copy that overwrote it had seen it), all copies end up
-the same whichever way round they were merged, merging again changes nothing, and deletes
-and erasures reach every copy.
+or in the conflict log, unless the copy that overwrote it had seen it); merging all pairs
+in random orders reaches a fixed point within a few rounds, where every copy holds the same
+(the conflict log too) and one more round of all pairwise merges changes nothing; deletes
+and erasures reach every copy. Histories include crosswise merges, where two machines each
+merge the other's copy as it was, so both find the same conflicts.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import shutil
 import sqlite3
 import tempfile
@@ -30,12 +33,17 @@ FIELDS = ("city", "street", "company")
 CLIENTS = 3
 
 edit = st.tuples(
-    st.just("edit"), st.integers(0, 2), st.integers(0, CLIENTS - 1), st.sampled_from(FIELDS)
+    st.just("edit"), st.integers(0, 3), st.integers(0, CLIENTS - 1), st.sampled_from(FIELDS)
 )
-delete = st.tuples(st.just("delete"), st.integers(0, 2), st.integers(0, CLIENTS - 1))
-restore = st.tuples(st.just("restore"), st.integers(0, 2), st.integers(0, CLIENTS - 1))
-merge = st.tuples(st.just("merge"), st.integers(0, 2), st.integers(0, 2))
-erase_op = st.tuples(st.just("erase"), st.integers(0, 2), st.integers(0, CLIENTS - 1))
+delete = st.tuples(st.just("delete"), st.integers(0, 3), st.integers(0, CLIENTS - 1))
+restore = st.tuples(st.just("restore"), st.integers(0, 3), st.integers(0, CLIENTS - 1))
+merge = st.tuples(st.just("merge"), st.integers(0, 3), st.integers(0, 3))
+# two machines swap copies and each merges the other's as it was before either merged
+crosswise = st.tuples(st.just("crosswise"), st.integers(0, 3), st.integers(0, 3))
+# the order in which the pairs merge while converging
+order_seed = st.integers(0, 2**32 - 1)
+MAX_ROUNDS = 4  # a round: every copy merges every other once, in a random order
+erase_op = st.tuples(st.just("erase"), st.integers(0, 3), st.integers(0, CLIENTS - 1))
 
 
 @pytest.fixture(scope="module")
@@ -73,15 +81,27 @@ class World:
     seen_at: dict[int, set[int]] = field(default_factory=dict)  # what a write's copy had seen
     counter: itertools.count = field(default_factory=itertools.count)
 
-    def run(self, op: tuple) -> None:
+    def run(self, op: tuple) -> bool:
+        """Play one step; for a merge, True if it changed this copy."""
         kind, i = op[0], op[1] % len(self.dbs)
         db = self.dbs[i]
         if kind == "merge":
             j = op[2] % len(self.dbs)
+            if i == j:
+                return False
+            before, seen_before = content(db.path), content(db.path, stamps=False)
+            summary = sync.merge(db, self.dbs[j].path)
+            self.seen[i] |= self.seen[j]
+            nothing_new = summary.lines()[0].startswith("Nothing new")
+            assert nothing_new != summary.changed, f"the summary says {summary.lines()}"
+            seen_changed = content(db.path, stamps=False) != seen_before
+            assert summary.changed == seen_changed, "the summary is wrong about what changed"
+            return content(db.path) != before  # a stamp alone counts: not yet a fixed point
+        if kind == "crosswise":
+            j = op[2] % len(self.dbs)
             if i != j:
-                sync.merge(db, self.dbs[j].path)
-                self.seen[i] |= self.seen[j]
-            return
+                self._crosswise(i, j)
+            return False
         cid = self.ids[op[2]]
         record = clients.get_client(db, cid)
         if record.erased_at is not None:
@@ -104,11 +124,27 @@ class World:
         elif kind == "erase":
             erase.erase_client(db, cid)
 
-    def converge(self) -> None:
-        """Everyone merges everyone, twice round: all copies then hold the same."""
-        for _ in range(2):
-            for i, j in itertools.permutations(range(len(self.dbs)), 2):
-                self.run(("merge", i, j))
+        return False
+
+    def _crosswise(self, i: int, j: int) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            was_i = shutil.copyfile(self.dbs[i].path, Path(tmp) / "i.crmdesk")
+            was_j = shutil.copyfile(self.dbs[j].path, Path(tmp) / "j.crmdesk")
+            sync.merge(self.dbs[i], was_j)
+            sync.merge(self.dbs[j], was_i)
+        self.seen[i], self.seen[j] = self.seen[i] | self.seen[j], self.seen[j] | self.seen[i]
+
+    def converge(self, seed: int) -> int:
+        """Every copy merges every other, in a random order, round after round until a
+        round changes nothing; return how many rounds changed something."""
+        pairs = list(itertools.permutations(range(len(self.dbs)), 2))
+        rng = random.Random(seed)
+        for rounds in range(MAX_ROUNDS + 1):
+            rng.shuffle(pairs)
+            changed = [self.run(("merge", i, j)) for i, j in pairs]
+            if not any(changed):
+                return rounds
+        raise AssertionError(f"no fixed point after {MAX_ROUNDS} rounds of merges")
 
 
 def _world(base: tuple[Path, list[str]], folder: Path, copies: int) -> World:
@@ -133,13 +169,15 @@ def _conflict_values(path: Path) -> set[tuple[str, str, str]]:
         conn.close()
 
 
-def _check(world: World) -> None:
-    world.converge()
+def _check(world: World, seed: int) -> None:
+    ROUNDS.append(world.converge(seed))
     first = content(world.dbs[0].path)
     for db in world.dbs[1:]:
-        assert content(db.path) == first, "copies differ after merging both ways"
-    again = sync.merge(world.dbs[0], world.dbs[1].path)
-    assert not again.changed and content(world.dbs[0].path) == first, "merge not idempotent"
+        assert content(db.path) == first, "copies differ at the fixed point"
+    logs = [_log(db.path) for db in world.dbs]
+    assert all(log == logs[0] for log in logs), "the conflict logs differ"
+    assert not any(row[0] == "conflicts" for row in logs[0]), "a conflict about the log"
+    assert len(logs[0]) == len(set(logs[0])), "the same conflict logged twice"
     logged = _conflict_values(world.dbs[0].path)
     for w in world.writes:
         cid = world.ids[w.client]
@@ -162,13 +200,30 @@ def _check(world: World) -> None:
         )
 
 
-def _play(base: tuple[Path, list[str]], copies: int, ops: list[tuple]) -> None:
+def _log(path: Path) -> list[tuple[str, str, str, str, str]]:
+    """The conflict log as the user reads it: what, which, found when, status."""
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(
+            conn.execute(
+                "SELECT table_name, row_id, column_name, other_hlc, status FROM conflicts"
+                " WHERE deleted_at IS NULL"
+            ).fetchall()
+        )
+    finally:
+        conn.close()
+
+
+ROUNDS: list[int] = []  # rounds to the fixed point, per example (printed with -s)
+
+
+def _play(base: tuple[Path, list[str]], copies: int, ops: list[tuple], seed: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         world = _world(base, Path(tmp), copies)
         try:
             for op in ops:
                 world.run(op)
-            _check(world)
+            _check(world, seed)
         finally:
             for db in world.dbs:
                 db.close()
@@ -182,19 +237,43 @@ SETTINGS = settings(
 )
 
 
-@SETTINGS
-@given(st.lists(st.one_of(edit, edit, merge, delete, restore), min_size=4, max_size=14))
-def test_two_copies_lose_nothing_and_converge(base, ops) -> None:
-    _play(base, 2, ops)
+steps = st.one_of(edit, edit, merge, crosswise, delete, restore)
 
 
 @SETTINGS
-@given(st.lists(st.one_of(edit, edit, merge, delete, restore), min_size=4, max_size=16))
-def test_three_copies_lose_nothing_and_converge(base, ops) -> None:
-    _play(base, 3, ops)
+@given(st.lists(steps, min_size=4, max_size=14), order_seed)
+def test_two_copies_lose_nothing_and_converge(base, ops, seed) -> None:
+    _play(base, 2, ops, seed)
 
 
 @SETTINGS
-@given(st.lists(st.one_of(edit, merge, delete, erase_op), min_size=4, max_size=12))
+@given(st.lists(steps, min_size=4, max_size=16), order_seed)
+def test_three_copies_lose_nothing_and_converge(base, ops, seed) -> None:
+    _play(base, 3, ops, seed)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(edit, edit, merge, crosswise), min_size=6, max_size=18), order_seed)
+def test_four_copies_reach_a_fixed_point(base, ops, seed) -> None:
+    _play(base, 4, ops, seed)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(edit, merge, crosswise, delete, erase_op), min_size=4, max_size=12))
 def test_erasures_reach_every_copy(base, ops) -> None:
-    _play(base, 2, ops)
+    _play(base, 2, ops, seed=0)
+
+
+def test_both_machines_find_the_same_conflicts_and_a_ring_converges(base) -> None:
+    """The history from the report: everyone edits the same fields, pairs swap copies
+    crosswise (both find the same conflicts), then three machines merge in a ring."""
+    ops: list[tuple] = [("edit", c, k, f) for c in range(3) for k in range(CLIENTS) for f in FIELDS]
+    ops += [("crosswise", 0, 1), ("crosswise", 1, 2), ("crosswise", 2, 0)]
+    ops += [("edit", 1, 0, "city"), ("edit", 2, 0, "city")]
+    ops += [("merge", (i + 1) % 3, i) for i in range(3)] * 2
+    _play(base, 3, ops, seed=1)
+
+
+def teardown_module() -> None:
+    if ROUNDS:
+        print(f"\nrounds to the fixed point: max {max(ROUNDS)}, over {len(ROUNDS)} histories")
