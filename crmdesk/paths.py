@@ -75,3 +75,9 @@ def recent_files_file() -> Path:
 
 def resources_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def erasures_file() -> Path:
+    """The people erased from each business database (ids and stamps only), kept outside
+    the database so that restoring an older backup cannot bring anyone back."""
+    return data_dir() / "erased.json"

@@ -267,7 +267,8 @@ class Carrying(QObject):
             "Erase personal data",
             f"Erase everything about {record.display_name}: their profile, notes, things to "
             "remember, history and complaints? Purchases and survey scores stay, with no name."
-            "\n\nThis cannot be undone, and it reaches the other machine's copy at the next "
+            "\n\nThey are erased from the backups kept on this machine too. This cannot be "
+            "undone, and it reaches the other machine's copy (and its backups) at the next "
             "merge. Do it only when the person asked to be forgotten.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
@@ -284,8 +285,13 @@ class Carrying(QObject):
         def done(changes: Any) -> None:
             w.undo_stack.clear()  # its steps could write the erased data back
             w.apply_changes(changes)
-            w.statusBar().showMessage("Erased. Only an anonymous tombstone is left.", 10000)
+            w.statusBar().showMessage(
+                "Erased, here and from this machine's backups. Only an anonymous tombstone "
+                "is left.",
+                10000,
+            )
 
+        w.statusBar().showMessage("Erasing, and going through the backups…")
         w.tasks.run(lambda: erase.erase_client(db, client_id), done, self._failed)
 
     def _failed(self, error: Exception) -> None:

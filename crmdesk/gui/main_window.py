@@ -338,6 +338,11 @@ class MainWindow(QMainWindow):
             note = "Created a new, empty database."
         elif db.report.migrated_from is not None:
             note = f"Upgraded the database; the old version is kept in {db.report.backup}."
+        if db.report.erased_again:
+            note = (
+                f"{db.report.erased_again} person(s) erased earlier were still in this file "
+                "(an older copy): erased again."
+            )
         self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
         self._select_row(0)
         self._update_actions()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from crmdesk import paths
 from crmdesk.errors import BackupError, CrmError, NotADatabaseError
-from crmdesk.store import disk_errors
+from crmdesk.store import disk_errors, erasure
 from crmdesk.store.backup import (
     BackupFile,
     backup_folder,
@@ -106,10 +106,14 @@ def restore(path: Path, backup: Path, lineage_id: str = "") -> Path:
     try:
         before = write_verified_backup(path, "before-restore") if path.exists() else path
         copy_verified(backup, path)
+        # nobody erased since that backup was made comes back with it
+        lineage_id = lineage_id or lineage_of(path)
+        with disk_errors.about(path, os_errors=False):
+            erasure.apply_to_file(path, erasure.remembered(lineage_id))
     finally:
         lock.release()
     # restoring on purpose: this machine's newer work is in `before`, not expected here
-    _forget(lineage_id or lineage_of(path))
+    _forget(lineage_id)
     return before
 
 

@@ -5,16 +5,24 @@ copy, where it wins over any edit); their notes, things to remember, history and
 are blanked and deleted; purchases keep amount and date and survey answers their score,
 with nothing left that says who. Freed bytes are zeroed (secure_delete) and the search
 index is rewritten, so the old text is gone from the file itself. It cannot be undone.
+
+Backups are full copies, so the person is erased from every kept backup of the business
+too, and the erasure is remembered outside the database (store.erasure): a backup restored
+or a copy merged later has it applied again, so nobody comes back. An erasure that arrives
+by a merge is remembered and purged from this machine's backups the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from crmdesk.errors import NotFoundError
 from crmdesk.services.changes import Changes
 from crmdesk.store import erasure
+from crmdesk.store.backup import backup_folder, list_backups
 from crmdesk.store.database import Database
+from crmdesk.store.erasure import Erasure
 from crmdesk.store.tracking import save_clock
 
 TABLES = frozenset({"clients", "facts", "notes", "history", "purchases", "complaints",
@@ -38,11 +46,43 @@ def erase_client(db: Database, client_id: str) -> Changes:
         erasure.sweep(raw, client_id, stamp, when)
         save_clock(conn, stamp[0], db.site_id)
     compact_search_index(db)
+    erasure.remember(db.lineage_id, [Erasure(client_id, *stamp, when)])
+    erase_from_backups(db.lineage_id, erasure.remembered(db.lineage_id))
     return Changes("Erase personal data", TABLES, frozenset({client_id}), None)
+
+
+def after_merge(db: Database, client_ids: Iterable[str]) -> list[str]:
+    """After a merge: remember the erasures it brought (and erase those people from this
+    machine's backups), and erase again anyone it brought back whom this machine knows
+    to be erased. Returns the ids of people erased by this step."""
+    arrived = erasure.remember(db.lineage_id, db.erasures_among(client_ids))
+    again = db.reapply_erasures()
+    if arrived:
+        erase_from_backups(db.lineage_id, arrived)
+    return [e.client_id for e in arrived] + again
+
+
+def erase_from_backups(
+    lineage_id: str,
+    erasures: list[Erasure],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Erase the people of `erasures` from every kept backup of the business; return the
+    names of the backups that held any of them (each is rewritten in one transaction, so
+    a crash leaves it as it was or erased, and whole)."""
+    changed = []
+    kept = list_backups(backup_folder(lineage_id))
+    for n, backup in enumerate(kept):
+        if progress:
+            progress(n, len(kept))
+        if erasure.apply_to_file(backup.path, erasures):
+            changed.append(backup.path.name)
+    return changed
 
 
 def compact_search_index(db: Database) -> None:
     """Rewrite the search index, so text it dropped is not left in its old segments."""
     with db.engine.begin() as conn:
-        for table in ("search_people", "search_text"):
-            conn.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES('optimize')")
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        erasure.compact_search_index(raw)

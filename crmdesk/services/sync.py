@@ -168,6 +168,9 @@ def merge(db: Database, other: Path | str) -> MergeSummary:
             ) from exc
     if result.newest_hlc:
         db.clock.observe(result.newest_hlc)
+    from crmdesk.services import erase
+
+    erase.after_merge(db, result.client_ids)  # nobody erased comes back with an older copy
     return MergeSummary(other, backup, dict(result.counts), frozenset(result.client_ids), migrated)
 
 

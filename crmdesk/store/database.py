@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmdesk.errors import DatabaseFileError, NewerSchemaError
 from crmdesk.model.ids import new_id
-from crmdesk.store import disk_errors, revisions
+from crmdesk.store import disk_errors, erasure, revisions
 from crmdesk.store.backup import write_verified_backup
 from crmdesk.store.clock import HybridClock, site_id
 from crmdesk.store.gate import APPLICATION_ID, inspect_file
@@ -59,6 +59,7 @@ class OpenReport:
     created: bool = False
     migrated_from: str | None = None
     backup: Path | None = None
+    erased_again: int = 0  # people erased earlier, erased again from this file on open
 
 
 class Database:
@@ -121,10 +122,35 @@ class Database:
             db._site_id = site
             if not db.lineage_id:
                 db._init_meta()
+            if erased := db.reapply_erasures():
+                db.report = replace(db.report, erased_again=len(erased))
             return db
         except BaseException:
             lock.release()
             raise
+
+    def erasures_among(self, client_ids: Iterable[str]) -> list[erasure.Erasure]:
+        """The erasures the file holds of these clients (with their stamps)."""
+        return erasure.erasures_in(self._reader(), client_ids)
+
+    def reapply_erasures(self) -> list[str]:
+        """Erase again anyone this machine knows to be erased whom the file still holds
+        (it was restored from an older backup, or an older copy was merged in), with the
+        erasure's own stamp; return their ids. Costs one indexed read when there is none."""
+        known = erasure.remembered(self.lineage_id)
+        if not known or not erasure.still_there(self._reader(), known):
+            return []
+        for e in known:
+            self.clock.observe(e.hlc)
+        with self.write() as w:
+            raw = w.session.connection().connection.driver_connection
+            assert raw is not None
+            done = erasure.apply(raw, known)
+        with self.engine.begin() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            erasure.compact_search_index(raw)
+        return done
 
     def _init_meta(self) -> None:
         from crmdesk.model import Meta

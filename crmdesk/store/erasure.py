@@ -8,9 +8,15 @@ inside the caller's transaction; the search triggers drop the old text from the 
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
+from crmdesk import paths
+from crmdesk.errors import CrmError
 from crmdesk.model.erasure import BLANK, CHILD_TABLES, TOMBSTONED
 
 Stamp = tuple[str, str]  # (hlc, site id)
@@ -71,3 +77,143 @@ def _stamp_fields(
         " VALUES (?, ?, ?, ?, ?)",
         [(table, row_id, c, hlc, site) for row_id, (hlc, site) in rows for c in columns],
     )
+
+
+# ---------------------------------------------------------------------- erasures remembered
+#
+# A backup or a copy made before an erasure still holds the person. So each machine
+# remembers, per business, every erasure it made or received (the client's id and the
+# erasure's stamp: nothing personal) outside the database, and applies them again to any
+# file of that business it opens, restores or merges, with the erasure's own stamp (so the
+# re-applied erasure is the same change on every copy, not a new one).
+
+
+@dataclass(frozen=True)
+class Erasure:
+    client_id: str
+    hlc: str
+    site: str
+    when: str  # erased_at as the file stores it
+
+    @property
+    def stamp(self) -> Stamp:
+        return (self.hlc, self.site)
+
+
+def erasures_in(conn: sqlite3.Connection, client_ids: Iterable[str] | None = None) -> list[Erasure]:
+    """The erasures the file holds (of `client_ids`, or all)."""
+    sql = (
+        "SELECT c.id, f.hlc, f.site_id, c.erased_at FROM clients AS c"
+        " JOIN field_changes AS f ON f.table_name = 'clients' AND f.row_id = c.id"
+        " AND f.column_name = 'erased_at' WHERE c.erased_at IS NOT NULL"
+    )
+    if client_ids is None:
+        rows = conn.execute(sql).fetchall()
+    else:
+        ids = list(client_ids)
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows += conn.execute(f"{sql} AND c.id IN ({marks})", chunk).fetchall()
+    return [Erasure(r[0], r[1], r[2], str(r[3])) for r in rows]
+
+
+def remembered(lineage_id: str) -> list[Erasure]:
+    """The erasures this machine knows of for the business `lineage_id`."""
+    entries = _register().get(lineage_id, {})
+    return [Erasure(cid, *entry) for cid, entry in sorted(entries.items())]
+
+
+def remember(lineage_id: str, erasures: Iterable[Erasure]) -> list[Erasure]:
+    """Add `erasures` to what this machine remembers; return those it did not know yet."""
+    register = _register()
+    known = register.setdefault(lineage_id, {})
+    new = [e for e in erasures if e.client_id not in known]
+    if not new or not lineage_id:
+        return []
+    for e in new:
+        known[e.client_id] = [e.hlc, e.site, e.when]
+    target = paths.erasures_file()
+    tmp = target.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(register, f, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(target)
+    return new
+
+
+def still_there(conn: sqlite3.Connection, erasures: list[Erasure]) -> list[Erasure]:
+    """Those of `erasures` whose client the file holds and has not erased."""
+    by_id = {e.client_id: e for e in erasures}
+    ids = list(by_id)
+    found: list[Erasure] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found += [
+            by_id[row[0]]
+            for row in conn.execute(
+                f"SELECT id FROM clients WHERE erased_at IS NULL AND id IN ({marks})", chunk
+            )
+        ]
+    return found
+
+
+def apply(conn: sqlite3.Connection, erasures: list[Erasure]) -> list[str]:
+    """Erase again, inside the caller's transaction, those of `erasures` the file still
+    holds; return their client ids. The caller rewrites the search index afterwards."""
+    done = []
+    for e in still_there(conn, erasures):
+        blank_client(conn, e.client_id, e.stamp, e.when)
+        sweep(conn, e.client_id, e.stamp, e.when)
+        done.append(e.client_id)
+    return done
+
+
+def apply_to_file(path: Path, erasures: list[Erasure]) -> list[str]:
+    """Erase `erasures` from the file at `path` (a backup, a restored file) in one
+    transaction, the freed bytes zeroed and the search index rewritten; return the ids
+    erased. A file that holds none of them is not written at all."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode = DELETE", "synchronous = FULL", "secure_delete = ON",
+                       "busy_timeout = 5000"):  # fmt: skip
+            conn.execute(f"PRAGMA {pragma}")
+        if not still_there(conn, erasures):
+            return []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            done = apply(conn, erasures)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        compact_search_index(conn)
+        return done
+    finally:
+        conn.close()
+
+
+def compact_search_index(conn: sqlite3.Connection) -> None:
+    """Rewrite the search index, so text it dropped is not left in its old segments."""
+    for table in SEARCH_TABLES:
+        conn.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
+
+
+SEARCH_TABLES = ("search_people", "search_text")
+
+
+def _register() -> dict[str, dict[str, list[str]]]:
+    try:
+        data = json.loads(paths.erasures_file().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        # never start again from nothing: that would let erased people come back
+        raise CrmError(
+            f"The list of erased people {paths.erasures_file()} cannot be read ({exc}). "
+            "Nothing was changed; put back a readable copy of it."
+        ) from exc
+    return data if isinstance(data, dict) else {}

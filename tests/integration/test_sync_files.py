@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from crmdesk import paths
 from crmdesk.errors import CrmError, DatabaseFileError
 from crmdesk.services import backups, clients, erase, history, notes, sync
 from crmdesk.store import migrate
@@ -241,3 +244,79 @@ def test_merging_the_open_file_into_itself_is_refused(db: Database) -> None:
         sync.merge(db, db.path)
     with pytest.raises(DatabaseFileError, match="does not exist"):
         sync.merge(db, db.path.with_name("nowhere.crmdesk"))
+
+
+def _files_holding(marker: str, *places: Path) -> list[str]:
+    """The files among `places` (files, or folders searched through) whose bytes hold
+    `marker` (UTF-8 or UTF-16)."""
+    files = [f for p in places for f in ([p] if p.is_file() else sorted(p.rglob("*")))]
+    needles = (marker.encode(), marker.encode("utf-16-le"))
+    return [f.name for f in files if f.is_file() and any(n in f.read_bytes() for n in needles)]
+
+
+@contextmanager
+def _data_of(folder: Path) -> Iterator[None]:
+    """Act as the machine whose data folder (backups, what it remembers) is `folder`
+    (the test's own data folder is tmp_path / "home", see conftest)."""
+    paths.override(folder)
+    try:
+        yield
+    finally:
+        paths.override(folder.parent / "home")
+
+
+def test_an_erased_person_never_comes_back_from_a_backup_or_an_older_copy(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    marker = "Zanzibar-Quokka-7731"
+    front_desk, laptop_data = tmp_path / "front-desk", tmp_path / "laptop"
+    with _data_of(front_desk), machine(demo_path, "A") as a:
+        cid = add_client(a, given_name="Erin", family_name=marker, city=marker)
+        notes.add_note(a, cid, f"Her cat is called {marker}")
+        history.log_contact(a, cid, history.ContactForm(kind="call", body=f"Talked about {marker}"))
+        older = backups.backup_now(a, "by-hand")  # a backup from before the erasure
+    laptop = copy_to(demo_path, tmp_path / "laptop.crmdesk")  # and a copy on the laptop
+    with _data_of(laptop_data), machine(laptop, "B") as b:
+        laptop_backup = backups.backup_now(b, "by-hand")
+    assert _files_holding(marker, older) == [older.name]
+
+    with _data_of(front_desk):
+        with machine(demo_path, "A") as a:
+            erase.erase_client(a, cid)
+        assert _files_holding(marker, demo_path, front_desk) == []  # the backups too
+
+        backups.restore(demo_path, older)  # restoring the older backup
+        with machine(demo_path, "A") as a:
+            assert clients.get_client(a, cid).erased_at is not None
+            sync.merge(a, laptop)  # and merging the laptop's copy, which still has her
+            erin = clients.get_client(a, cid)
+            assert erin.erased_at is not None and erin.family_name == ""
+            assert notes.notes_of(a, cid) == []
+        assert _files_holding(marker, demo_path, front_desk) == []
+
+    with _data_of(laptop_data):  # the laptop learns of the erasure from the front desk
+        with machine(laptop, "B") as b:
+            sync.merge(b, demo_path)
+        assert _files_holding(marker, laptop, laptop_data) == []
+        backups.restore(laptop, laptop_backup)
+        with machine(laptop, "B") as b:
+            assert clients.get_client(b, cid).erased_at is not None
+        assert _files_holding(marker, laptop, laptop_data) == []
+
+
+def test_an_older_file_copied_over_the_live_one_is_erased_again_on_open(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    marker = "Quokka-Zanzibar-1377"
+    with machine(demo_path, "A") as a:
+        cid = add_client(a, given_name="Erin", family_name=marker)
+    older = copy_to(demo_path, tmp_path / "older.crmdesk")
+    with machine(demo_path, "A") as a:
+        erase.erase_client(a, cid)
+    shutil.copyfile(older, demo_path)  # by hand, behind crmdesk's back
+    with machine(demo_path, "A") as a:
+        assert a.report.erased_again == 1
+        assert clients.get_client(a, cid).erased_at is not None
+    assert _files_holding(marker, demo_path) == []
+    with machine(demo_path, "A") as a:
+        assert a.report.erased_again == 0
