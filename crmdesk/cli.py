@@ -245,6 +245,8 @@ def _explain(error: CrmError) -> str:
         "or make it writable.",
         errors.DiskIOError: "Check the disk is still connected and run the command again; if "
         "it happens again, restore a backup onto another disk (crmdesk restore).",
+        errors.FileTooLargeError: "Move the database to a disk that takes larger files "
+        "(FAT32 takes none over 4 GB), or lift the limit on file sizes (ulimit -f).",
         errors.FileBusyError: "Close the other program using it, then run the command again.",
         errors.MissingFolderError: "Make the folder first (mkdir -p), or name one that exists.",
         errors.DamagedFileError: "Restore a backup made before the damage: `crmdesk backup "

@@ -70,6 +70,12 @@ class DiskIOError(StorageError):
     kind = "io"
 
 
+class FileTooLargeError(DiskIOError):
+    """The file would grow past what the system or the disk's format allows a file."""
+
+    kind = "too-large"
+
+
 class FileBusyError(StorageError):
     kind = "busy"
 

@@ -14,6 +14,7 @@ from crmdesk.errors import (
     DiskFullError,
     DiskIOError,
     FileBusyError,
+    FileTooLargeError,
     ForeignDatabaseError,
     MissingFolderError,
     NotADatabaseError,
@@ -28,6 +29,9 @@ ADVICE: dict[type[CrmError], str] = {
     DiskIOError: "Check that the disk or stick is still connected, then try again. If it "
     "happens again, the disk may be failing: restore a backup onto another disk "
     "(File ▸ Backups…).",
+    FileTooLargeError: "Move the database to a disk that takes larger files (a stick "
+    "formatted FAT32 takes none over 4 GB), or ask whoever looks after this computer to lift "
+    "the limit on file sizes.",
     FileBusyError: "Close the other program that has it open (a backup or sync program, "
     "say), then try again.",
     MissingFolderError: "Choose a folder that exists, or make the folder first.",

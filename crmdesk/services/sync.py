@@ -27,6 +27,7 @@ from crmdesk.errors import (
     NewerSchemaError,
     NotADatabaseError,
     NotFoundError,
+    StorageError,
 )
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes
@@ -178,9 +179,15 @@ def _take_copy(other: Path, copy: Path) -> None:
     """Read `other` into `copy` once (it may be on a stick or changing under a sync
     program) and check it; refuse a damaged file."""
     try:
-        copy_database(other, copy)  # a full disk here is this machine's, not the copy's fault
+        copy_database(other, copy)
     except NotADatabaseError as exc:
         raise DamagedFileError(other, f"{exc.reason} Nothing was merged.") from exc
+    except StorageError as exc:  # this machine's disk failed, not the other copy
+        raise type(exc)(
+            copy.parent.parent,
+            f"is the folder crmdesk reads {other.name} into before merging it, and it "
+            f"{exc.reason} Nothing was merged; {other.name} itself is fine.",
+        ) from exc
     problem = check_copy(copy)
     if problem:
         raise DamagedFileError(other, f"is damaged ({problem}). Nothing was merged.")

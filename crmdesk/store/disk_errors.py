@@ -28,6 +28,7 @@ from crmdesk.errors import (
     DiskFullError,
     DiskIOError,
     FileBusyError,
+    FileTooLargeError,
     MissingFolderError,
     NotADatabaseError,
     ReadOnlyError,
@@ -80,6 +81,14 @@ def translate(exc: BaseException, path: Path) -> StorageError | NotADatabaseErro
     if primary == _IOERR:
         if _free_space(path) < _LOW_SPACE:
             return _disk_full(path)
+        if _cannot_write(path):  # an immutable file, say: the write itself was refused
+            return ReadOnlyError(path, _read_only_reason(path))
+        if limit := _file_size_limit():
+            return FileTooLargeError(
+                path,
+                f"could not be written: it would grow past the largest file this system "
+                f"lets crmdesk write ({_size(limit)}).",
+            )
         return DiskIOError(
             path,
             "could not be read or written: the disk reported an input/output error "
@@ -171,13 +180,30 @@ def _from_os_error(exc: OSError, path: Path) -> StorageError | None:
         return ReadOnlyError(path, _read_only_reason(path))
     if exc.errno == errno.ENOENT and not path.parent.exists():
         return MissingFolderError(path, f"cannot be made: the folder {path.parent} does not exist.")
-    if exc.errno in (errno.EIO, errno.EFBIG, errno.ENXIO, errno.ENODEV):
+    if exc.errno == errno.EFBIG:
+        return FileTooLargeError(path, "could not be written: it would be larger than this system "
+                           "(or the disk's format, FAT32 say) allows a file to be.")  # fmt: skip
+    if exc.errno in (errno.EIO, errno.ENXIO, errno.ENODEV):
         return DiskIOError(
             path, f"could not be read or written: {exc.strerror or exc} (input/output error)."
         )
     if exc.errno == errno.EBUSY:
         return FileBusyError(path, "is busy: another program is using it.")
     return None
+
+
+def _cannot_write(path: Path) -> bool:
+    return path.is_file() and not os.access(path, os.W_OK)
+
+
+def _file_size_limit() -> int | None:
+    """The largest file this process may write (ulimit -f), if there is a limit."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
 
 
 def _mounted_read_only(folder: Path) -> bool:

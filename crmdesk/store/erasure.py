@@ -188,7 +188,8 @@ def apply_to_file(path: Path, erasures: list[Erasure]) -> list[str]:
             done = apply(conn, erasures)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+                conn.execute("ROLLBACK")
             raise
         compact_search_index(conn)
         return done

@@ -97,7 +97,8 @@ def merge_file(local: Path, other: Path, clock: HybridClock, site: str) -> Merge
                 result = _Merge(conn, clock, site).run()
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+                    conn.execute("ROLLBACK")
                 raise
         finally:
             conn.execute("DETACH DATABASE other")

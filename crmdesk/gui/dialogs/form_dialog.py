@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import CrmError, ValidationError
+from crmdesk.gui.problems import explain
 from crmdesk.gui.widgets import FieldError
 from crmdesk.services.changes import Changes
 
@@ -82,7 +83,7 @@ class FormDialog(QDialog):
             if target is not None:
                 target.setFocus()
             return
-        except CrmError as exc:
-            self.general_error.show_problem(str(exc))
+        except CrmError as exc:  # a full disk, a read-only file…: what to do, too
+            self.general_error.show_problem(explain(exc))
             return
         self.accept()
