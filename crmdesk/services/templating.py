@@ -71,6 +71,10 @@ ALLOWED_FILTERS = frozenset(
      "length", "first", "last", "truncate", "wordcount", "int", "round", "format"}
 )  # fmt: skip
 
+_TOO_DEEP = (
+    "This template goes too deep: a recursive loop that never stops, or brackets inside "
+    "brackets hundreds deep. Make it simpler."
+)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 
 
@@ -131,9 +135,11 @@ def _check(source: str) -> tuple[Problem, ...]:
 
     try:
         tree = environment().parse(source, name=TEMPLATE_NAME)
+        problems = list(_field_problems(tree))
     except TemplateSyntaxError as exc:
         return (Problem(exc.lineno or 0, _syntax_message(exc.message or str(exc))),)
-    problems = list(_field_problems(tree))
+    except RecursionError:
+        return (Problem(0, _TOO_DEEP),)
     return tuple(sorted(set(problems), key=lambda p: (p.line, p.message)))
 
 
@@ -156,8 +162,7 @@ def render(source: str, context: Mapping[str, Any]) -> str:
         raise TemplateLimitError([Problem(line, str(exc))]) from exc
     except RecursionError as exc:
         line = _template_line(exc.__traceback__)
-        message = "This template calls itself without end; give its recursive loop a way to stop."
-        raise TemplateLimitError([Problem(line, message)]) from exc
+        raise TemplateLimitError([Problem(line, _TOO_DEEP)]) from exc
     except TemplateSyntaxError as exc:  # pragma: no cover - check() found these
         raise TemplateError([Problem(exc.lineno or 0, exc.message or str(exc))]) from exc
     except UndefinedError as exc:

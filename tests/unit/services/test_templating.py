@@ -84,22 +84,25 @@ def test_merged_values_cannot_change_the_formatting() -> None:
 
 # ---------------------------------------------------------------------- limits
 
-# Run in a child process: the time and the peak memory of one render, measured after a
-# first letter has warmed everything up; address space is capped so that a template that
-# still ate memory fails here instead of swapping the machine.
+# Run in a child process: the time and the memory of one render, measured after a first
+# letter has warmed everything up (peak RSS, and the peak of what Python allocated, as
+# tracemalloc sees it); address space is capped so that a template that still ate memory
+# fails here instead of swapping the machine.
 _CHILD = """
-import json, resource, sys, time
+import json, resource, sys, time, tracemalloc
 resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
 from crmdesk.services import templating
 context = json.loads(sys.argv[2])
 templating.render("{{ client.greeting_name }}", context)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
 start = time.perf_counter()
 try:
     result = {"text": len(templating.render(sys.argv[1], context))}
 except templating.TemplateError as exc:
     result = {"refused": str(exc), "lines": [p.line for p in exc.problems]}
 result["seconds"] = time.perf_counter() - start
+result["allocated_mb"] = tracemalloc.get_traced_memory()[1] / 1024**2
 result["grew_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 print(json.dumps(result))
 """
@@ -167,6 +170,7 @@ def test_a_template_asking_too_much_is_refused_at_once_with_memory_flat(
     assert str(measured["refused"]).startswith("Line 1: ") and measured["lines"] == [1]
     assert float(measured["seconds"]) < 1.0, measured  # type: ignore[arg-type]
     assert float(measured["grew_mb"]) < 50, measured  # type: ignore[arg-type]
+    assert float(measured["allocated_mb"]) < 50, measured  # type: ignore[arg-type]
 
 
 def test_the_limits_hold_on_a_worker_thread() -> None:
@@ -244,3 +248,11 @@ def test_everyday_templates_fill_in_as_before(source: str) -> None:
     context = {"client": letters.sample_client_fields(SHOP), "shop": SHOP.fields(),
                "today": "1 May 2026"}  # fmt: skip
     assert templating.render(source, context) == _plain_render(source, context)
+
+
+def test_a_template_too_deep_to_read_is_a_problem_not_a_crash() -> None:
+    nested = "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}"
+    assert "too deep" in str(templating.check(nested)[0])
+    endless = "{% for a in [[1]] recursive %}{{ loop([[1]]) }}{% endfor %}"
+    with pytest.raises(templating.TemplateLimitError, match="too deep"):
+        templating.render(endless, CLIENT)
