@@ -85,6 +85,8 @@ class LettersDialog(QDialog):
         self._dirty = False
         self._cancel = threading.Event()
         self._done = 0
+        self._preview_source: str | None = None  # the text of the preview being made
+        self._preview_wanted: str | None = None  # the text the next preview is for
         self.last_run: LetterRun | None = None
 
         # templates
@@ -348,30 +350,68 @@ class LettersDialog(QDialog):
 
     def _on_editor_text_changed(self) -> None:
         self._dirty = True
+        self._preview_wanted = None  # a preview of the text before this edit is not shown
         self._check_timer.start()
 
     def _on_check_timer_timeout(self) -> None:
-        """Show what is wrong at its line, or the real PDF for the chosen client."""
-        problems = templating.check(self.editor.toPlainText())
+        """Show what is wrong at its line, or the real PDF for the chosen client. The letter
+        is filled in and drawn on the worker (a template may take up to half a second);
+        while one preview is made, only the newest text waits for the next."""
+        source = self.editor.toPlainText()
+        problems = templating.check(source)
+        self._show_problems(problems)
+        if problems:
+            self._preview_wanted = None  # a preview still being made is not shown
+            self.preview.show_message("The preview shows once the problems are fixed.")
+            self.preview_updated.emit()
+            return
+        self._preview_wanted = source
+        if self._preview_source is None:
+            self._start_preview(source)
+
+    def _show_problems(self, problems: list[templating.Problem]) -> None:
         self._mark_lines([p.line for p in problems])
         self.problems.setText("\n".join(str(p) for p in problems))
         blocked = bool(problems)
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(not blocked)
             button.setToolTip("Fix the problems shown under the text first." if blocked else "")
-        if blocked:
-            self.preview.show_message("The preview shows once the problems are fixed.")
+
+    def _start_preview(self, source: str) -> None:
+        db, client = self.db, self.selection.current[0] if self.selection.current else None
+
+        def work() -> bytes:
+            buffer = io.BytesIO()
+            letters.preview(db, source, client, buffer)
+            return buffer.getvalue()
+
+        self._preview_source = source
+        self.tasks.run(work, self._on_preview_made, self._on_preview_failed)
+
+    def _preview_is_current(self) -> bool:
+        """After a preview: is it for the text now in the editor? If not, make the next."""
+        made, self._preview_source = self._preview_source, None
+        if made == self._preview_wanted:
+            return True
+        if self._preview_wanted is not None:
+            self._start_preview(self._preview_wanted)
+        return False
+
+    def _on_preview_made(self, pdf: bytes) -> None:
+        if self._preview_is_current():
+            self.preview.show_pdf(pdf)
             self.preview_updated.emit()
+
+    def _on_preview_failed(self, error: Exception) -> None:
+        if not isinstance(error, CrmError):
+            raise error
+        if not self._preview_is_current():
             return
-        client = self.selection.current[0] if self.selection.current else None
-        buffer = io.BytesIO()
-        try:
-            letters.preview(self.db, self.editor.toPlainText(), client, buffer)
-        except CrmError as exc:
-            self.problems.setText(str(exc))
-            self.preview.show_message(str(exc))
+        if isinstance(error, templating.TemplateLimitError):
+            self._show_problems(error.problems)  # the template's fault: it cannot print
         else:
-            self.preview.show_pdf(buffer.getvalue())
+            self.problems.setText(str(error))
+        self.preview.show_message(str(error))
         self.preview_updated.emit()
 
     def _mark_lines(self, lines: list[int]) -> None:

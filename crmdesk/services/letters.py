@@ -283,8 +283,9 @@ def prepare(
     today: date | None = None,
 ) -> LetterBatch:
     """Fill in the template for every client. Raises TemplateError if the template itself
-    is wrong; a client whose letter cannot be filled in (a missing thing to remember) is
-    listed in `problems`, one without a postal address in `without_address`."""
+    is wrong, or asks more than a letter may take (TemplateLimitError, at the first letter);
+    a client whose letter cannot be filled in (a missing thing to remember) is listed in
+    `problems`, one without a postal address in `without_address`."""
     problems = templating.check(template.body)
     if problems:
         raise templating.TemplateError(problems)
@@ -300,6 +301,8 @@ def prepare(
         context["client"] = client_fields(client, shop, facts.get(cid, {}), visits.get(cid))
         try:
             body = templating.render(template.body, context)
+        except templating.TemplateLimitError:
+            raise  # the template asks too much of every letter: stop at the first
         except templating.TemplateError as exc:
             batch.problems.append((client.display_name, str(exc)))
             continue

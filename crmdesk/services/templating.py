@@ -8,6 +8,10 @@ a blank in a printed letter.
 
 Values are escaped for the letter markup (Markdown), so a client called "*Bob*" prints
 with his asterisks and a street name cannot start a list.
+
+Filling in one letter has a budget (`template_limits`): a template that would repeat text
+into megabytes, loop inside loops for minutes or take more than half a second is refused
+with `TemplateLimitError`, before the text is made.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from crmdesk.errors import CrmError
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
     from jinja2.nodes import Node
+
+    from crmdesk.services.template_limits import LetterEnvironment
 
 TEMPLATE_NAME = "<template>"  # the file name Jinja2 gives templates made from strings
 
@@ -66,6 +71,10 @@ ALLOWED_FILTERS = frozenset(
      "length", "first", "last", "truncate", "wordcount", "int", "round", "format"}
 )  # fmt: skip
 
+_TOO_DEEP = (
+    "This template goes too deep: a recursive loop that never stops, or brackets inside "
+    "brackets hundreds deep. Make it simpler."
+)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 
 
@@ -86,6 +95,11 @@ class TemplateError(CrmError):
         super().__init__("; ".join(str(p) for p in problems))
 
 
+class TemplateLimitError(TemplateError):
+    """The template asks for more than one letter may take (too long, too many loops, too
+    slow): the template is at fault, not one client's details."""
+
+
 def escape(value: Any) -> str:
     """A merged value as literal letter text (Markdown punctuation backslash-escaped)."""
     if value is None:
@@ -94,17 +108,18 @@ def escape(value: Any) -> str:
 
 
 @cache
-def environment() -> Environment:
+def environment() -> LetterEnvironment:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(
+    from crmdesk.services.template_limits import LetterEnvironment, bounded_finalize
+
+    env = LetterEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
-        finalize=escape,
+        finalize=bounded_finalize(escape),
         keep_trailing_newline=True,
     )
-    env.filters = {k: v for k, v in env.filters.items() if k in ALLOWED_FILTERS}
+    env.bounded_filters(ALLOWED_FILTERS)
     env.globals.clear()
     return env
 
@@ -120,9 +135,11 @@ def _check(source: str) -> tuple[Problem, ...]:
 
     try:
         tree = environment().parse(source, name=TEMPLATE_NAME)
+        problems = list(_field_problems(tree))
     except TemplateSyntaxError as exc:
         return (Problem(exc.lineno or 0, _syntax_message(exc.message or str(exc))),)
-    problems = list(_field_problems(tree))
+    except RecursionError:
+        return (Problem(0, _TOO_DEEP),)
     return tuple(sorted(set(problems), key=lambda p: (p.line, p.message)))
 
 
@@ -132,11 +149,20 @@ def render(source: str, context: Mapping[str, Any]) -> str:
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from crmdesk.services import template_limits as limits
+
     problems = check(source)
     if problems:
         raise TemplateError(problems)
     try:
-        return compiled(source).render(context)
+        with limits.budget():
+            return limits.write_out(compiled(source), context, TEMPLATE_NAME)
+    except limits.LimitExceeded as exc:
+        line = exc.line or _template_line(exc.__traceback__)
+        raise TemplateLimitError([Problem(line, str(exc))]) from exc
+    except RecursionError as exc:
+        line = _template_line(exc.__traceback__)
+        raise TemplateLimitError([Problem(line, _TOO_DEEP)]) from exc
     except TemplateSyntaxError as exc:  # pragma: no cover - check() found these
         raise TemplateError([Problem(exc.lineno or 0, exc.message or str(exc))]) from exc
     except UndefinedError as exc:
@@ -152,7 +178,9 @@ def render(source: str, context: Mapping[str, Any]) -> str:
 
 @lru_cache(maxsize=64)
 def compiled(source: str) -> Any:
-    return environment().from_string(source)
+    """The template, its loops counted and its `~` joins measured (template_limits)."""
+    env = environment()
+    return env.from_string(env.counted(env.parse(source, name=TEMPLATE_NAME)))
 
 
 # ---------------------------------------------------------------------- static checks

@@ -3,10 +3,12 @@ client's timeline; mistakes in a template block printing and point at their line
 
 from __future__ import annotations
 
+import itertools
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -73,6 +75,42 @@ def test_a_mistake_is_shown_at_its_line_and_blocks_printing(
     with qtbot.waitSignal(dialog.preview_updated, timeout=5000):
         dialog.editor.setPlainText("Dear {{ client.greeting_name }},")
     assert dialog.problems.text() == "" and dialog.pdf_button.isEnabled()
+    dialog._dirty = False  # leave without the "save changes?" question
+    dialog.close()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "says"),
+    [
+        ("Dear {{ client.greeting_name }}, {{ client.first_name * 10**8 }}",
+         "longer than a whole letter may be"),
+        ("{% set s = 'a' * 199000 %}{% for i in s[:19000] %}{% if s.split('a') %}{% endif %}"
+         "{% endfor %}", "takes more than 0.5 seconds"),
+    ],
+    ids=["too long", "too slow"],
+)  # fmt: skip
+def test_a_template_that_asks_too_much_is_refused_while_the_window_keeps_responding(
+    qtbot: QtBot, shop_window: MainWindow, hostile: str, says: str
+) -> None:
+    """The preview is made on the worker: typing such a template never freezes the window,
+    and the refusal shows under the text, marks the line and blocks printing."""
+    dialog = _dialog(qtbot, shop_window)
+    qtbot.waitUntil(lambda: not dialog.tasks.busy, timeout=10000)  # the first preview
+    dialog.editor.selectAll()
+    qtbot.keyClicks(dialog.editor, hostile)
+    ticks: list[float] = []
+    heartbeat = QTimer(dialog)
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: ticks.append(time.monotonic()))
+    heartbeat.start()
+    qtbot.waitUntil(lambda: says in dialog.problems.text(), timeout=10000)
+    heartbeat.stop()
+    assert len(ticks) > 5  # the 300 ms pause before checking, and the refusal's time
+    assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.25  # never stalled
+    assert dialog.problems.text().startswith("Line 1: ")
+    assert says in dialog.preview.message.text()
+    assert not dialog.pdf_button.isEnabled() and not dialog.print_button.isEnabled()
+    assert [s.cursor.blockNumber() for s in dialog.editor.extraSelections()] == [0]
     dialog._dirty = False  # leave without the "save changes?" question
     dialog.close()
 

@@ -106,6 +106,35 @@ def test_letters_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
     assert "“Birthday”" in wrong.stderr and not (tmp_path / "x.pdf").exists()
 
 
+def test_a_template_that_asks_too_much_is_refused_from_the_command_line(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """A shop's template repeating a name 100 million times: refused at the first letter,
+    at once, with the line and what to do; no PDF, nothing logged."""
+    from crmdesk.services import letters
+    from crmdesk.store.database import Database
+    from tests.letters_helpers import add_people, set_up_shop
+
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        set_up_shop(db)
+        ids = add_people(db)
+        body = "Dear {{ client.greeting_name }},\n\n{{ client.first_name * 10**8 }}\n"
+        letters.save_template(db, None, "Hostile", body)
+    out = tmp_path / "hostile.pdf"
+    start = time.monotonic()
+    refused = crmdesk("letters", "--db", str(db_file), "--template", "hostile", "--client",
+                      *ids, "-o", str(out), data_dir=data_dir)  # fmt: skip
+    assert time.monotonic() - start < 20  # the old code filled in 6 letters of 800 MB each
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith("crmdesk: Line 3: This makes a text of ")
+    assert "longer than a whole letter may be" in refused.stderr
+    assert refused.stderr.count("Line 3") == 1  # said once, not once for every client
+    assert not out.exists()
+    with Database.open(db_file) as db:
+        assert db.query("SELECT count(*) FROM history WHERE kind = 'letter'")[0][0] == 0
+
+
 def test_survey_forms_and_nps_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
     import json
 

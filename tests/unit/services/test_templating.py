@@ -80,3 +80,179 @@ def test_merged_values_cannot_change_the_formatting() -> None:
     from crmdesk.documents.markup import to_plain
 
     assert to_plain(rendered) == "Dear **Bob** <b>,"
+
+
+# ---------------------------------------------------------------------- limits
+
+# Run in a child process: the time and the memory of one render, measured after a first
+# letter has warmed everything up (peak RSS, and the peak of what Python allocated, as
+# tracemalloc sees it); address space is capped so that a template that still ate memory
+# fails here instead of swapping the machine.
+_CHILD = """
+import json, resource, sys, time, tracemalloc
+resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+from crmdesk.services import templating
+context = json.loads(sys.argv[2])
+templating.render("{{ client.greeting_name }}", context)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tracemalloc.start()
+start = time.perf_counter()
+try:
+    result = {"text": len(templating.render(sys.argv[1], context))}
+except templating.TemplateError as exc:
+    result = {"refused": str(exc), "lines": [p.line for p in exc.problems]}
+result["seconds"] = time.perf_counter() - start
+result["allocated_mb"] = tracemalloc.get_traced_memory()[1] / 1024**2
+result["grew_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps(result))
+"""
+
+
+def _render_in_child(source: str) -> dict[str, object]:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import crmdesk
+
+    root = str(Path(crmdesk.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, source, json.dumps(CLIENT)],
+        capture_output=True, text=True, env=env, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+_TOO_LONG = "longer than a whole letter may be (200,000 characters"
+HOSTILE = {
+    "repeat": ("{{ 'a' * 10**9 }}", "a text of 1,000,000,000 characters, " + _TOO_LONG),
+    "repeat a field": ("{{ client.first_name * 10**8 }}", "a text of 800,000,000 characters"),
+    "pad": ("{{ '%999999999s' | format('a') }}", _TOO_LONG),
+    "pad with str.format": ("{{ '{:>999999999}'.format('a') }}", _TOO_LONG),
+    "loops in loops": (
+        "{% set s = client.first_name * 1000 %}"
+        "{% for a in s %}{% for b in s %}{% for c in s %}.{% endfor %}{% endfor %}{% endfor %}",
+        "go round more than 20,000 times in all",
+    ),
+    "join": (
+        "{% set x = client.first_name * 100 %}{{ x | join('x' * 10**5) }}",
+        "a text of 79,900,000 characters",
+    ),
+    "huge number": ("{{ 2 ** (10**9) }}", "a number in a letter has at most 1,000 digits"),
+    "long letter": (
+        "{% for i in client.first_name * 2500 %}{{ 'word ' * 20 }}{% endfor %}",
+        "This letter comes to more than 200,000 characters",
+    ),
+    "text made along the way": (
+        "{% set s = client.first_name * 50 %}{% set kept %}"
+        "{% for a in s %}{% for b in s %}{{ 'z' * 100000 }}{% endfor %}{% endfor %}"
+        "{% endset %}{{ kept | length }}",
+        "makes more than 2,000,000 characters of text along the way",
+    ),
+    "slow": (
+        "{% set s = 'a' * 199000 %}{% for i in s[:19000] %}{% if s.split('a') %}{% endif %}"
+        "{% endfor %}",
+        "takes more than 0.5 seconds",
+    ),
+}
+
+
+@pytest.mark.parametrize(("source", "says"), HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_template_asking_too_much_is_refused_at_once_with_memory_flat(
+    source: str, says: str
+) -> None:
+    measured = _render_in_child(source)
+    assert says in str(measured.get("refused")), measured
+    assert str(measured["refused"]).startswith("Line 1: ") and measured["lines"] == [1]
+    assert float(measured["seconds"]) < 1.0, measured  # type: ignore[arg-type]
+    assert float(measured["grew_mb"]) < 50, measured  # type: ignore[arg-type]
+    assert float(measured["allocated_mb"]) < 50, measured  # type: ignore[arg-type]
+
+
+def test_the_limits_hold_on_a_worker_thread() -> None:
+    """The letters window fills letters in on a worker: the clock works there too."""
+    import threading
+    import time
+
+    source, says = HOSTILE["slow"]
+    seen: list[BaseException] = []
+
+    def fill_in() -> None:
+        try:
+            templating.render(source, CLIENT)
+        except TemplateError as exc:
+            seen.append(exc)
+
+    start = time.perf_counter()
+    worker = threading.Thread(target=fill_in)
+    worker.start()
+    worker.join(timeout=30)
+    assert time.perf_counter() - start < 1.0
+    assert len(seen) == 1 and says in str(seen[0])
+
+
+def test_the_line_that_asks_too_much_is_named() -> None:
+    source = "Dear {{ client.greeting_name }},\n\nThank you.\n{{ client.first_name * 10**8 }}"
+    with pytest.raises(templating.TemplateLimitError) as refused:
+        templating.render(source, CLIENT)
+    assert refused.value.problems[0].line == 4
+    long_letter = (
+        "Dear {{ client.greeting_name }},\n"
+        "{% for i in 'ab' * 10000 %}\n{{ 'x' * 100 }}\n{% endfor %}"
+    )
+    with pytest.raises(templating.TemplateLimitError) as too_long:
+        templating.render(long_letter, CLIENT)
+    assert too_long.value.problems[0].line == 3
+
+
+def _plain_render(source: str, context: dict[str, object]) -> str:
+    """What Jinja2's own sandbox, set up as the letters were before limits, makes."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, finalize=templating.escape,
+        keep_trailing_newline=True,
+    )  # fmt: skip
+    return env.from_string(source).render(context)
+
+
+def _builtin_bodies() -> list[str]:
+    from crmdesk.services import letters
+
+    return [t.body for t in letters.builtin_templates()]
+
+
+EVERYDAY = [
+    '{{ "%.2f" | format(12.5) }} and {{ "%s owes %d" | format(client.first_name, 3) }}',
+    "{{ client.first_name * 3 }} {{ '-' * 20 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ 'a' + 'b' }}",
+    "{% for label, value in client.facts.items() %}- {{ label }}: {{ value }}\n{% endfor %}",
+    "{{ client.facts.values() | join(', ') }} {{ client.greeting_name ~ '!' }}",
+    "{{ client.greeting_name | replace('Mrs', 'Ms') | upper }} {{ 'a long text' | truncate(9) }}",
+    "{{ '{} is {:>8}'.format(client.first_name, 'here') }} {{ client.first_name.center(14) }}",
+    "{% set sig %}{{ client.first_name }} & co{% endset %}{{ sig }} {{ sig | wordcount }}",
+    "{% for c in client.first_name %}{{ loop.index }}{{ c }}{% if not loop.last %},{% endif %}"
+    "{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("source", _builtin_bodies() + EVERYDAY)
+def test_everyday_templates_fill_in_as_before(source: str) -> None:
+    from crmdesk.services import letters
+    from tests.letters_helpers import SHOP
+
+    context = {"client": letters.sample_client_fields(SHOP), "shop": SHOP.fields(),
+               "today": "1 May 2026"}  # fmt: skip
+    assert templating.render(source, context) == _plain_render(source, context)
+
+
+def test_a_template_too_deep_to_read_is_a_problem_not_a_crash() -> None:
+    nested = "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}"
+    assert "too deep" in str(templating.check(nested)[0])
+    endless = "{% for a in [[1]] recursive %}{{ loop([[1]]) }}{% endfor %}"
+    with pytest.raises(templating.TemplateLimitError, match="too deep"):
+        templating.render(endless, CLIENT)
