@@ -21,10 +21,11 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-## soak: long runs of the kill -9 and merge property tests (minutes, not seconds)
+## soak: long runs of the kill -9, lock race and merge property tests (minutes, not seconds)
 soak: $(STAMP)
 	CRMDESK_SOAK_ROUNDS=40 CRMDESK_PROPERTY_EXAMPLES=300 QT_QPA_PLATFORM=offscreen \
-	  $(BIN)/python -m pytest -q -s tests/integration/test_crash.py tests/unit/services/test_sync_properties.py
+	  $(BIN)/python -m pytest -q -s tests/integration/test_crash.py tests/integration/test_interrupted_write.py \
+	  tests/unit/store/test_lock.py tests/unit/services/test_sync_properties.py
 
 ## lint: ruff and mypy
 lint: $(STAMP)
