@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -64,14 +65,18 @@ class FileLock:
             for _attempt in range(50):
                 try:
                     os.link(mine, self.path)
+                    break
                 except FileExistsError:
-                    if self._take_over_if_stale(mine):
+                    pass
+                except OSError:  # a file system without hard links (FAT on a USB stick)
+                    taken = _link_free_take(self.path, me)
+                    if taken is not None:
+                        os.close(fd)  # hold the flock of the lock file itself, not of `mine`
+                        fd = taken
                         break
-                    continue
-                except OSError:  # a file system without hard links (some USB sticks)
-                    if not _link_free_take(mine, self.path):
-                        continue
-                break
+                if self._take_over_if_stale(mine):
+                    break
+                time.sleep(0.01)
             else:
                 raise _locked(self.db_path, _read(self.path))
         except BaseException:
@@ -98,6 +103,9 @@ class FileLock:
                 return False  # replaced while we looked: look again
             if owner is not None and not _is_stale(owner, flock_free=free):
                 raise _locked(self.db_path, owner)
+            if owner is None and _younger_than(fd, _BEING_WRITTEN):
+                time.sleep(0.05)  # made just now by a process still writing it: look again
+                return False
             # stale (or unreadable and nobody holds it): replace it while we hold its flock,
             # so anyone who flocks the old file next sees it is no longer the lock file
             os.replace(mine, self.path)
@@ -163,15 +171,34 @@ def _same_file(fd: int, path: Path) -> bool:
     return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
-def _link_free_take(mine: Path, path: Path) -> bool:
-    """Where hard links are not possible: create exclusively, then write (the old way)."""
+def _link_free_take(path: Path, content: dict[str, object]) -> int | None:
+    """Where hard links are not possible: create the lock file exclusively, flock it at
+    once, then write it; return its open fd, or None if it is there already (or another
+    process holds its flock: it is looking at it, let it decide). Between creating and
+    writing it is empty; a reader waits for an empty lock file younger than
+    _BEING_WRITTEN seconds instead of taking it over."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        return False
-    with os.fdopen(fd, "wb") as f:
-        f.write(mine.read_bytes())
-    return True
+        return None
+    if _try_flock(fd) is False:
+        os.close(fd)
+        return None
+    try:
+        os.write(fd, json.dumps(content).encode("utf-8"))
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    return fd
+
+
+_BEING_WRITTEN = 2.0  # seconds an empty lock file is taken to be still being written
+
+
+def _younger_than(fd: int, seconds: float) -> bool:
+    return time.time() - os.fstat(fd).st_mtime < seconds
 
 
 def _read(path: Path) -> dict[str, object] | None:

@@ -74,10 +74,14 @@ def test_lock_from_another_host_is_respected(db_path: Path) -> None:
 
 # Waits until a common start time, tries to take the lock, holds it a while if it got it.
 RACER = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from crmdesk.errors import DatabaseLockedError
 from crmdesk.store.lock import FileLock
+if sys.argv[3] == "no hard links":  # as on a FAT stick, where link() fails with EPERM
+    def refuse(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+    os.link = refuse
 start = float(sys.argv[2])
 time.sleep(max(0.0, start - time.time()))
 try:
@@ -92,13 +96,15 @@ else:
 RACES = int(os.environ.get("CRMDESK_SOAK_ROUNDS", "2"))
 
 
-def _race(db_path: Path, racers: int = 12) -> list[str]:
+def _race(db_path: Path, file_system: str, racers: int = 12) -> list[str]:
     import time
 
     start = str(time.time() + 1.2)  # after every racer has started Python
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", RACER, str(db_path), start], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", RACER, str(db_path), start, file_system],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(racers)
     ]
@@ -109,9 +115,10 @@ def _race(db_path: Path, racers: int = 12) -> list[str]:
     return outcomes
 
 
+@pytest.mark.parametrize("file_system", ["hard links", "no hard links"])
 @pytest.mark.parametrize("left_behind", ["nothing", "stale lock", "empty lock file"])
 def test_of_many_simultaneous_starts_exactly_one_holds_the_lock(
-    db_path: Path, left_behind: str
+    db_path: Path, left_behind: str, file_system: str
 ) -> None:
     for _ in range(RACES):
         if left_behind == "stale lock":
@@ -121,7 +128,7 @@ def test_of_many_simultaneous_starts_exactly_one_holds_the_lock(
             lock_path(db_path).write_text(json.dumps(owner))
         elif left_behind == "empty lock file":  # a crash between creating and writing it
             lock_path(db_path).write_text("")
-        outcomes = _race(db_path)
+        outcomes = _race(db_path, file_system)
         assert outcomes.count("held") == 1, outcomes
         assert outcomes.count("refused") == len(outcomes) - 1, outcomes
         assert not lock_path(db_path).exists()  # the holder released it
