@@ -16,6 +16,17 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 SERVICE = "crmdesk: encrypted copies"
+MIN_LENGTH = 8
+
+
+def check_passphrase(passphrase: str) -> str:
+    """What is wrong with `passphrase` for a new copy, or ""."""
+    if len(passphrase.strip()) < MIN_LENGTH:
+        return (
+            f"A passphrase needs at least {MIN_LENGTH} characters (a few words are easy to "
+            "remember)."
+        )
+    return ""
 
 
 def keyring_name() -> str:

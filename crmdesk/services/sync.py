@@ -99,8 +99,11 @@ def copy_for_another_machine(
         raise CrmError(f"{target} is the open database itself. Choose another folder.")
     if passphrase is None:
         return write_snapshot(db.path, target)
+    from crmdesk.services.passphrases import check_passphrase
     from crmdesk.store import encrypted_copy  # (brings in `cryptography`: only when needed)
 
+    if problem := check_passphrase(passphrase):
+        raise CrmError(f"{problem} Nothing was written.")
     return encrypted_copy.write_encrypted_snapshot(
         db.path, target, passphrase, paths.data_dir(), params=params
     )

@@ -53,7 +53,6 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from crmdesk.errors import (
     BackupError,
     ChangedCopyError,
-    CrmError,
     NewerSchemaError,
     NotADatabaseError,
     WrongPassphraseError,
@@ -96,13 +95,6 @@ class _Header:
     key_check: bytes
 
 
-def check_passphrase(passphrase: str) -> str:
-    """What is wrong with `passphrase` for a new copy, or ""."""
-    if len(passphrase.strip()) < 8:
-        return "A passphrase needs at least 8 characters (a few words are easy to remember)."
-    return ""
-
-
 def write_encrypted_snapshot(
     source: Path,
     target: Path,
@@ -118,8 +110,6 @@ def write_encrypted_snapshot(
     flushed, decrypted back and compared, and only then renamed to `target`; the snapshot
     in the clear is removed in any case.
     """
-    if problem := check_passphrase(passphrase):
-        raise CrmError(f"{problem} Nothing was written.")
     if target.exists():
         raise BackupError(f"{target} already exists. Choose another name; nothing was written.")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -47,8 +47,8 @@ def inspect_file(path: Path) -> FileState:
     if header.startswith(ENCRYPTED_MAGIC):
         raise EncryptedCopyError(
             path,
-            "is an encrypted copy for another machine, not a database to open: it is merged "
-            "into the database it was copied from.",
+            "is an encrypted copy for another machine, not a database: it cannot be opened, "
+            "only merged.",
         )
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise NotADatabaseError(
