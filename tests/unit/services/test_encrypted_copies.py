@@ -9,7 +9,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from crmdesk.errors import (
     ChangedCopyError,
@@ -22,7 +21,7 @@ from crmdesk.services import backups, clients, passphrases, sync
 from crmdesk.store.database import Database
 from crmdesk.store.encrypted_copy import KdfParams
 from tests.conftest import digest
-from tests.sync_helpers import copy_to, edit_client, machine
+from tests.sync_helpers import MemoryKeyring, a_keyring, copy_to, edit_client, machine
 
 CHEAP = KdfParams(log2_n=10)
 PASS = "three green umbrellas"
@@ -126,37 +125,14 @@ def test_the_default_copy_costs_scrypt_n_2_17(demo_db: Database, tmp_path: Path)
 # ---------------------------------------------------------------------- the keyring
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps secrets in this process (what the OS keyring does, without
-    one: this machine has only keyring's fail backend)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
-
-
 class PlaintextKeyring(MemoryKeyring):
     """Stands for keyrings.alt's file backends: the secret in a file anyone can read."""
 
 
-@pytest.fixture
-def a_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    found = MemoryKeyring()
-    keyring.set_keyring(found)
-    yield found
-    keyring.set_keyring(previous)
+@pytest.fixture(name="a_keyring")
+def _a_keyring() -> Iterator[MemoryKeyring]:
+    with a_keyring() as found:
+        yield found
 
 
 def test_the_passphrase_is_remembered_per_business(a_keyring: MemoryKeyring) -> None:
