@@ -6,8 +6,10 @@ crmdesk --demo               open the demo database (made on first use)
 crmdesk --resume             open the last database used (the demo the first time)
 crmdesk demo --out FILE      write a demo database
 crmdesk check [FILE]         integrity and reference check of a database file
-crmdesk copy FOLDER          a checked copy to take to another machine
-crmdesk merge OTHER          merge another copy of this database (edited elsewhere) into it
+crmdesk copy FOLDER [--passphrase-file FILE | --no-passphrase]
+                             a checked, encrypted copy to take to another machine
+crmdesk merge OTHER [--passphrase-file FILE]
+                             merge another copy of this database (edited elsewhere) into it
 crmdesk backup [--list]      write a verified backup now; list the backups kept
 crmdesk restore N|FILE       put a backup in place (after backing up the database as it is)
 crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birthdays MONTH)
@@ -251,6 +253,14 @@ def _explain(error: CrmError) -> str:
         errors.MissingFolderError: "Make the folder first (mkdir -p), or name one that exists.",
         errors.DamagedFileError: "Restore a backup made before the damage: `crmdesk backup "
         "--list`, then `crmdesk restore N`.",
+        errors.EncryptedCopyError: "Merge it into the database it was copied from: "
+        "`crmdesk merge FILE --db DATABASE`.",
+        errors.PassphraseNeededError: "Give it with --passphrase-file FILE or the "
+        "CRMDESK_PASSPHRASE variable, or run the command in a terminal to type it.",
+        errors.WrongPassphraseError: "Give the passphrase chosen when the copy was written "
+        "(--passphrase-file FILE, CRMDESK_PASSPHRASE, or typed in a terminal).",
+        errors.ChangedCopyError: "Do not use this copy: write a new one on the machine it "
+        "came from (`crmdesk copy`) and merge that.",
         errors.ForeignDatabaseError: "Name a .crmdesk file made by crmdesk.",
         errors.NotADatabaseError: "Name a .crmdesk file made by crmdesk.",
     }

@@ -1,10 +1,24 @@
-"""The command-line side of carrying the database: copy, merge, backup, restore, check."""
+"""The command-line side of carrying the database: copy, merge, backup, restore, check.
+
+A passphrase for an encrypted copy comes from, in this order: --passphrase-file FILE (its
+first line), the CRMDESK_PASSPHRASE environment variable, the one remembered for this
+business in the system keyring, or the terminal (typed, not shown; only when stdin is one).
+A script gives one of the first two; nothing is ever read from the command line itself
+(other users can see a process's arguments).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import Any
+
+from crmdesk.errors import CrmError
+
+PASSPHRASE_VARIABLE = "CRMDESK_PASSPHRASE"
+TRIES = 3
 
 
 def add_parsers(commands: Any) -> None:
@@ -13,15 +27,39 @@ def add_parsers(commands: Any) -> None:
             "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
         )
 
+    def passphrase_options(p: argparse.ArgumentParser, what: str) -> None:
+        p.add_argument(
+            "--passphrase-file",
+            type=Path,
+            metavar="FILE",
+            help=f"{what} is the first line of FILE (or set {PASSPHRASE_VARIABLE}; without "
+            "either: the one remembered in the keyring, else typed at the terminal)",
+        )
+        p.add_argument(
+            "--no-remember",
+            action="store_true",
+            help="do not remember the passphrase in this computer's keyring",
+        )
+
     copy = commands.add_parser(
         "copy",
-        help="write a checked copy of the database to take to another machine",
+        help="write a checked, encrypted copy of the database to take to another machine",
         description="Write a consistent, checked snapshot into FOLDER (a stick, a shared "
-        "folder), named after this machine and the time. On the other machine, merge it with "
-        "`crmdesk merge` (or open it there if it has no database yet).",
+        "folder), named after this machine and the time and encrypted with a passphrase "
+        "(AES-256-GCM, the key made from the passphrase by scrypt): whoever finds the stick "
+        "cannot read it. The passphrase is remembered for this business in the system "
+        "keyring where there is one. On the other machine, merge it with `crmdesk merge`. "
+        "--no-passphrase writes a plain database file instead, which anyone can read (and "
+        "open on a machine that has no database yet).",
     )
     copy.add_argument("folder", type=Path)
     copy.add_argument("--name", default="", help="the file name (default: says where and when)")
+    passphrase_options(copy, "the passphrase to encrypt the copy with")
+    copy.add_argument(
+        "--no-passphrase",
+        action="store_true",
+        help="write the copy unencrypted: anyone with the stick can read every client's data",
+    )
     db_option(copy)
     merge = commands.add_parser(
         "merge",
@@ -31,9 +69,12 @@ def add_parsers(commands: Any) -> None:
         "taken; where both did, the later one wins and the other value goes to the conflict "
         "log (review it in the window: File ▸ Review conflicts). A verified backup is written "
         "first; OTHER is only read. A copy of another business's database, a damaged one or "
-        "one from a newer crmdesk is refused.",
+        "one from a newer crmdesk is refused. An encrypted copy needs its passphrase: a wrong "
+        "one, or a copy changed or damaged after it was written, is refused and nothing "
+        "changes.",
     )
     merge.add_argument("other", type=Path)
+    passphrase_options(merge, "the passphrase of an encrypted copy")
     db_option(merge)
     backup = commands.add_parser(
         "backup",
@@ -72,26 +113,51 @@ def run(args: argparse.Namespace, database_path: Any) -> int:
         return _restore(path, args.backup)
     with Database.open(path) as db:
         if args.command == "copy":
-            return _copy(db, args.folder, args.name)
+            return _copy(db, args)
         if args.command == "merge":
-            return _merge(db, args.other)
+            return _merge(db, args)
         return _backup(db, args.list)
 
 
-def _copy(db: Any, folder: Path, name: str) -> int:
-    from crmdesk.services import sync
+def _copy(db: Any, args: argparse.Namespace) -> int:
+    from crmdesk.services import passphrases, sync
 
+    if args.no_passphrase and args.passphrase_file:
+        raise CrmError("Give either --no-passphrase or --passphrase-file, not both.")
+    passphrase = remembered = None
+    if not args.no_passphrase:
+        passphrase = _given_passphrase(args)
+        if passphrase is None:
+            passphrase = remembered = passphrases.remembered(db.lineage_id)
+            if remembered is not None:
+                print("Using the passphrase remembered for this business in the keyring.")
+        if passphrase is None and sys.stdin.isatty():
+            passphrase = _type_new_passphrase()
+        if passphrase is None:
+            raise CrmError(
+                "The copy is to be encrypted (it holds every client's personal data), but no "
+                f"passphrase was given: pass --passphrase-file FILE or set {PASSPHRASE_VARIABLE}"
+                " (or run the command in a terminal to type one). To write it unencrypted, "
+                "pass --no-passphrase."
+            )
     if warning := sync.location_warning(db.path):
         print(f"Note: {warning}")
-    target = sync.copy_for_another_machine(db, folder, name)
-    print(f"Wrote {target} ({target.stat().st_size / 1e6:.1f} MB), checked.")
+    target = sync.copy_for_another_machine(db, args.folder, args.name, passphrase)
+    how = "encrypted and checked" if passphrase is not None else "checked, NOT encrypted"
+    print(f"Wrote {target} ({target.stat().st_size / 1e6:.1f} MB), {how}.")
+    if passphrase is not None and passphrase != remembered:
+        _remember(db, passphrase, args.no_remember)
     return 0
 
 
-def _merge(db: Any, other: Path) -> int:
+def _merge(db: Any, args: argparse.Namespace) -> int:
     from crmdesk.services import sync
 
-    summary = sync.merge(db, other)
+    other: Path = args.other
+    if sync.is_encrypted(other):
+        summary = _merge_encrypted(db, other, args)
+    else:
+        summary = sync.merge(db, other)
     print(f"Merged {other} into {db.path}.")
     if summary.migrated_from:
         print(f"(The copy was from an older crmdesk, schema {summary.migrated_from}: upgraded "
@@ -103,6 +169,90 @@ def _merge(db: Any, other: Path) -> int:
               "conflicts), where each can be turned round.")  # fmt: skip
     print(f"Backup before merging: {summary.backup}")
     return 0
+
+
+def _merge_encrypted(db: Any, other: Path, args: argparse.Namespace) -> Any:
+    """Merge with the passphrase given; else the remembered one, then up to three typed at
+    the terminal. Without any, sync.merge refuses (PassphraseNeededError)."""
+    from crmdesk.errors import WrongPassphraseError
+    from crmdesk.services import passphrases, sync
+
+    given = _given_passphrase(args)
+    tries: list[tuple[str, str | None]] = []
+    if given is not None:
+        tries.append(("given", given))
+    else:
+        if remembered := passphrases.remembered(db.lineage_id):
+            tries.append(("remembered", remembered))
+        if sys.stdin.isatty():
+            tries += [("typed", None)] * TRIES
+    if not tries:
+        return sync.merge(db, other, None)
+    for number, (source, passphrase) in enumerate(tries):
+        if source == "typed":
+            passphrase = _type(f"Passphrase of {other.name} (not shown): ")
+        elif source == "remembered":
+            print("Trying the passphrase remembered for this business in the keyring.")
+        try:
+            summary = sync.merge(db, other, passphrase)
+        except WrongPassphraseError as exc:
+            if number == len(tries) - 1:
+                raise
+            print(f"crmdesk: {exc.reason}", file=sys.stderr)
+            continue
+        if source != "remembered" and passphrase is not None:
+            _remember(db, passphrase, args.no_remember, quiet=True)
+        return summary
+    raise AssertionError("unreachable")
+
+
+def _given_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase from --passphrase-file or the environment, or None."""
+    if args.passphrase_file is not None:
+        try:
+            text = Path(args.passphrase_file).expanduser().read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as exc:
+            raise CrmError(
+                f"The passphrase file {args.passphrase_file} cannot be read ({exc})."
+            ) from exc
+        lines = text.splitlines()
+        if not lines or not lines[0]:
+            raise CrmError(f"The passphrase file {args.passphrase_file} is empty.")
+        return lines[0]
+    return os.environ.get(PASSPHRASE_VARIABLE) or None
+
+
+def _type(prompt: str) -> str:
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def _type_new_passphrase() -> str:
+    """A new passphrase typed twice at the terminal."""
+    from crmdesk.services.passphrases import check_passphrase
+
+    for _ in range(TRIES):
+        first = _type("Passphrase for the copy (at least 8 characters, not shown): ")
+        if problem := check_passphrase(first):
+            print(problem, file=sys.stderr)
+            continue
+        if _type("The same again: ") == first:
+            return first
+        print("The two were not the same.", file=sys.stderr)
+    raise CrmError("No passphrase was agreed on; nothing was written.")
+
+
+def _remember(db: Any, passphrase: str, no_remember: bool, *, quiet: bool = False) -> None:
+    """Keep the passphrase in the keyring (unless --no-remember); say whether it was."""
+    from crmdesk.services import passphrases
+
+    if no_remember:
+        return
+    if passphrases.remember(db.lineage_id, passphrase):
+        print(f"The passphrase is remembered for this business ({passphrases.keyring_name()}).")
+    elif not quiet:
+        print("(No keyring on this computer: the passphrase was not remembered.)")
 
 
 def _backup(db: Any, list_only: bool) -> int:

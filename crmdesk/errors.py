@@ -91,6 +91,23 @@ class DamagedFileError(NotADatabaseError):
     kind = "damaged"
 
 
+class EncryptedCopyError(NotADatabaseError):
+    """The file is an encrypted copy for another machine: it is merged, not opened."""
+
+
+class PassphraseNeededError(DatabaseFileError):
+    """An encrypted copy was to be read without its passphrase; nothing was read."""
+
+
+class WrongPassphraseError(DatabaseFileError):
+    """The passphrase given does not open the encrypted copy; nothing was changed."""
+
+
+class ChangedCopyError(DatabaseFileError):
+    """An encrypted copy fails its authentication: some byte of it is not as written
+    (changed on purpose, damaged, cut short or added to); nothing was changed."""
+
+
 class BackupError(CrmError):
     pass
 

@@ -29,6 +29,20 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
+def _no_keyring() -> Iterator[None]:
+    """No test reads or writes the keyring of the machine it runs on: each starts with
+    keyring's fail backend (what a machine without a keyring has); tests of remembering
+    passphrases put a keyring of their own in place."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
 def _fail_on_error_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """An error logged during a test is something a user would see: fail on it."""
     yield

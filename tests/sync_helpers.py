@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import keyring
+from keyring.backend import KeyringBackend
+
 from crmdesk.services import clients
 from crmdesk.services.clients import ClientForm
 from crmdesk.store.database import Database
@@ -93,3 +96,35 @@ def dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that keeps secrets in this process (what the OS keyring does, without
+    one: this machine has only keyring's fail backend)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@contextmanager
+def a_keyring() -> Iterator[MemoryKeyring]:
+    """A keyring to remember passphrases in, for the length of the block."""
+    previous = keyring.get_keyring()
+    found = MemoryKeyring()
+    keyring.set_keyring(found)
+    try:
+        yield found
+    finally:
+        keyring.set_keyring(previous)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
@@ -19,6 +19,7 @@ from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
 
 if TYPE_CHECKING:
+    from crmdesk.gui.dialogs.passphrase_dialogs import MergePassphraseDialog
     from crmdesk.gui.main_window import MainWindow
     from crmdesk.services.backups import CheckReport, LostWork
     from crmdesk.services.sync import MergeSummary
@@ -35,6 +36,9 @@ class Carrying(QObject):
         self.background = TaskManager(self)
         self._backed_up_at = ""  # the file's clock at the last backup
         self.summary_box: QMessageBox | None = None
+        self.copy_box: QMessageBox | None = None
+        self.passphrase_dialog: QDialog | None = None  # the copy's, while it is open
+        self.merge_dialog: MergePassphraseDialog | None = None  # an encrypted copy's, while open
         self.timer = QTimer(self)
         self.timer.setInterval(HOURLY_MS)
         self.timer.timeout.connect(self.backup_if_changed)
@@ -126,41 +130,144 @@ class Carrying(QObject):
             self.copy_to(Path(folder))
 
     def copy_to(self, folder: Path) -> None:
-        from crmdesk.services import sync
+        """Ask for the copy's passphrase (or none), then write it into `folder`."""
+        from crmdesk.gui.dialogs.passphrase_dialogs import CopyPassphraseDialog
+        from crmdesk.services import passphrases
+
+        db = self.window.need_db()
+        dialog = CopyPassphraseDialog(folder.name or str(folder), self.window)
+        self.passphrase_dialog = dialog
+        lineage = db.lineage_id
+
+        def found(result: tuple[str, str | None]) -> None:
+            if self.passphrase_dialog is dialog:
+                dialog.keyring_found(*result)
+
+        self.background.run(
+            lambda: (passphrases.keyring_name(), passphrases.remembered(lineage)), found
+        )
+        try:
+            if not dialog.exec():
+                return
+            passphrase, remember = dialog.chosen, dialog.remember_it
+        finally:
+            self.passphrase_dialog = None
+            dialog.deleteLater()
+        self.write_copy(folder, passphrase, remember=remember)
+
+    def write_copy(self, folder: Path, passphrase: str | None, *, remember: bool = False) -> None:
+        """Write a copy into `folder`, encrypted with `passphrase` (None: unencrypted)."""
+        from crmdesk.services import passphrases, sync
 
         db = self.window.need_db()
         self.window.statusBar().showMessage(f"Writing a copy to {folder}…")
 
-        def done(target: Path) -> None:
-            self.window.statusBar().showMessage(f"Wrote {target}, checked.", 10000)
-            QMessageBox.information(
-                self.window,
-                "Copy written",
-                f"Wrote {target.name} to {target.parent} and checked it.\n\nOn the other "
-                "machine, use File ▸ Merge another copy… (or open it there if that machine "
-                "has no database yet).",
-            )
+        def work() -> tuple[Path, bool]:
+            target = sync.copy_for_another_machine(db, folder, passphrase=passphrase)
+            kept = remember and passphrase is not None
+            return target, kept and passphrases.remember(db.lineage_id, passphrase or "")
 
-        self.window.tasks.run(lambda: sync.copy_for_another_machine(db, folder), done, self._failed)
+        def done(result: tuple[Path, bool]) -> None:
+            w, (target, remembered) = self.window, result
+            encrypted = passphrase is not None
+            how = "encrypted and checked" if encrypted else "checked, not encrypted"
+            self.window.statusBar().showMessage(f"Wrote {target}, {how}.", 10000)
+            text = f"Wrote {target.name} to {target.parent}, {how}."
+            if passphrase is None:
+                text += (
+                    "\n\nIt is not encrypted: keep the stick safe and delete the copy once "
+                    "it has been merged."
+                )
+            elif remembered:
+                text += "\n\nThe passphrase is remembered on this computer."
+            text += "\n\nOn the other machine, use File ▸ Merge another copy…"
+            if passphrase is None:
+                text += " (or open it there if that machine has no database yet)."
+            else:
+                text += " and type the passphrase."
+            box = QMessageBox(QMessageBox.Icon.Information, "Copy written", text, parent=w)
+            box.addButton(QMessageBox.StandardButton.Close)
+            self.copy_box = box
+            box.open()
+
+        self.window.tasks.run(work, done, self._failed)
 
     def ask_merge(self) -> None:
         if self.window.db is None:
             return
+        from crmdesk.services.sync import ENCRYPTED_SUFFIX
+
         name, _ = QFileDialog.getOpenFileName(
             self.window,
             "Merge another copy of this database",
             str(paths.data_dir()),
-            f"crmdesk databases (*{paths.DB_SUFFIX});;All files (*)",
+            f"crmdesk copies (*{paths.DB_SUFFIX} *{ENCRYPTED_SUFFIX});;All files (*)",
         )
         if name:
             self.merge_from(Path(name))
 
-    def merge_from(self, other: Path) -> None:
-        from crmdesk.services import sync
+    def merge_from(
+        self, other: Path, passphrase: str | None = None, *, remember: bool = False
+    ) -> None:
+        """Merge `other`. An encrypted copy is tried with `passphrase`, else with the one
+        remembered for this business; without either, or with a wrong one, the passphrase
+        is asked for (saying what was wrong) and the merge tried again."""
+        from crmdesk.services import passphrases, sync
 
         db = self.window.need_db()
         self.window.statusBar().showMessage(f"Merging {other.name}…")
-        self._merge(lambda: sync.merge(db, other))
+        if not sync.is_encrypted(other):
+            self._merge(lambda: sync.merge(db, other))
+            return
+
+        keyring: list[str] = []  # the keyring's name, looked up on the worker
+
+        def work() -> MergeSummary:
+            keyring.append(passphrases.keyring_name())
+            used = passphrase if passphrase is not None else passphrases.remembered(db.lineage_id)
+            summary = sync.merge(db, other, used)
+            if remember and passphrase is not None:
+                passphrases.remember(db.lineage_id, passphrase)
+            return summary
+
+        def failed(error: Exception) -> None:
+            from crmdesk.errors import PassphraseNeededError, WrongPassphraseError
+
+            if isinstance(error, PassphraseNeededError):
+                self.ask_passphrase(other, keyring[0], "")
+            elif isinstance(error, WrongPassphraseError):
+                self.ask_passphrase(
+                    other,
+                    keyring[0],
+                    "That passphrase does not open it; nothing was merged. Try again."
+                    if passphrase is not None
+                    else "The passphrase remembered for this business does not open it.",
+                )
+            else:
+                self._failed(error)
+
+        self.window.tasks.run(work, self._show_summary, failed)
+
+    def ask_passphrase(self, other: Path, keyring_name: str, problem: str) -> None:
+        """Ask for the passphrase of the encrypted copy `other` (a window-modal dialog, open
+        until answered), then merge it."""
+        from crmdesk.gui.dialogs.passphrase_dialogs import MergePassphraseDialog
+
+        self.window.statusBar().clearMessage()
+        dialog = MergePassphraseDialog(other.name, keyring_name, problem, parent=self.window)
+        self.merge_dialog = dialog
+
+        def accepted() -> None:
+            self.merge_from(other, dialog.passphrase.text(), remember=dialog.remember.isChecked())
+
+        def finished(_result: int) -> None:
+            if self.merge_dialog is dialog:
+                self.merge_dialog = None
+            dialog.deleteLater()
+
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def _merge(self, work: Any) -> None:
         self.window.tasks.run(work, self._show_summary, self._failed)

@@ -9,16 +9,20 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from crmdesk.errors import (
+    ChangedCopyError,
     CrmError,
     DamagedFileError,
     DiskFullError,
     DiskIOError,
+    EncryptedCopyError,
     FileBusyError,
     FileTooLargeError,
     ForeignDatabaseError,
     MissingFolderError,
     NotADatabaseError,
+    PassphraseNeededError,
     ReadOnlyError,
+    WrongPassphraseError,
 )
 
 ADVICE: dict[type[CrmError], str] = {
@@ -36,6 +40,12 @@ ADVICE: dict[type[CrmError], str] = {
     "say), then try again.",
     MissingFolderError: "Choose a folder that exists, or make the folder first.",
     DamagedFileError: "Restore a backup made before the damage with File ▸ Backups….",
+    EncryptedCopyError: "Open the database it was copied from, then merge it in with "
+    "File ▸ Merge another copy… (you will be asked for its passphrase).",
+    PassphraseNeededError: "Merge it with File ▸ Merge another copy… and type its passphrase.",
+    WrongPassphraseError: "Type the passphrase chosen when the copy was written.",
+    ChangedCopyError: "Do not use this copy: write a new one on the machine it came from "
+    "(File ▸ Copy for another machine…) and merge that.",
     ForeignDatabaseError: "Choose a .crmdesk file made by crmdesk.",
     NotADatabaseError: "Choose a .crmdesk file made by crmdesk, or make a new database with "
     "File ▸ New….",

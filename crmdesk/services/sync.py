@@ -1,7 +1,9 @@
 """Carrying the database between machines: a copy to take along, and merging a copy back.
 
 A copy to take along is a compact snapshot written beside its final name and renamed only
-when it has been checked. Merging reads another copy of the same business database (never
+when it has been checked; with a passphrase it is encrypted (store.encrypted_copy), so a
+lost stick gives away nothing. Merging decrypts an encrypted copy into a temporary file on
+this machine first, then reads another copy of the same business database (never
 written to), refuses a foreign, damaged or newer one untouched, migrates an older one on a
 temporary copy, writes a verified backup of this one, and merges in one transaction
 (store.merge). Conflicts land in a log the user reviews: each can be turned round.
@@ -16,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmdesk import paths
 from crmdesk.errors import (
@@ -27,6 +29,7 @@ from crmdesk.errors import (
     NewerSchemaError,
     NotADatabaseError,
     NotFoundError,
+    PassphraseNeededError,
     StorageError,
 )
 from crmdesk.model.names import display_name
@@ -34,8 +37,13 @@ from crmdesk.services.changes import Changes
 from crmdesk.store import disk_errors, revisions
 from crmdesk.store.backup import check_copy, copy_database, write_snapshot
 from crmdesk.store.database import Database
-from crmdesk.store.gate import inspect_file
+from crmdesk.store.gate import FileState, inspect_file, is_encrypted_copy
 from crmdesk.store.merge import KindCounts, MergeResult, merge_file
+
+if TYPE_CHECKING:
+    from crmdesk.store.encrypted_copy import KdfParams
+
+ENCRYPTED_SUFFIX = ".crmdesk-encrypted"  # for people and file dialogs: known by its bytes
 
 KIND_NAMES = {
     "clients": "Clients",
@@ -61,12 +69,13 @@ FIELD_NAMES = {
 # ---------------------------------------------------------------------- a copy to take along
 
 
-def copy_name(db: Database, when: datetime | None = None) -> str:
+def copy_name(db: Database, when: datetime | None = None, *, encrypted: bool = False) -> str:
     """A name that says where and when the copy was made: "clients from frontdesk
-    2026-11-23 0915.crmdesk"."""
+    2026-11-23 0915.crmdesk" (".crmdesk-encrypted" for an encrypted copy)."""
     when = when or datetime.now()
     host = "".join(ch for ch in socket.gethostname().split(".")[0] if ch.isalnum() or ch in "-_")
-    return f"{db.path.stem} from {host or 'this machine'} {when:%Y-%m-%d %H%M}{paths.DB_SUFFIX}"
+    suffix = ENCRYPTED_SUFFIX if encrypted else paths.DB_SUFFIX
+    return f"{db.path.stem} from {host or 'this machine'} {when:%Y-%m-%d %H%M}{suffix}"
 
 
 def location_warning(path: Path, mounts: str | None = None) -> str:
@@ -75,12 +84,35 @@ def location_warning(path: Path, mounts: str | None = None) -> str:
     return location_warning(path, mounts)
 
 
-def copy_for_another_machine(db: Database, folder: Path, name: str = "") -> Path:
-    """Write a checked snapshot of the open database into `folder`; return its path."""
-    target = Path(folder).expanduser() / (name or copy_name(db))
+def copy_for_another_machine(
+    db: Database,
+    folder: Path,
+    name: str = "",
+    passphrase: str | None = None,
+    *,
+    params: KdfParams | None = None,
+) -> Path:
+    """Write a checked snapshot of the open database into `folder`, encrypted with
+    `passphrase` unless it is None; return its path. (`params`: scrypt's cost, for tests.)"""
+    encrypted = passphrase is not None
+    target = Path(folder).expanduser() / (name or copy_name(db, encrypted=encrypted))
     if target.resolve() == db.path.resolve():
         raise CrmError(f"{target} is the open database itself. Choose another folder.")
-    return write_snapshot(db.path, target)
+    if passphrase is None:
+        return write_snapshot(db.path, target)
+    from crmdesk.services.passphrases import check_passphrase
+    from crmdesk.store import encrypted_copy  # (brings in `cryptography`: only when needed)
+
+    if problem := check_passphrase(passphrase):
+        raise CrmError(f"{problem} Nothing was written.")
+    return encrypted_copy.write_encrypted_snapshot(
+        db.path, target, passphrase, paths.data_dir(), params=params
+    )
+
+
+def is_encrypted(path: Path) -> bool:
+    """True if `path` is an encrypted copy (known by its first bytes, whatever its name)."""
+    return is_encrypted_copy(Path(path).expanduser())
 
 
 # ---------------------------------------------------------------------- merging
@@ -128,27 +160,30 @@ class MergeSummary:
         return Changes("Merge", frozenset(self.counts), self.client_ids, None)
 
 
-def merge(db: Database, other: Path | str) -> MergeSummary:
-    """Merge the copy at `other` into the open database.
+def merge(db: Database, other: Path | str, passphrase: str | None = None) -> MergeSummary:
+    """Merge the copy at `other` (encrypted with `passphrase`, or plain) into the open
+    database.
 
     Refuses (CrmError, nothing changed, `other` never written to) a file that is not a
-    crmdesk database, is damaged, belongs to another business or to a newer crmdesk.
+    crmdesk database, is damaged, belongs to another business or to a newer crmdesk; an
+    encrypted copy without a passphrase (PassphraseNeededError), with the wrong one
+    (WrongPassphraseError), or one changed after it was written (ChangedCopyError).
     """
     other = Path(other).expanduser().absolute()
     if other.exists() and db.path.exists() and other.samefile(db.path):
         raise CrmError(f"{other} is the open database itself. Choose the copy to merge in.")
-    state = inspect_file(other)
-    if not state.exists:
-        raise DatabaseFileError(other, "does not exist.", "Check the name and try again.")
-    if state.revision is not None and state.revision not in revisions.KNOWN:
-        raise NewerSchemaError(
-            other,
-            f"was written by a newer version of crmdesk (schema {state.revision}).",
-            "Nothing was merged. Update crmdesk on this machine, then merge again.",
-        )
+    encrypted = is_encrypted_copy(other)
+    if encrypted and passphrase is None:
+        raise PassphraseNeededError(other, "is an encrypted copy: it needs its passphrase.")
+    state = None if encrypted else inspect_file(other)
+    if state is not None:
+        _check_revision(other, state)
     with tempfile.TemporaryDirectory(prefix="merge-", dir=paths.data_dir()) as tmp:
         copy = Path(tmp) / f"other{paths.DB_SUFFIX}"
-        _take_copy(other, copy)
+        if state is None:
+            state = _decrypt_copy(other, copy, passphrase or "")
+        else:
+            _take_copy(other, copy)
         _check_lineage(db, other, copy)
         migrated = None
         if state.revision != revisions.HEAD:
@@ -173,6 +208,38 @@ def merge(db: Database, other: Path | str) -> MergeSummary:
 
     erase.after_merge(db, result.client_ids)  # nobody erased comes back with an older copy
     return MergeSummary(other, backup, dict(result.counts), frozenset(result.client_ids), migrated)
+
+
+def _check_revision(other: Path, state: FileState) -> None:
+    if not state.exists:
+        raise DatabaseFileError(other, "does not exist.", "Check the name and try again.")
+    if state.revision is not None and state.revision not in revisions.KNOWN:
+        raise NewerSchemaError(
+            other,
+            f"was written by a newer version of crmdesk (schema {state.revision}).",
+            "Nothing was merged. Update crmdesk on this machine, then merge again.",
+        )
+
+
+def _decrypt_copy(other: Path, copy: Path, passphrase: str) -> FileState:
+    """Decrypt `other` into `copy` (on this machine's disk) and check what came out."""
+    from crmdesk.store import encrypted_copy
+
+    try:
+        encrypted_copy.decrypt_file(other, copy, passphrase)
+    except OSError as exc:
+        raise disk_errors.about_copy(exc, other, copy) from exc
+    try:
+        state = inspect_file(copy)
+    except DatabaseFileError as exc:
+        raise DamagedFileError(
+            other, f"holds no crmdesk database ({exc.reason}) Nothing was merged."
+        ) from exc
+    _check_revision(other, state)
+    problem = check_copy(copy)
+    if problem:
+        raise DamagedFileError(other, f"is damaged ({problem}). Nothing was merged.")
+    return state
 
 
 def _take_copy(other: Path, copy: Path) -> None:

@@ -14,11 +14,20 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmdesk.errors import DamagedFileError, ForeignDatabaseError, NotADatabaseError, ReadOnlyError
+from crmdesk.errors import (
+    DamagedFileError,
+    EncryptedCopyError,
+    ForeignDatabaseError,
+    NotADatabaseError,
+    ReadOnlyError,
+)
 from crmdesk.store import disk_errors
 
 APPLICATION_ID = 0x43524D44  # "CRMD"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# the first bytes of an encrypted copy for another machine (store.encrypted_copy), here so
+# that opening a database needs no `cryptography`
+ENCRYPTED_MAGIC = b"\x89CRMDESK\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,12 @@ def inspect_file(path: Path) -> FileState:
         raise NotADatabaseError(path, "is a folder, not a crmdesk database file.")
     with path.open("rb") as f:
         header = f.read(100)
+    if header.startswith(ENCRYPTED_MAGIC):
+        raise EncryptedCopyError(
+            path,
+            "is an encrypted copy for another machine, not a database: it cannot be opened, "
+            "only merged.",
+        )
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise NotADatabaseError(
             path,
@@ -49,6 +64,15 @@ def inspect_file(path: Path) -> FileState:
         )
     roll_back_interrupted_write(path)
     return FileState(exists=True, revision=_read_revision(path))
+
+
+def is_encrypted_copy(path: Path) -> bool:
+    """True if `path` is a file that starts like an encrypted copy (whatever its name)."""
+    try:
+        with Path(path).open("rb") as f:
+            return f.read(len(ENCRYPTED_MAGIC)) == ENCRYPTED_MAGIC
+    except OSError:  # missing, a folder, unreadable: the caller's own check says so
+        return False
 
 
 def journal_path(path: Path) -> Path:

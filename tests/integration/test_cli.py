@@ -12,13 +12,23 @@ from pathlib import Path
 from tests.conftest import digest
 
 
-def crmdesk(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CRMDESK_DATA_DIR": str(data_dir)}
+def crmdesk(
+    *args: str, data_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `crmdesk ARGS` as a user would, with no terminal on stdin (nothing can be typed)
+    and keyring's fail backend (the keyring of the machine running the tests is left alone)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "CRMDESK_PASSPHRASE"}
     return subprocess.run(
         [sys.executable, "-m", "crmdesk", *args],
         capture_output=True,
         text=True,
-        env=env,
+        stdin=subprocess.DEVNULL,
+        env={
+            **inherited,
+            "CRMDESK_DATA_DIR": str(data_dir),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            **(env or {}),
+        },
         timeout=120,
     )
 
@@ -215,10 +225,11 @@ def test_copy_merge_backup_restore_and_check_from_the_command_line(
     shop = tmp_path / "shop.crmdesk"
     assert crmdesk("demo", "--out", str(shop), "--clients", "12", data_dir=data_dir).returncode == 0
     stick = tmp_path / "stick"
-    copied = crmdesk("copy", str(stick), "--db", str(shop), data_dir=data_dir)
+    copied = crmdesk("copy", str(stick), "--db", str(shop), "--no-passphrase", data_dir=data_dir)
     assert copied.returncode == 0, copied.stderr
     [copy] = stick.glob("*.crmdesk")
-    assert copy.name.startswith("shop from ") and "checked" in copied.stdout
+    assert copy.name.startswith("shop from ") and "checked, NOT encrypted" in copied.stdout
+    assert copy.read_bytes().startswith(b"SQLite format 3")
     with machine(copy, "B") as laptop:
         cid = clients.find_by_name(laptop, "")[0][0]
         edit_client(laptop, cid, city="Whitby")
@@ -233,3 +244,77 @@ def test_copy_merge_backup_restore_and_check_from_the_command_line(
     assert checked.returncode == 0 and "integrity and references check out" in checked.stdout
     refused = crmdesk("merge", str(tmp_path / "none.crmdesk"), "--db", str(shop), data_dir=data_dir)
     assert refused.returncode == 2 and "does not exist" in refused.stderr
+
+
+def test_an_encrypted_copy_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
+    """The laptop writes an encrypted copy with a passphrase file; the front desk merges it
+    with the passphrase in the environment, then refuses it with a wrong one, without one,
+    and once a byte of it is changed, each time leaving its database as it was."""
+    from crmdesk.services import clients
+    from tests.sync_helpers import copy_to, edit_client, machine
+
+    shop = tmp_path / "shop.crmdesk"
+    assert crmdesk("demo", "--out", str(shop), "--clients", "12", data_dir=data_dir).returncode == 0
+    laptop = copy_to(shop, tmp_path / "laptop.crmdesk")
+    with machine(laptop, "B") as b:
+        cid = clients.find_by_name(b, "")[0][0]
+        edit_client(b, cid, city="Whitby")
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("a kettle of fish and chips\n")
+    stick = tmp_path / "stick"
+    copied = crmdesk("copy", str(stick), "--db", str(laptop), "--passphrase-file", str(secret),
+                     data_dir=data_dir)  # fmt: skip
+    assert copied.returncode == 0, copied.stderr
+    assert "encrypted and checked" in copied.stdout
+    assert "No keyring on this computer: the passphrase was not remembered" in copied.stdout
+    [copy] = stick.iterdir()
+    assert copy.name.startswith("laptop from ") and copy.suffix == ".crmdesk-encrypted"
+    assert b"Whitby" not in copy.read_bytes()
+
+    before = digest(shop)
+    for given, words in [
+        ({"CRMDESK_PASSPHRASE": "a kettle of fish"}, "another passphrase"),
+        ({}, "needs its passphrase"),
+    ]:
+        refused = crmdesk("merge", str(copy), "--db", str(shop), data_dir=data_dir, env=given)
+        assert refused.returncode == 2
+        assert words in refused.stderr and "--passphrase-file" in refused.stderr
+        assert digest(shop) == before
+
+    good = {"CRMDESK_PASSPHRASE": "a kettle of fish and chips"}
+    changed = tmp_path / "changed.crmdesk-encrypted"
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 3] ^= 0x04
+    changed.write_bytes(data)
+    damaged = crmdesk("merge", str(changed), "--db", str(shop), data_dir=data_dir, env=good)
+    assert damaged.returncode == 2
+    assert "was changed or damaged after it was written" in damaged.stderr
+    assert "write a new one" in damaged.stderr
+    assert digest(shop) == before
+
+    merged = crmdesk("merge", str(copy), "--db", str(shop), data_dir=data_dir, env=good)
+    assert merged.returncode == 0, merged.stderr
+    assert "Clients: 1 updated" in merged.stdout
+    with machine(shop, "A") as a:
+        assert clients.get_client(a, cid).city == "Whitby"
+
+    opened = crmdesk("check", str(copy), data_dir=data_dir)
+    assert opened.returncode == 2
+    assert "is an encrypted copy for another machine" in opened.stderr
+    assert "crmdesk merge" in opened.stderr
+
+
+def test_copy_refuses_without_a_passphrase_or_no_passphrase(tmp_path: Path, data_dir: Path) -> None:
+    shop = tmp_path / "shop.crmdesk"
+    assert crmdesk("demo", "--out", str(shop), "--clients", "5", data_dir=data_dir).returncode == 0
+    stick = tmp_path / "stick"
+    refused = crmdesk("copy", str(stick), "--db", str(shop), data_dir=data_dir)
+    assert refused.returncode == 2
+    for words in ("--passphrase-file FILE", "CRMDESK_PASSPHRASE", "--no-passphrase"):
+        assert words in refused.stderr
+    assert not stick.exists() or not any(stick.iterdir())
+    short = crmdesk("copy", str(stick), "--db", str(shop), data_dir=data_dir,
+                    env={"CRMDESK_PASSPHRASE": "short"})  # fmt: skip
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    helped = crmdesk("copy", "--help", data_dir=data_dir).stdout
+    assert "--no-passphrase" in helped and "AES-256-GCM" in helped
