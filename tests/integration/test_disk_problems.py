@@ -154,3 +154,46 @@ def test_a_read_only_disk_is_called_read_only(
     err = _no_blame(crmdesk("merge", str(laptop), "--db", str(live), data_dir=data_dir))
     assert "read-only" in err
     assert digest(live) == before
+
+
+def _fill(disk: Path, leave: int = 64 * 1024) -> None:
+    """Fill `disk`, then free `leave` bytes."""
+    with open(disk / "filler", "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+        f.truncate(max(0, f.tell() - leave))
+
+
+def test_a_copy_onto_a_full_stick_is_called_full_and_leaves_no_half_copy(
+    small_disk: Path, demo_path: Path, data_dir: Path
+) -> None:
+    _fill(small_disk)
+    before = digest(demo_path)
+    err = _no_blame(
+        crmdesk(
+            "copy", str(small_disk), "--no-passphrase", "--db", str(demo_path), data_dir=data_dir
+        )
+    )
+    assert "the disk it is on is full" in err and str(small_disk) in err
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]  # no .partial left
+    assert digest(demo_path) == before
+
+
+def test_backups_and_restores_on_a_full_disk_are_called_full(
+    small_disk: Path, demo_path: Path
+) -> None:
+    """This machine's data folder (where the backups go) is on the full disk."""
+    data = small_disk / "home"
+    first = crmdesk("backup", "--db", str(demo_path), data_dir=data)
+    assert first.returncode == 0, first.stderr
+    _fill(small_disk)
+    before = digest(demo_path)
+    err = _no_blame(crmdesk("backup", "--db", str(demo_path), data_dir=data))
+    assert "the disk it is on is full" in err and "Free some space" in err
+    err = _no_blame(crmdesk("restore", "1", "--db", str(demo_path), data_dir=data))
+    assert "the disk it is on is full" in err  # it backs up the current state first
+    assert digest(demo_path) == before
+    assert not [p for p in small_disk.rglob("*.partial")]
