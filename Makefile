@@ -37,7 +37,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
 
-## screenshot: docs/screenshot.png, letters, surveys, today, reports and conflicts .png on the demo data
+## screenshot: docs/screenshot.png, letters, surveys, today, reports, conflicts and copy .png on the demo data
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/screenshot.png --row 5
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/letters.png --letters "Referral request"
@@ -45,6 +45,7 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/today.png --today
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/reports.png --reports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/conflicts.png --merge
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/copy.png --copy
 
 ## lock: re-pin constraints.txt from a fresh resolve of pyproject.toml
 lock:

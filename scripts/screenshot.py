@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument(
         "--merge", action="store_true", help="merge an edited copy; grab Review conflicts"
     )
+    parser.add_argument(
+        "--copy", action="store_true", help="grab the Copy for another machine dialog"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="crmdesk-shot-"))
     paths.override(folder)
@@ -79,6 +82,16 @@ def main() -> None:
             shown.period.setCurrentIndex(1)  # the last full quarter
             app.processEvents()
             shown.preview.verticalScrollBar().setValue(0)
+            app.processEvents()
+            shown.grab().save(str(args.out))
+        if args.copy:
+            from crmdesk.gui.dialogs.passphrase_dialogs import CopyPassphraseDialog
+
+            shown = CopyPassphraseDialog("KINGSTON", window)
+            shown.keyring_found("the Secret Service keyring", None)  # type: ignore[attr-defined]
+            shown.passphrase.setText("harbour lantern violet")  # type: ignore[attr-defined]
+            shown.repeat.setText("harbour lantern violet")  # type: ignore[attr-defined]
+            shown.show()
             app.processEvents()
             shown.grab().save(str(args.out))
         if laptop is not None:
