@@ -262,6 +262,8 @@ def _explain(error: CrmError) -> str:
         errors.ChangedCopyError: "Do not use this copy: write a new one on the machine it "
         "came from (`crmdesk copy`) and merge that.",
         errors.ForeignDatabaseError: "Name a .crmdesk file made by crmdesk.",
+        errors.MissingDatabaseError: "Check the name (`--db PATH`); to make a new database, "
+        "open it in the window with `crmdesk --db PATH`.",
         errors.NotADatabaseError: "Name a .crmdesk file made by crmdesk.",
     }
     for kind in type(error).__mro__:

@@ -30,6 +30,10 @@ class NotADatabaseError(DatabaseFileError):
     pass
 
 
+class MissingDatabaseError(DatabaseFileError):
+    """There is no file at that path (and none was to be made)."""
+
+
 class ForeignDatabaseError(DatabaseFileError):
     pass
 
@@ -50,8 +54,8 @@ class DatabaseLockedError(DatabaseFileError):
 
 
 class StorageError(DatabaseFileError):
-    """The disk or the file refused a read or a write. Nothing was changed: the transaction
-    was rolled back (or the copy removed). `path` is the file (or folder) concerned; the
+    """The disk or the file refused a read or a write. The write it happened in was rolled
+    back (or the half-written copy removed). `path` is the file (or folder) concerned; the
     reason says what happened, in the terms of the disk, not of SQLite. The GUI and the CLI
     each say what to do about it (see `kind`)."""
 

@@ -23,7 +23,7 @@ log = logging.getLogger("crmdesk")
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Bugs end here: logged, and shown in a dialog with the details to report. An expected
     problem (a CrmError: a full disk or a read-only file during a save, say) that reached
-    here is no bug: its message is shown, and the change it interrupted was rolled back."""
+    here is no bug: its message is shown (a write it interrupted was rolled back)."""
     from crmdesk.errors import CrmError
 
     if isinstance(exc, CrmError):
@@ -31,7 +31,7 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
         if QApplication.instance() is not None:
             from crmdesk.gui.problems import show_problem
 
-            show_problem(QApplication.activeWindow(), "Nothing was changed", exc)
+            show_problem(QApplication.activeWindow(), "That could not be done", exc)
         return
     text = "".join(traceback.format_exception(kind, exc, tb))
     log.error("Unexpected error:\n%s", text)

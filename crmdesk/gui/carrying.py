@@ -392,6 +392,14 @@ class Carrying(QObject):
         def done(changes: Any) -> None:
             w.undo_stack.clear()  # its steps could write the erased data back
             w.apply_changes(changes)
+            if changes.warnings:
+                QMessageBox.warning(
+                    w,
+                    "Erased, but not everywhere yet",
+                    "The person is erased from this database. Not finished:\n\n"
+                    + "\n\n".join(changes.warnings),
+                )
+                return
             w.statusBar().showMessage(
                 "Erased, here and from this machine's backups. Only an anonymous tombstone "
                 "is left.",

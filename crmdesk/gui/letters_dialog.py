@@ -403,9 +403,10 @@ class LettersDialog(QDialog):
             self.preview_updated.emit()
 
     def _on_preview_failed(self, error: Exception) -> None:
+        current = self._preview_is_current()  # (and the next preview can start)
         if not isinstance(error, CrmError):
             raise error
-        if not self._preview_is_current():
+        if not current:
             return
         if isinstance(error, templating.TemplateLimitError):
             self._show_problems(error.problems)  # the template's fault: it cannot print

@@ -18,6 +18,7 @@ from crmdesk.errors import (
     FileBusyError,
     FileTooLargeError,
     ForeignDatabaseError,
+    MissingDatabaseError,
     MissingFolderError,
     NotADatabaseError,
     PassphraseNeededError,
@@ -47,6 +48,8 @@ ADVICE: dict[type[CrmError], str] = {
     ChangedCopyError: "Do not use this copy: write a new one on the machine it came from "
     "(File ▸ Copy for another machine…) and merge that.",
     ForeignDatabaseError: "Choose a .crmdesk file made by crmdesk.",
+    MissingDatabaseError: "Check the name (File ▸ Open recent lists the files used lately), "
+    "or make a new database with File ▸ New….",
     NotADatabaseError: "Choose a .crmdesk file made by crmdesk, or make a new database with "
     "File ▸ New….",
 }

@@ -13,6 +13,7 @@ over it) is caught, and that work can be merged back from the backup.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +39,8 @@ KEEP_NEWEST = 10
 KEEP_DAYS = 7
 KEEP_WEEKS = 4
 KEEP_MONTHS = 12
+
+log = logging.getLogger("crmdesk")
 
 
 # ---------------------------------------------------------------------- making and keeping
@@ -106,10 +109,14 @@ def restore(path: Path, backup: Path, lineage_id: str = "") -> Path:
     try:
         before = write_verified_backup(path, "before-restore") if path.exists() else path
         copy_verified(backup, path)
-        # nobody erased since that backup was made comes back with it
+        # nobody erased since that backup was made comes back with it (if this fails, the
+        # restore stands and opening the file erases them again: Database.reapply_erasures)
         lineage_id = lineage_id or lineage_of(path)
-        with disk_errors.about(path, os_errors=False):
-            erasure.apply_to_file(path, erasure.remembered(lineage_id))
+        try:
+            with disk_errors.about(path, os_errors=False):
+                erasure.apply_to_file(path, erasure.remembered(lineage_id))
+        except CrmError as exc:
+            log.warning("Restored %s; erasing again is left to its opening: %s", path, exc)
     finally:
         lock.release()
     # restoring on purpose: this machine's newer work is in `before`, not expected here

@@ -22,6 +22,8 @@ class Changes:
     client_ids: frozenset[str]
     undo: UndoStep | None
     created_id: str | None = None
+    # what could not be finished after the change was saved (the change itself stands)
+    warnings: tuple[str, ...] = ()
 
     def touches(self, *tables: str) -> bool:
         return bool(self.tables.intersection(tables))

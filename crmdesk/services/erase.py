@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from crmdesk.errors import NotFoundError
+from crmdesk.errors import CrmError, NotFoundError
 from crmdesk.services.changes import Changes
-from crmdesk.store import erasure
+from crmdesk.store import disk_errors, erasure
 from crmdesk.store.backup import backup_folder, list_backups
 from crmdesk.store.database import Database
 from crmdesk.store.erasure import Erasure
@@ -45,21 +45,35 @@ def erase_client(db: Database, client_id: str) -> Changes:
         erasure.blank_client(raw, client_id, stamp, when)
         erasure.sweep(raw, client_id, stamp, when)
         save_clock(conn, stamp[0], db.site_id)
-    compact_search_index(db)
-    erasure.remember(db.lineage_id, [Erasure(client_id, *stamp, when)])
-    erase_from_backups(db.lineage_id, erasure.remembered(db.lineage_id))
-    return Changes("Erase personal data", TABLES, frozenset({client_id}), None)
+    # the erasure stands from here on; what follows is reported, not raised
+    done = [Erasure(client_id, *stamp, when)]
+    warnings = _remember(db.lineage_id, done)
+    try:
+        compact_search_index(db)
+    except CrmError as exc:
+        warnings.append(
+            f"The search index could not be rewritten ({exc}): pieces of the old text may "
+            "stay in the file's free space until the next erasure or merge."
+        )
+    warnings += erase_from_backups(db.lineage_id, done)
+    return Changes(
+        "Erase personal data", TABLES, frozenset({client_id}), None, warnings=tuple(warnings)
+    )
 
 
 def after_merge(db: Database, client_ids: Iterable[str]) -> list[str]:
-    """After a merge: remember the erasures it brought (and erase those people from this
-    machine's backups), and erase again anyone it brought back whom this machine knows
-    to be erased. Returns the ids of people erased by this step."""
-    arrived = erasure.remember(db.lineage_id, db.erasures_among(client_ids))
-    again = db.reapply_erasures()
+    """After a merge (which stands whatever happens here): remember the erasures it brought
+    and erase those people from this machine's backups, and erase again anyone it brought
+    back whom this machine knows to be erased. Returns what could not be done."""
+    arrived = db.erasures_among(client_ids)
+    warnings = _remember(db.lineage_id, arrived)
+    try:
+        db.reapply_erasures()
+    except CrmError as exc:
+        warnings.append(f"The people erased earlier could not be erased again here: {exc}")
     if arrived:
-        erase_from_backups(db.lineage_id, arrived)
-    return [e.client_id for e in arrived] + again
+        warnings += erase_from_backups(db.lineage_id, arrived)
+    return warnings
 
 
 def erase_from_backups(
@@ -67,17 +81,31 @@ def erase_from_backups(
     erasures: list[Erasure],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
-    """Erase the people of `erasures` from every kept backup of the business; return the
-    names of the backups that held any of them (each is rewritten in one transaction, so
-    a crash leaves it as it was or erased, and whole)."""
-    changed = []
+    """Erase the people of `erasures` from every kept backup of the business (each is
+    rewritten in one transaction, so a crash leaves it as it was or erased, and whole).
+    Returns what could not be done, a line per backup; the others are erased all the same."""
+    problems = []
     kept = list_backups(backup_folder(lineage_id))
     for n, backup in enumerate(kept):
         if progress:
             progress(n, len(kept))
-        if erasure.apply_to_file(backup.path, erasures):
-            changed.append(backup.path.name)
-    return changed
+        try:
+            with disk_errors.about(backup.path):
+                erasure.apply_to_file(backup.path, erasures)
+        except CrmError as exc:
+            problems.append(f"The backup {backup.path.name} still holds them: {exc}")
+    return problems
+
+
+def _remember(lineage_id: str, erasures: list[Erasure]) -> list[str]:
+    try:
+        erasure.remember(lineage_id, erasures)
+    except (CrmError, OSError) as exc:
+        return [
+            f"This machine could not note the erasure for later ({exc}): a backup made "
+            "before it, restored by hand, would still hold the person."
+        ]
+    return []
 
 
 def compact_search_index(db: Database) -> None:

@@ -37,7 +37,13 @@ from crmdesk.services.changes import Changes
 from crmdesk.store import disk_errors, revisions
 from crmdesk.store.backup import check_copy, copy_database, write_snapshot
 from crmdesk.store.database import Database
-from crmdesk.store.gate import FileState, inspect_file, is_encrypted_copy
+from crmdesk.store.gate import (
+    FileState,
+    has_unfinished_write,
+    inspect_file,
+    is_encrypted_copy,
+    journal_path,
+)
 from crmdesk.store.merge import KindCounts, MergeResult, merge_file
 
 if TYPE_CHECKING:
@@ -125,6 +131,8 @@ class MergeSummary:
     counts: dict[str, KindCounts]
     client_ids: frozenset[str]
     migrated_from: str | None = None
+    # what could not be finished after the merge was saved (the merge itself stands)
+    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -152,9 +160,9 @@ class MergeSummary:
                 parts = [f"{c.updated} entries updated"] if c.updated else []
             if parts:
                 out.append(f"{KIND_NAMES.get(kind, kind)}: {', '.join(parts)}")
-        if out or self.changed:
-            return out
-        return ["Nothing new: this database already held everything in the other copy."]
+        if not out and not self.changed:
+            out = ["Nothing new: this database already held everything in the other copy."]
+        return out + [f"Not finished: {w}" for w in self.warnings]
 
     def as_changes(self) -> Changes:
         return Changes("Merge", frozenset(self.counts), self.client_ids, None)
@@ -164,7 +172,8 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
     """Merge the copy at `other` (encrypted with `passphrase`, or plain) into the open
     database.
 
-    Refuses (CrmError, nothing changed, `other` never written to) a file that is not a
+    `other` is never written to (if a write to it was cut off, that is undone in a copy).
+    Refuses (CrmError, nothing changed) a file that is not a
     crmdesk database, is damaged, belongs to another business or to a newer crmdesk; an
     encrypted copy without a passphrase (PassphraseNeededError), with the wrong one
     (WrongPassphraseError), or one changed after it was written (ChangedCopyError).
@@ -175,14 +184,18 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
     encrypted = is_encrypted_copy(other)
     if encrypted and passphrase is None:
         raise PassphraseNeededError(other, "is an encrypted copy: it needs its passphrase.")
-    state = None if encrypted else inspect_file(other)
+    unfinished = not encrypted and has_unfinished_write(other)
+    state = None if encrypted or unfinished else inspect_file(other)
     if state is not None:
         _check_revision(other, state)
     with tempfile.TemporaryDirectory(prefix="merge-", dir=paths.data_dir()) as tmp:
         copy = Path(tmp) / f"other{paths.DB_SUFFIX}"
-        if state is None:
+        if encrypted:
             state = _decrypt_copy(other, copy, passphrase or "")
+        elif unfinished:
+            state = _take_unfinished_copy(other, copy)
         else:
+            assert state is not None
             _take_copy(other, copy)
         _check_lineage(db, other, copy)
         migrated = None
@@ -206,8 +219,15 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
         db.clock.observe(result.newest_hlc)
     from crmdesk.services import erase
 
-    erase.after_merge(db, result.client_ids)  # nobody erased comes back with an older copy
-    return MergeSummary(other, backup, dict(result.counts), frozenset(result.client_ids), migrated)
+    warnings = erase.after_merge(db, result.client_ids)  # nobody erased comes back with it
+    return MergeSummary(
+        other,
+        backup,
+        dict(result.counts),
+        frozenset(result.client_ids),
+        migrated,
+        tuple(warnings),
+    )
 
 
 def _check_revision(other: Path, state: FileState) -> None:
@@ -242,6 +262,28 @@ def _decrypt_copy(other: Path, copy: Path, passphrase: str) -> FileState:
     return state
 
 
+def _take_unfinished_copy(other: Path, copy: Path) -> FileState:
+    """`other` was being written when its program stopped (a journal is beside it). It is
+    only read: the file and its journal are copied here, and the unfinished write is rolled
+    back in the copy, as SQLite would on the other machine."""
+    import shutil
+
+    try:
+        shutil.copyfile(other, copy)
+        shutil.copyfile(journal_path(other), journal_path(copy))
+    except OSError as exc:
+        raise disk_errors.about_copy(exc, other, copy) from exc
+    try:
+        state = inspect_file(copy)  # rolls the copy's unfinished write back
+    except DatabaseFileError as exc:
+        raise DamagedFileError(other, f"is damaged ({exc.reason}) Nothing was merged.") from exc
+    _check_revision(other, state)
+    problem = check_copy(copy)
+    if problem:
+        raise DamagedFileError(other, f"is damaged ({problem}). Nothing was merged.")
+    return state
+
+
 def _take_copy(other: Path, copy: Path) -> None:
     """Read `other` into `copy` once (it may be on a stick or changing under a sync
     program) and check it; refuse a damaged file."""
@@ -249,7 +291,10 @@ def _take_copy(other: Path, copy: Path) -> None:
         copy_database(other, copy)
     except NotADatabaseError as exc:
         raise DamagedFileError(other, f"{exc.reason} Nothing was merged.") from exc
-    except StorageError as exc:  # this machine's disk failed, not the other copy
+    except StorageError as exc:
+        if exc.path != copy:
+            raise  # about the other copy (it cannot be read, another program holds it)
+        # this machine's disk failed writing the working copy, not the other copy
         raise type(exc)(
             copy.parent.parent,
             f"is the folder crmdesk reads {other.name} into before merging it, and it "
@@ -366,18 +411,12 @@ def _set_conflict(db: Database, conflict_id: str, *, restore: bool) -> Changes:
         conflict = w.session.get(Conflict, conflict_id)
         if conflict is None or conflict.deleted_at is not None:
             raise NotFoundError("That conflict is no longer in the log.")
-        now_restored = conflict.status == "restored"
         conflict.status = "restored" if restore else "reviewed"
-        if now_restored != restore:
-            value = json.loads(conflict.other_value if restore else conflict.kept_value)
+        value = json.loads(conflict.other_value if restore else conflict.kept_value)
+        raw = w.session.connection().connection.driver_connection
+        if _value_now(raw, conflict) != value:  # the field as it is, not what the log says
             stamp = db.clock.now()
-            _put_value(
-                w.session.connection().connection.driver_connection,
-                conflict,
-                value,
-                stamp,
-                db.site_id,
-            )
+            _put_value(raw, conflict, value, stamp, db.site_id)
             save_clock(w.session.connection(), stamp, db.site_id)
         client = conflict.client_id
     changes = Changes(
@@ -387,6 +426,15 @@ def _set_conflict(db: Database, conflict_id: str, *, restore: bool) -> Changes:
         None,
     )
     return changes
+
+
+def _value_now(conn: Any, conflict: Any) -> Any:
+    table, row_id, column = conflict.table_name, conflict.row_id, conflict.column_name
+    if table == "meta":
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (row_id,)).fetchone()
+    else:
+        row = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+    return row[0] if row else None
 
 
 def _put_value(conn: Any, conflict: Any, value: Any, stamp: str, site: str) -> None:

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk.errors import DatabaseFileError, NewerSchemaError
+from crmdesk.errors import DatabaseFileError, MissingDatabaseError, NewerSchemaError
 from crmdesk.model.ids import new_id
 from crmdesk.store import disk_errors, erasure, revisions
 from crmdesk.store.backup import write_verified_backup
@@ -95,7 +95,7 @@ class Database:
         path = Path(path).expanduser().absolute()
         state = inspect_file(path)
         if not state.exists and not create:
-            raise DatabaseFileError(path, "does not exist.")
+            raise MissingDatabaseError(path, "does not exist.")
         if state.revision is not None and state.revision not in revisions.KNOWN:
             raise NewerSchemaError(
                 path,

@@ -79,8 +79,8 @@ def translate(exc: BaseException, path: Path) -> StorageError | NotADatabaseErro
     if primary in (_READONLY, _PERM):
         return ReadOnlyError(path, _read_only_reason(path))
     if primary == _IOERR:
-        if _free_space(path) < _LOW_SPACE:
-            return _disk_full(path)
+        if code not in _IOERR_READS and _free_space(path) < _LOW_SPACE:
+            return _disk_full(path)  # a write failed on a disk with no room left
         if _cannot_write(path):  # an immutable file, say: the write itself was refused
             return ReadOnlyError(path, _read_only_reason(path))
         if limit := _file_size_limit():
@@ -110,15 +110,15 @@ def translate(exc: BaseException, path: Path) -> StorageError | NotADatabaseErro
 
 def about_copy(exc: BaseException, source: Path, target: Path) -> StorageError | NotADatabaseError:
     """A failure while copying `source` to `target`: blame the file it is about. Reading
-    errors and damage are the source's; a full, read-only or failing disk on write is the
-    target's."""
+    errors, damage and another program holding it are the source's; a full, read-only or
+    failing disk on write is the target's."""
     code = sqlite_code(exc)
     primary = (code or 0) & 0xFF
     found: StorageError | NotADatabaseError | None
     if isinstance(exc, OSError):
         found = _from_os_error(exc, Path(exc.filename) if exc.filename else target)
-    elif primary in (_CORRUPT, _NOTADB) or code in _IOERR_READS:
-        found = translate(exc, source)
+    elif primary in (_CORRUPT, _NOTADB, _BUSY, _LOCKED) or code in _IOERR_READS:
+        found = translate(exc, source)  # the target is our own new file: nobody holds it
     else:
         found = translate(exc, target)
     if found is None:  # an error SQLite gives no file for: say which copy failed

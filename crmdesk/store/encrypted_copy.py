@@ -69,8 +69,11 @@ _CHECK_AT, _SUM_AT, HEADER_SIZE = 36, 68, 84
 _NONCE, _TAG = 12, 16
 _PREFIX = 15  # magic, version, header length: the same in every version
 
-# what a reader accepts from a header (a damaged or hostile one could ask for terabytes)
-_MAX_LOG2_N, _MAX_R, _MAX_P = 22, 32, 16
+# what a reader accepts from a header: a damaged or hostile one could ask for terabytes
+# of memory or hours of work before the passphrase can even be checked. scrypt takes
+# 128·r·N bytes and p times the work; we write N = 2^17, r = 8, p = 1 (128 MiB).
+_MAX_LOG2_N, _MAX_R, _MAX_P = 18, 16, 4
+_MAX_SCRYPT_MEMORY = 256 * 1024 * 1024
 _CHUNK_LOG2 = range(12, 25)
 
 Progress = Callable[[int], None]  # bytes of the copy done so far
@@ -270,7 +273,12 @@ def _read_header(f: BinaryIO, path: Path) -> _Header:
     if version < VERSION or length != HEADER_SIZE:
         raise _changed_header(path)
     _magic, _v, _len, kdf, log2_n, r, p, chunk_log2, salt = _FIELDS.unpack(raw[:_CHECK_AT])
-    sane = log2_n <= _MAX_LOG2_N and 1 <= r <= _MAX_R and 1 <= p <= _MAX_P and log2_n >= 1
+    sane = (
+        1 <= log2_n <= _MAX_LOG2_N
+        and 1 <= r <= _MAX_R
+        and 1 <= p <= _MAX_P
+        and 128 * r * (1 << log2_n) <= _MAX_SCRYPT_MEMORY
+    )
     if kdf != _SCRYPT or not sane or chunk_log2 not in _CHUNK_LOG2:
         raise _changed_header(path)
     return _Header(raw, KdfParams(log2_n, r, p), 1 << chunk_log2, salt, raw[_CHECK_AT:_SUM_AT])

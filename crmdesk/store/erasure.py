@@ -88,6 +88,9 @@ def _stamp_fields(
 # re-applied erasure is the same change on every copy, not a new one).
 
 
+SEARCH_TABLES = ("search_people", "search_text")
+
+
 @dataclass(frozen=True)
 class Erasure:
     client_id: str
@@ -126,7 +129,8 @@ def remembered(lineage_id: str) -> list[Erasure]:
 
 
 def remember(lineage_id: str, erasures: Iterable[Erasure]) -> list[Erasure]:
-    """Add `erasures` to what this machine remembers; return those it did not know yet."""
+    """Add `erasures` to what this machine remembers; return those it did not know yet.
+    Written whole to both of its places (see _register)."""
     register = _register()
     known = register.setdefault(lineage_id, {})
     new = [e for e in erasures if e.client_id not in known]
@@ -134,13 +138,13 @@ def remember(lineage_id: str, erasures: Iterable[Erasure]) -> list[Erasure]:
         return []
     for e in new:
         known[e.client_id] = [e.hlc, e.site, e.when]
-    target = paths.erasures_file()
-    tmp = target.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(register, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(target)
+    for target in _register_files():
+        tmp = target.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(register, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(target)
     return new
 
 
@@ -175,46 +179,105 @@ def apply(conn: sqlite3.Connection, erasures: list[Erasure]) -> list[str]:
 def apply_to_file(path: Path, erasures: list[Erasure]) -> list[str]:
     """Erase `erasures` from the file at `path` (a backup, a restored file) in one
     transaction, the freed bytes zeroed and the search index rewritten; return the ids
-    erased. A file that holds none of them is not written at all."""
+    erased. A file that holds none of them is not written at all. A file of an older
+    crmdesk (a backup made before an upgrade) has what its tables hold blanked."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in ("journal_mode = DELETE", "synchronous = FULL", "secure_delete = ON",
                        "busy_timeout = 5000"):  # fmt: skip
             conn.execute(f"PRAGMA {pragma}")
-        if not still_there(conn, erasures):
+        columns = _table_columns(conn)
+        current = "erased_at" in columns.get("clients", set()) and "field_changes" in columns
+        if current and not still_there(conn, erasures):
             return []
         conn.execute("BEGIN IMMEDIATE")
         try:
-            done = apply(conn, erasures)
+            done = apply(conn, erasures) if current else _blank_older(conn, erasures, columns)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
                 conn.execute("ROLLBACK")
             raise
-        compact_search_index(conn)
+        if done:
+            compact_search_index(conn, [t for t in SEARCH_TABLES if t in columns])
         return done
     finally:
         conn.close()
 
 
-def compact_search_index(conn: sqlite3.Connection) -> None:
+def _table_columns(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+
+
+def _blank_older(
+    conn: sqlite3.Connection, erasures: list[Erasure], columns: dict[str, set[str]]
+) -> list[str]:
+    """Blank the people of `erasures` in a file of an older schema: every personal column
+    its tables have. No stamps: opening (upgrading) such a file applies the erasure again
+    with its stamp."""
+    done = []
+    for e in erasures:
+        changed = conn.total_changes
+        for table, values in BLANK.items():
+            have = columns.get(table, set())
+            key = "id" if table == "clients" else "client_id"
+            if key not in have:
+                continue
+            sets = {c: v for c, v in values.items() if c in have}
+            if "deleted_at" in have and (table == "clients" or table in TOMBSTONED):
+                sets["deleted_at"] = e.when
+            if not sets:
+                continue
+            same = " AND ".join(f'"{c}" IS ?' for c in sets if c != "deleted_at") or "1"
+            assign = ", ".join(
+                f'"{c}" = coalesce("{c}", ?)' if c == "deleted_at" else f'"{c}" = ?' for c in sets
+            )
+            conn.execute(
+                f'UPDATE "{table}" SET {assign} WHERE "{key}" = ? AND NOT ({same})',
+                (*sets.values(), e.client_id, *(v for c, v in sets.items() if c != "deleted_at")),
+            )
+        if conn.total_changes != changed:
+            done.append(e.client_id)
+    return done
+
+
+def compact_search_index(conn: sqlite3.Connection, tables: Iterable[str] = SEARCH_TABLES) -> None:
     """Rewrite the search index, so text it dropped is not left in its old segments."""
-    for table in SEARCH_TABLES:
+    for table in tables:
         conn.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
 
 
-SEARCH_TABLES = ("search_people", "search_text")
+def _register_files() -> tuple[Path, Path]:
+    """The list is kept twice, in the data folder and beside the backups, so that one
+    damaged or deleted file loses nothing."""
+    return paths.erasures_file(), paths.backups_dir() / paths.erasures_file().name
 
 
 def _register() -> dict[str, dict[str, list[str]]]:
-    try:
-        data = json.loads(paths.erasures_file().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        # never start again from nothing: that would let erased people come back
+    """Both copies of the list, merged; an unreadable one is left out (and rewritten with
+    the next erasure). If neither can be read, nothing is opened: carrying on without the
+    list could let an erased person come back."""
+    merged: dict[str, dict[str, list[str]]] = {}
+    unreadable = []
+    for place in _register_files():
+        try:
+            data = json.loads(place.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a list of erasures")
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            unreadable.append(f"{place} ({exc})")
+            continue
+        for lineage, entries in data.items():
+            merged.setdefault(lineage, {}).update(entries)
+    if unreadable and not merged:
         raise CrmError(
-            f"The list of erased people {paths.erasures_file()} cannot be read ({exc}). "
-            "Nothing was changed; put back a readable copy of it."
-        ) from exc
-    return data if isinstance(data, dict) else {}
+            f"The list of the people erased from this machine's databases cannot be read: "
+            f"{'; '.join(unreadable)}. Nothing was opened, so that nobody erased comes back "
+            "from an older copy. Put a good copy of the file back, or move it aside to start "
+            "a new list (people erased before would then come back if an older backup of "
+            "theirs is restored)."
+        )
+    return merged

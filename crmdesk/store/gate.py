@@ -79,6 +79,14 @@ def journal_path(path: Path) -> Path:
     return path.with_name(path.name + "-journal")
 
 
+def has_unfinished_write(path: Path) -> bool:
+    """A journal is left beside `path`: a write to it was cut off (or is going on)."""
+    try:
+        return journal_path(path).stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
 def roll_back_interrupted_write(path: Path) -> bool:
     """If a write to `path` was cut off (its journal is left behind, non-empty), roll it
     back the way SQLite does: through a read-write connection's first read, which takes the

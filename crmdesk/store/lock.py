@@ -60,7 +60,11 @@ class FileLock:
             "since": datetime.now().isoformat(timespec="seconds"),
         }
         mine = self.path.with_name(f"{self.path.name}.{me['host']}.{me['pid']}.new")
-        fd = _write_whole(mine, me)
+        written = _write_whole(mine, me)
+        fd: int | None = written
+        if _try_flock(written) is None:  # no flock (Windows): nothing to hold open, and
+            os.close(written)  # Windows can neither remove nor replace a file that is open
+            fd = None
         try:
             for _attempt in range(50):
                 try:
@@ -71,7 +75,8 @@ class FileLock:
                 except OSError:  # a file system without hard links (FAT on a USB stick)
                     taken = _link_free_take(self.path, me)
                     if taken is not None:
-                        os.close(fd)  # hold the flock of the lock file itself, not of `mine`
+                        if fd is not None:  # hold the flock of the lock file itself
+                            os.close(fd)
                         fd = taken
                         break
                 if self._take_over_if_stale(mine):
@@ -80,7 +85,8 @@ class FileLock:
             else:
                 raise _locked(self.db_path, _read(self.path))
         except BaseException:
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
             mine.unlink(missing_ok=True)
             raise
         mine.unlink(missing_ok=True)
@@ -98,6 +104,9 @@ class FileLock:
             free = _try_flock(fd)
             owner = _read(self.path)
             if free is False:  # its holder runs: the system keeps its flock until it ends
+                if owner is not None and _is_stale(owner):
+                    time.sleep(0.02)  # a dead holder's: another process is taking it over
+                    return False
                 raise _locked(self.db_path, owner)
             if not _same_file(fd, self.path):
                 return False  # replaced while we looked: look again
@@ -106,18 +115,24 @@ class FileLock:
             if owner is None and _younger_than(fd, _BEING_WRITTEN):
                 time.sleep(0.05)  # made just now by a process still writing it: look again
                 return False
-            # stale (or unreadable and nobody holds it): replace it while we hold its flock,
-            # so anyone who flocks the old file next sees it is no longer the lock file
-            os.replace(mine, self.path)
-            return True
+            if free:
+                # stale (or unreadable and nobody holds it): replace it while we hold its
+                # flock, so anyone who flocks the old file next sees it is no longer the lock
+                os.replace(mine, self.path)
+                return True
         finally:
             os.close(fd)
+        os.replace(mine, self.path)  # no flock here (Windows): replaced once it is closed
+        return True
 
     def release(self) -> None:
         if self.held:
             owner = _read(self.path)
+            if self._fd is not None and os.name == "nt":  # it cannot remove an open file
+                os.close(self._fd)
+                self._fd = None
             if owner is not None and owner.get("pid") == os.getpid():
-                self.path.unlink(missing_ok=True)
+                self.path.unlink(missing_ok=True)  # (POSIX: under our flock, then let go)
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
@@ -133,13 +148,12 @@ def _locked(db_path: Path, owner: dict[str, object] | None) -> DatabaseLockedErr
 
 
 def _write_whole(path: Path, content: dict[str, object]) -> int:
-    """Write `content` to a new file at `path`, flushed, flock it; return the open fd."""
+    """Write `content` to a new file at `path`, flushed; return the open fd."""
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         os.write(fd, json.dumps(content).encode("utf-8"))
         os.fsync(fd)
-        _try_flock(fd)
     except BaseException:
         os.close(fd)
         path.unlink(missing_ok=True)
@@ -221,10 +235,28 @@ def _is_stale(owner: dict[str, object], flock_free: bool | None = None) -> bool:
         return False
     if flock_free is not None:
         return flock_free
+    return not _running(pid)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` runs on this machine."""
+    if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there, not ask
+        import ctypes
+
+        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel.GetLastError() == 5  # ERROR_ACCESS_DENIED: it runs, not ours
+        try:
+            code = ctypes.c_ulong()
+            kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel.CloseHandle(handle)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:
         return False
-    return False
+    except PermissionError:
+        return True
+    return True

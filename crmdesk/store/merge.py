@@ -56,6 +56,8 @@ SYNCED_TABLES = (
 )
 # Columns that are not user data: the row's own stamp, and values derived from others.
 NOT_MERGED = {"id", "hlc", "site_id", "last_contact_at", "sort_name"}
+# the conflict log's columns a user changes by reviewing an entry
+_REVIEWED = frozenset({"status", "deleted_at"})
 _CONFLICT_IDS = uuid.UUID("6f1c1f0e-8a36-4f3e-9a63-0c7f5d0c2b11")
 _CHUNK = 400
 
@@ -287,7 +289,8 @@ class _Merge:
         hold this entry: the same conflict (its id comes from the losing change), found on
         each. The findings can differ only if a third value came in between: in what had won
         (the later winner is kept) and so in when the conflict arose (the earlier is kept);
-        what the user did about it (dismissed, restored, deleted) goes by the later stamp.
+        what the user did about it (reviewed, restored, deleted) goes by the later stamp of
+        such an action; a finding's own stamp (when it was found) never undoes a review.
         Each rule is a maximum or a minimum, so any order of merges ends in the same entry.
         A value taken keeps the stamp of the finding it came from (not the newer of the
         two): a copy that has seen that finding holds it already, one that has not will
@@ -306,6 +309,11 @@ class _Merge:
             take("created_at")
         for col in merged:
             if col in ("kept_hlc", "kept_value", "created_at") or here[col] == there[col]:
+                continue
+            if col in _REVIEWED:  # what the user did: only a stamp of their own action counts
+                mine, other = our.get(col), their.get(col)
+                if other is not None and (mine is None or other > mine):
+                    taken[col], stamps[col] = there[col], other
                 continue
             if _effective(their, there, col) > _effective(our, here, col):
                 take(col)

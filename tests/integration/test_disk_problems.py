@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from crmdesk.services import notes
 from tests.conftest import digest
 from tests.integration.test_cli import crmdesk
 from tests.sync_helpers import copy_to, edit_client, machine
@@ -69,13 +70,19 @@ def test_no_room_to_read_the_other_copy_in_blames_this_machine(
 def test_a_file_that_cannot_grow_is_named_and_left_as_it_was(
     demo_path: Path, laptop: Path, data_dir: Path
 ) -> None:
-    """The other copy goes in (its working copy fits), but the live file cannot grow."""
-    size = demo_path.stat().st_size
+    """Both machines added much: the other copy's working copy and the backup fit under
+    the limit, but the live file, which must take in the laptop's notes, cannot grow."""
+    for path, name in ((demo_path, "A"), (laptop, "B")):
+        with machine(path, name) as db:
+            cid = db.query("SELECT id FROM clients LIMIT 1")[0][0]
+            for n in range(60):
+                notes.add_note(db, cid, f"{name} {n} " + "long note text " * 300)
+    limit = max(demo_path.stat().st_size, laptop.stat().st_size) + 8192
     before = digest(demo_path)
     err = _no_blame(
-        _crmdesk_limited(size + 2, "merge", str(laptop), "--db", str(demo_path), data_dir=data_dir)
+        _crmdesk_limited(limit, "merge", str(laptop), "--db", str(demo_path), data_dir=data_dir)
     )
-    assert str(demo_path) in err or str(data_dir) in err
+    assert f"{demo_path}: could not be written" in err and "ulimit -f" in err
     assert digest(demo_path) == before
 
 

@@ -320,3 +320,60 @@ def test_an_older_file_copied_over_the_live_one_is_erased_again_on_open(
     assert _files_holding(marker, demo_path) == []
     with machine(demo_path, "A") as a:
         assert a.report.erased_again == 0
+
+
+def test_erasing_also_blanks_a_backup_made_before_an_upgrade(tmp_path: Path) -> None:
+    """A file of an older crmdesk is backed up before it is upgraded; that backup has the
+    older tables (no erased_at): erasing her blanks it all the same, and restoring it
+    does not bring her back."""
+    marker = "Quokka-Older-4412"
+    path = tmp_path / "older.crmdesk"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0007")
+        conn.exec_driver_sql("INSERT INTO meta VALUES ('lineage_id', 'older-shop')")
+        conn.exec_driver_sql(
+            "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
+            " salutation, preferred_name, company, phones, emails, street, postcode, city,"
+            " country, preferred_contact, marketing_consent, tags, found_via, sort_name,"
+            " stage_override, referral_reward) VALUES ('c-old', '0190000000000-000000', 'site-x',"
+            f" '2025-01-01 10:00:00', 'Olga', '{marker}', '', '', '', '[]', '[]', '', '', 'Ely',"
+            " '', 'any', 0, '[]', '', 'older olga', '', '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO field_changes VALUES ('clients', 'c-old', '*',"
+            " '0190000000000-000000', 'site-x')"
+        )
+    engine.dispose()
+    with machine(path, "A") as db:
+        assert db.report.migrated_from == "0007"
+        upgrade_backup = db.report.backup
+        assert upgrade_backup is not None and _files_holding(marker, upgrade_backup)
+        changes = erase.erase_client(db, "c-old")
+        assert changes.warnings == ()
+    assert _files_holding(marker, path, paths.backups_dir()) == []
+    backups.restore(path, upgrade_backup)
+    with machine(path, "A") as db:  # the upgrade runs again, then the erasure
+        assert clients.get_client(db, "c-old").erased_at is not None
+    assert _files_holding(marker, path) == []
+
+
+def test_an_unreadable_list_of_erasures_is_read_from_its_second_copy(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    marker = "Quokka-Second-9054"
+    with machine(demo_path, "A") as a:
+        cid = add_client(a, given_name="Erin", family_name=marker)
+    older = copy_to(demo_path, tmp_path / "older.crmdesk")
+    with machine(demo_path, "A") as a:
+        erase.erase_client(a, cid)
+    paths.erasures_file().write_text("{ half written")  # damaged (a crash, a bad disk)
+    shutil.copyfile(older, demo_path)
+    with machine(demo_path, "A") as a:
+        assert a.report.erased_again == 1
+    (paths.backups_dir() / paths.erasures_file().name).write_text("")  # and the second too
+    with pytest.raises(CrmError, match="Nothing was opened, so that nobody erased comes back"):
+        Database.open(demo_path)

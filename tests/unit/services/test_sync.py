@@ -145,3 +145,33 @@ def test_the_same_conflict_found_on_both_machines_is_one_entry(pair, tmp_path: P
         assert last.lines() == [
             "Nothing new: this database already held everything in the other copy."
         ]
+
+
+def test_a_review_is_not_undone_when_the_other_machine_finds_the_conflict_later(
+    pair, tmp_path: Path
+) -> None:
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        edit_client(a, cid, city="Leeds")
+    with machine(b_path, "B") as b:
+        edit_client(b, cid, city="Hull")  # later: wins
+    a_before = copy_to(a_path, tmp_path / "a-before.crmdesk")
+    with machine(a_path, "A") as a:
+        sync.merge(a, b_path)
+        [conflict] = sync.conflicts(a)
+        sync.keep_other(a, conflict.id)  # the owner chooses Leeds
+    with machine(b_path, "B") as b:
+        sync.merge(b, a_before)  # B finds the same conflict on its own, later
+    with machine(a_path, "A") as a:
+        sync.merge(a, b_path)
+        assert sync.open_conflict_count(a) == 0  # not reopened
+        [conflict] = sync.conflicts(a, include_reviewed=True)
+        assert conflict.status == "restored"  # still the owner's choice
+        assert clients.get_client(a, cid).city == "Leeds" == conflict.current
+        sync.keep_merged(a, conflict.id)  # and turning it back puts the merged value back
+        assert clients.get_client(a, cid).city == "Hull"
+    with machine(b_path, "B") as b:
+        sync.merge(b, a_path)
+        assert clients.get_client(b, cid).city == "Hull"
+        assert sync.conflicts(b, include_reviewed=True)[0].status == "reviewed"
+    assert content(a_path) == content(b_path)

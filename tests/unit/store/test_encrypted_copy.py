@@ -187,3 +187,25 @@ def test_memory_stays_flat_on_a_larger_file(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert peak_write < 8 << 20 and peak_read < 8 << 20  # a few chunks, never the 48 MiB
     assert (tmp_path / "out").stat().st_size == 48 << 20
+
+
+@pytest.mark.parametrize(
+    ("log2_n", "r", "p"),
+    [(22, 32, 16), (19, 8, 1), (18, 16, 1), (17, 8, 8), (0, 8, 1)],
+    ids=["16 GiB", "N too big", "512 MiB", "p too big", "N of 1"],
+)
+def test_a_header_asking_for_huge_key_work_is_refused_before_any(
+    sealed: Path, log2_n: int, r: int, p: int
+) -> None:
+    """The header's checksum is not secret: a hostile copy can carry any scrypt cost. One
+    asking for more than crmdesk ever writes is refused at once, before scrypt runs."""
+    import time
+
+    data = bytearray(sealed.read_bytes())
+    data[16:19] = bytes([log2_n, r, p])
+    data[68:84] = hashlib.sha256(bytes(data[:68])).digest()[:16]
+    sealed.write_bytes(data)
+    started = time.monotonic()
+    with pytest.raises(ChangedCopyError):
+        decrypt_file(sealed, None, PASS)
+    assert time.monotonic() - started < 0.5
