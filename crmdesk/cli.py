@@ -245,6 +245,9 @@ def _explain(error: CrmError) -> str:
         errors.DiskFullError: "Free some space on that disk, then run the command again.",
         errors.ReadOnlyError: "Copy the file somewhere you can change it and use that copy, "
         "or make it writable.",
+        errors.UnfinishedWriteError: "Make it writable again and run the command once more "
+        "(the unfinished write is then undone). To copy it elsewhere, copy the file and its "
+        "-journal file together: the file alone would be damaged.",
         errors.DiskIOError: "Check the disk is still connected and run the command again; if "
         "it happens again, restore a backup onto another disk (crmdesk restore).",
         errors.FileTooLargeError: "Move the database to a disk that takes larger files "

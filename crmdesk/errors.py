@@ -70,6 +70,13 @@ class ReadOnlyError(StorageError):
     kind = "read-only"
 
 
+class UnfinishedWriteError(ReadOnlyError):
+    """A crash left an unfinished write (a journal beside the file), and the file cannot be
+    changed to undo it: the file and its journal belong together."""
+
+    kind = "unfinished-read-only"
+
+
 class DiskIOError(StorageError):
     kind = "io"
 

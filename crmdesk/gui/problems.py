@@ -23,6 +23,7 @@ from crmdesk.errors import (
     NotADatabaseError,
     PassphraseNeededError,
     ReadOnlyError,
+    UnfinishedWriteError,
     WrongPassphraseError,
 )
 
@@ -31,6 +32,10 @@ ADVICE: dict[type[CrmError], str] = {
     "elsewhere), then try again.",
     ReadOnlyError: "Copy the file to a folder you can change (your Documents, say) and open "
     "that copy with File ▸ Open…, or ask whoever looks after this computer to allow changes.",
+    UnfinishedWriteError: "Make it writable again (a stick's write-protect switch, say) and "
+    "open it once more: crmdesk then undoes the unfinished write and every saved change is "
+    "there. To use it elsewhere instead, copy the file and its -journal file together into "
+    "the same folder: the file alone, without its journal, would be damaged.",
     DiskIOError: "Check that the disk or stick is still connected, then try again. If it "
     "happens again, the disk may be failing: restore a backup onto another disk "
     "(File ▸ Backups…).",

@@ -339,6 +339,13 @@ class ConflictRow:
     other: Any
     status: str  # open, reviewed, restored
     found_at: datetime
+    now: Any = None  # what the record holds today
+
+    @property
+    def superseded(self) -> bool:
+        """The field was changed again since: neither value of the conflict is in place,
+        so putting one back would undo that later change."""
+        return self.now not in (self.kept, self.other)
 
     @property
     def what(self) -> str:
@@ -380,6 +387,7 @@ def conflicts(
             json.loads(r[10]),
             r[11],
             datetime.fromisoformat(r[12]),
+            _value_now(db, r[2], r[3], r[4]),
         )
         for r in rows
     ]
@@ -411,10 +419,17 @@ def _set_conflict(db: Database, conflict_id: str, *, restore: bool) -> Changes:
         conflict = w.session.get(Conflict, conflict_id)
         if conflict is None or conflict.deleted_at is not None:
             raise NotFoundError("That conflict is no longer in the log.")
-        conflict.status = "restored" if restore else "reviewed"
         value = json.loads(conflict.other_value if restore else conflict.kept_value)
         raw = w.session.connection().connection.driver_connection
-        if _value_now(raw, conflict) != value:  # the field as it is, not what the log says
+        now = _value_now(raw, conflict.table_name, conflict.row_id, conflict.column_name)
+        superseded = now not in (json.loads(conflict.kept_value), json.loads(conflict.other_value))
+        if superseded and restore:
+            raise CrmError(
+                f"This was changed again since the conflict (it is now “{now}”): putting the "
+                "other value back would undo that change, so nothing was changed."
+            )
+        conflict.status = "restored" if restore else "reviewed"
+        if not superseded and now != value:  # the field as it is, not what the log says
             stamp = db.clock.now()
             _put_value(raw, conflict, value, stamp, db.site_id)
             save_clock(w.session.connection(), stamp, db.site_id)
@@ -428,12 +443,15 @@ def _set_conflict(db: Database, conflict_id: str, *, restore: bool) -> Changes:
     return changes
 
 
-def _value_now(conn: Any, conflict: Any) -> Any:
-    table, row_id, column = conflict.table_name, conflict.row_id, conflict.column_name
+def _value_now(conn: Any, table: str, row_id: str, column: str) -> Any:
+    """What the record holds today in the field a conflict is about (`conn`: a connection
+    or the Database)."""
     if table == "meta":
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (row_id,)).fetchone()
+        sql, params = "SELECT value FROM meta WHERE key = ?", (row_id,)
     else:
-        row = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+        sql, params = f'SELECT "{column}" FROM "{table}" WHERE id = ?', (row_id,)
+    rows = conn.query(sql, params) if isinstance(conn, Database) else conn.execute(sql, params)
+    row = next(iter(rows), None)
     return row[0] if row else None
 
 

@@ -19,7 +19,7 @@ from crmdesk.errors import (
     EncryptedCopyError,
     ForeignDatabaseError,
     NotADatabaseError,
-    ReadOnlyError,
+    UnfinishedWriteError,
 )
 from crmdesk.store import disk_errors
 
@@ -108,11 +108,12 @@ def roll_back_interrupted_write(path: Path) -> bool:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as exc:
             if disk_errors.sqlite_code(exc) == _READONLY_ROLLBACK:
-                raise ReadOnlyError(
+                raise UnfinishedWriteError(
                     path,
-                    "was being written when crmdesk stopped (a crash or a power cut), and "
-                    "that unfinished write must be undone before the file can be read, but "
-                    "the file cannot be changed here. " + disk_errors.translate(exc, path).reason,  # type: ignore[union-attr]
+                    "was being written when crmdesk stopped (a crash or a power cut). That "
+                    f"unfinished write is kept in {journal_path(path).name} beside it and must "
+                    "be undone before the file can be read, but the file cannot be changed "
+                    "where it is (it, its folder or its disk is read-only).",
                 ) from exc
             raise
         finally:

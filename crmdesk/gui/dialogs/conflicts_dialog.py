@@ -35,6 +35,12 @@ def shown(value: Any) -> str:
     return " ".join(str(value).split())[:200]
 
 
+def _now(conflict: ConflictRow) -> str:
+    if conflict.superseded:
+        return f"changed since: {shown(conflict.now)}"
+    return _STATUS.get(conflict.status, conflict.status)
+
+
 class ConflictsDialog(QDialog):
     def __init__(
         self, db: Database, on_change: Callable[[Changes], None], parent: QWidget | None = None
@@ -51,7 +57,7 @@ class ConflictsDialog(QDialog):
                 Column("What", lambda c: c.what),
                 Column("Merged value (the later change)", lambda c: shown(c.kept)),
                 Column("Other value", lambda c: shown(c.other)),
-                Column("Now", lambda c: _STATUS.get(c.status, c.status)),
+                Column("Now", _now),
             ],
             self,
         )
@@ -105,7 +111,14 @@ class ConflictsDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self._selected()
-        self.keep_other_button.setEnabled(chosen is not None and chosen.status != "restored")
+        self.keep_other_button.setEnabled(
+            chosen is not None and chosen.status != "restored" and not chosen.superseded
+        )
+        self.keep_other_button.setToolTip(
+            "It was changed again since: the later change stays."
+            if chosen is not None and chosen.superseded
+            else ""
+        )
         self.keep_merged_button.setEnabled(chosen is not None and chosen.status != "reviewed")
 
     def _on_keep_other_button_clicked(self) -> None:

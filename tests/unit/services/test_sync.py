@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from crmdesk.errors import CrmError
 from crmdesk.services import clients, notes, sync
 from crmdesk.store.database import Database
 from tests.sync_helpers import add_client, content, copy_to, edit_client, machine
@@ -175,3 +176,29 @@ def test_a_review_is_not_undone_when_the_other_machine_finds_the_conflict_later(
         assert clients.get_client(b, cid).city == "Hull"
         assert sync.conflicts(b, include_reviewed=True)[0].status == "reviewed"
     assert content(a_path) == content(b_path)
+
+
+def test_a_conflict_the_field_moved_on_from_cannot_put_an_old_value_back(pair) -> None:
+    """Two conflicts on one field, one after the other: the first is superseded. Keeping
+    its other value would undo the later change, so it is refused; keeping the merged one
+    only marks it reviewed and changes nothing."""
+    a_path, b_path, cid = pair
+    for mine, theirs in (("Leeds", "Hull"), ("York", "Ely")):
+        with machine(a_path, "A") as a:
+            edit_client(a, cid, city=mine)
+        with machine(b_path, "B") as b:
+            edit_client(b, cid, city=theirs)
+        with machine(a_path, "A") as a:
+            sync.merge(a, b_path)
+        with machine(b_path, "B") as b:
+            sync.merge(b, a_path)
+    with machine(a_path, "A") as a:
+        assert clients.get_client(a, cid).city == "Ely"
+        old, new = sorted(sync.conflicts(a), key=lambda c: c.kept != "Hull")
+        assert (old.kept, old.superseded, new.kept, new.superseded) == ("Hull", True, "Ely", False)
+        with pytest.raises(CrmError, match="changed again since"):
+            sync.keep_other(a, old.id)
+        sync.keep_merged(a, old.id)
+        assert clients.get_client(a, cid).city == "Ely"
+        sync.keep_other(a, new.id)
+        assert clients.get_client(a, cid).city == "York"
