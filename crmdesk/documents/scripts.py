@@ -71,6 +71,8 @@ def _simple() -> frozenset[str]:
 
 
 def is_simple(text: str) -> bool:
+    if text.isascii():
+        return True
     simple = _simple()
     return all(ch in simple or ch == "\n" for ch in text)
 
@@ -253,6 +255,8 @@ def _shaped(text: str, font: str, size: float) -> tuple[Any, float]:
 def width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    if is_simple(text):
+        return float(stringWidth(text, fonts.LATIN.face(bold, italic), size))
     total = 0.0
     for run in runs(text):
         font = run.family.face(bold, italic)
@@ -267,6 +271,16 @@ def draw(canvas: Any, x: float, y: float, text: str, size: float, *, bold: bool 
          italic: bool = False, align: str = "left") -> float:  # fmt: skip
     """Draw one line at (x, y): `align` "left", "right" (x is the right end) or "centre".
     Returns its width. The canvas's font is left as the line's last run set it."""
+    if is_simple(text):  # the fast path: one font, no bidi, no shaping
+        font = fonts.LATIN.face(bold, italic)
+        canvas.setFont(font, size)
+        if align == "right":
+            canvas.drawRightString(x, y, text)
+        elif align == "centre":
+            canvas.drawCentredString(x, y, text)
+        else:
+            canvas.drawString(x, y, text)
+        return width(text, size, bold, italic)
     line_width = width(text, size, bold, italic)
     if align == "right":
         x -= line_width
