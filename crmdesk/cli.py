@@ -307,6 +307,8 @@ def _survey_forms(args: argparse.Namespace) -> int:
         paper = {"a4": "A4", "letter": "Letter"}.get(args.paper or "")
         run = surveys.print_forms(db, survey, args.out, client_ids=ids, blank=args.blank or 0,
                                   paper=paper)  # fmt: skip
+    for name, why in run.held_back:
+        print(f"crmdesk: no form for {name}: {why}", file=sys.stderr)
     named = sum(1 for f in run.forms if f.client_id)
     print(f"Wrote {_plural(len(run.forms), 'form')} of “{survey.name}” to {run.path}"
           + (f"; {named} in clients' history." if named else "."))  # fmt: skip
@@ -431,6 +433,8 @@ def _letters(args: argparse.Namespace) -> int:
     wrote = f"Wrote {_plural(run.letters, 'letter')} ({_plural(run.pages, 'page')}) to {run.path}"
     if run.labels_path:
         wrote += f" and labels to {run.labels_path}"
+    if batch.problems:
+        wrote += f" ({_plural(len(batch.problems), 'client')} left out, named above)"
     print(wrote + "; each is in its client's history.")
     return 0
 

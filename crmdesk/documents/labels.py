@@ -10,10 +10,9 @@ from typing import IO
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from crmdesk.documents import fonts
+from crmdesk.documents import fonts, scripts
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def _draw_address(canvas: Canvas, font: str, lines: list[str], x: float, y: floa
     room_w, room_h = w - 2 * PADDING, h - 2 * PADDING
     size = SIZES[-1]
     for candidate in SIZES:
-        widest = max((stringWidth(line, font, candidate) for line in lines), default=0)
+        widest = max((scripts.width(line, candidate) for line in lines), default=0)
         if widest <= room_w and len(lines) * candidate * 1.2 <= room_h:
             size = candidate
             break
@@ -92,8 +91,5 @@ def _draw_address(canvas: Canvas, font: str, lines: list[str], x: float, y: floa
     fits = max(1, int(room_h // leading))
     block = leading * min(len(lines), fits)
     top = y + h / 2 + block / 2 - size  # centred vertically
-    canvas.setFont(font, size)
     for n, line in enumerate(lines[:fits]):
-        while line and stringWidth(line, font, size) > room_w:
-            line = line[:-1]
-        canvas.drawString(x + PADDING, top - n * leading, line)
+        scripts.draw(canvas, x + PADDING, top - n * leading, scripts.fit(line, size, room_w), size)

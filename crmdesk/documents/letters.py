@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from reportlab.platypus import Flowable
 
-from crmdesk.documents import fonts, markup
+from crmdesk.documents import fonts, markup, scripts
 
 
 class Cancelled(Exception):  # noqa: N818 (what the user did, not an error)
@@ -127,7 +127,7 @@ def write_letters(
         canvas.saveState()
         canvas.setFont(fonts.REGULAR, 8)
         canvas.setFillGray(0.35)
-        canvas.drawString(layout.left, layout.head_top, head.name)
+        scripts.draw(canvas, layout.left, layout.head_top, head.name, 8)
         page = doc.page - state["first_page"] + 1
         canvas.drawRightString(layout.right, layout.head_top, f"Page {page}")
         canvas.restoreState()
@@ -193,16 +193,13 @@ def _draw_letterhead(canvas: Any, layout: _Layout, head: Letterhead, logo: Any) 
         scale = min(60 * mm / iw, 22 * mm / ih)
         canvas.drawImage(logo, layout.left, top - ih * scale, iw * scale, ih * scale,
                          mask="auto")  # fmt: skip
-    canvas.setFont(fonts.BOLD, 14)
-    canvas.drawRightString(layout.right, top - 12, head.name)
-    canvas.setFont(fonts.REGULAR, 8.5)
+    scripts.draw(canvas, layout.right, top - 12, head.name, 14, bold=True, align="right")
     canvas.setFillGray(0.25)
     for n, line in enumerate(head.lines):
-        canvas.drawRightString(layout.right, top - 26 - n * 11, line)
+        scripts.draw(canvas, layout.right, top - 26 - n * 11, line, 8.5, align="right")
     # the sender's line above the address, small, as window envelopes expect
     sender = " · ".join([head.name, *head.lines[:1]])
-    canvas.setFont(fonts.REGULAR, 6.5)
-    canvas.drawString(layout.address[0], layout.return_line_y, sender)
+    scripts.draw(canvas, layout.address[0], layout.return_line_y, sender, 6.5)
     canvas.restoreState()
 
 
@@ -215,10 +212,8 @@ class _Lines(Flowable):
         self.lines, self.style, self.right = [line for line in lines if line], style, right
 
     def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
         self.width = avail_width
-        widest = max((stringWidth(line, self.style.fontName, 1) for line in self.lines), default=0)
+        widest = max((scripts.width(line, 1) for line in self.lines), default=0)
         self.size = max(7.0, min(self.style.fontSize, avail_width / widest if widest else 99))
         self.leading = self.style.leading * self.size / self.style.fontSize
         self.height = self.leading * len(self.lines)
@@ -228,14 +223,12 @@ class _Lines(Flowable):
         return float(self.style.spaceAfter)
 
     def draw(self) -> None:
-        canvas = self.canv
-        canvas.setFont(self.style.fontName, self.size)
         y = self.height - self.size
         for line in self.lines:
             if self.right:
-                canvas.drawRightString(self.width, y, line)
+                scripts.draw(self.canv, self.width, y, line, self.size, align="right")
             else:
-                canvas.drawString(0, y, line)
+                scripts.draw(self.canv, 0, y, line, self.size)
             y -= self.leading
 
 

@@ -120,14 +120,14 @@ def _flowables(
 ) -> list[Any]:
     """Lists are paragraphs with a hanging bullet (ReportLab's bulletText): the same look
     as a ListFlowable at a fraction of the layout work."""
-    from reportlab.platypus import Paragraph
+    from crmdesk.documents.scripts import paragraph
 
     kind = block[0]
     style = _indented(body, level) if level else body
     if kind in ("p", "code"):
-        return [Paragraph(block[1], style)]
+        return [paragraph(block[1], style)]
     if kind == "h":
-        return [Paragraph(block[1], heading)]
+        return [paragraph(block[1], heading)]
     if kind == "list":
         _, ordered, start, items = block
         out: list[Any] = []
@@ -135,7 +135,7 @@ def _flowables(
             bullet = f"{n}." if ordered else "•"
             for k, part in enumerate(item):
                 if part[0] in ("p", "code") and k == 0:
-                    out.append(Paragraph(part[1], _indented(body, level + 1), bulletText=bullet))
+                    out.append(paragraph(part[1], _indented(body, level + 1), bulletText=bullet))
                 else:
                     out += _flowables(part, body, heading, level + 1)
         if not level:  # the list ends with a paragraph's space after it

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
-from crmdesk.documents import fonts
+from crmdesk.documents import fonts, scripts
 from crmdesk.services import nps, reports
 from crmdesk.services.reports import Report, money, percent
 from crmdesk.services.retention import STAGES
@@ -40,6 +41,12 @@ def _styles() -> dict[str, Any]:
         "note": ParagraphStyle("note", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
     }
+
+
+def _cell(text: str, style: Any) -> Any:
+    """A name in a table cell: as it is when the Latin font sets it, else a paragraph that
+    picks a font per script (and shapes and orders right-to-left text)."""
+    return text if scripts.is_simple(text) else scripts.paragraph(escape(text), style)
 
 
 def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Any:
@@ -179,8 +186,9 @@ def write_report(
     )  # fmt: skip
     width = doc.width
     p = report
+    title = f"Report {p.period.label}"
     story: list[Any] = [
-        Paragraph(f"{shop_name + ' — ' if shop_name else ''}Report {p.period.label}", st["title"]),
+        scripts.paragraph(escape(f"{shop_name} — " if shop_name else "") + title, st["title"]),
         Paragraph(p.period.describe(), st["sub"]),
     ]
     retained = p.retention[-1]
@@ -208,7 +216,7 @@ def write_report(
     story.append(_pareto_chart(p, width))
     if top.leaders:
         rows = [["Best clients in the period", "Spent"]] + [
-            [name, money(cents)] for _cid, name, cents in top.leaders
+            [_cell(name, st["cell"]), money(cents)] for _cid, name, cents in top.leaders
         ]
         story.append(_table(rows, [width * 0.6, width * 0.2]))
 

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from crmdesk.documents import fonts
+from crmdesk.documents import fonts, scripts
 from crmdesk.documents.form_geometry import FormLayout, layout
 from crmdesk.documents.letters import Cancelled
 
@@ -100,8 +100,7 @@ def _draw_copy(canvas: Canvas, geo: FormLayout, copy: FormCopy, font: str) -> No
     if copy.client_name:
         canvas.setFont(font, 11)
         canvas.drawString(cx, cy, "For")
-        canvas.setFont(fonts.BOLD, 13)
-        canvas.drawString(cx + 9 * mm, cy, copy.client_name)
+        scripts.draw(canvas, cx + 9 * mm, cy, copy.client_name, 13, bold=True)
     else:
         canvas.setFont(font, 11)
         canvas.drawString(cx, cy, "Your name (optional):")
@@ -114,10 +113,8 @@ def _draw_fixed(canvas: Canvas, geo: FormLayout, text: FormText, font: str) -> N
     for x, y, w, h in geo.corners:
         canvas.rect(x, y, w, h, stroke=0, fill=1)
     tx, ty = geo.title_at
-    canvas.setFont(fonts.BOLD, 15)
-    canvas.drawString(tx, ty, text.shop_name)
-    canvas.setFont(font, 11)
-    canvas.drawString(tx, ty - 6 * mm, text.title)
+    scripts.draw(canvas, tx, ty, text.shop_name, 15, bold=True)
+    scripts.draw(canvas, tx, ty - 6 * mm, text.title, 11)
 
     qx, qy = geo.nps_question_at
     _wrapped(canvas, text.nps_question, fonts.BOLD, 12, qx, qy, width - 2 * qx)
@@ -127,8 +124,8 @@ def _draw_fixed(canvas: Canvas, geo: FormLayout, text: FormText, font: str) -> N
         canvas.setFont(fonts.BOLD, 11)
         canvas.drawCentredString(x + w / 2, y + h + 2.5 * mm, str(n))
     canvas.setFont(font, 8.5)
-    canvas.drawString(*geo.low_label_at, "← " + text.low_label)
-    canvas.drawRightString(*geo.high_label_at, text.high_label + " →")
+    scripts.draw(canvas, *geo.low_label_at, "← " + text.low_label, 8.5)
+    scripts.draw(canvas, *geo.high_label_at, text.high_label + " →", 8.5, align="right")
 
     rx, ry = geo.reason_question_at
     _wrapped(canvas, text.reason_question, fonts.BOLD, 11, rx, ry, width - 2 * rx)
@@ -142,7 +139,7 @@ def _draw_fixed(canvas: Canvas, geo: FormLayout, text: FormText, font: str) -> N
         canvas.setFont(font, 10)
         for label, (x, y, w, h) in zip(options, boxes, strict=False):
             canvas.rect(x, y, w, h, stroke=1, fill=0)
-            canvas.drawString(x + w + 2 * mm, y + 1.5 * mm, label)
+            scripts.draw(canvas, x + w + 2 * mm, y + 1.5 * mm, label, 10)
         if kind == "text":
             canvas.rect(*boxes[0], stroke=1, fill=0)
     canvas.setFont(font, 10)
@@ -163,12 +160,12 @@ def _draw_fixed(canvas: Canvas, geo: FormLayout, text: FormText, font: str) -> N
         canvas.line(px, py, px + pw, py)
     canvas.setFont(font, 9)
     canvas.setFillGray(0.3)
-    canvas.drawCentredString(*geo.footer_at, text.footer)
+    scripts.draw(canvas, *geo.footer_at, text.footer, 9, align="centre")
     canvas.setFillGray(0)
 
 
 def _wrapped(canvas: Canvas, text: str, font: str, size: float, x: float, y: float,
              width: float) -> None:  # fmt: skip
-    canvas.setFont(font, size)
+    bold = font == fonts.BOLD
     for n, line in enumerate(simpleSplit(text, font, size, width)[:2]):
-        canvas.drawString(x, y - n * size * 1.25, line)
+        scripts.draw(canvas, x, y - n * size * 1.25, line, size, bold=bold)

@@ -67,12 +67,31 @@ def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
     app.setApplicationName("crmdesk")
     app.setApplicationVersion(__version__)
     sys.excepthook = _excepthook
+    add_fonts()
     window = MainWindow()
     window.show()
     window.open_database(path, create=create, make_demo=make_demo)
     _close_on_signals(window)
     QTimer.singleShot(0, _started)
     return app.exec()
+
+
+def add_fonts() -> list[str]:
+    """Add the fonts the PDFs embed to the application's font database, so that a name in
+    Arabic, Thai, Devanagari, Chinese or Korean shows in the window as it prints, on a
+    machine that has no such font (Qt's fallback finds them). Returns the families added."""
+    from PySide6.QtGui import QFontDatabase
+
+    from crmdesk.documents.fonts import font_files
+
+    families: list[str] = []
+    for file in font_files():
+        font_id = QFontDatabase.addApplicationFont(str(file))
+        if font_id < 0:
+            log.info("Could not add the font %s", file)
+            continue
+        families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
 
 
 def _started() -> None:

@@ -543,7 +543,7 @@ class LettersDialog(QDialog):
             return False
         lines = []
         if batch.problems:
-            lines.append(f"{len(batch.problems)} letter(s) cannot be filled in and are left out:")
+            lines.append(f"{len(batch.problems)} letter(s) cannot be written and are left out:")
             lines += [f"• {name}: {problem}" for name, problem in batch.problems[:10]]
         if batch.without_address:
             names = ", ".join(name for _, name in batch.without_address[:20])

@@ -167,8 +167,9 @@ class SurveysDialog(QDialog):
         except CrmError as exc:
             QMessageBox.warning(self, "No forms were printed", str(exc))
             return
+        held = "".join(f"\nNo form for {name}: {why}." for name, why in run.held_back)
         self.print_result.setText(f"Wrote {len(run.forms)} form(s) to {out}. Type each code in "
-                                  "Enter answers when they come back.")  # fmt: skip
+                                  "Enter answers when they come back." + held)  # fmt: skip
         self.changed.emit(run.changes)
 
     # ------------------------------------------------------------------ entering answers

@@ -17,6 +17,7 @@ from typing import Any
 
 from crmdesk import paths
 from crmdesk.documents.letters import Cancelled, Letter, Letterhead
+from crmdesk.documents.scripts import cannot_print, unprintable
 from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
@@ -284,7 +285,8 @@ def prepare(
 ) -> LetterBatch:
     """Fill in the template for every client. Raises TemplateError if the template itself
     is wrong, or asks more than a letter may take (TemplateLimitError, at the first letter);
-    a client whose letter cannot be filled in (a missing thing to remember) is listed in
+    a client whose letter cannot be filled in (a missing thing to remember) or holds a
+    character no shipped font can print (it would print as an empty box) is listed in
     `problems`, one without a postal address in `without_address`."""
     problems = templating.check(template.body)
     if problems:
@@ -307,6 +309,10 @@ def prepare(
             batch.problems.append((client.display_name, str(exc)))
             continue
         letter = Letter(tuple(address_lines(client, shop)), written, body, template.name)
+        missing = unprintable("\n".join(letter.recipient) + "\n" + body)
+        if missing:
+            batch.problems.append((client.display_name, cannot_print(missing)))
+            continue
         batch.letters.append((cid, letter))
         if not has_postal_address(client):
             batch.without_address.append((cid, client.display_name))

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crmdesk.documents.scripts import cannot_print, unprintable
 from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
@@ -206,6 +207,7 @@ class FormRun:
     forms: list[IssuedForm]
     path: Path
     changes: Changes
+    held_back: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
 
 
 def print_forms(
@@ -230,10 +232,19 @@ def print_forms(
     if blank > 5000:
         raise ValidationError({"forms": "Print at most 5,000 blank forms at a time."})
     names = _names(db, client_ids)
+    held_back = []
+    for cid, name in list(names.items()):
+        missing = unprintable(name)
+        if missing:  # it would print as empty boxes
+            held_back.append((name, cannot_print(missing)))
+            del names[cid]
     issued = [IssuedForm(new_code(), cid, names[cid]) for cid in dict.fromkeys(client_ids)
               if cid in names]  # fmt: skip
     issued += [IssuedForm(new_code(), None, "") for _ in range(blank)]
     if not issued:
+        if held_back:
+            raise CrmError("No form was printed: " + "; ".join(
+                f"{name}: {why}" for name, why in held_back[:5]))  # fmt: skip
         raise CrmError("None of the chosen clients is there any more.")
     text = form_text(db, survey)
     copies = [FormCopy(f.code, f.client_name) for f in issued]
@@ -241,7 +252,7 @@ def print_forms(
     chosen = paper or get_shop(db).paper
     write_atomically(out, lambda part: write_forms(part, copies, text, chosen, report))
     changes = _record_forms(db, survey, issued)
-    return FormRun(issued, out, changes)
+    return FormRun(issued, out, changes, held_back)
 
 
 def _record_forms(db: Database, survey: SurveyRecord, issued: list[IssuedForm]) -> Changes:

@@ -318,3 +318,27 @@ def test_copy_refuses_without_a_passphrase_or_no_passphrase(tmp_path: Path, data
     assert short.returncode == 2 and "at least 8 characters" in short.stderr
     helped = crmdesk("copy", "--help", data_dir=data_dir).stdout
     assert "--no-passphrase" in helped and "AES-256-GCM" in helped
+
+
+def test_letters_count_only_what_was_written_and_name_who_was_held_back(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    from crmdesk.services import clients
+    from crmdesk.services.clients import ClientForm
+    from crmdesk.store.database import Database
+    from tests.letters_helpers import pdf_pages, set_up_shop
+
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        set_up_shop(db)
+        for given, family in (("محمد", "العلي"), ("太郎", "山田"), ("Tashi", "བཀྲ་ཤིས")):
+            form = ClientForm(given_name=given, family_name=family, street="1 Road",
+                              postcode="1", city="Town", tags=["vip"])  # fmt: skip
+            clients.create_client(db, form)
+    out = tmp_path / "b.pdf"
+    done = crmdesk("letters", "--db", str(db_file), "--template", "Birthday", "--tag", "vip",
+                   "-o", str(out), data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Wrote 2 letters (2 pages)" in done.stdout and "1 client left out" in done.stdout
+    assert "no letter for Tashi བཀྲ་ཤིས: no font here can print U+0F56" in done.stderr
+    assert "Tashi" not in "".join(pdf_pages(out))
