@@ -48,13 +48,13 @@ def test_record_purchases_from_the_keyboard_and_see_the_stage(qtbot: QtBot, db_p
         d.amount.setText("twelve")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert "not an amount" in d.problems()["amount"]  # said, and nothing saved
-        d.amount.setText("45,50")
+        d.amount.setText("45.50")
         d.what.setText("Wedding bouquet")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     answer_dialog(qtbot, PurchaseDialog, buy, window.act_purchase.trigger)
     keeping = _plain(window)
-    assert "Repeat since" in keeping and "2 purchases, 65.50 in all, 32.75 on average" in keeping
+    assert "Repeat since" in keeping and "2 purchases, £65.50 in all, £32.75 on average" in keeping
     assert "usually every 30 days" in keeping
     assert window.page.tabs.tabText(3) == "P&urchases (2)"
 

@@ -52,6 +52,9 @@ class FormDialog(QDialog):
             widget.setToolTip(hint)
         error = FieldError(name, self)
         self._errors[name] = error
+        problem_changed = getattr(widget, "problem_changed", None)
+        if problem_changed is not None:  # a field that checks itself when it is left
+            problem_changed.connect(error.show_problem)
         box = QWidget(self)
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -65,6 +68,10 @@ class FormDialog(QDialog):
 
     def on_save(self, save: Callable[[], Changes]) -> None:
         self._save = save
+
+    def show_problem(self, name: str, text: str | None) -> None:
+        """Say (or, with None, stop saying) what is wrong with one field."""
+        self._errors[name].show_problem(text)
 
     def problems(self) -> dict[str, str]:
         return {name: e.text() for name, e in self._errors.items() if e.isVisible()}
