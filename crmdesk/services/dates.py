@@ -111,6 +111,14 @@ def _words(locale: str) -> _Words:
             for m in range(1, 13)
         ]
         learnt |= set.intersection(*unknown)
+    # and the words a month's own dates have that no other month's do are that month's
+    # name as the patterns inflect or join it ("maiatzaren", "במאי")
+    for width in ("medium", "long"):
+        for m in range(1, 13):
+            text = format_date(date(1990, m, 23), width, locale=locale)
+            for word in set(_read(_tokens(text), words)[2]) - learnt:
+                if months.setdefault((word,), m) != m:
+                    months.pop((word,))
     weekdays = {
         t for context in _locale(locale).days.values() for names in context.values()
         for name in names.values() for _k, t in _tokens(name)

@@ -65,6 +65,7 @@ class PurchaseDialog(FormDialog):
         self.add_field("bought_at", "&When:", self.bought_at)
         _save_shortcut(self)
         self.amount.setFocus()
+        self.resize(460, self.sizeHint().height())  # room for a message on two lines
         self.amount.editingFinished.connect(self._on_amount_editing_finished)
 
         def save() -> Changes:

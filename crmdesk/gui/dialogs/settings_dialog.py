@@ -80,7 +80,7 @@ class SettingsDialog(FormDialog):
         return edit
 
     def _stored_choice(self, s: Setting) -> str:
-        """"" (follow the country) unless a choice was made."""
+        """The stored choice, or "" (follow the country) if none was made."""
         return str(self._values.get(s.key) or "")
 
     def _on_country_current_index_changed(self, _index: int) -> None:
