@@ -78,6 +78,7 @@ class FormDialog(QDialog):
         """Grow the window so that every message shows whole: a word-wrapped label needs
         more lines than the layout first gave it."""
         layout = self.layout()
+        assert layout is not None
         layout.activate()
         want = (
             layout.totalHeightForWidth(self.width())

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from crmdesk.errors import ValidationError
-from crmdesk.services import clients, retention, surveys
+from crmdesk.services import clients, retention, settings, surveys
 from crmdesk.services.clients import ClientForm
 from crmdesk.services.retention import StageRules, months_before, stage_of
 from crmdesk.services.surveys import AnswerForm
@@ -67,6 +67,7 @@ def _client(db: Database, given: str, referred_by: str | None = None) -> str:
 
 
 def test_stages_from_the_database(db: Database) -> None:
+    settings.set_phone_region(db, "GB")  # amounts in pounds, whatever this machine's locale
     anna = _client(db, "Anna")
     assert retention.client_stage(db, anna, TODAY).stage == "prospect"
     retention.record_purchase(db, anna, "12.50", "Roses", datetime(2026, 1, 5, 10))
