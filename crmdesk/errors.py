@@ -137,3 +137,13 @@ class ValidationError(CrmError):
 
 class NotFoundError(CrmError):
     pass
+
+
+class ConfirmationNeededError(CrmError):
+    """A value is allowed but unusual (a purchase of zero, or far above the client's usual):
+    nothing was saved; ask `question` and, if the user agrees, call again confirmed."""
+
+    def __init__(self, field: str, question: str) -> None:
+        self.field = field
+        self.question = question
+        super().__init__(question)

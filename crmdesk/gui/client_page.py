@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import NotFoundError
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
 from crmdesk.model.enums import ContactPreference, HistoryKind
-from crmdesk.services import clients, complaints, facts, notes, reminders, retention
+from crmdesk.services import clients, complaints, facts, notes, reminders, retention, settings
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.complaints import ComplaintRecord
 from crmdesk.services.facts import FactRecord
@@ -71,6 +72,7 @@ class ClientPage(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Client page")
         self._db: Database | None = None
+        self._money: Callable[[int], str] = money  # the shop's currency once a file is open
         self.record: ClientRecord | None = None
 
         self.name = QLabel(self)
@@ -149,7 +151,7 @@ class ClientPage(QWidget):
             [
                 Column("Date", lambda p: p.bought_at.strftime("%d %b %Y %H:%M")),
                 Column("What", lambda p: p.what),
-                Column("Amount", lambda p: money(p.amount_cents)),
+                Column("Amount", lambda p: self._money(p.amount_cents)),
             ],
             self,
         )
@@ -252,6 +254,7 @@ class ClientPage(QWidget):
 
     def show_client(self, db: Database | None, client_id: str | None) -> None:
         self._db = db
+        self._money = settings.money(db) if db else money
         try:
             self.record = clients.get_client(db, client_id) if db and client_id else None
         except NotFoundError:
@@ -300,7 +303,8 @@ class ClientPage(QWidget):
         spent = retention.spending(db, r.id)
         if spent.count:
             parts.append(f"{spent.count} purchase{'s' if spent.count != 1 else ''}, "
-                         f"{money(spent.total_cents)} in all, {money(spent.average_cents)} on "
+                         f"{self._money(spent.total_cents)} in all, "
+                         f"{self._money(spent.average_cents)} on "
                          "average")  # fmt: skip
             visits = f"first {spent.first:%d %b %Y}, last {spent.last:%d %b %Y}"
             if spent.usual_interval_days:

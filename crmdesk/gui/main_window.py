@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
 
     def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
         current = select_id or self._current_id()
-        if changes.touches("clients", "history"):
+        if changes.touches("clients", "history", "meta"):  # meta: a setting, e.g. the rules
             if self.model.searching and select_id:
                 self._leave_search()  # show the new client in the full list
             else:
@@ -558,7 +558,7 @@ class MainWindow(QMainWindow):
 
     def _on_settings_triggered(self) -> None:
         if self.db is not None:
-            self.run_dialog(dialogs.SettingsDialog(self.db, parent=self))
+            self.apply_dialog(dialogs.SettingsDialog(self.db, parent=self))
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)

@@ -11,24 +11,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.errors import NotFoundError
 from crmdesk.model.names import display_name
+from crmdesk.services import settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.store.database import Database
 
-REWARD_KEY = "referral_reward"
-DEFAULT_REWARD = "a thank-you gift"
 THANK_YOU_TEMPLATE = "Thank you for the referral"
 
 
 def default_reward(db: Database) -> str:
-    return db.meta(REWARD_KEY) or DEFAULT_REWARD
+    return str(settings.get(db, settings.REFERRAL_REWARD))
 
 
-def set_default_reward(db: Database, text: str) -> None:
-    if not text.strip():
-        raise ValidationError({"reward": "Say what a referrer receives, e.g. “£10 voucher”."})
-    db.set_meta(REWARD_KEY, text.strip())
+def set_default_reward(db: Database, text: str) -> Changes:
+    return settings.write(db, {settings.REFERRAL_REWARD.key: text}, "Referral reward")
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 
 from crmdesk.errors import ValidationError
 from crmdesk.model.names import display_name
+from crmdesk.services import settings
+from crmdesk.services.changes import Changes
 from crmdesk.store.database import Database
-
-TOUCH_RULES_KEY = "touch_by_tag"
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,7 @@ def follow_ups_due(
 
 def touch_rules(db: Database) -> dict[str, int]:
     """Tag → days: everyone with the tag should hear from the shop that often."""
-    raw = db.meta(TOUCH_RULES_KEY)
-    return {str(k): int(v) for k, v in json.loads(raw).items()} if raw else {}
+    return dict(settings.get(db, settings.TOUCH_BY_TAG))
 
 
 def check_days(days: int | None, field: str) -> None:
@@ -85,14 +84,8 @@ def check_days(days: int | None, field: str) -> None:
         raise ValidationError({field: "Stay in touch every 1 to 3650 days (or leave it empty)."})
 
 
-def set_touch_rules(db: Database, rules: dict[str, int]) -> None:
-    cleaned = {}
-    for tag, days in rules.items():
-        if not tag.strip():
-            raise ValidationError({"touch_rules": "A rule needs a tag."})
-        check_days(days, "touch_rules")
-        cleaned[tag.strip()] = int(days)
-    db.set_meta(TOUCH_RULES_KEY, json.dumps(cleaned, ensure_ascii=False, sort_keys=True))
+def set_touch_rules(db: Database, rules: dict[str, int]) -> Changes:
+    return settings.write(db, {settings.TOUCH_BY_TAG.key: rules}, "Stay in touch by tag")
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from crmdesk import model
-from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.errors import ConfirmationNeededError, NotFoundError, ValidationError
 from crmdesk.model.ids import now
+from crmdesk.services import amounts, settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
 
 STAGES = ("prospect", "first-time", "repeat", "regular", "advocate")
-REGULAR_COUNT_KEY, REGULAR_MONTHS_KEY = "regular_purchases", "regular_months"
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,17 @@ class StageRules:
 
 
 def rules(db: Database) -> StageRules:
-    return StageRules(int(db.meta(REGULAR_COUNT_KEY) or 4), int(db.meta(REGULAR_MONTHS_KEY) or 12))
+    values = settings.read_all(db)
+    return StageRules(values[settings.REGULAR_PURCHASES.key], values[settings.REGULAR_MONTHS.key])
 
 
-def set_rules(db: Database, new: StageRules) -> None:
-    if not 2 <= new.regular_purchases <= 100 or not 1 <= new.regular_months <= 60:
-        raise ValidationError({"regular_purchases": "A regular client makes 2 to 100 purchases "
-                               "within 1 to 60 months."})  # fmt: skip
-    db.set_meta(REGULAR_COUNT_KEY, str(new.regular_purchases))
-    db.set_meta(REGULAR_MONTHS_KEY, str(new.regular_months))
+def set_rules(db: Database, new: StageRules) -> Changes:
+    return settings.write(
+        db,
+        {settings.REGULAR_PURCHASES.key: new.regular_purchases,
+         settings.REGULAR_MONTHS.key: new.regular_months},
+        "Loyalty rules",
+    )  # fmt: skip
 
 
 def months_before(day: date, months: int) -> date:
@@ -182,35 +184,61 @@ class PurchaseRecord:
     what: str
 
 
-def parse_amount(text: str) -> int:
-    """ "12.50", "12,50", "1,234.50", "£12" → cents; raises ValueError saying what is wrong."""
-    cleaned = "".join(ch for ch in text.strip() if ch.isdigit() or ch in ".,-")
-    if not cleaned or cleaned.count("-") > (1 if cleaned.startswith("-") else 0):
-        raise ValueError(f"“{text.strip()}” is not an amount; type it like 12.50.")
-    if "," in cleaned and "." in cleaned:  # 1,234.50 or 1.234,50: the last one is decimal
-        decimal = "." if cleaned.rfind(".") > cleaned.rfind(",") else ","
-        cleaned = cleaned.replace("," if decimal == "." else ".", "").replace(decimal, ".")
-    elif "," in cleaned:
-        whole, _, part = cleaned.rpartition(",")
-        cleaned = f"{whole}.{part}" if len(part) <= 2 else cleaned.replace(",", "")
-    try:
-        cents = round(float(cleaned) * 100)
-    except ValueError:
-        raise ValueError(f"“{text.strip()}” is not an amount; type it like 12.50.") from None
-    if cents < 0:
-        raise ValueError("An amount cannot be negative; record a refund as a note.")
-    return cents
+BIG_FACTOR = 10  # ask before recording more than 10× the client's median purchase
+
+
+def parse_amount(db: Database, text: str) -> int:
+    """What was typed, in minor units of the shop's currency (see services/amounts)."""
+    values = settings.read_all(db)
+    return amounts.parse_amount(text, settings.currency(values), settings.shop_locale(values))
+
+
+def purchase_question(db: Database, client_id: str, minor: int) -> str | None:
+    """What to ask before recording this amount (zero, or far above what the client usually
+    spends, or above the shop's threshold for a first purchase), or None."""
+    import statistics
+
+    values = settings.read_all(db)
+    cur, loc = settings.currency(values), settings.shop_locale(values)
+    shown = amounts.show(minor, cur, loc)
+    if minor == 0:
+        return f"Record a purchase of {shown}? A gift or an exchange may be better as a note."
+    past = [r[0] for r in db.query(
+        "SELECT amount_cents FROM purchases WHERE client_id = ? AND deleted_at IS NULL"
+        " AND amount_cents > 0", (client_id,))]  # fmt: skip
+    if past:
+        usual = round(statistics.median(past))
+        if minor > BIG_FACTOR * usual:
+            return (f"Record {shown}? That is more than {BIG_FACTOR} times this client's "
+                    f"usual purchase ({amounts.show(usual, cur, loc)}).")  # fmt: skip
+        return None
+    threshold = int(values[settings.ASK_ABOVE.key])
+    if minor > threshold:
+        return (f"Record {shown}? That is more than {amounts.show(threshold, cur, loc)}, "
+                "the most a first purchase usually is (a setting).")  # fmt: skip
+    return None
 
 
 def record_purchase(
-    db: Database, client_id: str, amount: str, what: str = "", bought_at: datetime | None = None
+    db: Database,
+    client_id: str,
+    amount: str,
+    what: str = "",
+    bought_at: datetime | None = None,
+    confirmed: bool = False,
 ) -> Changes:
+    """Record a purchase of `amount` as typed. An unusual amount (zero, or far above the
+    client's usual) raises ConfirmationNeededError unless `confirmed`; nothing is saved then."""
     from crmdesk import model
 
     try:
-        cents = parse_amount(amount)
+        cents = parse_amount(db, amount)
     except ValueError as exc:
         raise ValidationError({"amount": str(exc)}) from exc
+    if not confirmed:
+        question = purchase_question(db, client_id, cents)
+        if question:
+            raise ConfirmationNeededError("amount", question)
     with db.write() as w:
         live_client(w.session, client_id)
         row = model.Purchase(client_id=client_id, bought_at=bought_at or now(),

@@ -1,30 +1,345 @@
-"""Settings of the business, kept in the database so both machines agree."""
+"""Settings of the business, declared once, as data, and kept in the database (meta) so both
+machines agree: a write stamps each key like a field, and merging carries it across.
+
+Each `Setting` says its key, label, kind, default, how it is stored and what is allowed. This
+module alone reads and writes them; the Settings dialog is built from `SETTINGS`, and the
+services (retention, reminders, referrals, purchases) read their values through `get`.
+A default may follow from other settings: the locale and the currency from the country.
+"""
 
 from __future__ import annotations
 
-import locale
+import json
+import locale as system_locale
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from crmdesk.errors import ValidationError
+from crmdesk.services import amounts
+from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.validation import is_region
 from crmdesk.store.database import Database
 
-PHONE_REGION = "phone_region"
+Values = Mapping[str, Any]  # key → value, for defaults and checks that follow other settings
 
 
-def default_region() -> str:
-    lang = locale.getlocale()[0] or ""
-    country = lang.partition("_")[2].upper()
+@dataclass(frozen=True)
+class Setting:
+    key: str  # the meta key; never renamed (older files and other machines use it)
+    label: str
+    kind: str  # "choice", "number", "text", "lines", "amount": how the dialog edits it
+    default: Callable[[Values], Any]
+    hint: str = ""
+    load: Callable[[str], Any] = str  # stored text → value
+    dump: Callable[[Any], str] = str  # value → stored text
+    clean: Callable[[Any, Values], Any] = lambda raw, _values: raw  # raises ValueError
+    choices: Callable[[Values], list[tuple[str, str]]] | None = None  # (value, label)
+    minimum: int = 0
+    maximum: int = 0
+    suffix: str = ""
+    section: str = "Shop"
+    show: Callable[[Any, Values], str] = field(default=lambda value, _values: str(value))
+
+
+# --------------------------------------------------------------------- country and locale
+
+
+def _system_country() -> str:
+    country = (system_locale.getlocale()[0] or "").partition("_")[2].upper()
     return country if is_region(country) else "GB"
 
 
-def phone_region(db: Database) -> str:
-    return db.meta(PHONE_REGION) or default_region()
+@lru_cache(maxsize=1)
+def country_choices() -> list[tuple[str, str]]:
+    """(code, "United Kingdom (+44)") for every country phone numbers know, by name."""
+    import phonenumbers
+    from babel import Locale
+
+    names = Locale.parse("en").territories
+    out = [
+        (code, f"{names.get(code, code)} (+{phonenumbers.country_code_for_region(code)})")
+        for code in phonenumbers.SUPPORTED_REGIONS
+    ]
+    return sorted(out, key=lambda item: item[1].casefold())
 
 
-def set_phone_region(db: Database, code: str) -> None:
-    code = code.strip().upper()
+def _clean_country(raw: Any, _values: Values) -> str:
+    code = str(raw).strip().upper()
     if not is_region(code):
-        raise ValidationError(
-            {"phone_region": f"“{code}” is not a country code; use two letters such as GB, DE, US."}
-        )
-    db.set_meta(PHONE_REGION, code)
+        raise ValueError(f"“{code}” is not a country code; use two letters such as GB, DE, US.")
+    return code
+
+
+def locale_of_country(country: str) -> str:
+    """The usual locale of a country: GB → en_GB, CH → de_CH, JP → ja_JP."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(f"und_{country}"))
+    except (UnknownLocaleError, ValueError):
+        return "en_GB"
+
+
+@lru_cache(maxsize=1)
+def _locale_labels() -> dict[str, str]:
+    from babel import Locale
+    from babel.localedata import locale_identifiers
+
+    out = {}
+    for ident in locale_identifiers():
+        loc = Locale.parse(ident)
+        if loc.territory and not loc.script and not loc.variant:
+            out[ident] = loc.get_display_name("en") or ident
+    return out
+
+
+def _locale_choices(values: Values) -> list[tuple[str, str]]:
+    usual = locale_of_country(values.get(COUNTRY.key) or _system_country())
+    labels = _locale_labels()
+    first = [("", f"As usual in the country ({labels.get(usual, usual)})")]
+    return first + sorted(labels.items(), key=lambda item: item[1].casefold())
+
+
+def _clean_locale(raw: Any, _values: Values) -> str:
+    text = str(raw or "").strip()
+    if text and text not in _locale_labels():
+        raise ValueError(f"“{text}” is not a locale crmdesk knows; choose one from the list.")
+    return text
+
+
+def _currency_of(country: str) -> str:
+    from babel.numbers import get_territory_currencies
+
+    found = get_territory_currencies(country, tender=True)
+    return found[0] if found else "EUR"
+
+
+def _currency_choices(values: Values) -> list[tuple[str, str]]:
+    usual = _currency_of(values.get(COUNTRY.key) or _system_country())
+    labels = dict(amounts.currency_choices())
+    return [("", f"The country's ({labels.get(usual, usual)})"), *labels.items()]
+
+
+def _clean_currency(raw: Any, _values: Values) -> str:
+    code = str(raw or "").strip().upper()
+    if code and code not in dict(amounts.currency_choices()):
+        raise ValueError(f"“{code}” is not a currency crmdesk knows; choose one from the list.")
+    return code
+
+
+# --------------------------------------------------------------------- numbers and words
+
+
+def _number(low: int, high: int, message: str) -> Callable[[Any, Values], int]:
+    def clean(raw: Any, _values: Values) -> int:
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(message) from None
+        if not low <= value <= high:
+            raise ValueError(message)
+        return value
+
+    return clean
+
+
+def _clean_reward(raw: Any, _values: Values) -> str:
+    text = " ".join(str(raw).split())
+    if not text:
+        raise ValueError("Say what a referrer receives, e.g. “£10 voucher”.")
+    if len(text) > 120:
+        raise ValueError(f"Keep it under 120 characters (this is {len(text)}).")
+    return text
+
+
+def _clean_touch(raw: Any, _values: Values) -> dict[str, int]:
+    """{"VIP": 30} as it is, or typed lines "VIP: 30" → {"VIP": 30}."""
+    if isinstance(raw, Mapping):
+        items = [(str(k), str(v)) for k, v in raw.items()]
+    else:
+        items = []
+        for line in str(raw).splitlines():
+            if not line.strip():
+                continue
+            tag, colon, days = line.rpartition(":")
+            if not colon:
+                raise ValueError(f"“{line.strip()}”: write the tag, a colon and the days, "
+                                 "like “VIP: 30”.")  # fmt: skip
+            items.append((tag, days))
+    rules: dict[str, int] = {}
+    for tag, days in items:
+        if not tag.strip():
+            raise ValueError("A rule needs a tag, like “VIP: 30”.")
+        try:
+            every = int(str(days).strip())
+        except ValueError:
+            raise ValueError(f"“{tag.strip()}: {days.strip()}”: the days are a whole number, "
+                             "like “VIP: 30”.") from None  # fmt: skip
+        if not 1 <= every <= 3650:
+            raise ValueError(f"“{tag.strip()}”: stay in touch every 1 to 3650 days.")
+        rules[tag.strip()] = every
+    return rules
+
+
+def _show_touch(rules: Any, _values: Values) -> str:
+    return "\n".join(f"{tag}: {days}" for tag, days in sorted(rules.items()))
+
+
+def _clean_ask_above(raw: Any, values: Values) -> int:
+    if isinstance(raw, int):
+        return raw
+    minor = amounts.parse_amount(str(raw), currency(values), shop_locale(values))
+    if minor <= 0:
+        raise ValueError("Type an amount above zero, like 500.")
+    return minor
+
+
+def _show_ask_above(minor: Any, values: Values) -> str:
+    return amounts.plain(int(minor), currency(values), shop_locale(values))
+
+
+# --------------------------------------------------------------------- the declarations
+
+COUNTRY = Setting(
+    "phone_region", "&Country of the shop:", "choice", lambda _v: _system_country(),
+    hint="Phone numbers without a country code are from here; it also gives the usual "
+    "language, dates and currency.",
+    clean=_clean_country, choices=lambda _v: country_choices(),
+)  # fmt: skip
+LOCALE = Setting(
+    "locale", "&Dates and numbers as in:", "choice", lambda _v: "",
+    hint="How dates and amounts are typed and shown (12/05/1990 is 12 May or December 5).",
+    clean=_clean_locale, choices=_locale_choices,
+)  # fmt: skip
+CURRENCY = Setting(
+    "currency", "C&urrency:", "choice", lambda _v: "",
+    hint="Amounts already recorded are not converted.",
+    clean=_clean_currency, choices=_currency_choices,
+)  # fmt: skip
+REGULAR_PURCHASES = Setting(
+    "regular_purchases", "A &regular makes at least:", "number", lambda _v: 4,
+    load=int, minimum=2, maximum=100, suffix=" purchases", section="Loyalty",
+    clean=_number(2, 100, "A regular client makes 2 to 100 purchases."),
+)  # fmt: skip
+REGULAR_MONTHS = Setting(
+    "regular_months", "…&within the last:", "number", lambda _v: 12,
+    load=int, minimum=1, maximum=60, suffix=" months", section="Loyalty",
+    clean=_number(1, 60, "Count a regular's purchases within 1 to 60 months."),
+)  # fmt: skip
+TOUCH_BY_TAG = Setting(
+    "touch_by_tag", "Stay in &touch by tag:", "lines", lambda _v: {},
+    hint="One tag a line with the days between contacts, like “VIP: 30”.",
+    load=lambda raw: {str(k): int(v) for k, v in json.loads(raw).items()},
+    dump=lambda rules: json.dumps(rules, ensure_ascii=False, sort_keys=True),
+    clean=_clean_touch, show=_show_touch, section="Loyalty",
+)  # fmt: skip
+REFERRAL_REWARD = Setting(
+    "referral_reward", "Referral re&ward:", "text", lambda _v: "a thank-you gift",
+    hint="What a client receives for bringing a new client who buys, e.g. “£10 voucher”.",
+    clean=_clean_reward, section="Loyalty",
+)  # fmt: skip
+ASK_ABOVE = Setting(
+    "ask_above_minor", "Ask before recording a first purchase over:", "amount",
+    lambda values: 1000 * 10 ** amounts.precision(currency(values)),
+    hint="For a client with purchases already, crmdesk asks above 10× their usual.",
+    load=int, clean=_clean_ask_above, show=_show_ask_above, section="Loyalty",
+)  # fmt: skip
+
+SETTINGS: tuple[Setting, ...] = (
+    COUNTRY,
+    LOCALE,
+    CURRENCY,
+    REGULAR_PURCHASES,
+    REGULAR_MONTHS,
+    TOUCH_BY_TAG,
+    REFERRAL_REWARD,
+    ASK_ABOVE,
+)  # fmt: skip  (in this order: a later default may follow an earlier value)
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+# --------------------------------------------------------------------- reading and writing
+
+
+def read_all(db: Database) -> dict[str, Any]:
+    """Every setting's value (the stored one, or its default), by key."""
+    marks = ", ".join("?" * len(SETTINGS))
+    stored = dict(db.query(f"SELECT key, value FROM meta WHERE key IN ({marks})",
+                           tuple(BY_KEY)))  # fmt: skip
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = stored.get(s.key)
+        values[s.key] = s.load(raw) if raw not in (None, "") else s.default(values)
+    return values
+
+
+def get(db: Database, setting: Setting) -> Any:
+    return read_all(db)[setting.key]
+
+
+def write(db: Database, new: Mapping[str, Any], label: str = "Settings") -> Changes:
+    """Check every given value (raw text or value), then save the ones that changed, in one
+    write; raises ValidationError (key → what to type) and saves nothing if any is wrong."""
+    unknown = set(new) - set(BY_KEY)
+    if unknown:
+        raise KeyError(f"not settings: {sorted(unknown)}")
+    values = read_all(db)
+    before = dict(values)
+    problems: dict[str, str] = {}
+    for s in SETTINGS:
+        if s.key not in new:
+            continue
+        try:
+            values[s.key] = s.clean(new[s.key], values)
+        except ValueError as exc:
+            problems[s.key] = str(exc)
+    if problems:
+        raise ValidationError(problems)
+    from crmdesk.model import Meta
+
+    with db.write() as w:
+        for s in SETTINGS:
+            if s.key in new and values[s.key] != before[s.key]:
+                w.session.merge(Meta(key=s.key, value=s.dump(values[s.key])))
+    return from_write(label, w)
+
+
+# --------------------------------------------------------------------- what others read
+
+
+def country(values: Values) -> str:
+    return str(values.get(COUNTRY.key) or _system_country())
+
+
+def shop_locale(values: Values) -> str:
+    """The locale dates and amounts are read and shown in: chosen, or the country's."""
+    return str(values.get(LOCALE.key) or locale_of_country(country(values)))
+
+
+def locale_for(db: Database) -> str:
+    return shop_locale(read_all(db))
+
+
+def money(db: Database) -> Callable[[int], str]:
+    """How amounts (in minor units) are shown in this shop: 1250 → "£12.50"."""
+    values = read_all(db)
+    cur, loc = currency(values), shop_locale(values)
+    return lambda minor: amounts.show(minor, cur, loc)
+
+
+def currency(values: Values) -> str:
+    return str(values.get(CURRENCY.key) or _currency_of(country(values)))
+
+
+def phone_region(db: Database) -> str:
+    return country(read_all(db))
+
+
+def set_phone_region(db: Database, code: str) -> Changes:
+    return write(db, {COUNTRY.key: code})
+
+
+def default_region() -> str:
+    return _system_country()

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from crmdesk.gui.dialogs import ComplaintDialog, LoyaltyDialog, PurchaseDialog
 from crmdesk.gui.letters_dialog import LettersDialog
 from crmdesk.gui.main_window import MainWindow
-from crmdesk.services import complaints, referrals, retention
+from crmdesk.services import complaints, referrals, retention, settings
 from crmdesk.services.complaints import ComplaintForm
 from crmdesk.store.database import Database
 from tests.gui.conftest import answer_dialog, open_window
@@ -37,6 +37,7 @@ def _on_client(qtbot: QtBot, window: MainWindow, name: str) -> None:
 
 def test_record_purchases_from_the_keyboard_and_see_the_stage(qtbot: QtBot, db_path: Path) -> None:
     with Database.open(db_path) as db:
+        settings.set_phone_region(db, "GB")  # a British shop: pounds, 45.50
         anna = add_client(db, "Anna")
         retention.record_purchase(db, anna, "20", "Roses", datetime.now() - timedelta(days=30))
     window = open_window(qtbot, db_path)
@@ -48,13 +49,13 @@ def test_record_purchases_from_the_keyboard_and_see_the_stage(qtbot: QtBot, db_p
         d.amount.setText("twelve")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert "not an amount" in d.problems()["amount"]  # said, and nothing saved
-        d.amount.setText("45,50")
+        d.amount.setText("45.50")
         d.what.setText("Wedding bouquet")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     answer_dialog(qtbot, PurchaseDialog, buy, window.act_purchase.trigger)
     keeping = _plain(window)
-    assert "Repeat since" in keeping and "2 purchases, 65.50 in all, 32.75 on average" in keeping
+    assert "Repeat since" in keeping and "2 purchases, £65.50 in all, £32.75 on average" in keeping
     assert "usually every 30 days" in keeping
     assert window.page.tabs.tabText(3) == "P&urchases (2)"
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import ValidationError
+from crmdesk.gui.date_field import DateField
 from crmdesk.gui.dialogs.form_dialog import FormDialog
-from crmdesk.gui.widgets import OptionalDateEdit
 from crmdesk.model.enums import ContactPreference
-from crmdesk.services import clients
+from crmdesk.services import clients, settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.clients import ClientForm, ClientRecord, Labelled
 from crmdesk.store.database import Database
@@ -72,7 +72,9 @@ class ClientDialog(FormDialog):
         self.postcode = self.add_field("postcode", "Postcode:", QLineEdit())
         self.city = self.add_field("city", "Cit&y / town:", QLineEdit())
         self.country = self.add_field("country", "Country:", QLineEdit())
-        self.birthday = self.add_field("birthday", "&Birthday:", OptionalDateEdit())
+        self.birthday = self.add_field(
+            "birthday", "&Birthday:", DateField(settings.locale_for(db), birthday=True)
+        )
         contact = QComboBox()
         for pref in ContactPreference:
             contact.addItem(pref.label, pref.value)

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.gui.date_field import DateField
 from crmdesk.gui.dialogs.form_dialog import FormDialog
-from crmdesk.gui.widgets import OptionalDateEdit
 from crmdesk.model.enums import Direction, HistoryKind
-from crmdesk.services import facts, history, notes
+from crmdesk.services import facts, history, notes, settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.facts import FactRecord
 from crmdesk.services.history import ContactForm, HistoryRecord
@@ -68,7 +68,7 @@ class ContactDialog(FormDialog):
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
         self.outcome = QLineEdit()
-        self.follow_up_on = OptionalDateEdit()
+        self.follow_up_on = DateField(settings.locale_for(db))
         self.add_field("kind", "&Kind:", self.kind)
         self.add_field("direction", "&Direction:", self.direction)
         self.add_field("occurred_at", "&When:", self.occurred_at)
@@ -127,7 +127,7 @@ class FactDialog(FormDialog):
         self.label.addItems(COMMON_FACT_LABELS)
         self.label.setCurrentText(fact.label if fact else "")
         self.value = QLineEdit(fact.value if fact else "")
-        self.on_date = OptionalDateEdit()
+        self.on_date = DateField(settings.locale_for(db))
         self.on_date.set_value(fact.on_date if fact else None)
         self.add_field("label", "&About:", self.label, "e.g. Dog, Coffee, Daughter's wedding")
         self.add_field("value", "&Remember:", self.value, "e.g. Biscuit, oat flat white")

@@ -52,6 +52,9 @@ class FormDialog(QDialog):
             widget.setToolTip(hint)
         error = FieldError(name, self)
         self._errors[name] = error
+        problem_changed = getattr(widget, "problem_changed", None)
+        if problem_changed is not None:  # a field that checks itself when it is left
+            problem_changed.connect(lambda text: self.show_problem(name, text))
         box = QWidget(self)
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -65,6 +68,25 @@ class FormDialog(QDialog):
 
     def on_save(self, save: Callable[[], Changes]) -> None:
         self._save = save
+
+    def show_problem(self, name: str, text: str | None) -> None:
+        """Say (or, with None, stop saying) what is wrong with one field."""
+        self._errors[name].show_problem(text)
+        self._fit_messages()
+
+    def _fit_messages(self) -> None:
+        """Grow the window so that every message shows whole: a word-wrapped label needs
+        more lines than the layout first gave it."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        want = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if want > self.height():
+            self.resize(self.width(), want)
 
     def problems(self) -> dict[str, str]:
         return {name: e.text() for name, e in self._errors.items() if e.isVisible()}
@@ -82,8 +104,10 @@ class FormDialog(QDialog):
             target = self.findChild(QWidget, first)
             if target is not None:
                 target.setFocus()
+            self._fit_messages()
             return
         except CrmError as exc:  # a full disk, a read-only file…: what to do, too
             self.general_error.show_problem(explain(exc))
+            self._fit_messages()
             return
         self.accept()

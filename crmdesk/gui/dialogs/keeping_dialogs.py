@@ -10,14 +10,16 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QWidget,
 )
 
+from crmdesk.errors import ConfirmationNeededError, ValidationError
 from crmdesk.gui.dialogs.entry_dialogs import _save_shortcut
 from crmdesk.gui.dialogs.form_dialog import FormDialog
-from crmdesk.services import complaints, history, retention
+from crmdesk.services import amounts, complaints, history, retention, settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.complaints import ComplaintForm, ComplaintRecord
 from crmdesk.services.retention import STAGES
@@ -41,14 +43,20 @@ def _value(edit: QDateTimeEdit) -> datetime:
 
 
 class PurchaseDialog(FormDialog):
-    """Record what a client bought: the cursor waits in Amount; Ctrl+Enter saves."""
+    """Record what a client bought: the cursor waits in Amount; Ctrl+Enter saves. The amount
+    is checked when it is left; an unusual one (zero, far above the client's usual) is
+    recorded only after a yes."""
 
     def __init__(
         self, db: Database, client_id: str, client_name: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(f"Record purchase by {client_name}", parent)
+        self._db = db
+        values = settings.read_all(db)
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 45.50")
+        self.amount.setPlaceholderText(
+            "e.g. " + amounts.example(settings.currency(values), settings.shop_locale(values))
+        )
         self.what = QLineEdit()
         self.what.setPlaceholderText("e.g. Wedding bouquet")
         self.bought_at = _when()
@@ -57,11 +65,42 @@ class PurchaseDialog(FormDialog):
         self.add_field("bought_at", "&When:", self.bought_at)
         _save_shortcut(self)
         self.amount.setFocus()
-        self.on_save(
-            lambda: retention.record_purchase(
-                db, client_id, self.amount.text(), self.what.text(), _value(self.bought_at)
-            )
-        )
+        self.resize(460, self.sizeHint().height())  # room for a message on two lines
+        self.amount.editingFinished.connect(self._on_amount_editing_finished)
+
+        def save() -> Changes:
+            args = (db, client_id, self.amount.text(), self.what.text(), _value(self.bought_at))
+            try:
+                return retention.record_purchase(*args)
+            except ConfirmationNeededError as ask:
+                if not self._confirm(ask.question):
+                    raise ValidationError(
+                        {"amount": "Not recorded: check the amount, then Save again."}
+                    ) from None
+                return retention.record_purchase(*args, confirmed=True)
+
+        self.on_save(save)
+
+    def _confirm(self, question: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Record this purchase?", question,
+                          QMessageBox.StandardButton.NoButton, self)  # fmt: skip
+        record = box.addButton("&Record it", QMessageBox.ButtonRole.AcceptRole)
+        change = box.addButton("&Change the amount", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(change)
+        box.setEscapeButton(change)
+        box.exec()
+        return box.clickedButton() is record
+
+    def _on_amount_editing_finished(self) -> None:
+        if not self.amount.text().strip():
+            self.show_problem("amount", None)  # said on Save, not while moving on
+            return
+        try:
+            retention.parse_amount(self._db, self.amount.text())
+        except ValueError as exc:
+            self.show_problem("amount", str(exc))
+        else:
+            self.show_problem("amount", None)
 
 
 class ComplaintDialog(FormDialog):
