@@ -239,8 +239,9 @@ def _survey_answers(
                 time(rng.randrange(9, 18), rng.choice([0, 15, 30, 45])),
             )
             reason = rng.choice(REASONS[group])
+            channel = rng.choice(["form", "phone", "in person"])
             answers.append({"survey_id": survey_id, "client_id": client_id, "answered_at": when,
-                            "channel": rng.choice(["form", "phone", "in person"]),
+                            "channel": channel,
                             "score": score, "reason": reason, "extra": "{}",
                             "consent_contact": rng.random() < 0.6,
                             "consent_quote": score >= 9 and rng.random() < 0.5,
@@ -248,7 +249,7 @@ def _survey_answers(
             entries.append({"client_id": client_id, "kind": "other", "direction": "in",
                             "occurred_at": when, "subject": f"Survey answer: {score}/10",
                             "body": reason, "outcome": group.capitalize(),
-                            "follow_up_on": None})  # fmt: skip
+                            "follow_up_on": None, "personal": channel != "form"})  # fmt: skip
         with db.bulk() as bulk:
             bulk.insert(SurveyAnswer.__table__, answers)
             bulk.insert(HistoryEntry.__table__, entries)
