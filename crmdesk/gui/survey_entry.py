@@ -47,8 +47,8 @@ def _with_error(widget: QWidget, error: FieldError) -> QWidget:
 
 
 class ExtraQuestion:
-    """One extra question's row: the box to type in (a 1–5 rating or free text) or choose
-    from (yes/no, one of several) and the question's words beside it."""
+    """One extra question's row: the question's words and under them the box to type in
+    (a 1–5 rating or free text) or choose from (yes/no, one of several)."""
 
     def __init__(self, number: int, question: Question) -> None:
         self.number, self.question = number, question
@@ -69,14 +69,16 @@ class ExtraQuestion:
             self.input = line
         self.input.setAccessibleName(f"Question {number}: {question.text}")
         self.error = FieldError(f"extra{number}")
-        words = QLabel(question.text)
-        words.setWordWrap(True)
-        row = QWidget()
-        line_up = QHBoxLayout(row)
-        line_up.setContentsMargins(0, 0, 0, 0)
-        line_up.addWidget(self.input, 0 if question.kind != "text" else 2)
-        line_up.addWidget(words, 1 if question.kind != "text" else 3)
-        self.row = _with_error(row, self.error)
+        self.words = QLabel(question.text)  # as the paper: the question, then its boxes
+        self.words.setWordWrap(True)
+        self.row = QWidget()
+        column = QVBoxLayout(self.row)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.words)
+        column.addWidget(self.input, 0, Qt.AlignmentFlag.AlignLeft if question.kind != "text"
+                         else Qt.AlignmentFlag(0))  # fmt: skip
+        column.addWidget(self.error)
 
     def value(self) -> str:
         if isinstance(self.input, QComboBox):
