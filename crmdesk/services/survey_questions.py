@@ -23,17 +23,6 @@ class Question:
     text: str
     choices: tuple[str, ...] = ()
 
-    @property
-    def hint(self) -> str:
-        """What to type, as said next to the box."""
-        if self.kind == "rating":
-            return "1–5"
-        if self.kind == "yesno":
-            return "yes or no"
-        if self.kind == "choice":
-            return "one of: " + ", ".join(self.choices)
-        return ""
-
 
 @dataclass(frozen=True)
 class ExtraAnswer:
