@@ -182,10 +182,11 @@ def test_extra_answers_are_checked_as_typed(db: Database) -> None:
     survey = _wedding_survey(db)
     [cid] = add_people(db)[:1]
 
+    answered = iter(datetime(2026, 11, 2, 10) + timedelta(hours=n) for n in range(5))
+
     def answer(extra: dict[str, object]) -> surveys.SavedAnswer:
-        changes = surveys.record_answer(db, AnswerForm(score=10, channel="in person",
-                                                       extra=extra),
-                                        client_id=cid, survey_id=survey.id)  # fmt: skip
+        typed = AnswerForm(score=10, channel="in person", extra=extra, answered_at=next(answered))
+        changes = surveys.record_answer(db, typed, client_id=cid, survey_id=survey.id)
         assert changes.created_id is not None
         return surveys.get_answer(db, changes.created_id)
 
