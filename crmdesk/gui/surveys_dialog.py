@@ -7,17 +7,16 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIntValidator, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -27,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.errors import CrmError, ValidationError
+from crmdesk.errors import CrmError
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
+from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
-from crmdesk.services.surveys import AnswerForm, FormInfo
 from crmdesk.store.database import Database
 
 
@@ -60,7 +59,6 @@ class SurveysDialog(QDialog):
         self.resize(1000, 700)
         self.db, self.selection = db, selection
         self.survey = surveys.builtin_survey(db)
-        self._form: FormInfo | None = None
         self._period = ""
         self.tabs = QTabWidget()
         self.tabs.addTab(self._print_tab(), "&Print forms")
@@ -69,7 +67,12 @@ class SurveysDialog(QDialog):
         self.tabs.addTab(self._queue_tab(), "&Follow up")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.refresh()
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.entry:
+            self.entry.code.setFocus()  # ready for the first form's code
 
     # ------------------------------------------------------------------ printing forms
 
@@ -142,6 +145,7 @@ class SurveysDialog(QDialog):
         try:
             if dialog.exec() and dialog.changes is not None:
                 self._fill_surveys(select=dialog.changes.created_id or self.survey.id)
+                self.entry.refresh_surveys()
         finally:
             dialog.deleteLater()
 
@@ -175,105 +179,11 @@ class SurveysDialog(QDialog):
     # ------------------------------------------------------------------ entering answers
 
     def _entry_tab(self) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.code = QLineEdit()
-        self.code.setAccessibleName("Form code")
-        self.code.setPlaceholderText("Type or scan the code under the QR code; empty: no form")
-        self.whose = QLabel("")
-        self.whose.setObjectName("form_owner")
-        self.whose.setWordWrap(True)
-        self.score = QLineEdit()
-        self.score.setAccessibleName("Score")
-        self.score.setValidator(QIntValidator(0, 10, self))
-        self.score.setMaxLength(2)
-        self.score.setPlaceholderText("0–10")
-        self.reason = QLineEdit()
-        self.reason.setAccessibleName("Main reason")
-        self.contact = QCheckBox("May &contact them about it")
-        self.quote = QCheckBox("May &quote them")
-        self.referral_name = QLineEdit()
-        self.referral_name.setAccessibleName("Who else would enjoy us: name")
-        self.referral_phone = QLineEdit()
-        self.referral_phone.setAccessibleName("Who else would enjoy us: phone")
-        self.entry_message = QLabel("")
-        self.entry_message.setObjectName("entry_message")
-        self.entry_message.setWordWrap(True)
-        form.addRow("Form &code:", self.code)
-        form.addRow("", self.whose)
-        form.addRow("Sc&ore (0–10):", self.score)
-        form.addRow("Main &reason:", self.reason)
-        form.addRow("", self.contact)
-        form.addRow("", self.quote)
-        form.addRow("Referral &name:", self.referral_name)
-        form.addRow("Referral p&hone:", self.referral_phone)
-        form.addRow("", QLabel("Code, Enter, score, Enter, comment, Enter: saved, and on to the "
-                               "next form. Alt+C / Alt+Q tick the consents."))  # fmt: skip
-        form.addRow("", self.entry_message)
-        self.code.returnPressed.connect(self._on_code_return_pressed)
-        # code ⏎, score ⏎, comment ⏎ saves; consents by Alt+C / Alt+Q, referral by Tab
-        self.score.returnPressed.connect(self.reason.setFocus)
-        for field in (self.reason, self.referral_name, self.referral_phone):
-            field.returnPressed.connect(self.save_answer)
-        return page
+        self.entry = SurveyEntry(self.db)
+        self.entry.changed.connect(self._on_entry_changed)
+        return self.entry
 
-    def _say(self, text: str, bad: bool = False) -> None:
-        self.entry_message.setStyleSheet("color: #b00020;" if bad else "color: #1b5e20;")
-        self.entry_message.setText(text)
-
-    def _on_code_return_pressed(self) -> None:
-        typed = self.code.text().strip()
-        self._form = None
-        if not typed:
-            who = self.selection.current
-            self.whose.setText(f"No form: an answer from {who[1]} by phone or in person."
-                               if who else "No form: an anonymous answer.")  # fmt: skip
-            self.score.setFocus()
-            return
-        try:
-            self._form = surveys.look_up_form(self.db, typed)
-        except CrmError as exc:
-            self.whose.setText("")
-            self._say(str(exc), bad=True)
-            self.code.selectAll()
-            return
-        f = self._form
-        self.code.setText(f.code)
-        self.whose.setText(f"{f.client_name or 'A blank form'} — “{f.survey.name}”, printed "
-                           f"{f.issued_at:%d %b %Y}")  # fmt: skip
-        self._say("")
-        self.score.setFocus()
-
-    def save_answer(self) -> None:
-        answer = AnswerForm(
-            score=int(self.score.text()) if self.score.text().isdigit() else None,
-            reason=self.reason.text(), consent_contact=self.contact.isChecked(),
-            consent_quote=self.quote.isChecked(), referral_name=self.referral_name.text(),
-            referral_phone=self.referral_phone.text(),
-            channel="form" if self._form else "phone",
-        )  # fmt: skip
-        code = self._form.code if self._form else None
-        client = None if code else (self.selection.current[0] if self.selection.current else None)
-        try:
-            changes = surveys.record_answer(self.db, answer, code=code, client_id=client)
-        except ValidationError as exc:
-            self._say(" ".join(exc.problems.values()), bad=True)
-            self.score.setFocus()
-            return
-        except CrmError as exc:
-            self._say(str(exc), bad=True)
-            self.code.setFocus()
-            return
-        who = self._form.client_name if self._form and self._form.client_name else "anonymous"
-        self._say(f"Saved {answer.score}/10 ({surveys.group_of(answer.score or 0)}) from {who}. "
-                  "Next form.")  # fmt: skip
-        for field in (self.code, self.score, self.reason, self.referral_name, self.referral_phone):
-            field.clear()
-        self.contact.setChecked(False)
-        self.quote.setChecked(False)
-        self.whose.setText("")
-        self._form = None
-        self.code.setFocus()
+    def _on_entry_changed(self, changes: Changes) -> None:
         self.changed.emit(changes)
         self.refresh()
 
@@ -313,7 +223,7 @@ class SurveysDialog(QDialog):
         self.distribution = QLabel()
         self.distribution.setAccessibleName("Scores given, 0 to 10")
         self.answers_view, self.answers_model = _table(
-            "Answers", ["When", "Client", "Score", "Reason"]
+            "Answers", ["When", "Client", "Score", "Reason", "Other answers"]
         )
         column.addLayout(top)
         column.addWidget(self.chart, 2)
@@ -334,6 +244,9 @@ class SurveysDialog(QDialog):
         hint.addStretch(1)
         column.addLayout(hint)
         column.addWidget(self.answers_view, 1)
+        header = self.answers_view.horizontalHeader()
+        for n in (3, 4):  # the reason and the other answers share what the rest leave
+            header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
         self.by.currentIndexChanged.connect(self.refresh)
         self.tag_filter.currentIndexChanged.connect(self.refresh)
         self.chart.period_clicked.connect(self.show_period)
@@ -349,11 +262,15 @@ class SurveysDialog(QDialog):
         self.answers_model.removeRows(0, self.answers_model.rowCount())
         group, who = self.group.currentData(), self._who()
         for a in nps.answers_in(self.db, self.by.currentText(), period, group, **who):
+            other = QStandardItem(" · ".join(a.other))
+            other.setToolTip("\n".join(a.other))
             self.answers_model.appendRow([
                 QStandardItem(f"{a.answered_at:%d %b %Y}"),
                 QStandardItem(a.client_name or "anonymous"),
-                QStandardItem(str(a.score)), QStandardItem(a.reason),
+                QStandardItem(str(a.score)), QStandardItem(a.reason), other,
             ])  # fmt: skip
+        for n in (0, 1, 2):
+            self.answers_view.resizeColumnToContents(n)
 
     # ------------------------------------------------------------------ follow up
 

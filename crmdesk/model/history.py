@@ -23,6 +23,12 @@ class HistoryEntry(Synced, Base):
     follow_up_on: Mapped[date | None] = mapped_column(default=None)
     # the complaint this contact was about, if any (no foreign key: added by ALTER TABLE)
     complaint_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    # A contact the owner made with this one client (a call, visit, email, SMS, meeting, a
+    # letter to them alone). False for a letter printed for many clients at once, a printed
+    # survey form or an answer that came back on one: those are in the history, but they do
+    # not close a follow-up or a call-back, nor count as the last contact (the trigger that
+    # keeps clients.last_contact_at counts only personal entries).
+    personal: Mapped[bool] = mapped_column(default=True, server_default=text("1"))
 
     __table_args__ = (
         Index("ix_history_client_id_occurred_at", "client_id", "occurred_at"),

@@ -300,6 +300,34 @@ def find_by_name(db: Database, text: str, limit: int = 20) -> list[tuple[str, st
     return [(cid, display_name(given, family, company)) for cid, given, family, company in rows]
 
 
+@dataclass(frozen=True)
+class NameMatch:
+    id: str
+    name: str
+    city: str
+
+    @property
+    def label(self) -> str:
+        """How a picker lists them: "Margaret Webber — Leeds" (the town tells two of the same
+        name apart)."""
+        return f"{self.name} — {self.city}" if self.city else self.name
+
+
+def name_matches(db: Database, text: str, limit: int = 20) -> list[NameMatch]:
+    """Live clients whose given or family name or company starts with `text`, with their
+    town, for a picker that must name one client."""
+    pattern = text.strip().replace("%", "").replace("_", "") + "%"
+    rows = db.query(
+        "SELECT id, given_name, family_name, company, city FROM clients WHERE deleted_at IS NULL"
+        " AND (family_name LIKE :p OR given_name LIKE :p OR company LIKE :p"
+        "  OR given_name || ' ' || family_name LIKE :p)"
+        " ORDER BY sort_name LIMIT :limit",
+        {"p": pattern, "limit": limit},
+    )
+    return [NameMatch(cid, display_name(given, family, company), city)
+            for cid, given, family, company, city in rows]  # fmt: skip
+
+
 def live_client(session: Session, client_id: str) -> model.Client:
     """The client, for a write; says so if they are gone (deleted meanwhile, or undone)."""
     return _live(session.get(model.Client, client_id), client_id)

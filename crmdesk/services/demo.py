@@ -224,8 +224,10 @@ def _survey_answers(
     happy, some not), each answer also in their history, as the app records it."""
     from crmdesk.model import SurveyAnswer
     from crmdesk.services import surveys
+    from crmdesk.services.survey_questions import describe
 
-    survey_id = surveys.builtin_survey(db).id
+    builtin = surveys.builtin_survey(db)
+    survey_id, [service] = builtin.id, builtin.definition.extra
     weights = [2, 1, 1, 1, 2, 3, 4, 9, 12, 14, 12]
     for start in range(0, len(clients), CHUNK):
         answers, entries = [], []
@@ -239,16 +241,20 @@ def _survey_answers(
                 time(rng.randrange(9, 18), rng.choice([0, 15, 30, 45])),
             )
             reason = rng.choice(REASONS[group])
+            channel = rng.choice(["form", "phone", "in person"])
+            # the service rating (1–5) goes with the score (no draw: the rest stays the same)
+            rating = {"question": service.text, "answer": max(1, min(5, (score + 2) // 2))}
+            extra = json.dumps({"1": rating}, ensure_ascii=False)
+            contact, quote = rng.random() < 0.6, score >= 9 and rng.random() < 0.5
             answers.append({"survey_id": survey_id, "client_id": client_id, "answered_at": when,
-                            "channel": rng.choice(["form", "phone", "in person"]),
-                            "score": score, "reason": reason, "extra": "{}",
-                            "consent_contact": rng.random() < 0.6,
-                            "consent_quote": score >= 9 and rng.random() < 0.5,
+                            "channel": channel, "score": score, "reason": reason,
+                            "extra": extra, "consent_contact": contact, "consent_quote": quote,
                             "referral_name": "", "referral_phone": ""})  # fmt: skip
+            said = "\n".join([reason, *describe(extra, contact, quote, "", "")])
             entries.append({"client_id": client_id, "kind": "other", "direction": "in",
                             "occurred_at": when, "subject": f"Survey answer: {score}/10",
-                            "body": reason, "outcome": group.capitalize(),
-                            "follow_up_on": None})  # fmt: skip
+                            "body": said, "outcome": group.capitalize(),
+                            "follow_up_on": None, "personal": channel != "form"})  # fmt: skip
         with db.bulk() as bulk:
             bulk.insert(SurveyAnswer.__table__, answers)
             bulk.insert(HistoryEntry.__table__, entries)

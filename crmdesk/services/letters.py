@@ -386,16 +386,19 @@ def produce(
 
 def log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -> Changes:
     """One history entry per letter, in one transaction (a bulk insert: a batch of 1,000
-    letters is logged in a tenth of a second). Undo takes them all back."""
+    letters is logged in a tenth of a second). Undo takes them all back. A letter to one
+    client is a contact the owner made; one template printed for many at once is not (it
+    closes no follow-up or call-back and does not count as staying in touch)."""
     from crmdesk import model
     from crmdesk.documents.markup import to_plain
 
     when = now()
+    personal = len({cid for cid, _ in letters}) == 1
     rows = [
         {"client_id": cid, "kind": HistoryKind.LETTER.value, "direction": "out",
          "occurred_at": when, "subject": subject, "body": to_plain(letter.body),
          "outcome": "Printed", "created_at": datetime.now(), "deleted_at": None,
-         "follow_up_on": None}
+         "follow_up_on": None, "personal": personal}
         for cid, letter in letters
     ]  # fmt: skip
     with db.bulk() as bulk:

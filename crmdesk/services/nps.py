@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from crmdesk.errors import ValidationError
 from crmdesk.model.names import display_name
+from crmdesk.services.survey_questions import describe
 from crmdesk.store.database import Database
 
 MIN_ANSWERS = 30  # fewer than this in a period: the score is shown with a warning
@@ -135,6 +136,7 @@ class AnswerRow:
     client_name: str  # "" when anonymous
     score: int
     reason: str
+    other: tuple[str, ...] = ()  # the other answers on the form, a line each
 
 
 def answers_in(
@@ -146,7 +148,7 @@ def answers_in(
     stage: str | None = None,
 ) -> list[AnswerRow]:
     """The answers behind one period's score (optionally only promoters, passives or
-    detractors), newest first."""
+    detractors), newest first, each with everything else the client answered."""
     where, params = _filter(db, tag, stage)
     groups = {"promoter": " AND a.score >= 9", "passive": " AND a.score BETWEEN 7 AND 8",
               "detractor": " AND a.score <= 6"}  # fmt: skip
@@ -154,7 +156,8 @@ def answers_in(
         raise ValidationError({"by": "Unknown period or group."})
     rows = db.query(
         "SELECT a.id, a.answered_at, a.client_id, c.given_name, c.family_name, c.company,"
-        " a.score, a.reason FROM survey_answers AS a LEFT JOIN clients AS c ON c.id = a.client_id"
+        " a.score, a.reason, a.extra, a.consent_contact, a.consent_quote, a.referral_name,"
+        " a.referral_phone FROM survey_answers AS a LEFT JOIN clients AS c ON c.id = a.client_id"
         f" WHERE a.deleted_at IS NULL AND {PERIODS[by]} = ?{groups.get(group or '', '')}{where}"
         " ORDER BY a.answered_at DESC",
         [period, *params],
@@ -167,6 +170,7 @@ def answers_in(
             display_name(r[3], r[4], r[5]) if r[2] else "",
             r[6],
             r[7],
+            tuple(describe(r[8], bool(r[9]), bool(r[10]), r[11], r[12])),
         )
         for r in rows
     ]

@@ -1,10 +1,12 @@
 """Never forget: follow-ups that are due, clients to stay in touch with, dates coming up.
 
 - A follow-up is the "follow up on" date of a history entry. It stays open until a newer
-  contact with that client is logged (any kind), so logging the call closes it.
+  contact the owner made with that client is logged (a call, visit, email, SMS, meeting, a
+  letter to them alone), so logging the call closes it; a letter printed for many clients
+  at once or a printed survey form does not (history.personal).
 - "Stay in touch every N days" is set on a client (retention.set_keeping), or for everyone
   with a tag (the client's own setting wins; of several tags the shortest interval). It is
-  due N days after the last logged contact (or after the client was added, if none).
+  due N days after the last contact the owner made (or after the client was added, if none).
 - Birthdays and remembered dates (things to remember that carry a date) coming up; a date
   in an earlier year comes round again as an anniversary.
 """
@@ -35,12 +37,14 @@ class FollowUpDue:
         return self.due_on < today
 
 
-# An entry's follow-up is open while it is the client's newest contact: the trigger keeps
-# clients.last_contact_at at the newest live entry, so a later one closes it.
+# An entry's follow-up is open while no newer contact the owner made is logged: the trigger
+# keeps clients.last_contact_at at the newest live personal entry, so a later one closes it
+# (and a bulk letter or a printed form does not). The entry itself may be one of those, so
+# a client with no personal contact at all still has it open.
 _FOLLOW_UPS = """
 FROM history AS h JOIN clients AS c ON c.id = h.client_id
 WHERE h.follow_up_on <= ? AND h.deleted_at IS NULL AND c.deleted_at IS NULL
-  AND c.last_contact_at <= h.occurred_at
+  AND coalesce(c.last_contact_at, h.occurred_at) <= h.occurred_at
 """
 
 

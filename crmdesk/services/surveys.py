@@ -21,25 +21,23 @@ from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes, from_bulk, from_write
+from crmdesk.services.survey_questions import (
+    EXTRA_KINDS,
+    MAX_EXTRA,
+    Question,
+    check_extra,
+    describe,
+)
 from crmdesk.store.database import Database
 
 if TYPE_CHECKING:
     from crmdesk.documents.survey_form import FormText
 
 BUILTIN_ID = "5e1f0000-0000-4000-8000-000000000001"  # the same on every machine
-EXTRA_KINDS = ("rating", "yesno", "choice", "text")
-MAX_EXTRA = 3  # what fits on one page with the rest
 DETRACTOR_DAYS, PROMOTER_DAYS = 2, 7  # call back within 48 hours; thank within a week
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read off paper
 FORM_SUBJECT = "Survey form"
 CODE_LENGTH = 7
-
-
-@dataclass(frozen=True)
-class Question:
-    kind: str  # rating (1-5), yesno, choice, text
-    text: str
-    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,7 +265,8 @@ def _record_forms(db: Database, survey: SurveyRecord, issued: list[IssuedForm]) 
         entries = [{"client_id": f.client_id, "kind": HistoryKind.LETTER.value,
                     "direction": "out", "occurred_at": when, "subject": FORM_SUBJECT,
                     "body": f"“{survey.name}” form {f.code}", "outcome": "Printed",
-                    "follow_up_on": None, "created_at": datetime.now(), "deleted_at": None}
+                    "follow_up_on": None, "created_at": datetime.now(), "deleted_at": None,
+                    "personal": False}  # a printed form is not a contact the owner made
                    for f in issued if f.client_id]  # fmt: skip
         entry_ids = bulk.insert(model.HistoryEntry.__table__, entries)
     label = f"Print {len(issued)} survey form{'s' if len(issued) != 1 else ''}"
@@ -324,7 +323,7 @@ def look_up_form(db: Database, typed_code: str) -> FormInfo:
 class AnswerForm:
     score: int | None = None
     reason: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # question number → answer as typed
     consent_contact: bool = False
     consent_quote: bool = False
     referral_name: str = ""
@@ -342,35 +341,87 @@ def record_answer(
     survey_id: str | None = None,
 ) -> Changes:
     """Save an answer from a form (`code`) or taken by phone or in person (`client_id`,
-    or neither for an anonymous one). Refuses unknown or already entered codes."""
+    or neither for an anonymous one). Refuses unknown or already entered codes. A form
+    printed for a client is that client's answer; a blank form is `client_id`'s (the name
+    written on it), or anonymous. Every question the survey asks is kept (services.
+    survey_questions) and written into the client's history with the score."""
     from crmdesk import model
+    from crmdesk.services.clients import live_client
 
+    problems: dict[str, str] = {}
     if answer.score is None or not 0 <= answer.score <= 10:
-        raise ValidationError({"score": "Enter the score the client ticked: 0 to 10."})
+        problems["score"] = "Enter the score the client ticked: 0 to 10."
     form = look_up_form(db, code) if code else None
     if form is not None:
-        client_id, survey_id = form.client_id, form.survey.id
-    survey_id = survey_id or builtin_survey(db).id
+        client_id, survey = form.client_id or client_id, form.survey
+    else:
+        survey = get_survey(db, survey_id) if survey_id else builtin_survey(db)
+    try:
+        extra = check_extra(survey.definition.extra, answer.extra)
+    except ValidationError as exc:
+        problems.update(exc.problems)
+    if problems:
+        raise ValidationError(problems)
+    assert answer.score is not None
+    extra_json = json.dumps(extra, ensure_ascii=False)
     with db.write() as w:
+        if client_id:
+            live_client(w.session, client_id)
         row = model.SurveyAnswer(
-            survey_id=survey_id, form_id=form.form_id if form else None, client_id=client_id,
+            survey_id=survey.id, form_id=form.form_id if form else None, client_id=client_id,
             answered_at=answer.answered_at or now(), channel=answer.channel if not form else "form",
-            score=answer.score, reason=answer.reason.strip(),
-            extra=json.dumps(answer.extra, ensure_ascii=False),
+            score=answer.score, reason=answer.reason.strip(), extra=extra_json,
             consent_contact=answer.consent_contact, consent_quote=answer.consent_quote,
             referral_name=answer.referral_name.strip(),
             referral_phone=answer.referral_phone.strip(),
         )  # fmt: skip
         w.session.add(row)
         if client_id:
+            said = describe(extra_json, row.consent_contact, row.consent_quote,
+                            row.referral_name, row.referral_phone)  # fmt: skip
+            # an answer typed in from a form is not a contact the owner made; one taken by
+            # phone or in person is
             w.session.add(model.HistoryEntry(
                 client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
                 occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
-                body=answer.reason.strip(), outcome=group_of(answer.score).capitalize(),
+                body="\n".join(line for line in (row.reason, *said) if line),
+                outcome=group_of(answer.score).capitalize(), personal=form is None,
             ))  # fmt: skip
         w.session.flush()
         created = row.id
     return from_write(f"Survey answer {answer.score}/10", w, created_id=created)
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    id: str
+    score: int
+    client_id: str | None
+    client_name: str  # "" when anonymous
+    channel: str  # form, phone, in person
+    code: str  # the form's code ("" without a form)
+
+    def __str__(self) -> str:
+        """ "7/10 (passive) from Margaret Webber, form S-7K3M9QA"."""
+        who = f"from {self.client_name}" if self.client_name else "anonymous"
+        how = f"form {self.code}" if self.code else self.channel.replace("phone", "by phone")
+        return f"{self.score}/10 ({group_of(self.score)}) {who}, {how}"
+
+
+def get_answer(db: Database, answer_id: str) -> SavedAnswer:
+    """An answer as saved: whose it is, as the database says."""
+    rows = db.query(
+        "SELECT a.id, a.score, a.client_id, c.given_name, c.family_name, c.company, a.channel,"
+        " coalesce(f.code, '') FROM survey_answers AS a"
+        " LEFT JOIN clients AS c ON c.id = a.client_id"
+        " LEFT JOIN survey_forms AS f ON f.id = a.form_id WHERE a.id = ?",
+        (answer_id,),
+    )
+    if not rows:
+        raise NotFoundError("That survey answer is not there any more.")
+    aid, score, cid, given, family, company, channel, code = rows[0]
+    name = display_name(given, family, company) if cid else ""
+    return SavedAnswer(aid, score, cid, name, channel, code)
 
 
 def group_of(score: int) -> str:
@@ -395,8 +446,9 @@ class FollowUp:
         return at > self.due_at
 
 
-# An answer is followed up once any contact *to* the client is logged after it (to the
-# minute: the contact dialog records minutes, an answer is saved to the second).
+# An answer is followed up once a contact the owner made *to* the client is logged after it
+# (to the minute: the contact dialog records minutes, an answer is saved to the second). A
+# letter printed for many clients at once or a printed survey form is not one (personal = 0).
 _OPEN = """
 SELECT a.id, a.client_id, c.given_name, c.family_name, c.company, a.score, a.reason,
        a.answered_at
@@ -405,8 +457,7 @@ WHERE a.deleted_at IS NULL AND c.deleted_at IS NULL AND (a.score <= 6 OR a.score
   AND NOT EXISTS (
       SELECT 1 FROM history AS h
       WHERE h.client_id = a.client_id AND h.deleted_at IS NULL AND h.direction = 'out'
-        AND h.occurred_at >= strftime('%Y-%m-%d %H:%M', a.answered_at)
-        AND h.subject <> 'Survey form')
+        AND h.occurred_at >= strftime('%Y-%m-%d %H:%M', a.answered_at) AND h.personal)
 ORDER BY a.score <= 6 DESC, a.answered_at
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,40 @@ def test_birthdays_and_remembered_dates_this_week(db: Database) -> None:
     # 29 February is remembered on the 28th in a year without it
     feb = reminders.dates_coming(db, date(2027, 2, 25))
     assert [(c.name, c.on) for c in feb] == [("Leo Test", date(2027, 2, 28))]
+
+
+def test_paper_for_many_does_not_count_as_keeping_in_touch(db: Database, tmp_path: Path) -> None:
+    """Survey forms printed for a tag and a letter printed for many leave a follow-up open
+    and the clients on "Time to get in touch"; a letter to one client closes both."""
+    from crmdesk.services import clients, letters, surveys, today
+    from tests.letters_helpers import set_up_shop
+
+    set_up_shop(db)
+    vera, vince = add_client(db, "Vera", tags=["VIP"]), add_client(db, "Vince", tags=["VIP"])
+    for who in (vera, vince):
+        backdate(db, who, datetime(2026, 1, 1))
+    history.log_contact(db, vera, ContactForm(subject="Quote", occurred_at=datetime(2026, 6, 1, 9),
+                                              follow_up_on=date(2026, 6, 8)))  # fmt: skip
+    reminders.set_touch_rules(db, {"VIP": 30})
+
+    def due() -> tuple[set[str], set[str], set[str]]:
+        touch = {t.client_id for t in reminders.touch_due(db, date.today())}
+        follow = {f.client_id for f in reminders.follow_ups_due(db, date.today())[0]}
+        sections = {s.key: s for s in today.today(db, date.today(), datetime.now())}
+        listed = {r.client_id for r in sections["touch"].rows}
+        return touch, follow, listed
+
+    assert due() == ({vera, vince}, {vera}, {vera, vince})
+    survey = surveys.builtin_survey(db)
+    tagged = letters.clients_with_tag(db, "VIP")
+    surveys.print_forms(db, survey, tmp_path / "forms.pdf", client_ids=tagged)
+    event = letters.find_template(db, "Event or new programme")
+    batch = letters.prepare(db, event, tagged)
+    letters.produce(db, batch, tmp_path / "event.pdf", include_without_address=True)
+    assert due() == ({vera, vince}, {vera}, {vera, vince})
+    assert clients.get_client(db, vera).last_contact_at == datetime(2026, 6, 1, 9)  # the list
+    thanks = letters.prepare(
+        db, letters.find_template(db, "Thank you after a first purchase"), [vera]
+    )
+    letters.produce(db, thanks, tmp_path / "thanks.pdf", include_without_address=True)
+    assert due() == ({vince}, set(), {vince})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -131,3 +132,147 @@ def test_answers_by_phone_need_no_code(db: Database) -> None:
 )  # fmt: skip
 def test_codes_are_read_however_they_are_typed(typed: str, printed: str) -> None:
     assert surveys.normalise_code(typed) == printed
+
+
+# ---------------------------------------------------------------------- every question
+
+
+def _wedding_survey(db: Database) -> surveys.SurveyRecord:
+    from crmdesk.services.surveys import Question, SurveyDefinition
+
+    definition = SurveyDefinition(extra=(
+        Question("yesno", "Was the bouquet ready on time?"),
+        Question("choice", "Which bouquet did you have?", ("Roses", "Peonies", "Wild flowers")),
+        Question("text", "Anything else?"),
+    ))  # fmt: skip
+    created = surveys.save_survey(db, None, "After the wedding", definition).created_id
+    assert created is not None
+    return surveys.get_survey(db, created)
+
+
+def test_every_question_on_the_form_is_kept_and_shown(db: Database, tmp_path: Path) -> None:
+    """The built-in form's service rating, the consents and the referral are stored, in the
+    client's history entry for the answer and in the survey results."""
+    from crmdesk.services import nps
+
+    run = _forms(db, tmp_path, n_clients=1)
+    form = run.forms[0]
+    answer = AnswerForm(score=8, reason="Quick, but the card was missing", extra={"1": "4"},
+                        consent_contact=True, referral_name="Anna Lee",
+                        referral_phone="07700 900123")  # fmt: skip
+    changes = surveys.record_answer(db, answer, code=form.code.lower())
+    assert changes.created_id is not None
+    saved = surveys.get_answer(db, changes.created_id)
+    assert str(saved) == f"8/10 (passive) from Łukasz Wróbel, form {form.code}"
+    question = surveys.builtin_survey(db).definition.extra[0].text
+    assert form.client_id is not None
+    [entry] = [e for e in history.timeline(db, form.client_id) if e.subject.startswith("Survey a")]
+    assert entry.subject == "Survey answer: 8/10"
+    assert entry.body.splitlines() == [
+        "Quick, but the card was missing",
+        f"{question} — 4 of 5",
+        "May contact them about their answer",
+        "Who else would enjoy us: Anna Lee, 07700 900123",
+    ]
+    [row] = nps.answers_in(db, "month", f"{datetime.now():%Y-%m}")
+    assert row.client_name == "Łukasz Wróbel" and row.other == tuple(entry.body.splitlines()[1:])
+
+
+def test_extra_answers_are_checked_as_typed(db: Database) -> None:
+    survey = _wedding_survey(db)
+    [cid] = add_people(db)[:1]
+
+    answered = iter(datetime(2026, 11, 2, 10) + timedelta(hours=n) for n in range(5))
+
+    def answer(extra: dict[str, object]) -> surveys.SavedAnswer:
+        typed = AnswerForm(score=10, channel="in person", extra=extra, answered_at=next(answered))
+        changes = surveys.record_answer(db, typed, client_id=cid, survey_id=survey.id)
+        assert changes.created_id is not None
+        return surveys.get_answer(db, changes.created_id)
+
+    with pytest.raises(ValidationError) as refused:
+        answer({"1": "maybe", "2": "Tulips"})
+    assert refused.value.problems == {
+        "extra1": "Question 1: type yes or no, or leave it empty.",
+        "extra2": "Question 2: choose one of Roses, Peonies, Wild flowers, or leave it empty.",
+    }
+    saved = answer({"1": "y", "2": "peonies", "3": ""})  # any case; a blank is not answered
+    assert str(saved) == "10/10 (promoter) from Łukasz Wróbel, in person"
+    stored = db.query("SELECT extra FROM survey_answers WHERE id = ?", (saved.id,))[0][0]
+    assert json.loads(stored) == {
+        "1": {"question": "Was the bouquet ready on time?", "answer": "Yes"},
+        "2": {"question": "Which bouquet did you have?", "answer": "Peonies"},
+    }
+    answer({"2": "3"})  # a choice by its number, as ticked
+    assert history.timeline(db, cid)[0].body == "Which bouquet did you have? — Wild flowers"
+    # the built-in survey's 1–5 rating
+    with pytest.raises(ValidationError, match="type 1 to 5"):
+        surveys.record_answer(db, AnswerForm(score=5, extra={"1": "6"}), client_id=cid)
+
+
+def test_a_blank_form_is_anonymous_or_the_client_whose_name_is_written_on_it(
+    db: Database, tmp_path: Path
+) -> None:
+    run = _forms(db, tmp_path, n_clients=1, blank=2)
+    named, anonymous = run.forms[1:]
+    [cid] = [f.client_id for f in run.forms if f.client_id]
+    first = surveys.record_answer(db, AnswerForm(score=3), code=named.code, client_id=cid)
+    second = surveys.record_answer(db, AnswerForm(score=9), code=anonymous.code)
+    assert first.created_id and second.created_id
+    assert str(surveys.get_answer(db, first.created_id)).endswith(
+        f"from Łukasz Wróbel, form {named.code}"
+    )
+    assert str(surveys.get_answer(db, second.created_id)) == (
+        f"9/10 (promoter) anonymous, form {anonymous.code}"
+    )
+
+
+# ---------------------------------------------------------------------- closing the loop
+
+
+def _detractor(db: Database) -> tuple[str, str]:
+    """A shop with two clients; the first answered 3/10 yesterday by phone."""
+    set_up_shop(db)
+    sad, other = add_people(db)[:2]
+    surveys.record_answer(db, AnswerForm(score=3, reason="Late", channel="phone",
+                                         answered_at=datetime.now() - timedelta(days=1)),
+                          client_id=sad)  # fmt: skip
+    return sad, other
+
+
+def _called_back(db: Database, client_id: str) -> bool:
+    from crmdesk.services import at_risk, today
+
+    queued = client_id in {f.client_id for f in surveys.follow_ups(db)}
+    risky = {r.client_id for r in at_risk.at_risk(db, datetime.now().date())
+             if "detractor" in r.kinds}  # fmt: skip
+    sections = {s.key: s for s in today.today(db, datetime.now().date(), datetime.now())}
+    listed = client_id in {r.client_id for r in sections["detractors"].rows}
+    assert queued == (client_id in risky) == listed  # the three lists agree
+    return not queued
+
+
+def test_a_letter_printed_for_many_leaves_a_detractor_to_call_back(
+    db: Database, tmp_path: Path
+) -> None:
+    from crmdesk.services import letters
+
+    sad, other = _detractor(db)
+    event = letters.find_template(db, "Event or new programme")
+    letters.produce(db, letters.prepare(db, event, [sad, other]), tmp_path / "event.pdf")
+    assert not _called_back(db, sad)
+    assert surveys.close_the_loop_rate(db) == (0, 1)
+    # survey forms are not a call back either
+    surveys.print_forms(db, surveys.builtin_survey(db), tmp_path / "f.pdf", client_ids=[sad])
+    assert not _called_back(db, sad)
+    # a letter written to her alone is
+    apology = letters.find_template(db, "Apology after a complaint")
+    letters.produce(db, letters.prepare(db, apology, [sad]), tmp_path / "sorry.pdf")
+    assert _called_back(db, sad)
+    assert surveys.close_the_loop_rate(db) == (1, 1)
+
+
+def test_a_logged_call_closes_the_loop(db: Database) -> None:
+    sad, _ = _detractor(db)
+    history.log_contact(db, sad, ContactForm(kind="call", subject="Sorry about the delay"))
+    assert _called_back(db, sad)

@@ -64,3 +64,57 @@ def test_known_revisions_match_the_migration_scripts() -> None:
     """The constant the opener uses (without loading Alembic) is the scripts' history."""
     assert list(revisions.KNOWN) == migrate.known()
     assert migrate.head() == revisions.HEAD
+
+
+def test_paper_for_many_stops_counting_as_a_contact_after_the_upgrade(tmp_path: Path) -> None:
+    """A file at 0008: a letter printed for two clients at once, a letter to one of them, a
+    survey form and an answer typed in from it. After 0009 only the letter to one client and
+    the call count as contacts, and each client's last contact says so."""
+    path = tmp_path / "old.crmdesk"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0008")
+        for cid, name in (("c1", "Webber"), ("c2", "Lee")):
+            conn.exec_driver_sql(
+                "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
+                " salutation, preferred_name, company, phones, emails, street, postcode, city,"
+                " country, preferred_contact, marketing_consent, tags, found_via, sort_name,"
+                " stage_override, referral_reward) VALUES (?, '1', 's1', '2025-01-01 10:00:00',"
+                " 'Ann', ?, '', '', '', '[]', '[]', '', '', '', '', 'any', 0, '[]', '', ?, '', '')",
+                (cid, name, name.lower()),
+            )
+        entries = [  # id, client, kind, direction, when, subject
+            ("h1", "c1", "call", "out", "2026-03-01 10:00:00", "Quote"),
+            ("h2", "c1", "letter", "out", "2026-04-01 09:00:00", "Event or new programme"),
+            ("h3", "c2", "letter", "out", "2026-04-01 09:00:00", "Event or new programme"),
+            ("h4", "c2", "letter", "out", "2026-05-01 09:00:00", "Birthday"),
+            ("h5", "c1", "letter", "out", "2026-06-01 09:00:00", "Survey form"),
+            ("h6", "c1", "other", "in", "2026-06-05 12:00:00", "Survey answer: 3/10"),
+        ]
+        for row in entries:
+            conn.exec_driver_sql(
+                "INSERT INTO history (id, client_id, kind, direction, occurred_at, subject,"
+                " body, outcome, hlc, site_id, created_at) VALUES (?, ?, ?, ?, ?, ?, '', '',"
+                " '1', 's1', '2026-01-01 00:00:00')",
+                row,
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO surveys (id, name, definition, hlc, site_id, created_at)"
+            " VALUES ('s', 'S', '{}', '1', 's1', '2026-01-01 00:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO survey_answers (id, survey_id, client_id, answered_at, channel, score,"
+            " reason, extra, consent_contact, consent_quote, referral_name, referral_phone, hlc,"
+            " site_id, created_at) VALUES ('a1', 's', 'c1', '2026-06-05 12:00:00', 'form', 3,"
+            " '', '{}', 0, 0, '', '', '1', 's1', '2026-01-01 00:00:00')"
+        )
+    engine.dispose()
+    with Database.open(path) as db:
+        assert db.report.migrated_from == "0008"
+        personal = dict(db.query("SELECT id, personal FROM history ORDER BY id"))
+        assert personal == {"h1": 1, "h2": 0, "h3": 0, "h4": 1, "h5": 0, "h6": 0}
+        last = dict(db.query("SELECT id, last_contact_at FROM clients"))
+        assert last == {"c1": "2026-03-01 10:00:00", "c2": "2026-05-01 09:00:00"}
