@@ -21,7 +21,7 @@ from crmdesk.documents.scripts import cannot_print, unprintable
 from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
-from crmdesk.services import clients, templating
+from crmdesk.services import addresses, clients, templating
 from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.shop import ShopProfile, get_shop
@@ -188,28 +188,27 @@ def has_postal_address(client: ClientRecord) -> bool:
     return bool(client.street.strip() and (client.postcode.strip() or client.city.strip()))
 
 
-def address_lines(client: ClientRecord, shop: ShopProfile) -> list[str]:
-    """The address block: name, company, street lines, postcode and city, and the country
-    unless it is the shop's own (the last line of the shop's address)."""
+def address_lines(client: ClientRecord, home: str, *, with_name: bool = True) -> list[str]:
+    """The address block as the client's country's post expects it (crmdesk.services.
+    addresses), for a shop in `home` (an ISO code): no country line on domestic post."""
     name = " ".join(p for p in (client.salutation, client.given_name, client.family_name) if p)
-    lines = [name] if name else []
-    if client.company and client.company != name:
-        lines.append(client.company)
-    lines += [line.strip() for line in client.street.splitlines() if line.strip()]
-    if shop.paper == "Letter":
-        place = ", ".join(p for p in (client.city, client.postcode) if p)
-    else:
-        place = " ".join(p for p in (client.postcode, client.city) if p)
-    if place:
-        lines.append(place)
-    home = shop.address_lines[-1].casefold() if shop.address_lines else ""
-    if client.country and client.country.casefold() != home:
-        lines.append(client.country)
-    return lines
+    address = addresses.PostalAddress(
+        name=name if with_name else "",
+        company=client.company if client.company != name else "",
+        street=client.street,
+        postcode=client.postcode,
+        city=client.city,
+        country=client.country,
+    )
+    return addresses.postal_lines(address, home)
 
 
 def client_fields(
-    client: ClientRecord, shop: ShopProfile, facts: dict[str, str], last_visit: str | None
+    client: ClientRecord,
+    shop: ShopProfile,
+    facts: dict[str, str],
+    last_visit: str | None,
+    home: str,
 ) -> dict[str, Any]:
     """What a template sees as `client`: plain values, dates already written out."""
 
@@ -226,7 +225,7 @@ def client_fields(
         "last_name": client.family_name,
         "full_name": full or client.company,
         "company": client.company,
-        "address": "\n".join(address_lines(client, shop)[1:]),
+        "address": "\n".join(address_lines(client, home, with_name=False)),
         "street": client.street,
         "postcode": client.postcode,
         "city": client.city,
@@ -242,18 +241,21 @@ def client_fields(
     }
 
 
-def sample_client_fields(shop: ShopProfile) -> dict[str, Any]:
-    """A made-up client, for previews before any client is chosen."""
-    sample = ClientRecord(
+def _sample_client() -> ClientRecord:
+    return ClientRecord(
         id="00000000-0000-4000-8000-000000000000", given_name="Margaret", family_name="Webber",
         salutation="Mrs", preferred_name="", company="", phones=(), emails=(),
-        street="15 Valley Drive", postcode="HG1 2RS", city="Harrogate", country="",
+        street="15 Valley Drive", postcode="HG1 2RS", city="Harrogate", country="GB",
         birthday=date(1961, 5, 14), preferred_contact="any", marketing_consent=True,
         consent_at=None, tags=(), found_via="", referred_by_id=None, referred_by_name="",
         created_at=datetime(2022, 10, 3), last_contact_at=datetime(2026, 9, 1),
         deleted_at=None,
     )  # fmt: skip
-    return client_fields(sample, shop, {"Dog": "Biscuit"}, "2026-09-01T10:00:00")
+
+
+def sample_client_fields(shop: ShopProfile, home: str) -> dict[str, Any]:
+    """A made-up client (in Harrogate), for previews before any client is chosen."""
+    return client_fields(_sample_client(), shop, {"Dog": "Biscuit"}, "2026-09-01T10:00:00", home)
 
 
 def letterhead(shop: ShopProfile) -> Letterhead:
@@ -292,6 +294,7 @@ def prepare(
     if problems:
         raise templating.TemplateError(problems)
     shop = get_shop(db)
+    home = addresses.home_country(db)
     batch = LetterBatch(template, shop)
     found = clients.get_clients(db, list(client_ids))
     ids = [cid for cid in dict.fromkeys(client_ids) if cid in found and not found[cid].deleted_at]
@@ -300,7 +303,7 @@ def prepare(
     context: dict[str, Any] = {"shop": shop.fields(), "today": written}
     for cid in ids:
         client = found[cid]
-        context["client"] = client_fields(client, shop, facts.get(cid, {}), visits.get(cid))
+        context["client"] = client_fields(client, shop, facts.get(cid, {}), visits.get(cid), home)
         try:
             body = templating.render(template.body, context)
         except templating.TemplateLimitError:
@@ -308,7 +311,7 @@ def prepare(
         except templating.TemplateError as exc:
             batch.problems.append((client.display_name, str(exc)))
             continue
-        letter = Letter(tuple(address_lines(client, shop)), written, body, template.name)
+        letter = Letter(tuple(address_lines(client, home)), written, body, template.name)
         missing = unprintable("\n".join(letter.recipient) + "\n" + body)
         if missing:
             batch.problems.append((client.display_name, cannot_print(missing)))
@@ -332,9 +335,12 @@ def preview(db: Database, template_body: str, client_id: str | None, out: Any) -
         letters = [letter for _, letter in batch.letters]
     else:
         written = shop.format_date(date.today())
-        context = {"shop": shop.fields(), "client": sample_client_fields(shop), "today": written}
+        home = addresses.home_country(db)
+        context = {
+            "shop": shop.fields(), "client": sample_client_fields(shop, home), "today": written
+        }  # fmt: skip
         body = templating.render(template_body, context)
-        sample = ("Mrs Margaret Webber", "15 Valley Drive", "HG1 2RS Harrogate")
+        sample = tuple(address_lines(_sample_client(), home))
         letters = [Letter(sample, written, body, "Preview")]
     return write_letters(out, letters, letterhead(shop))
 

@@ -1,6 +1,10 @@
 """Find clients as you type: FTS5 (trigram) over names, contact details, facts, notes and
 history text, with the words that matched.
 
+Accents and case are set aside in every script: the index holds each text folded
+(crmdesk.model.folding: "dang" finds Đặng, "lodz" Łódź) beside the text as written, which is
+what a hit shows, with the words that matched marked in it.
+
 Two steps, each with a LIMIT the FTS index can stop at: first the people index (profiles and
 things to remember), then the newest mentions in notes and history. Neither ranks every
 match, so a search costs about the same with 10,000 history entries as with 1,000,000.
@@ -10,8 +14,10 @@ The text of each kept document (one per client) comes with it, for the words tha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from crmdesk.model.folding import find_folded, fold
 from crmdesk.store.database import Database
 
 _SOURCE_LABEL = {"clients": "Profile", "facts": "Remember", "notes": "Note", "history": "History"}
@@ -23,7 +29,7 @@ _WIDTH = 120  # characters in a snippet
 # The index holds only live rows of live clients (its triggers see to that), so a hit
 # needs no look-up in clients.
 _FIND = """
-    SELECT d.client_id, d.source, {table}.body
+    SELECT d.client_id, d.source, {table}.shown
     FROM {table}
     JOIN search_docs AS d ON d.docid = {table}.rowid
     WHERE {table} MATCH ?
@@ -41,7 +47,14 @@ _SHORT_QUERY = """
 class SearchHit:
     client_id: str
     source: str  # clients | facts | notes | history
-    parts: tuple[tuple[str, bool], ...]  # snippet as (text, matched) pieces
+    text: str = field(default="", repr=False)  # the document as written
+    words: tuple[str, ...] = field(default=(), repr=False)  # the query's words, folded
+
+    @cached_property
+    def parts(self) -> tuple[tuple[str, bool], ...]:
+        """The snippet as (text, matched) pieces: worked out when first shown (the list
+        asks only for the rows on screen)."""
+        return _parts(self.text, list(self.words)) if self.text else ()
 
     @property
     def where(self) -> str:
@@ -57,11 +70,12 @@ class SearchHit:
 
 
 def _words(query: str) -> list[str]:
-    return [w for w in re.split(r"\s+", query.strip()) if w]
+    """The query's words, folded as the index is."""
+    return [w for w in re.split(r"\s+", fold(query.strip())) if w]
 
 
 def fts_query(query: str) -> str | None:
-    """Each word of `query` must occur (as a substring) in the same document."""
+    """Each word of `query` must occur (as a substring, folded) in the same document."""
     words = _words(query)
     if not words or any(len(w) < 3 for w in words):
         return None
@@ -81,7 +95,7 @@ def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
         if not prefix:
             return []
         rows = db.query(_SHORT_QUERY, {"p": prefix + "%", "limit": limit})
-        return [SearchHit(str(i), "clients", ()) for (i,) in rows]
+        return [SearchHit(str(i), "clients") for (i,) in rows]
     kept: dict[str, tuple[str, str]] = {}  # client → (source, text)
     for table in _TABLES:
         with db.rows(_FIND.format(table=table), (match, limit * _SCAN[table])) as found:
@@ -92,26 +106,33 @@ def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
                         break
         if len(kept) == limit:
             break
-    words = "|".join(re.escape(w) for w in _words(query))
-    pattern = re.compile(f"({words})", re.IGNORECASE)
-    return [
-        SearchHit(client_id, source, _parts(body, pattern))
-        for client_id, (source, body) in kept.items()
-    ]
+    words = tuple(_words(query))
+    return [SearchHit(client_id, source, body, words) for client_id, (source, body) in kept.items()]
 
 
-def _parts(body: str, pattern: re.Pattern[str]) -> tuple[tuple[str, bool], ...]:
+def _parts(body: str, words: list[str]) -> tuple[tuple[str, bool], ...]:
     """The text around the first match, as (text, matched) pieces, with … where cut.
-
-    `pattern` has one capturing group, so split() alternates unmatched and matched text.
-    """
+    The words are matched folded, and marked in the text as written."""
     text = " ".join(body.split())
-    first = pattern.search(text)
-    start = max(0, first.start() - _CONTEXT) if first else 0
-    pieces = pattern.split(text[start : start + _WIDTH])
-    parts = [(piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece]
+    spans = find_folded(text, words)
+    start = max(0, spans[0][0] - _CONTEXT) if spans else 0
+    end = start + _WIDTH
+    parts: list[tuple[str, bool]] = []
+    at = start
+    for s, e in spans:
+        if e <= start:
+            continue
+        if s >= end:
+            break
+        s, e = max(s, start), min(e, end)
+        if s > at:
+            parts.append((text[at:s], False))
+        parts.append((text[s:e], True))
+        at = e
+    if at < min(end, len(text)):
+        parts.append((text[at:end], False))
     if start:
         parts.insert(0, ("…", False))
-    if start + _WIDTH < len(text):
+    if end < len(text):
         parts.append(("…", False))
     return tuple(parts)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmdesk.errors import DatabaseFileError, MissingDatabaseError, NewerSchemaError
 from crmdesk.model.ids import new_id
-from crmdesk.store import disk_errors, erasure, revisions
+from crmdesk.store import disk_errors, erasure, revisions, search_index
 from crmdesk.store.backup import write_verified_backup
 from crmdesk.store.clock import HybridClock, site_id
 from crmdesk.store.gate import APPLICATION_ID, inspect_file
@@ -290,6 +290,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     for pragma in PRAGMAS:
         conn.execute(pragma)
+    search_index.register(conn)
     return conn
 
 
@@ -331,6 +332,7 @@ def _engine(path: Path) -> Engine:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see below)
         for pragma in PRAGMAS:
             dbapi_conn.execute(pragma)
+        search_index.register(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from crmdesk import paths
 from crmdesk.errors import CrmError
 from crmdesk.model.erasure import BLANK, CHILD_TABLES, TOMBSTONED
+from crmdesk.store import search_index
 
 Stamp = tuple[str, str]  # (hlc, site id)
 
@@ -182,6 +183,7 @@ def apply_to_file(path: Path, erasures: list[Erasure]) -> list[str]:
     erased. A file that holds none of them is not written at all. A file of an older
     crmdesk (a backup made before an upgrade) has what its tables hold blanked."""
     conn = sqlite3.connect(path, isolation_level=None)
+    search_index.register(conn)  # blanking goes through the search index's triggers
     try:
         for pragma in ("journal_mode = DELETE", "synchronous = FULL", "secure_delete = ON",
                        "busy_timeout = 5000"):  # fmt: skip

@@ -34,7 +34,7 @@ from typing import Any
 
 from crmdesk.model.erasure import CHILD_TABLES
 from crmdesk.model.names import client_sort_name
-from crmdesk.store import erasure
+from crmdesk.store import erasure, search_index
 from crmdesk.store.clock import HybridClock, parse_hlc
 from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
 
@@ -82,6 +82,7 @@ def merge_file(local: Path, other: Path, clock: HybridClock, site: str) -> Merge
     written to while this runs) into `local`, in one transaction. `clock` and `site` are
     this installation's: conflicts found here are stamped as changes made here."""
     conn = sqlite3.connect(local, isolation_level=None)
+    search_index.register(conn)  # the search index's triggers fold what is merged in
     try:
         for pragma in (
             "PRAGMA journal_mode = DELETE",

@@ -24,7 +24,9 @@ ROUNDS = int(os.environ.get("CRMDESK_SOAK_ROUNDS", "2"))
 # be killed: the file holds half a transaction and the journal the pages to put back.
 HALF_WRITTEN = """
 import sqlite3, sys, time
+from crmdesk.store import search_index
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+search_index.register(conn)  # the search index's triggers fold what is written
 conn.execute("PRAGMA journal_mode = DELETE")
 conn.execute("PRAGMA cache_size = 1")
 conn.execute("BEGIN")

@@ -245,7 +245,7 @@ def test_everyday_templates_fill_in_as_before(source: str) -> None:
     from crmdesk.services import letters
     from tests.letters_helpers import SHOP
 
-    context = {"client": letters.sample_client_fields(SHOP), "shop": SHOP.fields(),
+    context = {"client": letters.sample_client_fields(SHOP, "GB"), "shop": SHOP.fields(),
                "today": "1 May 2026"}  # fmt: skip
     assert templating.render(source, context) == _plain_render(source, context)
 

@@ -118,3 +118,36 @@ def test_paper_for_many_stops_counting_as_a_contact_after_the_upgrade(tmp_path: 
         assert personal == {"h1": 1, "h2": 0, "h3": 0, "h4": 1, "h5": 0, "h6": 0}
         last = dict(db.query("SELECT id, last_contact_at FROM clients"))
         assert last == {"c1": "2026-03-01 10:00:00", "c2": "2026-05-01 09:00:00"}
+
+
+def test_an_older_index_is_rebuilt_folded_and_printed_letters_by_subject(tmp_path: Path) -> None:
+    """A file from before 0010 (its index as written, letters' text in it) opens with its
+    index folded: "lodz" finds Łódź, and a printed letter's letterhead is not searched."""
+    path = tmp_path / "old.crmdesk"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0008")
+        conn.exec_driver_sql(
+            "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
+            " salutation, preferred_name, company, phones, emails, street, postcode, city,"
+            " country, preferred_contact, marketing_consent, tags, found_via, sort_name)"
+            " VALUES ('c1', '0000000000001-000000', 's1', '2025-01-01 10:00:00', 'Łukasz',"
+            " 'Wróbel', 'Mr', '', '', '[]', '[]', 'ul. Długa 5', '90-001', 'Łódź', 'Poland',"
+            " 'any', 0, '[]', '', 'wrobel lukasz')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO history (id, hlc, site_id, created_at, client_id, kind, direction,"
+            " occurred_at, subject, body, outcome) VALUES ('h1', '0000000000001-000001', 's1',"
+            " '2025-01-01 10:00:00', 'c1', 'letter', 'out', '2025-01-01 10:00:00', 'Birthday',"
+            " 'Everyone at Webber & Daughters wishes you a happy birthday', 'Printed')"
+        )
+    engine.dispose()
+    with Database.open(path) as db:
+        assert db.report.migrated_from == "0008"
+        [hit] = search.search(db, "lodz")
+        assert hit.client_id == "c1" and hit.matched == ["Łódź"]
+        assert search.search(db, "ebb") == []
+        assert [h.where for h in search.search(db, "birthday")] == ["History"]
