@@ -27,15 +27,18 @@ import json
 import sqlite3
 import uuid
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from crmdesk.errors import CrmError
 from crmdesk.model.erasure import CHILD_TABLES
 from crmdesk.model.names import client_sort_name
 from crmdesk.store import erasure, search_index
 from crmdesk.store.clock import HybridClock, parse_hlc
+from crmdesk.store.gate import roll_back_interrupted_write
 from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
 
 Stamp = tuple[str, str]  # (hlc, site id): compared as a tuple, so ties break by site
@@ -81,6 +84,7 @@ def merge_file(local: Path, other: Path, clock: HybridClock, site: str) -> Merge
     """Merge the copy at `other` (same lineage and schema, checked by the caller, and not
     written to while this runs) into `local`, in one transaction. `clock` and `site` are
     this installation's: conflicts found here are stamped as changes made here."""
+    failed = False
     conn = sqlite3.connect(local, isolation_level=None)
     search_index.register(conn)  # the search index's triggers fold what is merged in
     try:
@@ -93,20 +97,23 @@ def merge_file(local: Path, other: Path, clock: HybridClock, site: str) -> Merge
         ):
             conn.execute(pragma)
         conn.execute("ATTACH DATABASE ? AS other", (str(other),))
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("PRAGMA defer_foreign_keys = ON")
-                result = _Merge(conn, clock, site).run()
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            result = _Merge(conn, clock, site).run()
+            conn.execute("COMMIT")
+        except BaseException:
+            failed = True
+            with suppress(sqlite3.Error):  # (SQLite may have rolled back itself: a full disk)
+                if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                raise
-        finally:
-            conn.execute("DETACH DATABASE other")
+            raise
+        conn.execute("DETACH DATABASE other")
     finally:
         conn.close()
+        if failed:  # a commit cut off by the disk can leave its journal: undo it now
+            with suppress(CrmError, sqlite3.Error, OSError):
+                roll_back_interrupted_write(local)
     return result
 
 

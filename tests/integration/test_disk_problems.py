@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from crmdesk.services import notes
+from crmdesk.store.gate import journal_path
 from tests.conftest import digest
 from tests.integration.test_cli import crmdesk
 from tests.sync_helpers import copy_to, edit_client, machine
@@ -84,6 +85,7 @@ def test_a_file_that_cannot_grow_is_named_and_left_as_it_was(
     )
     assert f"{demo_path}: could not be written" in err and "ulimit -f" in err
     assert digest(demo_path) == before
+    assert not journal_path(demo_path).exists()  # the cut-off commit was undone at once
 
 
 def test_a_demo_into_a_folder_that_does_not_exist_says_so(tmp_path: Path, data_dir: Path) -> None:
