@@ -8,6 +8,10 @@ operations that can make something big *before* it is made:
 - no text or list is longer than a whole letter may be (`MAX_LETTER_CHARS`), no number has
   more than `MAX_NUMBER_DIGITS` digits (the estimates and these checks are in
   `template_sizes`);
+- one comparison (`==`, `<`, `in`... and the tests `is eq`, `is in`), a hash, a list
+  repeated, added or written out goes through at most `MAX_WORK` things, counted before it
+  runs: it is one call into C that holds the interpreter, so the clock below cannot stop
+  it (`_Counted` turns the template's comparisons and lists into calls that check them);
 - all the text made along the way adds up to at most `MAX_TEXT_MADE`;
 - the loops go round `MAX_LOOP_ROUNDS` times in all, loops inside loops included;
 - the letter is counted as it is written and stops at `MAX_LETTER_CHARS`;
@@ -24,12 +28,13 @@ Going over raises `LimitExceeded`, whose message says what is too big and what t
 from __future__ import annotations
 
 import functools
+import operator
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import nodes
 from jinja2.runtime import Context, LoopContext
@@ -37,19 +42,25 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 from jinja2.visitor import NodeTransformer
 
 from crmdesk.services.template_sizes import (
+    COMPARE_LESS,
+    COMPARING,
     FILTER_CHECKS,
     FLOAT_CHARS,
     MAX_LETTER_CHARS,
     MAX_NUMBER_DIGITS,
+    MAX_WORK,
     LimitExceeded,
     check_binop,
     check_bits,
     check_items,
+    check_list_work,
     check_method,
     check_stringified,
     check_text,
+    check_work,
     spec_length,
     text_length,
+    work,
 )
 
 MAX_TEXT_MADE = 2_000_000  # all the text made while filling in one letter
@@ -165,16 +176,55 @@ def _bounded_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+# the tests (`x is eq y`, `x is in y`...) that compare their value with their argument
+_COMPARING_TESTS = frozenset(
+    {"in", "==", "eq", "equalto", "!=", "ne", ">", "gt", "greaterthan", ">=", "ge",
+     "<", "lt", "lessthan", "<=", "le"}
+)  # fmt: skip
+
+
+def _bounded_test(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn`, checked first if it compares: one comparison cannot be stopped once it runs."""
+    if name not in _COMPARING_TESTS:
+        return fn
+
+    @functools.wraps(fn)
+    def bounded(value: Any, *args: Any) -> Any:
+        _check_time()
+        check_work(work(value, *args), COMPARING, COMPARE_LESS)
+        return fn(value, *args)
+
+    return bounded
+
+
+# compared at once: a text in a letter is at most MAX_LETTER_CHARS long (a memcmp)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+# Compare nodes' operators (`nodes.Operand.op`)
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "in": lambda left, right: left in right,
+    "notin": lambda left, right: left not in right,
+}
+
+
 # ---------------------------------------------------------------------- the environment
 
 
 class LetterEnvironment(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with every way to make something big checked first."""
 
-    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    intercepted_binops = frozenset({"*", "**", "%", "+", "-"})
 
     def bounded_filters(self, allowed: frozenset[str]) -> None:
         self.filters = {k: _bounded_filter(k, v) for k, v in self.filters.items() if k in allowed}
+        tests = cast("dict[str, Callable[..., Any]]", self.tests)
+        self.tests = {k: _bounded_test(k, v) for k, v in tests.items()}
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _check_time()
@@ -186,9 +236,13 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         return measured(self.bounded_concat(pieces))
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if getattr(obj, "__self__", None) is self:  # compare, counted_rounds...: our own,
+            return obj(*args)  # checked inside (kwargs holds only Jinja2's _loop_vars)
         _check_time()
         if isinstance(obj, LoopContext) and args:  # loop(...) in a recursive loop
             args = (self.counted_rounds(args[0]), *args[1:])
+        elif isinstance(getattr(obj, "__self__", None), LoopContext):  # loop.changed(...)
+            check_work(work(*args), COMPARING, COMPARE_LESS)
         args = check_method(obj, args, kwargs)
         return measured(super().call(context, obj, *args, **kwargs))
 
@@ -216,6 +270,30 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
                 spending.count_round()
             yield item
 
+    def compare(self, left: Any, *chain: Any) -> Any:
+        """`left op right op ...` (`chain` alternates the operators of a Compare node and
+        the values on their right), each comparison checked before it runs. Unlike Python's
+        chain, the values are all worked out first; the comparing stops at the first false."""
+        result: Any = True
+        for op, right in zip(chain[::2], chain[1::2], strict=True):
+            _check_time()
+            if type(left) not in _PLAIN or type(right) not in _PLAIN:
+                check_work(work(left, right), COMPARING, COMPARE_LESS)
+            result = _COMPARE[op](left, right)
+            if not result:
+                return result
+            left = right
+        return result
+
+    def bounded_literal(self, value: Any) -> Any:
+        """A list or tuple written in the template, once it is known to hold little."""
+        return check_list_work(value)
+
+    def bounded_dict(self, pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+        """A dict written in the template, made once its keys are known to be quick to
+        hash (a tuple's hash goes through all of it, every time)."""
+        return dict(check_list_work(pairs))
+
     def bounded_concat(self, pieces: Iterable[Any]) -> str:
         """`~`, and the text a block wrote, joined once it is known to fit in a letter."""
         return "".join(p if isinstance(p, str) else str(p) for p in self._fitting(pieces))
@@ -229,7 +307,8 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         return parts
 
     def counted(self, tree: nodes.Template) -> nodes.Template:
-        """`tree` with its loops counted and its `~` joined through `bounded_concat`."""
+        """`tree` with its loops counted, its `~` joined through `bounded_concat`, its
+        comparisons made by `compare` and the lists and dicts it writes checked."""
         return _Counted(self).visit(tree)
 
 
@@ -237,11 +316,33 @@ class _Counted(NodeTransformer):
     def __init__(self, env: LetterEnvironment) -> None:
         self.env = env
 
-    def _call(self, name: str, arg: Any) -> nodes.Call:
-        call = nodes.Call(nodes.EnvironmentAttribute(name), [arg], [], None, None)
-        call.set_lineno(arg.lineno)
+    def _call(self, name: str, *args: Any) -> nodes.Call:
+        call = nodes.Call(nodes.EnvironmentAttribute(name), list(args), [], None, None)
+        call.set_lineno(args[0].lineno)
         call.set_environment(self.env)
         return call
+
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Node:
+        self.generic_visit(node)
+        chain = [part for op in node.ops for part in (nodes.Const(op.op), op.expr)]
+        return self._call("compare", node.expr, *chain)
+
+    def visit_List(self, node: nodes.List) -> nodes.Node:
+        self.generic_visit(node)
+        return node if _constant(node.items) else self._call("bounded_literal", node)
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        self.generic_visit(node)
+        if node.ctx != "load" or _constant(node.items):  # {% for a, b in ... %} names
+            return node
+        return self._call("bounded_literal", node)
+
+    def visit_Dict(self, node: nodes.Dict) -> nodes.Node:
+        self.generic_visit(node)
+        if _constant([n for pair in node.items for n in (pair.key, pair.value)]):
+            return node
+        pairs = [nodes.Tuple([p.key, p.value], "load", lineno=p.lineno) for p in node.items]
+        return self._call("bounded_dict", nodes.List(pairs, lineno=node.lineno))
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
@@ -253,6 +354,11 @@ class _Counted(NodeTransformer):
         parts = nodes.List(node.nodes)
         parts.set_lineno(node.lineno)
         return self._call("bounded_concat", parts)
+
+
+def _constant(items: list[nodes.Expr]) -> bool:
+    """Only constants: what the template itself spells out, so it holds little."""
+    return all(isinstance(item, nodes.Const) for item in items)
 
 
 def bounded_finalize(escape: Callable[[Any], str]) -> Callable[[Any], str]:
@@ -304,6 +410,7 @@ __all__ = [
     "MAX_NUMBER_DIGITS",
     "MAX_SECONDS",
     "MAX_TEXT_MADE",
+    "MAX_WORK",
     "Budget",
     "LetterEnvironment",
     "LimitExceeded",

@@ -6,26 +6,51 @@ before an operation runs, and the checks that refuse one that would make too muc
 - `text_length(value)`: about how long `str(value)` is;
 - `percent_length`, `spec_length`, `join_length`: how long `%`, `str.format` and joins
   come out;
+- `work(*values)`: about how many things one operation that goes through all of them
+  visits (a comparison, `in`, a hash, a copy): every item of every list inside lists, and
+  the text in them, a list held twice counted twice. One comparison of two big lists is a
+  single call into C that holds the interpreter, so no clock can stop it once it runs:
+  its cost must be known before;
 - `check_binop`, `check_method` and `FILTER_CHECKS`: an operator, a str/bytes/int method or
   a filter refused before it runs if it would make a text or a list longer than a letter
-  (`MAX_LETTER_CHARS`) or a number longer than `MAX_NUMBER_DIGITS` digits.
+  (`MAX_LETTER_CHARS`), a number longer than `MAX_NUMBER_DIGITS` digits, or a list holding
+  more than `MAX_WORK` things in all; `check_work` refuses any other operation that would
+  go through more than that.
 
 Nothing here knows about the clock or the sandbox; going over raises `LimitExceeded`.
 """
 
 from __future__ import annotations
 
+import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from itertools import compress
 from typing import Any
 
 MAX_LETTER_CHARS = 200_000  # one letter (about 60 pages), and any one text or list in it
 MAX_NUMBER_DIGITS = 1_000
+# things one operation may go through: about 0.1 s at the slowest (a hash of tuples, some
+# 50 ns a thing); comparing two lists of lists of a letter's words takes far less than 1,000
+MAX_WORK = 1_000_000
+CHARS_PER_VISIT = 16  # comparing or searching this much text costs about one visit
+MAX_NESTING = 50  # lists inside lists deeper than this count as too much work
 
 FLOAT_CHARS = 320  # '%f' of the largest float: 309 digits, the point and 6 decimals
 _MAX_NUMBER_BITS = int(MAX_NUMBER_DIGITS * 3.3219) + 1  # log2(10) bits a digit
 _SEQUENCES = (str, bytes, list, tuple)
-_DICT_VIEWS: Any = type({}.keys()) | type({}.values()) | type({}.items())
+_ITEMS_VIEW: Any = type({}.items())  # its (key, value) pairs are made as it is read
+_DICT_VIEWS: Any = type({}.keys()) | type({}.values()) | _ITEMS_VIEW
+_NUMBERS = (int, float)
+_ATOMS = frozenset({int, float, bool, type(None)})
+_FLAT = frozenset({list, tuple, set, frozenset, type({}.keys()), type({}.values())})
+_TEXTS = frozenset({str, bytes})
+_LEAVES = _ATOMS | _TEXTS
+_CONTAINERS: Any = list | tuple | dict | set | frozenset | _DICT_VIEWS
+
+COMPARING = "Comparing these would go through"
+COMPARE_LESS = "compare smaller things, such as one field."
 
 
 class LimitExceeded(Exception):  # noqa: N818 - it reads as what happened
@@ -75,7 +100,7 @@ def _check_size(like: Any, size: int) -> None:
 def text_length(value: Any) -> int:
     """About how long `str(value)` is, found without making it; the count stops soon after
     it passes the limit, so a list of a list of long texts costs no more than the limit."""
-    seen: dict[int, int] = {}
+    seen: dict[int, tuple[Any, int]] = {}  # id -> (the value, kept alive; its length)
 
     def length(v: Any, quoted: bool) -> int:
         if isinstance(v, str):
@@ -95,16 +120,93 @@ def text_length(value: Any) -> int:
         else:
             return 100  # a loop, a macro, a method: their text is short
         if id(v) in seen:
-            return seen[id(v)]
+            return seen[id(v)][1]
         total = 2
         for part in parts:
             total += length(part, quoted=True) + 2
             if total > MAX_LETTER_CHARS:
                 break
-        seen[id(v)] = total
+        seen[id(v)] = (v, total)
         return total
 
     return length(value, quoted=False)
+
+
+def work(*values: Any, limit: int = MAX_WORK) -> int:
+    """About how many things one operation that goes through all of `values` visits: one
+    for each value, each item of a list, tuple, set or dict (its keys and its values) and of
+    every one inside it, and one for every `CHARS_PER_VISIT` characters of text. A list
+    held in several places is counted in each, as a comparison goes through it each time,
+    but looked at once. The count stops soon after it passes `limit` (then it is
+    `limit + 1`), and so does anything nested more than `MAX_NESTING` deep."""
+    over = limit + 1
+    seen: dict[int, tuple[Any, int]] = {}  # id -> (the value, kept alive; its visits)
+
+    def visits(v: Any, depth: int) -> int:
+        kind = type(v)
+        if kind in _ATOMS:
+            return 1
+        if kind is str or kind is bytes or isinstance(v, (str, bytes)):
+            return 1 + len(v) // CHARS_PER_VISIT
+        groups: tuple[Any, ...]
+        if kind in _FLAT:
+            groups = (v,)
+        elif isinstance(v, Mapping):
+            groups = (v.keys(), v.values())
+        elif isinstance(v, _ITEMS_VIEW):
+            groups = (v.mapping.keys(), v.mapping.values())
+        else:
+            return 1  # a loop, a macro, a method: no items to go through
+        if id(v) in seen:
+            return seen[id(v)][1]
+        total = over if depth > MAX_NESTING else 1
+        for group in groups if total <= limit else ():
+            total += items_visits(group, depth + 1)
+            if total > limit:
+                total = over
+                break
+        seen[id(v)] = (v, total)
+        return total
+
+    def items_visits(items: Any, depth: int) -> int:
+        """The visits of all of `items`. Text and numbers are counted in C; the loop in
+        Python goes once over each different list (or other thing) among them, so a list
+        repeated n times is looked at once and its visits counted n times."""
+        kinds = list(map(type, items))
+        texts = compress(items, map(_TEXTS.__contains__, kinds))
+        total = len(kinds) + sum(map(len, texts)) // CHARS_PER_VISIT
+        if _LEAVES.issuperset(kinds):
+            return total
+        others = list(compress(items, map(operator.not_, map(_LEAVES.__contains__, kinds))))
+        times = Counter(map(id, others))
+        for key, thing in dict(zip(map(id, others), others, strict=True)).items():
+            total += times[key] * (visits(thing, depth) - 1)  # its own visit is counted
+            if total > limit:
+                break
+        return total
+
+    total = 0
+    for value in values:
+        total += visits(value, 0)
+        if total > limit:
+            return over
+    return total
+
+
+def check_work(visits: int, doing: str, instead: str) -> None:
+    """Refuse an operation that `work` says would go through more than `MAX_WORK` things;
+    `doing` says what it is ("Comparing these would go through"), `instead` what to do."""
+    if visits > MAX_WORK:
+        raise LimitExceeded(
+            f"{doing} more than {MAX_WORK:,} things in all (every item of the lists inside "
+            f"lists, and their text); {instead}"
+        )
+
+
+def check_list_work(value: Any) -> Any:
+    """`value` (a list, tuple or dict just made), if it holds at most `MAX_WORK` things."""
+    check_work(work(value), "This list holds", "make smaller lists, or nest them less.")
+    return value
 
 
 def check_stringified(value: Any) -> None:
@@ -167,25 +269,44 @@ def join_length(separator: Any, items: list[Any]) -> int:
 # ---------------------------------------------------------------------- operators and calls
 
 
+_REPEATING = "Repeating this list makes one holding"
+_REPEAT_LESS = "repeat it fewer times, or repeat a list that holds less."
+
+
 def check_binop(operator: str, left: Any, right: Any) -> None:
+    if isinstance(left, _NUMBERS) and isinstance(right, _NUMBERS):
+        if operator in ("*", "**"):
+            _check_number_binop(operator, left, right)
+        return
     if operator == "*":
         for sequence, count in ((left, right), (right, left)):
             if isinstance(sequence, _SEQUENCES) and isinstance(count, int):
-                _check_size(sequence, len(sequence) * max(count, 0))
+                times = max(count, 0)
+                _check_size(sequence, len(sequence) * times)
+                if times and not isinstance(sequence, str | bytes):
+                    each = work(sequence, limit=MAX_WORK // times)
+                    check_work(each * times, _REPEATING, _REPEAT_LESS)
                 return
-        if isinstance(left, int) and isinstance(right, int):
-            check_bits(left.bit_length() + right.bit_length())
-    elif operator == "**":
-        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
-            if right > _MAX_NUMBER_BITS:
-                check_bits(right)
-            check_bits(int(right * (abs(left).bit_length() - 1)) + 1)
     elif operator == "+":
         if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
             _check_size(left, len(left) + len(right))
+            if not isinstance(left, str | bytes):
+                check_work(work(left, right), "Adding these lists makes one holding", _REPEAT_LESS)
+    elif operator == "-":  # between the keys or items of a dict and a list: a set
+        check_work(work(left, right), "Taking these apart would go through", "use smaller lists.")
     elif operator == "%" and isinstance(left, str | bytes):
         form = left if isinstance(left, str) else left.decode("latin-1")
         check_text(percent_length(form, right))
+
+
+def _check_number_binop(operator: str, left: Any, right: Any) -> None:
+    if operator == "*":
+        if isinstance(left, int) and isinstance(right, int):
+            check_bits(left.bit_length() + right.bit_length())
+    elif isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+        if right > _MAX_NUMBER_BITS:
+            check_bits(right)
+        check_bits(int(right * (abs(left).bit_length() - 1)) + 1)
 
 
 def _length_argument(args: tuple[Any, ...], kwargs: Mapping[str, Any], name: str) -> int:
@@ -224,6 +345,8 @@ def check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) 
             check_text(len(owner) * max(longest, 1))
     elif isinstance(owner, int) and name == "to_bytes":
         check_text(_length_argument(args, kwargs, "length"))
+    elif isinstance(owner, _CONTAINERS):  # count, index, get...: compare or hash each item
+        check_work(work(owner, *args, *kwargs.values()), COMPARING, COMPARE_LESS)
     return args
 
 
