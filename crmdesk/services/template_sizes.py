@@ -22,6 +22,7 @@ Nothing here knows about the clock or the sandbox; going over raises `LimitExcee
 
 from __future__ import annotations
 
+import codecs
 import operator
 import re
 from collections import Counter
@@ -48,6 +49,8 @@ _FLAT = frozenset({list, tuple, set, frozenset, type({}.keys()), type({}.values(
 _TEXTS = frozenset({str, bytes})
 _LEAVES = _ATOMS | _TEXTS
 _CONTAINERS: Any = list | tuple | dict | set | frozenset | _DICT_VIEWS
+
+_SLOW_CODECS = frozenset({"idna", "punycode"})  # pure Python, quadratic or per character
 
 COMPARING = "Comparing these would go through"
 COMPARE_LESS = "compare smaller things, such as one field."
@@ -313,6 +316,21 @@ def _length_argument(args: tuple[Any, ...], kwargs: Mapping[str, Any], name: str
     return _spec_number(args[0] if args else kwargs.get(name, 0))
 
 
+def _check_codec(encoding: Any) -> None:
+    """Refuse the text encodings written in Python whose work grows faster than the text:
+    one call would run for seconds or hours with no check in between."""
+    try:
+        codec = codecs.lookup(encoding).name if isinstance(encoding, str) else ""
+    except LookupError:
+        return  # the call itself says it is unknown
+    if codec in _SLOW_CODECS:
+        raise LimitExceeded(
+            f"The {codec} encoding is not for letters: on a long text it takes seconds, or "
+            "hours. "
+            "Leave out .encode() and .decode()."
+        )
+
+
 def check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
     """Refuse a str/bytes/int method call that would make too much; the arguments to call it
     with (an iterable to join is taken into a list first, to be measured)."""
@@ -335,6 +353,8 @@ def check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) 
             items = list(args[0])
             check_text(join_length(owner, items))
             return (items, *args[1:])
+        elif name in ("encode", "decode"):
+            _check_codec(args[0] if args else kwargs.get("encoding", "utf-8"))
         elif name == "translate" and args:
             table = args[0]
             longest = max(

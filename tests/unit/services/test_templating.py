@@ -212,6 +212,15 @@ HOSTILE = {
         "{{ [a] * 13 == [c] * 13 }}",
         "Comparing these would go through more than 1,000,000 things",
     ),
+    "idna": (  # 2.6 s
+        "{{ ('\u00e4' * 199999).encode('idna') | length }}",
+        "The idna encoding is not",
+    ),
+    "punycode": (  # 4 s for 4,000 different characters, four times as long for twice that
+        "{% set s %}{% for i in 'x' * 1000 %}{{ '%c' | format(loop.index + 1000) }}{% endfor %}"
+        "{% endset %}{{ s.encode('punycode') | length }}",
+        "The punycode encoding is not",
+    ),
 }
 
 
