@@ -171,7 +171,7 @@ def render(source: str, context: Mapping[str, Any]) -> str:
     except SecurityError as exc:
         line = _template_line(exc.__traceback__)
         raise TemplateError([Problem(line, f"Not allowed in a letter: {exc}")]) from exc
-    except (JinjaError, TypeError, ValueError, ArithmeticError) as exc:
+    except (JinjaError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         line = _template_line(exc.__traceback__)
         raise TemplateError([Problem(line, f"Cannot fill this in: {exc}")]) from exc
 

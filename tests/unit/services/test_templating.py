@@ -64,6 +64,11 @@ def test_the_sandbox_refuses_what_the_check_lets_through() -> None:
         templating.render(payload, CLIENT)
 
 
+def test_an_unknown_encoding_is_a_problem_with_the_template_not_a_crash() -> None:
+    with pytest.raises(TemplateError, match="Line 1: Cannot fill this in: unknown encoding"):
+        templating.render("{{ client.first_name.encode('nope') }}", CLIENT)
+
+
 def test_a_missing_thing_to_remember_is_an_error_never_a_blank() -> None:
     source = 'Dear {{ client.greeting_name }},\n\nHow is {{ client.facts["Cat"] }}?'
     with pytest.raises(TemplateError) as missing:
