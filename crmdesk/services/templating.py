@@ -10,8 +10,8 @@ Values are escaped for the letter markup (Markdown), so a client called "*Bob*" 
 with his asterisks and a street name cannot start a list.
 
 Filling in one letter has a budget (`template_limits`): a template that would repeat text
-into megabytes, loop inside loops for minutes or take more than half a second is refused
-with `TemplateLimitError`, before the text is made.
+into megabytes, compare lists of lists for hours, loop inside loops for minutes or take
+more than half a second is refused with `TemplateLimitError`, before the work is done.
 """
 
 from __future__ import annotations
