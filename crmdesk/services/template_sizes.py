@@ -396,6 +396,14 @@ def _check_format(value: Any, *args: Any, **kwargs: Any) -> Any:
     return value
 
 
+def _check_round(value: Any, precision: Any = 0, method: Any = "common") -> Any:
+    """`round` works out 10 ** precision (for a whole number, or to floor or ceil): a
+    precision of a hundred million digits is one pow in C that runs for minutes."""
+    if isinstance(precision, int):
+        check_bits(abs(precision) * 33219 // 10000)
+    return value
+
+
 def _check_text_filter(value: Any, *args: Any, **kwargs: Any) -> Any:
     check_stringified(value)
     return value
@@ -406,6 +414,7 @@ FILTER_CHECKS: dict[str, Callable[..., Any]] = {
     "join": _check_join,
     "replace": _check_replace,
     "format": _check_format,
+    "round": _check_round,
     **dict.fromkeys(
         ("upper", "lower", "title", "capitalize", "trim", "truncate", "wordcount"),
         _check_text_filter,

@@ -157,6 +157,10 @@ HOSTILE = {
         "a text of 79,900,000 characters",
     ),
     "huge number": ("{{ 2 ** (10**9) }}", "a number in a letter has at most 1,000 digits"),
+    "round to a huge precision": (  # minutes: round(5, -10**8) works out 10 ** 10**8
+        "{{ 5 | round(-100000000) }}{{ 5 | round(100000000, 'floor') }}",
+        "a number in a letter has at most 1,000 digits",
+    ),
     "long letter": (
         "{% for i in client.first_name * 2500 %}{{ 'word ' * 20 }}{% endfor %}",
         "This letter comes to more than 200,000 characters",
@@ -340,6 +344,7 @@ EVERYDAY = [
     "{% for k, v in [(client.first_name, 1), ('b', 2)] %}{{ k }}={{ v }};{% endfor %} "
     "{{ {'a': client.first_name, 'b': 2}['a'] }} {{ [client.first_name, 'x'] | join('/') }}",
     "{% for c in client.first_name %}{% if loop.changed(c) %}{{ c }}{% endif %}{% endfor %} "
+    "{{ 2.345 | round(2) }} {{ 1234 | round(-2) }} {{ 2.5 | round(0, 'floor') }} "
     "{{ client.first_name is eq 'Margaret' }} {{ 'a' is in ['a'] }} {{ 10 - 3 }} "
     "{{ [1, 2] + [client.first_name] }} {{ (client.facts.keys() - ['Cat']) | length }}",
 ]
