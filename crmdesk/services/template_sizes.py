@@ -331,6 +331,14 @@ def _check_codec(encoding: Any) -> None:
         )
 
 
+def _check_strip(text: Any, chars: Any) -> None:
+    """Stripping looks each character up among `chars` one by one: the text's length
+    times theirs."""
+    if isinstance(chars, str | bytes) and isinstance(text, str | bytes):
+        visits = len(text) * len(chars) // CHARS_PER_VISIT
+        check_work(visits, "Stripping these characters would go through", "strip fewer.")
+
+
 def check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
     """Refuse a str/bytes/int method call that would make too much; the arguments to call it
     with (an iterable to join is taken into a list first, to be measured)."""
@@ -353,6 +361,8 @@ def check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) 
             items = list(args[0])
             check_text(join_length(owner, items))
             return (items, *args[1:])
+        elif name in ("strip", "lstrip", "rstrip") and args:
+            _check_strip(owner, args[0])
         elif name in ("encode", "decode"):
             _check_codec(args[0] if args else kwargs.get("encoding", "utf-8"))
         elif name == "translate" and args:
@@ -404,6 +414,12 @@ def _check_round(value: Any, precision: Any = 0, method: Any = "common") -> Any:
     return value
 
 
+def _check_trim(value: Any, chars: Any = None) -> Any:
+    check_stringified(value)
+    _check_strip(str(value), chars)
+    return value
+
+
 def _check_text_filter(value: Any, *args: Any, **kwargs: Any) -> Any:
     check_stringified(value)
     return value
@@ -415,8 +431,9 @@ FILTER_CHECKS: dict[str, Callable[..., Any]] = {
     "replace": _check_replace,
     "format": _check_format,
     "round": _check_round,
+    "trim": _check_trim,
     **dict.fromkeys(
-        ("upper", "lower", "title", "capitalize", "trim", "truncate", "wordcount"),
+        ("upper", "lower", "title", "capitalize", "truncate", "wordcount"),
         _check_text_filter,
     ),
 }

@@ -216,6 +216,11 @@ HOSTILE = {
         _TOO_MUCH_WORK,
     ),
     "a deep key": (_doubled("t") + "{{ client.facts[t] | default('') }}", _TOO_MUCH_WORK),  # 1 min
+    "strip many characters": (  # 1 s, longer for text beyond Latin-1
+        "{% set s = 'a' * 199999 %}{{ s | trim('b' * 199998 ~ 'a') }}"
+        "{{ s.rstrip('b' * 199998 ~ 'a') }}",
+        "Stripping these characters would go through more than 1,000,000 things",
+    ),
     "compare two big lists": (  # allowed each, too much together (only the comparison counts)
         "{% set a = ('ab ' * 66666).split() %}{% set c = ('ab ' * 66666).split() %}"
         "{{ [a] * 13 == [c] * 13 }}",
@@ -344,6 +349,7 @@ EVERYDAY = [
     "{% for k, v in [(client.first_name, 1), ('b', 2)] %}{{ k }}={{ v }};{% endfor %} "
     "{{ {'a': client.first_name, 'b': 2}['a'] }} {{ [client.first_name, 'x'] | join('/') }}",
     "{% for c in client.first_name %}{% if loop.changed(c) %}{{ c }}{% endif %}{% endfor %} "
+    "{{ ' x-' | trim }}{{ '-x-' | trim('-') }}{{ '..x'.lstrip('.') }} "
     "{{ 2.345 | round(2) }} {{ 1234 | round(-2) }} {{ 2.5 | round(0, 'floor') }} "
     "{{ client.first_name is eq 'Margaret' }} {{ 'a' is in ['a'] }} {{ 10 - 3 }} "
     "{{ [1, 2] + [client.first_name] }} {{ (client.facts.keys() - ['Cat']) | length }}",
