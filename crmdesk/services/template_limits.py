@@ -6,7 +6,12 @@ filled in on a `Budget`, and `LetterEnvironment` (the sandbox the letters use) c
 operations that can make something big *before* it is made:
 
 - no text or list is longer than a whole letter may be (`MAX_LETTER_CHARS`), no number has
-  more than `MAX_NUMBER_DIGITS` digits;
+  more than `MAX_NUMBER_DIGITS` digits (the estimates and these checks are in
+  `template_sizes`);
+- one comparison (`==`, `<`, `in`... and the tests `is eq`, `is in`), a hash, a list
+  repeated, added or written out goes through at most `MAX_WORK` things, counted before it
+  runs: it is one call into C that holds the interpreter, so the clock below cannot stop
+  it (`_Counted` turns the template's comparisons and lists into calls that check them);
 - all the text made along the way adds up to at most `MAX_TEXT_MADE`;
 - the loops go round `MAX_LOOP_ROUNDS` times in all, loops inside loops included;
 - the letter is counted as it is written and stops at `MAX_LETTER_CHARS`;
@@ -23,37 +28,44 @@ Going over raises `LimitExceeded`, whose message says what is too big and what t
 from __future__ import annotations
 
 import functools
-import re
+import operator
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import nodes
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 from jinja2.visitor import NodeTransformer
 
-MAX_LETTER_CHARS = 200_000  # one letter (about 60 pages), and any one text or list in it
+from crmdesk.services.template_sizes import (
+    COMPARE_LESS,
+    COMPARING,
+    FILTER_CHECKS,
+    FLOAT_CHARS,
+    MAX_LETTER_CHARS,
+    MAX_NUMBER_DIGITS,
+    MAX_WORK,
+    LimitExceeded,
+    check_binop,
+    check_bits,
+    check_items,
+    check_list_work,
+    check_method,
+    check_stringified,
+    check_text,
+    check_work,
+    spec_length,
+    text_length,
+    work,
+)
+
 MAX_TEXT_MADE = 2_000_000  # all the text made while filling in one letter
 MAX_LOOP_ROUNDS = 20_000  # rounds of all the loops in one letter, nested ones counted in full
-MAX_NUMBER_DIGITS = 1_000
 MAX_SECONDS = 0.5  # to fill in one letter; a real one takes a few milliseconds
-
-_MAX_NUMBER_BITS = int(MAX_NUMBER_DIGITS * 3.3219) + 1  # log2(10) bits a digit
-_FLOAT_CHARS = 320  # '%f' of the largest float: 309 digits, the point and 6 decimals
-_SEQUENCES = (str, bytes, list, tuple)
-_DICT_VIEWS: Any = type({}.keys()) | type({}.values()) | type({}.items())
-
-
-class LimitExceeded(Exception):  # noqa: N818 - it reads as what happened
-    """Filling in the letter would cost more than its budget; `line` if known (else 0)."""
-
-    def __init__(self, message: str, line: int = 0) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 @dataclass
@@ -116,135 +128,16 @@ def _made(chars: int) -> None:
         spending.count_made(chars)
 
 
-# ---------------------------------------------------------------------- sizes
-
-
-def _check_text(chars: int) -> None:
-    if chars > MAX_LETTER_CHARS:
-        raise LimitExceeded(
-            f"This makes a text of {chars:,} characters, longer than a whole letter may be "
-            f"({MAX_LETTER_CHARS:,} characters, about 60 pages); repeat or pad text less."
-        )
-
-
-def _check_items(items: int) -> None:
-    if items > MAX_LETTER_CHARS:
-        raise LimitExceeded(
-            f"This makes a list of {items:,} things; a list in a letter holds at most "
-            f"{MAX_LETTER_CHARS:,}. Repeat the list fewer times."
-        )
-
-
-def _check_bits(bits: int) -> None:
-    if bits > _MAX_NUMBER_BITS:
-        digits = bits * 30103 // 100000 + 1
-        raise LimitExceeded(
-            f"This makes a number of about {digits:,} digits; a number in a letter has at "
-            f"most {MAX_NUMBER_DIGITS:,} digits."
-        )
-
-
-def _check_size(like: Any, size: int) -> None:
-    """`size` characters if `like` is text, else things in a list."""
-    if isinstance(like, str | bytes):
-        _check_text(size)
-    else:
-        _check_items(size)
-
-
 def measured(value: Any) -> Any:
     """`value`, once it is known to be within the limits (and counted if it is text)."""
     if isinstance(value, str | bytes):
-        _check_text(len(value))
+        check_text(len(value))
         _made(len(value))
     elif isinstance(value, list | tuple | dict):
-        _check_items(len(value))
+        check_items(len(value))
     elif isinstance(value, int):
-        _check_bits(value.bit_length())
+        check_bits(value.bit_length())
     return value
-
-
-def text_length(value: Any) -> int:
-    """About how long `str(value)` is, found without making it; the count stops soon after
-    it passes the limit, so a list of a list of long texts costs no more than the limit."""
-    seen: dict[int, int] = {}
-
-    def length(v: Any, quoted: bool) -> int:
-        if isinstance(v, str):
-            return len(v) + (2 if quoted else 0)
-        if isinstance(v, bytes):
-            return 4 * len(v) + 3
-        if isinstance(v, bool) or v is None:
-            return 5
-        if isinstance(v, int):
-            return v.bit_length() * 30103 // 100000 + 2
-        if isinstance(v, float):
-            return 25
-        if isinstance(v, Mapping):
-            parts: Iterable[Any] = (p for pair in v.items() for p in pair)
-        elif isinstance(v, list | tuple | set | frozenset | _DICT_VIEWS):
-            parts = v
-        else:
-            return 100  # a loop, a macro, a method: their text is short
-        if id(v) in seen:
-            return seen[id(v)]
-        total = 2
-        for part in parts:
-            total += length(part, quoted=True) + 2
-            if total > MAX_LETTER_CHARS:
-                break
-        seen[id(v)] = total
-        return total
-
-    return length(value, quoted=False)
-
-
-def _check_stringified(value: Any) -> None:
-    if not isinstance(value, str):
-        _check_text(text_length(value))
-
-
-_PERCENT = re.compile(
-    r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?[hlL]?"
-    r"(?P<kind>.?)",
-    re.DOTALL,
-)
-
-
-def _spec_number(value: Any) -> int:
-    if isinstance(value, str):
-        return int(value) if value and len(value) <= 9 else (0 if not value else 10**9)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def percent_length(form: str, values: Any) -> int:
-    """At most how long `form % values` comes out, from the widths in `form`."""
-    positional = list(values) if isinstance(values, tuple) else [values]
-    mapping = values if isinstance(values, Mapping) else None
-    taken = 0
-
-    def take() -> Any:
-        nonlocal taken
-        taken += 1
-        return positional[taken - 1] if taken <= len(positional) else None
-
-    total = len(form)
-    for spec in _PERCENT.finditer(form):
-        if spec["kind"] == "%":
-            continue
-        width = _spec_number(take() if spec["width"] == "*" else spec["width"])
-        precision = _spec_number(take() if spec["precision"] == "*" else spec["precision"])
-        value = mapping.get(spec["key"]) if mapping is not None and spec["key"] else take()
-        own = _FLOAT_CHARS if isinstance(value, float) else text_length(value)
-        total += width + precision + own
-        if total > MAX_LETTER_CHARS:
-            break
-    return total
-
-
-def _spec_length(spec: str) -> int:
-    """At most how much width and precision a str.format spec such as '>10.3' asks for."""
-    return sum(_spec_number(run) for run in re.findall(r"\d+", spec))
 
 
 class _BoundedFormatter(SandboxedFormatter):
@@ -255,136 +148,21 @@ class _BoundedFormatter(SandboxedFormatter):
         self._total = len(form)
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
-        _check_stringified(value)  # {0!r} makes the repr first
+        check_stringified(value)  # {0!r} makes the repr first
         return super().convert_field(value, conversion)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
-        own = _FLOAT_CHARS if isinstance(value, float) else text_length(value)
-        _check_text(self._total + _spec_length(format_spec) + own)
+        own = FLOAT_CHARS if isinstance(value, float) else text_length(value)
+        check_text(self._total + spec_length(format_spec) + own)
         text = super().format_field(value, format_spec)
         self._total += len(text)
         _made(len(text))
         return text
 
 
-def _join_length(separator: Any, items: list[Any]) -> int:
-    total = max(len(items) - 1, 0) * text_length(separator)
-    for item in items:
-        if total > MAX_LETTER_CHARS:
-            break
-        total += text_length(item)
-    return total
-
-
-# ---------------------------------------------------------------------- operators and calls
-
-
-def _check_binop(operator: str, left: Any, right: Any) -> None:
-    if operator == "*":
-        for sequence, count in ((left, right), (right, left)):
-            if isinstance(sequence, _SEQUENCES) and isinstance(count, int):
-                _check_size(sequence, len(sequence) * max(count, 0))
-                return
-        if isinstance(left, int) and isinstance(right, int):
-            _check_bits(left.bit_length() + right.bit_length())
-    elif operator == "**":
-        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
-            if right > _MAX_NUMBER_BITS:
-                _check_bits(right)
-            _check_bits(int(right * (abs(left).bit_length() - 1)) + 1)
-    elif operator == "+":
-        if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
-            _check_size(left, len(left) + len(right))
-    elif operator == "%" and isinstance(left, str | bytes):
-        form = left if isinstance(left, str) else left.decode("latin-1")
-        _check_text(percent_length(form, right))
-
-
-def _length_argument(args: tuple[Any, ...], kwargs: Mapping[str, Any], name: str) -> int:
-    return _spec_number(args[0] if args else kwargs.get(name, 0))
-
-
-def _check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Refuse a str/bytes/int method call that would make too much; the arguments to call it
-    with (an iterable to join is taken into a list first, to be measured)."""
-    owner: Any = getattr(method, "__self__", None)
-    name = getattr(method, "__name__", "")
-    if isinstance(owner, str | bytes):
-        text: Any = owner  # str or bytes alike
-        if name in ("ljust", "rjust", "center", "zfill"):
-            _check_text(max(len(owner), _length_argument(args, kwargs, "width")))
-        elif name == "expandtabs":
-            tab = _spec_number(args[0] if args else kwargs.get("tabsize", 8))
-            tabs = text.count(b"\t" if isinstance(text, bytes) else "\t")
-            _check_text(len(text) + tabs * tab)
-        elif name == "replace" and len(args) >= 2 and type(args[0]) is type(args[1]) is type(owner):
-            found = text.count(args[0])
-            if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
-                found = min(found, args[2])
-            _check_text(len(owner) + found * max(len(args[1]) - len(args[0]), 0))
-        elif name == "join" and args:
-            items = list(args[0])
-            _check_text(_join_length(owner, items))
-            return (items, *args[1:])
-        elif name == "translate" and args:
-            table = args[0]
-            longest = max(
-                (len(v) for v in (table.values() if isinstance(table, Mapping) else ())
-                 if isinstance(v, str | bytes)),
-                default=1,
-            )  # fmt: skip
-            _check_text(len(owner) * max(longest, 1))
-    elif isinstance(owner, int) and name == "to_bytes":
-        _check_text(_length_argument(args, kwargs, "length"))
-    return args
-
-
-# ---------------------------------------------------------------------- filters
-
-
-def _check_join(value: Any, d: Any = "", attribute: Any = None) -> Any:
-    items = list(value)
-    _check_text(_join_length(d, items))
-    return items
-
-
-def _check_replace(s: Any, old: Any, new: Any, count: Any = None) -> Any:
-    for part in (s, old, new):
-        _check_stringified(part)
-    text, old_text, new_text = str(s), str(old), str(new)
-    found = text.count(old_text)
-    if isinstance(count, int) and count >= 0:
-        found = min(found, count)
-    _check_text(len(text) + found * max(len(new_text) - len(old_text), 0))
-    return s
-
-
-def _check_format(value: Any, *args: Any, **kwargs: Any) -> Any:
-    _check_stringified(value)
-    _check_text(percent_length(str(value), kwargs or args))
-    return value
-
-
-def _check_text_filter(value: Any, *args: Any, **kwargs: Any) -> Any:
-    _check_stringified(value)
-    return value
-
-
-# filter -> a check of its arguments that returns the value to filter (join's, as a list)
-_FILTER_CHECKS: dict[str, Callable[..., Any]] = {
-    "join": _check_join,
-    "replace": _check_replace,
-    "format": _check_format,
-    **dict.fromkeys(
-        ("upper", "lower", "title", "capitalize", "trim", "truncate", "wordcount"),
-        _check_text_filter,
-    ),
-}
-
-
 def _bounded_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn` checked before it runs (if it can make text bigger) and measured after."""
-    check = _FILTER_CHECKS.get(name)
+    check = FILTER_CHECKS.get(name)
     passed = 1 if hasattr(fn, "jinja_pass_arg") else 0  # the environment or eval context
 
     @functools.wraps(fn)  # keeps jinja_pass_arg, so Jinja2 still passes it
@@ -398,20 +176,59 @@ def _bounded_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+# the tests (`x is eq y`, `x is in y`...) that compare their value with their argument
+_COMPARING_TESTS = frozenset(
+    {"in", "==", "eq", "equalto", "!=", "ne", ">", "gt", "greaterthan", ">=", "ge",
+     "<", "lt", "lessthan", "<=", "le"}
+)  # fmt: skip
+
+
+def _bounded_test(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn`, checked first if it compares: one comparison cannot be stopped once it runs."""
+    if name not in _COMPARING_TESTS:
+        return fn
+
+    @functools.wraps(fn)
+    def bounded(value: Any, *args: Any) -> Any:
+        _check_time()
+        check_work(work(value, *args), COMPARING, COMPARE_LESS)
+        return fn(value, *args)
+
+    return bounded
+
+
+# compared at once: a text in a letter is at most MAX_LETTER_CHARS long (a memcmp)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+# Compare nodes' operators (`nodes.Operand.op`)
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "in": lambda left, right: left in right,
+    "notin": lambda left, right: left not in right,
+}
+
+
 # ---------------------------------------------------------------------- the environment
 
 
 class LetterEnvironment(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with every way to make something big checked first."""
 
-    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    intercepted_binops = frozenset({"*", "**", "%", "+", "-"})
 
     def bounded_filters(self, allowed: frozenset[str]) -> None:
         self.filters = {k: _bounded_filter(k, v) for k, v in self.filters.items() if k in allowed}
+        tests = cast("dict[str, Callable[..., Any]]", self.tests)
+        self.tests = {k: _bounded_test(k, v) for k, v in tests.items()}
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _check_time()
-        _check_binop(operator, left, right)
+        check_binop(operator, left, right)
         return measured(super().call_binop(context, operator, left, right))
 
     def concat(self, pieces: Iterable[Any]) -> str:
@@ -419,10 +236,14 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         return measured(self.bounded_concat(pieces))
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if getattr(obj, "__self__", None) is self:  # compare, counted_rounds...: our own,
+            return obj(*args)  # checked inside (kwargs holds only Jinja2's _loop_vars)
         _check_time()
         if isinstance(obj, LoopContext) and args:  # loop(...) in a recursive loop
             args = (self.counted_rounds(args[0]), *args[1:])
-        args = _check_method(obj, args, kwargs)
+        elif isinstance(getattr(obj, "__self__", None), LoopContext):  # loop.changed(...)
+            check_work(work(*args), COMPARING, COMPARE_LESS)
+        args = check_method(obj, args, kwargs)
         return measured(super().call(context, obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -449,6 +270,30 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
                 spending.count_round()
             yield item
 
+    def compare(self, left: Any, *chain: Any) -> Any:
+        """`left op right op ...` (`chain` alternates the operators of a Compare node and
+        the values on their right), each comparison checked before it runs. Unlike Python's
+        chain, the values are all worked out first; the comparing stops at the first false."""
+        result: Any = True
+        for op, right in zip(chain[::2], chain[1::2], strict=True):
+            _check_time()
+            if type(left) not in _PLAIN or type(right) not in _PLAIN:
+                check_work(work(left, right), COMPARING, COMPARE_LESS)
+            result = _COMPARE[op](left, right)
+            if not result:
+                return result
+            left = right
+        return result
+
+    def bounded_literal(self, value: Any) -> Any:
+        """A list or tuple written in the template, once it is known to hold little."""
+        return check_list_work(value)
+
+    def bounded_dict(self, pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+        """A dict written in the template, made once its keys are known to be quick to
+        hash (a tuple's hash goes through all of it, every time)."""
+        return dict(check_list_work(pairs))
+
     def bounded_concat(self, pieces: Iterable[Any]) -> str:
         """`~`, and the text a block wrote, joined once it is known to fit in a letter."""
         return "".join(p if isinstance(p, str) else str(p) for p in self._fitting(pieces))
@@ -458,11 +303,12 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         total = 0
         for part in parts:
             total += text_length(part)
-            _check_text(total)
+            check_text(total)
         return parts
 
     def counted(self, tree: nodes.Template) -> nodes.Template:
-        """`tree` with its loops counted and its `~` joined through `bounded_concat`."""
+        """`tree` with its loops counted, its `~` joined through `bounded_concat`, its
+        comparisons made by `compare` and the lists and dicts it writes checked."""
         return _Counted(self).visit(tree)
 
 
@@ -470,11 +316,33 @@ class _Counted(NodeTransformer):
     def __init__(self, env: LetterEnvironment) -> None:
         self.env = env
 
-    def _call(self, name: str, arg: Any) -> nodes.Call:
-        call = nodes.Call(nodes.EnvironmentAttribute(name), [arg], [], None, None)
-        call.set_lineno(arg.lineno)
+    def _call(self, name: str, *args: Any) -> nodes.Call:
+        call = nodes.Call(nodes.EnvironmentAttribute(name), list(args), [], None, None)
+        call.set_lineno(args[0].lineno)
         call.set_environment(self.env)
         return call
+
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Node:
+        self.generic_visit(node)
+        chain = [part for op in node.ops for part in (nodes.Const(op.op), op.expr)]
+        return self._call("compare", node.expr, *chain)
+
+    def visit_List(self, node: nodes.List) -> nodes.Node:
+        self.generic_visit(node)
+        return node if _constant(node.items) else self._call("bounded_literal", node)
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        self.generic_visit(node)
+        if node.ctx != "load" or _constant(node.items):  # {% for a, b in ... %} names
+            return node
+        return self._call("bounded_literal", node)
+
+    def visit_Dict(self, node: nodes.Dict) -> nodes.Node:
+        self.generic_visit(node)
+        if _constant([n for pair in node.items for n in (pair.key, pair.value)]):
+            return node
+        pairs = [nodes.Tuple([p.key, p.value], "load", lineno=p.lineno) for p in node.items]
+        return self._call("bounded_dict", nodes.List(pairs, lineno=node.lineno))
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
@@ -488,11 +356,16 @@ class _Counted(NodeTransformer):
         return self._call("bounded_concat", parts)
 
 
+def _constant(items: list[nodes.Expr]) -> bool:
+    """Only constants: what the template itself spells out, so it holds little."""
+    return all(isinstance(item, nodes.Const) for item in items)
+
+
 def bounded_finalize(escape: Callable[[Any], str]) -> Callable[[Any], str]:
     """`escape` for each {{ field }}, with the value measured before it becomes text."""
 
     def finalize(value: Any) -> str:
-        _check_stringified(value)
+        check_stringified(value)
         return measured(escape(value))
 
     return finalize
@@ -537,6 +410,7 @@ __all__ = [
     "MAX_NUMBER_DIGITS",
     "MAX_SECONDS",
     "MAX_TEXT_MADE",
+    "MAX_WORK",
     "Budget",
     "LetterEnvironment",
     "LimitExceeded",

@@ -10,8 +10,8 @@ Values are escaped for the letter markup (Markdown), so a client called "*Bob*" 
 with his asterisks and a street name cannot start a list.
 
 Filling in one letter has a budget (`template_limits`): a template that would repeat text
-into megabytes, loop inside loops for minutes or take more than half a second is refused
-with `TemplateLimitError`, before the text is made.
+into megabytes, compare lists of lists for hours, loop inside loops for minutes or take
+more than half a second is refused with `TemplateLimitError`, before the work is done.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def render(source: str, context: Mapping[str, Any]) -> str:
     except SecurityError as exc:
         line = _template_line(exc.__traceback__)
         raise TemplateError([Problem(line, f"Not allowed in a letter: {exc}")]) from exc
-    except (JinjaError, TypeError, ValueError, ArithmeticError) as exc:
+    except (JinjaError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         line = _template_line(exc.__traceback__)
         raise TemplateError([Problem(line, f"Cannot fill this in: {exc}")]) from exc
 

@@ -86,8 +86,10 @@ def test_a_mistake_is_shown_at_its_line_and_blocks_printing(
          "longer than a whole letter may be"),
         ("{% set s = 'a' * 199000 %}{% for i in s[:19000] %}{% if s.split('a') %}{% endif %}"
          "{% endfor %}", "takes more than 0.5 seconds"),
+        ("{% set a = ('a '*99999).split() %}{% set c = a + [] %}{{ [a]*199999 == [c]*199999 }}",
+         "more than 1,000,000 things"),
     ],
-    ids=["too long", "too slow"],
+    ids=["too long", "too slow", "too much work"],
 )  # fmt: skip
 def test_a_template_that_asks_too_much_is_refused_while_the_window_keeps_responding(
     qtbot: QtBot, shop_window: MainWindow, hostile: str, says: str

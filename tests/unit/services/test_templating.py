@@ -64,6 +64,11 @@ def test_the_sandbox_refuses_what_the_check_lets_through() -> None:
         templating.render(payload, CLIENT)
 
 
+def test_an_unknown_encoding_is_a_problem_with_the_template_not_a_crash() -> None:
+    with pytest.raises(TemplateError, match="Line 1: Cannot fill this in: unknown encoding"):
+        templating.render("{{ client.first_name.encode('nope') }}", CLIENT)
+
+
 def test_a_missing_thing_to_remember_is_an_error_never_a_blank() -> None:
     source = 'Dear {{ client.greeting_name }},\n\nHow is {{ client.facts["Cat"] }}?'
     with pytest.raises(TemplateError) as missing:
@@ -128,6 +133,15 @@ def _render_in_child(source: str) -> dict[str, object]:
 
 
 _TOO_LONG = "longer than a whole letter may be (200,000 characters"
+_TOO_MUCH_WORK = "more than 1,000,000 things in all"
+_WORDS = "{% set a = ('a ' * 99999).split() %}"  # 99,999 words, each a short text
+
+
+def _doubled(name: str) -> str:
+    """`name` = a list holding itself twice, 30 times over: 2**31 things, small to write."""
+    return f"{{% set {name} = ('a', 'b') %}}" + f"{{% set {name} = ({name}, {name}) %}}" * 30
+
+
 HOSTILE = {
     "repeat": ("{{ 'a' * 10**9 }}", "a text of 1,000,000,000 characters, " + _TOO_LONG),
     "repeat a field": ("{{ client.first_name * 10**8 }}", "a text of 800,000,000 characters"),
@@ -143,6 +157,10 @@ HOSTILE = {
         "a text of 79,900,000 characters",
     ),
     "huge number": ("{{ 2 ** (10**9) }}", "a number in a letter has at most 1,000 digits"),
+    "round to a huge precision": (  # minutes: round(5, -10**8) works out 10 ** 10**8
+        "{{ 5 | round(-100000000) }}{{ 5 | round(100000000, 'floor') }}",
+        "a number in a letter has at most 1,000 digits",
+    ),
     "long letter": (
         "{% for i in client.first_name * 2500 %}{{ 'word ' * 20 }}{% endfor %}",
         "This letter comes to more than 200,000 characters",
@@ -158,6 +176,65 @@ HOSTILE = {
         "{% endfor %}",
         "takes more than 0.5 seconds",
     ),
+    # One comparison, `in` or hash of big lists is a single call into C: no clock stops it,
+    # so its work is counted first. Each took seconds to hours before (see the comments).
+    "compare lists of lists": (  # 16 s
+        _WORDS + "{% set c = a + [] %}{{ [a] * 199999 == [c] * 199999 }}",
+        _TOO_MUCH_WORK,
+    ),
+    "order lists of lists": (  # 13 s
+        _WORDS + "{% set c = a + [] %}{{ [a] * 199999 < [c] * 199999 }}",
+        _TOO_MUCH_WORK,
+    ),
+    "compare lists of dicts": (  # 19 s
+        _WORDS + "{% set c = a + [] %}{{ [{'k': a}] * 199999 != [{'k': c}] * 199999 }}",
+        _TOO_MUCH_WORK,
+    ),
+    "in a repeated text": (  # 0.8 s on an idle machine
+        "{% set s = 'a' * 199998 ~ 'b' %}{{ ('a' * 199999) in [s] * 199999 }}",
+        _TOO_MUCH_WORK,
+    ),
+    "compare with a test": (  # more than 10 s
+        _WORDS + "{% set c = a + [] %}{{ ([a] * 199999) is eq ([c] * 199999) }}",
+        _TOO_MUCH_WORK,
+    ),
+    "count in a list": (  # more than 20 s
+        _WORDS + "{% set c = a + [] %}{{ ([a] * 199999).count(c) }}",
+        _TOO_MUCH_WORK,
+    ),
+    "changed": (  # more than 20 s
+        _WORDS + "{% set c = a + [] %}{% for x in 'ab' %}"
+        "{{ loop.changed([a] * 199999 if loop.first else [c] * 199999) }}{% endfor %}",
+        _TOO_MUCH_WORK,
+    ),
+    "keys minus a list": (  # more than 20 s
+        "{% set t = ('a',) * 199999 %}{{ (client.facts.keys() - [t] * 199999) | length }}",
+        _TOO_MUCH_WORK,
+    ),
+    "lists inside lists written out": (  # hours
+        _doubled("t") + _doubled("u") + "{{ t == u }}",
+        _TOO_MUCH_WORK,
+    ),
+    "a deep key": (_doubled("t") + "{{ client.facts[t] | default('') }}", _TOO_MUCH_WORK),  # 1 min
+    "strip many characters": (  # 1 s, longer for text beyond Latin-1
+        "{% set s = 'a' * 199999 %}{{ s | trim('b' * 199998 ~ 'a') }}"
+        "{{ s.rstrip('b' * 199998 ~ 'a') }}",
+        "Stripping these characters would go through more than 1,000,000 things",
+    ),
+    "compare two big lists": (  # allowed each, too much together (only the comparison counts)
+        "{% set a = ('ab ' * 66666).split() %}{% set c = ('ab ' * 66666).split() %}"
+        "{{ [a] * 13 == [c] * 13 }}",
+        "Comparing these would go through more than 1,000,000 things",
+    ),
+    "idna": (  # 2.6 s
+        "{{ ('\u00e4' * 199999).encode('idna') | length }}",
+        "The idna encoding is not",
+    ),
+    "punycode": (  # 4 s for 4,000 different characters, four times as long for twice that
+        "{% set s %}{% for i in 'x' * 1000 %}{{ '%c' | format(loop.index + 1000) }}{% endfor %}"
+        "{% endset %}{{ s.encode('punycode') | length }}",
+        "The punycode encoding is not",
+    ),
 }
 
 
@@ -171,6 +248,36 @@ def test_a_template_asking_too_much_is_refused_at_once_with_memory_flat(
     assert float(measured["seconds"]) < 1.0, measured  # type: ignore[arg-type]
     assert float(measured["grew_mb"]) < 50, measured  # type: ignore[arg-type]
     assert float(measured["allocated_mb"]) < 50, measured  # type: ignore[arg-type]
+
+
+# 12 times a list of 66,666 words: allowed alone (each 900,000 things), not two together
+_NEAR = "{% set a = ('ab ' * 66666).split() %}{% set b = [a] * 12 %}{% set c = [a + []] * 12 %}"
+COMPARING = {
+    "==": "{{ b == c }}",
+    "<=": "{{ b <= c }}",
+    "in": "{{ c in [b] }}",
+    "not in": "{{ c not in [b] }}",
+    "chained": "{{ b[0] == c[0] != b == c }}",
+    "is eq": "{{ b is eq c }}",
+    "is in": "{{ c is in [b] }}",
+    "count": "{{ b.count(c) }}",
+    "index": "{{ c.index(b) }}",
+    "get": "{{ {}.get((b, c)) }}",
+    "loop.changed": "{% for x in [b, c] %}{{ loop.changed(x, a) }}{% endfor %}",
+    "keys minus": "{{ client.facts.keys() - [b, c] }}",
+    "a list written out": "{% set d = [b, c] %}",
+    "a dict written out": "{% set d = {'b': b, 'c': c} %}",
+    "a list added": "{% set d = b + c %}",
+}
+
+
+@pytest.mark.parametrize("source", COMPARING.values(), ids=COMPARING.keys())
+def test_every_comparison_counts_its_work_before_it_runs(source: str) -> None:
+    """The big lists of `_NEAR` each pass; one operation that goes through both is refused
+    before it runs, whichever way the template writes it."""
+    templating.render(_NEAR + "{{ a in b }} {{ b[0] == c[0] }} {{ b | length }}", CLIENT)
+    with pytest.raises(templating.TemplateLimitError, match="more than 1,000,000 things"):
+        templating.render(_NEAR + source, CLIENT)
 
 
 def test_the_limits_hold_on_a_worker_thread() -> None:
@@ -237,6 +344,15 @@ EVERYDAY = [
     "{% set sig %}{{ client.first_name }} & co{% endset %}{{ sig }} {{ sig | wordcount }}",
     "{% for c in client.first_name %}{{ loop.index }}{{ c }}{% if not loop.last %},{% endif %}"
     "{% endfor %}",
+    "{% if client.first_name == 'Margaret' and 'Dog' in client.facts %}yes{% endif %} "
+    "{{ 1 < 2 < 3 }} {{ 3 > 2 > 5 }} {{ 'x' not in 'abc' }} {{ [1, 2] != [1, client] }}",
+    "{% for k, v in [(client.first_name, 1), ('b', 2)] %}{{ k }}={{ v }};{% endfor %} "
+    "{{ {'a': client.first_name, 'b': 2}['a'] }} {{ [client.first_name, 'x'] | join('/') }}",
+    "{% for c in client.first_name %}{% if loop.changed(c) %}{{ c }}{% endif %}{% endfor %} "
+    "{{ ' x-' | trim }}{{ '-x-' | trim('-') }}{{ '..x'.lstrip('.') }} "
+    "{{ 2.345 | round(2) }} {{ 1234 | round(-2) }} {{ 2.5 | round(0, 'floor') }} "
+    "{{ client.first_name is eq 'Margaret' }} {{ 'a' is in ['a'] }} {{ 10 - 3 }} "
+    "{{ [1, 2] + [client.first_name] }} {{ (client.facts.keys() - ['Cat']) | length }}",
 ]
 
 
