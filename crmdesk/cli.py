@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -101,7 +102,11 @@ def _survey_parsers(commands: Any) -> None:
         ),
     )
     forms.add_argument(
-        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
+        help="the database (default: the one used last)",
     )
     who = forms.add_mutually_exclusive_group(required=True)
     who.add_argument("--blank", type=int, metavar="N", help="N forms without a name")
@@ -120,7 +125,11 @@ def _survey_parsers(commands: Any) -> None:
         ),
     )
     score.add_argument(
-        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
+        help="the database (default: the one used last)",
     )
     score.add_argument("--by", choices=("month", "quarter", "year"), default="month")
     only = score.add_mutually_exclusive_group()
@@ -146,7 +155,11 @@ def _retention_parsers(commands: Any) -> None:
         ),
     )
     report.add_argument(
-        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
+        help="the database (default: the one used last)",
     )
     report.add_argument(
         "--period",
@@ -161,7 +174,11 @@ def _retention_parsers(commands: Any) -> None:
         "what to do and how urgent it is (! marks overdue or waiting over 48 hours).",
     )
     today.add_argument(
-        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
+        help="the database (default: the one used last)",
     )
     today.add_argument("--json", action="store_true", help="print JSON instead of a list")
 
@@ -178,7 +195,11 @@ def _letters_parser(commands: Any) -> None:
         ),
     )
     letters.add_argument(
-        "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
+        help="the database (default: the one used last)",
     )
     letters.add_argument(
         "--template",
@@ -234,6 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `crmdesk backup --list | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return _gui(args)
 
 
@@ -264,6 +288,8 @@ def _explain(error: CrmError) -> str:
         "(--passphrase-file FILE, CRMDESK_PASSPHRASE, or typed in a terminal).",
         errors.ChangedCopyError: "Do not use this copy: write a new one on the machine it "
         "came from (`crmdesk copy`) and merge that.",
+        errors.OtherBusinessError: "Name a copy or a backup of this business's own database "
+        "(`crmdesk backup --list` lists the backups).",
         errors.ForeignDatabaseError: "Name a .crmdesk file made by crmdesk.",
         errors.MissingDatabaseError: "Check the name (`--db PATH`); to make a new database, "
         "open it in the window with `crmdesk --db PATH`.",

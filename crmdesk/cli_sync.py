@@ -24,7 +24,11 @@ TRIES = 3
 def add_parsers(commands: Any) -> None:
     def db_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "--db", type=Path, metavar="PATH", help="the database (default: the one used last)"
+            "--db",
+            type=Path,
+            metavar="PATH",
+            default=argparse.SUPPRESS,  # (so a --db before the command counts too)
+            help="the database (default: the one used last)",
         )
 
     def passphrase_options(p: argparse.ArgumentParser, what: str) -> None:
@@ -107,7 +111,7 @@ def run(args: argparse.Namespace, database_path: Any) -> int:
     from crmdesk.store.database import Database
 
     if args.command == "check":
-        return _check(database_path(args.file))
+        return _check(database_path(args.file or getattr(args, "db", None)))
     path = database_path(args.db)
     if args.command == "restore":
         return _restore(path, args.backup)

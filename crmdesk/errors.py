@@ -38,6 +38,10 @@ class ForeignDatabaseError(DatabaseFileError):
     pass
 
 
+class OtherBusinessError(ForeignDatabaseError):
+    """A crmdesk database, but of another business (another lineage)."""
+
+
 class NewerSchemaError(DatabaseFileError):
     pass
 

@@ -21,6 +21,7 @@ from crmdesk.errors import (
     MissingDatabaseError,
     MissingFolderError,
     NotADatabaseError,
+    OtherBusinessError,
     PassphraseNeededError,
     ReadOnlyError,
     UnfinishedWriteError,
@@ -52,6 +53,8 @@ ADVICE: dict[type[CrmError], str] = {
     WrongPassphraseError: "Type the passphrase chosen when the copy was written.",
     ChangedCopyError: "Do not use this copy: write a new one on the machine it came from "
     "(File ▸ Copy for another machine…) and merge that.",
+    OtherBusinessError: "Choose a copy or a backup of this business's own database (a copy's "
+    "name says which machine made it, and when).",
     ForeignDatabaseError: "Choose a .crmdesk file made by crmdesk.",
     MissingDatabaseError: "Check the name (File ▸ Open recent lists the files used lately), "
     "or make a new database with File ▸ New….",

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crmdesk import paths
-from crmdesk.errors import BackupError, CrmError, NotADatabaseError
+from crmdesk.errors import BackupError, CrmError, NotADatabaseError, OtherBusinessError
 from crmdesk.store import disk_errors, erasure
 from crmdesk.store.backup import (
     BackupFile,
@@ -103,6 +103,13 @@ def restore(path: Path, backup: Path, lineage_id: str = "") -> Path:
         raise BackupError(
             f"The backup {backup.name} is damaged ({problem}). Nothing was changed; "
             "choose another backup."
+        )
+    theirs, ours = lineage_of(backup), lineage_of(path) if path.exists() else ""
+    if ours and theirs != ours:
+        raise OtherBusinessError(
+            backup,
+            f"is not a backup of {path.name}: it holds another business's database. "
+            "Nothing was changed.",
         )
     with disk_errors.about(path):
         lock = FileLock.acquire(path)

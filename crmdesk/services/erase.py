@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from crmdesk import paths
 from crmdesk.errors import CrmError, NotFoundError
 from crmdesk.services.changes import Changes
-from crmdesk.store import disk_errors, erasure
+from crmdesk.store import disk_errors, erasure, scratch
 from crmdesk.store.backup import backup_folder, list_backups
 from crmdesk.store.database import Database
 from crmdesk.store.erasure import Erasure
@@ -46,6 +47,7 @@ def erase_client(db: Database, client_id: str) -> Changes:
         erasure.sweep(raw, client_id, stamp, when)
         save_clock(conn, stamp[0], db.site_id)
     # the erasure stands from here on; what follows is reported, not raised
+    scratch.sweep(paths.data_dir())  # a plain working copy a killed merge left behind
     done = [Erasure(client_id, *stamp, when)]
     warnings = _remember(db.lineage_id, done)
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,10 +24,11 @@ from crmdesk.errors import (
     CrmError,
     DamagedFileError,
     DatabaseFileError,
-    ForeignDatabaseError,
+    MissingFolderError,
     NewerSchemaError,
     NotADatabaseError,
     NotFoundError,
+    OtherBusinessError,
     PassphraseNeededError,
     StorageError,
 )
@@ -45,6 +45,7 @@ from crmdesk.store.gate import (
     journal_path,
 )
 from crmdesk.store.merge import KindCounts, MergeResult, merge_file
+from crmdesk.store.scratch import working_folder
 
 if TYPE_CHECKING:
     from crmdesk.store.encrypted_copy import KdfParams
@@ -101,7 +102,12 @@ def copy_for_another_machine(
     """Write a checked snapshot of the open database into `folder`, encrypted with
     `passphrase` unless it is None; return its path. (`params`: scrypt's cost, for tests.)"""
     encrypted = passphrase is not None
-    target = Path(folder).expanduser() / (name or copy_name(db, encrypted=encrypted))
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():  # an unplugged stick: never write the copy somewhere else
+        raise MissingFolderError(
+            folder, "is not there (is the stick plugged in?). Nothing was written."
+        )
+    target = folder / (name or copy_name(db, encrypted=encrypted))
     if target.resolve() == db.path.resolve():
         raise CrmError(f"{target} is the open database itself. Choose another folder.")
     if passphrase is None:
@@ -188,7 +194,7 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
     state = None if encrypted or unfinished else inspect_file(other)
     if state is not None:
         _check_revision(other, state)
-    with tempfile.TemporaryDirectory(prefix="merge-", dir=paths.data_dir()) as tmp:
+    with working_folder("merge", paths.data_dir()) as tmp:
         copy = Path(tmp) / f"other{paths.DB_SUFFIX}"
         if encrypted:
             state = _decrypt_copy(other, copy, passphrase or "")
@@ -316,7 +322,7 @@ def _check_lineage(db: Database, other: Path, copy: Path) -> None:
         conn.close()
     if row is None or row[0] != db.lineage_id:
         since = f" (made {made[0][:10]})" if made else ""
-        raise ForeignDatabaseError(
+        raise OtherBusinessError(
             other,
             f"is a copy of another business database{since}, not of {db.path.name}.",
             "Nothing was merged: only copies of the same database can be merged.",

@@ -126,13 +126,19 @@ def _copy_verified(source: Path, target: Path, *, vacuum: bool) -> None:
         partial.replace(target)
         _fsync(target.parent)
     except (sqlite3.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
+        _remove_partial(partial)
         raise disk_errors.about_copy(exc, source, target) from exc
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _remove_partial(partial)
         raise
     finally:
         src.close()
+
+
+def _remove_partial(partial: Path) -> None:
+    """A copy that failed: gone, with the journal its writer may have left beside it."""
+    partial.unlink(missing_ok=True)
+    partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
 
 
 def check_copy(path: Path, counts: dict[str, int] | None = None) -> str:

@@ -116,7 +116,10 @@ def about_copy(exc: BaseException, source: Path, target: Path) -> StorageError |
     primary = (code or 0) & 0xFF
     found: StorageError | NotADatabaseError | None
     if isinstance(exc, OSError):
-        found = _from_os_error(exc, Path(exc.filename) if exc.filename else target)
+        about = Path(exc.filename) if exc.filename else target
+        if about.name.startswith(target.name):  # its .partial (or -journal): say the file
+            about = target
+        found = _from_os_error(exc, about)
     elif primary in (_CORRUPT, _NOTADB, _BUSY, _LOCKED) or code in _IOERR_READS:
         found = translate(exc, source)  # the target is our own new file: nobody holds it
     else:

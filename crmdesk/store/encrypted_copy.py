@@ -39,7 +39,6 @@ import hashlib
 import hmac
 import os
 import struct
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +59,7 @@ from crmdesk.errors import (
 from crmdesk.store import disk_errors
 from crmdesk.store.backup import _fsync, write_snapshot
 from crmdesk.store.gate import ENCRYPTED_MAGIC
+from crmdesk.store.scratch import working_folder
 
 MAGIC = ENCRYPTED_MAGIC
 VERSION = 1
@@ -117,7 +117,7 @@ def write_encrypted_snapshot(
         raise BackupError(f"{target} already exists. Choose another name; nothing was written.")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    with tempfile.TemporaryDirectory(prefix="copy-", dir=scratch) as tmp:
+    with working_folder("copy", scratch) as tmp:
         plain = write_snapshot(source, Path(tmp) / f"snapshot{source.suffix}")
         try:
             written = encrypt_file(plain, partial, passphrase, params=params)

@@ -235,10 +235,10 @@ def _is_stale(owner: dict[str, object], flock_free: bool | None = None) -> bool:
         return False
     if flock_free is not None:
         return flock_free
-    return not _running(pid)
+    return not process_running(pid)
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Whether a process `pid` runs on this machine."""
     if os.name == "nt":  # os.kill(pid, 0) would send Ctrl+C there, not ask
         import ctypes

@@ -42,6 +42,7 @@ def asked_for_passphrase(
 
 def write_encrypted_copy(qtbot: QtBot, path: Path, stick: Path, *, remember: bool) -> Path:
     """Open `path` in a window, copy it for another machine with PASS typed twice."""
+    stick.mkdir(exist_ok=True)
     window = open_window(qtbot, path)
 
     def choose(d: CopyPassphraseDialog) -> None:

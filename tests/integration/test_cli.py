@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -225,6 +226,7 @@ def test_copy_merge_backup_restore_and_check_from_the_command_line(
     shop = tmp_path / "shop.crmdesk"
     assert crmdesk("demo", "--out", str(shop), "--clients", "12", data_dir=data_dir).returncode == 0
     stick = tmp_path / "stick"
+    stick.mkdir()  # (plugged in)
     copied = crmdesk("copy", str(stick), "--db", str(shop), "--no-passphrase", data_dir=data_dir)
     assert copied.returncode == 0, copied.stderr
     [copy] = stick.glob("*.crmdesk")
@@ -262,6 +264,7 @@ def test_an_encrypted_copy_from_the_command_line(tmp_path: Path, data_dir: Path)
     secret = tmp_path / "passphrase.txt"
     secret.write_text("a kettle of fish and chips\n")
     stick = tmp_path / "stick"
+    stick.mkdir()  # (plugged in)
     copied = crmdesk("copy", str(stick), "--db", str(laptop), "--passphrase-file", str(secret),
                      data_dir=data_dir)  # fmt: skip
     assert copied.returncode == 0, copied.stderr
@@ -308,6 +311,7 @@ def test_copy_refuses_without_a_passphrase_or_no_passphrase(tmp_path: Path, data
     shop = tmp_path / "shop.crmdesk"
     assert crmdesk("demo", "--out", str(shop), "--clients", "5", data_dir=data_dir).returncode == 0
     stick = tmp_path / "stick"
+    stick.mkdir()  # (plugged in)
     refused = crmdesk("copy", str(stick), "--db", str(shop), data_dir=data_dir)
     assert refused.returncode == 2
     for words in ("--passphrase-file FILE", "CRMDESK_PASSPHRASE", "--no-passphrase"):
@@ -342,3 +346,32 @@ def test_letters_count_only_what_was_written_and_name_who_was_held_back(
     assert "Wrote 2 letters (2 pages)" in done.stdout and "1 client left out" in done.stdout
     assert "no letter for Tashi བཀྲ་ཤིས: no font here can print U+0F56" in done.stderr
     assert "Tashi" not in "".join(pdf_pages(out))
+
+
+def test_a_db_before_the_command_is_the_one_used(
+    demo_path: Path, db_path: Path, data_dir: Path
+) -> None:
+    checked = crmdesk("--db", str(demo_path), "check", data_dir=data_dir)
+    assert checked.returncode == 0 and str(demo_path) in checked.stdout, checked.stderr
+    today = crmdesk("--db", str(db_path), "today", "--json", data_dir=data_dir)
+    assert today.returncode == 0, today.stderr
+    assert json.loads(today.stdout) == json.loads(
+        crmdesk("today", "--json", "--db", str(db_path), data_dir=data_dir).stdout
+    )
+
+
+def test_output_cut_short_by_the_reader_ends_quietly(demo_path: Path, data_dir: Path) -> None:
+    """`crmdesk today | head -1`: no traceback when the reader stops reading."""
+    env = {**os.environ, "CRMDESK_DATA_DIR": str(data_dir)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "crmdesk", "today", "--db", str(demo_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.readline()
+        child.stdout.close()
+        errors = child.stderr.read().decode()
+        assert child.wait(timeout=60) == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

@@ -4,6 +4,8 @@ erasures, copies to take along, backups, restores and the older-copy-dragged-ove
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,6 +151,7 @@ def test_a_copy_for_another_machine_is_checked_named_and_opens(
     demo_db: Database, tmp_path: Path
 ) -> None:
     stick = tmp_path / "stick"
+    stick.mkdir()  # (plugged in)
     made = sync.copy_for_another_machine(demo_db, stick)
     assert made.parent == stick and made.name.startswith("demo from ")
     assert made.suffix == ".crmdesk" and not list(stick.glob("*.partial"))
@@ -377,3 +380,45 @@ def test_an_unreadable_list_of_erasures_is_read_from_its_second_copy(
     (paths.backups_dir() / paths.erasures_file().name).write_text("")  # and the second too
     with pytest.raises(CrmError, match="Nothing was opened, so that nobody erased comes back"):
         Database.open(demo_path)
+
+
+def test_a_plain_working_copy_left_by_a_killed_merge_is_removed(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """A merge killed mid-way leaves the other copy, decrypted, in the data folder: the next
+    merge (or erasure) removes it. One of a crmdesk still running is left alone."""
+    import os
+    import time
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left = [paths.data_dir() / f"merge-{gone.pid}-k1ll3d", paths.data_dir() / "merge-x7kotbtd"]
+    running = paths.data_dir() / f"merge-{os.getpid()}-busy"
+    for folder in (*left, running):
+        folder.mkdir()
+        (folder / "other.crmdesk").write_text("Quokka-Leftover-2231")
+    old = time.time() - 2 * 3600
+    os.utime(left[1], (old, old))  # an older crmdesk's, without a process id
+    sync.merge(demo_db, copy_to(demo_db.path, tmp_path / "laptop.crmdesk"))
+    assert not any(f.exists() for f in left)
+    assert running.exists()
+
+
+def test_a_copy_to_a_stick_that_is_not_there_is_refused(demo_db: Database, tmp_path: Path) -> None:
+    """An unplugged stick: the copy is not quietly written onto this disk instead."""
+    from crmdesk.errors import MissingFolderError
+
+    with pytest.raises(MissingFolderError, match="is the stick plugged in"):
+        sync.copy_for_another_machine(demo_db, tmp_path / "KINGSTON")
+    assert not (tmp_path / "KINGSTON").exists()
+
+
+def test_another_business_is_not_restored_over_this_one(db_path: Path, tmp_path: Path) -> None:
+    from crmdesk.errors import OtherBusinessError
+
+    other = tmp_path / "otherbiz.crmdesk"
+    Database.open(other, create=True).close()
+    before = digest(db_path)
+    with pytest.raises(OtherBusinessError, match="another business's database"):
+        backups.restore(db_path, other)
+    assert digest(db_path) == before

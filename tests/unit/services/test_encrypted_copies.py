@@ -33,6 +33,7 @@ def laptop_copy(demo_path: Path, tmp_path: Path) -> tuple[Path, Path, str]:
     an encrypted copy onto the stick. Returns (front desk file, the stick's copy, client)."""
     laptop = copy_to(demo_path, tmp_path / "laptop.crmdesk")
     stick = tmp_path / "stick"
+    stick.mkdir()  # (plugged in)
     with machine(laptop, "B") as b:
         cid = b.query("SELECT id FROM clients ORDER BY sort_name LIMIT 1")[0][0]
         edit_client(b, cid, city="Kirkcudbright")
@@ -104,7 +105,7 @@ def test_an_encrypted_copy_is_not_opened_as_a_database(laptop_copy) -> None:
 
 
 def test_a_plain_copy_is_still_possible(demo_db: Database, tmp_path: Path) -> None:
-    made = sync.copy_for_another_machine(demo_db, tmp_path / "stick")
+    made = sync.copy_for_another_machine(demo_db, tmp_path)
     assert made.suffix == ".crmdesk" and not sync.is_encrypted(made)
     assert made.read_bytes().startswith(b"SQLite format 3")
 
@@ -113,7 +114,7 @@ def test_a_short_passphrase_is_refused_and_nothing_written(
     demo_db: Database, tmp_path: Path
 ) -> None:
     with pytest.raises(CrmError, match="at least 8 characters"):
-        sync.copy_for_another_machine(demo_db, tmp_path / "stick", passphrase="1234567")
+        sync.copy_for_another_machine(demo_db, tmp_path, passphrase="1234567")
     assert not (tmp_path / "stick").exists() or not any((tmp_path / "stick").iterdir())
 
 
