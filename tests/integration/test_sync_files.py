@@ -4,9 +4,9 @@ erasures, copies to take along, backups, restores and the older-copy-dragged-ove
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
