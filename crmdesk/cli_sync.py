@@ -171,7 +171,8 @@ def _merge(db: Any, args: argparse.Namespace) -> int:
     if summary.conflicts:
         print(f"{summary.conflicts} conflict(s): review them in the window (File ▸ Review "
               "conflicts), where each can be turned round.")  # fmt: skip
-    print(f"Backup before merging: {summary.backup}")
+    if summary.backup is not None:
+        print(f"Backup before merging: {summary.backup}")
     return 0
 
 
@@ -299,21 +300,33 @@ def _restore(path: Path, which: str) -> int:
 
 
 def _check(file: Path) -> int:
+    from crmdesk.errors import ReadOnlyError, UnfinishedWriteError
     from crmdesk.services import backups
     from crmdesk.services.client_list import count_clients
     from crmdesk.store.database import Database
 
-    with Database.open(file) as db:
+    try:
+        db = Database.open(file)
+    except ReadOnlyError as exc:  # a write-protected stick: a check only reads
+        if isinstance(exc, UnfinishedWriteError):
+            raise
+        return _report_check(file, backups.check_database(file), None, " (read-only here)")
+    with db:
         report = db.report
         if report.migrated_from is not None:
             print(f"Upgraded from schema {report.migrated_from}; backup at {report.backup}.")
-        result = backups.check_database(db.path)
-        if not result.ok:
-            print(f"{file}: PROBLEMS FOUND:")
-            for problem in result.problems[:20]:
-                print(f"  {problem}")
-            print("Restore a backup: `crmdesk backup --list`, then `crmdesk restore N`.")
-            return 1
-        print(f"{file}: a crmdesk database, {count_clients(db)} clients; integrity and "
-              "references check out.")  # fmt: skip
+        return _report_check(file, backups.check_database(db.path), count_clients(db), "")
+
+
+def _report_check(file: Path, result: Any, clients: int | None, note: str) -> int:
+    if not result.ok:
+        print(f"{file}: PROBLEMS FOUND{note}:")
+        for problem in result.problems[:5]:
+            print(f"  {problem}")
+        if len(result.problems) > 5:
+            print(f"  … and {len(result.problems) - 5} more of the same kind")
+        print("Restore a backup: `crmdesk backup --list`, then `crmdesk restore N`.")
+        return 1
+    counted = f", {clients} clients" if clients is not None else ""
+    print(f"{file}: a crmdesk database{counted}{note}; integrity and references check out.")
     return 0

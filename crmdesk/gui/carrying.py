@@ -287,7 +287,9 @@ class Carrying(QObject):
             )
             review = box.addButton("Review conflicts…", QMessageBox.ButtonRole.AcceptRole)
             review.clicked.connect(self.review_conflicts)
-        box.setInformativeText(detail + f"\n\nBackup made before merging: {summary.backup.name}")
+        if summary.backup is not None:
+            detail += f"\n\nBackup made before merging:\n{summary.backup.name}"
+        box.setInformativeText(detail)
         box.addButton(QMessageBox.StandardButton.Close)
         self.summary_box = box
         box.open()

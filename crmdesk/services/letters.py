@@ -386,7 +386,13 @@ def produce(
         except BaseException:
             out.unlink(missing_ok=True)
             raise
-    changes = log_letters(db, batch.template.name, chosen)
+    try:
+        changes = log_letters(db, batch.template.name, chosen)
+    except BaseException:  # letters that cannot be recorded are not handed out either
+        out.unlink(missing_ok=True)
+        if labels is not None:
+            labels.unlink(missing_ok=True)
+        raise
     return LetterRun(out, total, pages, labels, changes)
 
 

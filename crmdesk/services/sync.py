@@ -133,7 +133,7 @@ def is_encrypted(path: Path) -> bool:
 @dataclass(frozen=True)
 class MergeSummary:
     other: Path
-    backup: Path
+    backup: Path | None  # None: the other copy held nothing new, nothing was written
     counts: dict[str, KindCounts]
     client_ids: frozenset[str]
     migrated_from: str | None = None
@@ -142,7 +142,10 @@ class MergeSummary:
 
     @property
     def changed(self) -> bool:
-        return any(c.added or c.updated or c.deleted or c.conflicts for c in self.counts.values())
+        return any(
+            c.added or c.updated or c.deleted or c.conflicts or c.erased
+            for c in self.counts.values()
+        )
 
     @property
     def conflicts(self) -> int:
@@ -158,6 +161,7 @@ class MergeSummary:
                     (c.added, "added"),
                     (c.updated, "updated"),
                     (c.deleted, "deleted"),
+                    (c.erased, "erased on request (nothing personal kept)"),
                     (c.conflicts, "in conflict"),
                 )
                 if n
@@ -210,6 +214,8 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
             from crmdesk.store.database import _migrate
 
             _migrate(copy)
+        if not _holds_news(db, copy):  # nothing to take: no backup, no write
+            return MergeSummary(other, None, {}, frozenset(), migrated)
         from crmdesk.services import backups
 
         backup = backups.backup_now(db, "before-merge")
@@ -234,6 +240,20 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
         migrated,
         tuple(warnings),
     )
+
+
+def _holds_news(db: Database, copy: Path) -> bool:
+    """Whether the other copy holds a change this one has not seen: a site whose newest
+    change there is newer than the newest of that site here."""
+    from crmdesk.store.backup import read_only
+
+    ours = dict(db.query("SELECT site_id, hlc FROM site_clocks"))
+    conn = read_only(copy)
+    try:
+        theirs = conn.execute("SELECT site_id, hlc FROM site_clocks").fetchall()
+    finally:
+        conn.close()
+    return any(hlc > ours.get(site, "") for site, hlc in theirs)
 
 
 def _check_revision(other: Path, state: FileState) -> None:

@@ -71,6 +71,7 @@ class KindCounts:
     updated: int = 0
     deleted: int = 0
     conflicts: int = 0
+    erased: int = 0  # clients whose personal data was erased on the other machine
 
 
 @dataclass
@@ -278,11 +279,10 @@ class _Merge:
                 " WHERE table_name = 'clients' AND row_id = ?",
                 (here["id"],),
             )
-            counts = self.result.counts["clients"]
-            if here["deleted_at"] is None:
-                counts.deleted += 1
+            if here["erased_at"] is None:
+                self.result.counts["clients"].erased += 1
             else:
-                counts.updated += 1
+                self.result.counts["clients"].updated += 1
         self._touch("clients", here, max(mine, other))
 
     def _merge_log_entry(

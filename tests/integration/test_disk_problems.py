@@ -163,6 +163,8 @@ def test_a_read_only_disk_is_called_read_only(
     err = _no_blame(crmdesk("merge", str(laptop), "--db", str(live), data_dir=data_dir))
     assert "read-only" in err
     assert digest(live) == before
+    checked = crmdesk("check", str(live), data_dir=data_dir)  # a check only reads: it can
+    assert checked.returncode == 0 and "(read-only here)" in checked.stdout, checked.stderr
 
 
 def _fill(disk: Path, leave: int = 64 * 1024) -> None:
@@ -206,3 +208,18 @@ def test_backups_and_restores_on_a_full_disk_are_called_full(
     assert "the disk it is on is full" in err  # it backs up the current state first
     assert digest(demo_path) == before
     assert not [p for p in small_disk.rglob("*.partial*")]  # nor its journal
+
+
+def test_letters_for_a_file_that_cannot_be_changed_are_not_handed_out(
+    immutable: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    """They could not be recorded in the clients' histories: no PDF either, and it says so."""
+    out = tmp_path / "letters.pdf"
+    err = _no_blame(
+        crmdesk(
+            "letters", "--template", "Birthday", "--birthdays", "5", "-o", str(out),
+            "--db", str(immutable), data_dir=data_dir,
+        )  # fmt: skip
+    )
+    assert f"{immutable}: cannot be changed" in err
+    assert not out.exists()
