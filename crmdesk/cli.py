@@ -265,7 +265,7 @@ def _explain(error: CrmError) -> str:
     """The error's message, then what to do about it from the command line."""
     from crmdesk import errors
 
-    advice = {
+    advice: dict[type[CrmError], str] = {
         errors.DiskFullError: "Free some space on that disk, then run the command again.",
         errors.ReadOnlyError: "Copy the file somewhere you can change it and use that copy, "
         "or make it writable.",
@@ -295,10 +295,8 @@ def _explain(error: CrmError) -> str:
         "open it in the window with `crmdesk --db PATH`.",
         errors.NotADatabaseError: "Name a .crmdesk file made by crmdesk.",
     }
-    for kind in type(error).__mro__:
-        if kind in advice:
-            return f"{error}\n{advice[kind]}"
-    return str(error)
+    what_to_do = errors.advice_for(error, advice)
+    return f"{error}\n{what_to_do}" if what_to_do else str(error)
 
 
 def _demo(out: Path, clients: int, seed: int) -> int:

@@ -6,6 +6,7 @@ shown in a crash dialog. A CrmError's message says what is wrong and what to do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -151,3 +152,13 @@ class ConfirmationNeededError(CrmError):
         self.field = field
         self.question = question
         super().__init__(question)
+
+
+def advice_for(error: BaseException, advice: Mapping[type[CrmError], str]) -> str:
+    """The advice for `error`'s kind in `advice` (the most specific kind that has one), or
+    "". The GUI and the CLI each keep their own words for what to do (their menus and
+    commands); this is how either finds them."""
+    for kind in type(error).__mro__:
+        if kind in advice:
+            return advice[kind]
+    return ""

@@ -26,6 +26,7 @@ from crmdesk.errors import (
     ReadOnlyError,
     UnfinishedWriteError,
     WrongPassphraseError,
+    advice_for,
 )
 
 ADVICE: dict[type[CrmError], str] = {
@@ -65,11 +66,8 @@ ADVICE: dict[type[CrmError], str] = {
 
 def explain(error: BaseException) -> str:
     """The error's message, then what to do about it here (if there is advice for it)."""
-    text = str(error)
-    for kind in type(error).__mro__:
-        if kind in ADVICE:
-            return f"{text}\n\n{ADVICE[kind]}"
-    return text
+    what_to_do = advice_for(error, ADVICE)
+    return f"{error}\n\n{what_to_do}" if what_to_do else str(error)
 
 
 def show_problem(parent: QWidget | None, title: str, error: BaseException) -> None:

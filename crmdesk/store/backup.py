@@ -119,12 +119,12 @@ def _copy_verified(source: Path, target: Path, *, vacuum: bool) -> None:
             finally:
                 dst.close()
             src.execute("COMMIT")
-        _fsync(partial)
+        fsync_path(partial)
         problem = check_copy(partial, counts)
         if problem:
             raise BackupError(f"The copy {target} failed its check ({problem}); it was removed.")
         partial.replace(target)
-        _fsync(target.parent)
+        fsync_path(target.parent)
     except (sqlite3.Error, OSError) as exc:
         _remove_partial(partial)
         raise disk_errors.about_copy(exc, source, target) from exc
@@ -183,7 +183,7 @@ def lineage_of(path: Path) -> str:
         conn.close()
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush a file (or a folder's entry list) to the disk; folders cannot be on Windows."""
     try:
         fd = os.open(path, os.O_RDONLY)

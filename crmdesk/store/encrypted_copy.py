@@ -57,7 +57,7 @@ from crmdesk.errors import (
     WrongPassphraseError,
 )
 from crmdesk.store import disk_errors
-from crmdesk.store.backup import _fsync, write_snapshot
+from crmdesk.store.backup import fsync_path, write_snapshot
 from crmdesk.store.gate import ENCRYPTED_MAGIC
 from crmdesk.store.scratch import working_folder
 
@@ -131,7 +131,7 @@ def write_encrypted_snapshot(
                     "stick may be failing); it was removed."
                 )
             partial.replace(target)
-            _fsync(target.parent)
+            fsync_path(target.parent)
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise disk_errors.about_copy(exc, source, target) from exc

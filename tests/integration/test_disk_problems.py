@@ -215,11 +215,7 @@ def test_letters_for_a_file_that_cannot_be_changed_are_not_handed_out(
 ) -> None:
     """They could not be recorded in the clients' histories: no PDF either, and it says so."""
     out = tmp_path / "letters.pdf"
-    err = _no_blame(
-        crmdesk(
-            "letters", "--template", "Birthday", "--birthdays", "5", "-o", str(out),
-            "--db", str(immutable), data_dir=data_dir,
-        )  # fmt: skip
-    )
+    asked = ["letters", "--template", "Birthday", "--birthdays", "5", "-o", str(out)]
+    err = _no_blame(crmdesk(*asked, "--db", str(immutable), data_dir=data_dir))
     assert f"{immutable}: cannot be changed" in err
     assert not out.exists()

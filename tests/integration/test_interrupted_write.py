@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from crmdesk.store.database import Database
-from crmdesk.store.gate import inspect_file
+from crmdesk.store.gate import inspect_file, journal_path
 from tests.integration.test_cli import crmdesk
 from tests.integration.test_crash import _worker
 from tests.sync_helpers import add_client
@@ -36,10 +36,6 @@ conn.execute("INSERT INTO meta(key, value) SELECT 'junk' || rowid, hex(randomblo
 print("ready", flush=True)
 time.sleep(600)
 """
-
-
-def journal_path(path: Path) -> Path:
-    return path.with_name(path.name + "-journal")
 
 
 def _kill_half_way(path: Path) -> None:
