@@ -243,17 +243,20 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
 
 
 def _holds_news(db: Database, copy: Path) -> bool:
-    """Whether the other copy holds a change this one has not seen: a site whose newest
-    change there is newer than the newest of that site here."""
+    """Whether the other copy holds a change this one has not seen: one stamped later than
+    the newest change of its site here (the very test the merge picks its rows by)."""
     from crmdesk.store.backup import read_only
 
-    ours = dict(db.query("SELECT site_id, hlc FROM site_clocks"))
     conn = read_only(copy)
     try:
-        theirs = conn.execute("SELECT site_id, hlc FROM site_clocks").fetchall()
+        conn.execute("ATTACH DATABASE ? AS here", (f"{db.path.resolve().as_uri()}?mode=ro",))
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM main.field_changes AS f WHERE f.hlc > coalesce("
+            " (SELECT s.hlc FROM here.site_clocks AS s WHERE s.site_id = f.site_id), ''))"
+        ).fetchone()
     finally:
         conn.close()
-    return any(hlc > ours.get(site, "") for site, hlc in theirs)
+    return bool(row[0])
 
 
 def _check_revision(other: Path, state: FileState) -> None:

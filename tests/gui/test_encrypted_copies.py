@@ -152,6 +152,7 @@ def test_the_remembered_passphrase_is_offered_and_used(
             d.ok.click()
 
         stick = tmp_path / "second"
+        stick.mkdir()
         answer_dialog(
             qtbot, CopyPassphraseDialog, use_remembered, lambda: window.carrying.copy_to(stick)
         )
