@@ -67,6 +67,20 @@ def default_target(copy: Path) -> Path:
     return paths.data_dir() / database_name(Path(copy))
 
 
+def free_target(taken: Path) -> Path:
+    """A name beside `taken` that is free: "clients 2.crmdesk", "clients 3.crmdesk"…"""
+    number = 2
+    while (found := taken.with_name(f"{taken.stem} {number}{taken.suffix}")).exists():
+        number += 1
+    return found
+
+
+def is_copy(path: Path) -> bool:
+    """True if `path` is an encrypted copy (known by its first bytes): it is unpacked, not
+    opened."""
+    return is_encrypted_copy(Path(path).expanduser())
+
+
 def unpack(copy: Path | str, passphrase: str, target: Path | str | None = None) -> Unpacked:
     """Decrypt the encrypted copy `copy` with `passphrase` into the new database `target`
     (default: `default_target`), check it and return where it is.
