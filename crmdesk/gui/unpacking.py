@@ -108,17 +108,22 @@ class Unpacking(QObject):
                     unpacking.remember_passphrase(unpacked, passphrase)
                 return unpacked
 
+            # (the user may have closed the dialog meanwhile: it is then gone)
             def done(unpacked: Unpacked) -> None:
-                dialog.succeeded()
-                self._opened(unpacked, "")
+                if self.dialog is dialog:
+                    dialog.succeeded()
+                self._opened(unpacked, "")  # written by now: opened even if they gave up
 
             def failed(error: Exception) -> None:
-                if isinstance(error, WrongPassphraseError) and dialog.isVisible():
-                    dialog.refused(
-                        "That passphrase does not open it; nothing was written. Try again."
-                    )
+                asking = self.dialog is dialog
+                if isinstance(error, WrongPassphraseError):
+                    if asking:
+                        dialog.refused(
+                            "That passphrase does not open it; nothing was written. Try again."
+                        )
                     return
-                dialog.reject()
+                if asking:
+                    dialog.reject()
                 self._failed(error)
 
             self.window.tasks.run(work, done, failed)

@@ -128,3 +128,20 @@ def test_a_name_in_use_is_never_written_over(
     assert window.db is not None and window.db.path == db_path
     window.carrying.wait()
     window.close()
+
+
+def test_giving_up_while_the_passphrase_is_tried_is_no_crash(
+    qtbot: QtBot, demo_path: Path, db_path: Path, tmp_path: Path
+) -> None:
+    made, _ = encrypted_demo_copy(demo_path, tmp_path / "stick")
+    window = open_window(qtbot, db_path)
+    window.open_database(made)
+    d = asked(qtbot, window)
+    d.passphrase.setText("not the passphrase")
+    d.ok.click()
+    d.reject()  # Esc while it is tried
+    qtbot.waitUntil(lambda: window.unpacking.dialog is None and not window.tasks.busy)
+    assert window.db is not None and window.db.path == db_path
+    assert list(paths.data_dir().glob("*.crmdesk")) == []
+    window.carrying.wait()
+    window.close()
