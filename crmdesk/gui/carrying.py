@@ -248,8 +248,10 @@ class Carrying(QObject):
             from crmdesk.errors import PassphraseNeededError, WrongPassphraseError
 
             asking = self.merge_dialog
-            if isinstance(error, WrongPassphraseError) and asking is not None:
-                asking.refused("That passphrase does not open it; nothing was merged. Try again.")
+            if isinstance(error, WrongPassphraseError) and passphrase is not None:
+                if asking is not None:  # (else the user gave up while it was tried)
+                    asking.refused("That passphrase does not open it; nothing was merged. "
+                                   "Try again.")  # fmt: skip
             elif isinstance(error, PassphraseNeededError):
                 self.ask_passphrase(other, keyring[0], "")
             elif isinstance(error, WrongPassphraseError):
