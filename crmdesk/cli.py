@@ -10,6 +10,9 @@ crmdesk copy FOLDER [--passphrase-file FILE | --no-passphrase]
                              a checked, encrypted copy to take to another machine
 crmdesk merge OTHER [--passphrase-file FILE]
                              merge another copy of this database (edited elsewhere) into it
+crmdesk unpack COPY [--out FILE] [--passphrase-file FILE]
+                             start this machine from an encrypted copy: decrypt it into a
+                             database of its own here
 crmdesk backup [--list]      write a verified backup now; list the backups kept
 crmdesk restore N|FILE       put a backup in place (after backing up the database as it is)
 crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birthdays MONTH)
@@ -47,8 +50,9 @@ COMMANDS = (
     "merge",
     "backup",
     "restore",
+    "unpack",
 )
-SYNC_COMMANDS = ("check", "copy", "merge", "backup", "restore")
+SYNC_COMMANDS = ("check", "copy", "merge", "backup", "restore", "unpack")
 
 
 def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
@@ -263,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _explain(error: CrmError) -> str:
     """The error's message, then what to do about it from the command line."""
+    import shlex
+
     from crmdesk import errors
 
     advice: dict[type[CrmError], str] = {
@@ -280,14 +286,18 @@ def _explain(error: CrmError) -> str:
         errors.MissingFolderError: "Make the folder first (mkdir -p), or name one that exists.",
         errors.DamagedFileError: "Restore a backup made before the damage: `crmdesk backup "
         "--list`, then `crmdesk restore N`.",
-        errors.EncryptedCopyError: "Merge it into the database it was copied from: "
-        "`crmdesk merge FILE --db DATABASE`.",
+        errors.EncryptedCopyError: "Merge it on a machine with this business's database "
+        "(`crmdesk merge {file}`), or start this machine from it (`crmdesk unpack {file}`).",
+        errors.NotEncryptedError: "Open it as it is (`crmdesk --db {file}`), or merge it "
+        "(`crmdesk merge {file}`).",
+        errors.TargetExistsError: "Name another file with --out FILE; if {file} is this "
+        "business's database, merge the copy into it instead (`crmdesk merge COPY`).",
         errors.PassphraseNeededError: "Give it with --passphrase-file FILE or the "
         "CRMDESK_PASSPHRASE variable, or run the command in a terminal to type it.",
         errors.WrongPassphraseError: "Give the passphrase chosen when the copy was written "
         "(--passphrase-file FILE, CRMDESK_PASSPHRASE, or typed in a terminal).",
         errors.ChangedCopyError: "Do not use this copy: write a new one on the machine it "
-        "came from (`crmdesk copy`) and merge that.",
+        "came from (`crmdesk copy`) and use that.",
         errors.OtherBusinessError: "Name a copy or a backup of this business's own database "
         "(`crmdesk backup --list` lists the backups).",
         errors.ForeignDatabaseError: "Name a .crmdesk file made by crmdesk.",
@@ -296,7 +306,11 @@ def _explain(error: CrmError) -> str:
         errors.NotADatabaseError: "Name a .crmdesk file made by crmdesk.",
     }
     what_to_do = errors.advice_for(error, advice)
-    return f"{error}\n{what_to_do}" if what_to_do else str(error)
+    if not what_to_do:
+        return str(error)
+    path = getattr(error, "path", None)
+    file = shlex.quote(str(path)) if path is not None else "FILE"
+    return f"{error}\n{what_to_do.replace('{file}', file)}"
 
 
 def _demo(out: Path, clients: int, seed: int) -> int:

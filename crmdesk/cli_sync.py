@@ -52,7 +52,8 @@ def add_parsers(commands: Any) -> None:
         "folder), named after this machine and the time and encrypted with a passphrase "
         "(AES-256-GCM, the key made from the passphrase by scrypt): whoever finds the stick "
         "cannot read it. The passphrase is remembered for this business in the system "
-        "keyring where there is one. On the other machine, merge it with `crmdesk merge`. "
+        "keyring where there is one. On the other machine, merge it with `crmdesk merge`; a "
+        "machine with no database yet starts from it with `crmdesk unpack`. "
         "--no-passphrase writes a plain database file instead, which anyone can read (and "
         "open on a machine that has no database yet).",
     )
@@ -80,6 +81,21 @@ def add_parsers(commands: Any) -> None:
     merge.add_argument("other", type=Path)
     passphrase_options(merge, "the passphrase of an encrypted copy")
     db_option(merge)
+    unpack = commands.add_parser(
+        "unpack",
+        help="start this machine from an encrypted copy: decrypt it into a database here",
+        description="Decrypt COPY (written by `crmdesk copy` on another machine) into a new "
+        "database of its own on this computer, check it, and make it the one used from now "
+        "on (by the window and by the other commands). It goes into the data folder, named "
+        'after the copy without its "from <machine> <time>" (clients.crmdesk), or to '
+        "--out FILE; an existing file is never replaced. COPY is only read. Later copies "
+        "from the other machine are merged into it with `crmdesk merge`.",
+    )
+    unpack.add_argument("copy", type=Path)
+    unpack.add_argument(
+        "--out", type=Path, metavar="FILE", help="the new database (must not exist)"
+    )
+    passphrase_options(unpack, "the passphrase of the copy")
     backup = commands.add_parser(
         "backup",
         help="write a verified backup now (and list the backups)",
@@ -112,9 +128,17 @@ def run(args: argparse.Namespace, database_path: Any) -> int:
 
     if args.command == "check":
         return _check(database_path(args.file or getattr(args, "db", None)))
+    if args.command == "unpack":
+        return _unpack(args)
     path = database_path(args.db)
     if args.command == "restore":
         return _restore(path, args.backup)
+    if args.command == "merge" and not path.exists():
+        raise CrmError(
+            f"There is no database to merge {args.other.name} into: {path} does not exist. "
+            f"To start this computer from the copy, run `crmdesk unpack {_quoted(args.other)}`;"
+            " to merge it into a database elsewhere, name that with --db PATH."
+        )
     with Database.open(path) as db:
         if args.command == "copy":
             return _copy(db, args)
@@ -168,8 +192,11 @@ def _merge(db: Any, args: argparse.Namespace) -> int:
               "on a temporary copy; the file itself was not changed.)")  # fmt: skip
     for line in summary.lines():
         print(f"  {line}")
-    if summary.conflicts:
-        print(f"{summary.conflicts} conflict(s): review them in the window (File ▸ Review "
+    if summary.conflicts == 1:
+        print("1 conflict: review it in the window (File ▸ Review conflicts), where it can "
+              "be turned round.")  # fmt: skip
+    elif summary.conflicts:
+        print(f"{summary.conflicts} conflicts: review them in the window (File ▸ Review "
               "conflicts), where each can be turned round.")  # fmt: skip
     if summary.backup is not None:
         print(f"Backup before merging: {summary.backup}")
@@ -211,14 +238,82 @@ def _merge_encrypted(db: Any, other: Path, args: argparse.Namespace) -> Any:
     raise AssertionError("unreachable")
 
 
+def _unpack(args: argparse.Namespace) -> int:
+    """Decrypt the copy with the passphrase given; else one remembered for a business of
+    this computer's databases, then up to three typed at the terminal."""
+    from crmdesk import paths
+    from crmdesk.errors import WrongPassphraseError
+    from crmdesk.services import recent, unpacking
+
+    copy: Path = args.copy
+    target = args.out or unpacking.default_target(copy)
+    given = _given_passphrase(args)
+    unpacked = passphrase = None
+    if given is None:
+        known = [*recent.recent_files(), paths.default_database()]
+        unpacked = unpacking.unpack_with_remembered(copy, known, target)
+        if unpacked is not None:
+            print("Used the passphrase remembered for this business in the keyring.")
+    if unpacked is None:
+        tries = [given] if given is not None else [None] * (TRIES if sys.stdin.isatty() else 0)
+        if not tries:
+            from crmdesk.errors import PassphraseNeededError
+
+            raise PassphraseNeededError(
+                copy.expanduser().absolute(), "is an encrypted copy: it needs its passphrase."
+            )
+        for number, passphrase in enumerate(tries):
+            passphrase = passphrase or _type(f"Passphrase of {copy.name} (not shown): ")
+            try:
+                unpacked = unpacking.unpack(copy, passphrase, target)
+                break
+            except WrongPassphraseError as exc:
+                if number == len(tries) - 1:
+                    raise
+                print(f"crmdesk: {exc.reason}", file=sys.stderr)
+    assert unpacked is not None
+    recent.remember(unpacked.path)
+    print(f"Decrypted {copy.name} into {unpacked.path}, checked.")
+    kept = passphrase is not None and not args.no_remember
+    if kept and unpacking.remember_passphrase(unpacked, passphrase or ""):
+        from crmdesk.services.passphrases import keyring_name
+
+        print(f"The passphrase is remembered for this business ({keyring_name()}).")
+    opened = "`crmdesk`" if unpacked.path == paths.default_database() else "`crmdesk --resume`"
+    print(f"It is the database used from now on: open it with {opened} (or "
+          f"`crmdesk --db {_quoted(unpacked.path)}`). Merge later copies from the other "
+          "machine into it with `crmdesk merge COPY`.")  # fmt: skip
+    return 0
+
+
+def _quoted(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
 def _given_passphrase(args: argparse.Namespace) -> str | None:
     """The passphrase from --passphrase-file or the environment, or None."""
     if args.passphrase_file is not None:
+        name = args.passphrase_file
         try:
-            text = Path(args.passphrase_file).expanduser().read_text(encoding="utf-8")
-        except (OSError, UnicodeError) as exc:
+            text = Path(name).expanduser().read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise CrmError(f"The passphrase file {name} does not exist.") from exc
+        except IsADirectoryError as exc:
+            raise CrmError(f"The passphrase file {name} is a folder, not a file.") from exc
+        except PermissionError as exc:
             raise CrmError(
-                f"The passphrase file {args.passphrase_file} cannot be read ({exc})."
+                f"The passphrase file {name} cannot be read: you are not allowed to read it."
+            ) from exc
+        except UnicodeError as exc:
+            raise CrmError(
+                f"The passphrase file {name} is not text (UTF-8): its first line should be "
+                "the passphrase."
+            ) from exc
+        except OSError as exc:
+            raise CrmError(
+                f"The passphrase file {name} cannot be read ({exc.strerror or exc})."
             ) from exc
         lines = text.splitlines()
         if not lines or not lines[0]:

@@ -108,7 +108,17 @@ class DamagedFileError(NotADatabaseError):
 
 
 class EncryptedCopyError(NotADatabaseError):
-    """The file is an encrypted copy for another machine: it is merged, not opened."""
+    """The file is an encrypted copy for another machine, not a database: it is merged into
+    this business's database, or decrypted into a database of its own (services.unpacking)."""
+
+
+class NotEncryptedError(DatabaseFileError):
+    """An encrypted copy was expected, and the file is a plain database: nothing to decrypt."""
+
+
+class TargetExistsError(DatabaseFileError):
+    """A new file was to be written where a file already is; nothing was written. `path` is
+    that file."""
 
 
 class PassphraseNeededError(DatabaseFileError):

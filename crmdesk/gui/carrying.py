@@ -6,6 +6,7 @@ folder), and a backup every hour while something changed."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,19 @@ if TYPE_CHECKING:
     from crmdesk.store.database import Database
 
 HOURLY_MS = 60 * 60 * 1000
+
+
+def conflicts_sentence(count: int) -> str:
+    """What the merge summary says about `count` conflicts (at least one)."""
+    if count == 1:
+        return (
+            "1 change was made on both machines: the later one was kept. Review it to keep "
+            "the other value if that was the right one."
+        )
+    return (
+        f"{count} changes were made on both machines: the later one was kept each time. "
+        "Review them to keep the other value where it was the right one."
+    )
 
 
 class Carrying(QObject):
@@ -233,39 +247,49 @@ class Carrying(QObject):
         def failed(error: Exception) -> None:
             from crmdesk.errors import PassphraseNeededError, WrongPassphraseError
 
-            if isinstance(error, PassphraseNeededError):
+            asking = self.merge_dialog
+            if isinstance(error, WrongPassphraseError) and passphrase is not None:
+                if asking is not None:  # (else the user gave up while it was tried)
+                    asking.refused("That passphrase does not open it; nothing was merged. "
+                                   "Try again.")  # fmt: skip
+            elif isinstance(error, PassphraseNeededError):
                 self.ask_passphrase(other, keyring[0], "")
             elif isinstance(error, WrongPassphraseError):
                 self.ask_passphrase(
                     other,
                     keyring[0],
-                    "That passphrase does not open it; nothing was merged. Try again."
-                    if passphrase is not None
-                    else "The passphrase remembered for this business does not open it.",
+                    "The passphrase remembered for this business does not open it.",
                 )
             else:
+                if asking is not None:
+                    asking.reject()
                 self._failed(error)
 
-        self.window.tasks.run(work, self._show_summary, failed)
+        def merged(summary: MergeSummary) -> None:
+            if self.merge_dialog is not None:
+                self.merge_dialog.succeeded()
+            self._show_summary(summary)
+
+        self.window.tasks.run(work, merged, failed)
 
     def ask_passphrase(self, other: Path, keyring_name: str, problem: str) -> None:
         """Ask for the passphrase of the encrypted copy `other` (a window-modal dialog, open
-        until answered), then merge it."""
+        until the merge is done or the user gives up: a wrong passphrase is said in it)."""
         from crmdesk.gui.dialogs.passphrase_dialogs import MergePassphraseDialog
 
         self.window.statusBar().clearMessage()
         dialog = MergePassphraseDialog(other.name, keyring_name, problem, parent=self.window)
         self.merge_dialog = dialog
 
-        def accepted() -> None:
-            self.merge_from(other, dialog.passphrase.text(), remember=dialog.remember.isChecked())
+        def submitted(passphrase: str, remember: bool) -> None:
+            self.merge_from(other, passphrase, remember=remember)
 
         def finished(_result: int) -> None:
             if self.merge_dialog is dialog:
                 self.merge_dialog = None
             dialog.deleteLater()
 
-        dialog.accepted.connect(accepted)
+        dialog.submitted.connect(submitted)
         dialog.finished.connect(finished)
         dialog.open()
 
@@ -279,17 +303,18 @@ class Carrying(QObject):
         w.statusBar().showMessage(f"Merged {summary.other.name}.", 10000)
         box = QMessageBox(QMessageBox.Icon.Information, "Merged", "", parent=w)
         box.setText(f"Merged {summary.other.name} into {w.need_db().path.name}.")
-        detail = "\n".join(summary.lines())
+        detail = "<br>".join(html.escape(line) for line in summary.lines())
         if summary.conflicts:
-            detail += (
-                f"\n\n{summary.conflicts} change(s) were made on both machines: the later one "
-                "was kept. Review them to keep the other value where it was the right one."
-            )
+            detail += f"<br><br>{html.escape(conflicts_sentence(summary.conflicts))}"
             review = box.addButton("Review conflicts…", QMessageBox.ButtonRole.AcceptRole)
             review.clicked.connect(self.review_conflicts)
         if summary.backup is not None:
-            detail += f"\n\nBackup made before merging:\n{summary.backup.name}"
-        box.setInformativeText(detail)
+            # rich text (Qt tells by the tags): the backup's name on a line of its own, unbroken
+            detail += (
+                "<br><br>Backup made before merging:<br>"
+                f'<span style="white-space:nowrap">{html.escape(summary.backup.name)}</span>'
+            )
+        box.setInformativeText(f"<p>{detail}</p>")  # (a tag: Qt reads it as rich text)
         box.addButton(QMessageBox.StandardButton.Close)
         self.summary_box = box
         box.open()

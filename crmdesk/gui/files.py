@@ -36,7 +36,7 @@ def ask_database(window: MainWindow) -> None:
         window,
         "Open database",
         str(paths.data_dir()),
-        "crmdesk databases (*.crmdesk);;All files (*)",
+        "crmdesk databases and copies (*.crmdesk *.crmdesk-encrypted);;All files (*)",
     )
     if name:
         window.open_database(Path(name))

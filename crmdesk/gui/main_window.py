@@ -53,7 +53,8 @@ from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
-from crmdesk.services import client_list
+from crmdesk.gui.unpacking import Unpacking
+from crmdesk.services import client_list, unpacking
 from crmdesk.store.database import Database, is_current
 
 if TYPE_CHECKING:
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
         self.client_actions = ClientActions(self)
         self._make_actions()
         self.carrying = Carrying(self)
+        self.unpacking = Unpacking(self)
         self.recent_menu = build_menus(self)
         self._connect()
         self._update_actions()
@@ -299,6 +301,9 @@ class MainWindow(QMainWindow):
         upgraded first."""
         path = Path(path).absolute()
         if self.db is not None and self.db.path == path:
+            return
+        if unpacking.is_copy(path):  # decrypted into a database of its own, then opened
+            self.unpacking.open_copy(path)
             return
         if is_current(path):
             try:

@@ -21,9 +21,11 @@ from crmdesk.errors import (
     MissingDatabaseError,
     MissingFolderError,
     NotADatabaseError,
+    NotEncryptedError,
     OtherBusinessError,
     PassphraseNeededError,
     ReadOnlyError,
+    TargetExistsError,
     UnfinishedWriteError,
     WrongPassphraseError,
     advice_for,
@@ -48,12 +50,19 @@ ADVICE: dict[type[CrmError], str] = {
     "say), then try again.",
     MissingFolderError: "Choose a folder that exists, or make the folder first.",
     DamagedFileError: "Restore a backup made before the damage with File ▸ Backups….",
-    EncryptedCopyError: "Open the database it was copied from, then merge it in with "
-    "File ▸ Merge another copy… (you will be asked for its passphrase).",
-    PassphraseNeededError: "Merge it with File ▸ Merge another copy… and type its passphrase.",
+    EncryptedCopyError: "Open it with File ▸ Open… to start this computer from it, or merge "
+    "it into this business's database with File ▸ Merge another copy… (either asks for its "
+    "passphrase).",
+    NotEncryptedError: "Open it as it is with File ▸ Open…, or merge it with File ▸ Merge "
+    "another copy….",
+    TargetExistsError: "Choose another name for the new file. If that file is this "
+    "business's database, open it and merge the copy into it instead (File ▸ Merge another "
+    "copy…).",
+    PassphraseNeededError: "Open it with File ▸ Open…, or merge it with File ▸ Merge another "
+    "copy…, and type its passphrase.",
     WrongPassphraseError: "Type the passphrase chosen when the copy was written.",
     ChangedCopyError: "Do not use this copy: write a new one on the machine it came from "
-    "(File ▸ Copy for another machine…) and merge that.",
+    "(File ▸ Copy for another machine…) and use that.",
     OtherBusinessError: "Choose a copy or a backup of this business's own database (a copy's "
     "name says which machine made it, and when).",
     ForeignDatabaseError: "Choose a .crmdesk file made by crmdesk.",

@@ -20,7 +20,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crmdesk import paths
-from crmdesk.errors import BackupError, CrmError, NotADatabaseError, OtherBusinessError
+from crmdesk.errors import (
+    BackupError,
+    CrmError,
+    EncryptedCopyError,
+    NotADatabaseError,
+    OtherBusinessError,
+)
 from crmdesk.store import disk_errors, erasure
 from crmdesk.store.backup import (
     BackupFile,
@@ -33,6 +39,7 @@ from crmdesk.store.backup import (
     write_verified_backup,
 )
 from crmdesk.store.database import Database
+from crmdesk.store.gate import ENCRYPTED_MAGIC, is_encrypted_copy, not_a_whole_copy
 from crmdesk.store.lock import FileLock
 
 KEEP_NEWEST = 10
@@ -98,6 +105,7 @@ def restore(path: Path, backup: Path, lineage_id: str = "") -> Path:
     """Put `backup` in place of the database at `path` (which must not be open), after a
     verified backup of it as it is now; return that backup."""
     path = Path(path).absolute()
+    _refuse_what_is_no_backup(Path(backup))
     problem = check_copy(backup)
     if problem:
         raise BackupError(
@@ -129,6 +137,23 @@ def restore(path: Path, backup: Path, lineage_id: str = "") -> Path:
     # restoring on purpose: this machine's newer work is in `before`, not expected here
     _forget(lineage_id)
     return before
+
+
+def _refuse_what_is_no_backup(backup: Path) -> None:
+    """An encrypted copy for another machine (or one cut short) is no backup: say so, rather
+    than calling it a damaged backup."""
+    if is_encrypted_copy(backup):
+        raise EncryptedCopyError(
+            backup,
+            "is an encrypted copy for another machine, not a backup. Nothing was changed.",
+        )
+    try:
+        with backup.open("rb") as f:
+            header = f.read(len(ENCRYPTED_MAGIC))
+    except OSError:
+        return  # check_copy says what is wrong with it
+    if problem := not_a_whole_copy(backup, header):
+        raise problem
 
 
 # ---------------------------------------------------------------------- checking

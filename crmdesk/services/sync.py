@@ -38,6 +38,7 @@ from crmdesk.store import disk_errors, revisions
 from crmdesk.store.backup import check_copy, copy_database, write_snapshot
 from crmdesk.store.database import Database
 from crmdesk.store.gate import (
+    ENCRYPTED_SUFFIX,
     FileState,
     has_unfinished_write,
     inspect_file,
@@ -50,7 +51,6 @@ from crmdesk.store.scratch import working_folder
 if TYPE_CHECKING:
     from crmdesk.store.encrypted_copy import KdfParams
 
-ENCRYPTED_SUFFIX = ".crmdesk-encrypted"  # for people and file dialogs: known by its bytes
 
 KIND_NAMES = {
     "clients": "Clients",

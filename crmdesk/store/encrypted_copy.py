@@ -58,7 +58,7 @@ from crmdesk.errors import (
 )
 from crmdesk.store import disk_errors
 from crmdesk.store.backup import fsync_path, write_snapshot
-from crmdesk.store.gate import ENCRYPTED_MAGIC
+from crmdesk.store.gate import ENCRYPTED_MAGIC, not_a_whole_copy
 from crmdesk.store.scratch import working_folder
 
 MAGIC = ENCRYPTED_MAGIC
@@ -189,16 +189,18 @@ def decrypt_file(
     passphrase: str,
     *,
     progress: Progress | None = None,
+    outcome: str = "Nothing was merged.",
 ) -> bytes:
     """Decrypt the copy at `source` into `target` (None: only check it); return the SHA-256
     of its content. Raises (naming `source`) NotADatabaseError if it is no encrypted copy,
     NewerSchemaError for a newer format, WrongPassphraseError, ChangedCopyError if any part
-    fails its authentication. `target` may then hold a part of the content: the caller
-    removes it."""
+    fails its authentication (`outcome` ends their message: what was not done). A wrong
+    passphrase is found before `target` is made; otherwise `target` may hold a part of the
+    content: the caller removes it."""
     source = Path(source)
     digest = hashlib.sha256()
     with source.open("rb") as f:
-        header = _read_header(f, source)
+        header = _read_header(f, source, outcome)
         key, mac_key = _derive(passphrase, header.salt, header.params)
         expected = hmac.new(mac_key, header.raw[:_CHECK_AT], hashlib.sha256).digest()
         if not hmac.compare_digest(expected, header.key_check):
@@ -214,14 +216,16 @@ def decrypt_file(
                 following = f.read(full) if len(block) == full else b""
                 last = not following
                 if len(block) < _NONCE + _TAG:
-                    raise _changed(source, index, "it ends in the middle of a part")
+                    raise _changed(source, index, "it ends in the middle of a part", outcome)
                 view = memoryview(block)
                 try:
                     plain = aead.decrypt(
                         view[:_NONCE], view[_NONCE:], _associated(bound, index, last)
                     )
                 except InvalidTag:
-                    raise _changed(source, index, "it does not match what was written") from None
+                    raise _changed(
+                        source, index, "it does not match what was written", outcome
+                    ) from None
                 digest.update(plain)
                 if out is not None:
                     out.write(plain)
@@ -251,27 +255,29 @@ def _associated(bound: bytes, index: int, last: bool) -> bytes:
     return bound + index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
 
 
-def _read_header(f: BinaryIO, path: Path) -> _Header:
+def _read_header(f: BinaryIO, path: Path, outcome: str) -> _Header:
     prefix = f.read(_PREFIX)
+    if problem := not_a_whole_copy(path, prefix[: len(MAGIC)]):
+        raise problem
     if not prefix.startswith(MAGIC):
         raise NotADatabaseError(path, "is not an encrypted crmdesk copy.")
     if len(prefix) < _PREFIX:
-        raise _changed_header(path)
+        raise _changed_header(path, outcome)
     version = prefix[12]
     length = int.from_bytes(prefix[13:15], "big")
     if not _PREFIX + 16 <= length <= 4096:
-        raise _changed_header(path)
+        raise _changed_header(path, outcome)
     raw = prefix + f.read(length - _PREFIX)
     if len(raw) < length or hashlib.sha256(raw[:-16]).digest()[:16] != raw[-16:]:
-        raise _changed_header(path)
+        raise _changed_header(path, outcome)
     if version > VERSION:
         raise NewerSchemaError(
             path,
             f"is an encrypted copy written by a newer version of crmdesk (format {version}). "
-            "Nothing was merged.",
+            + outcome,
         )
     if version < VERSION or length != HEADER_SIZE:
-        raise _changed_header(path)
+        raise _changed_header(path, outcome)
     _magic, _v, _len, kdf, log2_n, r, p, chunk_log2, salt = _FIELDS.unpack(raw[:_CHECK_AT])
     sane = (
         1 <= log2_n <= _MAX_LOG2_N
@@ -280,21 +286,20 @@ def _read_header(f: BinaryIO, path: Path) -> _Header:
         and 128 * r * (1 << log2_n) <= _MAX_SCRYPT_MEMORY
     )
     if kdf != _SCRYPT or not sane or chunk_log2 not in _CHUNK_LOG2:
-        raise _changed_header(path)
+        raise _changed_header(path, outcome)
     return _Header(raw, KdfParams(log2_n, r, p), 1 << chunk_log2, salt, raw[_CHECK_AT:_SUM_AT])
 
 
-def _changed(path: Path, index: int, how: str) -> ChangedCopyError:
+def _changed(path: Path, index: int, how: str, outcome: str) -> ChangedCopyError:
     return ChangedCopyError(
         path,
         f"was changed or damaged after it was written: part {index + 1} fails its check "
-        f"({how}). Nothing was merged.",
+        f"({how}). {outcome}",
     )
 
 
-def _changed_header(path: Path) -> ChangedCopyError:
+def _changed_header(path: Path, outcome: str) -> ChangedCopyError:
     return ChangedCopyError(
         path,
-        "was changed or damaged after it was written: its header fails its check. "
-        "Nothing was merged.",
+        f"was changed or damaged after it was written: its header fails its check. {outcome}",
     )

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crmdesk.errors import (
+    ChangedCopyError,
     DamagedFileError,
+    DatabaseFileError,
     EncryptedCopyError,
     ForeignDatabaseError,
     NotADatabaseError,
@@ -28,6 +30,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # the first bytes of an encrypted copy for another machine (store.encrypted_copy), here so
 # that opening a database needs no `cryptography`
 ENCRYPTED_MAGIC = b"\x89CRMDESK\r\n\x1a\n"
+ENCRYPTED_SUFFIX = ".crmdesk-encrypted"  # for people and file dialogs: known by its bytes
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,11 @@ def inspect_file(path: Path) -> FileState:
     if header.startswith(ENCRYPTED_MAGIC):
         raise EncryptedCopyError(
             path,
-            "is an encrypted copy for another machine, not a database: it cannot be opened, "
-            "only merged.",
+            "is an encrypted copy for another machine, not a database: it must be decrypted "
+            "with its passphrase first.",
         )
+    if problem := not_a_whole_copy(path, header):
+        raise problem
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise NotADatabaseError(
             path,
@@ -64,6 +69,31 @@ def inspect_file(path: Path) -> FileState:
         )
     roll_back_interrupted_write(path)
     return FileState(exists=True, revision=_read_revision(path))
+
+
+def not_a_whole_copy(path: Path, header: bytes) -> DatabaseFileError | None:
+    """What is wrong with a file that should be an encrypted copy and is not one (`header`:
+    its first bytes): empty or cut off inside the first bytes (an encrypted copy's start, or
+    nothing, named like one), or named like one and neither one nor an SQLite file. None
+    if it is not such a file."""
+    if header.startswith(ENCRYPTED_MAGIC):
+        return None
+    named = path.name.lower().endswith(ENCRYPTED_SUFFIX)
+    started = bool(header) and ENCRYPTED_MAGIC.startswith(header)
+    if (named and ENCRYPTED_MAGIC.startswith(header)) or started:
+        size = "is empty (0 bytes)" if not header else f"is only {len(header)} bytes long"
+        return ChangedCopyError(
+            path,
+            f"{size}: it is an encrypted copy cut short, most likely while it was written or "
+            "copied (a stick taken out too soon, say). It holds no data.",
+        )
+    if named and not header.startswith(SQLITE_MAGIC):
+        return NotADatabaseError(
+            path,
+            "is named like an encrypted copy for another machine, but it is not one (nor a "
+            "crmdesk database): it does not begin as one does.",
+        )
+    return None
 
 
 def is_encrypted_copy(path: Path) -> bool:

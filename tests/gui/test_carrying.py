@@ -12,6 +12,7 @@ from crmdesk.gui.dialogs.backups_dialog import BackupsDialog
 from crmdesk.gui.dialogs.conflicts_dialog import ConflictsDialog
 from crmdesk.services import backups, clients, notes
 from tests.gui.conftest import answer_dialog, open_window
+from tests.gui.test_encrypted_copies import SHOTS
 from tests.sync_helpers import add_client, copy_to, edit_client, machine
 
 
@@ -33,6 +34,13 @@ def test_merge_a_copy_review_the_conflict_and_keep_the_other_value(
     assert box is not None and box.isVisible()
     assert "Clients: 1 updated, 1 in conflict" in box.informativeText()
     assert "Notes: 1 added" in box.informativeText()
+    assert "1 change was made on both machines" in box.informativeText()
+    assert "(s)" not in box.informativeText()
+    # the backup's name on a line of its own, not broken inside it
+    backup = next(iter(backups.backups_of(db))).path.name
+    assert f'<br><span style="white-space:nowrap">{backup}</span>' in box.informativeText()
+    if SHOTS:
+        box.grab().save(str(Path(SHOTS) / "merge-summary.png"))
     window.show_client(cid)
     assert window.page.record is not None and window.page.record.city == "Hull"
 

@@ -1,16 +1,20 @@
 """Encrypted copies in the real window: written with a passphrase, merged back by typing it
-(a wrong one asked again, nothing merged), the remembered one offered and used, and an
-encrypted copy opened by mistake explained."""
+(a wrong one said in the same dialog, nothing merged), the remembered one offered and
+used. Opening one: tests/gui/test_unpacking.py."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from crmdesk.gui.dialogs.passphrase_dialogs import CopyPassphraseDialog, MergePassphraseDialog
+from crmdesk.gui.dialogs.passphrase_dialogs import (
+    CopyPassphraseDialog,
+    MergePassphraseDialog,
+    TypedPassphraseDialog,
+)
 from crmdesk.gui.main_window import MainWindow
 from crmdesk.services import clients, passphrases, sync
 from tests.conftest import digest
@@ -38,6 +42,15 @@ def asked_for_passphrase(
     qtbot.waitUntil(shown, timeout=20000)
     assert window.carrying.merge_dialog is not None
     return window.carrying.merge_dialog
+
+
+def refused_in(qtbot: QtBot, d: TypedPassphraseDialog, words: str) -> None:
+    """`d` said the passphrase was refused, and stays open with it selected to type again."""
+    qtbot.waitUntil(lambda: words in d.problem.text(), timeout=20000)
+    assert d.isVisible() and d.problem.isVisible()
+    assert d.passphrase.isEnabled() and d.ok.isEnabled()
+    assert d.passphrase.selectedText() == d.passphrase.text()
+    assert d.focusWidget() is d.passphrase
 
 
 def write_encrypted_copy(qtbot: QtBot, path: Path, stick: Path, *, remember: bool) -> Path:
@@ -92,13 +105,13 @@ def test_copy_with_a_passphrase_then_merge_it_typing_the_passphrase(
     shot(d, "merge-passphrase")
     d.ok.click()
 
-    again = asked_for_passphrase(qtbot, window, d)
-    assert again.problem.isVisible()
-    assert "does not open it; nothing was merged" in again.problem.text()
-    shot(again, "merge-wrong-passphrase")
-    again.passphrase.setText(PASS)
-    again.ok.click()
+    refused_in(qtbot, d, "does not open it; nothing was merged")
+    assert window.carrying.merge_dialog is d  # the same dialog, still open
+    shot(d, "merge-wrong-passphrase")
+    d.passphrase.setText(PASS)
+    d.ok.click()
     qtbot.waitUntil(lambda: window.carrying.summary_box is not None, timeout=20000)
+    assert window.carrying.merge_dialog is None  # closed (and deleted)
     box = window.carrying.summary_box
     assert box is not None and "Clients: 1 updated" in box.informativeText()
     assert clients.get_client(db, cid).city == "Hull"
@@ -121,9 +134,8 @@ def test_a_wrong_passphrase_leaves_the_database_as_it_was(
     d = asked_for_passphrase(qtbot, window)
     d.passphrase.setText("not the passphrase")
     d.ok.click()
-    again = asked_for_passphrase(qtbot, window, d)
-    assert "does not open it" in again.problem.text()
-    again.reject()  # the user gives up
+    refused_in(qtbot, d, "does not open it")
+    d.reject()  # the user gives up
     qtbot.waitUntil(lambda: window.carrying.merge_dialog is None and not window.tasks.busy)
     assert digest(db_path) == before
     assert clients.get_client(window.need_db(), cid).city == "York"
@@ -166,26 +178,3 @@ def test_the_remembered_passphrase_is_offered_and_used(
         assert front.carrying.merge_dialog is None
         assert clients.get_client(front.need_db(), cid).city == "Hull"
         front.close()
-
-
-def test_opening_an_encrypted_copy_says_to_merge_it(
-    qtbot: QtBot, db_path: Path, tmp_path: Path
-) -> None:
-    made = write_encrypted_copy(qtbot, db_path, tmp_path / "stick", remember=False)
-    window = open_window(qtbot, db_path)
-    text: list[str] = []
-
-    def read(box: QMessageBox) -> None:
-        text.append(box.text())
-        shot(box, "open-encrypted")
-        box.accept()
-
-    def trigger() -> None:
-        window.open_database(made)
-        qtbot.waitUntil(lambda: bool(text), timeout=10000)
-
-    answer_dialog(qtbot, QMessageBox, read, trigger)
-    assert "is an encrypted copy for another machine" in text[0]
-    assert "File ▸ Merge another copy…" in text[0]
-    assert window.db is not None and window.db.path == db_path
-    window.close()

@@ -375,3 +375,65 @@ def test_output_cut_short_by_the_reader_ends_quietly(demo_path: Path, data_dir: 
         errors = child.stderr.read().decode()
         assert child.wait(timeout=60) == 0
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_a_new_machine_starts_from_an_encrypted_copy(tmp_path: Path, data_dir: Path) -> None:
+    """A new laptop (no database) is told to unpack rather than merge; `crmdesk unpack`
+    refuses a wrong passphrase leaving nothing, then decrypts the copy into the data folder
+    and every later command uses it; a second unpack never replaces it."""
+    shop = tmp_path / "shop.crmdesk"
+    assert crmdesk("demo", "--out", str(shop), "--clients", "12", data_dir=data_dir).returncode == 0
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text("a kettle of fish and chips\n")
+    front_desk = tmp_path / "front desk"
+    copied = crmdesk("copy", str(tmp_path / "stick"), "--db", str(shop), "--passphrase-file",
+                     str(secret), data_dir=front_desk)  # fmt: skip
+    assert copied.returncode == 0, copied.stderr
+    [copy] = (tmp_path / "stick").iterdir()
+
+    merged = crmdesk("merge", str(copy), data_dir=data_dir)  # nothing here to merge into
+    assert merged.returncode == 2
+    assert "There is no database to merge" in merged.stderr
+    assert f"crmdesk unpack '{copy}'" in merged.stderr
+    checked = crmdesk("check", str(copy), data_dir=data_dir)
+    assert checked.returncode == 2
+    assert "it was copied from" not in checked.stderr
+    assert "crmdesk merge" in checked.stderr and "crmdesk unpack" in checked.stderr
+
+    missing = crmdesk("unpack", str(copy), "--passphrase-file", str(tmp_path / "nope.txt"),
+                      data_dir=data_dir)  # fmt: skip
+    assert missing.returncode == 2
+    assert f"The passphrase file {tmp_path / 'nope.txt'} does not exist." in missing.stderr
+    assert "Errno" not in missing.stderr
+    wrong = crmdesk("unpack", str(copy), data_dir=data_dir,
+                    env={"CRMDESK_PASSPHRASE": "a kettle of fish"})  # fmt: skip
+    assert wrong.returncode == 2 and "another passphrase" in wrong.stderr
+    assert not (data_dir / "data").exists() or not list((data_dir / "data").glob("*.crmdesk"))
+
+    before = digest(copy)
+    unpacked = crmdesk("unpack", str(copy), "--passphrase-file", str(secret), data_dir=data_dir)
+    assert unpacked.returncode == 0, unpacked.stderr
+    made = data_dir / "data" / "shop.crmdesk"
+    assert f"into {made}, checked" in unpacked.stdout
+    assert digest(copy) == before
+    today = crmdesk("check", data_dir=data_dir)  # the one used last: the new database
+    assert today.returncode == 0, today.stderr
+    assert f"{made}: a crmdesk database, 12 clients" in today.stdout
+
+    again = crmdesk("unpack", str(copy), "--passphrase-file", str(secret), data_dir=data_dir)
+    assert again.returncode == 2
+    assert "already exists" in again.stderr and "--out FILE" in again.stderr
+    other = tmp_path / "second.crmdesk"
+    elsewhere = crmdesk("unpack", str(copy), "--out", str(other), "--passphrase-file",
+                        str(secret), data_dir=data_dir)  # fmt: skip
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert other.exists()
+
+    restored = crmdesk("restore", str(copy), data_dir=data_dir)
+    assert restored.returncode == 2
+    assert "not a backup" in restored.stderr and "damaged" not in restored.stderr
+    empty = tmp_path / "empty.crmdesk-encrypted"
+    empty.write_bytes(b"")
+    cut = crmdesk("merge", str(empty), data_dir=data_dir)
+    assert cut.returncode == 2
+    assert "is empty (0 bytes)" in cut.stderr and "SQLite" not in cut.stderr
