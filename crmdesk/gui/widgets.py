@@ -4,7 +4,7 @@ and long text kept from widening windows (elided, with the whole text in a toolt
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 
 NAME_EMS = 24  # how much of a name a title, a button or a sentence shows before "…"
@@ -50,39 +50,34 @@ def never_wider(label: QLabel) -> None:
 
 class ElidedLabel(QLabel):
     """A one-line label that shows as much of its text as fits, ending in "…", with the whole
-    text in its tooltip; its width follows the layout, never the text."""
+    text in its tooltip; its width follows the layout, never the text. Its text() (what a
+    screen reader reads) stays whole: only the painting is cut."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
+        super().__init__(text, parent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setText(text)
-
-    def setText(self, text: str) -> None:
-        self._full = text
-        self._fit()
-
-    def full_text(self) -> str:
-        return self._full
 
     def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
         cap = metrics.horizontalAdvance("M") * 40
-        return QSize(min(metrics.horizontalAdvance(self._full) + 4, cap), metrics.height() + 2)
+        width = min(metrics.horizontalAdvance(self.text()) + 4, cap)
+        return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
-        return QSize(metrics.horizontalAdvance("M…"), metrics.height() + 2)
+        return QSize(metrics.horizontalAdvance("M…"), super().minimumSizeHint().height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
+    def shown_text(self) -> str:
+        """What fits in the label's width now."""
+        width = max(self.contentsRect().width(), 1)
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
 
-    def _fit(self) -> None:
-        metrics = self.fontMetrics()
-        shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
-        super().setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+    def paintEvent(self, event: QPaintEvent) -> None:
+        shown = self.shown_text()
+        self.setToolTip(self.text() if shown != self.text() else "")
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
 
 
 class FieldError(QLabel):
