@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.errors import NotFoundError
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
+from crmdesk.gui.widgets import ElidedLabel, elide, never_wider
 from crmdesk.model.enums import ContactPreference, HistoryKind
 from crmdesk.services import clients, complaints, facts, notes, reminders, retention, settings
 from crmdesk.services.clients import ClientRecord
@@ -75,7 +76,7 @@ class ClientPage(QWidget):
         self._money: Callable[[int], str] = money  # the shop's currency once a file is open
         self.record: ClientRecord | None = None
 
-        self.name = QLabel(self)
+        self.name = ElidedLabel("", self)  # a long name is cut with "…", whole in its tooltip
         self.name.setObjectName("client_name")
         self.name.setAccessibleName("Client name")
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -90,6 +91,7 @@ class ClientPage(QWidget):
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        never_wider(self.details)
         self.edit_button = _button("&Edit…", "Edit client", self)
         self.loyalty_button = _button("Lo&yalty…", "Loyalty and keeping in touch", self)
         self.keeping = QLabel(self)
@@ -328,7 +330,14 @@ class ClientPage(QWidget):
             self.details.setText("Choose a client on the left, or press Ctrl+N to add one.")
             return
         self.name.setText(r.display_name)
-        e = html.escape
+        cut: list[str] = []  # what was too long to show whole: the tooltip has it
+
+        def e(text: str) -> str:
+            shown = elide(text, self.details, 30)
+            if shown != text:
+                cut.append(text)
+            return html.escape(shown)
+
         lines = []
         calls = [r.address_name and f"Address as <b>{e(r.address_name)}</b>"]
         if r.company:
@@ -371,6 +380,7 @@ class ClientPage(QWidget):
                 )
             )
         self.details.setText("<br>".join(lines))
+        self.details.setToolTip("\n".join(cut))
 
     # ------------------------------------------------------------------ slots
 

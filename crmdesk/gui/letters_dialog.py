@@ -46,6 +46,7 @@ from crmdesk.errors import CrmError
 from crmdesk.gui.pdf_view import PdfView, print_pdf
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
+from crmdesk.gui.widgets import ElidedLabel, elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, templating
 from crmdesk.services.letters import LetterBatch, LetterRun, TemplateRecord
 from crmdesk.services.shop import MONTHS
@@ -78,7 +79,7 @@ class LettersDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Letters")
         self.setAccessibleName("Letters")
-        self.resize(1300, 820)
+        resize_within_screen(self, 1300, 820)
         self.db, self.selection = db, selection
         self.tasks = TaskManager(self)
         self._template: TemplateRecord | None = None
@@ -144,7 +145,7 @@ class LettersDialog(QDialog):
 
         # the preview
         who = selection.current[1] if selection.current else "a sample client (Mrs Webber)"
-        self.preview_label = QLabel(f"Preview for {who}")
+        self.preview_label = ElidedLabel(f"Preview for {who}")
         self.preview = PdfView()
         right = QWidget()
         right_column = QVBoxLayout(right)
@@ -167,6 +168,8 @@ class LettersDialog(QDialog):
         for n, month in enumerate(MONTHS, 1):
             self.month.addItem(month, n)
         self._fill_recipients()
+        for combo in (self.recipients, self.tag):
+            fit_combo(combo)
         self.count = QLabel()
         self.count.setAccessibleName("Number of letters")
         self.labels = QCheckBox("Address &labels too")
@@ -431,12 +434,14 @@ class LettersDialog(QDialog):
     def _fill_recipients(self) -> None:
         s = self.selection
         if s.current:
-            self.recipients.addItem(f"this client ({s.current[1]})", ("ids", (s.current[0],)))
+            name = elide(s.current[1], self)
+            self.recipients.addItem(f"this client ({name})", ("ids", (s.current[0],)))
         if len(s.selected) > 1:
             self.recipients.addItem(f"the {len(s.selected)} clients selected in the list",
                                     ("ids", s.selected))  # fmt: skip
         if s.search_text:
-            self.recipients.addItem(f"the clients found by “{s.search_text}”", ("ids", s.found))
+            found = f"the clients found by “{elide(s.search_text, self, 16)}”"
+            self.recipients.addItem(found, ("ids", s.found))
         if self.tag.count():
             self.recipients.addItem("every client tagged", ("tag", None))
         self.recipients.addItem("birthdays in", ("month", None))

@@ -54,6 +54,7 @@ from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.gui.unpacking import Unpacking
+from crmdesk.gui.widgets import elide, no_mnemonic, resize_within_screen
 from crmdesk.services import client_list, unpacking
 from crmdesk.store.database import Database, is_current
 
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = build_menus(self)
         self._connect()
         self._update_actions()
-        self.resize(1280, 780)
+        resize_within_screen(self, 1280, 780)
 
     # ------------------------------------------------------------------ construction
 
@@ -376,7 +377,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(changes.undo)
         self._refresh(changes, select_id)
         self.keeping.refresh_today()
-        self.statusBar().showMessage(f"{changes.label} — Ctrl+Z to undo", 6000)
+        self.statusBar().showMessage(f"{elide(changes.label, self)} — Ctrl+Z to undo", 6000)
 
     def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
         current = select_id or self._current_id()
@@ -543,7 +544,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(changes.undo)
         self.model.reload()
         self._select_row(min(row, self.model.rowCount() - 1))
-        self.statusBar().showMessage(f"{changes.label} — moved to the Trash. Ctrl+Z to undo.", 8000)
+        said = f"{elide(changes.label, self)} — moved to the Trash. Ctrl+Z to undo."
+        self.statusBar().showMessage(said, 8000)
 
     def _on_trash_triggered(self) -> None:
         if self.db is not None:
@@ -599,9 +601,12 @@ class MainWindow(QMainWindow):
         self.act_log.setEnabled(has_db and (has_client or self._today is not None))
         undo, redo = self.undo_stack.peek_undo(), self.undo_stack.peek_redo()
         self.act_undo.setEnabled(has_db and undo is not None)
-        self.act_undo.setText(f"&Undo {undo.label}" if undo else "&Undo")
+        # a step's label names a client: cut, so a long name cannot widen menus and buttons
+        self.act_undo.setText(f"&Undo {no_mnemonic(elide(undo.label, self))}" if undo else "&Undo")
+        self.act_undo.setToolTip(f"Undo {undo.label}" if undo else "Undo")
         self.act_redo.setEnabled(has_db and redo is not None)
-        self.act_redo.setText(f"&Redo {redo.label}" if redo else "&Redo")
+        self.act_redo.setText(f"&Redo {no_mnemonic(elide(redo.label, self))}" if redo else "&Redo")
+        self.act_redo.setToolTip(f"Redo {redo.label}" if redo else "Redo")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QToolButton
 
 if TYPE_CHECKING:
     from crmdesk.gui.main_window import MainWindow
@@ -49,4 +49,8 @@ def build_menus(w: MainWindow) -> QMenu:
     )  # fmt: skip
     toolbar.addSeparator()
     toolbar.addActions([w.act_undo, w.act_trash])
+    more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")  # a narrow screen's »
+    if more is not None:
+        more.setAccessibleName("More tools")
+        more.setToolTip("More tools")
     return recent

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.gui.record_models import Column, RecordTableModel
+from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import referrals
 from crmdesk.services.referrals import Referral, Referrer
 from crmdesk.services.reports import money
@@ -46,7 +47,7 @@ class ReferralsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Referrals")
         self.setAccessibleName("Referrals")
-        self.resize(900, 560)
+        resize_within_screen(self, 900, 560)
         self.db = db
         self.referrals_model: RecordTableModel[Referral] = RecordTableModel(
             [

@@ -27,6 +27,7 @@ from crmdesk.documents.output import write_atomically
 from crmdesk.documents.report import write_report
 from crmdesk.errors import CrmError
 from crmdesk.gui.pdf_view import PdfView, print_pdf
+from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import reports, shop
 from crmdesk.services.reports import Report, money, percent
 from crmdesk.store.database import Database
@@ -50,7 +51,7 @@ class ReportsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Reports")
         self.setAccessibleName("Reports")
-        self.resize(980, 860)
+        resize_within_screen(self, 980, 860)
         self.db = db
         self.report: Report | None = None
         self.pdf = b""

@@ -9,6 +9,7 @@ is corrected or cleared."""
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.errors import CrmError, ValidationError
 from crmdesk.gui.client_picker import ClientPicker
-from crmdesk.gui.widgets import FieldError
+from crmdesk.gui.widgets import FieldError, elide, fit_combo, never_wider
 from crmdesk.services import surveys
 from crmdesk.services.surveys import AnswerForm, FormInfo, Question, SurveyRecord
 from crmdesk.store.database import Database
@@ -155,6 +156,8 @@ class SurveyEntry(QWidget):
         self.entry_message = QLabel("")
         self.entry_message.setObjectName("entry_message")
         self.entry_message.setWordWrap(True)
+        for wrapped in (self.whose, self.entry_message, hint):
+            never_wider(wrapped)  # a long name or code in them cannot widen the window
 
         def add(label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
             caption = QLabel(label)
@@ -252,6 +255,7 @@ class SurveyEntry(QWidget):
         self.survey.clear()
         for record in surveys.list_surveys(self.db):
             self.survey.addItem(record.name, record)
+        fit_combo(self.survey)
         self.survey.blockSignals(False)
 
     def refresh_surveys(self) -> None:
@@ -351,11 +355,11 @@ class SurveyEntry(QWidget):
             self.survey.setEnabled(False)
             self.channel.setCurrentIndex(self.channel.findData("form"))
             self.channel.setEnabled(False)
-            printed = f"“{f.survey.name}”, printed {f.issued_at:%d %b %Y}"
+            printed = f"“{elide(f.survey.name, self)}”, printed {f.issued_at:%d %b %Y}"
             if f.client_id:
                 self.client.setEnabled(False)
                 self.client.setText(f.client_name)
-                self.whose.setText(f"Form for {f.client_name} — {printed}.")
+                self.whose.setText(f"Form for {elide(f.client_name, self)} — {printed}.")
             else:
                 self.client.clear()
                 self.client.setPlaceholderText("The name written on the form, if any")
@@ -436,6 +440,7 @@ class SurveyEntry(QWidget):
             return
         assert changes.created_id is not None
         saved = surveys.get_answer(self.db, changes.created_id)
+        saved = dataclasses.replace(saved, client_name=elide(saved.client_name, self))
         self._say(f"Saved {saved}. Next form.")
         self._clear()
         self.changed.emit(changes)

@@ -30,6 +30,7 @@ from crmdesk.errors import CrmError
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
 from crmdesk.gui.survey_entry import SurveyEntry
+from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
 from crmdesk.store.database import Database
@@ -56,7 +57,7 @@ class SurveysDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Surveys")
         self.setAccessibleName("Surveys")
-        self.resize(1000, 700)
+        resize_within_screen(self, 1000, 700)
         self.db, self.selection = db, selection
         self.survey = surveys.builtin_survey(db)
         self._period = ""
@@ -83,13 +84,15 @@ class SurveysDialog(QDialog):
         self.form_for.setAccessibleName("Forms for")
         s = self.selection
         if s.current:
-            self.form_for.addItem(f"this client ({s.current[1]})", ("ids", (s.current[0],)))
+            name = elide(s.current[1], self)
+            self.form_for.addItem(f"this client ({name})", ("ids", (s.current[0],)))
         if len(s.selected) > 1:
             self.form_for.addItem(f"the {len(s.selected)} clients selected in the list",
                                   ("ids", s.selected))  # fmt: skip
         for tag in letters.all_tags(self.db):
             self.form_for.addItem(f"every client tagged “{tag}”", ("tag", tag))
         self.form_for.addItem("blank forms for the counter", ("blank", None))
+        fit_combo(self.form_for)
         self.blank = QSpinBox()
         self.blank.setAccessibleName("Number of blank forms")
         self.blank.setRange(1, 5000)
@@ -132,6 +135,7 @@ class SurveysDialog(QDialog):
             self.survey_choice.addItem(survey.name, survey)
             if survey.id == (select or self.survey.id):
                 self.survey_choice.setCurrentIndex(self.survey_choice.count() - 1)
+        fit_combo(self.survey_choice)
         self.survey_choice.blockSignals(False)
         self.survey = self.survey_choice.currentData()
 
@@ -214,6 +218,7 @@ class SurveysDialog(QDialog):
 
         for stage in STAGES[1:]:  # (a prospect has not bought: rarely surveyed)
             self.tag_filter.addItem(f"{stage} clients (stage today)", ("stage", stage))
+        fit_combo(self.tag_filter)
         top.addWidget(self.score_label)
         top.addWidget(self.score_detail, 1)
         top.addWidget(QLabel("By"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -13,9 +14,9 @@ from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import ContactPreference
 from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
-from crmdesk.services import settings
+from crmdesk.services import limits, settings
 from crmdesk.services.changes import Changes, from_write
-from crmdesk.services.validation import normalise_email, normalise_phone
+from crmdesk.services.validation import email_address, normalise_email, normalise_phone
 from crmdesk.store.database import Database
 
 if TYPE_CHECKING:
@@ -26,6 +27,63 @@ if TYPE_CHECKING:
 class Labelled:
     label: str
     value: str
+
+
+# "mobile: 07911 123456": a label of words before a colon (not a number's own "+44:")
+_COLON_LABEL = re.compile(r"^\s*([^:@+\d(][^:@]{0,40}?)\s*:\s*(.+)$")
+# "home 01423 555012": the words before the number's first digit, "+" or "("
+_WORDS_BEFORE_NUMBER = re.compile(r"^\s*([^\W\d_][^\d+(]{0,40}?)[\s.:–—-]*([+(\d].*)$")
+# "01423 555012 (home)": a label without digits in brackets after the number
+_LABEL_AFTER_NUMBER = re.compile(r"^(.*\d.*?)\s*\(([^\d()]{1,40})\)\s*$")
+
+
+def parse_phones(text: str, default_label: str = "phone") -> list[Labelled]:
+    """What was typed in the phones box, a number per line, each with its label:
+    "mobile: 07911 123456", "home 01423 555012" and "01423 555012 (home)" are all kept with
+    their labels; a line without one gets `default_label`. A line that is no number at all
+    ("call me") is kept whole, for the check to say so."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = (
+            _COLON_LABEL.match(line)
+            or _WORDS_BEFORE_NUMBER.match(line)
+            or _LABEL_AFTER_NUMBER.match(line)
+        )
+        if m is None:
+            out.append(Labelled(default_label, line.strip()))
+        elif m.re is _LABEL_AFTER_NUMBER:
+            out.append(Labelled(m[2].strip(), m[1].strip()))
+        else:
+            out.append(Labelled(m[1].strip(), m[2].strip()))
+    return out
+
+
+def parse_emails(text: str, default_label: str = "email") -> list[Labelled]:
+    """What was typed in the emails box, an address per line: "home: ann@example.org" and
+    "work ann@example.org" keep their labels; a pasted "Jane <jane@example.org>" (or
+    "mailto:…") keeps the address — the name in front of it is not a label."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        label, value = default_label, line
+        m = _COLON_LABEL.match(line)
+        if m and m[1].strip().lower() != "mailto":
+            label, value = m[1].strip(), m[2].strip()
+        elif "<" not in line and "(" not in line:
+            words = line.split()
+            if len(words) > 1 and "@" in words[-1] and "@" not in " ".join(words[:-1]):
+                label, value = " ".join(words[:-1]).rstrip(":–—- "), words[-1]
+        out.append(Labelled(label, value))
+    return out
+
+
+def format_lines(items: Sequence[Labelled]) -> str:
+    """The phones or emails box's text for `items`: "mobile: 07911 123456" per line."""
+    return "\n".join(f"{i.label}: {i.value}" if i.label else i.value for i in items)
 
 
 @dataclass
@@ -197,12 +255,16 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
     }  # fmt: skip
     if not (strip["given_name"] or strip["family_name"] or strip["company"]):
         problems["given_name"] = "Enter a given or family name (or a company)."
+    problems.update(limits.check(strip, limits.CLIENT))
     region = settings.phone_region(db)
     phones = []
     for entry in form.phones:
         if not entry.value.strip():
             continue
+        said = _too_long_line(entry, limits.PHONE)
         try:
+            if said:
+                raise ValueError(said)
             e164, shown = normalise_phone(entry.value, region)
             phones.append({"label": entry.label.strip(), "number": e164, "display": shown})
         except ValueError as exc:
@@ -211,10 +273,21 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
     for entry in form.emails:
         if not entry.value.strip():
             continue
+        said = _too_long_line(entry, limits.EMAIL, email_address(entry.value))
         try:
+            if said:
+                raise ValueError(said)
             emails.append({"label": entry.label.strip(), "address": normalise_email(entry.value)})
         except ValueError as exc:
             problems.setdefault("emails", str(exc))
+    for name, kept in (("phones", phones), ("emails", emails)):
+        if len(kept) > limits.MAX_LINES:
+            problems.setdefault(name, f"At most {limits.MAX_LINES} {name} per client.")
+    tags = sorted({t.strip() for t in form.tags if t.strip()}, key=str.casefold)
+    for tag in tags:
+        said = limits.too_long(limits.TAG, tag)
+        if said:
+            problems.setdefault("tags", f"“{tag[:20]}…”: {said}")
     if form.birthday is not None and form.birthday > date.today():
         problems["birthday"] = "The birthday is in the future; check the year."
     if form.preferred_contact not in {p.value for p in ContactPreference}:
@@ -230,7 +303,6 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
                 problems["referred_by_id"] = "The referring client no longer exists; pick another."
     if problems:
         raise ValidationError(problems)
-    tags = sorted({t.strip() for t in form.tags if t.strip()}, key=str.casefold)
     return {
         **strip,
         "phones": phones,
@@ -241,6 +313,13 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
         "tags": tags,
         "referred_by_id": form.referred_by_id or None,
     }
+
+
+def _too_long_line(entry: Labelled, limit: limits.Limit, value: str | None = None) -> str | None:
+    """A phone's or email's line: its label and its number (or address) each fit."""
+    return limits.too_long(limits.LABEL, entry.label.strip()) or limits.too_long(
+        limit, (entry.value if value is None else value).strip()
+    )
 
 
 def create_client(db: Database, form: ClientForm) -> Changes:

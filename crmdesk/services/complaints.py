@@ -14,6 +14,7 @@ from typing import Any
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
+from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
@@ -87,6 +88,13 @@ def _check(form: ComplaintForm) -> dict[str, Any]:
     problems = {}
     if not form.description.strip():
         problems["description"] = "Say what the complaint is about."
+    problems.update(
+        limits.check(
+            {"description": form.description.strip(), "category": form.category.strip(),
+             "resolution": form.resolution.strip()},
+            limits.COMPLAINT,
+        )
+    )  # fmt: skip
     if form.channel not in CHANNELS:
         problems["channel"] = f"Choose how it came in: {', '.join(CHANNELS)}."
     if form.severity not in SEVERITIES:

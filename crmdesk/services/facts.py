@@ -8,6 +8,7 @@ from datetime import date
 from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model.ids import now
+from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
@@ -29,6 +30,7 @@ def _check(label: str, value: str) -> tuple[str, str]:
         problems["label"] = "Say what this is about, e.g. “Dog” or “Coffee”."
     if not value:
         problems["value"] = "Enter what to remember, e.g. “Biscuit”."
+    problems.update(limits.check({"label": label, "value": value}, limits.FACT))
     if problems:
         raise ValidationError(problems)
     return label, value

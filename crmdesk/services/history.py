@@ -11,6 +11,7 @@ from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import Direction, HistoryKind
 from crmdesk.model.ids import now
+from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
@@ -50,6 +51,11 @@ def _check(form: ContactForm) -> dict[str, object]:
         problems["direction"] = "Direction must be incoming or outgoing."
     if not (form.subject.strip() or form.body.strip()):
         problems["subject"] = "Type a subject or what was said."
+    problems.update(
+        limits.check(
+            {"subject": form.subject, "body": form.body, "outcome": form.outcome}, limits.CONTACT
+        )
+    )
     when = form.occurred_at or now()
     if form.follow_up_on is not None and form.follow_up_on < when.date():
         problems["follow_up_on"] = "The follow-up date is before the contact itself."

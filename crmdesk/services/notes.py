@@ -8,6 +8,7 @@ from datetime import datetime
 from crmdesk import model
 from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model.ids import now
+from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
@@ -26,6 +27,9 @@ def _check(text: str) -> str:
     text = text.strip()
     if not text:
         raise ValidationError({"text": "The note is empty; type something to remember."})
+    said = limits.too_long(limits.NOTE, text)
+    if said:
+        raise ValidationError({"text": said})
     return text
 
 

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from crmdesk import model
 from crmdesk.errors import ConfirmationNeededError, NotFoundError, ValidationError
 from crmdesk.model.ids import now
-from crmdesk.services import amounts, settings
+from crmdesk.services import amounts, limits, settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
 from crmdesk.store.database import Database
@@ -231,10 +231,16 @@ def record_purchase(
     client's usual) raises ConfirmationNeededError unless `confirmed`; nothing is saved then."""
     from crmdesk import model
 
+    problems = {}
     try:
         cents = parse_amount(db, amount)
     except ValueError as exc:
-        raise ValidationError({"amount": str(exc)}) from exc
+        problems["amount"] = str(exc)
+    said = limits.too_long(limits.PURCHASE_WHAT, what.strip())
+    if said:
+        problems["what"] = said
+    if problems:
+        raise ValidationError(problems)
     if not confirmed:
         question = purchase_question(db, client_id, cents)
         if question:

@@ -20,6 +20,7 @@ from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
+from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.survey_questions import (
     EXTRA_KINDS,
@@ -351,6 +352,13 @@ def record_answer(
     problems: dict[str, str] = {}
     if answer.score is None or not 0 <= answer.score <= 10:
         problems["score"] = "Enter the score the client ticked: 0 to 10."
+    problems.update(
+        limits.check(
+            {"reason": answer.reason.strip(), "referral_name": answer.referral_name.strip(),
+             "referral_phone": answer.referral_phone.strip()},
+            limits.ANSWER,
+        )
+    )  # fmt: skip
     form = look_up_form(db, code) if code else None
     if form is not None:
         client_id, survey = form.client_id or client_id, form.survey

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,36 +16,17 @@ from crmdesk.errors import ValidationError
 from crmdesk.gui.date_field import DateField
 from crmdesk.gui.dialogs.form_dialog import FormDialog
 from crmdesk.model.enums import ContactPreference
-from crmdesk.services import clients, settings
+from crmdesk.services import clients, limits, settings
 from crmdesk.services.changes import Changes
-from crmdesk.services.clients import ClientForm, ClientRecord, Labelled
+from crmdesk.services.clients import ClientForm, ClientRecord, format_lines
 from crmdesk.store.database import Database
-
-_LABELLED = re.compile(r"^\s*([^:@+\d][^:]{0,30}):\s*(.+)$")
-
-
-def parse_lines(text: str, default_label: str) -> list[Labelled]:
-    """ "mobile: 07911 123456" per line → Labelled("mobile", "07911 123456")."""
-    out = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        m = _LABELLED.match(line)
-        out.append(
-            Labelled(m[1].strip(), m[2].strip()) if m else Labelled(default_label, line.strip())
-        )
-    return out
-
-
-def format_lines(items: list[Labelled]) -> str:
-    return "\n".join(f"{i.label}: {i.value}" if i.label else i.value for i in items)
 
 
 class ClientDialog(FormDialog):
     def __init__(
         self, db: Database, record: ClientRecord | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__("Edit client" if record else "New client", parent)
+        super().__init__("Edit client" if record else "New client", parent, limits.CLIENT)
         self._db = db
         self._record = record
         self._referrer_ids: dict[str, str] = {}
@@ -59,7 +38,7 @@ class ClientDialog(FormDialog):
         )
         self.company = self.add_field("company", "Compan&y:", QLineEdit())
         self.phones = self.add_field(
-            "phones", "&Phones:", QPlainTextEdit(), "One per line, e.g. “mobile: 07911 123456”"
+            "phones", "&Phones:", QPlainTextEdit(), "One per line, e.g. “mobile 07911 123456”"
         )
         self.emails = self.add_field(
             "emails", "E&mails:", QPlainTextEdit(), "One per line, e.g. “home: ann@example.org”"
@@ -110,6 +89,7 @@ class ClientDialog(FormDialog):
         ):  # fmt: skip
             widget = getattr(self, name)
             widget.setText(getattr(form, name))
+            widget.setCursorPosition(0)  # a long value reads from its start
         self.phones.setPlainText(format_lines(form.phones))  # type: ignore[attr-defined]
         self.emails.setPlainText(format_lines(form.emails))  # type: ignore[attr-defined]
         self.birthday.set_value(r.birthday)  # type: ignore[attr-defined]
@@ -135,8 +115,8 @@ class ClientDialog(FormDialog):
             salutation=text("salutation"),
             preferred_name=text("preferred_name"),
             company=text("company"),
-            phones=parse_lines(self.phones.toPlainText(), "phone"),  # type: ignore[attr-defined]
-            emails=parse_lines(self.emails.toPlainText(), "email"),  # type: ignore[attr-defined]
+            phones=clients.parse_phones(self.phones.toPlainText()),  # type: ignore[attr-defined]
+            emails=clients.parse_emails(self.emails.toPlainText()),  # type: ignore[attr-defined]
             street=text("street"),
             postcode=text("postcode"),
             city=text("city"),

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.gui.record_models import Column, RecordTableModel
+from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import sync
 from crmdesk.services.changes import Changes
 from crmdesk.services.sync import ConflictRow
@@ -91,7 +92,7 @@ class ConflictsDialog(QDialog):
         self.keep_other_button.clicked.connect(self._on_keep_other_button_clicked)
         self.keep_merged_button.clicked.connect(self._on_keep_merged_button_clicked)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
-        self.resize(980, 420)
+        resize_within_screen(self, 980, 420)
         self.refresh()
 
     def refresh(self, select: int = 0) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from crmdesk.gui.date_field import DateField
 from crmdesk.gui.dialogs.form_dialog import FormDialog
 from crmdesk.model.enums import Direction, HistoryKind
-from crmdesk.services import facts, history, notes, settings
+from crmdesk.services import facts, history, limits, notes, settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.facts import FactRecord
 from crmdesk.services.history import ContactForm, HistoryRecord
@@ -53,7 +53,7 @@ class ContactDialog(FormDialog):
     ) -> None:
         """`complaint_id`: the contact is about this complaint (kept with the entry)."""
         title = f"Edit contact with {client_name}" if entry else f"Log contact with {client_name}"
-        super().__init__(title, parent)
+        super().__init__(title, parent, limits.CONTACT)
         self.complaint_id = entry.complaint_id if entry else complaint_id
         self.kind = QComboBox()
         for k in HistoryKind:
@@ -121,7 +121,9 @@ class FactDialog(FormDialog):
         fact: FactRecord | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Edit thing to remember" if fact else "Add thing to remember", parent)
+        super().__init__(
+            "Edit thing to remember" if fact else "Add thing to remember", parent, limits.FACT
+        )
         self.label = QComboBox()
         self.label.setEditable(True)
         self.label.addItems(COMMON_FACT_LABELS)
@@ -151,7 +153,7 @@ class NoteDialog(FormDialog):
         note: NoteRecord | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Edit note" if note else "Add note", parent)
+        super().__init__("Edit note" if note else "Add note", parent, {"text": limits.NOTE})
         self.text = QPlainTextEdit(note.text if note else "")
         self.text.setTabChangesFocus(True)
         self.pinned = QCheckBox("Pin to the top")

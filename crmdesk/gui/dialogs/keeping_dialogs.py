@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import ConfirmationNeededError, ValidationError
 from crmdesk.gui.dialogs.entry_dialogs import _save_shortcut
 from crmdesk.gui.dialogs.form_dialog import FormDialog
-from crmdesk.services import amounts, complaints, history, retention, settings
+from crmdesk.services import amounts, complaints, history, limits, retention, settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.complaints import ComplaintForm, ComplaintRecord
 from crmdesk.services.retention import STAGES
@@ -50,7 +50,9 @@ class PurchaseDialog(FormDialog):
     def __init__(
         self, db: Database, client_id: str, client_name: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(f"Record purchase by {client_name}", parent)
+        super().__init__(
+            f"Record purchase by {client_name}", parent, {"what": limits.PURCHASE_WHAT}
+        )
         self._db = db
         values = settings.read_all(db)
         self.amount = QLineEdit()
@@ -115,7 +117,7 @@ class ComplaintDialog(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         title = f"Complaint from {client_name}" if case else f"New complaint from {client_name}"
-        super().__init__(title, parent)
+        super().__init__(title, parent, limits.COMPLAINT)
         self.was_resolved = case is not None and case.status == "resolved"
         form = case.to_form() if case else ComplaintForm()
         self.opened_at = _when(form.opened_at)

@@ -126,3 +126,47 @@ def test_delete_moves_to_trash_and_restore_brings_back(db: Database) -> None:
     clients.restore_client(db, cid)
     assert client_list.count_clients(db) == 1
     assert clients.get_client(db, cid).deleted_at is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("home 01423 555012", ("home", "01423 555012")),
+        ("mobile: 07911 123456", ("mobile", "07911 123456")),
+        ("work - 0113 496 0000", ("work", "0113 496 0000")),
+        ("01423 555012 (home)", ("home", "01423 555012")),
+        ("Mum's mobile +44 7911 123456", ("Mum's mobile", "+44 7911 123456")),
+        ("01423 555012", ("phone", "01423 555012")),
+        ("call me", ("phone", "call me")),
+    ],
+)
+def test_a_phone_line_keeps_its_label(typed: str, kept: tuple[str, str]) -> None:
+    assert clients.parse_phones(typed) == [Labelled(*kept)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Jane <jane@example.org>", ("email", "Jane <jane@example.org>")),
+        ("home: ann@example.org", ("home", "ann@example.org")),
+        ("work ann@example.org", ("work", "ann@example.org")),
+        ("mailto:ann@example.org", ("email", "mailto:ann@example.org")),
+    ],
+)
+def test_an_email_line_keeps_its_label(typed: str, kept: tuple[str, str]) -> None:
+    assert clients.parse_emails(typed) == [Labelled(*kept)]
+
+
+def test_a_labelled_phone_and_a_pasted_address_are_saved_as_meant(db: Database) -> None:
+    form = webber(
+        phones=clients.parse_phones("home 01423 555012\n07911 123456 (mobile)"),
+        emails=clients.parse_emails("Jane Webber <Jane@Example.org>"),
+    )
+    record = clients.get_client(db, str(clients.create_client(db, form).created_id))
+    assert [(p.label, p.number) for p in record.phones] == [
+        ("home", "+441423555012"),
+        ("mobile", "+447911123456"),
+    ]
+    assert [(e.label, e.address) for e in record.emails] == [("email", "Jane@example.org")]
+    text = clients.format_lines(record.to_form().phones)
+    assert clients.parse_phones(text) == record.to_form().phones  # the box reads back the same
