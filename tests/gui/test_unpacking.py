@@ -25,6 +25,7 @@ PASS = "seven sleepy otters"
 
 
 def encrypted_demo_copy(demo_path: Path, stick: Path) -> tuple[Path, int]:
+    stick.mkdir(exist_ok=True)  # (plugged in)
     with machine(demo_path, "A") as a:
         made = sync.copy_for_another_machine(a, stick, passphrase=PASS, params=KdfParams(log2_n=10))
         return made, count_clients(a)

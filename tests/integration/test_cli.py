@@ -386,6 +386,7 @@ def test_a_new_machine_starts_from_an_encrypted_copy(tmp_path: Path, data_dir: P
     secret = tmp_path / "passphrase.txt"
     secret.write_text("a kettle of fish and chips\n")
     front_desk = tmp_path / "front desk"
+    (tmp_path / "stick").mkdir()  # (plugged in)
     copied = crmdesk("copy", str(tmp_path / "stick"), "--db", str(shop), "--passphrase-file",
                      str(secret), data_dir=front_desk)  # fmt: skip
     assert copied.returncode == 0, copied.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crmdesk.errors import CrmError
+from crmdesk.errors import CrmError, ForeignDatabaseError
 from crmdesk.services import clients, notes, sync
 from crmdesk.store.database import Database
 from tests.sync_helpers import add_client, content, copy_to, edit_client, machine
@@ -102,7 +102,7 @@ def test_a_copy_of_another_business_is_refused_untouched(db: Database, tmp_path:
     other = tmp_path / "other.crmdesk"
     Database.open(other, create=True).close()
     before = other.read_bytes()
-    with pytest.raises(sync.ForeignDatabaseError, match="another business"):
+    with pytest.raises(ForeignDatabaseError, match="another business"):
         sync.merge(db, other)
     assert other.read_bytes() == before
 

@@ -37,6 +37,7 @@ def stick_copy(demo_path: Path, tmp_path: Path) -> tuple[Path, str, int]:
     with machine(demo_path, "A") as a:
         cid = a.query("SELECT id FROM clients ORDER BY sort_name LIMIT 1")[0][0]
         edit_client(a, cid, city="Kirkcudbright")
+        (tmp_path / "stick").mkdir()  # (plugged in)
         made = sync.copy_for_another_machine(a, tmp_path / "stick", passphrase=PASS, params=CHEAP)
         return made, cid, count_clients(a)
 
