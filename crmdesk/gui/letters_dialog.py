@@ -456,7 +456,7 @@ class LettersDialog(QDialog):
 
     def _mark_lines(self, lines: list[int]) -> None:
         marks = []
-        for line in sorted(set(lines)):
+        for line in sorted({n for n in lines if n > 0}):  # 0: no line to point at
             block = self.editor.document().findBlockByNumber(max(0, line - 1))
             selection = QTextEdit.ExtraSelection()
             selection.format.setBackground(QColor("#fde7e9"))
