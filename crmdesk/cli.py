@@ -31,6 +31,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -195,7 +196,9 @@ def _letters_parser(commands: Any) -> None:
             "Fill in a letter template for each chosen client and write all the letters into "
             "one PDF (one letter per client, on the shop's letterhead); each letter is then "
             "written into its client's history. Clients without a postal address are listed "
-            "and left out unless --include-without-address is given."
+            "and left out unless --include-without-address is given. A long batch shows its "
+            "progress on stderr; a template over the limits of a letter (README, Letters) "
+            "stops at the first letter, with exit code 2."
         ),
     )
     letters.add_argument(
@@ -467,6 +470,7 @@ def _letters(args: argparse.Namespace) -> int:
             args.out,
             labels=args.labels,
             include_without_address=args.include_without_address,
+            progress=_Progress("letter"),
         )
     wrote = f"Wrote {_plural(run.letters, 'letter')} ({_plural(run.pages, 'page')}) to {run.path}"
     if run.labels_path:
@@ -475,6 +479,22 @@ def _letters(args: argparse.Namespace) -> int:
         wrote += f" ({_plural(len(batch.problems), 'client')} left out, named above)"
     print(wrote + "; each is in its client's history.")
     return 0
+
+
+class _Progress:
+    """`progress(n, total)` for a long batch: "Writing letter 40 of 400…" on stderr once it
+    has taken a second, then at most once a second (a short batch prints nothing)."""
+
+    def __init__(self, what: str, every: float = 1.0) -> None:
+        self.what, self.every = what, every
+        self.next = time.monotonic() + every
+
+    def __call__(self, n: int, total: int) -> bool:
+        now = time.monotonic()
+        if now >= self.next:
+            print(f"crmdesk: writing {self.what} {n + 1} of {total}…", file=sys.stderr, flush=True)
+            self.next = now + self.every
+        return True
 
 
 def _plural(n: int, word: str) -> str:

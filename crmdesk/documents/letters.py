@@ -8,6 +8,7 @@ US Letter where a #10 window envelope shows it.
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,29 @@ from reportlab.platypus import Flowable
 
 from crmdesk.documents import fonts, markup, scripts
 
+MAX_LETTER_PAGES = 100  # one letter; 200,000 characters of ordinary text make about 60
+# to lay out one letter: a real one takes a few hundredths of a second, 60 pages of prose a
+# tenth; 200,000 characters of Chinese or Arabic (shaped, measured letter by letter) more
+MAX_LAYOUT_SECONDS = 2.0
+
 
 class Cancelled(Exception):  # noqa: N818 (what the user did, not an error)
     """The user cancelled: no file is left behind."""
+
+
+class LetterTooBig(Exception):  # noqa: N818 - it reads as what happened
+    """Letter `letter` (0-based) runs past MAX_LETTER_PAGES pages (`pages` True) or takes
+    more than MAX_LAYOUT_SECONDS to lay out; the PDF is not finished."""
+
+    def __init__(self, letter: int, pages: bool) -> None:
+        what = f"{MAX_LETTER_PAGES} pages" if pages else f"{MAX_LAYOUT_SECONDS:g} seconds"
+        super().__init__(f"letter {letter + 1} runs past {what}")
+        self.letter, self.pages = letter, pages
+
+
+class _TooBig(Exception):  # noqa: N818 - internal, turned into LetterTooBig
+    """Raised inside the build; ReportLab re-raises what a page callback raises as a new
+    exception of the same class with one message, so what went wrong is kept in `state`."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +115,13 @@ def write_letters(
     letters: Sequence[Letter],
     head: Letterhead,
     progress: Callable[[int], bool] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Lay out `letters` into one PDF; return the number of pages.
 
     `progress(n)` is called as letter n (0-based) starts; returning False cancels
-    (raises Cancelled).
+    (raises Cancelled). `cancelled()` is asked at every page, and True cancels too. A letter
+    that runs past MAX_LETTER_PAGES pages raises TooManyPages as that page starts.
     """
     from reportlab.platypus import (
         BaseDocTemplate,
@@ -112,9 +135,21 @@ def write_letters(
     layout = _layout(head.paper)
     styles = _Styles()
     logo = _logo(head.logo)
-    state = {"first_page": 1}
+    state: dict[str, Any] = {"first_page": 1, "letter": 0, "started": time.monotonic()}
+
+    def next_page(doc: Any, later: bool) -> None:
+        # the page is about to be laid out: stop here rather than after hours of pages
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if later and doc.page - state["first_page"] + 1 > MAX_LETTER_PAGES:
+            state["too_big"] = LetterTooBig(state["letter"], pages=True)
+        elif time.monotonic() - state["started"] > MAX_LAYOUT_SECONDS:
+            state["too_big"] = LetterTooBig(state["letter"], pages=False)
+        if "too_big" in state:
+            raise _TooBig()
 
     def first_page(canvas: Any, doc: Any) -> None:
+        next_page(doc, later=False)
         # drawn once into a form that every first page shows (smaller, faster PDFs)
         if not state.get("letterhead"):
             canvas.beginForm("letterhead")
@@ -124,6 +159,7 @@ def write_letters(
         canvas.doForm("letterhead")
 
     def later_page(canvas: Any, doc: Any) -> None:
+        next_page(doc, later=True)
         canvas.saveState()
         canvas.setFont(fonts.REGULAR, 8)
         canvas.setFillGray(0.35)
@@ -171,7 +207,10 @@ def write_letters(
         story.append(FrameBreak())
         story.append(_Lines((letter.date,), styles.date, right=True))
         story += markup.to_flowables(letter.body, styles.body, styles.heading)
-    doc.build(story)
+    try:
+        doc.build(story)
+    except _TooBig:
+        raise state["too_big"] from None
     return int(doc.page)
 
 
@@ -236,7 +275,7 @@ class _LetterStart(Flowable):
     """A zero-size marker at the start of each letter: counts pages per letter, reports
     progress, and lets the user cancel between letters."""
 
-    def __init__(self, n: int, state: dict[str, int], progress: Any) -> None:
+    def __init__(self, n: int, state: dict[str, Any], progress: Any) -> None:
         super().__init__()
         self.n, self.state, self.progress = n, state, progress
         self.width = self.height = 0
@@ -246,5 +285,7 @@ class _LetterStart(Flowable):
 
     def draw(self) -> None:
         self.state["first_page"] = self.canv.getPageNumber()
+        self.state["letter"] = self.n
+        self.state["started"] = time.monotonic()
         if self.progress is not None and self.progress(self.n) is False:
             raise Cancelled()

@@ -2,6 +2,11 @@
 and to plain text for the client's history. A single line break is kept as a line break,
 as in a letter ("Warm regards,⏎Anna").
 
+ReportLab lays out a paragraph that runs onto the next page by wrapping all the rest of
+it again, page after page: a paragraph of 3,000 lines takes seconds. So a long paragraph is
+laid out as pieces of at most `PIECE_LINES` lines (or `PIECE_CHARS` characters), cut at
+its line breaks, with no space between them: the page looks the same.
+
 A batch of letters repeats most paragraphs word for word, so the text is parsed a block
 (blank-line separated) at a time and each block's result is remembered: 1,000 letters
 parse the shared paragraphs once. Splitting at blank lines keeps a letter's meaning: a
@@ -28,6 +33,10 @@ if TYPE_CHECKING:
 Block = tuple[Any, ...]
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_BREAK = "<br/>"
+_TAG = re.compile(r"<(/?)([bi])>")
+PIECE_LINES = 40  # about a page
+PIECE_CHARS = 5_000
 
 
 @cache
@@ -120,14 +129,13 @@ def _flowables(
 ) -> list[Any]:
     """Lists are paragraphs with a hanging bullet (ReportLab's bulletText): the same look
     as a ListFlowable at a fraction of the layout work."""
-    from crmdesk.documents.scripts import paragraph
 
     kind = block[0]
     style = _indented(body, level) if level else body
     if kind in ("p", "code"):
-        return [paragraph(block[1], style)]
+        return _paragraphs(block[1], style)
     if kind == "h":
-        return [paragraph(block[1], heading)]
+        return _paragraphs(block[1], heading)
     if kind == "list":
         _, ordered, start, items = block
         out: list[Any] = []
@@ -135,7 +143,7 @@ def _flowables(
             bullet = f"{n}." if ordered else "•"
             for k, part in enumerate(item):
                 if part[0] in ("p", "code") and k == 0:
-                    out.append(paragraph(part[1], _indented(body, level + 1), bulletText=bullet))
+                    out += _paragraphs(part[1], _indented(body, level + 1), bulletText=bullet)
                 else:
                     out += _flowables(part, body, heading, level + 1)
         if not level:  # the list ends with a paragraph's space after it
@@ -151,6 +159,59 @@ def _flowables(
     from reportlab.platypus import HRFlowable
 
     return [HRFlowable(width="100%", thickness=0.5, spaceBefore=4, spaceAfter=8)]
+
+
+def _paragraphs(markup: str, style: ParagraphStyle, bulletText: str = "") -> list[Any]:  # noqa: N803
+    """One paragraph, as pieces that each take at most about a page (see the top)."""
+    from crmdesk.documents.scripts import paragraph
+
+    bullet = {"bulletText": bulletText} if bulletText else {}
+    parts = pieces(markup)
+    if len(parts) == 1:
+        return [paragraph(markup, style, **bullet)]
+    last = len(parts) - 1
+    return [
+        paragraph(part, _piece_style(style, n == 0, n == last), **(bullet if n == 0 else {}))
+        for n, part in enumerate(parts)
+    ]
+
+
+def pieces(markup: str) -> list[str]:
+    """`markup` cut at line breaks into pieces of at most PIECE_LINES lines or about
+    PIECE_CHARS characters, each well formed (bold and italics closed and opened again)."""
+    if markup.count(_BREAK) < PIECE_LINES and len(markup) <= PIECE_CHARS:
+        return [markup]
+    out: list[str] = []
+    lines = markup.split(_BREAK)
+    start, size, opened = 0, 0, ""
+    open_tags: list[str] = []
+    for n, line in enumerate(lines):
+        size += len(line)
+        for closing, tag in _TAG.findall(line):
+            if closing and tag in open_tags:
+                open_tags.remove(tag)
+            elif not closing:
+                open_tags.append(tag)
+        if n == len(lines) - 1 or n + 1 - start >= PIECE_LINES or size >= PIECE_CHARS:
+            closed = "".join(f"</{t}>" for t in reversed(open_tags))
+            out.append(opened + _BREAK.join(lines[start : n + 1]) + closed)
+            opened = "".join(f"<{t}>" for t in open_tags)
+            start, size = n + 1, 0
+    return out
+
+
+@lru_cache(maxsize=64)
+def _piece_style(style: ParagraphStyle, first: bool, last: bool) -> ParagraphStyle:
+    """`style` for a piece of a paragraph: the space after only after the last piece; a
+    piece after the first may start at the foot of a page, as its line would."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(
+        f"{style.name}-piece{int(first)}{int(last)}", parent=style,
+        spaceBefore=style.spaceBefore if first else 0,
+        spaceAfter=style.spaceAfter if last else 0,
+        allowOrphans=getattr(style, "allowOrphans", 0) if first else 1,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------- as plain text

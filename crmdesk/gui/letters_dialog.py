@@ -88,6 +88,10 @@ class LettersDialog(QDialog):
         self._done = 0
         self._preview_source: str | None = None  # the text of the preview being made
         self._preview_wanted: str | None = None  # the text the next preview is for
+        self._preview_shown: str | None = None  # the text of the preview on screen
+        self._preview_stop = threading.Event()  # tells the preview being made to stop
+        self._problems_found = False
+        self._writing = False  # letters are being written (with a progress bar)
         self.last_run: LetterRun | None = None
 
         # templates
@@ -146,10 +150,18 @@ class LettersDialog(QDialog):
         # the preview
         who = selection.current[1] if selection.current else "a sample client (Mrs Webber)"
         self.preview_label = ElidedLabel(f"Preview for {who}")
+        self.preview_status = QLabel("Making the preview…")
+        self.preview_status.setObjectName("preview_status")
+        self.preview_status.setAccessibleName("Preview status")
+        self.preview_status.setStyleSheet("color: #8a5a00;")
+        self.preview_status.hide()
         self.preview = PdfView()
         right = QWidget()
         right_column = QVBoxLayout(right)
-        right_column.addWidget(self.preview_label)
+        heading = QHBoxLayout()
+        heading.addWidget(self.preview_label, 1)
+        heading.addWidget(self.preview_status)
+        right_column.addLayout(heading)
         right_column.addWidget(self.preview, 1)
 
         splitter = QSplitter()
@@ -354,6 +366,7 @@ class LettersDialog(QDialog):
     def _on_editor_text_changed(self) -> None:
         self._dirty = True
         self._preview_wanted = None  # a preview of the text before this edit is not shown
+        self._show_preview_state()
         self._check_timer.start()
 
     def _on_check_timer_timeout(self) -> None:
@@ -365,27 +378,45 @@ class LettersDialog(QDialog):
         self._show_problems(problems)
         if problems:
             self._preview_wanted = None  # a preview still being made is not shown
+            self._preview_stop.set()
+            self._preview_shown = None
             self.preview.show_message("The preview shows once the problems are fixed.")
+            self._show_preview_state()
             self.preview_updated.emit()
             return
         self._preview_wanted = source
         if self._preview_source is None:
             self._start_preview(source)
+        elif self._preview_source != source:
+            self._preview_stop.set()  # an older text's preview: stop it, make this one next
+        self._show_preview_state()
 
     def _show_problems(self, problems: list[templating.Problem]) -> None:
         self._mark_lines([p.line for p in problems])
         self.problems.setText("\n".join(str(p) for p in problems))
-        blocked = bool(problems)
+        self._problems_found = bool(problems)
+        self._show_preview_state()
+
+    def _show_preview_state(self) -> None:
+        """Print and Save as PDF only once the preview of the text in the editor is there
+        (and the template has no problems); until then "Making the preview…"."""
+        current = self._preview_shown == self.editor.toPlainText()
+        waiting = not self._problems_found and not current
+        self.preview_status.setVisible(waiting)
         for button in (self.print_button, self.pdf_button):
-            button.setEnabled(not blocked)
-            button.setToolTip("Fix the problems shown under the text first." if blocked else "")
+            button.setEnabled(current and not self._problems_found)
+            if self._problems_found:
+                button.setToolTip("Fix the problems shown under the text first.")
+            else:
+                button.setToolTip("Wait for the preview of this text." if waiting else "")
 
     def _start_preview(self, source: str) -> None:
         db, client = self.db, self.selection.current[0] if self.selection.current else None
+        stop = self._preview_stop = threading.Event()
 
         def work() -> bytes:
             buffer = io.BytesIO()
-            letters.preview(db, source, client, buffer)
+            letters.preview(db, source, client, buffer, cancelled=stop.is_set)
             return buffer.getvalue()
 
         self._preview_source = source
@@ -401,26 +432,34 @@ class LettersDialog(QDialog):
         return False
 
     def _on_preview_made(self, pdf: bytes) -> None:
+        made = self._preview_source
         if self._preview_is_current():
+            self._preview_shown = made
             self.preview.show_pdf(pdf)
+            self._show_preview_state()
             self.preview_updated.emit()
 
     def _on_preview_failed(self, error: Exception) -> None:
+        made = self._preview_source
         current = self._preview_is_current()  # (and the next preview can start)
+        if isinstance(error, Cancelled):
+            return  # stopped for a newer text, or for no text
         if not isinstance(error, CrmError):
             raise error
         if not current:
             return
+        self._preview_shown = made  # what this text gives: the letter cannot be shown
         if isinstance(error, templating.TemplateLimitError):
             self._show_problems(error.problems)  # the template's fault: it cannot print
         else:
             self.problems.setText(str(error))
+            self._show_preview_state()
         self.preview.show_message(str(error))
         self.preview_updated.emit()
 
     def _mark_lines(self, lines: list[int]) -> None:
         marks = []
-        for line in sorted(set(lines)):
+        for line in sorted({n for n in lines if n > 0}):  # 0: no line to point at
             block = self.editor.document().findBlockByNumber(max(0, line - 1))
             selection = QTextEdit.ExtraSelection()
             selection.format.setBackground(QColor("#fde7e9"))
@@ -505,6 +544,7 @@ class LettersDialog(QDialog):
         self._progress.setMinimumDuration(300)
         self._progress.canceled.connect(self._cancel.set)
         self._progress_timer.start()
+        self._writing = True
 
         def work() -> LetterRun:
             return letters.produce(self.db, batch, out, include_without_address=include,
@@ -521,6 +561,7 @@ class LettersDialog(QDialog):
         self._progress.setValue(self._done)
 
     def _finish_progress(self) -> None:
+        self._writing = False
         self._progress_timer.stop()
         self._progress.reset()
         self._progress.deleteLater()
@@ -574,8 +615,13 @@ class LettersDialog(QDialog):
         return None
 
     def closeEvent(self, event: object) -> None:
-        self.tasks.wait()
         if self._dirty and not self._keep_or_drop_edits():
             event.ignore()  # type: ignore[attr-defined]
             return
+        self._preview_wanted = None
+        self._preview_stop.set()  # at its next page
+        if self._writing:
+            self.tasks.wait()  # the letters being written (their progress bar is on screen)
+        else:
+            self.tasks.abandon()  # a preview is not waited for: its result is dropped
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -51,7 +51,7 @@ from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.problems import show_problem
-from crmdesk.gui.taskman import TaskManager
+from crmdesk.gui.taskman import TaskManager, wait_for_abandoned
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.gui.unpacking import Unpacking
 from crmdesk.gui.widgets import elide, no_mnemonic, resize_within_screen
@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
             return
         old, self.db = self.db, db
         if old is not None:
+            wait_for_abandoned()  # (a closed Letters window's preview, told to stop)
             old.close()
         self.undo_stack.clear()
         self.search_box.clear()
@@ -612,6 +613,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.tasks.wait()
         self.carrying.wait()
+        wait_for_abandoned()  # a closed window's preview, told to stop, may still use the db
         QCoreApplication.sendPostedEvents()  # deliver a finished open, so it is closed below
         if self.db is not None:
             self.db.close()

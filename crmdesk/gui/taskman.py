@@ -5,6 +5,11 @@
 `on_done` receives the function's result, `on_error` the exception; both run on the main
 thread, so they may touch widgets. Unexpected exceptions (bugs) go to sys.excepthook when no
 `on_error` is given.
+
+`abandon()` forgets the work given so far (a window closing while its preview is made): no
+callback of it runs and nobody waits for it. What still runs finishes on its own thread (tell
+it to stop through its own flag); `wait_for_abandoned()` waits for it, before the database
+it may use is closed.
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 class _Relay(QObject):
     finished = Signal(object, object)  # result, exception
+
+
+# pools whose work was abandoned, with their relays: kept until that work has finished, so
+# that neither is destroyed while it runs (a QThreadPool waits for its work when destroyed)
+_abandoned: list[tuple[QThreadPool, set[_Relay]]] = []
 
 
 class _Job(QRunnable):
@@ -76,3 +86,31 @@ class TaskManager(QObject):
 
     def wait(self) -> None:
         self._pool.waitForDone()
+
+    def abandon(self) -> None:
+        """Drop the work given so far: queued jobs never start, running ones are not waited
+        for and their callbacks do not run. Returns at once."""
+        _forget_finished()
+        self._pool.clear()
+        if not self._running:
+            return
+        for relay in self._running:
+            relay.finished.disconnect()
+            relay.setParent(None)
+        self._pool.setParent(None)
+        _abandoned.append((self._pool, set(self._running)))
+        self._running.clear()
+        self.busy_changed.emit(False)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+
+
+def _forget_finished() -> None:
+    _abandoned[:] = [(pool, relays) for pool, relays in _abandoned if pool.activeThreadCount()]
+
+
+def wait_for_abandoned() -> None:
+    """Wait for the abandoned work still running (it was told to stop)."""
+    for pool, _relays in _abandoned:
+        pool.waitForDone()
+    _abandoned.clear()

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk import paths
-from crmdesk.documents.letters import Cancelled, Letter, Letterhead
+from crmdesk.documents.letters import (
+    MAX_LAYOUT_SECONDS,
+    MAX_LETTER_PAGES,
+    Cancelled,
+    Letter,
+    Letterhead,
+)
 from crmdesk.documents.scripts import cannot_print, unprintable
 from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
@@ -322,11 +328,17 @@ def prepare(
     return batch
 
 
-def preview(db: Database, template_body: str, client_id: str | None, out: Any) -> int:
+def preview(
+    db: Database,
+    template_body: str,
+    client_id: str | None,
+    out: Any,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """One letter for `client_id` (or a made-up client) written to `out` (a path or a binary
-    file); raises TemplateError. Nothing is logged. Returns the number of pages."""
-    from crmdesk.documents.letters import write_letters
-
+    file); raises TemplateError (TemplateLimitError for a letter past MAX_LETTER_PAGES), or
+    Cancelled once `cancelled()` is true (asked at every page). Nothing is logged. Returns
+    the number of pages."""
     shop = get_shop(db)
     if client_id is not None:
         batch = prepare(db, TemplateRecord("", "Preview", template_body), [client_id])
@@ -342,7 +354,34 @@ def preview(db: Database, template_body: str, client_id: str | None, out: Any) -
         body = templating.render(template_body, context)
         sample = tuple(address_lines(_sample_client(), home))
         letters = [Letter(sample, written, body, "Preview")]
-    return write_letters(out, letters, letterhead(shop))
+    return lay_out(out, letters, letterhead(shop), cancelled=cancelled)
+
+
+def lay_out(
+    out: Any,
+    letters: Sequence[Letter],
+    head: Letterhead,
+    progress: Callable[[int], bool] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """`documents.letters.write_letters`, with a letter that runs past MAX_LETTER_PAGES
+    or takes more than MAX_LAYOUT_SECONDS to lay out refused as the template's fault
+    (TemplateLimitError), like one too long to fill in."""
+    from crmdesk.documents.letters import LetterTooBig, write_letters
+
+    try:
+        return write_letters(out, letters, head, progress, cancelled)
+    except LetterTooBig as exc:
+        which = f"Letter {exc.letter + 1} of {len(letters)}" if len(letters) > 1 else "This letter"
+        if exc.pages:
+            what = f"runs past {MAX_LETTER_PAGES} pages, longer than a letter may be"
+        else:
+            what = (
+                f"takes more than {MAX_LAYOUT_SECONDS:g} seconds to lay out on the page (a "
+                "letter takes a few hundredths of a second)"
+            )
+        message = f"{which} {what}; shorten the text, repeat text less or loop over fewer things."
+        raise templating.TemplateLimitError([templating.Problem(0, message)]) from exc
 
 
 @dataclass(frozen=True)
@@ -367,7 +406,6 @@ def produce(
     each letter in its client's history. The file appears only when complete: a failure or
     a cancel (progress returning False raises Cancelled) leaves no file and logs nothing."""
     from crmdesk.documents.labels import sheet_for, write_labels
-    from crmdesk.documents.letters import write_letters
     from crmdesk.documents.output import write_atomically
 
     chosen = batch.chosen(include_without_address)
@@ -377,7 +415,7 @@ def produce(
     letters = [letter for _, letter in chosen]
     report = (lambda n: progress(n, total)) if progress is not None else None
     head = letterhead(batch.shop)
-    pages = write_atomically(out, lambda part: write_letters(part, letters, head, report))
+    pages = write_atomically(out, lambda part: lay_out(part, letters, head, report))
     if labels is not None:
         try:
             addresses = [letter.recipient for letter in letters]

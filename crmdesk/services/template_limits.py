@@ -14,7 +14,10 @@ operations that can make something big *before* it is made:
   it (`_Counted` turns the template's comparisons and lists into calls that check them);
 - all the text made along the way adds up to at most `MAX_TEXT_MADE`;
 - the loops go round `MAX_LOOP_ROUNDS` times in all, loops inside loops included;
-- the letter is counted as it is written and stops at `MAX_LETTER_CHARS`;
+- the letter is counted as it is written and stops at `MAX_LETTER_CHARS`, at
+  `MAX_LETTER_LINES` lines or at a line longer than `MAX_LINE_CHARS`: what is laid out on
+  the page afterwards is then small enough to lay out in about a second (the page count is
+  capped while the PDF is made, `documents.letters.MAX_LETTER_PAGES`);
 - each of these checks looks at the clock, so a letter takes at most `MAX_SECONDS`, on any
   thread (the budget is a context variable; no signals, no watchdog thread).
 
@@ -66,6 +69,11 @@ from crmdesk.services.template_sizes import (
 MAX_TEXT_MADE = 2_000_000  # all the text made while filling in one letter
 MAX_LOOP_ROUNDS = 20_000  # rounds of all the loops in one letter, nested ones counted in full
 MAX_SECONDS = 0.5  # to fill in one letter; a real one takes a few milliseconds
+# The shape of the letter written: lines are what the layout costs (about 50 a page, so
+# at most ~1,500 paragraphs, each needing a blank line), and one line without a break is
+# wrapped onto as many printed lines as it needs (10,000 characters: about 2½ pages).
+MAX_LETTER_LINES = 3_000
+MAX_LINE_CHARS = 10_000
 
 
 @dataclass
@@ -373,24 +381,70 @@ def bounded_finalize(escape: Callable[[Any], str]) -> Callable[[Any], str]:
 
 def write_out(template: Any, context: Mapping[str, Any], name: str) -> str:
     """The letter, counted as it is written: stops as soon as it is longer than a letter may
-    be. `name` is the template's file name in tracebacks (to find the line being written)."""
+    be, has too many lines or too long a line. `name` is the template's file name in
+    tracebacks (to find the line being written)."""
     written: list[str] = []
     total = 0
+    shape = _Shape()
     stream = template.generate(context)
     for piece in stream:
         total += len(piece)
-        if total > MAX_LETTER_CHARS:
+        too_much = _too_long(total) or shape.add(piece)
+        if too_much:
             line = _writing_line(template, stream, name)
             stream.close()
-            raise LimitExceeded(
-                f"This letter comes to more than {MAX_LETTER_CHARS:,} characters (about 60 "
-                "pages), longer than a letter may be; repeat text less or loop over fewer "
-                "things.",
-                line,
-            )
+            raise LimitExceeded(too_much, line)
         _check_time()
         written.append(piece)
     return "".join(written)
+
+
+def _too_long(total: int) -> str:
+    if total <= MAX_LETTER_CHARS:
+        return ""
+    return (
+        f"This letter comes to more than {MAX_LETTER_CHARS:,} characters (about 60 pages), "
+        "longer than a letter may be; repeat text less or loop over fewer things."
+    )
+
+
+@dataclass
+class _Shape:
+    """Counts the lines of the letter as it is written, and the length of the line being
+    written; `add` says what is too much, or "" if nothing is."""
+
+    lines: int = 1
+    line_chars: int = 0
+
+    def add(self, piece: str) -> str:
+        breaks = piece.count("\n")
+        if breaks:
+            self.lines += breaks
+            if self.lines > MAX_LETTER_LINES:
+                return (
+                    f"This letter comes to more than {MAX_LETTER_LINES:,} lines (about 60 "
+                    "pages), longer than a letter may be; join lines, repeat text less or "
+                    "loop over fewer things."
+                )
+            first, _, rest = piece.partition("\n")
+            longest = max(self.line_chars + len(first), _longest_line(rest))
+            self.line_chars = len(rest) - rest.rfind("\n") - 1
+        else:
+            self.line_chars += len(piece)
+            longest = self.line_chars
+        if longest > MAX_LINE_CHARS:
+            return (
+                f"This letter has a line of more than {MAX_LINE_CHARS:,} characters without a "
+                "line break (about 2½ pages in one paragraph); start new lines or paragraphs, "
+                "or repeat text less."
+            )
+        return ""
+
+
+def _longest_line(text: str) -> int:
+    """The length of the longest line of `text`: at most MAX_LETTER_LINES lines, as the
+    lines were counted first."""
+    return max(map(len, text.split("\n")))
 
 
 def _writing_line(template: Any, stream: Any, name: str) -> int:
@@ -406,6 +460,8 @@ def _writing_line(template: Any, stream: Any, name: str) -> int:
 
 __all__ = [
     "MAX_LETTER_CHARS",
+    "MAX_LETTER_LINES",
+    "MAX_LINE_CHARS",
     "MAX_LOOP_ROUNDS",
     "MAX_NUMBER_DIGITS",
     "MAX_SECONDS",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,7 @@ def test_a_selection_gets_one_letter_each(
             view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
         )
     dialog = _dialog(qtbot, window)
+    qtbot.waitUntil(lambda: dialog.pdf_button.isEnabled(), timeout=10000)  # the preview
     dialog.recipients.setCurrentIndex(1)
     assert dialog.recipients.currentText() == "the 3 clients selected in the list"
     assert dialog.count.text() == "3 letters"
@@ -207,3 +209,88 @@ def test_shop_details_are_checked_at_their_fields_then_saved(
         "hello@webber.example",
         "Letter",
     )
+
+
+class _SlowPreview:
+    """letters.preview taking `seconds` more, stopping early when told to if `stops`."""
+
+    def __init__(self, seconds: float, stops: bool) -> None:
+        import threading
+
+        from crmdesk.services import letters
+
+        self.seconds, self.stops, self.preview = seconds, stops, letters.preview
+        self.started, self.ended = threading.Event(), threading.Event()
+        self.cancelled_after: float | None = None
+
+    def __call__(self, db: object, body: str, client: object, out: object,
+                 cancelled: Callable[[], bool] | None = None) -> int:  # fmt: skip
+        from crmdesk.documents.letters import Cancelled
+
+        self.started.set()
+        start = time.monotonic()
+        try:
+            while time.monotonic() - start < self.seconds:
+                if self.stops and cancelled is not None and cancelled():
+                    self.cancelled_after = time.monotonic() - start
+                    raise Cancelled()
+                time.sleep(0.01)
+            return int(self.preview(db, body, client, out))  # type: ignore[arg-type]
+        finally:
+            self.ended.set()
+
+
+def _start_a_slow_preview(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, slow: _SlowPreview
+) -> LettersDialog:
+    from crmdesk.services import letters
+
+    dialog = _dialog(qtbot, window)
+    qtbot.waitUntil(lambda: dialog.pdf_button.isEnabled(), timeout=10000)  # the first preview
+    monkeypatch.setattr(letters, "preview", slow)
+    dialog.editor.appendPlainText("A longer letter.")
+    dialog._dirty = False  # leave without the "save changes?" question
+    qtbot.waitUntil(slow.started.is_set, timeout=5000)
+    return dialog
+
+
+def test_while_a_preview_is_made_it_says_so_and_printing_waits_for_it(
+    qtbot: QtBot, shop_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = _SlowPreview(1.0, stops=True)
+    dialog = _start_a_slow_preview(qtbot, shop_window, monkeypatch, slow)
+    assert dialog.preview_status.isVisible()
+    assert dialog.preview_status.text() == "Making the preview…"
+    assert dialog.preview.page_count == 1  # the old letter stays on screen meanwhile
+    assert not dialog.print_button.isEnabled() and not dialog.pdf_button.isEnabled()
+    assert dialog.print_button.toolTip() == "Wait for the preview of this text."
+    qtbot.waitUntil(lambda: dialog.print_button.isEnabled(), timeout=5000)
+    assert dialog.pdf_button.isEnabled() and not dialog.preview_status.isVisible()
+    dialog._dirty = False  # leave without the "save changes?" question
+    dialog.close()
+
+
+@pytest.mark.parametrize("stops", [True, False], ids=["stops when told", "does not stop"])
+def test_closing_the_window_during_a_slow_preview_returns_at_once(
+    qtbot: QtBot, shop_window: MainWindow, monkeypatch: pytest.MonkeyPatch, stops: bool
+) -> None:
+    """Closing used to wait for the preview (17.6 s of a frozen app for a long letter)."""
+    from crmdesk.gui.taskman import wait_for_abandoned
+
+    slow = _SlowPreview(3.0, stops=stops)
+    dialog = _start_a_slow_preview(qtbot, shop_window, monkeypatch, slow)
+    gone: list[bool] = []
+    dialog.destroyed.connect(lambda: gone.append(True))
+    dialog._dirty = False
+    start = time.monotonic()
+    dialog.close()
+    assert time.monotonic() - start < 0.5
+    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
+    assert time.monotonic() - start < 1.0  # deleted, without waiting either
+    if not stops:
+        assert not slow.ended.is_set()  # still running, on its own
+    else:
+        qtbot.waitUntil(slow.ended.is_set, timeout=5000)
+        assert slow.cancelled_after is not None and slow.cancelled_after < 1.0
+    wait_for_abandoned()  # (its result goes nowhere: no callback on the deleted window)
+    qtbot.wait(50)

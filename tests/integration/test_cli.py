@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import digest
 
 
@@ -144,6 +146,61 @@ def test_a_template_that_asks_too_much_is_refused_from_the_command_line(
     assert not out.exists()
     with Database.open(db_file) as db:
         assert db.query("SELECT count(*) FROM history WHERE kind = 'letter'")[0][0] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("{{ (['a' * 1000] * 199) | join }}", "a line of more than 10,000 characters"),
+        ("{{ (['x'] * 99990) | join('\\n') }}", "more than 3,000 lines"),
+        ("{{ (['x'] * 66000) | join('\\n\\n') }}", "more than 3,000 lines"),
+    ],
+    ids=["long word", "many lines", "many paragraphs"],
+)
+def test_letters_too_big_to_lay_out_stop_at_the_first_letter_at_once(
+    tmp_path: Path, data_dir: Path, body: str, says: str
+) -> None:
+    """Within every fill-in limit of old, these took 133 s for 7 letters (a long word) or
+    never finished (many lines); now the first letter is refused with the line."""
+    from crmdesk.services import letters
+    from crmdesk.store.database import Database
+    from tests.letters_helpers import add_people, set_up_shop
+
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        set_up_shop(db)
+        ids = add_people(db)
+        letters.save_template(db, None, "Long word", f"Dear {{{{ client.first_name }}}},\n{body}")
+    out = tmp_path / "long.pdf"
+    start = time.monotonic()
+    refused = crmdesk("letters", "--db", str(db_file), "--template", "Long word", "--client",
+                      *ids, "-o", str(out), data_dir=data_dir)  # fmt: skip
+    assert time.monotonic() - start < 10  # Python and Qt-free imports included
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith("crmdesk: Line 2: This letter "), refused.stderr
+    assert says in refused.stderr and refused.stderr.count("Line 2") == 1
+    assert not out.exists()
+
+
+def test_a_long_batch_shows_its_progress(tmp_path: Path, data_dir: Path) -> None:
+    from crmdesk.services import letters
+    from crmdesk.store.database import Database
+    from tests.letters_helpers import add_people, pdf_pages, set_up_shop
+
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        set_up_shop(db)
+        ids = add_people(db)
+        # about 20 pages and a third of a second each (well within the 2 s a letter may
+        # take to lay out, even on a busy machine): two seconds in all
+        body = "{{ (['a' * 9999] * 7) | join('\\n') }}"
+        letters.save_template(db, None, "Long", body)
+    out = tmp_path / "long.pdf"
+    done = crmdesk("letters", "--db", str(db_file), "--template", "Long", "--client", *ids,
+                   "-o", str(out), data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "crmdesk: writing letter " in done.stderr and " of 6…" in done.stderr
+    assert "Wrote 6 letters" in done.stdout and len(pdf_pages(out)) > 6 * 15
 
 
 def test_survey_forms_and_nps_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:

@@ -191,3 +191,102 @@ def test_the_shop_is_saved_whole_or_not_at_all(db: Database) -> None:
     from datetime import date
 
     assert saved.format_date(date(2026, 11, 23)) == "November 23, 2026"
+
+
+TOO_BIG_TO_LAY_OUT = {  # within every fill-in limit of old; each took 10 s to hours to lay out
+    "long words": ("{{ (['a' * 1000] * 199) | join }}", "a line of more than 10,000 characters"),
+    "many lines": ("{{ (['x'] * 99999) | join('\\n') }}", "This letter comes to more than"),
+    "many paragraphs": ("{{ (['x'] * 66000) | join('\\n\\n') }}", "more than 3,000 lines"),
+}
+
+
+@pytest.mark.parametrize(("body", "says"), TOO_BIG_TO_LAY_OUT.values(), ids=TOO_BIG_TO_LAY_OUT)
+def test_a_letter_too_big_to_lay_out_is_refused_at_once_with_its_line(
+    db: Database, body: str, says: str
+) -> None:
+    import io
+    import time
+
+    from crmdesk.services.templating import TemplateLimitError
+
+    set_up_shop(db)
+    start = time.monotonic()
+    with pytest.raises(TemplateLimitError) as refused:
+        letters.preview(db, "Dear {{ client.greeting_name }},\n\n" + body, None, io.BytesIO())
+    assert time.monotonic() - start < 1.5
+    assert str(refused.value).startswith("Line 3: ") and says in str(refused.value)
+
+
+def test_a_long_letter_within_the_limits_is_laid_out_in_under_a_second(
+    db: Database, tmp_path: Path
+) -> None:
+    """100,000 characters in 10 lines of one unbreakable word (ReportLab measures such a word
+    letter by letter, and wrapped all the rest of a paragraph again on every page)."""
+    import time
+
+    set_up_shop(db)
+    start = time.monotonic()
+    pages = letters.preview(db, "{{ (['a' * 9999] * 10) | join('\\n') }}", None, tmp_path / "a.pdf")
+    assert time.monotonic() - start < 1.5  # 0.45 s here; 199 words of 1,000: 5.5 s before
+    assert 25 < pages < 35 and pages == len(pdf_pages(tmp_path / "a.pdf"))
+
+
+def test_a_letter_past_100_pages_is_stopped_as_that_page_starts(db: Database) -> None:
+    """1,499 paragraphs of wide letters are within the text limits, and run past 100 pages."""
+    import io
+    import time
+
+    from crmdesk.services.templating import TemplateLimitError
+
+    set_up_shop(db)
+    start = time.monotonic()
+    with pytest.raises(TemplateLimitError, match="This letter runs past 100 pages"):
+        letters.preview(db, "{{ (['W' * 130] * 1499) | join('\\n\\n') }}", None, io.BytesIO())
+    assert time.monotonic() - start < 1.5
+
+
+def test_the_first_letter_too_slow_to_lay_out_stops_the_batch(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmdesk.documents import letters as documents
+    from crmdesk.services.templating import TemplateLimitError
+
+    set_up_shop(db)
+    ids = add_people(db)[:3]
+    template = TemplateRecord("", "Slow", "{{ (['Some words to wrap'] * 300) | join('\\n') }}")
+    batch = letters.prepare(db, template, ids)
+    monkeypatch.setattr(documents, "MAX_LAYOUT_SECONDS", 0.0)  # every page is too slow
+    with pytest.raises(TemplateLimitError, match="Letter 1 of 3 takes more than 2 seconds"):
+        letters.produce(db, batch, tmp_path / "slow.pdf")
+    assert not (tmp_path / "slow.pdf").exists()
+    assert db.query("SELECT count(*) FROM history WHERE kind = 'letter'")[0][0] == 0
+
+
+def test_a_preview_is_cancelled_at_the_next_page(db: Database, tmp_path: Path) -> None:
+    set_up_shop(db)
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(Cancelled):
+        letters.preview(db, "{{ (['x'] * 2000) | join('\\n') }}", None, tmp_path / "p.pdf",
+                        cancelled=cancelled)  # fmt: skip
+    assert len(asked) == 3  # the third page
+
+
+def test_a_long_paragraph_laid_out_in_pieces_reads_as_one(db: Database, tmp_path: Path) -> None:
+    """Cut at its line breaks, bold carried over a cut, no space between the pieces."""
+    from crmdesk.documents.markup import PIECE_LINES, pieces
+
+    lines = [f"line {n}" for n in range(PIECE_LINES * 3)]
+    lines[PIECE_LINES - 1] = "**bold from here"
+    lines[PIECE_LINES + 2] = "to here**"
+    body = "\n".join(lines) + "\n\nKind regards"
+    set_up_shop(db)
+    pages = letters.preview(db, body, None, tmp_path / "p.pdf")
+    text = "\n".join(pdf_pages(tmp_path / "p.pdf"))
+    assert pages == 3 and all(f"line {n}\r\n" in text for n in range(2, PIECE_LINES * 3, 17))
+    cut = pieces("<br/>".join(["<b>a"] + ["b"] * PIECE_LINES + ["c</b>"]))
+    assert len(cut) == 2 and cut[0].endswith("</b>") and cut[1].startswith("<b>")

@@ -149,7 +149,7 @@ HOSTILE = {
     "pad with str.format": ("{{ '{:>999999999}'.format('a') }}", _TOO_LONG),
     "loops in loops": (
         "{% set s = client.first_name * 1000 %}"
-        "{% for a in s %}{% for b in s %}{% for c in s %}.{% endfor %}{% endfor %}{% endfor %}",
+        "{% for a in s %}{% for b in s %}{% for c in s %}{% endfor %}{% endfor %}{% endfor %}",
         "go round more than 20,000 times in all",
     ),
     "join": (
@@ -162,7 +162,7 @@ HOSTILE = {
         "a number in a letter has at most 1,000 digits",
     ),
     "long letter": (
-        "{% for i in client.first_name * 2500 %}{{ 'word ' * 20 }}{% endfor %}",
+        "{% for i in client.first_name * 2500 %}{{ 'word ' * 20 }}\n{% endfor %}",
         "This letter comes to more than 200,000 characters",
     ),
     "text made along the way": (
@@ -308,8 +308,7 @@ def test_the_line_that_asks_too_much_is_named() -> None:
         templating.render(source, CLIENT)
     assert refused.value.problems[0].line == 4
     long_letter = (
-        "Dear {{ client.greeting_name }},\n"
-        "{% for i in 'ab' * 10000 %}\n{{ 'x' * 100 }}\n{% endfor %}"
+        "Dear {{ client.greeting_name }},\n{% for i in 'ab' * 1000 %}\n{{ 'x' * 100 }}{% endfor %}"
     )
     with pytest.raises(templating.TemplateLimitError) as too_long:
         templating.render(long_letter, CLIENT)
