@@ -156,8 +156,13 @@ class PdfView(QScrollArea):
             pixmap.setDevicePixelRatio(image.width() / width)  # shown `width` wide
             label.setPixmap(pixmap)
             self._column.addWidget(label)
+            label.show()  # now, not at the next turn of the event loop
             self.page_count += 1
         self._drawn_width = width
+        # the pages' column grows now (drawn inside a show, it would keep the height of the
+        # view and squeeze the pages until the next resize)
+        self._column.activate()
+        self.setWidgetResizable(True)  # (resizes the column to its new minimum)
         self.rendered.emit()
 
     def _labels(self) -> list[QLabel]:
