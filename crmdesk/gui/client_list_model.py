@@ -24,8 +24,15 @@ NAME, PHONE, EMAIL, CITY, LAST_CONTACT, FOUND = range(6)
 HEADERS = ("Name", "Phone", "Email", "City", "Last contact", "Found in")
 # how wide each column is (gui.columns): the list is too long to measure, so the date
 # column holds any day's text and the others fit the rows read so far
-SIZINGS = (fit.NAME, fit.FIT, fit.Sizing(stretch=1, fill=True, max_chars=32),
-           fit.Sizing(max_chars=20), fit.any_day(), fit.TEXT)  # fmt: skip
+SIZINGS = (
+    fit.NAME,
+    fit.FIT,
+    fit.Sizing(stretch=1, fill=True, max_chars=32),  # the email
+    fit.Sizing(max_chars=20),
+    fit.any_day(),
+    # where a search matched (next to the name): before the email, elided, whole on hover
+    fit.Sizing(stretch=3, fill=True, min_chars=12, max_chars=40),
+)
 SORT_KEYS = {NAME: SortKey.NAME, CITY: SortKey.CITY, LAST_CONTACT: SortKey.LAST_CONTACT}
 PAGE = 100
 KEEP_PAGES = 40  # pages kept in memory (most recently shown); the rest are read again
@@ -132,7 +139,7 @@ class ClientListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of an elided cell
             if column == FOUND:
                 hit = self._hit(index.row())
-                return hit.snippet if hit else None
+                return f"{hit.where}: {hit.snippet}" if hit and hit.parts else None
             return self._text(row, column) or None
         return None
 

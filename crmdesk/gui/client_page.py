@@ -136,7 +136,7 @@ class ClientPage(QWidget):
                 Column("Written", lambda n: day_text(n.written_at), sizing=DATE),
                 Column(
                     "Note",
-                    lambda n: ("📌 " if n.pinned else "") + " ".join(n.text.split()),
+                    lambda n: ("Pinned: " if n.pinned else "") + " ".join(n.text.split()),
                     tooltip=lambda n: ("Pinned\n\n" if n.pinned else "") + n.text,
                     sizing=TEXT,
                 ),

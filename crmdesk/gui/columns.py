@@ -1,11 +1,11 @@
 """Columns sized for what they hold, one way for every table and tree in the app.
 
 Each column says what kind of thing it holds (a `Sizing`): a date, an amount or a short code
-is exactly as wide as its widest value (and its header); a name or a short label grows to hold
-its widest value (up to a limit); long text takes what is left, elided, with the whole text
-in the cell's tooltip (the models give every cell one). Amounts are
-right-aligned. `ColumnFitter` measures the cells when the model changes and shares out the
-width whenever the view is resized, so the last column ends inside the view.
+is exactly as wide as its widest value (and its header); a name or a short label grows to
+hold its widest value (up to a limit; the leftmost first); long text takes what is left,
+elided, with the whole text in the cell's tooltip (the models give every cell one). Amounts
+are right-aligned. `ColumnFitter` measures the cells when the model changes and shares out
+the width whenever the view is resized, so the last column ends inside the view.
 
     fit = ColumnFitter(view, [NAME, DATE, TEXT, AMOUNT])
 """
@@ -207,14 +207,18 @@ class ColumnFitter(QObject):
             else:
                 widths[c] = self._wants[c]
         spare = available - sum(widths.values())
-        # names first grow to hold their widest value…
-        needs = {c: max(0, self._wants[c] - widths[c]) for c in flexible if self.sizing(c).fill}
-        need = sum(needs.values())
-        if spare > 0 and need:
-            share = min(1.0, spare / need)
-            for c, n in needs.items():
-                widths[c] += int(n * share)
-            spare = available - sum(widths.values())
+        if spare < 0:  # too narrow for every minimum: long text gives way, down to its header
+            for c in flexible:
+                give = min(-spare, widths[c] - self.header.sectionSizeHint(c))
+                if give > 0 and not self.sizing(c).fill:
+                    widths[c] -= give
+                    spare += give
+        # names first grow to hold their widest value, the leftmost on screen first…
+        for c in sorted(flexible, key=self.header.visualIndex):
+            if spare > 0 and self.sizing(c).fill:
+                grow = min(spare, max(0, self._wants[c] - widths[c]))
+                widths[c] += grow
+                spare -= grow
         # …then the long texts share what is left (the names, if there is no long text)
         sharing = [c for c in flexible if not self.sizing(c).fill] or flexible
         weights = sum(self.sizing(c).stretch for c in sharing)
