@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QTreeView
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeView
 from shiboken6 import isValid
 
 from crmdesk.services.date_text import day_text, moment_text
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+DECORATION = Qt.ItemDataRole.DecorationRole
 SLACK = 4  # pixels beyond the delegate's own margins, so no text touches the grid
+# the item delegate's margins either side of a cell's text (the focus frame's, 2 + 1 px in
+# the common styles; a constant: asking the style costs start-up time, benchmark B1)
+PADDING = 6
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,13 @@ class ColumnFitter(QObject):
             signal.connect(self._on_model_changed)
         self._viewport = view.viewport()
         self._viewport.installEventFilter(self)
+        # rows scrolled into view are measured too (a long list is not measured whole): a
+        # wider value there widens its column
+        self._scrolled = QTimer(self)
+        self._scrolled.setSingleShot(True)
+        self._scrolled.setInterval(80)
+        self._scrolled.timeout.connect(self._on_scrolled_timeout)
+        view.verticalScrollBar().valueChanged.connect(self._scrolled.start)
         self.fit()
 
     def sizing(self, column: int) -> Sizing:
@@ -127,6 +138,18 @@ class ColumnFitter(QObject):
         self._wants = {c: self._measure(c) for c in self._columns()}
         self._share_out()
 
+    def _on_scrolled_timeout(self) -> None:
+        if not isValid(self._view):
+            return
+        wider = False
+        for c in self._columns():
+            want = self._measure(c, self._visible())
+            if want > self._wants.get(c, 0):
+                self._wants[c] = want
+                wider = True
+        if wider:
+            self._share_out()
+
     def _columns(self) -> list[int]:
         count = self.header.count()
         return [c for c in range(count) if not self.header.isSectionHidden(c)]
@@ -146,22 +169,45 @@ class ColumnFitter(QObject):
                     walk(index, depth + 1)
 
         walk(QModelIndex(), 0)
-        if isinstance(view, QTableView):
-            top = view.rowAt(0)
-            bottom = view.rowAt(view.viewport().height() - 1)
-            if top >= 0:
-                last = bottom if bottom >= 0 else model.rowCount() - 1
-                found += [model.index(r, 0) for r in range(max(top, len(found)), last + 1)]
-        return found
+        return found + [i for i in self._visible() if i.row() >= len(found)]
 
-    def _measure(self, column: int) -> int:
+    def _visible(self) -> list[QModelIndex]:
+        """The rows of a table on screen now."""
+        view, model = self._view, self._view.model()
+        if not isinstance(view, QTableView) or (top := view.rowAt(0)) < 0:
+            return []
+        bottom = view.rowAt(view.viewport().height() - 1)
+        last = bottom if bottom >= 0 else model.rowCount() - 1
+        return [model.index(r, 0) for r in range(top, last + 1)]
+
+    def _measure(self, column: int, rows: list[QModelIndex] | None = None) -> int:
         view, sizing = self._view, self.sizing(column)
         want = self.header.sectionSizeHint(column)
         metrics = QFontMetrics(view.font())
-        padding = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        padding = PADDING
         for text in sizing.samples:
             want = max(want, metrics.horizontalAdvance(text) + padding + SLACK)
-        for first in self._indexes():
+        fonts: dict[str, QFontMetrics] = {}
+
+        def text_width(index: QModelIndex) -> int:
+            """What the delegate needs for the cell's text (measured here: asking the
+            delegate for its size hint costs several times as much, and the list is
+            measured before its first paint)."""
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if not text:
+                return 0
+            font = index.data(Qt.ItemDataRole.FontRole)
+            if isinstance(font, QFont):
+                key = font.key()
+                if key not in fonts:
+                    fonts[key] = QFontMetrics(font)
+                cell = fonts[key]
+            else:
+                cell = metrics
+            icon = view.iconSize().width() + 4 if index.data(DECORATION) is not None else 0
+            return cell.horizontalAdvance(str(text)) + padding + icon
+
+        for first in self._indexes() if rows is None else rows:
             index = first.siblingAtColumn(column)
             if not index.isValid():
                 continue
@@ -170,11 +216,7 @@ class ColumnFitter(QObject):
             ):
                 continue  # a section's title, across the whole row
             widget = view.indexWidget(index)
-            width = (
-                widget.sizeHint().width()
-                if widget is not None
-                else view.sizeHintForIndex(index).width()
-            )
+            width = widget.sizeHint().width() if widget is not None else text_width(index)
             if isinstance(view, QTreeView) and column == self.header.logicalIndex(0):
                 depth, parent = 0, index.parent()
                 while parent.isValid():

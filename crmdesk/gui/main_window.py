@@ -106,8 +106,8 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setColumnHidden(FOUND, True)
-        # measured on the first rows (and those on screen): the list may hold 100,000
-        self.columns = ColumnFitter(self.table, SIZINGS, sample_rows=100)
+        # measured on the rows on screen (the list may hold 100,000), before its first paint
+        self.columns = ColumnFitter(self.table, SIZINGS, sample_rows=40)
         # while searching, where it matched comes next to the name
         self.table.horizontalHeader().moveSection(FOUND, 1)
         self.list_message = ListMessage(self.table)
