@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -60,7 +62,7 @@ def main() -> None:
             shown.resize(1360, 820)
             shown.show()
             shown.choose_template(args.letters)  # type: ignore[attr-defined]
-            app.processEvents()
+            _wait_for(app, lambda: shown.preview.page_count > 0)  # type: ignore[attr-defined]
         shown.grab().save(str(args.out))
         if args.surveys:
             shown = window.paperwork.surveys_dialog()
@@ -118,6 +120,15 @@ def main() -> None:
     window.database_opened.connect(opened)
     window.open_database(db_path)
     app.exec()
+
+
+def _wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 20) -> None:
+    """Let the event loop run until `done()` (a preview made in the background)."""
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
 
 
 def _edited_copies(db_path: Path) -> Path:

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from crmdesk.gui import columns as fit
 from crmdesk.services import client_list
 from crmdesk.services.client_list import ClientRow, SortKey
+from crmdesk.services.date_text import day_text
 from crmdesk.store.database import Database
 
 if TYPE_CHECKING:
@@ -20,6 +22,17 @@ if TYPE_CHECKING:
 
 NAME, PHONE, EMAIL, CITY, LAST_CONTACT, FOUND = range(6)
 HEADERS = ("Name", "Phone", "Email", "City", "Last contact", "Found in")
+# how wide each column is (gui.columns): the list is too long to measure, so the date
+# column holds any day's text and the others fit the rows read so far
+SIZINGS = (
+    fit.NAME,
+    fit.FIT,
+    fit.Sizing(stretch=1, fill=True, max_chars=32),  # the email
+    fit.Sizing(max_chars=20),
+    fit.any_day(),
+    # where a search matched (next to the name): before the email, elided, whole on hover
+    fit.Sizing(stretch=3, fill=True, min_chars=12, max_chars=40),
+)
 SORT_KEYS = {NAME: SortKey.NAME, CITY: SortKey.CITY, LAST_CONTACT: SortKey.LAST_CONTACT}
 PAGE = 100
 KEEP_PAGES = 40  # pages kept in memory (most recently shown); the rest are read again
@@ -123,9 +136,11 @@ class ClientListModel(QAbstractTableModel):
                 for t, matched in hit.parts
             )
             return f"<span style='color:gray'>{hit.where}:</span> {body}"
-        if role == Qt.ItemDataRole.ToolTipRole and column == FOUND:
-            hit = self._hit(index.row())
-            return hit.snippet if hit else None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of an elided cell
+            if column == FOUND:
+                hit = self._hit(index.row())
+                return f"{hit.where}: {hit.snippet}" if hit and hit.parts else None
+            return self._text(row, column) or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -184,7 +199,7 @@ class ClientListModel(QAbstractTableModel):
         if column == CITY:
             return row.city
         if column == LAST_CONTACT:
-            return row.last_contact_at.strftime("%d %b %Y") if row.last_contact_at else ""
+            return day_text(row.last_contact_at) if row.last_contact_at else ""
         return ""
 
 

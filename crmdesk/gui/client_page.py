@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -21,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import NotFoundError
+from crmdesk.gui.columns import AMOUNT, DATE, LABEL, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
 from crmdesk.gui.widgets import ElidedLabel, elide, never_wider
 from crmdesk.model.enums import ContactPreference, HistoryKind
 from crmdesk.services import clients, complaints, facts, notes, reminders, retention, settings
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.complaints import ComplaintRecord
+from crmdesk.services.date_text import day_text, moment_text
 from crmdesk.services.facts import FactRecord
 from crmdesk.services.notes import NoteRecord
 from crmdesk.services.reports import money
@@ -105,9 +106,7 @@ class ClientPage(QWidget):
         self.timeline_model = TimelineModel(self)
         self.timeline = _table("timeline", self)
         self.timeline.setModel(self.timeline_model)
-        self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((130, 72, 130, 160, 110, 84)):
-            self.timeline.setColumnWidth(column, width)
+        self.timeline_columns = ColumnFitter(self.timeline, self.timeline_model.sizings())
         self.kind_filter = QComboBox(self)
         self.kind_filter.setAccessibleName("Show kinds")
         self.kind_filter.addItem("Everything", None)
@@ -121,45 +120,49 @@ class ClientPage(QWidget):
         # Things to remember
         self.facts_model: RecordTableModel[FactRecord] = RecordTableModel(
             [
-                Column("About", lambda f: f.label),
-                Column("Remember", lambda f: f.value),
-                Column("Date", lambda f: f.on_date.strftime("%d %b %Y") if f.on_date else ""),
+                Column("About", lambda f: f.label, sizing=LABEL),
+                Column("Remember", lambda f: f.value, sizing=TEXT),
+                Column("Date", lambda f: day_text(f.on_date) if f.on_date else "", sizing=DATE),
             ],
             self,
         )
         self.facts = _table("things_to_remember", self)
         self.facts.setModel(self.facts_model)
-        self.facts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.facts_columns = ColumnFitter(self.facts, self.facts_model.sizings())
         self.fact_add = _button("&Add…", "Add thing to remember", self)
         self.fact_delete = _button("Delete", "Delete thing to remember", self)
 
         # Notes
         self.notes_model: RecordTableModel[NoteRecord] = RecordTableModel(
             [
-                Column("", lambda n: "📌" if n.pinned else ""),
-                Column("Written", lambda n: n.written_at.strftime("%d %b %Y")),
-                Column("Note", lambda n: " ".join(n.text.split()), tooltip=lambda n: n.text),
+                Column("Written", lambda n: day_text(n.written_at), sizing=DATE),
+                Column(
+                    "Note",
+                    lambda n: ("Pinned: " if n.pinned else "") + " ".join(n.text.split()),
+                    tooltip=lambda n: ("Pinned\n\n" if n.pinned else "") + n.text,
+                    sizing=TEXT,
+                ),
             ],
             self,
         )
         self.notes = _table("notes", self)
         self.notes.setModel(self.notes_model)
-        self.notes.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.notes_columns = ColumnFitter(self.notes, self.notes_model.sizings())
         self.note_add = _button("Add &note…", "Add note", self)
         self.note_delete = _button("Delete", "Delete note", self)
 
         # Purchases
         self.purchases_model: RecordTableModel[PurchaseRecord] = RecordTableModel(
             [
-                Column("Date", lambda p: p.bought_at.strftime("%d %b %Y %H:%M")),
-                Column("What", lambda p: p.what),
-                Column("Amount", lambda p: self._money(p.amount_cents)),
+                Column("Date", lambda p: moment_text(p.bought_at), sizing=DATE),
+                Column("What", lambda p: p.what, sizing=TEXT),
+                Column("Amount", lambda p: self._money(p.amount_cents), sizing=AMOUNT),
             ],
             self,
         )
         self.purchases = _table("purchases", self)
         self.purchases.setModel(self.purchases_model)
-        self.purchases.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.purchases_columns = ColumnFitter(self.purchases, self.purchases_model.sizings())
         self.purchase_add = _button("Record &purchase…", "Record purchase", self)
         self.purchase_delete = _button("Delete", "Delete purchase", self)
 
@@ -167,10 +170,13 @@ class ClientPage(QWidget):
         now = datetime.now
         self.complaints_model: RecordTableModel[ComplaintRecord] = RecordTableModel(
             [
-                Column("Opened", lambda c: c.opened_at.strftime("%d %b %Y")),
+                Column("Opened", lambda c: day_text(c.opened_at), sizing=DATE),
                 Column("Status", lambda c: c.status),
                 Column("Severity", lambda c: c.severity),
-                Column("About", lambda c: c.description, tooltip=lambda c: c.resolution),
+                Column("About", lambda c: c.description, sizing=TEXT,
+                       tooltip=lambda c: "\n\n".join(
+                           t for t in (c.description, c.resolution and
+                                       f"Resolution: {c.resolution}") if t)),
                 Column("Age", lambda c: ("took " if c.resolved_at else "")
                        + complaints.describe_age(c.age(now()))),
             ],
@@ -178,7 +184,7 @@ class ClientPage(QWidget):
         )  # fmt: skip
         self.complaints = _table("complaints", self)
         self.complaints.setModel(self.complaints_model)
-        self.complaints.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.complaints_columns = ColumnFitter(self.complaints, self.complaints_model.sizings())
         self.complaint_add = _button("New co&mplaint…", "New complaint", self)
 
         self.tabs = QTabWidget(self)
@@ -301,14 +307,15 @@ class ClientPage(QWidget):
         stage = retention.client_stage(db, r.id)
         since = stage.reached.get(stage.stage)
         parts = [f"<b>{html.escape(stage.label.capitalize())}</b>"
-                 + (f" since {since:%d %b %Y}" if since else "")]  # fmt: skip
+                 + (f" since {day_text(since)}" if since else "")]  # fmt: skip
         spent = retention.spending(db, r.id)
         if spent.count:
             parts.append(f"{spent.count} purchase{'s' if spent.count != 1 else ''}, "
                          f"{self._money(spent.total_cents)} in all, "
                          f"{self._money(spent.average_cents)} on "
                          "average")  # fmt: skip
-            visits = f"first {spent.first:%d %b %Y}, last {spent.last:%d %b %Y}"
+            assert spent.first is not None and spent.last is not None  # (count > 0)
+            visits = f"first {day_text(spent.first)}, last {day_text(spent.last)}"
             if spent.usual_interval_days:
                 visits += f", usually every {spent.usual_interval_days} days"
             parts.append(visits)
@@ -360,7 +367,7 @@ class ClientPage(QWidget):
             facts_line.append(f"Birthday {r.birthday:%d %B %Y}")
         facts_line.append(f"Prefers: {ContactPreference(r.preferred_contact).label}")
         consent = (
-            f"yes, since {r.consent_at:%d %b %Y}"
+            f"yes, since {day_text(r.consent_at)}"
             if r.marketing_consent and r.consent_at
             else ("yes" if r.marketing_consent else "no")
         )

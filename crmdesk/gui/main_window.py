@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -39,15 +38,16 @@ from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.client_list_model import (
     CITY,
-    EMAIL,
     FOUND,
     ID_ROLE,
     LAST_CONTACT,
     NAME,
-    PHONE,
+    SIZINGS,
     ClientListModel,
 )
+from crmdesk.gui.columns import ColumnFitter
 from crmdesk.gui.keeping import Keeping
+from crmdesk.gui.list_message import ListMessage
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.problems import show_problem
@@ -107,20 +107,12 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in (
-            (NAME, 190),
-            (PHONE, 130),
-            (EMAIL, 200),
-            (CITY, 90),
-            (LAST_CONTACT, 95),
-        ):
-            self.table.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
-        header.moveSection(FOUND, 1)  # while searching, where it matched comes next to the name
-        self.table.setColumnWidth(FOUND, 260)
         self.table.setColumnHidden(FOUND, True)
+        # measured on the rows on screen (the list may hold 100,000), before its first paint
+        self.columns = ColumnFitter(self.table, SIZINGS, sample_rows=40)
+        # while searching, where it matched comes next to the name
+        self.table.horizontalHeader().moveSection(FOUND, 1)
+        self.list_message = ListMessage(self.table)
 
         self._page: ClientPage | None = None  # built after the list's first paint
         self._today: TodayView | None = None  # (with it)
@@ -400,6 +392,7 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         self.model.show_hits(None)
         self.table.setColumnHidden(FOUND, True)
+        self._show_list_message()
 
     def _on_undo_triggered(self) -> None:
         self._step(self.undo_stack.take_undo, self.undo_stack.push_redo, "Undone")
@@ -505,9 +498,22 @@ class MainWindow(QMainWindow):
 
             self.table.setItemDelegateForColumn(FOUND, HtmlDelegate(self.table))
         self.table.setColumnHidden(FOUND, not self.model.searching)
+        self.columns.fit()
+        self._show_list_message()
         self._select_row(0)
         if self.model.searching and self.right is not None:  # show who was found
             self.right.setCurrentWidget(self.page)
+
+    def _show_list_message(self) -> None:
+        """Say so in the list itself when a search finds no one."""
+        text = self.search_box.text().strip()
+        nobody = self.model.searching and self.model.rowCount() == 0
+        self.list_message.show_text(
+            f"No client matches “{text}”.\n\nTry part of a name, a phone number, an email "
+            "address or a word from a note."
+            if nobody
+            else ""
+        )
 
     def _on_search_box_return_pressed(self) -> None:
         self._search_timer.stop()

@@ -9,8 +9,10 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from crmdesk.gui.columns import DATE, FIT, LABEL, RIGHT, TEXT, Sizing
 from crmdesk.model.enums import Direction, HistoryKind
 from crmdesk.services import history
+from crmdesk.services.date_text import day_text, moment_text
 from crmdesk.services.history import HistoryRecord
 from crmdesk.store.database import Database
 
@@ -23,7 +25,8 @@ _Index = QModelIndex | QPersistentModelIndex
 class Column(Generic[R]):
     header: str
     text: Callable[[R], str]
-    tooltip: Callable[[R], str] | None = None
+    tooltip: Callable[[R], str] | None = None  # (the text itself, if None)
+    sizing: Sizing = FIT  # what it holds: how wide it is, how aligned (gui.columns)
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -43,6 +46,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def records(self) -> list[R]:
         return list(self._records)
 
+    def sizings(self) -> list[Sizing]:
+        return [c.sizing for c in self._columns]
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._records)
 
@@ -52,8 +58,12 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._columns[section].header
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[section].sizing.right:
+            return RIGHT
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -64,7 +74,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (column.tooltip or column.text)(record)
+            return (column.tooltip or column.text)(record) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.sizing.right:
+            return RIGHT
         if role == RECORD_ROLE:
             return record
         return None
@@ -79,17 +91,14 @@ def _direction_label(direction: str) -> str:
 
 
 TIMELINE_COLUMNS: list[Column[HistoryRecord]] = [
-    Column("When", lambda r: r.occurred_at.strftime("%d %b %Y %H:%M")),
+    Column("When", lambda r: moment_text(r.occurred_at), sizing=DATE),
     Column("Kind", lambda r: f"{_direction_label(r.direction)} {_kind_label(r.kind)}"),
-    Column("Subject", lambda r: r.subject),
-    Column(
-        "What was said",
-        lambda r: " ".join(r.body.split()),
-        tooltip=lambda r: r.body,
-    ),
-    Column("Outcome", lambda r: r.outcome),
-    Column("Follow up", lambda r: r.follow_up_on.strftime("%d %b %Y") if r.follow_up_on else ""),
-]
+    Column("Subject", lambda r: r.subject, sizing=LABEL),  # (elided: whole in the tooltip)
+    Column("What was said", lambda r: " ".join(r.body.split()), lambda r: r.body, TEXT),
+    Column("Outcome", lambda r: r.outcome, sizing=LABEL),
+    Column("Follow up", lambda r: day_text(r.follow_up_on) if r.follow_up_on else "",
+           sizing=DATE),
+]  # fmt: skip
 
 
 class TimelineModel(RecordTableModel[HistoryRecord]):

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -17,16 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.gui.columns import AMOUNT, DATE, NAME, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.gui.widgets import resize_within_screen
-from crmdesk.services import referrals
+from crmdesk.services import referrals, settings
+from crmdesk.services.date_text import day_text
 from crmdesk.services.referrals import Referral, Referrer
-from crmdesk.services.reports import money
 from crmdesk.services.today import TodayRow
 from crmdesk.store.database import Database
 
 
-def _view(name: str, model: RecordTableModel[object], stretch: int) -> QTableView:
+def _view(name: str, model: RecordTableModel[object]) -> QTableView:
     view = QTableView()
     view.setAccessibleName(name)
     view.setModel(model)
@@ -35,7 +35,7 @@ def _view(name: str, model: RecordTableModel[object], stretch: int) -> QTableVie
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    ColumnFitter(view, model.sizings())  # (kept by the view)
     return view
 
 
@@ -49,30 +49,32 @@ class ReferralsDialog(QDialog):
         self.setAccessibleName("Referrals")
         resize_within_screen(self, 900, 560)
         self.db = db
+        self._money = settings.money(db)  # in the shop's currency
         self.referrals_model: RecordTableModel[Referral] = RecordTableModel(
             [
-                Column("Referred by", lambda r: r.referrer_name),
-                Column("New client", lambda r: r.referred_name),
-                Column("Since", lambda r: r.since.strftime("%d %b %Y")),
-                Column("First purchase", lambda r: r.first_purchase.strftime("%d %b %Y")
-                       if r.first_purchase else "not yet"),
-                Column("Reward", lambda r: f"{r.reward}, {r.reward_given_on:%d %b %Y}"
-                       if r.reward_given_on else ("owed" if r.reward_owed else "")),
+                Column("Referred by", lambda r: r.referrer_name, sizing=NAME),
+                Column("New client", lambda r: r.referred_name, sizing=NAME),
+                Column("Since", lambda r: day_text(r.since), sizing=DATE),
+                Column("First purchase", lambda r: day_text(r.first_purchase)
+                       if r.first_purchase else "not yet", sizing=DATE),
+                Column("Reward", lambda r: f"{r.reward}, {day_text(r.reward_given_on)}"
+                       if r.reward_given_on else ("owed" if r.reward_owed else ""),
+                       sizing=TEXT),
             ],
             self,
         )  # fmt: skip
         self.best_model: RecordTableModel[Referrer] = RecordTableModel(
             [
-                Column("Referrer", lambda b: b.name),
-                Column("Brought", lambda b: str(b.referred)),
-                Column("Who bought", lambda b: str(b.bought)),
-                Column("They spent", lambda b: money(b.revenue_cents)),
-                Column("Rewards owed", lambda b: str(b.rewards_owed or "")),
+                Column("Referrer", lambda b: b.name, sizing=NAME),
+                Column("Brought", lambda b: str(b.referred), sizing=AMOUNT),
+                Column("Who bought", lambda b: str(b.bought), sizing=AMOUNT),
+                Column("They spent", lambda b: self._money(b.revenue_cents), sizing=AMOUNT),
+                Column("Rewards owed", lambda b: str(b.rewards_owed or ""), sizing=AMOUNT),
             ],
             self,
         )
-        self.list = _view("Referrals", self.referrals_model, 4)  # type: ignore[arg-type]
-        self.best = _view("Best referrers", self.best_model, 0)  # type: ignore[arg-type]
+        self.list = _view("Referrals", self.referrals_model)  # type: ignore[arg-type]
+        self.best = _view("Best referrers", self.best_model)  # type: ignore[arg-type]
         self.give_button = QPushButton("Mark reward &given")
         self.give_button.setAccessibleName("Mark reward given")
         self.letter_button = QPushButton("&Thank-you letter…")

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -27,16 +26,20 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import CrmError
+from crmdesk.gui.columns import DATE, FIT, LABEL, NAME, TEXT, ColumnFitter, Sizing
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
 from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
+from crmdesk.services.date_text import day_text, moment_text
 from crmdesk.store.database import Database
 
 
-def _table(name: str, headers: list[str]) -> tuple[QTableView, QStandardItemModel]:
+def _table(
+    name: str, headers: list[str], sizings: list[Sizing]
+) -> tuple[QTableView, QStandardItemModel]:
     model = QStandardItemModel(0, len(headers))
     model.setHorizontalHeaderLabels(headers)
     view = QTableView()
@@ -45,7 +48,7 @@ def _table(name: str, headers: list[str]) -> tuple[QTableView, QStandardItemMode
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
+    ColumnFitter(view, sizings)  # (kept by the view)
     return view, model
 
 
@@ -228,7 +231,9 @@ class SurveysDialog(QDialog):
         self.distribution = QLabel()
         self.distribution.setAccessibleName("Scores given, 0 to 10")
         self.answers_view, self.answers_model = _table(
-            "Answers", ["When", "Client", "Score", "Reason", "Other answers"]
+            "Answers",
+            ["When", "Client", "Score", "Reason", "Other answers"],
+            [DATE, NAME, FIT, TEXT, TEXT],  # the reason and the other answers share the rest
         )
         column.addLayout(top)
         column.addWidget(self.chart, 2)
@@ -249,9 +254,6 @@ class SurveysDialog(QDialog):
         hint.addStretch(1)
         column.addLayout(hint)
         column.addWidget(self.answers_view, 1)
-        header = self.answers_view.horizontalHeader()
-        for n in (3, 4):  # the reason and the other answers share what the rest leave
-            header.setSectionResizeMode(n, QHeaderView.ResizeMode.Stretch)
         self.by.currentIndexChanged.connect(self.refresh)
         self.tag_filter.currentIndexChanged.connect(self.refresh)
         self.chart.period_clicked.connect(self.show_period)
@@ -269,13 +271,13 @@ class SurveysDialog(QDialog):
         for a in nps.answers_in(self.db, self.by.currentText(), period, group, **who):
             other = QStandardItem(" · ".join(a.other))
             other.setToolTip("\n".join(a.other))
+            reason = QStandardItem(a.reason)
+            reason.setToolTip(a.reason)
             self.answers_model.appendRow([
-                QStandardItem(f"{a.answered_at:%d %b %Y}"),
+                QStandardItem(day_text(a.answered_at)),
                 QStandardItem(a.client_name or "anonymous"),
-                QStandardItem(str(a.score)), QStandardItem(a.reason), other,
+                QStandardItem(str(a.score)), reason, other,
             ])  # fmt: skip
-        for n in (0, 1, 2):
-            self.answers_view.resizeColumnToContents(n)
 
     # ------------------------------------------------------------------ follow up
 
@@ -285,7 +287,9 @@ class SurveysDialog(QDialog):
         self.loop_label = QLabel()
         self.loop_label.setObjectName("close_the_loop")
         self.queue_view, self.queue_model = _table(
-            "Follow up", ["Due", "Client", "Score", "What to do", "Reason"]
+            "Follow up",
+            ["Due", "Client", "Score", "What to do", "Reason"],
+            [DATE, NAME, FIT, LABEL, TEXT],
         )
         self.log_button = QPushButton("&Log contact with this client…")
         self.log_button.setAccessibleName("Log contact")
@@ -332,13 +336,15 @@ class SurveysDialog(QDialog):
         self.queue_model.removeRows(0, self.queue_model.rowCount())
         now = datetime.now()
         for f in queue:
-            due = QStandardItem(f"{f.due_at:%d %b %H:%M}" + ("  overdue" if f.overdue(now) else ""))
+            due = QStandardItem(moment_text(f.due_at) + ("  overdue" if f.overdue(now) else ""))
             if f.overdue(now):
                 due.setForeground(QColor("#b00020"))
             name = QStandardItem(f.client_name)
             name.setData(f.client_id, Qt.ItemDataRole.UserRole)
-            rest = (str(f.score), f.action, f.reason)
-            self.queue_model.appendRow([due, name, *(QStandardItem(t) for t in rest)])
+            rest = [QStandardItem(t) for t in (str(f.score), f.action, f.reason)]
+            for item in rest:
+                item.setToolTip(item.text())
+            self.queue_model.appendRow([due, name, *rest])
         self.tabs.setTabText(3, f"&Follow up ({len(queue)})")
 
     def after_change(self, _changes: Changes) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QToolButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.gui.columns import FIT, NAME, TEXT, ColumnFitter
 from crmdesk.services import today
 from crmdesk.services.today import Section, TodayRow
 from crmdesk.store.database import Database
@@ -62,18 +62,14 @@ class TodayView(QWidget):
         self.tree.setObjectName("today_list")
         self.tree.setAccessibleName("Things to do today")
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["Client", "What to do", "When", ""])
+        self.tree.setHeaderLabels(["Client", "What to do", "When", "Actions"])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 190)
-        self.tree.setColumnWidth(2, 120)
-        self.tree.setColumnWidth(3, 140)
+        # names and "when" whole; what to do takes the rest (elided, whole in its tooltip)
+        self.columns = ColumnFitter(self.tree, [NAME, TEXT, FIT, FIT])
         self.hint = QLabel(
             "Enter opens the client · Ctrl+L logs the contact · right-click for the letter", self
         )
@@ -120,7 +116,8 @@ class TodayView(QWidget):
     def _add_row(self, parent: QTreeWidgetItem, row: TodayRow) -> None:
         item = QTreeWidgetItem(parent, [row.name, row.text, row.when, ""])
         item.setData(0, ROW_ROLE, row)
-        item.setToolTip(1, row.text)
+        for column, text in enumerate((row.name, row.text, row.when)):
+            item.setToolTip(column, text)
         if row.urgent:
             item.setForeground(2, QBrush(URGENT))
             font = item.font(2)

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from crmdesk.model.names import display_name
 from crmdesk.services import retention, surveys
+from crmdesk.services.date_text import day_text
 from crmdesk.store.database import Database
 
 BAD_EXPERIENCES = 2  # in the last 12 months
@@ -27,15 +28,16 @@ class AtRisk:
     name: str
     reasons: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)  # "bad experiences", "detractor", "lapsed"
+    latest: date | None = None  # the day of the latest of it (bad experience, answer, visit)
 
 
 _BAD = """
 SELECT b.client_id, c.given_name, c.family_name, c.company,
-       sum(b.kind = 'complaint'), sum(b.kind = 'answer')
-FROM (SELECT client_id, 'complaint' AS kind FROM complaints
+       sum(b.kind = 'complaint'), sum(b.kind = 'answer'), max(b.at)
+FROM (SELECT client_id, 'complaint' AS kind, opened_at AS at FROM complaints
       WHERE opened_at >= :since AND deleted_at IS NULL
       UNION ALL
-      SELECT client_id, 'answer' FROM survey_answers
+      SELECT client_id, 'answer', answered_at FROM survey_answers
       WHERE answered_at >= :since AND score <= 6 AND deleted_at IS NULL
         AND client_id IS NOT NULL) AS b
 JOIN clients AS c ON c.id = b.client_id
@@ -63,14 +65,15 @@ def at_risk(
     survey answers still to follow up, if the caller has them already."""
     found: dict[str, AtRisk] = {}
 
-    def mark(client_id: str, name: str, kind: str, reason: str) -> None:
+    def mark(client_id: str, name: str, kind: str, reason: str, on: date) -> None:
         entry = found.setdefault(client_id, AtRisk(client_id, name))
         entry.reasons.append(reason)
         entry.kinds.add(kind)
+        entry.latest = max(entry.latest or on, on)
 
     rules = retention.rules(db)
     since = retention.months_before(today, 12).isoformat()
-    for cid, given, family, company, complaints, answers in db.query(
+    for cid, given, family, company, complaints, answers, latest in db.query(
         _BAD, {"since": since, "least": BAD_EXPERIENCES}
     ):
         parts = [_plural(complaints, "complaint")] if complaints else []
@@ -80,6 +83,7 @@ def at_risk(
             display_name(given, family, company),
             "bad experiences",
             f"{complaints + answers} bad experiences in 12 months ({', '.join(parts)})",
+            date.fromisoformat(latest[:10]),
         )
 
     for item in surveys.follow_ups(db) if follow_ups is None else follow_ups:
@@ -88,18 +92,20 @@ def at_risk(
                 item.client_id,
                 item.client_name,
                 "detractor",
-                f"gave {item.score}/10 on {item.answered_at:%d %b}, not called back yet",
+                f"gave {item.score}/10 on {day_text(item.answered_at.date(), today)}, "
+                "not called back yet",
+                item.answered_at.date(),
             )
 
     regular_since = retention.months_before(today, rules.regular_months).isoformat()
-    lapsed: dict[str, tuple[int, int]] = {}  # client → (usual interval, days away)
+    lapsed: dict[str, tuple[int, int, date]] = {}  # client → (usual interval, days away, last)
 
     def judge(cid: str, days: list[date]) -> None:
         gaps = [(b - a).days for a, b in pairwise(days)]
         usual = round(statistics.median(gaps)) if gaps else 0  # as retention.spending
         away = (today - days[-1]).days
         if usual > 0 and away > LAPSE_FACTOR * usual:
-            lapsed[cid] = (usual, away)
+            lapsed[cid] = (usual, away, days[-1])
 
     # Streamed one client at a time: the regulars of a big shop have hundreds of
     # thousands of purchases between them, and only the lapsed ones are kept.
@@ -122,10 +128,10 @@ def at_risk(
             list(lapsed),
         )
     }
-    for cid, (usual, away) in lapsed.items():
+    for cid, (usual, away, last) in lapsed.items():
         if cid in names:
             mark(cid, names[cid], "lapsed",
                  f"a regular who usually comes every {_plural(usual, 'day')}: "
-                 f"last came {away} days ago")  # fmt: skip
+                 f"last came {away} days ago", last)  # fmt: skip
 
     return sorted(found.values(), key=lambda r: (-len(r.reasons), r.name))

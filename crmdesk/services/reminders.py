@@ -21,6 +21,7 @@ from crmdesk.errors import ValidationError
 from crmdesk.model.names import display_name
 from crmdesk.services import settings
 from crmdesk.services.changes import Changes
+from crmdesk.services.date_text import day_text, weekday_text
 from crmdesk.store.database import Database
 
 
@@ -215,7 +216,7 @@ def dates_coming(db: Database, today: date, days: int = 7) -> list[DateComing]:
 
 
 def describe_day(day: date, today: date) -> str:
-    """ "today", "tomorrow", "Sat 28 Nov", "3 days ago"."""
+    """ "today", "tomorrow", "Sat 28 Nov", "3 days ago" (another year's day with its year)."""
     delta = (day - today).days
     if delta == 0:
         return "today"
@@ -224,5 +225,5 @@ def describe_day(day: date, today: date) -> str:
     if delta == -1:
         return "yesterday"
     if delta < 0:
-        return f"{-delta} days ago" if delta > -60 else day.strftime("%d %b %Y")
-    return day.strftime("%a %d %b")
+        return f"{-delta} days ago" if delta > -60 else day_text(day, today)
+    return weekday_text(day, today)

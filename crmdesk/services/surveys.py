@@ -22,6 +22,7 @@ from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
 from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_bulk, from_write
+from crmdesk.services.date_text import moment_text
 from crmdesk.services.survey_questions import (
     EXTRA_KINDS,
     MAX_EXTRA,
@@ -313,7 +314,7 @@ def look_up_form(db: Database, typed_code: str) -> FormInfo:
         )
     form_id, survey_id, client_id, issued, given, family, company, answered = rows[0]
     if answered:
-        when = datetime.fromisoformat(answered).strftime("%d %b %Y %H:%M")
+        when = moment_text(datetime.fromisoformat(answered))
         raise CrmError(f"Form {code} was already entered on {when}; each form counts once.")
     name = display_name(given, family, company) if client_id else ""
     return FormInfo(code, form_id, get_survey(db, survey_id), client_id, name,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from crmdesk.services import at_risk, complaints, referrals, reminders, surveys
+from crmdesk.services.date_text import day_text
 from crmdesk.store.database import Database
 
 BIRTHDAY_LETTER = "Birthday"
@@ -138,7 +139,7 @@ def _at_risk(db: Database, day: date, pending: list[surveys.FollowUp], limit: in
             r.client_id,
             r.name,
             "; ".join(r.reasons),
-            f"{len(r.reasons)} reason" + ("s" if len(r.reasons) != 1 else ""),
+            reminders.describe_day(r.latest, day) if r.latest else "",  # the latest of it
             len(r.reasons) > 1,
             WIN_BACK_LETTER
             if "lapsed" in r.kinds
@@ -166,10 +167,6 @@ def _touch(db: Database, day: date, _at: datetime, limit: int) -> Section:
     return Section("touch", "Time to get in touch", rows, len(due))
 
 
-def _day(d: date, today: date) -> str:
-    return f"{d:%d %b}" if d.year == today.year else f"{d:%d %b %Y}"
-
-
 def _rewards(db: Database, day: date, _at: datetime, limit: int) -> Section:
     owed = referrals.rewards_owed(db)
     rows = tuple(
@@ -177,7 +174,7 @@ def _rewards(db: Database, day: date, _at: datetime, limit: int) -> Section:
             r.referrer_id,
             r.referrer_name,
             f"Give the referral reward: brought {r.referred_name}",
-            f"bought {_day(r.first_purchase, day)}" if r.first_purchase else "",
+            f"bought {day_text(r.first_purchase, day)}" if r.first_purchase else "",
             False,
             referrals.THANK_YOU_TEMPLATE,
             r.referred_id,

@@ -65,7 +65,7 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
         d.buttons.accepted.emit()
 
     answer_dialog(qtbot, NoteDialog, note, lambda: window.act_note.trigger())
-    assert "married" in window.page.notes_model.index(0, 2).data()
+    assert "married" in window.page.notes_model.index(0, 1).data()
 
     # Ctrl+L and typing: a call is logged, the cursor already in Subject
     def call(d: ContactDialog) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -18,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import CrmError
+from crmdesk.gui.columns import AMOUNT, DATE, TEXT, ColumnFitter
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.services import backups
+from crmdesk.services.date_text import moment_text
 from crmdesk.store.backup import BackupFile
 from crmdesk.store.database import Database
 
@@ -44,9 +45,11 @@ class BackupsDialog(QDialog):
         self.chosen: Path | None = None
         self.model: RecordTableModel[BackupFile] = RecordTableModel(
             [
-                Column("Made", lambda b: b.made_at.strftime("%a %d %b %Y %H:%M")),
-                Column("Why", lambda b: _WHY.get(b.reason, b.reason.replace("-", " "))),
-                Column("Size", lambda b: f"{b.size / 1e6:.1f} MB"),
+                Column("Made", lambda b: f"{b.made_at:%a} {moment_text(b.made_at)}", sizing=DATE),
+                Column(
+                    "Why", lambda b: _WHY.get(b.reason, b.reason.replace("-", " ")), sizing=TEXT
+                ),
+                Column("Size", lambda b: f"{b.size / 1e6:.1f} MB", sizing=AMOUNT),
             ],
             self,
         )
@@ -56,7 +59,7 @@ class BackupsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.columns = ColumnFitter(self.table, self.model.sizings())
         intro = QLabel(
             "Backups are made when the database is opened, every hour while it changes, and "
             "before every merge, upgrade and restore; each is checked. Kept: the 10 newest, "

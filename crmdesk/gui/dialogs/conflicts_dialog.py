@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -18,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.gui.columns import DATE, LABEL, NAME, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import sync
 from crmdesk.services.changes import Changes
+from crmdesk.services.date_text import moment_text
 from crmdesk.services.sync import ConflictRow
 from crmdesk.store.database import Database
 
@@ -53,12 +54,12 @@ class ConflictsDialog(QDialog):
         self._on_change = on_change
         self.model: RecordTableModel[ConflictRow] = RecordTableModel(
             [
-                Column("Found", lambda c: c.found_at.strftime("%d %b %Y %H:%M")),
-                Column("Client", lambda c: c.client_name or "—"),
-                Column("What", lambda c: c.what),
-                Column("Merged value (the later change)", lambda c: shown(c.kept)),
-                Column("Other value", lambda c: shown(c.other)),
-                Column("Now", _now),
+                Column("Found", lambda c: moment_text(c.found_at), sizing=DATE),
+                Column("Client", lambda c: c.client_name or "—", sizing=NAME),
+                Column("What", lambda c: c.what, sizing=LABEL),
+                Column("Merged value (the later change)", lambda c: shown(c.kept), sizing=TEXT),
+                Column("Other value", lambda c: shown(c.other), sizing=TEXT),
+                Column("Now", _now, sizing=LABEL),
             ],
             self,
         )
@@ -68,9 +69,7 @@ class ConflictsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        for column in (3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.columns = ColumnFitter(self.table, self.model.sizings())
         self.empty = QLabel("No conflicts: every merge so far had one clear answer.", self)
         intro = QLabel(
             "Where both machines changed the same thing, the later change was kept. Pick a row "

@@ -22,6 +22,7 @@ from crmdesk.gui.dialogs.form_dialog import FormDialog
 from crmdesk.services import amounts, complaints, history, limits, retention, settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.complaints import ComplaintForm, ComplaintRecord
+from crmdesk.services.date_text import moment_text
 from crmdesk.services.retention import STAGES
 from crmdesk.store.database import Database
 
@@ -148,7 +149,7 @@ class ComplaintDialog(FormDialog):
         self.add_field("resolution", "&Resolution:", self.resolution)
         if case is not None:
             entries = history.entries_about(db, case.id)
-            lines = [f"{e.occurred_at:%d %b %H:%M} — {e.subject}" for e in entries]
+            lines = [f"{moment_text(e.occurred_at)} — {e.subject}" for e in entries]
             linked = QLabel("\n".join(lines) or "No contact logged about it yet.")
             linked.setObjectName("linked_entries")
             linked.setWordWrap(True)

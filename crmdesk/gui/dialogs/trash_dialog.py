@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -16,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.gui.columns import DATE, NAME, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.services import trash
 from crmdesk.services.changes import Changes
+from crmdesk.services.date_text import moment_text
 from crmdesk.services.trash import TrashItem
 from crmdesk.store.database import Database
 
@@ -34,10 +35,10 @@ class TrashDialog(QDialog):
         self._on_change = on_change
         self.model: RecordTableModel[TrashItem] = RecordTableModel(
             [
-                Column("Deleted", lambda i: i.deleted_at.strftime("%d %b %Y %H:%M")),
+                Column("Deleted", lambda i: moment_text(i.deleted_at), sizing=DATE),
                 Column("What", lambda i: i.kind),
-                Column("Client", lambda i: i.client_name),
-                Column("Details", lambda i: i.description),
+                Column("Client", lambda i: i.client_name, sizing=NAME),
+                Column("Details", lambda i: i.description, sizing=TEXT),
             ],
             self,
         )
@@ -45,7 +46,7 @@ class TrashDialog(QDialog):
         self.table.setAccessibleName("Deleted items")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.columns = ColumnFitter(self.table, self.model.sizings())
         self.table.verticalHeader().hide()
         self.empty = QLabel("The Trash is empty.", self)
         self.restore_button = QPushButton("&Restore", self)
