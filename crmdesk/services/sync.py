@@ -457,6 +457,14 @@ def _set_conflict(db: Database, conflict_id: str, *, restore: bool) -> Changes:
                 f"This was changed again since the conflict (it is now “{now}”): putting the "
                 "other value back would undo that change, so nothing was changed."
             )
+        column, table = conflict.column_name, conflict.table_name
+        if restore and table != "meta" and column != "deleted_at":
+            deleted = _value_now(raw, table, conflict.row_id, "deleted_at")
+            if deleted is not None:  # a change to a deleted record would bring it back
+                raise CrmError(
+                    "That record was deleted since the conflict: restore it from the Trash "
+                    "first, then keep the other value. Nothing was changed."
+                )
         conflict.status = "restored" if restore else "reviewed"
         if not superseded and now != value:  # the field as it is, not what the log says
             stamp = db.clock.now()

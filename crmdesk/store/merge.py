@@ -594,6 +594,8 @@ class _Merge:
         if table == "conflicts":
             if row["status"] == "open" and row["deleted_at"] is None:
                 self._count_conflict(row["table_name"])
+            else:  # one already reviewed over there: the log changed all the same
+                self.result.counts["conflicts"].updated += 1
         elif row["deleted_at"] is None:
             self.result.counts[table].added += 1
 

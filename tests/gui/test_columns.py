@@ -96,6 +96,8 @@ def test_the_client_list_fits_and_an_empty_search_says_so_in_the_list(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     window = demo_window
+    window.resize(1280, 780)  # the usual size (the offscreen screen is 800 wide)
+    qtbot.wait(50)
     table = window.table  # (a list of 100,000 is measured as it is scrolled)
     checked, bar = 0, table.verticalScrollBar()
     while True:

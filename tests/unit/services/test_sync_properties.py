@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crmdesk.errors import CrmError
 from crmdesk.services import clients, erase, sync
 from crmdesk.services.clients import ClientForm
 from crmdesk.store.database import Database
@@ -108,7 +109,10 @@ class World:
             found = sorted(sync.conflicts(db), key=lambda c: c.id)
             if found:
                 chosen = found[op[2] % len(found)]
-                (sync.keep_other if op[3] else sync.keep_merged)(db, chosen.id)
+                try:
+                    (sync.keep_other if op[3] else sync.keep_merged)(db, chosen.id)
+                except CrmError:  # refused: changed again since, or deleted since
+                    pass
             return False
         cid = self.ids[op[2]]
         record = clients.get_client(db, cid)
