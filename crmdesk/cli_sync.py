@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk.errors import CrmError
+from crmdesk.wording import count
 
 PASSPHRASE_VARIABLE = "CRMDESK_PASSPHRASE"
 TRIES = 3
@@ -165,7 +166,7 @@ def _merge(db: Any, args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(f"  {line}")
     if summary.conflicts:
-        print(f"{summary.conflicts} conflict(s): review them in the window (File ▸ Review "
+        print(f"{count(summary.conflicts, 'conflict')}: review them in the window (File ▸ Review "
               "conflicts), where each can be turned round.")  # fmt: skip
     print(f"Backup before merging: {summary.backup}")
     return 0
@@ -278,7 +279,7 @@ def _restore(path: Path, which: str) -> int:
         found = list_backups(backup_folder(lineage_of(path)))
         if not 1 <= int(which) <= len(found):
             raise CrmError(
-                f"There is no backup number {which} ({len(found)} backups). "
+                f"There is no backup number {which} ({count(len(found), 'backup')}). "
                 "List them with `crmdesk backup --list`."
             )
         chosen = found[int(which) - 1].path
@@ -310,6 +311,6 @@ def _check(file: Path) -> int:
                 print(f"  {problem}")
             print("Restore a backup: `crmdesk backup --list`, then `crmdesk restore N`.")
             return 1
-        print(f"{file}: a crmdesk database, {count_clients(db)} clients; integrity and "
+        print(f"{file}: a crmdesk database, {count(count_clients(db), 'client')}; integrity and "
               "references check out.")  # fmt: skip
     return 0

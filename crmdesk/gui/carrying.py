@@ -17,6 +17,7 @@ from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.taskman import TaskManager
+from crmdesk.wording import count
 
 if TYPE_CHECKING:
     from crmdesk.gui.dialogs.passphrase_dialogs import MergePassphraseDialog
@@ -282,8 +283,8 @@ class Carrying(QObject):
         detail = "\n".join(summary.lines())
         if summary.conflicts:
             detail += (
-                f"\n\n{summary.conflicts} change(s) were made on both machines: the later one "
-                "was kept. Review them to keep the other value where it was the right one."
+                f"\n\n{count(summary.conflicts, 'change')} made on both machines: the later "
+                "one was kept. Review them to keep the other value where it was the right one."
             )
             review = box.addButton("Review conflicts…", QMessageBox.ButtonRole.AcceptRole)
             review.clicked.connect(self.review_conflicts)

@@ -50,6 +50,7 @@ from crmdesk.services import letters, templating
 from crmdesk.services.letters import LetterBatch, LetterRun, TemplateRecord
 from crmdesk.services.shop import MONTHS
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 TEMPLATE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -454,7 +455,7 @@ class LettersDialog(QDialog):
         self.tag.setVisible(kind == "tag")
         self.month.setVisible(kind == "month")
         n = len(self.recipient_ids()) if kind else 0
-        self.count.setText(f"{n} letter{'s' if n != 1 else ''}")
+        self.count.setText(count(n, "letter"))
 
     # ------------------------------------------------------------------ producing
 
@@ -543,12 +544,12 @@ class LettersDialog(QDialog):
             return False
         lines = []
         if batch.problems:
-            lines.append(f"{len(batch.problems)} letter(s) cannot be written and are left out:")
+            lines.append(f"{count(len(batch.problems), 'letter')} cannot be written (left out):")
             lines += [f"• {name}: {problem}" for name, problem in batch.problems[:10]]
         if batch.without_address:
             names = ", ".join(name for _, name in batch.without_address[:20])
             more = len(batch.without_address) - 20
-            lines.append(f"{len(batch.without_address)} client(s) have no postal address: "
+            lines.append(f"{count(len(batch.without_address), 'client')} without a postal address: "
                          f"{names}{f' and {more} more' if more > 0 else ''}.")  # fmt: skip
         box = QMessageBox(
             QMessageBox.Icon.Question, "Some clients need a look", "\n".join(lines), parent=self

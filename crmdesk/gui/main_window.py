@@ -55,6 +55,7 @@ from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.services import client_list
 from crmdesk.store.database import Database, is_current
+from crmdesk.wording import count
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTabWidget
@@ -65,6 +66,9 @@ if TYPE_CHECKING:
 
 # What the first paint does not need (the client page, most services) is imported when the
 # page is built, right after the list is on screen: start-up is budgeted (benchmark B1).
+
+
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 
 
 class MainWindow(QMainWindow):
@@ -213,7 +217,10 @@ class MainWindow(QMainWindow):
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every key the platform has for it; the menu
+            # shows its first (Redo: Ctrl+Shift+Z on Linux and macOS, Ctrl+Y on Windows)
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         self.addAction(action)
@@ -227,6 +234,9 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action("&Quit", self.close, keys.Quit)
         self.act_undo = self._action("&Undo", self._on_undo_triggered, keys.Undo)
         self.act_redo = self._action("&Redo", self._on_redo_triggered, keys.Redo)
+        redo = self.act_redo.shortcuts()  # both common keys work everywhere (README)
+        self.act_redo.setShortcuts(redo + [QKeySequence(k) for k in REDO_KEYS
+                                           if QKeySequence(k) not in redo])  # fmt: skip
         self.act_find = self._action("&Find client", self._on_find_triggered, keys.Find)
         self.act_settings = self._action(
             "&Settings…", self._on_settings_triggered, keys.Preferences
@@ -340,7 +350,8 @@ class MainWindow(QMainWindow):
             note = f"Upgraded the database; the old version is kept in {db.report.backup}."
         if db.report.erased_again:
             note = (
-                f"{db.report.erased_again} person(s) erased earlier were still in this file "
+                f"{count(db.report.erased_again, 'person')} erased earlier "
+                f"{'was' if db.report.erased_again == 1 else 'were'} still in this file "
                 "(an older copy): erased again."
             )
         self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
@@ -467,7 +478,7 @@ class MainWindow(QMainWindow):
             return
         total = self.model.total
         shown = self.model.rowCount()
-        text = f"{total} client{'s' if total != 1 else ''}"
+        text = count(total, "client")
         self.count_label.setText(f"{shown} found of {text}" if self.model.searching else text)
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

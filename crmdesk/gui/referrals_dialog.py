@@ -23,6 +23,7 @@ from crmdesk.services.referrals import Referral, Referrer
 from crmdesk.services.reports import money
 from crmdesk.services.today import TodayRow
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 
 def _view(name: str, model: RecordTableModel[object], stretch: int) -> QTableView:
@@ -104,7 +105,7 @@ class ReferralsDialog(QDialog):
         self.best_model.set_records(referrals.best_referrers(self.db))
         owed = sum(1 for r in every if r.reward_owed)
         reward = referrals.default_reward(self.db)
-        self.owed.setText(f"{owed} reward{'s' if owed != 1 else ''} owed ({reward})")
+        self.owed.setText(f"{count(owed, 'reward')} owed ({reward})")
         if every:
             self.list.selectRow(0)
 

@@ -33,6 +33,7 @@ from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 
 def _table(name: str, headers: list[str]) -> tuple[QTableView, QStandardItemModel]:
@@ -110,7 +111,9 @@ class SurveysDialog(QDialog):
         row.addWidget(self.survey_choice, 1)
         row.addWidget(edit)
         row.addWidget(new)
-        form.addRow("Sur&vey:", row)
+        caption = QLabel("Sur&vey:")  # (a row of several widgets gets no buddy by itself)
+        caption.setBuddy(self.survey_choice)
+        form.addRow(caption, row)
         self._fill_surveys()
         self.survey_choice.currentIndexChanged.connect(self._on_survey_choice_changed)
         edit.clicked.connect(lambda: self._edit_survey(self.survey))
@@ -172,8 +175,8 @@ class SurveysDialog(QDialog):
             QMessageBox.warning(self, "No forms were printed", str(exc))
             return
         held = "".join(f"\nNo form for {name}: {why}." for name, why in run.held_back)
-        self.print_result.setText(f"Wrote {len(run.forms)} form(s) to {out}. Type each code in "
-                                  "Enter answers when they come back." + held)  # fmt: skip
+        self.print_result.setText(f"Wrote {count(len(run.forms), 'form')} to {out}. Type each "
+                                  "code in Enter answers when they come back." + held)  # fmt: skip
         self.changed.emit(run.changes)
 
     # ------------------------------------------------------------------ entering answers
@@ -238,8 +241,9 @@ class SurveysDialog(QDialog):
         ):
             self.group.addItem(label, key)  # fmt: skip
         hint = QHBoxLayout()
-        hint.addWidget(QLabel("Click a bar to see its answers. * and a pale bar: fewer than 30 "
-                              "answers, read the score with care. Show:"))  # fmt: skip
+        few = nps.MIN_ANSWERS
+        hint.addWidget(QLabel(f"Click a bar to see its answers. * and a pale bar: fewer than "
+                              f"{few} answers, read the score with care. Show:"))  # fmt: skip
         hint.addWidget(self.group)
         hint.addStretch(1)
         column.addLayout(hint)
@@ -310,10 +314,15 @@ class SurveysDialog(QDialog):
         self.score_label.setText(f"NPS {nps.shown(total.nps)}")
         closed, to_close = surveys.close_the_loop_rate(self.db)
         loop = f"{100 * closed // to_close}%" if to_close else "—"
-        warn = " Fewer than 30 answers: read it with care." if total.few and total.answers else ""
+        warn = (
+            f" Fewer than {nps.MIN_ANSWERS} answers: read it with care."
+            if total.few and total.answers
+            else ""
+        )
         self.score_detail.setText(
-            f"{total.answers} answers: {total.promoters} promoters, {total.passives} passives, "
-            f"{total.detractors} detractors.{warn} Closed the loop: {loop}."
+            f"{count(total.answers, 'answer')}: {count(total.promoters, 'promoter')}, "
+            f"{count(total.passives, 'passive')}, {count(total.detractors, 'detractor')}."
+            f"{warn} Closed the loop: {loop}."
         )
         counts = nps.distribution(self.db, **who)
         self.distribution.setText(

@@ -16,6 +16,7 @@ from itertools import pairwise
 from crmdesk.model.names import display_name
 from crmdesk.services import retention, surveys
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 BAD_EXPERIENCES = 2  # in the last 12 months
 LAPSE_FACTOR = 1.5  # times the usual interval
@@ -52,10 +53,6 @@ ORDER BY p.client_id, p.bought_at
 """
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 def at_risk(
     db: Database, today: date, follow_ups: list[surveys.FollowUp] | None = None
 ) -> list[AtRisk]:
@@ -73,8 +70,8 @@ def at_risk(
     for cid, given, family, company, complaints, answers in db.query(
         _BAD, {"since": since, "least": BAD_EXPERIENCES}
     ):
-        parts = [_plural(complaints, "complaint")] if complaints else []
-        parts += [_plural(answers, "low survey score")] if answers else []
+        parts = [count(complaints, "complaint")] if complaints else []
+        parts += [count(answers, "low survey score")] if answers else []
         mark(
             cid,
             display_name(given, family, company),
@@ -125,7 +122,7 @@ def at_risk(
     for cid, (usual, away) in lapsed.items():
         if cid in names:
             mark(cid, names[cid], "lapsed",
-                 f"a regular who usually comes every {_plural(usual, 'day')}: "
-                 f"last came {away} days ago")  # fmt: skip
+                 f"a regular who usually comes every {count(usual, 'day')}: "
+                 f"last came {count(away, 'day')} ago")  # fmt: skip
 
     return sorted(found.values(), key=lambda r: (-len(r.reasons), r.name))

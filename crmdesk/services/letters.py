@@ -26,6 +26,7 @@ from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.shop import ShopProfile, get_shop
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 __all__ = ["Cancelled", "LetterBatch", "TemplateRecord", "prepare", "produce"]
 
@@ -139,6 +140,17 @@ def clients_with_tag(db: Database, tag: str) -> list[str]:
         (tag.strip(),),
     )
     return [r[0] for r in rows]
+
+
+def clients_tagged(db: Database, tag: str) -> list[str]:
+    """The clients with `tag`; a tag no client has is an error naming it (and the tags
+    there are), not an empty batch: the user mistyped it or asked the wrong database."""
+    ids = clients_with_tag(db, tag)
+    if not ids:
+        tags = all_tags(db)
+        known = f" The tags are: {', '.join(tags)}." if tags else " No client has a tag yet."
+        raise NotFoundError(f"No client has the tag “{tag.strip()}”.{known}")
+    return ids
 
 
 def clients_found(db: Database, query: str) -> list[str]:
@@ -410,7 +422,7 @@ def log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -
     with db.bulk() as bulk:
         ids = bulk.insert(model.HistoryEntry.__table__, rows)
     n = len(letters)
-    label = f"Letter “{subject}” to {n} client{'s' if n != 1 else ''}"
+    label = f"Letter “{subject}” to {count(n, 'client')}"
     return from_bulk(label, {"history": ids}, (c for c, _ in letters))
 
 
