@@ -207,6 +207,14 @@ def _letters_parser(commands: Any) -> None:
         help="also write address labels (Avery L7160 on A4, 5160 on Letter)",
     )
     letters.add_argument(
+        "--start-at",
+        type=int,
+        default=1,
+        metavar="N",
+        help="start the labels at label N of the sheet, for a sheet used before (labels are "
+        "numbered along each row: 1-21 on L7160, 1-30 on 5160; default 1)",
+    )
+    letters.add_argument(
         "--include-without-address",
         action="store_true",
         help="also write letters to clients without a postal address",
@@ -434,6 +442,7 @@ def _letters(args: argparse.Namespace) -> int:
             batch,
             args.out,
             labels=args.labels,
+            labels_start_at=args.start_at,
             include_without_address=args.include_without_address,
         )
     wrote = f"Wrote {count(run.letters, 'letter')} ({count(run.pages, 'page')}) to {run.path}"

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTextEdit,
     QToolButton,
@@ -171,6 +172,20 @@ class LettersDialog(QDialog):
         self.count = QLabel()
         self.count.setAccessibleName("Number of letters")
         self.labels = QCheckBox("Address &labels too")
+        from crmdesk.documents.labels import sheet_for
+        from crmdesk.services.shop import get_shop
+
+        sheet = sheet_for(get_shop(db).paper)
+        self.start_at = QSpinBox()  # a sheet used before starts at its first free label
+        self.start_at.setAccessibleName("Start at label")
+        self.start_at.setRange(1, sheet.per_page)
+        self.start_at.setPrefix("from label ")
+        self.start_at.setToolTip(
+            f"{sheet.name}: labels 1 to {sheet.per_page}, numbered "
+            "along each row. Start part-way down a sheet used before."
+        )
+        self.start_at.setEnabled(False)
+        self.labels.toggled.connect(self.start_at.setEnabled)
         self.print_button = QPushButton("&Print…")
         self.print_button.setAccessibleName("Print")
         self.pdf_button = QPushButton("Save as P&DF…")
@@ -183,6 +198,7 @@ class LettersDialog(QDialog):
         bottom.addWidget(self.month)
         bottom.addWidget(self.count, 1)
         bottom.addWidget(self.labels)
+        bottom.addWidget(self.start_at)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.pdf_button)
         bottom.addWidget(close)
@@ -504,7 +520,8 @@ class LettersDialog(QDialog):
 
         def work() -> LetterRun:
             return letters.produce(self.db, batch, out, include_without_address=include,
-                                   labels=labels, progress=self._report)  # fmt: skip
+                                   labels=labels, labels_start_at=self.start_at.value(),
+                                   progress=self._report)  # fmt: skip
 
         self.tasks.run(work, lambda run: self._on_written(run, then_print), self._on_failed)
 

@@ -539,13 +539,31 @@ class MainWindow(QMainWindow):
             self.apply_changes(changes)
         return changes is not None
 
+    def selected_ids(self) -> list[str]:
+        """The clients selected in the list, in list order (else the one on screen)."""
+        rows = sorted(self.table.selectionModel().selectedRows(NAME), key=lambda i: i.row())
+        ids = [index.data(ID_ROLE) for index in rows]
+        if not ids and self._page is not None and self._page.record is not None:
+            ids = [self._page.record.id]
+        return ids
+
     def _on_delete_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
             return
         from crmdesk.services import clients
 
-        row = self.table.currentIndex().row()
-        changes = clients.delete_client(self.db, self.page.record.id)
+        ids = self.selected_ids()
+        if len(ids) > 1:  # several rows: ask once, for all of them
+            answer = QMessageBox.question(
+                self,
+                "Delete clients",
+                f"Move {count(len(ids), 'client')} to the Trash? Ctrl+Z brings them back.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        rows = [i.row() for i in self.table.selectionModel().selectedRows(NAME)]
+        row = min(rows, default=self.table.currentIndex().row())  # the next row is shown
+        changes = clients.delete_clients(self.db, ids)
         self.undo_stack.push(changes.undo)
         self.model.reload()
         self._select_row(min(row, self.model.rowCount() - 1))

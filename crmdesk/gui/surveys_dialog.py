@@ -3,6 +3,7 @@ see the Net Promoter Score, and work through who to call back or thank."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import CrmError
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
+from crmdesk.gui.pdf_view import print_pdf
 from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
@@ -103,6 +105,8 @@ class SurveysDialog(QDialog):
         self.paper.setCurrentText(get_shop(self.db).paper)
         self.print_button = QPushButton("Save forms as P&DF…")
         self.print_button.setAccessibleName("Save forms as PDF")
+        self.printer_button = QPushButton("Pr&int…")  # as in Letters: straight to a printer
+        self.printer_button.setAccessibleName("Print forms")
         self.survey_choice = QComboBox()
         self.survey_choice.setAccessibleName("Survey")
         edit = QPushButton("E&dit survey…")
@@ -121,11 +125,16 @@ class SurveysDialog(QDialog):
         form.addRow("Forms fo&r:", self.form_for)
         form.addRow("&How many blank forms:", self.blank)
         form.addRow("P&aper:", self.paper)
-        form.addRow("", self.print_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.printer_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
         self.print_result = QLabel()
         self.print_result.setWordWrap(True)
         form.addRow("", self.print_result)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.printer_button.clicked.connect(self._on_printer_button_clicked)
         return page
 
     def _fill_surveys(self, select: str | None = None) -> None:
@@ -158,7 +167,15 @@ class SurveysDialog(QDialog):
         if name:
             self.save_forms(Path(name))
 
-    def save_forms(self, out: Path) -> None:
+    def _on_printer_button_clicked(self) -> None:
+        """Write the forms (recorded as issued, like saving them) and send them to the
+        printer chosen in the system's print dialog."""
+        folder = Path(tempfile.mkdtemp(prefix="crmdesk-print-"))
+        out = folder / "survey-forms.pdf"
+        if self.save_forms(out):
+            print_pdf(out, self)
+
+    def save_forms(self, out: Path) -> bool:
         kind, value = self.form_for.currentData()
         ids: list[str] = []
         blank = 0
@@ -173,11 +190,12 @@ class SurveysDialog(QDialog):
                                       paper=self.paper.currentText())  # fmt: skip
         except CrmError as exc:
             QMessageBox.warning(self, "No forms were printed", str(exc))
-            return
+            return False
         held = "".join(f"\nNo form for {name}: {why}." for name, why in run.held_back)
         self.print_result.setText(f"Wrote {count(len(run.forms), 'form')} to {out}. Type each "
                                   "code in Enter answers when they come back." + held)  # fmt: skip
         self.changed.emit(run.changes)
+        return True
 
     # ------------------------------------------------------------------ entering answers
 

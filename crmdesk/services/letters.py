@@ -373,18 +373,22 @@ def produce(
     *,
     include_without_address: bool = False,
     labels: Path | None = None,
+    labels_start_at: int = 1,
     progress: Callable[[int, int], bool] | None = None,
 ) -> LetterRun:
     """Write the letters into one PDF at `out` (and address labels at `labels`), then log
     each letter in its client's history. The file appears only when complete: a failure or
-    a cancel (progress returning False raises Cancelled) leaves no file and logs nothing."""
-    from crmdesk.documents.labels import sheet_for, write_labels
+    a cancel (progress returning False raises Cancelled) leaves no file and logs nothing.
+    The labels start at label `labels_start_at` of the first sheet (a sheet used before)."""
+    from crmdesk.documents.labels import check_start, sheet_for, write_labels
     from crmdesk.documents.letters import write_letters
     from crmdesk.documents.output import write_atomically
 
     chosen = batch.chosen(include_without_address)
     if not chosen:
         raise CrmError("There are no letters to write: no client in the selection can get one.")
+    if labels is not None:
+        check_start(sheet_for(batch.shop.paper), labels_start_at)  # before any letter is made
     total = len(chosen)
     letters = [letter for _, letter in chosen]
     report = (lambda n: progress(n, total)) if progress is not None else None
@@ -394,7 +398,9 @@ def produce(
         try:
             addresses = [letter.recipient for letter in letters]
             sheet = sheet_for(batch.shop.paper)
-            write_atomically(labels, lambda part: write_labels(part, addresses, sheet))
+            write_atomically(
+                labels, lambda part: write_labels(part, addresses, sheet, labels_start_at)
+            )
         except BaseException:
             out.unlink(missing_ok=True)
             raise
