@@ -207,20 +207,22 @@ def _complaints(
     opened = datetime.combine(today, time(9)) - timedelta(hours=rng.randrange(2, 24 * 330))
     solved_at = opened + timedelta(hours=rng.choice([3, 6, 20, 30, 50, 96, 200]))
     resolved = solved_at < datetime.combine(today, time(9)) - timedelta(days=3)
+    case: dict[str, Any]
     case = {"id": new_id(), "client_id": client_id, "opened_at": opened, "category": category,
             "channel": rng.choice(["in person", "phone", "email"]), "description": text,
             "severity": rng.choice(["low", "medium", "medium", "high"]),
             "status": "resolved" if resolved else rng.choice(["open", "in progress"]),
             "resolution": "Replaced free of charge and apologised" if resolved else "",
             "resolved_at": solved_at if resolved else None}  # fmt: skip
-    entries = [{"client_id": client_id, "kind": CAME_IN[case["channel"]], "direction": "in",
+    came_in = CAME_IN[str(case["channel"])]
+    entries = [{"client_id": client_id, "kind": came_in, "direction": "in",
                 "occurred_at": opened, "subject": f"Complaint: {text}", "body": text,
                 "outcome": "Complaint recorded", "follow_up_on": None,
                 "complaint_id": case["id"]}]  # fmt: skip
     if resolved:
         entries.append({"client_id": client_id, "kind": "call", "direction": "out",
                         "occurred_at": solved_at, "subject": "Putting the complaint right",
-                        "body": f"{text}: {case['resolution'].lower()}.",
+                        "body": f"{text}: {str(case['resolution']).lower()}.",
                         "outcome": "Resolved", "follow_up_on": None,
                         "complaint_id": case["id"]})  # fmt: skip
     return [case], entries
