@@ -38,6 +38,7 @@ from typing import Any
 
 from crmdesk import __version__, cli_sync, paths
 from crmdesk.errors import CrmError
+from crmdesk.wording import count
 
 COMMANDS = (
     "demo",
@@ -97,6 +98,8 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
 
 
 def _survey_parsers(commands: Any) -> None:
+    from crmdesk.services.nps import MIN_ANSWERS
+
     forms = commands.add_parser(
         "survey-forms",
         help="print satisfaction survey forms (each with its own code and QR code)",
@@ -125,8 +128,8 @@ def _survey_parsers(commands: Any) -> None:
         help="the Net Promoter Score, by month, quarter or year",
         description=(
             "NPS = % promoters (9-10) − % detractors (0-6) of the survey answers, per period. "
-            "Periods with fewer than 30 answers are marked. Also the close-the-loop rate: "
-            "detractors and promoters whose answer was followed by a contact."
+            f"Periods with fewer than {MIN_ANSWERS} answers are marked. Also the close-the-loop "
+            "rate: detractors and promoters whose answer was followed by a contact."
         ),
     )
     score.add_argument(
@@ -153,7 +156,7 @@ def _retention_parsers(commands: Any) -> None:
         "report",
         help="the period report as a PDF: revenue, top 20%%, retention, stages, NPS",
         description=(
-            "Write the report for a period: revenue and the top 20%% of clients' share of it "
+            "Write the report for a period: revenue and the top 20% of clients' share of it "
             "(Pareto), retention rate (clients of the previous period who came back), "
             "repeat-purchase rate, the loyalty-stage funnel and movement, complaints and the "
             "NPS trend, with charts. The figures are also printed."
@@ -230,6 +233,14 @@ def _letters_parser(commands: Any) -> None:
         type=Path,
         metavar="PDF",
         help="also write address labels (Avery L7160 on A4, 5160 on Letter)",
+    )
+    letters.add_argument(
+        "--start-at",
+        type=int,
+        default=1,
+        metavar="N",
+        help="start the labels at label N of the sheet, for a sheet used before (labels are "
+        "numbered along each row: 1-21 on L7160, 1-30 on 5160; default 1)",
     )
     letters.add_argument(
         "--include-without-address",
@@ -320,7 +331,7 @@ def _demo(out: Path, clients: int, seed: int) -> int:
     from crmdesk.services import demo
 
     demo.create_demo(out, clients=clients, seed=seed)
-    print(f"Wrote {out} with {clients} clients (seed {seed}).")
+    print(f"Wrote {out} with {count(clients, 'client')} (seed {seed}).")
     return 0
 
 
@@ -335,23 +346,21 @@ def _database_path(given: Path | None) -> Path:
 
 
 def _survey_forms(args: argparse.Namespace) -> int:
-    from crmdesk.services import letters, surveys
+    from crmdesk.services import clients, letters, surveys
     from crmdesk.store.database import Database
 
     with Database.open(_database_path(args.db)) as db:
         survey = surveys.find_survey(db, args.survey) if args.survey else surveys.builtin_survey(db)
-        ids = list(args.client or [])
+        ids = clients.known_clients(db, args.client) if args.client else []
         if args.tag:
-            ids = letters.clients_with_tag(db, args.tag)
-            if not ids:
-                raise CrmError(f"No client has the tag “{args.tag}”; no forms were printed.")
+            ids = letters.clients_tagged(db, args.tag)
         paper = {"a4": "A4", "letter": "Letter"}.get(args.paper or "")
         run = surveys.print_forms(db, survey, args.out, client_ids=ids, blank=args.blank or 0,
                                   paper=paper)  # fmt: skip
     for name, why in run.held_back:
         print(f"crmdesk: no form for {name}: {why}", file=sys.stderr)
     named = sum(1 for f in run.forms if f.client_id)
-    print(f"Wrote {_plural(len(run.forms), 'form')} of “{survey.name}” to {run.path}"
+    print(f"Wrote {count(len(run.forms), 'form')} of “{survey.name}” to {run.path}"
           + (f"; {named} in clients' history." if named else "."))  # fmt: skip
     return 0
 
@@ -359,10 +368,12 @@ def _survey_forms(args: argparse.Namespace) -> int:
 def _nps(args: argparse.Namespace) -> int:
     import json
 
-    from crmdesk.services import nps, surveys
+    from crmdesk.services import letters, nps, surveys
     from crmdesk.store.database import Database
 
     with Database.open(_database_path(args.db)) as db:
+        if args.tag:
+            letters.clients_tagged(db, args.tag)  # a mistyped tag is named, not scored 0
         periods = nps.by_period(db, args.by, args.tag, args.stage)
         total = nps.overall(db, args.tag, args.stage)
         closed, to_close = surveys.close_the_loop_rate(db)
@@ -376,11 +387,12 @@ def _nps(args: argparse.Namespace) -> int:
     print(f"{'period':<9} {'answers':>7} {'prom.':>6} {'pass.':>6} {'detr.':>6} {'NPS':>5}")
     for p in [*periods, total]:
         score = nps.shown(p.nps)
-        warn = "  (fewer than 30 answers)" if p.few and p.answers else ""
+        warn = f"  (fewer than {nps.MIN_ANSWERS} answers)" if p.few and p.answers else ""
         print(f"{p.period:<9} {p.answers:>7} {p.promoters:>6} {p.passives:>6} {p.detractors:>6}"
               f" {score:>5}{warn}")  # fmt: skip
     if to_close:
-        print(f"Closed the loop with {closed} of {to_close} detractors and promoters "
+        whom = count(to_close, "detractor or promoter", "detractors and promoters")
+        print(f"Closed the loop with {closed} of {whom} "
               f"({100 * closed // to_close}%).")  # fmt: skip
     return 0
 
@@ -403,14 +415,16 @@ def _report(args: argparse.Namespace) -> int:
         args.out, lambda part: write_report(part, figures, profile.name, profile.paper)
     )
     top, kept = figures.pareto, figures.retention[-1]
-    print(f"Report {period.label} ({period.describe()}): {_plural(pages, 'page')} in {args.out}")
-    print(f"  revenue {money(figures.revenue_cents)} from {_plural(top.clients, 'client')}, "
-          f"{_plural(figures.purchases, 'purchase')}")  # fmt: skip
+    name = reports.period_name(period.label, so_far="")
+    print(f"Report {name} ({period.describe()}): {count(pages, 'page')} in {args.out}")
+    print(f"  revenue {money(figures.revenue_cents)} from {count(top.clients, 'client')}, "
+          f"{count(figures.purchases, 'purchase')}")  # fmt: skip
     print(f"  top 20% ({top.top_clients}) brought {percent(top.top_share)} of it")
     print(f"  retention {percent(kept.rate)} ({kept.count} of {kept.of}), "
           f"repeat-purchase rate {percent(figures.repeat.rate)}")  # fmt: skip
-    print(f"  NPS {nps.shown(figures.nps_period.nps)} ({figures.nps_period.answers} answers), "
-          f"{figures.complaints_opened} complaints opened")  # fmt: skip
+    print(f"  NPS {nps.shown(figures.nps_period.nps)} "
+          f"({count(figures.nps_period.answers, 'answer')}), "
+          f"{count(figures.complaints_opened, 'complaint')} opened")  # fmt: skip
     return 0
 
 
@@ -441,15 +455,15 @@ def _today(args: argparse.Namespace) -> int:
 
 
 def _letters(args: argparse.Namespace) -> int:
-    from crmdesk.services import letters
+    from crmdesk.services import clients, letters
     from crmdesk.store.database import Database
 
     with Database.open(_database_path(args.db)) as db:
         template = letters.find_template(db, args.template)
         if args.client:
-            ids = list(args.client)
+            ids = clients.known_clients(db, args.client)
         elif args.tag:
-            ids = letters.clients_with_tag(db, args.tag)
+            ids = letters.clients_tagged(db, args.tag)
         elif args.search:
             ids = letters.clients_found(db, args.search)
         else:
@@ -469,14 +483,15 @@ def _letters(args: argparse.Namespace) -> int:
             batch,
             args.out,
             labels=args.labels,
+            labels_start_at=args.start_at,
             include_without_address=args.include_without_address,
             progress=_Progress("letter"),
         )
-    wrote = f"Wrote {_plural(run.letters, 'letter')} ({_plural(run.pages, 'page')}) to {run.path}"
+    wrote = f"Wrote {count(run.letters, 'letter')} ({count(run.pages, 'page')}) to {run.path}"
     if run.labels_path:
         wrote += f" and labels to {run.labels_path}"
     if batch.problems:
-        wrote += f" ({_plural(len(batch.problems), 'client')} left out, named above)"
+        wrote += f" ({count(len(batch.problems), 'client')} left out, named above)"
     print(wrote + "; each is in its client's history.")
     return 0
 

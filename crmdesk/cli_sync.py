@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk.errors import CrmError
+from crmdesk.wording import count
 
 PASSPHRASE_VARIABLE = "CRMDESK_PASSPHRASE"
 TRIES = 3
@@ -192,11 +193,8 @@ def _merge(db: Any, args: argparse.Namespace) -> int:
               "on a temporary copy; the file itself was not changed.)")  # fmt: skip
     for line in summary.lines():
         print(f"  {line}")
-    if summary.conflicts == 1:
-        print("1 conflict: review it in the window (File ▸ Review conflicts), where it can "
-              "be turned round.")  # fmt: skip
-    elif summary.conflicts:
-        print(f"{summary.conflicts} conflicts: review them in the window (File ▸ Review "
+    if summary.conflicts:
+        print(f"{count(summary.conflicts, 'conflict')}: review them in the window (File ▸ Review "
               "conflicts), where each can be turned round.")  # fmt: skip
     if summary.backup is not None:
         print(f"Backup before merging: {summary.backup}")
@@ -378,7 +376,7 @@ def _restore(path: Path, which: str) -> int:
         found = list_backups(backup_folder(lineage_of(path)))
         if not 1 <= int(which) <= len(found):
             raise CrmError(
-                f"There is no backup number {which} ({len(found)} backups). "
+                f"There is no backup number {which} ({count(len(found), 'backup')}). "
                 "List them with `crmdesk backup --list`."
             )
         chosen = found[int(which) - 1].path
@@ -422,6 +420,6 @@ def _report_check(file: Path, result: Any, clients: int | None, note: str) -> in
             print(f"  … and {len(result.problems) - 5} more of the same kind")
         print("Restore a backup: `crmdesk backup --list`, then `crmdesk restore N`.")
         return 1
-    counted = f", {clients} clients" if clients is not None else ""
+    counted = f", {count(clients, 'client')}" if clients is not None else ""
     print(f"{file}: a crmdesk database{counted}{note}; integrity and references check out.")
     return 0

@@ -13,6 +13,7 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
 from crmdesk.documents import fonts, scripts
+from crmdesk.errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -55,19 +56,34 @@ PADDING = 4 * mm
 SIZES = (10.0, 9.0, 8.0, 7.0, 6.5)
 
 
+def check_start(sheet: LabelSheet, start_at: int) -> None:
+    """A sheet's labels are numbered 1 to per_page in reading order (left to right, then
+    down); a used sheet starts at its first unused label."""
+    if not 1 <= start_at <= sheet.per_page:
+        raise ValidationError({"start_at": (
+            f"Start at label 1 to {sheet.per_page}: a {sheet.name} sheet has "
+            f"{sheet.columns} × {sheet.rows} labels, numbered along each row.")})  # fmt: skip
+
+
 def write_labels(
-    out: Path | IO[bytes], addresses: Sequence[Sequence[str]], sheet: LabelSheet
+    out: Path | IO[bytes],
+    addresses: Sequence[Sequence[str]],
+    sheet: LabelSheet,
+    start_at: int = 1,
 ) -> int:
-    """One label per address, in reading order; returns the number of pages."""
+    """One label per address, in reading order from label `start_at` of the first sheet
+    (the labels before it are already used); returns the number of pages."""
+    check_start(sheet, start_at)
+    skip = start_at - 1
     font = fonts.register()
     canvas = Canvas(str(out) if isinstance(out, Path) else out, pagesize=sheet.page)
     canvas.setTitle(f"Address labels ({sheet.name})")
     canvas.setCreator("crmdesk")
     pages = 0
-    for n, lines in enumerate(addresses):
-        if n and n % sheet.per_page == 0:
+    for n, lines in enumerate(addresses, skip):
+        if n > skip and n % sheet.per_page == 0:
             canvas.showPage()
-        if n % sheet.per_page == 0:
+        if n % sheet.per_page == 0 or n == skip:
             pages += 1
         x, y, w, h = sheet.cell(n)
         _draw_address(canvas, font, [line for line in lines if line], x, y, w, h)

@@ -4,14 +4,17 @@ stages (funnel), and what they say (NPS trend)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from crmdesk.documents import fonts, scripts
-from crmdesk.services import nps, reports
-from crmdesk.services.reports import Report, money, percent
+from crmdesk.services import complaints, nps, reports
+from crmdesk.services.reports import Report, money, percent, period_name
 from crmdesk.services.retention import STAGES
+from crmdesk.wording import count
 
 INK = "#1f2933"
 ACCENT = "#2f6f9f"
@@ -28,6 +31,7 @@ def _styles() -> dict[str, Any]:
         "body": base,
         "title": ParagraphStyle("title", parent=base, fontName=fonts.BOLD, fontSize=18, leading=22),
         "sub": ParagraphStyle("sub", parent=base, textColor=MUTED, spaceAfter=8),
+        "shop": ParagraphStyle("shop", parent=base, fontName=fonts.BOLD, fontSize=11, leading=14),
         "h2": ParagraphStyle(
             "h2",
             parent=base,
@@ -89,10 +93,10 @@ def _pareto_chart(report: Report, width: float) -> Any:
     from reportlab.graphics.charts.lineplots import LinePlot
     from reportlab.graphics.shapes import Drawing, Line, String
 
-    drawing = Drawing(width, 170)
+    drawing = Drawing(width, 180)
     curve = report.pareto.curve
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 40, 25, width - 60, 130
+    plot.x, plot.y, plot.width, plot.height = 40, 35, width - 60, 130
     n = len(curve)
     step = max(1, n // 200)  # at most ~200 points, whatever the number of clients
     points = [(0.0, 0.0)] + [((i + 1) / n * 100, curve[i] * 100) for i in range(0, n, step)]
@@ -115,21 +119,27 @@ def _pareto_chart(report: Report, width: float) -> Any:
     drawing.add(String(x20 + 4, plot.y + plot.height - 10,
                        f"top 20%: {percent(share)} of revenue", fontName=fonts.BOLD,
                        fontSize=8, fillColor=_color(BAD)))  # fmt: skip
-    drawing.add(String(plot.x + plot.width / 2, 5, "share of clients, best first",
+    # the caption sits a line below the axis's numbers (which hang ~15 pt under the axis)
+    drawing.add(String(plot.x + plot.width / 2, 4, "share of clients, best first",
                        fontName=fonts.REGULAR, fontSize=7.5, fillColor=_color(MUTED),
                        textAnchor="middle"))  # fmt: skip
     return drawing
 
 
 def _bar_chart(
-    labels: list[str], values: list[float], width: float, fmt: str, lo: float, hi: float
+    labels: list[str],
+    values: list[float],
+    width: float,
+    fmt: str | Callable[[float], str],
+    lo: float,
+    hi: float,
 ) -> Any:
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing
 
-    drawing = Drawing(width, 140)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 20, width - 60, 105
+    drawing = Drawing(width, 160)
+    chart = VerticalBarChart()  # room below for three lines under each bar
+    chart.x, chart.y, chart.width, chart.height = 40, 40, width - 60, 105
     chart.data = [values or [0]]
     chart.categoryAxis.categoryNames = labels or [""]
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = lo, hi
@@ -142,6 +152,13 @@ def _bar_chart(
     chart.barLabels.nudge = 6
     _label_axes(chart)
     drawing.add(chart)
+    if lo < 0:  # the periods' names stay under the chart, clear of bars below zero
+        from reportlab.graphics.shapes import Line
+
+        chart.categoryAxis.joinAxisMode = "bottom"
+        zero = chart.y + chart.height * -lo / (hi - lo)
+        drawing.add(Line(chart.x, zero, chart.x + chart.width, zero,
+                         strokeColor=_color(MUTED), strokeWidth=0.6))  # fmt: skip
     return drawing
 
 
@@ -186,10 +203,13 @@ def write_report(
     )  # fmt: skip
     width = doc.width
     p = report
-    title = f"Report {p.period.label}"
-    story: list[Any] = [
-        scripts.paragraph(escape(f"{shop_name} — " if shop_name else "") + title, st["title"]),
-        Paragraph(p.period.describe(), st["sub"]),
+    title = f"Report {p.period.name(p.as_of)}"
+    story: list[Any] = []
+    if shop_name:  # on its own line: the title never wraps, however long the shop's name
+        story.append(scripts.paragraph(escape(shop_name), st["shop"]))
+    story += [
+        Paragraph(escape(title), st["title"]),
+        Paragraph(p.period.describe(p.as_of), st["sub"]),
     ]
     retained = p.retention[-1]
     nps_now = p.nps_period
@@ -198,8 +218,8 @@ def write_report(
         ["Purchases", f"{p.purchases:,}", "New clients", f"{p.new_clients:,}"],
         ["Average purchase", money(p.average_cents), "…referred", f"{p.referred_clients:,}"],
         ["Retention rate", percent(retained.rate), "Repeat-purchase rate", percent(p.repeat.rate)],
-        ["NPS", f"{nps.shown(nps_now.nps)} ({nps_now.answers} answers)", "Complaints opened",
-         f"{p.complaints_opened:,}"],
+        ["NPS", f"{nps.shown(nps_now.nps)} ({count(nps_now.answers, 'answer')})",
+         "Complaints opened", f"{p.complaints_opened:,}"],
         ["Moved up a stage", f"{p.funnel.moved_up():,}", "Complaints resolved",
          _resolved(p)],
     ]  # fmt: skip
@@ -228,7 +248,7 @@ def write_report(
         f"({p.repeat.count:,} of {p.repeat.of:,} buyers have bought more than once).",
         st["body"]))  # fmt: skip
     story.append(_bar_chart(
-        [f"{r.label}\n({r.count}/{r.of})" for r in p.retention],
+        [f"{_chart_name(r.label, p)}\n({r.count}/{r.of})" for r in p.retention],
         [round((r.rate or 0) * 100) for r in p.retention], width, "%d%%", 0, 100))  # fmt: skip
 
     funnel_block = [
@@ -248,11 +268,12 @@ def write_report(
     nps_block = [Paragraph("What clients say (NPS)", st["h2"])]
     if trend:
         nps_block.append(_bar_chart(
-            [f"{t.period}\n({t.answers})" for t in trend], [float(t.nps or 0) for t in trend],
-            width, "%+d", -100, 100))  # fmt: skip
+            [f"{_chart_name(t.period, p)}\n({t.answers}{'*' if t.few else ''})" for t in trend],
+            [float(t.nps or 0) for t in trend], width, _score, -100, 100))  # fmt: skip
         nps_block.append(Paragraph(
             "Net Promoter Score: % promoters (9–10) minus % detractors (0–6); answers in "
-            "brackets. Fewer than 10 answers say little.", st["note"]))  # fmt: skip
+            f"brackets. * fewer than {nps.MIN_ANSWERS} answers: read the score with care.",
+            st["note"]))  # fmt: skip
     else:
         nps_block.append(Paragraph("No survey answers yet.", st["body"]))
     story.append(KeepTogether(nps_block))
@@ -261,7 +282,7 @@ def write_report(
         canvas.saveState()
         canvas.setFont(fonts.REGULAR, 7.5)
         canvas.setFillColor(_color(MUTED))
-        canvas.drawString(doc.leftMargin, 9 * mm, f"crmdesk · report {p.period.label}")
+        canvas.drawString(doc.leftMargin, 9 * mm, f"crmdesk · report {p.period.name(p.as_of)}")
         canvas.drawRightString(doc.leftMargin + width, 9 * mm, f"Page {doc_.page}")
         canvas.restoreState()
 
@@ -273,4 +294,15 @@ def _resolved(p: Report) -> str:
     times = p.complaints_resolved
     if not times.resolved or times.median_hours is None:
         return "0"
-    return f"{times.resolved} (median {times.median_hours:.0f} h)"
+    took = complaints.describe_age(timedelta(hours=times.median_hours))  # 200 h: "8 days"
+    return f"{times.resolved} (median {took})"
+
+
+def _score(value: float) -> str:
+    """An NPS axis or bar label: +50, 0, −50 (a minus sign, and no sign on zero)."""
+    return nps.shown(round(value))
+
+
+def _chart_name(label: str, p: Report) -> str:
+    """A period under its bar: "Jan 2026", and "so far" on a line of its own while it runs."""
+    return period_name(label, p.as_of, so_far="\nso far")

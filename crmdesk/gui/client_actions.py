@@ -47,6 +47,8 @@ class ClientActions(QObject):
             changes = w.run_dialog(dialogs.ClientDialog(w.db, parent=w))
             if changes is not None:
                 w.apply_changes(changes, select_id=changes.created_id)
+                if changes.created_id is not None:
+                    w.show_client(changes.created_id)  # their page, not Today
 
     def edit(self) -> None:
         w = self.window

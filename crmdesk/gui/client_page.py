@@ -33,6 +33,7 @@ from crmdesk.services.notes import NoteRecord
 from crmdesk.services.reports import money
 from crmdesk.services.retention import PurchaseRecord
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 
 def _table(name: str, parent: QWidget) -> QTableView:
@@ -310,24 +311,26 @@ class ClientPage(QWidget):
                  + (f" since {day_text(since)}" if since else "")]  # fmt: skip
         spent = retention.spending(db, r.id)
         if spent.count:
-            parts.append(f"{spent.count} purchase{'s' if spent.count != 1 else ''}, "
+            parts.append(f"{count(spent.count, 'purchase')}, "
                          f"{self._money(spent.total_cents)} in all, "
                          f"{self._money(spent.average_cents)} on "
                          "average")  # fmt: skip
             assert spent.first is not None and spent.last is not None  # (count > 0)
             visits = f"first {day_text(spent.first)}, last {day_text(spent.last)}"
             if spent.usual_interval_days:
-                visits += f", usually every {spent.usual_interval_days} days"
+                visits += f", usually every {count(spent.usual_interval_days, 'day')}"
             parts.append(visits)
         row = db.query("SELECT touch_every_days, tags FROM clients WHERE id = ?", (r.id,))
         every = row[0][0] if row else None
         if every:
-            parts.append(f"stay in touch every {every} days")
+            parts.append(f"stay in touch every {count(every, 'day')}")
         else:
             rules = reminders.touch_rules(db)
             by_tag = sorted((rules[t], t) for t in r.tags if t in rules)
             if by_tag:
-                parts.append(f"stay in touch every {by_tag[0][0]} days (tag {by_tag[0][1]})")
+                parts.append(
+                    f"stay in touch every {count(by_tag[0][0], 'day')} (tag {by_tag[0][1]})"
+                )
         self.keeping.setText(" · ".join(parts))
 
     def _show_profile(self) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTextEdit,
     QToolButton,
@@ -51,6 +52,7 @@ from crmdesk.services import letters, templating
 from crmdesk.services.letters import LetterBatch, LetterRun, TemplateRecord
 from crmdesk.services.shop import MONTHS
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 TEMPLATE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -185,6 +187,20 @@ class LettersDialog(QDialog):
         self.count = QLabel()
         self.count.setAccessibleName("Number of letters")
         self.labels = QCheckBox("Address &labels too")
+        from crmdesk.documents.labels import sheet_for
+        from crmdesk.services.shop import get_shop
+
+        sheet = sheet_for(get_shop(db).paper)
+        self.start_at = QSpinBox()  # a sheet used before starts at its first free label
+        self.start_at.setAccessibleName("Start at label")
+        self.start_at.setRange(1, sheet.per_page)
+        self.start_at.setPrefix("from label ")
+        self.start_at.setToolTip(
+            f"{sheet.name}: labels 1 to {sheet.per_page}, numbered "
+            "along each row. Start part-way down a sheet used before."
+        )
+        self.start_at.setEnabled(False)
+        self.labels.toggled.connect(self.start_at.setEnabled)
         self.print_button = QPushButton("&Print…")
         self.print_button.setAccessibleName("Print")
         self.pdf_button = QPushButton("Save as P&DF…")
@@ -197,6 +213,7 @@ class LettersDialog(QDialog):
         bottom.addWidget(self.month)
         bottom.addWidget(self.count, 1)
         bottom.addWidget(self.labels)
+        bottom.addWidget(self.start_at)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.pdf_button)
         bottom.addWidget(close)
@@ -498,7 +515,7 @@ class LettersDialog(QDialog):
         self.tag.setVisible(kind == "tag")
         self.month.setVisible(kind == "month")
         n = len(self.recipient_ids()) if kind else 0
-        self.count.setText(f"{n} letter{'s' if n != 1 else ''}")
+        self.count.setText(count(n, "letter"))
 
     # ------------------------------------------------------------------ producing
 
@@ -548,7 +565,8 @@ class LettersDialog(QDialog):
 
         def work() -> LetterRun:
             return letters.produce(self.db, batch, out, include_without_address=include,
-                                   labels=labels, progress=self._report)  # fmt: skip
+                                   labels=labels, labels_start_at=self.start_at.value(),
+                                   progress=self._report)  # fmt: skip
 
         self.tasks.run(work, lambda run: self._on_written(run, then_print), self._on_failed)
 
@@ -589,12 +607,12 @@ class LettersDialog(QDialog):
             return False
         lines = []
         if batch.problems:
-            lines.append(f"{len(batch.problems)} letter(s) cannot be written and are left out:")
+            lines.append(f"{count(len(batch.problems), 'letter')} cannot be written (left out):")
             lines += [f"• {name}: {problem}" for name, problem in batch.problems[:10]]
         if batch.without_address:
             names = ", ".join(name for _, name in batch.without_address[:20])
             more = len(batch.without_address) - 20
-            lines.append(f"{len(batch.without_address)} client(s) have no postal address: "
+            lines.append(f"{count(len(batch.without_address), 'client')} without a postal address: "
                          f"{names}{f' and {more} more' if more > 0 else ''}.")  # fmt: skip
         box = QMessageBox(
             QMessageBox.Icon.Question, "Some clients need a look", "\n".join(lines), parent=self

@@ -57,6 +57,7 @@ from crmdesk.gui.unpacking import Unpacking
 from crmdesk.gui.widgets import elide, no_mnemonic, resize_within_screen
 from crmdesk.services import client_list, unpacking
 from crmdesk.store.database import Database, is_current
+from crmdesk.wording import count
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTabWidget
@@ -67,6 +68,9 @@ if TYPE_CHECKING:
 
 # What the first paint does not need (the client page, most services) is imported when the
 # page is built, right after the list is on screen: start-up is budgeted (benchmark B1).
+
+
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 
 
 class MainWindow(QMainWindow):
@@ -208,7 +212,10 @@ class MainWindow(QMainWindow):
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every key the platform has for it; the menu
+            # shows its first (Redo: Ctrl+Shift+Z on Linux and macOS, Ctrl+Y on Windows)
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         self.addAction(action)
@@ -222,6 +229,9 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action("&Quit", self.close, keys.Quit)
         self.act_undo = self._action("&Undo", self._on_undo_triggered, keys.Undo)
         self.act_redo = self._action("&Redo", self._on_redo_triggered, keys.Redo)
+        redo = self.act_redo.shortcuts()  # both common keys work everywhere (README)
+        self.act_redo.setShortcuts(redo + [QKeySequence(k) for k in REDO_KEYS
+                                           if QKeySequence(k) not in redo])  # fmt: skip
         self.act_find = self._action("&Find client", self._on_find_triggered, keys.Find)
         self.act_settings = self._action(
             "&Settings…", self._on_settings_triggered, keys.Preferences
@@ -339,7 +349,8 @@ class MainWindow(QMainWindow):
             note = f"Upgraded the database; the old version is kept in {db.report.backup}."
         if db.report.erased_again:
             note = (
-                f"{db.report.erased_again} person(s) erased earlier were still in this file "
+                f"{count(db.report.erased_again, 'person')} erased earlier "
+                f"{'was' if db.report.erased_again == 1 else 'were'} still in this file "
                 "(an older copy): erased again."
             )
         self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
@@ -467,7 +478,7 @@ class MainWindow(QMainWindow):
             return
         total = self.model.total
         shown = self.model.rowCount()
-        text = f"{total} client{'s' if total != 1 else ''}"
+        text = count(total, "client")
         self.count_label.setText(f"{shown} found of {text}" if self.model.searching else text)
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -541,13 +552,31 @@ class MainWindow(QMainWindow):
             self.apply_changes(changes)
         return changes is not None
 
+    def selected_ids(self) -> list[str]:
+        """The clients selected in the list, in list order (else the one on screen)."""
+        rows = sorted(self.table.selectionModel().selectedRows(NAME), key=lambda i: i.row())
+        ids = [index.data(ID_ROLE) for index in rows]
+        if not ids and self._page is not None and self._page.record is not None:
+            ids = [self._page.record.id]
+        return ids
+
     def _on_delete_client_triggered(self) -> None:
         if self.db is None or self.page.record is None:
             return
         from crmdesk.services import clients
 
-        row = self.table.currentIndex().row()
-        changes = clients.delete_client(self.db, self.page.record.id)
+        ids = self.selected_ids()
+        if len(ids) > 1:  # several rows: ask once, for all of them
+            answer = QMessageBox.question(
+                self,
+                "Delete clients",
+                f"Move {count(len(ids), 'client')} to the Trash? Ctrl+Z brings them back.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        rows = [i.row() for i in self.table.selectionModel().selectedRows(NAME)]
+        row = min(rows, default=self.table.currentIndex().row())  # the next row is shown
+        changes = clients.delete_clients(self.db, ids)
         self.undo_stack.push(changes.undo)
         self.model.reload()
         self._select_row(min(row, self.model.rowCount() - 1))

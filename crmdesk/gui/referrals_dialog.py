@@ -24,6 +24,7 @@ from crmdesk.services.date_text import day_text
 from crmdesk.services.referrals import Referral, Referrer
 from crmdesk.services.today import TodayRow
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 
 def _view(name: str, model: RecordTableModel[object]) -> QTableView:
@@ -107,7 +108,7 @@ class ReferralsDialog(QDialog):
         self.best_model.set_records(referrals.best_referrers(self.db))
         owed = sum(1 for r in every if r.reward_owed)
         reward = referrals.default_reward(self.db)
-        self.owed.setText(f"{owed} reward{'s' if owed != 1 else ''} owed ({reward})")
+        self.owed.setText(f"{count(owed, 'reward')} owed ({reward})")
         if every:
             self.list.selectRow(0)
 

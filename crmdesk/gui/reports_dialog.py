@@ -31,6 +31,7 @@ from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import reports, shop
 from crmdesk.services.reports import Report, money, percent
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 
 def period_choices(today: date) -> list[str]:
@@ -110,8 +111,9 @@ class ReportsDialog(QDialog):
     def _describe(r: Report) -> str:
         kept = r.retention[-1]
         return (
-            f"{r.period.label} ({r.period.describe()}): revenue {money(r.revenue_cents)} from "
-            f"{r.pareto.clients} clients; the top 20% brought {percent(r.pareto.top_share)}; "
+            f"{reports.period_name(r.period.label, so_far='')} ({r.period.describe(r.as_of)}): "
+            f"revenue {money(r.revenue_cents)} from {count(r.pareto.clients, 'client')}; "
+            f"the top 20% brought {percent(r.pareto.top_share)}; "
             f"retention {percent(kept.rate)}, repeat-purchase rate {percent(r.repeat.rate)}."
         )
 
@@ -129,8 +131,8 @@ class ReportsDialog(QDialog):
             return
         try:
             self.save_pdf(Path(name))
-        except OSError as exc:
-            QMessageBox.warning(self, "Cannot save the report", f"{name}: {exc.strerror}.")
+        except CrmError as exc:  # (the disk's refusals, translated where the file is written)
+            QMessageBox.warning(self, "Cannot save the report", str(exc))
 
     def _on_print_button_clicked(self) -> None:
         if not self.pdf:

@@ -12,8 +12,14 @@ from __future__ import annotations
 import dataclasses
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import (
+    QIntValidator,
+    QKeyEvent,
+    QKeySequence,
+    QRegularExpressionValidator,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -130,7 +136,8 @@ class SurveyEntry(QWidget):
         who_row.addWidget(self.channel)
         self.score = QLineEdit()
         self.score.setAccessibleName("Score")
-        self.score.setValidator(QIntValidator(0, 10, self))
+        # digits only, and "11" is kept as typed so the field can say why it is refused
+        self.score.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,2}"), self))
         self.score.setMaxLength(2)
         self.score.setPlaceholderText("0–10")
         self.score.setFixedWidth(self.score.fontMetrics().horizontalAdvance("0000000"))
@@ -201,6 +208,7 @@ class SurveyEntry(QWidget):
             shortcut.activated.connect(self.save_answer)
         for field in (self.score, self.reason, self.referral_name, self.referral_phone):
             field.returnPressed.connect(self._on_field_return_pressed)
+        self.score.textEdited.connect(self._on_score_text_edited)
         for other in (self.survey, self.channel, self.contact, self.quote):
             other.installEventFilter(self)
 
@@ -245,8 +253,15 @@ class SurveyEntry(QWidget):
 
     def _on_field_return_pressed(self) -> None:
         sender = self.sender()
+        if sender is self.score and (why := surveys.score_problem(self.score.text())):
+            self.score_error.show_problem(why)  # (Enter on a refused score stays put)
+            return
         if isinstance(sender, QWidget):
             self._advance(sender)
+
+    def _on_score_text_edited(self, text: str) -> None:
+        """Say at once why 11 is refused; an empty box is only a problem on saving."""
+        self.score_error.show_problem(surveys.score_problem(text) if text else None)
 
     # ------------------------------------------------------------------ which survey
 

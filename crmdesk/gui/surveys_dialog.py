@@ -3,6 +3,7 @@ see the Net Promoter Score, and work through who to call back or thank."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -29,12 +30,14 @@ from crmdesk.errors import CrmError
 from crmdesk.gui.columns import DATE, FIT, LABEL, NAME, TEXT, ColumnFitter, Sizing
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
+from crmdesk.gui.pdf_view import print_pdf
 from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
 from crmdesk.services.date_text import day_text, moment_text
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 
 def _table(
@@ -108,6 +111,8 @@ class SurveysDialog(QDialog):
         self.paper.setCurrentText(get_shop(self.db).paper)
         self.print_button = QPushButton("Save forms as P&DF…")
         self.print_button.setAccessibleName("Save forms as PDF")
+        self.printer_button = QPushButton("Pr&int…")  # as in Letters: straight to a printer
+        self.printer_button.setAccessibleName("Print forms")
         self.survey_choice = QComboBox()
         self.survey_choice.setAccessibleName("Survey")
         edit = QPushButton("E&dit survey…")
@@ -116,7 +121,9 @@ class SurveysDialog(QDialog):
         row.addWidget(self.survey_choice, 1)
         row.addWidget(edit)
         row.addWidget(new)
-        form.addRow("Sur&vey:", row)
+        caption = QLabel("Sur&vey:")  # (a row of several widgets gets no buddy by itself)
+        caption.setBuddy(self.survey_choice)
+        form.addRow(caption, row)
         self._fill_surveys()
         self.survey_choice.currentIndexChanged.connect(self._on_survey_choice_changed)
         edit.clicked.connect(lambda: self._edit_survey(self.survey))
@@ -124,11 +131,16 @@ class SurveysDialog(QDialog):
         form.addRow("Forms fo&r:", self.form_for)
         form.addRow("&How many blank forms:", self.blank)
         form.addRow("P&aper:", self.paper)
-        form.addRow("", self.print_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.printer_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
         self.print_result = QLabel()
         self.print_result.setWordWrap(True)
         form.addRow("", self.print_result)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.printer_button.clicked.connect(self._on_printer_button_clicked)
         return page
 
     def _fill_surveys(self, select: str | None = None) -> None:
@@ -162,7 +174,15 @@ class SurveysDialog(QDialog):
         if name:
             self.save_forms(Path(name))
 
-    def save_forms(self, out: Path) -> None:
+    def _on_printer_button_clicked(self) -> None:
+        """Write the forms (recorded as issued, like saving them) and send them to the
+        printer chosen in the system's print dialog."""
+        folder = Path(tempfile.mkdtemp(prefix="crmdesk-print-"))
+        out = folder / "survey-forms.pdf"
+        if self.save_forms(out):
+            print_pdf(out, self)
+
+    def save_forms(self, out: Path) -> bool:
         kind, value = self.form_for.currentData()
         ids: list[str] = []
         blank = 0
@@ -177,11 +197,12 @@ class SurveysDialog(QDialog):
                                       paper=self.paper.currentText())  # fmt: skip
         except CrmError as exc:
             QMessageBox.warning(self, "No forms were printed", str(exc))
-            return
+            return False
         held = "".join(f"\nNo form for {name}: {why}." for name, why in run.held_back)
-        self.print_result.setText(f"Wrote {len(run.forms)} form(s) to {out}. Type each code in "
-                                  "Enter answers when they come back." + held)  # fmt: skip
+        self.print_result.setText(f"Wrote {count(len(run.forms), 'form')} to {out}. Type each "
+                                  "code in Enter answers when they come back." + held)  # fmt: skip
         self.changed.emit(run.changes)
+        return True
 
     # ------------------------------------------------------------------ entering answers
 
@@ -248,8 +269,9 @@ class SurveysDialog(QDialog):
         ):
             self.group.addItem(label, key)  # fmt: skip
         hint = QHBoxLayout()
-        hint.addWidget(QLabel("Click a bar to see its answers. * and a pale bar: fewer than 30 "
-                              "answers, read the score with care. Show:"))  # fmt: skip
+        few = nps.MIN_ANSWERS
+        hint.addWidget(QLabel(f"Click a bar to see its answers. * and a pale bar: fewer than "
+                              f"{few} answers, read the score with care. Show:"))  # fmt: skip
         hint.addWidget(self.group)
         hint.addStretch(1)
         column.addLayout(hint)
@@ -319,10 +341,15 @@ class SurveysDialog(QDialog):
         self.score_label.setText(f"NPS {nps.shown(total.nps)}")
         closed, to_close = surveys.close_the_loop_rate(self.db)
         loop = f"{100 * closed // to_close}%" if to_close else "—"
-        warn = " Fewer than 30 answers: read it with care." if total.few and total.answers else ""
+        warn = (
+            f" Fewer than {nps.MIN_ANSWERS} answers: read it with care."
+            if total.few and total.answers
+            else ""
+        )
         self.score_detail.setText(
-            f"{total.answers} answers: {total.promoters} promoters, {total.passives} passives, "
-            f"{total.detractors} detractors.{warn} Closed the loop: {loop}."
+            f"{count(total.answers, 'answer')}: {count(total.promoters, 'promoter')}, "
+            f"{count(total.passives, 'passive')}, {count(total.detractors, 'detractor')}."
+            f"{warn} Closed the loop: {loop}."
         )
         counts = nps.distribution(self.db, **who)
         self.distribution.setText(

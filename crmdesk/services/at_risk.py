@@ -17,6 +17,7 @@ from crmdesk.model.names import display_name
 from crmdesk.services import retention, surveys
 from crmdesk.services.date_text import day_text
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 BAD_EXPERIENCES = 2  # in the last 12 months
 LAPSE_FACTOR = 1.5  # times the usual interval
@@ -54,10 +55,6 @@ ORDER BY p.client_id, p.bought_at
 """
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 def at_risk(
     db: Database, today: date, follow_ups: list[surveys.FollowUp] | None = None
 ) -> list[AtRisk]:
@@ -76,8 +73,8 @@ def at_risk(
     for cid, given, family, company, complaints, answers, latest in db.query(
         _BAD, {"since": since, "least": BAD_EXPERIENCES}
     ):
-        parts = [_plural(complaints, "complaint")] if complaints else []
-        parts += [_plural(answers, "low survey score")] if answers else []
+        parts = [count(complaints, "complaint")] if complaints else []
+        parts += [count(answers, "low survey score")] if answers else []
         mark(
             cid,
             display_name(given, family, company),
@@ -131,7 +128,7 @@ def at_risk(
     for cid, (usual, away, last) in lapsed.items():
         if cid in names:
             mark(cid, names[cid], "lapsed",
-                 f"a regular who usually comes every {_plural(usual, 'day')}: "
-                 f"last came {away} days ago", last)  # fmt: skip
+                 f"a regular who usually comes every {count(usual, 'day')}: "
+                 f"last came {count(away, 'day')} ago", last)  # fmt: skip
 
     return sorted(found.values(), key=lambda r: (-len(r.reasons), r.name))

@@ -18,6 +18,7 @@ from crmdesk.services import limits, settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.validation import email_address, normalise_email, normalise_phone
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -196,6 +197,22 @@ def get_clients(db: Database, client_ids: Sequence[str]) -> dict[str, ClientReco
     return {row[0]: _record(row) for row in rows}
 
 
+def known_clients(db: Database, client_ids: Sequence[str]) -> list[str]:
+    """`client_ids` as given (each once), once each is known to be a client here; an id
+    with no client, or one in the Trash, is an error naming it."""
+    ids = list(dict.fromkeys(i.strip() for i in client_ids))
+    found = {row[0]: row[1] for row in db.query_ids(
+        "SELECT id, deleted_at FROM clients WHERE id IN ({ids})", ids)}  # fmt: skip
+    missing = [i for i in ids if i not in found]
+    trashed = [i for i in ids if found.get(i)]
+    problems = [f"No client with id {i}." for i in missing[:5]]
+    problems += [f"The client with id {i} is in the Trash." for i in trashed[:5]]
+    if problems:
+        more = len(missing) + len(trashed) - len(problems)
+        raise NotFoundError(" ".join(problems) + (f" (And {more} more.)" if more else ""))
+    return ids
+
+
 def referral_code(client_id: str) -> str:
     """The client's personal referral code: "R-" and 8 letters and digits made from their
     id (40 bits: unique among millions of clients), so it never changes and needs no
@@ -203,6 +220,40 @@ def referral_code(client_id: str) -> str:
     alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
     bits = int(client_id.replace("-", "")[:10], 16)
     return "R-" + "".join(alphabet[(bits >> shift) & 31] for shift in range(35, -1, -5))
+
+
+_CODE = re.compile(r"R-?([0-9A-HJKMNP-TV-Z]{8})")
+
+
+def looks_like_referral_code(typed: str) -> bool:
+    return bool(_CODE.fullmatch(typed.strip().upper().translate(str.maketrans("OIL", "011"))))
+
+
+def client_with_referral_code(db: Database, typed: str) -> tuple[str, str] | None:
+    """(id, name) of the live client whose referral code was typed ("R-7K3M9Q2A", in any
+    case, with or without the dash; O read as 0 and I or L as 1, as Crockford's code
+    allows), or None if it is not one. The code is the id's first 40 bits, so the lookup
+    is a range on the primary key."""
+    text = typed.strip().upper().translate(str.maketrans("OIL", "011"))
+    match = _CODE.fullmatch(text)
+    if match is None:
+        return None
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    bits = 0
+    for ch in match[1]:
+        bits = bits * 32 + alphabet.index(ch)
+    digits = f"{bits:010x}"
+    prefix = f"{digits[:8]}-{digits[8:]}"
+    rows = db.query(
+        "SELECT id, given_name, family_name, company FROM clients"
+        " WHERE id >= ? AND id < ? AND deleted_at IS NULL",
+        (prefix, prefix + "~"),
+    )
+    found = [r for r in rows if referral_code(r[0]) == f"R-{match[1]}"]
+    if len(found) != 1:
+        return None
+    cid, given, family, company = found[0]
+    return cid, display_name(given, family, company)
 
 
 def _record(row: Sequence[Any]) -> ClientRecord:
@@ -350,11 +401,21 @@ def update_client(db: Database, client_id: str, form: ClientForm) -> Changes:
 
 def delete_client(db: Database, client_id: str) -> Changes:
     """Move a client to the Trash (a tombstone; their notes and history stay with them)."""
+    return delete_clients(db, [client_id])
+
+
+def delete_clients(db: Database, client_ids: Sequence[str]) -> Changes:
+    """Move clients to the Trash in one write: one step for Undo brings them all back."""
+    ids = list(dict.fromkeys(client_ids))
     with db.write() as w:
-        client = _live(w.session.get(model.Client, client_id), client_id)
-        client.deleted_at = now()
-        name = client.display_name
-    return from_write(f"Delete {name}", w)
+        when = now()
+        names = []
+        for client_id in ids:
+            client = _live(w.session.get(model.Client, client_id), client_id)
+            client.deleted_at = when
+            names.append(client.display_name)
+    label = f"Delete {names[0]}" if len(names) == 1 else f"Delete {count(len(names), 'client')}"
+    return from_write(label, w)
 
 
 def restore_client(db: Database, client_id: str) -> Changes:

@@ -123,7 +123,9 @@ def populate(
             notes += _notes(rng, samples, person["id"], today, shape)
             entries += _history(rng, samples, person["id"], today, shape)
             bought += _purchases(shopping, person, today)
-            cases += _complaints(shopping, person["id"], today, shape)
+            case, said = _complaints(shopping, person["id"], today, shape)
+            cases += case
+            entries += said
         first: dict[str, datetime] = {}
         last_week = today - timedelta(days=7)
         for p in reversed(bought):  # (each client's purchases are in order)
@@ -189,23 +191,41 @@ COMPLAINTS = [("delivery", "Delivery was two hours late"),
               ("price or bill", "Charged twice for one bouquet")]  # fmt: skip
 
 
+CAME_IN = {"in person": "visit", "phone": "call", "email": "email"}
+
+
 def _complaints(
     rng: random.Random, client_id: str, today: date, shape: Shape
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Now and then a complaint in the last year: most resolved within a few days, a few
-    still open (some of them recent)."""
+    still open (some of them recent). Each is also in the client's history, as it came
+    in (and, once resolved, the contact that put it right), linked to the case: what the
+    timeline says is a complaint is one on the Complaints tab."""
     if rng.random() >= shape.complaints:
-        return []
+        return [], []
     category, text = rng.choice(COMPLAINTS)
     opened = datetime.combine(today, time(9)) - timedelta(hours=rng.randrange(2, 24 * 330))
     solved_at = opened + timedelta(hours=rng.choice([3, 6, 20, 30, 50, 96, 200]))
     resolved = solved_at < datetime.combine(today, time(9)) - timedelta(days=3)
-    return [{"client_id": client_id, "opened_at": opened, "category": category,
-             "channel": rng.choice(["in person", "phone", "email"]), "description": text,
-             "severity": rng.choice(["low", "medium", "medium", "high"]),
-             "status": "resolved" if resolved else rng.choice(["open", "in progress"]),
-             "resolution": "Replaced free of charge and apologised" if resolved else "",
-             "resolved_at": solved_at if resolved else None}]  # fmt: skip
+    case: dict[str, Any]
+    case = {"id": new_id(), "client_id": client_id, "opened_at": opened, "category": category,
+            "channel": rng.choice(["in person", "phone", "email"]), "description": text,
+            "severity": rng.choice(["low", "medium", "medium", "high"]),
+            "status": "resolved" if resolved else rng.choice(["open", "in progress"]),
+            "resolution": "Replaced free of charge and apologised" if resolved else "",
+            "resolved_at": solved_at if resolved else None}  # fmt: skip
+    came_in = CAME_IN[str(case["channel"])]
+    entries = [{"client_id": client_id, "kind": came_in, "direction": "in",
+                "occurred_at": opened, "subject": f"Complaint: {text}", "body": text,
+                "outcome": "Complaint recorded", "follow_up_on": None,
+                "complaint_id": case["id"]}]  # fmt: skip
+    if resolved:
+        entries.append({"client_id": client_id, "kind": "call", "direction": "out",
+                        "occurred_at": solved_at, "subject": "Putting the complaint right",
+                        "body": f"{text}: {str(case['resolution']).lower()}.",
+                        "outcome": "Resolved", "follow_up_on": None,
+                        "complaint_id": case["id"]})  # fmt: skip
+    return [case], entries
 
 
 REASONS = {
@@ -272,16 +292,24 @@ def _demo_shop(db: Database) -> None:
         ))  # fmt: skip
 
 
+def family_form(family: str | dict[str, str], gender: str) -> str:
+    """The family name as this person carries it: Paweł Dąbrowski, Zofia Dąbrowska,
+    Ciarán Ó Briain, Siobhán Ní Bhriain (a name with one form is the same for all)."""
+    return family if isinstance(family, str) else family[gender]
+
+
 def _names(rng: random.Random, samples: dict[str, Any], count: int) -> list[tuple[Any, ...]]:
     """`count` (culture, given, salutation, family) picks, cycling through the cultures and
-    repeating a full name only when a culture's names are used up."""
+    repeating a full name only when a culture's names are used up. The family name takes
+    the form that agrees with the given name's gender (and so does the salutation)."""
     pools = []
     for culture in samples["cultures"]:
         pairs = [
-            (culture, given, culture["salutations"][i], family)
+            (culture, given, culture["salutations"][i],
+             family_form(family, culture["genders"][i]))
             for i, given in enumerate(culture["given"])
             for family in culture["family"]
-        ]
+        ]  # fmt: skip
         rng.shuffle(pairs)
         pools.append(pairs)
     return [
@@ -389,6 +417,7 @@ def _history(
                 "body": body,
                 "outcome": outcome,
                 "follow_up_on": follow,
+                "complaint_id": None,
             }
         )
     return rows

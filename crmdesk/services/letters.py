@@ -32,6 +32,7 @@ from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.shop import ShopProfile, get_shop
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 __all__ = ["Cancelled", "LetterBatch", "TemplateRecord", "prepare", "produce"]
 
@@ -145,6 +146,17 @@ def clients_with_tag(db: Database, tag: str) -> list[str]:
         (tag.strip(),),
     )
     return [r[0] for r in rows]
+
+
+def clients_tagged(db: Database, tag: str) -> list[str]:
+    """The clients with `tag`; a tag no client has is an error naming it (and the tags
+    there are), not an empty batch: the user mistyped it or asked the wrong database."""
+    ids = clients_with_tag(db, tag)
+    if not ids:
+        tags = all_tags(db)
+        known = f" The tags are: {', '.join(tags)}." if tags else " No client has a tag yet."
+        raise NotFoundError(f"No client has the tag “{tag.strip()}”.{known}")
+    return ids
 
 
 def clients_found(db: Database, query: str) -> list[str]:
@@ -400,17 +412,21 @@ def produce(
     *,
     include_without_address: bool = False,
     labels: Path | None = None,
+    labels_start_at: int = 1,
     progress: Callable[[int, int], bool] | None = None,
 ) -> LetterRun:
     """Write the letters into one PDF at `out` (and address labels at `labels`), then log
     each letter in its client's history. The file appears only when complete: a failure or
-    a cancel (progress returning False raises Cancelled) leaves no file and logs nothing."""
-    from crmdesk.documents.labels import sheet_for, write_labels
+    a cancel (progress returning False raises Cancelled) leaves no file and logs nothing.
+    The labels start at label `labels_start_at` of the first sheet (a sheet used before)."""
+    from crmdesk.documents.labels import check_start, sheet_for, write_labels
     from crmdesk.documents.output import write_atomically
 
     chosen = batch.chosen(include_without_address)
     if not chosen:
         raise CrmError("There are no letters to write: no client in the selection can get one.")
+    if labels is not None:
+        check_start(sheet_for(batch.shop.paper), labels_start_at)  # before any letter is made
     total = len(chosen)
     letters = [letter for _, letter in chosen]
     report = (lambda n: progress(n, total)) if progress is not None else None
@@ -420,7 +436,9 @@ def produce(
         try:
             addresses = [letter.recipient for letter in letters]
             sheet = sheet_for(batch.shop.paper)
-            write_atomically(labels, lambda part: write_labels(part, addresses, sheet))
+            write_atomically(
+                labels, lambda part: write_labels(part, addresses, sheet, labels_start_at)
+            )
         except BaseException:
             out.unlink(missing_ok=True)
             raise
@@ -454,7 +472,7 @@ def log_letters(db: Database, subject: str, letters: list[tuple[str, Letter]]) -
     with db.bulk() as bulk:
         ids = bulk.insert(model.HistoryEntry.__table__, rows)
     n = len(letters)
-    label = f"Letter “{subject}” to {n} client{'s' if n != 1 else ''}"
+    label = f"Letter “{subject}” to {count(n, 'client')}"
     return from_bulk(label, {"history": ids}, (c for c, _ in letters))
 
 

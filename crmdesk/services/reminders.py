@@ -23,6 +23,7 @@ from crmdesk.services import settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.date_text import day_text, weekday_text
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def dates_coming(db: Database, today: date, days: int = 7) -> list[DateComing]:
         if day > on:  # a date in a later year is not coming round this week
             continue
         years = on.year - day.year
-        detail = value if years == 0 else f"{value} — {years} year{'s' if years != 1 else ''}"
+        detail = value if years == 0 else f"{value} — {count(years, 'year')}"
         found.append(
             DateComing(
                 cid, display_name(given, family, company), label, on, detail.strip(" —"), "date"
@@ -225,5 +226,5 @@ def describe_day(day: date, today: date) -> str:
     if delta == -1:
         return "yesterday"
     if delta < 0:
-        return f"{-delta} days ago" if delta > -60 else day_text(day, today)
+        return f"{count(-delta, 'day')} ago" if delta > -60 else day_text(day, today)
     return weekday_text(day, today)

@@ -11,13 +11,17 @@ Definitions (also in the README):
 - Stage funnel: clients per loyalty stage at the end of the period, and how many moved
   from each stage to another between its start and its end.
 Every figure is one SQL aggregate over the purchases; nothing is loaded client by client.
+
+A period that has not ended yet is named "so far" wherever it is shown (a quarter half
+gone is not a collapse in retention), and months are written as people read them: "Jan
+2026", never "26-01" or "2026-01".
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from crmdesk.errors import CrmError
@@ -42,8 +46,21 @@ class Period:
     def previous(self) -> Period:
         return parse_period(step_period(self.label, -1))
 
-    def describe(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.last_day:%d %b %Y}"
+    def describe(self, today: date | None = None) -> str:
+        """ "01 Oct 2026 – 31 Dec 2026", or while it runs "01 Oct 2026 – 31 Dec 2026, so far
+        up to 02 Dec 2026"."""
+        dates = f"{self.start:%d %b %Y} – {self.last_day:%d %b %Y}"
+        day = today or date.today()
+        if self.unfinished(day) and day >= self.start:
+            dates += f", so far up to {day:%d %b %Y}"
+        return dates
+
+    def unfinished(self, today: date | None = None) -> bool:
+        return (today or date.today()) < self.end
+
+    def name(self, today: date | None = None) -> str:
+        """ "Jan 2026", "2026-Q4", "2026-H2", "2026" — with "(so far)" while it runs."""
+        return period_name(self.label, today)
 
 
 def _month_start(year: int, month: int) -> date:
@@ -70,6 +87,18 @@ def parse_period(text: str) -> Period:
         year = int(m[1])
         return Period(date(year, 1, 1), date(year + 1, 1, 1), str(year))
     raise CrmError(f"“{text}” is not a period; write 2026-Q3, 2026-07, 2026-H2 or 2026.")
+
+
+def period_name(label: str, today: date | None = None, *, so_far: str = " (so far)") -> str:
+    """A period's label as people read it: "2026-01" → "Jan 2026" (not 26 January), a
+    quarter, half or year as it is; `so_far` is added while the period has not ended."""
+    name = label
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        name = f"{date(int(m[1]), int(m[2]), 1):%b %Y}"
+    known = re.fullmatch(r"\d{4}(-(Q[1-4]|H[12]|\d{2}))?", label)
+    if so_far and known and parse_period(label).unfinished(today):
+        name += so_far
+    return name
 
 
 def step_period(label: str, n: int) -> str:
@@ -303,6 +332,7 @@ class Report:
     complaints_resolved: complaints.ResolutionTimes
     new_clients: int
     referred_clients: int
+    as_of: date = field(default_factory=date.today)  # the day the figures were taken
 
     @property
     def average_cents(self) -> int:
@@ -330,8 +360,8 @@ SELECT
 """
 
 
-def report(db: Database, period: Period) -> Report:
-    """Every figure of the period report."""
+def report(db: Database, period: Period, today: date | None = None) -> Report:
+    """Every figure of the period report (as of `today`: a period not over yet is so far)."""
     from datetime import datetime
 
     revenue, bought, opened, added, referred, pro, pas, det = db.query(_COUNTS, _range(period))[0]
@@ -359,6 +389,7 @@ def report(db: Database, period: Period) -> Report:
         ),
         int(added),
         int(referred),
+        today or date.today(),
     )
 
 

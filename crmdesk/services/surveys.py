@@ -31,6 +31,7 @@ from crmdesk.services.survey_questions import (
     describe,
 )
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 if TYPE_CHECKING:
     from crmdesk.documents.survey_form import FormText
@@ -271,7 +272,7 @@ def _record_forms(db: Database, survey: SurveyRecord, issued: list[IssuedForm]) 
                     "personal": False}  # a printed form is not a contact the owner made
                    for f in issued if f.client_id]  # fmt: skip
         entry_ids = bulk.insert(model.HistoryEntry.__table__, entries)
-    label = f"Print {len(issued)} survey form{'s' if len(issued) != 1 else ''}"
+    label = f"Print {count(len(issued), 'survey form')}"
     created = {"survey_forms": form_ids, "history": entry_ids}
     return from_bulk(label, created, (f.client_id for f in issued if f.client_id))
 
@@ -334,6 +335,17 @@ class AnswerForm:
     answered_at: datetime | None = None
 
 
+def score_problem(typed: str) -> str | None:
+    """Why a typed score cannot be saved ("11 is not a score: a score is 0 to 10"), or
+    None if it can."""
+    text = typed.strip()
+    if not text:
+        return "Enter the score the client ticked: 0 to 10."
+    if not text.isdigit() or not 0 <= int(text) <= 10:
+        return f"{text} is not a score: a score is 0 to 10 (the boxes on the form)."
+    return None
+
+
 def record_answer(
     db: Database,
     answer: AnswerForm,
@@ -351,8 +363,9 @@ def record_answer(
     from crmdesk.services.clients import live_client
 
     problems: dict[str, str] = {}
-    if answer.score is None or not 0 <= answer.score <= 10:
-        problems["score"] = "Enter the score the client ticked: 0 to 10."
+    typed = "" if answer.score is None else str(answer.score)
+    if why := score_problem(typed):
+        problems["score"] = why
     problems.update(
         limits.check(
             {"reason": answer.reason.strip(), "referral_name": answer.referral_name.strip(),

@@ -47,6 +47,7 @@ from crmdesk.store.gate import (
 )
 from crmdesk.store.merge import KindCounts, MergeResult, merge_file
 from crmdesk.store.scratch import working_folder
+from crmdesk.wording import count
 
 if TYPE_CHECKING:
     from crmdesk.store.encrypted_copy import KdfParams
@@ -167,7 +168,7 @@ class MergeSummary:
                 if n
             ]
             if kind == "conflicts":  # the same conflicts as found (or reviewed) over there
-                parts = [f"{c.updated} entries updated"] if c.updated else []
+                parts = [f"{count(c.updated, 'entry')} updated"] if c.updated else []
             if parts:
                 out.append(f"{KIND_NAMES.get(kind, kind)}: {', '.join(parts)}")
         if not out and not self.changed:

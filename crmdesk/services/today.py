@@ -15,6 +15,7 @@ from datetime import date, datetime
 from crmdesk.services import at_risk, complaints, referrals, reminders, surveys
 from crmdesk.services.date_text import day_text
 from crmdesk.store.database import Database
+from crmdesk.wording import count
 
 BIRTHDAY_LETTER = "Birthday"
 WIN_BACK_LETTER = "We miss you"
@@ -158,8 +159,8 @@ def _touch(db: Database, day: date, _at: datetime, limit: int) -> Section:
         TodayRow(
             t.client_id,
             t.name,
-            f"Stay in touch every {t.every_days} days ({t.because})",
-            f"quiet {t.days_quiet(day)} days",
+            f"Stay in touch every {count(t.every_days, 'day')} ({t.because})",
+            f"quiet {count(t.days_quiet(day), 'day')}",
             t.days_quiet(day) > 2 * t.every_days,
         )
         for t in due[:limit]

@@ -132,7 +132,9 @@ def test_delete_undo_trash_restore(qtbot: QtBot, window: MainWindow) -> None:
     assert window.model.rowCount() == 2
 
     window.table.setFocus()
-    window.table.selectRow(0)  # Brontë sorts first
+    first = window.table.visualRect(window.model.index(0, NAME)).center()
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    assert len(window.table.selectionModel().selectedRows()) == 1  # Brontë sorts first
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     assert [window.model.index(r, NAME).data() for r in range(window.model.rowCount())] == [
         "Webber, Anna"

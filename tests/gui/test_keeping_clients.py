@@ -133,7 +133,7 @@ def test_referral_rewards_and_the_report_window(
 
     def report(d: ReportsDialog) -> None:
         assert d.preview.page_count >= 1
-        assert "revenue 80.00 from 1 clients" in d.summary.text()
+        assert "revenue 80.00 from 1 client;" in d.summary.text()
         d.period.setEditText("summer")
         assert "write 2026-Q3" in d.summary.text()
         d.period.setCurrentIndex(0)

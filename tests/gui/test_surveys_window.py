@@ -88,7 +88,7 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
 
     # the score and the queue
     assert dialog.score_label.text() == "NPS 0"  # one promoter, one detractor
-    assert "2 answers: 1 promoters, 0 passives, 1 detractors" in dialog.score_detail.text()
+    assert "2 answers: 1 promoter, 0 passives, 1 detractor" in dialog.score_detail.text()
     assert dialog.queue_model.rowCount() == 2
     assert dialog.queue_model.item(0, 2).text() == "3"  # the detractor first
     assert dialog.queue_model.item(0, 3).text() == "call back"

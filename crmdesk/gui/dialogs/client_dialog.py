@@ -68,13 +68,17 @@ class ClientDialog(FormDialog):
             "found_via", "Found us through:", QLineEdit(), "Walk-in, Google, a friend…"
         )
         self.referred_by = self.add_field(
-            "referred_by_id", "&Referred by:", QLineEdit(), "Start typing a client's name"
+            "referred_by_id",
+            "&Referred by:",
+            QLineEdit(),
+            "A client's name, or the code on their letter (R-7K3M9Q2A)",
         )
         self._completions = QStringListModel(self)
         completer = QCompleter(self._completions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         assert isinstance(self.referred_by, QLineEdit)
+        self.referred_by.setPlaceholderText("a client's name, or the code on their letter")
         self.referred_by.setCompleter(completer)
         self.referred_by.textEdited.connect(self._on_referred_by_text_edited)
         if record is not None:
@@ -126,13 +130,26 @@ class ClientDialog(FormDialog):
             marketing_consent=self.marketing_consent.isChecked(),  # type: ignore[attr-defined]
             tags=[t for t in text("tags").split(",") if t.strip()],
             found_via=text("found_via"),
-            referred_by_id=self._referrer_ids.get(referrer) if referrer else None,
+            referred_by_id=self._referrer_id(referrer) if referrer else None,
         )
+
+    def _referrer_id(self, typed: str) -> str | None:
+        """The client picked by name, or whose referral code (from a referral letter) was
+        typed."""
+        if typed in self._referrer_ids:
+            return self._referrer_ids[typed]
+        found = clients.client_with_referral_code(self._db, typed.split(" ")[0])
+        own = self._record.id if self._record else None
+        return found[0] if found and found[0] != own else None
 
     def _save_client(self) -> Changes:
         form = self.form_values()
         referrer = self.referred_by.text().strip()  # type: ignore[attr-defined]
         if referrer and form.referred_by_id is None:
+            if clients.looks_like_referral_code(referrer.split(" ")[0]):
+                raise ValidationError({"referred_by_id": (
+                    f"No client has the referral code {referrer}; check it against the "
+                    "letter, or type the referrer's name.")})  # fmt: skip
             raise ValidationError(
                 {"referred_by_id": f"No client called “{referrer}”; pick one from the list."}
             )
@@ -143,7 +160,13 @@ class ClientDialog(FormDialog):
     def _on_referred_by_text_edited(self, text: str) -> None:
         if len(text.strip()) < 2:
             return
-        found = clients.find_by_name(self._db, text)
         own = self._record.id if self._record else None
+        by_code = clients.client_with_referral_code(self._db, text)
+        if by_code is not None and by_code[0] != own:  # offer "R-7K3M9Q2A (Anna Webber)"
+            shown = f"{text.strip()} ({by_code[1]})"
+            self._referrer_ids[shown] = by_code[0]
+            self._completions.setStringList([shown])
+            return
+        found = clients.find_by_name(self._db, text)
         self._referrer_ids.update({name: cid for cid, name in found if cid != own})
         self._completions.setStringList([name for cid, name in found if cid != own])

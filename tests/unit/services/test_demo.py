@@ -59,3 +59,54 @@ def test_the_demo_shop_has_a_letterhead_and_survey_answers(demo_db: Database) ->
     asked = demo_db.query("SELECT count(*) FROM history WHERE subject LIKE 'Survey answer:%'")
     assert asked[0][0] == total.answers
     assert surveys.follow_ups(demo_db) or surveys.close_the_loop_rate(demo_db)[0]
+
+
+# what a man's and a woman's form of a family name look like, across the demo's cultures
+_WOMANS = ("ska", "cka", "dzka", "ová", "ou", "Ní ", "Nic ", "ая", "ина", "ова", "ева")
+_MEN = {"Mr", "Herr", "M.", "Sr"}
+_WOMEN = {"Mrs", "Ms", "Miss", "Mme", "Frau", "Sra"}
+
+
+def test_demo_names_agree_in_gender_and_so_does_the_salutation(tmp_path: Path) -> None:
+    """Not "Mr Paweł Dąbrowska": Paweł Dąbrowski, Zofia Dąbrowska, Siobhán Ní Bhriain."""
+    samples = demo.load_samples()
+    gender = {g: s for c in samples["cultures"] for g, s in zip(c["given"], c["genders"],
+                                                                 strict=True)}  # fmt: skip
+    path = demo.create_demo(tmp_path / "many.crmdesk", clients=400, seed=11)
+    seen: set[str] = set()
+    with Database.open(path) as db:
+        for row in client_list.client_page(db, SortKey.NAME, False, 0, 400):
+            c = clients.get_client(db, row.id)
+            womans_form = c.family_name.endswith(_WOMANS) or c.family_name.startswith(_WOMANS)
+            who = f"{c.salutation} {c.given_name} {c.family_name}"
+            if gender[c.given_name] == "m":
+                assert not womans_form and c.salutation not in _WOMEN, who
+            else:
+                assert c.salutation not in _MEN, who
+            seen.add(f"{c.given_name} {c.family_name}")
+    # both forms of the same names are there, each with its own given names
+    assert {"Paweł Dąbrowski", "Zofia Dąbrowska"} <= seen
+    assert {"Ciarán Ó Briain", "Siobhán Ní Bhriain"} <= seen
+    assert {"Γιώργος Παπαδόπουλος", "Ελένη Παπαδοπούλου"} <= seen
+
+
+def test_every_complaint_in_the_history_is_on_the_complaints_tab(tmp_path: Path) -> None:
+    from crmdesk.services import complaints
+
+    path = demo.create_demo(tmp_path / "many.crmdesk", clients=400, seed=11)
+    with Database.open(path) as db:
+        cases = 0
+        for row in client_list.client_page(db, SortKey.NAME, False, 0, 400):
+            on_tab = {k.id: k for k in complaints.complaints_of(db, row.id)}
+            said = [e for e in history.timeline(db, row.id, limit=1000)
+                    if "complain" in f"{e.subject} {e.outcome}".lower()]  # fmt: skip
+            linked = db.query(
+                "SELECT complaint_id FROM history WHERE client_id = ? AND complaint_id IS NOT"
+                " NULL AND deleted_at IS NULL",
+                (row.id,),
+            )
+            for entry in said:  # what looks like a complaint is a case on the tab
+                assert on_tab, f"{row.name}: “{entry.subject}” is not on the Complaints tab"
+            assert {r[0] for r in linked} == set(on_tab), row.name  # and each case is told
+            cases += len(on_tab)
+        assert cases >= 3

@@ -27,7 +27,11 @@ def test_periods_as_people_write_them() -> None:
         and parse_period("2026-01").previous().label == "2025-12"
     )
     assert parse_period("2026-H2").start == date(2026, 7, 1)
-    assert parse_period("2026").describe() == "01 Jan 2026 – 31 Dec 2026"
+    assert parse_period("2026").describe(date(2027, 1, 5)) == "01 Jan 2026 – 31 Dec 2026"
+    assert (
+        parse_period("2026").describe(date(2026, 12, 2))
+        == "01 Jan 2026 – 31 Dec 2026, so far up to 02 Dec 2026"
+    )
     with pytest.raises(CrmError, match="2026-Q3"):
         parse_period("last summer")
 

@@ -17,6 +17,7 @@ import random
 import shutil
 import sqlite3
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,10 +110,8 @@ class World:
             found = sorted(sync.conflicts(db), key=lambda c: c.id)
             if found:
                 chosen = found[op[2] % len(found)]
-                try:
+                with suppress(CrmError):  # refused: changed again since, or deleted since
                     (sync.keep_other if op[3] else sync.keep_merged)(db, chosen.id)
-                except CrmError:  # refused: changed again since, or deleted since
-                    pass
             return False
         cid = self.ids[op[2]]
         record = clients.get_client(db, cid)
