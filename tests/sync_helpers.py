@@ -128,3 +128,24 @@ def a_keyring() -> Iterator[MemoryKeyring]:
         yield found
     finally:
         keyring.set_keyring(previous)
+
+
+@contextmanager
+def older_file(path: Path, revision: str) -> Iterator[Any]:
+    """A crmdesk file as an older crmdesk wrote it (schema `revision`); the block fills it
+    through the yielded SQLAlchemy connection, in one transaction."""
+    import sqlalchemy as sa
+
+    from crmdesk.store import migrate
+    from crmdesk.store.gate import APPLICATION_ID
+
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn, revision)
+            yield conn
+    finally:
+        engine.dispose()

@@ -42,23 +42,29 @@ def _integrity(path: Path) -> str:
         conn.close()
 
 
+def kill_writer(db_path: Path, data_dir: Path, after: float) -> tuple[list[str], str]:
+    """Start a stream of writes to `db_path`, kill -9 it after `after` seconds; return the
+    names it reported committed and what it wrote to stderr."""
+    child = _worker("writes", str(db_path), str(data_dir))
+    assert child.stdout is not None
+    committed: list[str] = []
+    deadline = time.monotonic() + after
+    while time.monotonic() < deadline:
+        line = child.stdout.readline()
+        if not line:
+            break
+        committed.append(line.strip())
+    child.send_signal(signal.SIGKILL)
+    rest, errors = child.communicate(timeout=30)
+    return committed + [w for w in rest.split("\n") if w.startswith("Crash")], errors
+
+
 def test_kill_during_a_stream_of_writes_keeps_every_committed_change(
     db_path: Path, data_dir: Path
 ) -> None:
     rng = random.Random(7)
     for _ in range(ROUNDS):
-        child = _worker("writes", str(db_path), str(data_dir))
-        assert child.stdout is not None
-        committed: list[str] = []
-        deadline = time.monotonic() + rng.uniform(0.6, 1.2)
-        while time.monotonic() < deadline:
-            line = child.stdout.readline()
-            if not line:
-                break
-            committed.append(line.strip())
-        child.send_signal(signal.SIGKILL)
-        rest, errors = child.communicate(timeout=30)
-        committed += [w for w in rest.split("\n") if w.startswith("Crash")]
+        committed, errors = kill_writer(db_path, data_dir, rng.uniform(0.6, 1.2))
         assert "Traceback" not in errors, errors
         assert committed, "the writer committed nothing before it was killed"
         assert _integrity(db_path) == "ok"

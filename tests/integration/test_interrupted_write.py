@@ -9,13 +9,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from crmdesk.store.database import Database
 from crmdesk.store.gate import inspect_file, journal_path
 from tests.integration.test_cli import crmdesk
-from tests.integration.test_crash import _worker
+from tests.integration.test_crash import kill_writer
 from tests.sync_helpers import add_client
 
 ROUNDS = int(os.environ.get("CRMDESK_SOAK_ROUNDS", "2"))
@@ -76,18 +75,7 @@ def test_kill_during_writes_then_open_and_check_first(db_path: Path, data_dir: P
     rng = random.Random(11)
     hot = 0
     for _ in range(ROUNDS):
-        child = _worker("writes", str(db_path), str(data_dir))
-        assert child.stdout is not None
-        committed: list[str] = []
-        deadline = time.monotonic() + rng.uniform(0.6, 1.2)
-        while time.monotonic() < deadline:
-            line = child.stdout.readline()
-            if not line:
-                break
-            committed.append(line.strip())
-        child.send_signal(signal.SIGKILL)
-        rest, _errors = child.communicate(timeout=30)
-        committed += [w for w in rest.split("\n") if w.startswith("Crash")]
+        committed, _errors = kill_writer(db_path, data_dir, rng.uniform(0.6, 1.2))
         hot += journal_path(db_path).exists()
         checked = crmdesk("check", str(db_path), data_dir=data_dir)
         assert checked.returncode == 0, checked.stdout + checked.stderr

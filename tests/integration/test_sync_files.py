@@ -13,17 +13,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from crmdesk import paths
 from crmdesk.errors import CrmError, DatabaseFileError
 from crmdesk.services import backups, clients, erase, history, notes, sync
-from crmdesk.store import migrate
 from crmdesk.store.backup import BackupFile, check_copy
 from crmdesk.store.database import Database
-from crmdesk.store.gate import APPLICATION_ID
 from tests.conftest import digest
-from tests.sync_helpers import add_client, copy_to, dump, edit_client, machine
+from tests.sync_helpers import add_client, copy_to, dump, edit_client, machine, older_file
 
 
 def _truncated(src: Path, dst: Path) -> Path:
@@ -94,12 +91,7 @@ def test_an_older_copy_is_upgraded_on_a_temporary_copy_and_merged(
     db: Database, tmp_path: Path
 ) -> None:
     old = tmp_path / "old-laptop.crmdesk"
-    raw = sqlite3.connect(old)
-    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    raw.close()
-    engine = sa.create_engine(f"sqlite:///{old}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn, "0007")
+    with older_file(old, "0007") as conn:
         conn.exec_driver_sql(f"INSERT INTO meta VALUES ('lineage_id', '{db.lineage_id}')")
         conn.exec_driver_sql(
             "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
@@ -113,7 +105,6 @@ def test_an_older_copy_is_upgraded_on_a_temporary_copy_and_merged(
             "INSERT INTO field_changes VALUES ('clients', 'c-old', '*',"
             " '0190000000000-000000', 'site-x')"
         )
-    engine.dispose()
     before = digest(old)
     summary = sync.merge(db, old)
     assert summary.migrated_from == "0007"
@@ -331,12 +322,7 @@ def test_erasing_also_blanks_a_backup_made_before_an_upgrade(tmp_path: Path) -> 
     does not bring her back."""
     marker = "Quokka-Older-4412"
     path = tmp_path / "older.crmdesk"
-    raw = sqlite3.connect(path)
-    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    raw.close()
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn, "0007")
+    with older_file(path, "0007") as conn:
         conn.exec_driver_sql("INSERT INTO meta VALUES ('lineage_id', 'older-shop')")
         conn.exec_driver_sql(
             "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
@@ -350,7 +336,6 @@ def test_erasing_also_blanks_a_backup_made_before_an_upgrade(tmp_path: Path) -> 
             "INSERT INTO field_changes VALUES ('clients', 'c-old', '*',"
             " '0190000000000-000000', 'site-x')"
         )
-    engine.dispose()
     with machine(path, "A") as db:
         assert db.report.migrated_from == "0007"
         upgrade_backup = db.report.backup

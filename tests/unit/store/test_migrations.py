@@ -5,23 +5,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from crmdesk import paths
 from crmdesk.services import client_list, search
 from crmdesk.store import migrate, revisions
 from crmdesk.store.database import Database
-from crmdesk.store.gate import APPLICATION_ID
+from tests.sync_helpers import older_file
 
 
 def make_first_revision_file(path: Path) -> None:
     """What crmdesk 0.1 (schema 0001, no search index yet) wrote, with one client in it."""
-    raw = sqlite3.connect(path)
-    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    raw.close()
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn, "0001")
+    with older_file(path, "0001") as conn:
         conn.exec_driver_sql(
             "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
             " salutation, preferred_name, company, phones, emails, street, postcode, city,"
@@ -35,7 +28,6 @@ def make_first_revision_file(path: Path) -> None:
             " pinned) VALUES ('n1', '0000000000001-000001', 's1', '2025-01-01 10:00:00', 'c1',"
             " '2025-01-01 10:00:00', 'Her spaniel Biscuit hates the rain', 0)"
         )
-    engine.dispose()
 
 
 def test_first_revision_file_is_backed_up_and_upgraded(tmp_path: Path) -> None:
@@ -71,12 +63,7 @@ def test_paper_for_many_stops_counting_as_a_contact_after_the_upgrade(tmp_path: 
     survey form and an answer typed in from it. After 0009 only the letter to one client and
     the call count as contacts, and each client's last contact says so."""
     path = tmp_path / "old.crmdesk"
-    raw = sqlite3.connect(path)
-    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    raw.close()
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn, "0008")
+    with older_file(path, "0008") as conn:
         for cid, name in (("c1", "Webber"), ("c2", "Lee")):
             conn.exec_driver_sql(
                 "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
@@ -111,7 +98,6 @@ def test_paper_for_many_stops_counting_as_a_contact_after_the_upgrade(tmp_path: 
             " site_id, created_at) VALUES ('a1', 's', 'c1', '2026-06-05 12:00:00', 'form', 3,"
             " '', '{}', 0, 0, '', '', '1', 's1', '2026-01-01 00:00:00')"
         )
-    engine.dispose()
     with Database.open(path) as db:
         assert db.report.migrated_from == "0008"
         personal = dict(db.query("SELECT id, personal FROM history ORDER BY id"))
@@ -124,12 +110,7 @@ def test_an_older_index_is_rebuilt_folded_and_printed_letters_by_subject(tmp_pat
     """A file from before 0010 (its index as written, letters' text in it) opens with its
     index folded: "lodz" finds Łódź, and a printed letter's letterhead is not searched."""
     path = tmp_path / "old.crmdesk"
-    raw = sqlite3.connect(path)
-    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    raw.close()
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        migrate.upgrade(conn, "0008")
+    with older_file(path, "0008") as conn:
         conn.exec_driver_sql(
             "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
             " salutation, preferred_name, company, phones, emails, street, postcode, city,"
@@ -144,7 +125,6 @@ def test_an_older_index_is_rebuilt_folded_and_printed_letters_by_subject(tmp_pat
             " '2025-01-01 10:00:00', 'c1', 'letter', 'out', '2025-01-01 10:00:00', 'Birthday',"
             " 'Everyone at Webber & Daughters wishes you a happy birthday', 'Printed')"
         )
-    engine.dispose()
     with Database.open(path) as db:
         assert db.report.migrated_from == "0008"
         [hit] = search.search(db, "lodz")
