@@ -454,18 +454,35 @@ class NameMatch:
 
 
 def name_matches(db: Database, text: str, limit: int = 20) -> list[NameMatch]:
-    """Live clients whose given or family name or company starts with `text`, with their
-    town, for a picker that must name one client."""
-    pattern = text.strip().replace("%", "").replace("_", "") + "%"
-    rows = db.query(
-        "SELECT id, given_name, family_name, company, city FROM clients WHERE deleted_at IS NULL"
-        " AND (family_name LIKE :p OR given_name LIKE :p OR company LIKE :p"
-        "  OR given_name || ' ' || family_name LIKE :p)"
-        " ORDER BY sort_name LIMIT :limit",
-        {"p": pattern, "limit": limit},
+    """Live clients whose given or family name or company starts with `text` (accents and
+    case aside), with their town, for a picker that must name one client. Found through
+    the people index (a scan of the names took 50–130 ms at 100,000 clients, on every key);
+    a text of one or two letters only still reads the names."""
+    from crmdesk.model.folding import fold
+    from crmdesk.services import search
+
+    typed = text.strip()
+    if not typed:
+        return []
+    ids = search.profiles(db, typed)
+    if ids is None:  # only words of one or two letters: their start, read from the names
+        ids = [h.client_id for h in search.search(db, typed, limit)]
+    if not ids:
+        return []
+    rows = db.query_ids(
+        "SELECT id, given_name, family_name, company, city, sort_name FROM clients"
+        " WHERE id IN ({ids}) AND +deleted_at IS NULL",  # (by id: the index holds the live)
+        ids,
     )
+    wanted = fold(typed)
+
+    def named(given: str, family: str, company: str) -> bool:
+        names = (family, given, company, f"{given} {family}")
+        return any(fold(name or "").startswith(wanted) for name in names)
+
+    found = sorted((r for r in rows if named(r[1], r[2], r[3])), key=lambda r: r[5] or "")
     return [NameMatch(cid, display_name(given, family, company), city)
-            for cid, given, family, company, city in rows]  # fmt: skip
+            for cid, given, family, company, city, _sort in found[:limit]]  # fmt: skip
 
 
 def live_client(session: Session, client_id: str) -> model.Client:

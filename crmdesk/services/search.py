@@ -82,6 +82,21 @@ def fts_query(query: str) -> str | None:
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
+def profiles(db: Database, query: str, limit: int = 200) -> list[str] | None:
+    """Up to `limit` live clients whose profile holds every word of `query` of three
+    letters or more (newest first), through the people index alone; None if no word is
+    that long (the index cannot look for it)."""
+    match = fts_query(" ".join(w for w in _words(query) if len(w) >= 3))
+    if match is None:
+        return None
+    rows = db.query(
+        _FIND.format(table="search_people").replace("SELECT d.client_id, d.source,",
+                                                   "SELECT DISTINCT d.client_id, d.source,"),
+        (match, limit),
+    )  # fmt: skip
+    return [str(r[0]) for r in rows if r[1] == "clients"]
+
+
 def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
     """Up to `limit` clients for `query`: those whose profile or things to remember match
     (newest first), then those with the newest matching notes and history.

@@ -170,3 +170,17 @@ def test_a_labelled_phone_and_a_pasted_address_are_saved_as_meant(db: Database) 
     assert [(e.label, e.address) for e in record.emails] == [("email", "Jane@example.org")]
     text = clients.format_lines(record.to_form().phones)
     assert clients.parse_phones(text) == record.to_form().phones  # the box reads back the same
+
+
+def test_the_client_picker_finds_a_name_as_typed_without_its_accents(db) -> None:
+    from crmdesk.services import clients as svc
+    from tests.sync_helpers import add_client
+
+    add_client(db, given_name="Łukasz", family_name="Dąbrowski", city="Łódź")
+    add_client(db, given_name="Lucy", family_name="Dabney", city="Leeds")
+    assert [m.label for m in svc.name_matches(db, "lukasz dab")] == ["Łukasz Dąbrowski — Łódź"]
+    assert [m.label for m in svc.name_matches(db, "Dąb")] == [
+        "Lucy Dabney — Leeds",
+        "Łukasz Dąbrowski — Łódź",
+    ]
+    assert svc.name_matches(db, "Łódź") == []  # a town is no name
