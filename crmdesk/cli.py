@@ -32,13 +32,17 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmdesk import __version__, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
+
+if TYPE_CHECKING:
+    from crmdesk.store.database import Database
 
 COMMANDS = (
     "demo",
@@ -345,11 +349,21 @@ def _database_path(given: Path | None) -> Path:
     return last or paths.default_database()
 
 
-def _survey_forms(args: argparse.Namespace) -> int:
-    from crmdesk.services import clients, letters, surveys
+@contextmanager
+def _open_database(given: Path | None) -> Iterator[Database]:
+    """The database of --db (or the last one), its clients in the shop's alphabet."""
+    from crmdesk.services import settings
     from crmdesk.store.database import Database
 
-    with Database.open(_database_path(args.db)) as db:
+    with Database.open(_database_path(given)) as db:
+        settings.keep_sort_order(db)
+        yield db
+
+
+def _survey_forms(args: argparse.Namespace) -> int:
+    from crmdesk.services import clients, letters, surveys
+
+    with _open_database(args.db) as db:
         survey = surveys.find_survey(db, args.survey) if args.survey else surveys.builtin_survey(db)
         ids = clients.known_clients(db, args.client) if args.client else []
         if args.tag:
@@ -369,9 +383,8 @@ def _nps(args: argparse.Namespace) -> int:
     import json
 
     from crmdesk.services import letters, nps, surveys
-    from crmdesk.store.database import Database
 
-    with Database.open(_database_path(args.db)) as db:
+    with _open_database(args.db) as db:
         if args.tag:
             letters.clients_tagged(db, args.tag)  # a mistyped tag is named, not scored 0
         periods = nps.by_period(db, args.by, args.tag, args.stage)
@@ -404,10 +417,9 @@ def _report(args: argparse.Namespace) -> int:
     from crmdesk.documents.report import write_report
     from crmdesk.services import nps, reports, shop
     from crmdesk.services.reports import money, percent
-    from crmdesk.store.database import Database
 
     period = reports.parse_period(args.period) if args.period else None
-    with Database.open(_database_path(args.db)) as db:
+    with _open_database(args.db) as db:
         period = period or reports.current_quarter(date.today())
         figures = reports.report(db, period)
         profile = shop.get_shop(db)
@@ -432,9 +444,8 @@ def _today(args: argparse.Namespace) -> int:
     import json
 
     from crmdesk.services import today
-    from crmdesk.store.database import Database
 
-    with Database.open(_database_path(args.db)) as db:
+    with _open_database(args.db) as db:
         sections = today.today(db)
     if args.json:
         print(json.dumps([{"section": s.title, "total": s.total,
@@ -456,9 +467,8 @@ def _today(args: argparse.Namespace) -> int:
 
 def _letters(args: argparse.Namespace) -> int:
     from crmdesk.services import clients, letters
-    from crmdesk.store.database import Database
 
-    with Database.open(_database_path(args.db)) as db:
+    with _open_database(args.db) as db:
         template = letters.find_template(db, args.template)
         if args.client:
             ids = clients.known_clients(db, args.client)

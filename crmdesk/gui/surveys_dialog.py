@@ -270,10 +270,11 @@ class SurveysDialog(QDialog):
             self.group.addItem(label, key)  # fmt: skip
         hint = QHBoxLayout()
         few = nps.MIN_ANSWERS
-        hint.addWidget(QLabel(f"Click a bar to see its answers. * and a pale bar: fewer than "
-                              f"{few} answers, read the score with care. Show:"))  # fmt: skip
+        how_to_read = QLabel(f"Click a bar to see its answers. * and a pale bar: fewer than "
+                             f"{few} answers, read the score with care. Show:")  # fmt: skip
+        how_to_read.setWordWrap(True)  # a narrow screen wraps it rather than widening the window
+        hint.addWidget(how_to_read, 1)
         hint.addWidget(self.group)
-        hint.addStretch(1)
         column.addLayout(hint)
         column.addWidget(self.answers_view, 1)
         self.by.currentIndexChanged.connect(self.refresh)
@@ -308,6 +309,7 @@ class SurveysDialog(QDialog):
         column = QVBoxLayout(page)
         self.loop_label = QLabel()
         self.loop_label.setObjectName("close_the_loop")
+        self.loop_label.setWordWrap(True)
         self.queue_view, self.queue_model = _table(
             "Follow up",
             ["Due", "Client", "Score", "What to do", "Reason"],

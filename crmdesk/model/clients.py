@@ -4,12 +4,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, event, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 from crmdesk.model.base import Base, Synced, now
-from crmdesk.model.names import client_sort_name, display_name, sort_key
+from crmdesk.model.names import client_sort_name, display_name
 
-__all__ = ["Client", "Fact", "Note", "display_name", "sort_key"]
+__all__ = ["Client", "Fact", "Note", "display_name"]
 
 _LIVE = text("deleted_at IS NULL")  # list indexes hold only clients not in the Trash
 
@@ -82,7 +82,11 @@ class Client(Synced, Base):
 @event.listens_for(Client, "before_insert")
 @event.listens_for(Client, "before_update")
 def _set_sort_name(_mapper: object, _connection: object, client: Client) -> None:
-    client.sort_name = client_sort_name(client.given_name, client.family_name, client.company)
+    session = object_session(client)
+    locale = session.info.get("sort_locale", "") if session is not None else ""
+    client.sort_name = client_sort_name(
+        client.given_name, client.family_name, client.company, locale
+    )
 
 
 class Fact(Synced, Base):

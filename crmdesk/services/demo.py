@@ -18,7 +18,7 @@ from typing import Any
 from crmdesk import paths
 from crmdesk.errors import CrmError
 from crmdesk.model import Client, Complaint, Fact, HistoryEntry, Note, Purchase, new_id
-from crmdesk.model.clients import sort_key
+from crmdesk.model.names import client_sort_name
 from crmdesk.services import referrals, reminders, settings
 from crmdesk.services.validation import normalise_phone
 from crmdesk.store.database import Database
@@ -116,7 +116,7 @@ def populate(
     for start in range(0, clients, CHUNK):
         people, facts, notes, entries, bought, cases = [], [], [], [], [], []
         for n in range(start, min(start + CHUNK, clients)):
-            person = _client(rng, samples, names[n], today, made)
+            person = _client(rng, samples, names[n], today, made, db.sort_locale)
             made.append(person["id"])
             people.append(person)
             facts += _facts(rng, samples, person["id"], today, shape)
@@ -323,6 +323,7 @@ def _client(
     name: tuple[Any, ...],
     today: date,
     made: list[str],
+    locale: str,
 ) -> dict[str, Any]:
     culture, given, salutation, family = name
     place = rng.choice(samples["places"])
@@ -359,7 +360,7 @@ def _client(
         "found_via": "Referral" if referrer else found,
         "referred_by_id": referrer,
         "created_at": since,
-        "sort_name": sort_key(family or company, given),
+        "sort_name": client_sort_name(given, family, company, locale),
     }
 
 

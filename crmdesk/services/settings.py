@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import locale as system_locale
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -303,7 +303,21 @@ def write(db: Database, new: Mapping[str, Any], label: str = "Settings") -> Chan
         for s in SETTINGS:
             if s.key in new and values[s.key] != before[s.key]:
                 w.session.merge(Meta(key=s.key, value=s.dump(values[s.key])))
-    return from_write(label, w)
+    changes = from_write(label, w)
+    if keep_sort_order(db):
+        changes = replace(changes, tables=changes.tables | {"clients"})
+    return changes
+
+
+def keep_sort_order(db: Database, progress: Callable[[int, int], None] | None = None) -> bool:
+    """Sort the clients in the shop's alphabet if they are not yet (the country or locale
+    was changed here, came in with a merge, or this machine's default differs); True if
+    the sort names were made again. Costs one read of the settings when nothing changed."""
+    wanted = locale_for(db)
+    if db.sort_locale == wanted:
+        return False
+    db.resort(wanted, progress)
+    return True
 
 
 # --------------------------------------------------------------------- what others read

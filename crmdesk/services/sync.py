@@ -34,7 +34,7 @@ from crmdesk.errors import (
 )
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes
-from crmdesk.store import disk_errors, revisions
+from crmdesk.store import disk_errors, revisions, sorting
 from crmdesk.store.backup import check_copy, copy_database, write_snapshot
 from crmdesk.store.database import Database
 from crmdesk.store.gate import (
@@ -230,9 +230,11 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
             ) from exc
     if result.newest_hlc:
         db.clock.observe(result.newest_hlc)
-    from crmdesk.services import erase
+    from crmdesk.services import erase, settings
 
     warnings = erase.after_merge(db, result.client_ids)  # nobody erased comes back with it
+    if result.counts.get("settings"):
+        settings.keep_sort_order(db)  # the shop's locale may have come in with the merge
     return MergeSummary(
         other,
         backup,
@@ -503,15 +505,7 @@ def _put_value(conn: Any, conflict: Any, value: Any, stamp: str, site: str) -> N
             (value, stamp, site, row_id),
         )
         if table == "clients" and column in ("given_name", "family_name", "company"):
-            from crmdesk.model.names import client_sort_name
-
-            family, company, given = conn.execute(
-                "SELECT family_name, company, given_name FROM clients WHERE id = ?", (row_id,)
-            ).fetchone()
-            conn.execute(
-                "UPDATE clients SET sort_name = ? WHERE id = ?",
-                (client_sort_name(given, family, company), row_id),
-            )
+            sorting.set_sort_name(conn, row_id)
     conn.execute(
         "INSERT OR REPLACE INTO field_changes(table_name, row_id, column_name, hlc, site_id)"
         " VALUES (?, ?, ?, ?, ?)",

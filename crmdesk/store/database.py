@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmdesk.errors import DatabaseFileError, MissingDatabaseError, NewerSchemaError
 from crmdesk.model.ids import new_id
-from crmdesk.store import disk_errors, erasure, revisions, search_index
+from crmdesk.store import disk_errors, erasure, revisions, search_index, sorting
 from crmdesk.store.backup import write_verified_backup
 from crmdesk.store.clock import HybridClock, site_id
 from crmdesk.store.gate import APPLICATION_ID, inspect_file
@@ -75,6 +75,7 @@ class Database:
         meta = dict(self.query("SELECT key, value FROM meta"))
         self.lineage_id = meta.get("lineage_id", "")
         self.clock = HybridClock(meta.get("clock") or None)
+        self.sort_locale = meta.get(sorting.SORT_LOCALE, "")
 
     @property
     def site_id(self) -> str:
@@ -246,6 +247,7 @@ class Database:
         with disk_errors.about(self.path, os_errors=False), self._sessionmaker()() as s:
             s.info["clock"] = self.clock
             s.info["site_id"] = self.site_id
+            s.info["sort_locale"] = self.sort_locale
             w = Write(session=s)
             with s.begin():
                 yield w
@@ -265,6 +267,27 @@ class Database:
             bulk_writer(conn, self.clock, self.site_id) as writer,
         ):
             yield writer
+
+    def resort(self, locale: str, progress: Callable[[int, int], None] | None = None) -> int:
+        """Make every client's sort name again in `locale` (the shop's alphabet changed);
+        returns how many clients got a new one. Written in transactions of a few thousand
+        clients, so a save made meanwhile (the window stays usable) waits milliseconds, and
+        a name saved meanwhile keeps the key its own write made. Not an undoable change:
+        it only orders the list. Interrupted, the next open finishes it."""
+        self.sort_locale = locale  # every write from now on makes keys in `locale`
+        updates = sorting.new_keys(self.query(sorting.ALL_NAMES), locale)
+        for start in range(0, len(updates), 2000):
+            with disk_errors.about(self.path, os_errors=False), self.engine.begin() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None
+                raw.executemany(sorting.UPDATE_KEY, updates[start : start + 2000])
+            if progress is not None:
+                progress(min(start + 2000, len(updates)), len(updates))
+        with disk_errors.about(self.path, os_errors=False), self.engine.begin() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            sorting.record_locale(raw, locale)
+        return len(updates)
 
     def meta(self, key: str, default: str = "") -> str:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
@@ -336,6 +359,9 @@ def _engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a write takes the file's write lock first, so two writers (the window
+        # and a background task) wait for each other (busy_timeout) rather than one failing
+        # at once when it upgrades from reading (SQLite's deadlock rule for DEFERRED)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

@@ -36,7 +36,7 @@ from typing import Any
 from crmdesk.errors import CrmError
 from crmdesk.model.erasure import CHILD_TABLES
 from crmdesk.model.names import client_sort_name
-from crmdesk.store import erasure, search_index
+from crmdesk.store import erasure, search_index, sorting
 from crmdesk.store.clock import HybridClock, parse_hlc
 from crmdesk.store.gate import roll_back_interrupted_write
 from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
@@ -139,6 +139,7 @@ class _Merge:
         for hlc in self.seen_there.values():
             clock.observe(hlc)
         self.columns = {t: self._columns(t) for t in SYNCED_TABLES}
+        self.sort_locale = sorting.locale_of(conn)  # the other copy's keys may be in another
         # a client's rows changed by this merge: client id -> the newest stamp among them
         self.touched_clients: dict[str, Stamp] = {}
         self.new_conflicts: list[dict[str, Any]] = []
@@ -507,6 +508,16 @@ class _Merge:
             f" WHERE id IN ({marks})",
             ids,
         )
+        if table == "clients":
+            named = self.conn.execute(
+                "SELECT id, given_name, family_name, company FROM main.clients"
+                f" WHERE id IN ({marks})",
+                ids,
+            ).fetchall()
+            self.conn.executemany(
+                "UPDATE main.clients SET sort_name = ? WHERE id = ?",
+                [(client_sort_name(g, f, c, self.sort_locale), i) for i, g, f, c in named],
+            )
         self.conn.execute(
             "INSERT OR REPLACE INTO main.field_changes SELECT * FROM other.field_changes"
             f" WHERE table_name = ? AND row_id IN ({marks})",
@@ -527,7 +538,7 @@ class _Merge:
         if table == "clients" and {"given_name", "family_name", "company"} & set(taken):
             row = {**here, **taken}
             values["sort_name"] = client_sort_name(
-                row["given_name"], row["family_name"], row["company"]
+                row["given_name"], row["family_name"], row["company"], self.sort_locale
             )
         values["hlc"], values["site_id"] = newest
         sets = ", ".join(f'"{c}" = ?' for c in values)

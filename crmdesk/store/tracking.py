@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crmdesk.model import FieldChange, Meta, SiteClock, Synced, new_id
 from crmdesk.store.revert import RowRevert
+from crmdesk.store.sorting import SORT_LOCALE
 
 ALL_FIELDS = "*"  # the column name of a row's creation record
 # meta keys that belong to this file alone; every other key is a setting of the business,
 # stamped like a field (table "meta", row = key, column "value") so that merges carry it
-LOCAL_META = frozenset({"lineage_id", "created_at", "clock"})
+LOCAL_META = frozenset({"lineage_id", "created_at", "clock", SORT_LOCALE})
 
 
 @dataclass

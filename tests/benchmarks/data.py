@@ -14,7 +14,7 @@ from pathlib import Path
 
 from crmdesk import paths
 from crmdesk.model import Client, HistoryEntry
-from crmdesk.model.clients import sort_key
+from crmdesk.model.names import client_sort_name
 from crmdesk.services import demo
 from crmdesk.store.database import Database
 
@@ -68,10 +68,11 @@ def database(clients: int) -> Path:
 
 def _add_heavy_client(db: Database) -> None:
     given, family = HEAVY_NAME
+    sort_name = client_sort_name(given, family, "", db.sort_locale)
     with db.bulk() as bulk:
         [client_id] = bulk.insert(
             Client.__table__,
-            [{"given_name": given, "family_name": family, "sort_name": sort_key(family, given),
+            [{"given_name": given, "family_name": family, "sort_name": sort_name,
               "city": "Leeds", "phones": [], "emails": [], "tags": []}],
         )  # fmt: skip
         start = datetime(2021, 1, 4, 9, 0)
