@@ -44,7 +44,8 @@ _LAZY = {
 
 
 # every mapped class must be declared before any is used (foreign keys, mappers)
-__getattr__ = lazy_attributes(__name__, _LAZY, load_together=sorted(set(_LAZY.values())))
+MODULES = tuple(sorted(set(_LAZY.values())))  # every module of mapped classes
+__getattr__ = lazy_attributes(__name__, _LAZY, load_together=MODULES)
 
 __all__ = [
     "Base",

@@ -309,14 +309,14 @@ def write(db: Database, new: Mapping[str, Any], label: str = "Settings") -> Chan
     return changes
 
 
-def keep_sort_order(db: Database, progress: Callable[[int, int], None] | None = None) -> bool:
+def keep_sort_order(db: Database) -> bool:
     """Sort the clients in the shop's alphabet if they are not yet (the country or locale
     was changed here, came in with a merge, or this machine's default differs); True if
     the sort names were made again. Costs one read of the settings when nothing changed."""
     wanted = locale_for(db)
     if db.sort_locale == wanted:
         return False
-    db.resort(wanted, progress)
+    db.resort(wanted)
     return True
 
 

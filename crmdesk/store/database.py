@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -238,6 +238,24 @@ class Database:
             tracking.install(self._sessions)
         return self._sessions
 
+    def warm_up(self) -> None:
+        """Load now what the first write needs — SQLAlchemy, every mapped class, the
+        session factory and a pooled connection — so that the first save does not wait for
+        them (about a second and a half on a slow machine). For a background thread, once
+        the window is on screen."""
+        import importlib
+
+        from sqlalchemy.orm import configure_mappers
+
+        from crmdesk import model
+
+        for module in model.MODULES:
+            importlib.import_module(module)
+        configure_mappers()
+        self._sessionmaker()
+        with self.engine.connect():
+            pass
+
     @contextmanager
     def write(self) -> Iterator[Write]:
         """A write transaction: committed whole when the block ends, rolled back on error.
@@ -268,25 +286,18 @@ class Database:
         ):
             yield writer
 
-    def resort(self, locale: str, progress: Callable[[int, int], None] | None = None) -> int:
+    def resort(self, locale: str) -> int:
         """Make every client's sort name again in `locale` (the shop's alphabet changed);
-        returns how many clients got a new one. Written in transactions of a few thousand
-        clients, so a save made meanwhile (the window stays usable) waits milliseconds, and
-        a name saved meanwhile keeps the key its own write made. Not an undoable change:
-        it only orders the list. Interrupted, the next open finishes it."""
+        returns how many clients got a new one. One transaction (about 1.5 s at 100,000
+        clients; a save made meanwhile waits for it); a name saved between reading the
+        names and writing the keys keeps the key its own write made. Not an undoable
+        change: it only orders the list."""
         self.sort_locale = locale  # every write from now on makes keys in `locale`
         updates = sorting.new_keys(self.query(sorting.ALL_NAMES), locale)
-        for start in range(0, len(updates), 2000):
-            with disk_errors.about(self.path, os_errors=False), self.engine.begin() as conn:
-                raw = conn.connection.driver_connection
-                assert raw is not None
-                raw.executemany(sorting.UPDATE_KEY, updates[start : start + 2000])
-            if progress is not None:
-                progress(min(start + 2000, len(updates)), len(updates))
         with disk_errors.about(self.path, os_errors=False), self.engine.begin() as conn:
             raw = conn.connection.driver_connection
             assert raw is not None
-            sorting.record_locale(raw, locale)
+            sorting.store_keys(raw, updates, locale)
         return len(updates)
 
     def meta(self, key: str, default: str = "") -> str:

