@@ -82,6 +82,7 @@ class Carrying(QObject):
             QMessageBox.warning(self.window, "The database is not on this computer's disk", warning)
 
         def work() -> tuple[CheckReport, LostWork | None, bool]:
+            db.warm_up()  # first, so that a first save soon after opening does not wait
             report = backups.quick_check(db.path)
             if not report.ok:
                 return report, None, False
@@ -123,9 +124,9 @@ class Carrying(QObject):
                 "lost by merging.",
             )
             if answer == QMessageBox.StandardButton.Yes:
-                from crmdesk.services import backups
+                from crmdesk.services import sync
 
-                self._merge(lambda: backups.merge_back(db, lost))
+                self._merge(lambda: sync.merge_back(db, lost))
 
     def backup_if_changed(self) -> None:
         from crmdesk.services import backups

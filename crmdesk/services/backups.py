@@ -226,13 +226,6 @@ def lost_work(db: Database) -> LostWork | None:
     return LostWork(here, memory["hlc"], backup)
 
 
-def merge_back(db: Database, lost: LostWork) -> object:
-    """Merge this machine's lost work back in from the backup that holds it."""
-    from crmdesk.services import sync
-
-    return sync.merge(db, lost.backup)
-
-
 def own_clock(path: Path, site: str) -> str:
     """The newest change of site `site` that the file at `path` holds."""
     conn = read_only(path)

@@ -69,14 +69,13 @@ def _filter(db: Database, tag: str | None, stage: str | None = None) -> tuple[st
     if stage:
         from datetime import date
 
-        from crmdesk.services import reports
-        from crmdesk.services.retention import STAGES
+        from crmdesk.services.retention import STAGES, stage_sql
 
         if stage not in STAGES:
             raise ValidationError({"stage": f"Choose one of: {', '.join(STAGES)}."})
         return (
             " AND a.client_id IN (SELECT s.id FROM"
-            f" ({reports.stage_sql(db, date.today())}) AS s WHERE s.stage = ?)",
+            f" ({stage_sql(db, date.today())}) AS s WHERE s.stage = ?)",
             [stage],
         )
     if not tag:

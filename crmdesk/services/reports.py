@@ -228,55 +228,6 @@ def repeat_rate(db: Database, period: Period) -> Rate:
 
 # The stage of every live client on a day, by the same rules as retention.stage_of: a stage
 # set by hand (on or before the day) wins; then advocate, regular, repeat, first-time.
-_STAGE_ON = """
-SELECT c.id, CASE
-    WHEN c.stage_override <> '' AND c.stage_override_on < :until THEN c.stage_override
-    WHEN a.since IS NOT NULL THEN 'advocate'
-    WHEN coalesce(p.recent, 0) >= :regular THEN 'regular'
-    WHEN coalesce(p.n, 0) >= 2 THEN 'repeat'
-    WHEN coalesce(p.n, 0) = 1 THEN 'first-time'
-    ELSE 'prospect' END AS stage
-FROM clients AS c
-LEFT JOIN (SELECT client_id, count(*) AS n, sum(bought_at >= :window) AS recent
-           FROM purchases WHERE bought_at < :until AND deleted_at IS NULL
-           GROUP BY client_id) AS p ON p.client_id = c.id
-LEFT JOIN (SELECT r.referred_by_id AS client_id, 1 AS since
-           FROM clients AS r JOIN purchases AS q ON q.client_id = r.id
-           WHERE r.referred_by_id IS NOT NULL AND r.deleted_at IS NULL
-             AND q.deleted_at IS NULL AND q.bought_at < :until
-           UNION
-           SELECT client_id, 1 FROM survey_answers
-           WHERE score >= 9 AND consent_quote AND deleted_at IS NULL
-             AND answered_at < :until AND client_id IS NOT NULL) AS a ON a.client_id = c.id
-WHERE c.deleted_at IS NULL AND c.created_at < :until
-"""
-
-
-def _stage_params(db: Database, day: date) -> dict[str, object]:
-    rules = retention.rules(db)
-    return {
-        "until": (day + timedelta(days=1)).isoformat(),
-        "window": retention.months_before(day, rules.regular_months).isoformat(),
-        "regular": rules.regular_purchases,
-    }
-
-
-def stage_sql(db: Database, day: date) -> str:
-    """The `_STAGE_ON` query for `day` with its values written in (they are dates and a
-    number made here, never typed text): for use inside another query."""
-    params = _stage_params(db, day)
-    sql = _STAGE_ON
-    for key in ("until", "window", "regular"):
-        value = params[key]
-        sql = sql.replace(f":{key}", str(value) if isinstance(value, int) else f"'{value}'")
-    return sql
-
-
-def stages_on(db: Database, day: date) -> dict[str, str]:
-    """Client id → loyalty stage at the end of `day`."""
-    return dict(db.query(_STAGE_ON, _stage_params(db, day)))
-
-
 @dataclass(frozen=True)
 class Funnel:
     at_end: dict[str, int]  # stage → clients at the end of the period
@@ -287,10 +238,10 @@ class Funnel:
         return sum(n for (a, b), n in self.moves.items() if STAGES.index(b) > STAGES.index(a))
 
 
-_BEFORE = _STAGE_ON.replace(":until", ":before_until").replace(":window", ":before_window")
+_BEFORE = retention.STAGE_ON.replace(":until", ":before_until").replace(":window", ":before_window")
 _MOVES = f"""
 WITH before AS ({_BEFORE}),
-     after AS ({_STAGE_ON})
+     after AS ({retention.STAGE_ON})
 SELECT coalesce(b.stage, ''), a.stage, count(*) FROM after AS a
 LEFT JOIN before AS b ON b.id = a.id
 GROUP BY 1, 2
@@ -299,8 +250,8 @@ GROUP BY 1, 2
 
 def funnel(db: Database, period: Period) -> Funnel:
     """Clients per stage at the end of the period, and who moved between stages in it."""
-    after = _stage_params(db, period.last_day)
-    before = _stage_params(db, period.start - timedelta(days=1))
+    after = retention.stage_params(db, period.last_day)
+    before = retention.stage_params(db, period.start - timedelta(days=1))
     params = {**after, "before_until": before["until"], "before_window": before["window"]}
     at_end = dict.fromkeys(STAGES, 0)
     moves: dict[tuple[str, str], int] = {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from crmdesk import model
 from crmdesk.errors import ConfirmationNeededError, NotFoundError, ValidationError
@@ -316,3 +316,55 @@ def set_keeping(
         _set_stage(client, stage)
         client.touch_every_days = touch_every_days
     return from_write("Loyalty and keeping in touch", w)
+
+
+# ------------------------------------------------------------------ loyalty stages, in SQL
+
+# Each live client's loyalty stage at :until (the reports' funnel, the NPS by stage)
+STAGE_ON = """
+SELECT c.id, CASE
+    WHEN c.stage_override <> '' AND c.stage_override_on < :until THEN c.stage_override
+    WHEN a.since IS NOT NULL THEN 'advocate'
+    WHEN coalesce(p.recent, 0) >= :regular THEN 'regular'
+    WHEN coalesce(p.n, 0) >= 2 THEN 'repeat'
+    WHEN coalesce(p.n, 0) = 1 THEN 'first-time'
+    ELSE 'prospect' END AS stage
+FROM clients AS c
+LEFT JOIN (SELECT client_id, count(*) AS n, sum(bought_at >= :window) AS recent
+           FROM purchases WHERE bought_at < :until AND deleted_at IS NULL
+           GROUP BY client_id) AS p ON p.client_id = c.id
+LEFT JOIN (SELECT r.referred_by_id AS client_id, 1 AS since
+           FROM clients AS r JOIN purchases AS q ON q.client_id = r.id
+           WHERE r.referred_by_id IS NOT NULL AND r.deleted_at IS NULL
+             AND q.deleted_at IS NULL AND q.bought_at < :until
+           UNION
+           SELECT client_id, 1 FROM survey_answers
+           WHERE score >= 9 AND consent_quote AND deleted_at IS NULL
+             AND answered_at < :until AND client_id IS NOT NULL) AS a ON a.client_id = c.id
+WHERE c.deleted_at IS NULL AND c.created_at < :until
+"""
+
+
+def stage_params(db: Database, day: date) -> dict[str, object]:
+    rule = rules(db)
+    return {
+        "until": (day + timedelta(days=1)).isoformat(),
+        "window": months_before(day, rule.regular_months).isoformat(),
+        "regular": rule.regular_purchases,
+    }
+
+
+def stage_sql(db: Database, day: date) -> str:
+    """The `STAGE_ON` query for `day` with its values written in (they are dates and a
+    number made here, never typed text): for use inside another query."""
+    params = stage_params(db, day)
+    sql = STAGE_ON
+    for key in ("until", "window", "regular"):
+        value = params[key]
+        sql = sql.replace(f":{key}", str(value) if isinstance(value, int) else f"'{value}'")
+    return sql
+
+
+def stages_on(db: Database, day: date) -> dict[str, str]:
+    """Client id → loyalty stage at the end of `day`."""
+    return dict(db.query(STAGE_ON, stage_params(db, day)))

@@ -33,6 +33,8 @@ from crmdesk.errors import (
     StorageError,
 )
 from crmdesk.model.names import display_name
+from crmdesk.services import backups
+from crmdesk.services.backups import LostWork
 from crmdesk.services.changes import Changes
 from crmdesk.store import disk_errors, revisions, sorting
 from crmdesk.store.backup import check_copy, copy_database, write_snapshot
@@ -217,8 +219,6 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
             _migrate(copy)
         if not _holds_news(db, copy):  # nothing to take: no backup, no write
             return MergeSummary(other, None, {}, frozenset(), migrated)
-        from crmdesk.services import backups
-
         backup = backups.backup_now(db, "before-merge")
         try:
             with disk_errors.about(db.path, os_errors=False):
@@ -243,6 +243,11 @@ def merge(db: Database, other: Path | str, passphrase: str | None = None) -> Mer
         migrated,
         tuple(warnings),
     )
+
+
+def merge_back(db: Database, lost: LostWork) -> MergeSummary:
+    """Merge this machine's lost work back in from the backup that holds it."""
+    return merge(db, lost.backup)
 
 
 def _holds_news(db: Database, copy: Path) -> bool:

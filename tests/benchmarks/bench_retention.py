@@ -95,8 +95,8 @@ def b11(big: Path, repeat: int) -> list[Row]:
 
 def _report_sql(db: Database, period: reports.Period) -> list[tuple[str, Any]]:
     span = {"start": period.start.isoformat(), "end": period.end.isoformat()}
-    after = reports._stage_params(db, period.last_day)
-    before = reports._stage_params(db, period.start - timedelta(days=1))
+    after = retention.stage_params(db, period.last_day)
+    before = retention.stage_params(db, period.start - timedelta(days=1))
     moves = {**after, "before_until": before["until"], "before_window": before["window"]}
     retained = []
     for k in range(3, -1, -1):

@@ -219,7 +219,7 @@ def test_an_older_copy_dragged_over_the_file_is_caught_and_merged_back(
     with machine(db_path, "A") as a:
         lost = backups.lost_work(a)
         assert lost is not None and lost.backup.exists()
-        backups.merge_back(a, lost)
+        sync.merge_back(a, lost)
         assert clients.get_client(a, cid).city == "Leeds"
         assert [n.text for n in notes.notes_of(a, cid)] == ["Wants the blue one"]
         assert backups.lost_work(a) is None

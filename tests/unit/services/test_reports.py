@@ -81,7 +81,7 @@ def test_the_funnel_agrees_with_the_stage_rules(db: Database) -> None:
     # the SQL and the rules used on the client page say the same, client by client
     for name, cid in who.items():
         assert (
-            reports.stages_on(db, Q3.last_day)[cid]
+            retention.stages_on(db, Q3.last_day)[cid]
             == retention.client_stage(db, cid, Q3.last_day).stage
         ), name
 
