@@ -56,6 +56,7 @@ def main() -> None:
 
     def grab() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
+        _wait_for(app, lambda: not window.today.updating)  # (worked out in the background)
         shown = window
         if args.letters:
             shown = window.paperwork.letters_dialog()
@@ -82,7 +83,7 @@ def main() -> None:
             shown.show()
             app.processEvents()
             shown.period.setCurrentIndex(1)  # the last full quarter
-            app.processEvents()
+            _wait_for(app, lambda: not shown.working)  # type: ignore[attr-defined]
             shown.preview.verticalScrollBar().setValue(0)
             app.processEvents()
             shown.grab().save(str(args.out))

@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
             return
         old, self.db = self.db, db
         if old is not None:
+            if self._today is not None:
+                self._today.forget()
             wait_for_abandoned()  # (a closed Letters window's preview, told to stop)
             old.close()
         self.undo_stack.clear()
@@ -648,6 +650,8 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.tasks.wait()
         self.carrying.wait()
+        if self._today is not None:
+            self._today.forget()
         wait_for_abandoned()  # a closed window's preview, told to stop, may still use the db
         QCoreApplication.sendPostedEvents()  # deliver a finished open, so it is closed below
         if self.db is not None:

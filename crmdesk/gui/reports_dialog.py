@@ -7,6 +7,7 @@ the shop owner reads on screen is what lands on paper.
 from __future__ import annotations
 
 import io
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from crmdesk.documents.output import write_atomically
 from crmdesk.documents.report import write_report
 from crmdesk.errors import CrmError
 from crmdesk.gui.pdf_view import PdfView, print_pdf
+from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import reports, shop
 from crmdesk.services.reports import Report, money, percent
@@ -56,6 +58,8 @@ class ReportsDialog(QDialog):
         self.db = db
         self.report: Report | None = None
         self.pdf = b""
+        self._tasks = TaskManager(self)
+        self._asked = self._shown = 0
         self.period = QComboBox()
         self.period.setAccessibleName("Period")
         self.period.setEditable(True)  # 2026-H1 or any other period can be typed
@@ -89,23 +93,64 @@ class ReportsDialog(QDialog):
         self.show_period(self.period.currentText())
 
     def show_period(self, text: str) -> None:
+        """Work out the period's report and its PDF in the background (seconds at 100,000
+        clients): the window keeps answering, says what it is doing, and offers Save and
+        Print only for the report on screen. A newer choice supersedes one under way."""
         try:
             period = reports.parse_period(text)
         except CrmError as exc:
             self.summary.setText(str(exc))
             return
-        self.report = reports.report(self.db, period)
-        self.pdf = self._render()
+        self._asked += 1
+        asked = self._asked
+        self.save_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+        self.summary.setText(f"Working out the report for {period.label}…")
+        db = self.db
+
+        def work() -> tuple[Report, bytes]:
+            report = reports.report(db, period)
+            profile = shop.get_shop(db)
+            out = io.BytesIO()
+            write_report(out, report, profile.name, profile.paper)
+            return report, out.getvalue()
+
+        self._tasks.run(
+            work,
+            lambda made: self._show(asked, *made),
+            lambda error: self._failed(asked, error),
+        )
+
+    @property
+    def working(self) -> bool:
+        """A report is being worked out: what is on screen may be about to change."""
+        return self._shown != self._asked
+
+    def _show(self, asked: int, report: Report, pdf: bytes) -> None:
+        if asked != self._asked:
+            return  # the period was changed meanwhile: its report is on its way
+        self._shown = asked
+        self.report, self.pdf = report, pdf
         self.preview.show_pdf(self.pdf)
         self.preview.verticalScrollBar().setValue(0)  # a new report starts at its top
         self.summary.setText(self._describe(self.report))
+        self.save_button.setEnabled(True)
+        self.print_button.setEnabled(True)
 
-    def _render(self) -> bytes:
-        assert self.report is not None
-        profile = shop.get_shop(self.db)
-        out = io.BytesIO()
-        write_report(out, self.report, profile.name, profile.paper)
-        return out.getvalue()
+    def _failed(self, asked: int, error: Exception) -> None:
+        if asked != self._asked:
+            return
+        self._shown = asked
+        if isinstance(error, CrmError):
+            self.summary.setText(str(error))
+        else:
+            sys.excepthook(type(error), error, error.__traceback__)
+
+    def done(self, result: int) -> None:
+        """Closing never waits for a report under way: it is dropped (it only reads)."""
+        self._asked += 1
+        self._tasks.abandon()
+        super().done(result)
 
     @staticmethod
     def _describe(r: Report) -> str:

@@ -3,6 +3,7 @@ see the Net Promoter Score, and work through who to call back or thank."""
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -26,12 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.columns import DATE, FIT, LABEL, NAME, TEXT, ColumnFitter, Sizing
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
+from crmdesk.gui.operations import run_with_progress
 from crmdesk.gui.pdf_view import print_pdf
 from crmdesk.gui.survey_entry import SurveyEntry
+from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
@@ -57,6 +61,7 @@ def _table(
 
 class SurveysDialog(QDialog):
     changed = Signal(object)  # Changes, for the main window to refresh and offer Undo
+    forms_written = Signal(object)  # the PDF's Path, once written and recorded
     follow_up_requested = Signal(str, str)  # client id, name: log the contact
 
     def __init__(self, db: Database, selection: Selection, parent: QWidget | None = None) -> None:
@@ -64,6 +69,7 @@ class SurveysDialog(QDialog):
         self.setWindowTitle("Surveys")
         self.setAccessibleName("Surveys")
         resize_within_screen(self, 1000, 700)
+        self.tasks = TaskManager(self)  # forms are written in the background
         self.db, self.selection = db, selection
         self.survey = surveys.builtin_survey(db)
         self._period = ""
@@ -178,11 +184,16 @@ class SurveysDialog(QDialog):
         """Write the forms (recorded as issued, like saving them) and send them to the
         printer chosen in the system's print dialog."""
         folder = Path(tempfile.mkdtemp(prefix="crmdesk-print-"))
-        out = folder / "survey-forms.pdf"
-        if self.save_forms(out):
-            print_pdf(out, self)
+        self.save_forms(folder / "survey-forms.pdf", then_print=True)
 
-    def save_forms(self, out: Path) -> bool:
+    @property
+    def writing(self) -> bool:
+        """Forms are being written in the background."""
+        return self.tasks.busy
+
+    def save_forms(self, out: Path, then_print: bool = False) -> None:
+        """Write the forms in the background (a thousand take about 12 s), with a progress
+        bar and Cancel; `forms_written` says when they are on disk and recorded."""
         kind, value = self.form_for.currentData()
         ids: list[str] = []
         blank = 0
@@ -192,17 +203,37 @@ class SurveysDialog(QDialog):
             ids = letters.clients_with_tag(self.db, value)
         else:
             blank = self.blank.value()
-        try:
-            run = surveys.print_forms(self.db, self.survey, out, client_ids=ids, blank=blank,
-                                      paper=self.paper.currentText())  # fmt: skip
-        except CrmError as exc:
-            QMessageBox.warning(self, "No forms were printed", str(exc))
-            return False
+        db, survey, paper = self.db, self.survey, self.paper.currentText()
+        self.print_button.setEnabled(False)
+        self.printer_button.setEnabled(False)
+        run_with_progress(
+            self, self.tasks, "Writing survey forms…", len(ids) or blank,
+            lambda progress: surveys.print_forms(db, survey, out, client_ids=ids, blank=blank,
+                                                 paper=paper, progress=progress),
+            lambda run: self._on_forms_written(run, out, then_print),
+            self._on_forms_failed,
+        )  # fmt: skip
+
+    def _on_forms_written(self, run: surveys.FormRun, out: Path, then_print: bool) -> None:
+        self.print_button.setEnabled(True)
+        self.printer_button.setEnabled(True)
         held = "".join(f"\nNo form for {name}: {why}." for name, why in run.held_back)
         self.print_result.setText(f"Wrote {count(len(run.forms), 'form')} to {out}. Type each "
                                   "code in Enter answers when they come back." + held)  # fmt: skip
         self.changed.emit(run.changes)
-        return True
+        self.forms_written.emit(out)
+        if then_print:
+            print_pdf(out, self)
+
+    def _on_forms_failed(self, error: Exception) -> None:
+        self.print_button.setEnabled(True)
+        self.printer_button.setEnabled(True)
+        if isinstance(error, Cancelled):
+            self.print_result.setText("Cancelled: no forms were written or recorded.")
+        elif isinstance(error, CrmError):
+            QMessageBox.warning(self, "No forms were printed", str(error))
+        else:
+            sys.excepthook(type(error), error, error.__traceback__)
 
     # ------------------------------------------------------------------ entering answers
 

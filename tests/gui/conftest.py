@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from crmdesk.gui.main_window import MainWindow
+from crmdesk.gui.today_view import TodayView
 from crmdesk.services import settings
 from crmdesk.store.database import Database
 
@@ -27,6 +28,13 @@ def open_window(qtbot: QtBot, path: Path) -> MainWindow:
     with qtbot.waitSignal(window.database_opened, timeout=20000):
         window.open_database(path)
     return window
+
+
+def settled_today(qtbot: QtBot, window: MainWindow) -> TodayView:
+    """Today once the refresh under way (worked out in the background) is on screen."""
+    today = window.today
+    qtbot.waitUntil(lambda: not today.updating, timeout=20000)
+    return today
 
 
 @pytest.fixture

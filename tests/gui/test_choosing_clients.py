@@ -143,7 +143,8 @@ def test_print_forms_has_print_like_letters(
     assert dialog.printer_button.text() == "Pr&int…" and dialog.printer_button.isVisible()
     dialog.form_for.setCurrentIndex(dialog.form_for.findText("blank forms for the counter"))
     dialog.blank.setValue(3)
-    qtbot.mouseClick(dialog.printer_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.forms_written, timeout=20000):  # (written in the background)
+        qtbot.mouseClick(dialog.printer_button, Qt.MouseButton.LeftButton)
     [path] = printed
     assert len(pdf_pages(path)) == 3
     assert "Wrote 3 forms" in dialog.print_result.text()

@@ -16,6 +16,7 @@ from crmdesk.gui.main_window import MainWindow
 from crmdesk.services import client_list, clients, notes, surveys
 from crmdesk.services.clients import ClientForm
 from crmdesk.services.surveys import AnswerForm
+from tests.gui.conftest import settled_today
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
@@ -174,9 +175,9 @@ def test_today_fits_and_says_when_not_how_many_reasons(
 ) -> None:
     window = demo_window
     window.show_today()
-    tree = window.today.tree
+    tree = settled_today(qtbot, window).tree
     assert assert_columns_fit(tree, "Today") > 20
-    at_risk = window.today.rows("at_risk")
+    at_risk = settled_today(qtbot, window).rows("at_risk")
     assert at_risk
     for row in at_risk:
         assert "reason" not in row.when

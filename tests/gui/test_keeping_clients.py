@@ -16,7 +16,7 @@ from crmdesk.gui.main_window import MainWindow
 from crmdesk.services import complaints, referrals, retention, settings
 from crmdesk.services.complaints import ComplaintForm
 from crmdesk.store.database import Database
-from tests.gui.conftest import answer_dialog, open_window
+from tests.gui.conftest import answer_dialog, open_window, settled_today
 from tests.letters_helpers import pdf_pages
 from tests.retention_helpers import add_client
 
@@ -115,7 +115,7 @@ def test_referral_rewards_and_the_report_window(
         cleo = add_client(db, "Cleo", referred_by=anna)
         retention.record_purchase(db, cleo, "80", "Orchid", datetime.now() - timedelta(days=2))
     window = open_window(qtbot, db_path)
-    [owed] = window.today.rows("rewards")
+    [owed] = settled_today(qtbot, window).rows("rewards")
     assert (owed.name, owed.letter) == ("Anna Test", "Thank you for the referral")
 
     def give(d: ReferralsDialog) -> None:
@@ -126,17 +126,20 @@ def test_referral_rewards_and_the_report_window(
         d.reject()
 
     answer_dialog(qtbot, ReferralsDialog, give, window.act_referrals.trigger)
-    assert window.today.rows("rewards") == []
+    assert settled_today(qtbot, window).rows("rewards") == []
     assert referrals.rewards_owed(window.need_db()) == []
     out = tmp_path / "report.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
 
     def report(d: ReportsDialog) -> None:
+        qtbot.waitUntil(lambda: not d.working, timeout=10000)  # (made in the background)
         assert d.preview.page_count >= 1
         assert "revenue 80.00 from 1 client;" in d.summary.text()
         d.period.setEditText("summer")
         assert "write 2026-Q3" in d.summary.text()
         d.period.setCurrentIndex(0)
+        assert not d.save_button.isEnabled()  # not before the report on screen is the period's
+        qtbot.waitUntil(lambda: not d.working, timeout=10000)
         d.save_button.click()
         d.reject()
 

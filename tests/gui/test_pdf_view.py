@@ -38,6 +38,7 @@ def test_the_report_fits_its_pane_when_shown_and_after_a_resize(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: not dialog.working, timeout=10000)  # (made in the background)
     assert dialog.preview.page_count >= 1
     assert_fits(dialog.preview)  # not a thumbnail
     assert dialog.preview.page_width() > dialog.width() // 2
@@ -46,6 +47,7 @@ def test_the_report_fits_its_pane_when_shown_and_after_a_resize(
             dialog.resize(*size)
         assert_fits(dialog.preview)
     dialog.period.setCurrentIndex(1)  # another report, at the width the pane has now
+    qtbot.waitUntil(lambda: not dialog.working, timeout=10000)
     assert_fits(dialog.preview)
     dialog.close()
 

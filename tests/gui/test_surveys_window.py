@@ -55,7 +55,8 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
     dialog.form_for.setCurrentIndex(dialog.form_for.findText("the 2 clients selected in the list"))
     out = tmp_path / "forms.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.forms_written, timeout=20000):  # (written in the background)
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     pages = pdf_pages(out)
     assert len(pages) == 2
     db = window.db
@@ -139,7 +140,8 @@ def test_a_shop_writes_its_own_survey_and_prints_it(
     dialog.blank.setValue(2)
     out = tmp_path / "wedding.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.forms_written, timeout=20000):  # (written in the background)
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     pages = pdf_pages(out)
     assert len(pages) == 2
     for text in ("recommend our wedding flowers?", "Which bouquet did you have?", "Peonies",

@@ -11,16 +11,17 @@ from pytestqt.qtbot import QtBot
 
 from crmdesk.gui.dialogs import ContactDialog
 from crmdesk.gui.letters_dialog import LettersDialog
+from crmdesk.gui.main_window import MainWindow
 from crmdesk.services import complaints, history
 from crmdesk.services.complaints import ComplaintForm
 from crmdesk.services.history import ContactForm
 from crmdesk.store.database import Database
-from tests.gui.conftest import answer_dialog, open_window
+from tests.gui.conftest import answer_dialog, open_window, settled_today
 from tests.retention_helpers import add_client
 
 
-def _button(window: object, name: str) -> QToolButton:
-    buttons = window.today.tree.findChildren(QToolButton)  # type: ignore[attr-defined]
+def _button(qtbot: QtBot, window: MainWindow, name: str) -> QToolButton:
+    buttons = settled_today(qtbot, window).tree.findChildren(QToolButton)
     found = [b for b in buttons if b.accessibleName() == name]
     assert found, f"no button “{name}” on Today"
     return found[0]
@@ -37,23 +38,25 @@ def test_a_due_follow_up_is_shown_and_logging_the_contact_removes_it(
             follow_up_on=date.today() - timedelta(days=1)))  # fmt: skip
     window = open_window(qtbot, db_path)
     assert window.right.currentWidget() is window.today  # the app opens on Today
-    [due] = window.today.rows("follow_ups")
+    [due] = settled_today(qtbot, window).rows("follow_ups")
     assert (due.name, due.text, due.when) == (
         "Anna Test", "Follow up: Quote for the wedding flowers",
         "yesterday")  # fmt: skip
-    assert "Follow-ups due: 1" in window.today.summary.text()
+    assert "Follow-ups due: 1" in settled_today(qtbot, window).summary.text()
 
     def call(d: ContactDialog) -> None:
         assert d.windowTitle() == "Log contact with Anna Test"
         d.subject.setText("Called about the quote")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    answer_dialog(qtbot, ContactDialog, call, _button(window, "Log contact with Anna Test").click)
-    assert window.today.rows("follow_ups") == []
+    answer_dialog(
+        qtbot, ContactDialog, call, _button(qtbot, window, "Log contact with Anna Test").click
+    )
+    assert settled_today(qtbot, window).rows("follow_ups") == []
     assert window.right.currentWidget() is window.today  # still on Today
-    assert "Nothing to do today." in window.today.summary.text()
+    assert "Nothing to do today." in settled_today(qtbot, window).summary.text()
     window.act_undo.trigger()  # undoing the call brings the follow-up back
-    assert [r.name for r in window.today.rows("follow_ups")] == ["Anna Test"]
+    assert [r.name for r in settled_today(qtbot, window).rows("follow_ups")] == ["Anna Test"]
     window.close()
 
 
@@ -64,7 +67,7 @@ def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_pat
         complaints.open_complaint(db, ben, ComplaintForm(
             "Wrong colour roses", opened_at=datetime.now() - timedelta(hours=60)))  # fmt: skip
     window = open_window(qtbot, db_path)
-    [case] = window.today.rows("complaints")
+    [case] = settled_today(qtbot, window).rows("complaints")
     assert case.urgent and case.when.startswith("2 days")  # over 48 hours: stands out
 
     def letter(d: LettersDialog) -> None:
@@ -72,7 +75,7 @@ def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_pat
         assert d.recipients.currentText() == "this client (Ben Test)"
         d.reject()
 
-    apology = _button(window, "Letter “Apology after a complaint” for Ben Test")
+    apology = _button(qtbot, window, "Letter “Apology after a complaint” for Ben Test")
     answer_dialog(qtbot, LettersDialog, letter, apology.click)
 
     # the complaint's own call is linked to it
@@ -80,14 +83,16 @@ def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_pat
         d.subject.setText("Sorry about the roses")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    answer_dialog(qtbot, ContactDialog, call, _button(window, "Log contact with Ben Test").click)
+    answer_dialog(
+        qtbot, ContactDialog, call, _button(qtbot, window, "Log contact with Ben Test").click
+    )
     linked = history.entries_about(window.need_db(), case.ref)
     assert [e.subject for e in linked] == ["Sorry about the roses"]
-    window.today.tree.setFocus()
-    first_section = window.today.tree.topLevelItem(0)
+    settled_today(qtbot, window).tree.setFocus()
+    first_section = settled_today(qtbot, window).tree.topLevelItem(0)
     assert first_section is not None
-    window.today.tree.setCurrentItem(first_section.child(0))
-    qtbot.keyClick(window.today.tree, Qt.Key.Key_Return)
+    settled_today(qtbot, window).tree.setCurrentItem(first_section.child(0))
+    qtbot.keyClick(settled_today(qtbot, window).tree, Qt.Key.Key_Return)
     assert window.right.currentWidget() is window.page
     assert window.page.record is not None and window.page.record.display_name == "Ben Test"
     window.act_today.trigger()
@@ -102,7 +107,7 @@ def test_ctrl_l_on_today_logs_the_chosen_row(qtbot: QtBot, db_path: Path) -> Non
             subject="Measure the hall", occurred_at=datetime.now() - timedelta(days=2),
             follow_up_on=date.today()))  # fmt: skip
     window = open_window(qtbot, db_path)
-    window.today.tree.setFocus()
+    settled_today(qtbot, window).tree.setFocus()
 
     def call(d: ContactDialog) -> None:
         assert d.windowTitle() == "Log contact with Anna Test"
@@ -110,7 +115,7 @@ def test_ctrl_l_on_today_logs_the_chosen_row(qtbot: QtBot, db_path: Path) -> Non
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     answer_dialog(qtbot, ContactDialog, call,
-                  lambda: qtbot.keyClick(window.today.tree, Qt.Key.Key_L,
+                  lambda: qtbot.keyClick(settled_today(qtbot, window).tree, Qt.Key.Key_L,
                                          Qt.KeyboardModifier.ControlModifier))  # fmt: skip
-    assert window.today.rows("follow_ups") == []
+    assert settled_today(qtbot, window).rows("follow_ups") == []
     window.close()

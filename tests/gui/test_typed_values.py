@@ -20,7 +20,7 @@ from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
 from crmdesk.gui.main_window import MainWindow
 from crmdesk.services import clients, facts, retention, settings
 from crmdesk.store.database import Database
-from tests.gui.conftest import answer_dialog, open_window
+from tests.gui.conftest import answer_dialog, open_window, settled_today
 from tests.retention_helpers import add_client
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -201,7 +201,9 @@ def test_settings_change_the_loyalty_rule_and_today_follows(qtbot: QtBot, db_pat
         for days_ago in (60, 50, 40):  # every 10 days, then away for 40
             retention.record_purchase(db, cleo, "20", "", datetime.now() - timedelta(days=days_ago))
     window = open_window(qtbot, db_path)
-    assert window.today.rows("at_risk") == []  # 3 purchases: not a regular (4 needed)
+    assert (
+        settled_today(qtbot, window).rows("at_risk") == []
+    )  # 3 purchases: not a regular (4 needed)
 
     def change(d: SettingsDialog) -> None:
         country = d.fields[settings.COUNTRY.key]
@@ -217,7 +219,7 @@ def test_settings_change_the_loyalty_rule_and_today_follows(qtbot: QtBot, db_pat
         d.buttons.accepted.emit()
 
     answer_dialog(qtbot, SettingsDialog, change, window.act_settings.trigger)
-    rows = window.today.rows("at_risk")
+    rows = settled_today(qtbot, window).rows("at_risk")
     assert [r.name for r in rows] == ["Cleo Test"] and "regular" in rows[0].text
     db = window.db
     assert db is not None and retention.rules(db).regular_purchases == 3
