@@ -15,6 +15,7 @@ from datetime import datetime
 
 from tests.benchmarks import (
     bench_core,
+    bench_freeze,
     bench_letters,
     bench_retention,
     bench_surveys,
@@ -52,6 +53,7 @@ def main() -> int:
         "B11": lambda: bench_retention.b11(big, args.repeat),
         "B12": lambda: bench_retention.b12(big, args.repeat),
         "B13": lambda: bench_sync.b13(big, max(3, args.repeat // 2)),
+        "B16": lambda: bench_freeze.b16(big, small, args.clients),  # one session each
     }
     rows: list[Row] = []
     failed: list[str] = []
