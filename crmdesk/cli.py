@@ -106,19 +106,13 @@ def _survey_parsers(commands: Any) -> None:
 
     forms = commands.add_parser(
         "survey-forms",
+        parents=[cli_sync.DB_OPTION],
         help="print satisfaction survey forms (each with its own code and QR code)",
         description=(
             "Print survey forms into one PDF, a page each: blank ones for the counter, or one "
             "per client with their name. Every form is recorded (its code, survey, client and "
             "date) so its answers can be entered by code; clients' history notes the form."
         ),
-    )
-    forms.add_argument(
-        "--db",
-        type=Path,
-        metavar="PATH",
-        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
-        help="the database (default: the one used last)",
     )
     who = forms.add_mutually_exclusive_group(required=True)
     who.add_argument("--blank", type=int, metavar="N", help="N forms without a name")
@@ -129,19 +123,13 @@ def _survey_parsers(commands: Any) -> None:
     forms.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
     score = commands.add_parser(
         "nps",
+        parents=[cli_sync.DB_OPTION],
         help="the Net Promoter Score, by month, quarter or year",
         description=(
             "NPS = % promoters (9-10) − % detractors (0-6) of the survey answers, per period. "
             f"Periods with fewer than {MIN_ANSWERS} answers are marked. Also the close-the-loop "
             "rate: detractors and promoters whose answer was followed by a contact."
         ),
-    )
-    score.add_argument(
-        "--db",
-        type=Path,
-        metavar="PATH",
-        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
-        help="the database (default: the one used last)",
     )
     score.add_argument("--by", choices=("month", "quarter", "year"), default="month")
     only = score.add_mutually_exclusive_group()
@@ -158,6 +146,7 @@ def _survey_parsers(commands: Any) -> None:
 def _retention_parsers(commands: Any) -> None:
     report = commands.add_parser(
         "report",
+        parents=[cli_sync.DB_OPTION],
         help="the period report as a PDF: revenue, top 20%%, retention, stages, NPS",
         description=(
             "Write the report for a period: revenue and the top 20% of clients' share of it "
@@ -167,13 +156,6 @@ def _retention_parsers(commands: Any) -> None:
         ),
     )
     report.add_argument(
-        "--db",
-        type=Path,
-        metavar="PATH",
-        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
-        help="the database (default: the one used last)",
-    )
-    report.add_argument(
         "--period",
         metavar="P",
         help="2026-Q3, 2026-07, 2026-H2 or 2026 (default: the quarter so far)",
@@ -181,16 +163,10 @@ def _retention_parsers(commands: Any) -> None:
     report.add_argument("-o", "--out", type=Path, required=True, help="the PDF to write")
     today = commands.add_parser(
         "today",
+        parents=[cli_sync.DB_OPTION],
         help="what to do today: follow-ups, call-backs, complaints, birthdays, at risk",
         description="The Today list the window opens on, printed: each row names the client, "
         "what to do and how urgent it is (! marks overdue or waiting over 48 hours).",
-    )
-    today.add_argument(
-        "--db",
-        type=Path,
-        metavar="PATH",
-        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
-        help="the database (default: the one used last)",
     )
     today.add_argument("--json", action="store_true", help="print JSON instead of a list")
 
@@ -198,6 +174,7 @@ def _retention_parsers(commands: Any) -> None:
 def _letters_parser(commands: Any) -> None:
     letters = commands.add_parser(
         "letters",
+        parents=[cli_sync.DB_OPTION],
         help="print a letter from a template for one client or many, into one PDF",
         description=(
             "Fill in a letter template for each chosen client and write all the letters into "
@@ -207,13 +184,6 @@ def _letters_parser(commands: Any) -> None:
             "progress on stderr; a template over the limits of a letter (README, Letters) "
             "stops at the first letter, with exit code 2."
         ),
-    )
-    letters.add_argument(
-        "--db",
-        type=Path,
-        metavar="PATH",
-        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
-        help="the database (default: the one used last)",
     )
     letters.add_argument(
         "--template",

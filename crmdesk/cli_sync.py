@@ -22,16 +22,23 @@ PASSPHRASE_VARIABLE = "CRMDESK_PASSPHRASE"
 TRIES = 3
 
 
-def add_parsers(commands: Any) -> None:
-    def db_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--db",
-            type=Path,
-            metavar="PATH",
-            default=argparse.SUPPRESS,  # (so a --db before the command counts too)
-            help="the database (default: the one used last)",
-        )
+def _db_option() -> argparse.ArgumentParser:
+    """--db, shared by every command that opens a database (argparse parents=[…])."""
+    option = argparse.ArgumentParser(add_help=False)
+    option.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # (so a --db before the command counts too)
+        help="the database (default: the one used last)",
+    )
+    return option
 
+
+DB_OPTION = _db_option()
+
+
+def add_parsers(commands: Any) -> None:
     def passphrase_options(p: argparse.ArgumentParser, what: str) -> None:
         p.add_argument(
             "--passphrase-file",
@@ -48,6 +55,7 @@ def add_parsers(commands: Any) -> None:
 
     copy = commands.add_parser(
         "copy",
+        parents=[DB_OPTION],
         help="write a checked, encrypted copy of the database to take to another machine",
         description="Write a consistent, checked snapshot into FOLDER (a stick, a shared "
         "folder), named after this machine and the time and encrypted with a passphrase "
@@ -66,9 +74,9 @@ def add_parsers(commands: Any) -> None:
         action="store_true",
         help="write the copy unencrypted: anyone with the stick can read every client's data",
     )
-    db_option(copy)
     merge = commands.add_parser(
         "merge",
+        parents=[DB_OPTION],
         help="merge another copy of the database into this one",
         description="Merge OTHER (a copy of the same database, edited on another machine) "
         "into this one, field by field: where only one copy changed a field, that change is "
@@ -81,7 +89,6 @@ def add_parsers(commands: Any) -> None:
     )
     merge.add_argument("other", type=Path)
     passphrase_options(merge, "the passphrase of an encrypted copy")
-    db_option(merge)
     unpack = commands.add_parser(
         "unpack",
         help="start this machine from an encrypted copy: decrypt it into a database here",
@@ -99,22 +106,22 @@ def add_parsers(commands: Any) -> None:
     passphrase_options(unpack, "the passphrase of the copy")
     backup = commands.add_parser(
         "backup",
+        parents=[DB_OPTION],
         help="write a verified backup now (and list the backups)",
         description="Write a verified backup of the database into the backups folder and "
         "list the backups kept (the 10 newest, then one a day for 7 days, one a week for 4 "
         "weeks, one a month for 12 months). With --list, only list them.",
     )
     backup.add_argument("--list", action="store_true", help="list the backups, write none")
-    db_option(backup)
     restore = commands.add_parser(
         "restore",
+        parents=[DB_OPTION],
         help="put a backup in place of the database (after backing it up as it is)",
         description="Replace the database with BACKUP (a file, or a number from "
         "`crmdesk backup --list`: 1 is the newest). The database as it is now is backed up "
         "first, so a restore can itself be undone by restoring that backup.",
     )
     restore.add_argument("backup", help="a backup file, or its number in the list")
-    db_option(restore)
     check = commands.add_parser(
         "check",
         help="check a database file thoroughly (integrity and references)",

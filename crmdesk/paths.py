@@ -81,3 +81,14 @@ def erasures_file() -> Path:
     """The people erased from each business database (ids and stamps only), kept outside
     the database so that restoring an older backup cannot bring anyone back."""
     return data_dir() / "erased.json"
+
+
+def own_work_file() -> Path:
+    """This machine's newest change each business database holds in a backup (the lost-work
+    guard's memory)."""
+    return data_dir() / "own-work.json"
+
+
+def log_file() -> Path:
+    """Where problems are logged (opened at the first message)."""
+    return data_dir() / "crmdesk.log"

@@ -56,7 +56,7 @@ class _LogFile(logging.FileHandler):
         self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
 
     def _open(self):  # type: ignore[no-untyped-def]
-        self.baseFilename = str(paths.data_dir() / "crmdesk.log")
+        self.baseFilename = str(paths.log_file())
         return super()._open()
 
 

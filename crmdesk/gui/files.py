@@ -18,7 +18,7 @@ def ask_new_database(window: MainWindow) -> None:
     name, _ = QFileDialog.getSaveFileName(
         window,
         "New database",
-        str(paths.data_dir() / "clients.crmdesk"),
+        str(paths.default_database()),
         "crmdesk databases (*.crmdesk)",
     )
     if name:

@@ -239,7 +239,7 @@ def own_clock(path: Path, site: str) -> str:
 
 
 def _memory_file() -> Path:
-    return paths.data_dir() / "own-work.json"
+    return paths.own_work_file()
 
 
 def _memory() -> dict[str, dict[str, str]]:
