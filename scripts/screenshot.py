@@ -107,7 +107,7 @@ def main() -> None:
             box.close()
             from crmdesk.gui import dialogs
 
-            shown = dialogs.ConflictsDialog(window.need_db(), window.apply_changes, window)
+            shown = dialogs.ConflictsDialog(window.need_db(), window)
             shown.resize(1100, 360)
             shown.show()
             app.processEvents()

@@ -17,7 +17,6 @@ from crmdesk import paths
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs
 from crmdesk.gui.problems import show_problem
-from crmdesk.gui.taskman import TaskManager
 
 if TYPE_CHECKING:
     from crmdesk.gui.dialogs.passphrase_dialogs import MergePassphraseDialog
@@ -47,7 +46,7 @@ class Carrying(QObject):
         super().__init__(window)
         self.window = window
         # checks and automatic backups only read the file: they run beside the user's work
-        self.background = TaskManager(self)
+        self.background = window.state.runner.reads
         self._backed_up_at = ""  # the file's clock at the last backup
         self.summary_box: QMessageBox | None = None
         self.copy_box: QMessageBox | None = None
@@ -327,9 +326,7 @@ class Carrying(QObject):
 
     def review_conflicts(self) -> None:
         if self.window.db is not None:
-            self.window.run_dialog(
-                dialogs.ConflictsDialog(self.window.db, self.window.apply_changes, self.window)
-            )
+            self.window.run_dialog(dialogs.ConflictsDialog(self.window.need_db(), self.window))
 
     # ------------------------------------------------------------------ backups and checks
 
@@ -353,10 +350,7 @@ class Carrying(QObject):
         w = self.window
         db = w.need_db()
         path, lineage = db.path, db.lineage_id
-        self.wait()
-        w.db = None
-        db.close()
-        w.undo_stack.clear()
+        w.state.close()  # (its background work is waited for; Undo forgets its steps)
 
         def done(before: Path) -> None:
             w.open_database(path)

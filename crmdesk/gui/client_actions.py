@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from crmdesk.gui import dialogs
+from crmdesk.gui.client_tabs import Tab
 
 if TYPE_CHECKING:
     from crmdesk.gui.client_page import ClientPage
@@ -44,11 +45,9 @@ class ClientActions(QObject):
     def new(self) -> None:
         w = self.window
         if w.db is not None:
-            changes = w.run_dialog(dialogs.ClientDialog(w.db, parent=w))
-            if changes is not None:
-                w.apply_changes(changes, select_id=changes.created_id)
-                if changes.created_id is not None:
-                    w.show_client(changes.created_id)  # their page, not Today
+            changes = w.run_dialog(dialogs.ClientDialog(w.db, parent=w))  # (chosen in the list)
+            if changes is not None and changes.created_id is not None:
+                w.show_client(changes.created_id)  # their page, not Today
 
     def edit(self) -> None:
         w = self.window
@@ -91,7 +90,7 @@ class ClientActions(QObject):
             return
         assert fact is None or isinstance(fact, FactRecord)
         if w.apply_dialog(dialogs.FactDialog(w.db, w.page.record.id, fact, parent=w)):
-            w.page.tabs.setCurrentIndex(1)
+            w.page.show_tab(Tab.FACTS)
 
     def add_note(self) -> None:
         self.note(None)
@@ -104,4 +103,4 @@ class ClientActions(QObject):
             return
         assert note is None or isinstance(note, NoteRecord)
         if w.apply_dialog(dialogs.NoteDialog(w.db, w.page.record.id, note, parent=w)):
-            w.page.tabs.setCurrentIndex(2)
+            w.page.show_tab(Tab.NOTES)

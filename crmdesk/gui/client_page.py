@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import NotFoundError
+from crmdesk.gui.client_tabs import Tab
 from crmdesk.gui.columns import AMOUNT, DATE, LABEL, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
 from crmdesk.gui.widgets import ElidedLabel, elide, never_wider
@@ -279,6 +280,9 @@ class ClientPage(QWidget):
     def refresh(self) -> None:
         self.show_client(self._db, self.record.id if self.record else None)
 
+    def show_tab(self, tab: Tab) -> None:
+        self.tabs.setCurrentIndex(tab)
+
     def refresh_lists(self) -> None:
         db, r = self._db, self.record
         cid = r.id if r else None
@@ -288,14 +292,14 @@ class ClientPage(QWidget):
         self.timeline_model.show(db, cid, [kind] if kind else None)
         total = self.timeline_model.total
         self.timeline_count.setText(f"{total} entr{'y' if total == 1 else 'ies'}" if cid else "")
-        self.tabs.setTabText(1, f"Things to &remember ({self.facts_model.rowCount()})")
-        self.tabs.setTabText(2, f"N&otes ({self.notes_model.rowCount()})")
+        self.tabs.setTabText(Tab.FACTS, f"Things to &remember ({self.facts_model.rowCount()})")
+        self.tabs.setTabText(Tab.NOTES, f"N&otes ({self.notes_model.rowCount()})")
         self.purchases_model.set_records(retention.purchases_of(db, cid) if db and cid else [])
         self.complaints_model.set_records(complaints.complaints_of(db, cid) if db and cid else [])
-        self.tabs.setTabText(3, f"P&urchases ({self.purchases_model.rowCount()})")
+        self.tabs.setTabText(Tab.PURCHASES, f"P&urchases ({self.purchases_model.rowCount()})")
         opened = sum(1 for c in self.complaints_model.records() if c.status != "resolved")
         self.tabs.setTabText(
-            4, f"Complai&nts ({self.complaints_model.rowCount()}"
+            Tab.COMPLAINTS, f"Complai&nts ({self.complaints_model.rowCount()}"
             + (f", {opened} open)" if opened else ")"))  # fmt: skip
         self._show_keeping()
 

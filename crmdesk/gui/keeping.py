@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from crmdesk.gui import dialogs
+from crmdesk.gui.client_tabs import Tab
 
 if TYPE_CHECKING:
     from crmdesk.gui.client_page import ClientPage
@@ -23,7 +24,6 @@ class Keeping(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self._today_stale = False
 
     def connect_page(self, page: ClientPage) -> None:
         page.purchase_requested.connect(self.record_purchase)
@@ -37,21 +37,6 @@ class Keeping(QObject):
         today.letter_requested.connect(lambda row: self.letter(row.client_id, row.name, row.letter))
 
     # ------------------------------------------------------------------ Today
-
-    def refresh_today(self) -> None:
-        """Today follows every change; while it is not on screen it waits until shown."""
-        w = self.window
-        if w.right is None:
-            return
-        if w.right.currentWidget() is w.today:
-            w.today.refresh(w.db)
-            self._today_stale = False
-        else:
-            self._today_stale = True
-
-    def on_right_current_changed(self, _index: int) -> None:
-        if self._today_stale:
-            self.refresh_today()
 
     def log_row(self, row: TodayRow) -> None:
         """Log the contact a Today row asks for (linked to its complaint, if it is one)."""
@@ -83,7 +68,7 @@ class Keeping(QObject):
         if w.db is None or record is None:
             return
         if w.apply_dialog(dialogs.PurchaseDialog(w.db, record.id, record.display_name, w)):
-            w.page.tabs.setCurrentIndex(3)
+            w.page.show_tab(Tab.PURCHASES)
 
     def delete_purchase(self, purchase: object) -> None:
         from crmdesk.services import retention
@@ -108,7 +93,7 @@ class Keeping(QObject):
         if dialog.changes is None:
             return
         w.apply_changes(dialog.changes)
-        w.page.tabs.setCurrentIndex(4)
+        w.page.show_tab(Tab.COMPLAINTS)
         if dialog.resolved_now:
             ask = QMessageBox.question(
                 w, "Complaint resolved", f"Print the apology letter for {record.display_name} now?"

@@ -74,7 +74,7 @@ class Selection:
 
 
 class LettersDialog(QDialog):
-    letters_written = Signal(object)  # Changes
+    changed = Signal(object)  # Changes: letters written, a template saved or deleted
     preview_updated = Signal()
 
     def __init__(self, db: Database, selection: Selection, parent: QWidget | None = None) -> None:
@@ -327,7 +327,7 @@ class LettersDialog(QDialog):
         name = self.name.text().strip()
         self._load_templates(select=name)
         self.window().setWindowTitle(f"Letters — saved “{name}”")
-        del changes
+        self.changed.emit(changes)  # (Ctrl+Z in the main window takes it back)
         return True
 
     def _on_save_button_clicked(self) -> None:
@@ -350,8 +350,9 @@ class LettersDialog(QDialog):
         what = "the original comes back" if template.builtin else "it goes to the Trash"
         sure = QMessageBox.question(self, "Delete template", f"Delete “{template.name}”? ({what})")
         if sure == QMessageBox.StandardButton.Yes:
-            letters.delete_template(self.db, template.id)
+            changes = letters.delete_template(self.db, template.id)
             self._dirty = False
+            self.changed.emit(changes)
             self._load_templates(select=template.name)
 
     def _field_menu(self) -> QMenu:
@@ -590,7 +591,7 @@ class LettersDialog(QDialog):
     def _on_written(self, run: LetterRun, then_print: bool) -> None:
         self._finish_progress()
         self.last_run = run
-        self.letters_written.emit(run.changes)
+        self.changed.emit(run.changes)
         if then_print:
             print_pdf(run.path, self)
             if run.labels_path is not None:

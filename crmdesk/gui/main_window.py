@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs, files
+from crmdesk.gui.app_state import AppState
 from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.client_list_model import (
@@ -51,7 +52,7 @@ from crmdesk.gui.list_message import ListMessage
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.problems import show_problem
-from crmdesk.gui.taskman import TaskManager, wait_for_abandoned
+from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.gui.unpacking import Unpacking
 from crmdesk.gui.widgets import elide, no_mnemonic, resize_within_screen
@@ -80,10 +81,9 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("crmdesk")
-        self.db: Database | None = None
         self._closing = False
-        self.tasks = TaskManager(self)
-        self.undo_stack = UndoStack()
+        self.state = AppState(self)
+        self.state.changed.connect(self._on_state_changed)
 
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("search")
@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self._today: TodayView | None = None  # (with it)
         self.right: QTabWidget | None = None
         self._selecting = False  # the code (not the user) is moving the list's current row
+        self._next_row: int | None = None  # the row to show after a delete
         self._opened_before_page: Database | None = None
         self.table.viewport().installEventFilter(self)
         left = QWidget(self)
@@ -195,10 +196,9 @@ class MainWindow(QMainWindow):
         self._splitter.setSizes([620, 740])
         self.client_actions.connect_page(page)
         self.keeping.connect_today(today)
-        right.currentChanged.connect(self.keeping.on_right_current_changed)
         index = self.table.currentIndex()
         page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
-        today.refresh(self.db)
+        today.follow(self.state)
         self._update_actions()
         files.remember_open_file(self)
         db, self._opened_before_page = self._opened_before_page, None
@@ -331,13 +331,7 @@ class MainWindow(QMainWindow):
         if self._closing:  # the window closed while the file was opening
             db.close()
             return
-        old, self.db = self.db, db
-        if old is not None:
-            if self._today is not None:
-                self._today.forget()
-            wait_for_abandoned()  # (a closed Letters window's preview, told to stop)
-            old.close()
-        self.undo_stack.clear()
+        self.state.open(db)  # (the file open before is closed, its views' work dropped)
         self.search_box.clear()
         self.model.set_database(db)
         self.file_label.setText(str(db.path))
@@ -358,8 +352,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
         self._select_row(0)
         self._update_actions()
-        if self._today is not None:
-            self._today.refresh(db)
         if self._page is None and self.isVisible():
             self._opened_before_page = db  # announced once the page is built
         else:
@@ -378,12 +370,15 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ changes and undo
 
-    def apply_changes(self, changes: Changes, select_id: str | None = None) -> None:
-        """Refresh what a write touched, and offer to undo it."""
-        self.undo_stack.push(changes.undo)
-        self._refresh(changes, select_id)
-        self.keeping.refresh_today()
-        self.statusBar().showMessage(f"{elide(changes.label, self)} — Ctrl+Z to undo", 6000)
+    def apply_changes(self, changes: Changes) -> None:
+        """A write was made here: every view refreshes what it touched, Undo offers it."""
+        self.state.apply(changes, self)
+
+    def _on_state_changed(self, changes: Changes, initiator: object) -> None:
+        made = changes.created_id
+        self._refresh(changes, made if made in changes.client_ids else None)  # a new client
+        if initiator is not self.state:  # (undo and redo say what they did themselves)
+            self.statusBar().showMessage(f"{elide(changes.label, self)} — Ctrl+Z to undo", 6000)
 
     def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
         current = select_id or self._current_id()
@@ -392,7 +387,11 @@ class MainWindow(QMainWindow):
                 self._leave_search()  # show the new client in the full list
             else:
                 self.model.reload()
-            self._select_client(current)  # (re)fills the client page
+            next_row, self._next_row = self._next_row, None
+            if next_row is not None:
+                self._select_row(min(next_row, self.model.rowCount() - 1))
+            else:
+                self._select_client(current)  # (re)fills the client page
         elif current in changes.client_ids and self._page is not None:
             self._page.refresh_lists()
         self._update_actions()
@@ -408,31 +407,19 @@ class MainWindow(QMainWindow):
         self._show_list_message()
 
     def _on_undo_triggered(self) -> None:
-        self._step(self.undo_stack.take_undo, self.undo_stack.push_redo, "Undone")
+        self._step(self.state.undo, "Undone")
 
     def _on_redo_triggered(self) -> None:
-        self._step(self.undo_stack.take_redo, self.undo_stack.push_undo_keep_redo, "Redone")
+        self._step(self.state.redo, "Redone")
 
-    def _step(
-        self,
-        take: Callable[[], UndoStep | None],
-        put: Callable[[UndoStep | None], None],
-        verb: str,
-    ) -> None:
-        step = take()
-        if step is None or self.db is None:
-            return
-        from crmdesk.services import undo
-
+    def _step(self, step: Callable[[], tuple[UndoStep, Changes] | None], verb: str) -> None:
         try:
-            changes = undo.apply(self.db, step)
+            done = step()
         except CrmError as exc:
             QMessageBox.warning(self, "Cannot undo", str(exc))
             return
-        put(changes.undo)
-        self._refresh(changes)
-        self.keeping.refresh_today()
-        self.statusBar().showMessage(f"{verb}: {step.label}", 6000)
+        if done is not None:
+            self.statusBar().showMessage(f"{verb}: {done[0].label}", 6000)
 
     # ------------------------------------------------------------------ selection
 
@@ -540,19 +527,23 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ actions
 
     def run_dialog(self, dialog: QDialog) -> Changes | None:
-        """Show a modal dialog; return what it saved (if anything). The dialog is freed."""
+        """Show a modal dialog; every write it reports (its `changed` signal, the one way
+        a dialog says what it wrote) reaches Undo and every view as it is made. Returns the
+        last of them (None if it wrote nothing). The dialog is freed."""
+        written: list[Changes] = []
+        changed = getattr(dialog, "changed", None)
+        if changed is not None:
+            changed.connect(written.append)
+            changed.connect(self.apply_changes)
         try:
-            accepted = dialog.exec()
-            changes: Changes | None = getattr(dialog, "changes", None)
-            return changes if accepted else None
+            dialog.exec()
+            return written[-1] if written else None
         finally:
             dialog.deleteLater()
 
     def apply_dialog(self, dialog: QDialog) -> bool:
-        changes = self.run_dialog(dialog)
-        if changes is not None:
-            self.apply_changes(changes)
-        return changes is not None
+        """run_dialog: True if the dialog wrote something."""
+        return self.run_dialog(dialog) is not None
 
     def selected_ids(self) -> list[str]:
         """The clients selected in the list, in list order (else the one on screen)."""
@@ -579,15 +570,14 @@ class MainWindow(QMainWindow):
         rows = [i.row() for i in self.table.selectionModel().selectedRows(NAME)]
         row = min(rows, default=self.table.currentIndex().row())  # the next row is shown
         changes = clients.delete_clients(self.db, ids)
-        self.undo_stack.push(changes.undo)
-        self.model.reload()
-        self._select_row(min(row, self.model.rowCount() - 1))
+        self._next_row = row  # the row after the deleted ones is shown
+        self.state.apply(changes, self)
         said = f"{elide(changes.label, self)} — moved to the Trash. Ctrl+Z to undo."
         self.statusBar().showMessage(said, 8000)
 
     def _on_trash_triggered(self) -> None:
         if self.db is not None:
-            self.run_dialog(dialogs.TrashDialog(self.db, self.apply_changes, parent=self))
+            self.run_dialog(dialogs.TrashDialog(self.db, parent=self))
 
     def _on_letters_triggered(self) -> None:
         if self.db is not None:
@@ -646,15 +636,22 @@ class MainWindow(QMainWindow):
         self.act_redo.setText(f"&Redo {no_mnemonic(elide(redo.label, self))}" if redo else "&Redo")
         self.act_redo.setToolTip(f"Redo {redo.label}" if redo else "Redo")
 
+    @property
+    def db(self) -> Database | None:
+        return self.state.db
+
+    @property
+    def tasks(self) -> TaskManager:
+        """The app's write lane: opening, merging, restoring (the window waits for them)."""
+        return self.state.runner.writes
+
+    @property
+    def undo_stack(self) -> UndoStack:
+        return self.state.undo_stack
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
-        self.tasks.wait()
-        self.carrying.wait()
-        if self._today is not None:
-            self._today.forget()
-        wait_for_abandoned()  # a closed window's preview, told to stop, may still use the db
+        self.state.runner.wait()
         QCoreApplication.sendPostedEvents()  # deliver a finished open, so it is closed below
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self.state.close()
         super().closeEvent(event)

@@ -32,10 +32,9 @@ from crmdesk.errors import CrmError
 from crmdesk.gui.columns import DATE, FIT, LABEL, NAME, TEXT, ColumnFitter, Sizing
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
-from crmdesk.gui.operations import run_with_progress
 from crmdesk.gui.pdf_view import print_pdf
+from crmdesk.gui.runner import Runner
 from crmdesk.gui.survey_entry import SurveyEntry
-from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, nps, surveys
 from crmdesk.services.changes import Changes
@@ -64,12 +63,19 @@ class SurveysDialog(QDialog):
     forms_written = Signal(object)  # the PDF's Path, once written and recorded
     follow_up_requested = Signal(str, str)  # client id, name: log the contact
 
-    def __init__(self, db: Database, selection: Selection, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        selection: Selection,
+        parent: QWidget | None = None,
+        runner: Runner | None = None,  # the app's (its write lane: forms are recorded)
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Surveys")
         self.setAccessibleName("Surveys")
         resize_within_screen(self, 1000, 700)
-        self.tasks = TaskManager(self)  # forms are written in the background
+        self.runner = runner or Runner(self)  # forms are written in the background
+        self._writing = False
         self.db, self.selection = db, selection
         self.survey = surveys.builtin_survey(db)
         self._period = ""
@@ -189,7 +195,7 @@ class SurveysDialog(QDialog):
     @property
     def writing(self) -> bool:
         """Forms are being written in the background."""
-        return self.tasks.busy
+        return self._writing
 
     def save_forms(self, out: Path, then_print: bool = False) -> None:
         """Write the forms in the background (a thousand take about 12 s), with a progress
@@ -206,15 +212,17 @@ class SurveysDialog(QDialog):
         db, survey, paper = self.db, self.survey, self.paper.currentText()
         self.print_button.setEnabled(False)
         self.printer_button.setEnabled(False)
-        run_with_progress(
-            self, self.tasks, "Writing survey forms…", len(ids) or blank,
+        self._writing = True
+        self.runner.op(
             lambda progress: surveys.print_forms(db, survey, out, client_ids=ids, blank=blank,
                                                  paper=paper, progress=progress),
-            lambda run: self._on_forms_written(run, out, then_print),
-            self._on_forms_failed,
-        )  # fmt: skip
+            parent=self,
+        ).progress("Writing survey forms…", len(ids) or blank).success(
+            lambda run: self._on_forms_written(run, out, then_print)
+        ).failure(self._on_forms_failed).write()  # fmt: skip
 
     def _on_forms_written(self, run: surveys.FormRun, out: Path, then_print: bool) -> None:
+        self._writing = False
         self.print_button.setEnabled(True)
         self.printer_button.setEnabled(True)
         held = "".join(f"\nNo form for {name}: {why}." for name, why in run.held_back)
@@ -226,6 +234,7 @@ class SurveysDialog(QDialog):
             print_pdf(out, self)
 
     def _on_forms_failed(self, error: Exception) -> None:
+        self._writing = False
         self.print_button.setEnabled(True)
         self.printer_button.setEnabled(True)
         if isinstance(error, Cancelled):

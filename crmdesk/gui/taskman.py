@@ -48,10 +48,11 @@ class _Job(QRunnable):
 class TaskManager(QObject):
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, threads: int = 1) -> None:
         super().__init__(parent)
+        self._threads = threads  # 1: jobs run one at a time, in order
         self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one writer: jobs run in order
+        self._pool.setMaxThreadCount(threads)
         self._running: set[_Relay] = set()
 
     def run(
@@ -102,7 +103,7 @@ class TaskManager(QObject):
         self._running.clear()
         self.busy_changed.emit(False)
         self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._pool.setMaxThreadCount(self._threads)
 
 
 def _forget_finished() -> None:

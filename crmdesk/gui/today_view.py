@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +23,9 @@ from PySide6.QtWidgets import (
 
 from crmdesk.gui.columns import FIT, NAME, TEXT, ColumnFitter
 from crmdesk.gui.taskman import TaskManager
+
+if TYPE_CHECKING:
+    from crmdesk.gui.app_state import AppState
 from crmdesk.services import today
 from crmdesk.services.today import Section, TodayRow
 from crmdesk.store.database import Database
@@ -52,8 +56,10 @@ class TodayView(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Today")
         self.sections: list[Section] = []
-        self._tasks = TaskManager(self)  # reads only, in order; results of stale asks dropped
-        self._asked = self._filled = 0
+        self._state: AppState | None = None
+        self._tasks: TaskManager = TaskManager(self)  # until it follows the app's state
+        self._asked = self._filled = 0  # refreshes asked for, and the last one shown
+        self._stale = False  # changed while hidden
         self.heading = QLabel(self)
         self.heading.setObjectName("today_heading")
         font = self.heading.font()
@@ -95,6 +101,7 @@ class TodayView(QWidget):
         window stays usable, the rows on screen stay until the new ones replace them, and
         `refreshed` is emitted then. A newer refresh supersedes one still running."""
         at = at or datetime.now()
+        self._stale = False
         self._asked += 1
         asked = self._asked
         self.heading.setText(f"Today, {at:%A %d %B}")
@@ -103,18 +110,37 @@ class TodayView(QWidget):
             return
         if not self.sections:
             self.summary.setText("Looking through the clients…")
-        self._tasks.run(
+        lane = self._state.runner.reads if self._state is not None else self._tasks
+        lane.run(
             lambda: today.today(db, at.date(), at),
             lambda sections: self._fill(asked, sections),
             lambda error: self._failed(asked, error),
         )
 
-    def forget(self) -> None:
-        """Drop the refresh under way (its database is about to close); wait for it with
-        taskman.wait_for_abandoned() before closing the database."""
+    def follow(self, state: AppState) -> None:
+        """Show Today for `state`'s database and keep it up to date: after every change
+        while on screen; a change made while it is hidden is worked in when it is shown."""
+        self._state = state
+        state.opened.connect(self.refresh)
+        state.closing.connect(self._on_state_closing)
+        state.changed.connect(self._on_state_changed)
+        self.refresh(state.db)
+
+    def _on_state_changed(self, _changes: object, _initiator: object) -> None:
+        if self.isVisible():
+            self.refresh(self._state.db if self._state else None)
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self._state is not None:
+            self.refresh(self._state.db)
+
+    def _on_state_closing(self, _db: object) -> None:
+        """The database is about to close: whatever is being worked out is of no use."""
         self._asked += 1
         self._filled = self._asked
-        self._tasks.abandon()
 
     @property
     def updating(self) -> bool:

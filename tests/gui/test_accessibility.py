@@ -52,7 +52,7 @@ def test_main_window_and_every_dialog(qtbot: QtBot, demo_window: MainWindow) -> 
         ContactDialog(db, record.id, record.display_name, parent=window),
         FactDialog(db, record.id, parent=window),
         NoteDialog(db, record.id, parent=window),
-        TrashDialog(db, lambda _c: None, parent=window),
+        TrashDialog(db, parent=window),
         SettingsDialog(db, parent=window),
     ]
     for dialog in dialogs:

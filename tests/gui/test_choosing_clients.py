@@ -168,7 +168,7 @@ def test_labels_start_part_way_down_a_used_sheet(
     dialog.labels.setChecked(True)
     assert dialog.start_at.isEnabled() and dialog.start_at.maximum() == 21  # A4: L7160
     dialog.start_at.setValue(19)
-    with qtbot.waitSignal(dialog.letters_written, timeout=20000):
+    with qtbot.waitSignal(dialog.changed, timeout=20000):
         dialog.save_pdf(tmp_path / "birthday.pdf")
     labels = tmp_path / "birthday-labels.pdf"
     pages = pdf_pages(labels)

@@ -205,7 +205,7 @@ def test_referrals_trash_surveys_and_backups_fit(qtbot: QtBot, demo_window: Main
     for (cid,) in db.query("SELECT id FROM clients WHERE deleted_at IS NULL LIMIT 3"):
         for note in notes.notes_of(db, cid):
             notes.delete_note(db, note.id)
-    trash = TrashDialog(db, lambda _changes: None, window)
+    trash = TrashDialog(db, window)
     qtbot.addWidget(trash)
     trash.show()
     assert assert_columns_fit(trash.table, "Trash") > 3

@@ -119,7 +119,7 @@ def test_the_amount_message_shows_whole(qtbot: QtBot, window: MainWindow) -> Non
     db = window.db
     assert db is not None
     made = clients.create_client(db, ClientForm(given_name="Margaret", family_name="Webber"))
-    window.apply_changes(made, select_id=made.created_id)
+    window.apply_changes(made)
 
     def fill(d: PurchaseDialog) -> None:
         d.amount.setFocus()

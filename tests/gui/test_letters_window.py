@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from crmdesk.gui.client_list_model import ID_ROLE
@@ -52,7 +52,7 @@ def test_pick_preview_save_and_find_the_letter_in_the_timeline(
     assert dialog.count.text() == "1 letter"
     out = tmp_path / "birthday.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    with qtbot.waitSignal(dialog.letters_written, timeout=20000):
+    with qtbot.waitSignal(dialog.changed, timeout=20000):
         qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     pages = pdf_pages(out)
     assert len(pages) == 1 and record.family_name in pages[0] and "Happy birthday!" in pages[0]
@@ -136,7 +136,7 @@ def test_a_selection_gets_one_letter_each(
     assert dialog.count.text() == "3 letters"
     out = tmp_path / "thanks.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    with qtbot.waitSignal(dialog.letters_written, timeout=20000):
+    with qtbot.waitSignal(dialog.changed, timeout=20000):
         qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     assert dialog.last_run is not None and dialog.last_run.letters == 3
     assert len(pdf_pages(out)) == 3
@@ -294,3 +294,24 @@ def test_closing_the_window_during_a_slow_preview_returns_at_once(
         assert slow.cancelled_after is not None and slow.cancelled_after < 1.0
     wait_for_abandoned()  # (its result goes nowhere: no callback on the deleted window)
     qtbot.wait(50)
+
+
+def test_a_saved_template_is_a_step_undo_takes_back(qtbot: QtBot, shop_window: MainWindow) -> None:
+    """Saving or deleting a template is a change like any other: Ctrl+Z in the main window
+    takes it back."""
+    from crmdesk.services import letters
+
+    window = shop_window
+    dialog = _dialog(qtbot, window)
+    [new] = [b for b in dialog.findChildren(QPushButton) if b.accessibleName() == "New template"]
+    qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
+    dialog.name.setText("Spring opening")
+    dialog.editor.setPlainText("Dear {{ client.greeting_name }},\n\nWe open on Saturday.")
+    with qtbot.waitSignal(dialog.changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    dialog.close()
+    names = {t.name for t in letters.list_templates(window.need_db())}
+    assert "Spring opening" in names
+    assert window.act_undo.isEnabled() and "Spring opening" in window.act_undo.toolTip()
+    window.act_undo.trigger()
+    assert "Spring opening" not in {t.name for t in letters.list_templates(window.need_db())}

@@ -45,7 +45,7 @@ def _long_client(window: MainWindow) -> str:
         tags=["T" * limits.TAG.chars, "Long tag with words in it, forty chars!"],
     )
     made = clients.create_client(db, form)
-    window.apply_changes(made, select_id=made.created_id)
+    window.apply_changes(made)
     assert made.created_id is not None
     return made.created_id
 

@@ -60,8 +60,8 @@ def _windows(db: Database, window: MainWindow) -> Iterator[tuple[str, Callable[[
     yield "Settings", lambda: dialogs.SettingsDialog(db, window)
     yield "Shop", lambda: dialogs.ShopDialog(db, window)
     yield "Survey", lambda: dialogs.SurveyDialog(db, None, window)
-    yield "Trash", lambda: dialogs.TrashDialog(db, lambda _c: None, window)
-    yield "Conflicts", lambda: dialogs.ConflictsDialog(db, lambda _c: None, window)
+    yield "Trash", lambda: dialogs.TrashDialog(db, window)
+    yield "Conflicts", lambda: dialogs.ConflictsDialog(db, window)
     yield "Backups", lambda: dialogs.BackupsDialog(db, window)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -44,14 +45,13 @@ def _now(conflict: ConflictRow) -> str:
 
 
 class ConflictsDialog(QDialog):
-    def __init__(
-        self, db: Database, on_change: Callable[[Changes], None], parent: QWidget | None = None
-    ) -> None:
+    changed = Signal(object)  # Changes: each restore is written at once
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Review conflicts")
         self.setAccessibleName("Review conflicts")
         self._db = db
-        self._on_change = on_change
         self.model: RecordTableModel[ConflictRow] = RecordTableModel(
             [
                 Column("Found", lambda c: moment_text(c.found_at), sizing=DATE),
@@ -132,5 +132,5 @@ class ConflictsDialog(QDialog):
         if chosen is None:
             return
         row = self.table.currentIndex().row()
-        self._on_change(action(self._db, chosen.id))
+        self.changed.emit(action(self._db, chosen.id))
         self.refresh(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -57,6 +57,8 @@ class _FormArea(QScrollArea):
 
 
 class FormDialog(QDialog):
+    changed = Signal(object)  # Changes: what Save wrote (emitted before the dialog closes)
+
     def __init__(
         self,
         title: str,
@@ -216,4 +218,6 @@ class FormDialog(QDialog):
             self.general_error.show_problem(explain(exc))
             self._fit_messages()
             return
+        if self.changes is not None:
+            self.changed.emit(self.changes)
         self.accept()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,21 +17,19 @@ from PySide6.QtWidgets import (
 from crmdesk.gui.columns import DATE, NAME, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.services import trash
-from crmdesk.services.changes import Changes
 from crmdesk.services.date_text import moment_text
 from crmdesk.services.trash import TrashItem
 from crmdesk.store.database import Database
 
 
 class TrashDialog(QDialog):
-    def __init__(
-        self, db: Database, on_change: Callable[[Changes], None], parent: QWidget | None = None
-    ) -> None:
+    changed = Signal(object)  # Changes: each restore is written at once
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Trash")
         self.setAccessibleName("Trash")
         self._db = db
-        self._on_change = on_change
         self.model: RecordTableModel[TrashItem] = RecordTableModel(
             [
                 Column("Deleted", lambda i: moment_text(i.deleted_at), sizing=DATE),
@@ -75,5 +72,5 @@ class TrashDialog(QDialog):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         for row in rows:
             item = self.model.record(row)
-            self._on_change(trash.restore(self._db, item.table, item.row_id))
+            self.changed.emit(trash.restore(self._db, item.table, item.row_id))
         self.refresh()

@@ -1,0 +1,92 @@
+"""The application's state, apart from any widget (after Anki's operations layer): the open
+database, the undo stack and the one runner of background work.
+
+Views and controllers get the state and follow it: `opened` when a database is open,
+`closing` just before it closes (drop work that reads it), and `changed(changes, initiator)`
+after every write, undo and redo — each view refreshes what the change touched, and may skip
+a change it made itself (`initiator`). A dialog or controller that writes calls `apply`;
+nothing else needs to know who shows what.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from crmdesk.errors import CrmError
+from crmdesk.gui.runner import Runner
+from crmdesk.gui.taskman import wait_for_abandoned
+from crmdesk.gui.undo_stack import UndoStack
+from crmdesk.services.changes import Changes, UndoStep
+from crmdesk.store.database import Database
+
+
+class AppState(QObject):
+    opened = Signal(object)  # Database
+    closing = Signal(object)  # Database, about to be closed
+    changed = Signal(object, object)  # Changes, initiator (who made it, or None)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db: Database | None = None
+        self.undo_stack = UndoStack()
+        self.runner = Runner(self)
+
+    def need_db(self) -> Database:
+        if self.db is None:
+            raise CrmError("No database is open.")
+        return self.db
+
+    # ------------------------------------------------------------------ opening, closing
+
+    def open(self, db: Database) -> None:
+        """Make `db` the open database (the one open before is closed first)."""
+        self.close()
+        self.db = db
+        self.opened.emit(db)
+
+    def close(self) -> None:
+        """Close the open database: views drop their work on it first (`closing`), the
+        background work reading it is waited for, and Undo forgets its steps."""
+        db, self.db = self.db, None
+        if db is None:
+            return
+        self.closing.emit(db)
+        self.runner.wait()
+        wait_for_abandoned()  # work dropped by views, told to stop, may still read it
+        self.undo_stack.clear()
+        db.close()
+
+    # ------------------------------------------------------------------ changes
+
+    def apply(self, changes: Changes, initiator: object = None) -> None:
+        """A write was made: offer to undo it, and tell every view."""
+        self.undo_stack.push(changes.undo)
+        self.changed.emit(changes, initiator)
+
+    def undo(self) -> tuple[UndoStep, Changes] | None:
+        """Undo the last step (None if there is none); raises CrmError if it cannot be."""
+        step = self.undo_stack.take_undo()
+        if step is None or self.db is None:
+            return None
+        changes = self._revert(step)
+        self.undo_stack.push_redo(changes.undo)
+        self.changed.emit(changes, self)
+        return step, changes
+
+    def redo(self) -> tuple[UndoStep, Changes] | None:
+        step = self.undo_stack.take_redo()
+        if step is None or self.db is None:
+            return None
+        changes = self._revert(step)
+        self.undo_stack.push_undo_keep_redo(changes.undo)
+        self.changed.emit(changes, self)
+        return step, changes
+
+    def _revert(self, step: UndoStep) -> Changes:
+        """Apply a step's reverts. A step that cannot be applied any more (what it undoes
+        was deleted by a merge since) raises CrmError and is dropped, so the steps before
+        it can still be undone."""
+        from crmdesk.services import undo
+
+        assert self.db is not None
+        return undo.apply(self.db, step)
