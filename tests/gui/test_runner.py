@@ -1,0 +1,90 @@
+"""The app's one runner: writes one at a time in order, progress with Cancel, and the
+default failure (a crmdesk error is said; a cancel says nothing; a bug reaches the crash
+dialog)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from crmdesk.documents.letters import Cancelled
+from crmdesk.errors import CrmError
+from crmdesk.gui.runner import Progress, Runner
+
+
+@pytest.fixture
+def parent(qtbot: QtBot) -> QWidget:
+    """The runner's owner (the app state, in the app): Qt frees it with its threads."""
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_writes_run_one_at_a_time_in_the_order_given(qtbot: QtBot, parent: QWidget) -> None:
+    runner = Runner(parent)
+    seen: list[int] = []
+    running = threading.Semaphore(1)
+
+    def work(n: int) -> int:
+        assert running.acquire(blocking=False), "two writes at once"
+        time.sleep(0.01)
+        running.release()
+        return n
+
+    for n in range(5):
+        runner.op(lambda n=n: work(n)).success(seen.append).write()
+    qtbot.waitUntil(lambda: len(seen) == 5)
+    assert seen == [0, 1, 2, 3, 4]
+
+
+def test_cancel_stops_the_work_and_says_nothing(
+    qtbot: QtBot, parent: QWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: said.append(a[2]))
+    runner = Runner(parent)
+    steps: list[int] = []
+
+    def work(progress: Progress) -> None:
+        for n in range(1000):
+            if not progress(n, 1000):
+                raise Cancelled()
+            steps.append(n)
+            time.sleep(0.002)
+
+    runner.op(work, parent).progress("Counting…", 1000).write()
+    [dialog] = parent.findChildren(QProgressDialog)
+    qtbot.waitUntil(dialog.isVisible)  # (after 300 ms: quick work shows no bar)
+    [cancel] = dialog.findChildren(QPushButton)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert 5 < len(steps) < 1000 and said == []
+    qtbot.waitUntil(lambda: not parent.findChildren(QProgressDialog))  # the bar is gone
+
+
+def test_a_crmdesk_error_is_said_and_a_bug_reaches_the_crash_dialog(
+    qtbot: QtBot, parent: QWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: said.append(a[2]))
+    crashed: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _t, e, _tb: crashed.append(e))
+    runner = Runner(parent)
+
+    def refused() -> None:
+        raise CrmError("The stick is full.")
+
+    def bug() -> None:
+        raise ZeroDivisionError("a bug")
+
+    runner.op(refused).write()
+    runner.op(bug).read()
+    qtbot.waitUntil(lambda: bool(said) and bool(crashed))
+    assert "The stick is full." in said[0]
+    assert isinstance(crashed[0], ZeroDivisionError)
