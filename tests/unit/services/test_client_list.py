@@ -76,3 +76,14 @@ def test_the_client_count_follows_every_change(demo_db: Database) -> None:
             " WHERE id IN (SELECT id FROM clients WHERE deleted_at IS NULL LIMIT 5)"
         )
     assert client_list.count_clients(demo_db) == real() < 61
+
+
+def test_every_client_is_found_at_its_row_in_every_sort(demo_db: Database) -> None:
+    """The position the window jumps to after a change is the row the client is shown on,
+    in every sort and direction (ties of city or name broken as the list breaks them)."""
+    for key in SortKey:
+        for descending in (False, True):
+            rows = client_list.client_page(demo_db, key, descending, 0, 100)
+            for row_number in (0, 1, 17, 30, len(rows) - 1):
+                found = client_list.position_of(demo_db, rows[row_number].id, key, descending)
+                assert found == row_number, (key, descending)
