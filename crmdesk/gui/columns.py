@@ -207,7 +207,12 @@ class ColumnFitter(QObject):
             icon = view.iconSize().width() + 4 if index.data(DECORATION) is not None else 0
             return cell.horizontalAdvance(str(text)) + padding + icon
 
-        for first in self._indexes() if rows is None else rows:
+        indexes = self._indexes() if rows is None else rows
+        plain = self._plain_texts(column, indexes)
+        for text in plain or ():
+            if text:
+                want = max(want, metrics.horizontalAdvance(text) + padding + SLACK)
+        for first in indexes if plain is None else ():
             index = first.siblingAtColumn(column)
             if not index.isValid():
                 continue
@@ -228,6 +233,16 @@ class ColumnFitter(QObject):
                 want, max(self.header.sectionSizeHint(column), self._chars(sizing.max_chars))
             )
         return want
+
+    def _plain_texts(self, column: int, indexes: list[QModelIndex]) -> list[str] | None:
+        """The texts of a table's cells straight from its model, if the model has
+        `column_texts(column, rows)`: it says so for a model whose cells are plain text (no
+        font, icon or widget of their own). Ten times cheaper than asking each cell for its
+        roles, and the client list is measured before its first paint (benchmark B1)."""
+        texts = getattr(self._view.model(), "column_texts", None)
+        if texts is None or not isinstance(self._view, QTableView):
+            return None
+        return list(texts(column, [i.row() for i in indexes]))
 
     def _chars(self, n: int) -> int:
         return n * QFontMetrics(self._view.font()).averageCharWidth()
