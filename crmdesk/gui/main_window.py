@@ -76,6 +76,7 @@ REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 class MainWindow(QMainWindow):
     database_opened = Signal(object)  # Database
     open_failed = Signal(str)
+    list_painted = Signal()  # once, right after the client list's first paint
 
     def __init__(self) -> None:
         super().__init__()
@@ -169,7 +170,8 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._build_page)  # once the list is on screen
+            QTimer.singleShot(0, self.list_painted.emit)  # once the list is on screen
+            QTimer.singleShot(0, self._build_page)
         return False
 
     def _build_page(self) -> None:
