@@ -158,6 +158,9 @@ class ColumnFitter(QObject):
         """The rows to measure: the first `sample_rows` and those on screen."""
         view, model = self._view, self._view.model()
         found: list[QModelIndex] = []
+        # (not isinstance(view, QTreeView): the first use of that class costs a table ~5 ms
+        # of its start-up, benchmark B1)
+        tree = not isinstance(view, QTableView)
 
         def walk(parent: QModelIndex, depth: int) -> None:
             for row in range(model.rowCount(parent)):
@@ -165,7 +168,7 @@ class ColumnFitter(QObject):
                     return
                 index = model.index(row, 0, parent)
                 found.append(index)
-                if depth < 4 and isinstance(view, QTreeView) and model.hasChildren(index):
+                if depth < 4 and tree and model.hasChildren(index):
                     walk(index, depth + 1)
 
         walk(QModelIndex(), 0)
