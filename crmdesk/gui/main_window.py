@@ -76,7 +76,7 @@ REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 class MainWindow(QMainWindow):
     database_opened = Signal(object)  # Database
     open_failed = Signal(str)
-    list_painted = Signal()  # once, right after the client list's first paint
+    list_painted = Signal()  # once, after the list's first paint, before the page is built
 
     def __init__(self) -> None:
         super().__init__()
@@ -170,14 +170,14 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, self.list_painted.emit)  # once the list is on screen
-            QTimer.singleShot(0, self._build_page)
+            QTimer.singleShot(0, self._build_page)  # once the list is on screen
         return False
 
     def _build_page(self) -> None:
         if self._page is not None or self._closing:
             return
         self.table.viewport().removeEventFilter(self)
+        self.list_painted.emit()  # (or the page is wanted before: then too, and once)
         from PySide6.QtWidgets import QTabWidget
 
         from crmdesk.gui.client_page import ClientPage
