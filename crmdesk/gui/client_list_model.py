@@ -121,10 +121,7 @@ class ClientListModel(QAbstractTableModel):
             return row.id
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == FOUND:
-                hit = self._hit(index.row())
-                return f"{hit.where}: {hit.snippet}" if hit and hit.parts else ""
-            return self._text(row, column)
+            return self._display(index.row(), row, column)
         if role == HTML_ROLE and column == FOUND:
             hit = self._hit(index.row())
             if not hit or not hit.parts:
@@ -142,6 +139,15 @@ class ClientListModel(QAbstractTableModel):
                 return f"{hit.where}: {hit.snippet}" if hit and hit.parts else None
             return self._text(row, column) or None
         return None
+
+    def column_texts(self, column: int, rows: list[int]) -> list[str]:
+        """What `rows` show in `column` (DisplayRole), for gui.columns to measure: every
+        cell of the list is plain text, without a font or an icon of its own."""
+        texts = []
+        for r in rows:
+            row = self._row(r)
+            texts.append(self._display(r, row, column) if row is not None else "")
+        return texts
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS.get(column)
@@ -182,6 +188,12 @@ class ClientListModel(QAbstractTableModel):
             self._pages.move_to_end(page)
         offset = row - page * PAGE
         return rows[offset] if offset < len(rows) else None
+
+    def _display(self, r: int, row: ClientRow, column: int) -> str:
+        if column == FOUND:
+            hit = self._hit(r)
+            return f"{hit.where}: {hit.snippet}" if hit and hit.parts else ""
+        return self._text(row, column)
 
     def _hit(self, row: int) -> SearchHit | None:
         if self._hits is None or not 0 <= row < len(self._hits):

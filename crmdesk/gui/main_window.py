@@ -77,6 +77,7 @@ REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 class MainWindow(QMainWindow):
     database_opened = Signal(object)  # Database
     open_failed = Signal(str)
+    list_painted = Signal()  # once, after the list's first paint, before the page is built
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
         if self._page is not None or self._closing:
             return
         self.table.viewport().removeEventFilter(self)
+        self.list_painted.emit()  # (or the page is wanted before: then too, and once)
         from PySide6.QtWidgets import QTabWidget
 
         from crmdesk.gui.client_page import ClientPage

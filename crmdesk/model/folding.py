@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # letters that NFKD leaves whole, after casefold()
 _LETTERS = str.maketrans(
@@ -45,7 +46,14 @@ _SINGLES = (
     "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
     "\U0001f000-\U0001faff\U00020000-\U0003134f"
 )
-_SINGLE = re.compile(f"[{_SINGLES}]")
+
+
+@cache
+def _single() -> re.Pattern[str]:
+    """Compiled at the first non-ASCII text folded, not on import: it takes ~3 ms and the
+    window imports this module before its first paint (benchmark B1)."""
+    return re.compile(f"[{_SINGLES}]")
+
 
 # a character with the marks that follow it: the unit mapped back to the text as written
 _MARKS = (
@@ -61,7 +69,7 @@ def fold(text: str) -> str:
         return text.lower()
     folded = _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
     folded = unicodedata.normalize("NFC", folded.casefold().translate(_LETTERS))
-    return _SINGLE.sub(lambda m: m.group() * 3, folded)
+    return _single().sub(lambda m: m.group() * 3, folded)
 
 
 def sql_fold(text: str | bytes | int | float | None) -> str | bytes | int | float | None:

