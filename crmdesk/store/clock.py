@@ -7,6 +7,7 @@ clock moving forward when the wall clock steps back or a merged copy is ahead of
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -49,20 +50,24 @@ class HybridClock:
                 self._millis, self._counter = millis, counter
 
 
+_SITE_LOCK = threading.Lock()  # the window and a background task may both ask first
+
+
 def site_id(path: Path | None = None) -> str:
     """This installation's id, made once and kept in the per-machine data folder."""
     path = path or paths.site_id_file()
-    try:
-        value = path.read_text(encoding="ascii").strip()
-        if len(value) != 36 or int(value.replace("-", ""), 16) < 0:
-            raise ValueError(value)
-        return value
-    except (FileNotFoundError, ValueError):
-        import uuid  # (not at start-up: it loads the platform module)
+    with _SITE_LOCK:
+        try:
+            value = path.read_text(encoding="ascii").strip()
+            if len(value) != 36 or int(value.replace("-", ""), 16) < 0:
+                raise ValueError(value)
+            return value
+        except (FileNotFoundError, ValueError):
+            import uuid  # (not at start-up: it loads the platform module)
 
-        value = str(uuid.uuid4())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(value + "\n", encoding="ascii")
-        tmp.replace(path)
-        return value
+            value = str(uuid.uuid4())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # (another process's own)
+            tmp.write_text(value + "\n", encoding="ascii")
+            tmp.replace(path)
+            return value
