@@ -84,35 +84,31 @@ class Carrying(QObject):
     # ------------------------------------------------------------------ on open, hourly
 
     def on_database_opened(self, db: Database) -> None:
-        from crmdesk.services import backups, settings
+        from crmdesk.services import backups
         from crmdesk.services.location import location_warning
 
         if warning := location_warning(db.path):
             QMessageBox.warning(self.window, "The database is not on this computer's disk", warning)
 
-        def work() -> tuple[CheckReport, LostWork | None, bool]:
+        def work() -> tuple[CheckReport, LostWork | None]:
             db.warm_up()  # first, so that a first save soon after opening does not wait
             for module in WARM_UP:  # what Letters, Surveys and Reports load (0.2 s)
                 importlib.import_module(module)
             report = backups.quick_check(db.path)
             if not report.ok:
-                return report, None, False
-            resorted = settings.keep_sort_order(db)  # this machine's alphabet may differ
+                return report, None
             lost = backups.lost_work(db)
             backups.backup_now(db, "on-open")
-            return report, lost, resorted
+            return report, lost
 
         self._backed_up_at = backups.last_change(db)
+        self.window.keep_sort_order()  # (this machine's alphabet may differ: a write)
         self.background.run(work, lambda result: self._after_open_check(db, *result))
         self.timer.start()
 
-    def _after_open_check(
-        self, db: Database, report: CheckReport, lost: LostWork | None, resorted: bool
-    ) -> None:
+    def _after_open_check(self, db: Database, report: CheckReport, lost: LostWork | None) -> None:
         if db is not self.window.db:
             return
-        if resorted:
-            self.window.model.reload()
         if not report.ok:
             QMessageBox.critical(
                 self.window,

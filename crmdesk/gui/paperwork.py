@@ -55,7 +55,7 @@ class Paperwork(QObject):
         from crmdesk.gui.surveys_dialog import SurveysDialog
 
         w = self.window
-        dialog = SurveysDialog(w.need_db(), self.selection(), parent=w)
+        dialog = SurveysDialog(w.need_db(), self.selection(), parent=w, runner=w.state.runner)
         dialog.changed.connect(w.apply_changes)
         dialog.follow_up_requested.connect(
             lambda client_id, name: self._log_follow_up(dialog, client_id, name)

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from crmdesk.errors import CrmError
@@ -99,6 +99,7 @@ class Op:
         done = [0]
         dialog = QProgressDialog(self._label, "Cancel", 0, max(self._total, 1), self._parent)
         dialog.setWindowTitle(self._parent.windowTitle() if self._parent else "crmdesk")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)  # its window waits for it
         dialog.setMinimumDuration(300)  # quick work shows no bar at all
         dialog.canceled.connect(cancel.set)
         timer = QTimer(dialog)  # the bar follows ten times a second, never flooded

@@ -175,6 +175,7 @@ class SurveysDialog(QDialog):
         dialog = SurveyDialog(self.db, survey, parent=self)
         try:
             if dialog.exec() and dialog.changes is not None:
+                self.changed.emit(dialog.changes)  # (Undo and the other views)
                 self._fill_surveys(select=dialog.changes.created_id or self.survey.id)
                 self.entry.refresh_surveys()
         finally:
@@ -191,6 +192,13 @@ class SurveysDialog(QDialog):
         printer chosen in the system's print dialog."""
         folder = Path(tempfile.mkdtemp(prefix="crmdesk-print-"))
         self.save_forms(folder / "survey-forms.pdf", then_print=True)
+
+    def done(self, result: int) -> None:
+        """Not closed while forms are being written: Cancel on their progress bar stops
+        them (and then the window closes as usual)."""
+        if self._writing:
+            return
+        super().done(result)
 
     @property
     def writing(self) -> bool:

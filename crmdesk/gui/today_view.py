@@ -57,8 +57,12 @@ class TodayView(QWidget):
         self.setAccessibleName("Today")
         self.sections: list[Section] = []
         self._state: AppState | None = None
-        self._tasks: TaskManager = TaskManager(self)  # until it follows the app's state
+        # its own read lane: what it works out is dropped when the file closes, which a
+        # lane shared with others cannot do
+        self._tasks = TaskManager(self)
         self._asked = self._filled = 0  # refreshes asked for, and the last one shown
+        self._running = False
+        self._next: tuple[Database, datetime] | None = None  # asked while one was running
         self._stale = False  # changed while hidden
         self.heading = QLabel(self)
         self.heading.setObjectName("today_heading")
@@ -99,23 +103,42 @@ class TodayView(QWidget):
     def refresh(self, db: Database | None, at: datetime | None = None) -> None:
         """Work Today out again, off the GUI thread (about 2.5 s at 100,000 clients): the
         window stays usable, the rows on screen stay until the new ones replace them, and
-        `refreshed` is emitted then. A newer refresh supersedes one still running."""
+        `refreshed` is emitted then. One runs at a time: asks made meanwhile come down to
+        one more run, for the newest (a burst of edits costs two runs, not one each)."""
         at = at or datetime.now()
         self._stale = False
         self._asked += 1
-        asked = self._asked
         self.heading.setText(f"Today, {at:%A %d %B}")
         if db is None:
-            self._fill(asked, [])
+            self._next = None
+            self._fill(self._asked, [])
             return
         if not self.sections:
             self.summary.setText("Looking through the clients…")
-        lane = self._state.runner.reads if self._state is not None else self._tasks
-        lane.run(
+        if self._running:
+            self._next = (db, at)
+            return
+        self._start(db, at)
+
+    def _start(self, db: Database, at: datetime) -> None:
+        asked = self._asked
+        self._running = True
+        self._tasks.run(
             lambda: today.today(db, at.date(), at),
-            lambda sections: self._fill(asked, sections),
-            lambda error: self._failed(asked, error),
+            lambda sections: self._done(asked, sections, None),
+            lambda error: self._done(asked, [], error),
         )
+
+    def _done(self, asked: int, sections: list[Section], error: Exception | None) -> None:
+        self._running = False
+        if self._next is not None:  # asked again meanwhile: this result is already old
+            db, at = self._next
+            self._next = None
+            self._start(db, at)
+        elif error is not None:
+            self._failed(asked, error)
+        else:
+            self._fill(asked, sections)
 
     def follow(self, state: AppState) -> None:
         """Show Today for `state`'s database and keep it up to date: after every change
@@ -138,9 +161,13 @@ class TodayView(QWidget):
             self.refresh(self._state.db)
 
     def _on_state_closing(self, _db: object) -> None:
-        """The database is about to close: whatever is being worked out is of no use."""
+        """The database is about to close: what is being worked out is of no use. It is
+        dropped (the state waits for it to stop reading before it closes the file)."""
         self._asked += 1
         self._filled = self._asked
+        self._next = None
+        self._running = False
+        self._tasks.abandon()
 
     @property
     def updating(self) -> bool:

@@ -3,8 +3,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, event, text
-from sqlalchemy.orm import Mapped, mapped_column, object_session
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
 from crmdesk.model.names import client_sort_name, display_name
@@ -81,11 +92,12 @@ class Client(Synced, Base):
 
 @event.listens_for(Client, "before_insert")
 @event.listens_for(Client, "before_update")
-def _set_sort_name(_mapper: object, _connection: object, client: Client) -> None:
-    session = object_session(client)
-    locale = session.info.get("sort_locale", "") if session is not None else ""
+def _set_sort_name(_mapper: object, connection: Connection, client: Client) -> None:
+    # the locale the file's keys are made in, read inside this very write (which holds the
+    # write lock): a change of alphabet commits wholly before or wholly after it
+    locale = connection.exec_driver_sql("SELECT value FROM meta WHERE key = 'sort_locale'").scalar()
     client.sort_name = client_sort_name(
-        client.given_name, client.family_name, client.company, locale
+        client.given_name, client.family_name, client.company, str(locale or "")
     )
 
 

@@ -279,9 +279,13 @@ def get(db: Database, setting: Setting) -> Any:
     return read_all(db)[setting.key]
 
 
-def write(db: Database, new: Mapping[str, Any], label: str = "Settings") -> Changes:
+def write(
+    db: Database, new: Mapping[str, Any], label: str = "Settings", resort: bool = True
+) -> Changes:
     """Check every given value (raw text or value), then save the ones that changed, in one
-    write; raises ValidationError (key → what to type) and saves nothing if any is wrong."""
+    write; raises ValidationError (key → what to type) and saves nothing if any is wrong.
+    A new country or locale sorts the clients again (`resort`; the window does that in the
+    background instead, with keep_sort_order)."""
     unknown = set(new) - set(BY_KEY)
     if unknown:
         raise KeyError(f"not settings: {sorted(unknown)}")
@@ -304,7 +308,7 @@ def write(db: Database, new: Mapping[str, Any], label: str = "Settings") -> Chan
             if s.key in new and values[s.key] != before[s.key]:
                 w.session.merge(Meta(key=s.key, value=s.dump(values[s.key])))
     changes = from_write(label, w)
-    if keep_sort_order(db):
+    if resort and keep_sort_order(db):
         changes = replace(changes, tables=changes.tables | {"clients"})
     return changes
 

@@ -27,6 +27,8 @@ def open_window(qtbot: QtBot, path: Path) -> MainWindow:
     window.activateWindow()
     with qtbot.waitSignal(window.database_opened, timeout=20000):
         window.open_database(path)
+    # what opening queues on the write lane (the list sorted in the shop's alphabet) is done
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=20000)
     return window
 
 

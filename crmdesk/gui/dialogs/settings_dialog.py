@@ -46,7 +46,7 @@ class SettingsDialog(FormDialog):
         def save() -> Changes:
             typed = {key: read() for key, read in self._read.items()}
             changed = {k: v for k, v in typed.items() if v != self._initial[k]}
-            return settings.write(db, changed)
+            return settings.write(db, changed, resort=False)  # (the window does, after)
 
         self.on_save(save)
 

@@ -105,3 +105,28 @@ def test_a_file_opened_where_the_keys_are_of_another_alphabet_is_sorted_again(
     assert settings.keep_sort_order(shop) is True
     assert families(shop)[0] == "Andersen"
     assert settings.keep_sort_order(shop) is False  # once is enough
+
+
+def test_alphabets_changed_at_once_from_two_threads_leave_one_alphabet(shop: Database) -> None:
+    """A change of alphabet reads and writes the names in one write transaction, and every
+    writer of a name reads the file's alphabet inside its own: whatever runs at the same
+    time, every key is in the alphabet the file says."""
+    import threading
+
+    from crmdesk.model.names import client_sort_name
+    from crmdesk.store import sorting
+
+    for n in range(300):
+        add_client(shop, given_name=f"Kim {n}", family_name=FAMILIES[n % len(FAMILIES)])
+    threads = [
+        threading.Thread(target=shop.resort, args=(locale,))
+        for locale in ("da_DK", "en_GB", "sv_SE", "da_DK")
+    ]
+    for t in threads:
+        t.start()
+    add_client(shop, given_name="Ib", family_name="Aabenraa")  # a name written meanwhile
+    for t in threads:
+        t.join()
+    [(stored,)] = shop.query("SELECT value FROM meta WHERE key = ?", (sorting.SORT_LOCALE,))
+    rows = shop.query("SELECT given_name, family_name, company, sort_name FROM clients")
+    assert all(client_sort_name(g, f, c, stored) == key for g, f, c, key in rows)

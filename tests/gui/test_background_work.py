@@ -1,0 +1,67 @@
+"""Work done in the background behaves as a person at the counter expects: a window that is
+writing cannot be closed from under its work, what it wrote reaches Undo, and a burst of
+edits does not queue a Today run for each."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from crmdesk.gui.main_window import MainWindow
+from crmdesk.services import notes
+from crmdesk.store.database import Database
+from tests.gui.conftest import open_window, settled_today
+from tests.letters_helpers import set_up_shop
+from tests.retention_helpers import add_client
+
+
+def test_surveys_cannot_close_while_forms_are_written_and_they_reach_undo(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Database.open(db_path) as db:
+        set_up_shop(db)
+    window = open_window(qtbot, db_path)
+    dialog = window.paperwork.surveys_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.form_for.setCurrentIndex(dialog.form_for.findText("blank forms for the counter"))
+    dialog.blank.setValue(60)
+    out = tmp_path / "forms.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    with qtbot.waitSignal(dialog.forms_written, timeout=60000):
+        dialog.print_button.click()
+        assert dialog.writing
+        dialog.reject()  # Esc while the forms are written: the window stays
+        assert dialog.isVisible()
+    assert out.exists()
+    assert window.act_undo.isEnabled() and "form" in window.act_undo.toolTip()
+    dialog.close()
+    assert not dialog.isVisible()
+
+
+def test_a_burst_of_edits_works_today_out_twice_not_once_per_edit(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmdesk.services import today
+
+    with Database.open(db_path) as db:
+        cid = add_client(db, "Anna")
+    window = open_window(qtbot, db_path)
+    settled_today(qtbot, window)
+    runs: list[float] = []
+    slow_today = today.today
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(time.monotonic())
+        time.sleep(0.2)  # as at many thousand clients
+        return slow_today(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(today, "today", counted)
+    for n in range(6):
+        window.apply_changes(notes.add_note(window.need_db(), cid, f"Note {n}"))
+    settled_today(qtbot, window)
+    assert len(runs) == 2  # the first edit's, then one for the five after it
