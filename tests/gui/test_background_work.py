@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from crmdesk.gui.main_window import MainWindow
 from crmdesk.services import notes
 from crmdesk.store.database import Database
 from tests.gui.conftest import open_window, settled_today
