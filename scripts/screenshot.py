@@ -71,6 +71,7 @@ def main() -> None:
             shown.show()
             shown.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
             app.processEvents()
+            _wait_for(app, lambda: not shown.updating)  # type: ignore[attr-defined]
             periods = shown.chart.periods  # type: ignore[attr-defined]
             shown.show_period(periods[-2].period)  # type: ignore[attr-defined]
             app.processEvents()

@@ -223,6 +223,7 @@ def test_referrals_trash_surveys_and_backups_fit(qtbot: QtBot, demo_window: Main
     dialog.tabs.setCurrentIndex(3)
     assert assert_columns_fit(dialog.queue_view, "Follow up") > 3
     dialog.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)
     dialog.show_period(dialog.chart.periods[-2].period)
     assert assert_columns_fit(dialog.answers_view, "Answers") > 3
     dialog.close()
@@ -241,6 +242,7 @@ def test_a_follow_up_from_another_year_shows_its_year(
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)
     model = dialog.queue_model
     due = long_ago + timedelta(days=surveys.DETRACTOR_DAYS)
     texts = [model.item(r, 0).text() for r in range(model.rowCount())]

@@ -88,6 +88,7 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
     assert "was already entered" in entry.code_error.text() and entry.code_error.isVisible()
 
     # the score and the queue
+    qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)
     assert dialog.score_label.text() == "NPS 0"  # one promoter, one detractor
     assert "2 answers: 1 promoter, 0 passives, 1 detractor" in dialog.score_detail.text()
     assert dialog.queue_model.rowCount() == 2
@@ -103,6 +104,7 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     answer_dialog(qtbot, ContactDialog, call, dialog.log_button.click)
+    qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)
     assert dialog.queue_model.rowCount() == 1
     assert "Closed the loop with 1 of 2 (50%)" in dialog.loop_label.text()
     dialog.close()
@@ -166,6 +168,7 @@ def test_a_period_shows_its_answers_and_a_group(qtbot: QtBot, shop_window: MainW
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)
     assert [p.period for p in dialog.chart.periods] == ["2026-03"]
     qtbot.waitUntil(lambda: bool(dialog.chart._bars))  # drawn
     area = dialog.chart._bars[0][0]
