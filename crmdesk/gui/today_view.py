@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,6 +64,7 @@ class TodayView(QWidget):
         self._running = False
         self._next: tuple[Database, datetime] | None = None  # asked while one was running
         self._stale = False  # changed while hidden
+        self._buttons_to_add: list[tuple[QTreeWidgetItem, TodayRow]] = []
         self.heading = QLabel(self)
         self.heading.setObjectName("today_heading")
         font = self.heading.font()
@@ -167,12 +168,13 @@ class TodayView(QWidget):
         self._filled = self._asked
         self._next = None
         self._running = False
+        self._buttons_to_add = []
         self._tasks.abandon()
 
     @property
     def updating(self) -> bool:
-        """A refresh is running: what is on screen may be about to change."""
-        return self._filled != self._asked
+        """A refresh is running, or its rows are still getting their buttons."""
+        return self._filled != self._asked or bool(self._buttons_to_add)
 
     def _failed(self, asked: int, error: Exception) -> None:
         if asked != self._asked:
@@ -185,6 +187,8 @@ class TodayView(QWidget):
             return  # a newer refresh is on its way
         self._filled = asked
         current = self.current_row()
+        self.tree.setUpdatesEnabled(False)
+        self._buttons_to_add = []
         self.tree.clear()
         self.sections = sections
         busy = [s for s in self.sections if s.total]
@@ -201,6 +205,7 @@ class TodayView(QWidget):
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for row in section.rows:
                 item = self._add_row(top, row)
+                self._buttons_to_add.append((item, row))
                 if chosen is None and current is not None and row == current:
                     chosen = item
             if section.more:
@@ -213,7 +218,21 @@ class TodayView(QWidget):
             chosen = first.child(0) if first is not None else None
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
-        self.refreshed.emit()
+        self.tree.setUpdatesEnabled(True)
+        self._add_buttons(asked)
+
+    def _add_buttons(self, asked: int) -> None:
+        """The rows' Log / Open / Letter buttons, a few rows per turn of the event loop: a
+        row's buttons cost a few milliseconds (400 rows took nearly a second at once)."""
+        if asked != self._asked:
+            return  # a newer fill replaced these rows
+        batch, self._buttons_to_add = self._buttons_to_add[:25], self._buttons_to_add[25:]
+        for item, row in batch:
+            self._add_buttons_to(item, row)
+        if self._buttons_to_add:
+            QTimer.singleShot(0, lambda: self._add_buttons(asked))
+        else:
+            self.refreshed.emit()
 
     def _add_row(self, parent: QTreeWidgetItem, row: TodayRow) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [row.name, row.text, row.when, ""])
@@ -225,6 +244,9 @@ class TodayView(QWidget):
             font = item.font(2)
             font.setBold(True)
             item.setFont(2, font)
+        return item
+
+    def _add_buttons_to(self, item: QTreeWidgetItem, row: TodayRow) -> None:
         buttons = QWidget()
         line = QHBoxLayout(buttons)
         line.setContentsMargins(0, 0, 0, 0)
@@ -244,7 +266,6 @@ class TodayView(QWidget):
             line.addWidget(button)
         line.addStretch(1)
         self.tree.setItemWidget(item, 3, buttons)
-        return item
 
     # ------------------------------------------------------------------ acting
 

@@ -182,11 +182,18 @@ def clients_with_birthday_in(db: Database, month: int) -> list[str]:
 
 
 def all_tags(db: Database) -> list[str]:
-    rows = db.query(
-        "SELECT DISTINCT j.value FROM clients, json_each(clients.tags) AS j"
-        " WHERE clients.deleted_at IS NULL ORDER BY j.value COLLATE NOCASE"
-    )
-    return [r[0] for r in rows]
+    """Every tag a live client has, A to Z. Reading them takes a quarter of a second at
+    100,000 clients (a walk through every client's list), so the answer is kept until the
+    file changes; the window asks once in the background after opening."""
+
+    def read() -> list[str]:
+        rows = db.query(
+            "SELECT DISTINCT j.value FROM clients, json_each(clients.tags) AS j"
+            " WHERE clients.deleted_at IS NULL ORDER BY j.value COLLATE NOCASE"
+        )
+        return [r[0] for r in rows]
+
+    return list(db.until_changed("all_tags", read))
 
 
 def fact_labels(db: Database, limit: int = 40) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -69,6 +69,7 @@ class Database:
         self._lock = lock
         self._readers: dict[int, sqlite3.Connection] = {}
         self._readers_lock = threading.Lock()
+        self._kept: dict[str, tuple[tuple[int, int, str], Any]] = {}  # until_changed
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._site_id = ""
@@ -313,6 +314,23 @@ class Database:
                 raw.execute(f"PRAGMA cache_size = {int(cache)}")
         self.sort_locale = locale
         return len(updates)
+
+    def until_changed(self, key: str, read: Callable[[], Any]) -> Any:
+        """`read()`, kept until the file changes: a commit from any connection or program
+        changes its modification time or size, and every write of crmdesk's moves the
+        clock in meta (the time alone is too coarse for two commits in a few ms). For
+        answers that take a whole scan and rarely change, such as the list of tags."""
+        stat = self.path.stat()
+        clock = self.query("SELECT value FROM meta WHERE key = 'clock'")
+        version = (stat.st_mtime_ns, stat.st_size, str(clock[0][0]) if clock else "")
+        with self._readers_lock:
+            kept = self._kept.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        value = read()
+        with self._readers_lock:
+            self._kept[key] = (version, value)
+        return value
 
     def meta(self, key: str, default: str = "") -> str:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))

@@ -16,10 +16,13 @@ as a user meets it. The per-phase table goes to stderr.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,6 +74,7 @@ class Heartbeat(QObject):
         self.ticks = 0
         self.current: Phase | None = None
         self._last = 0.0
+        self._watching = False
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(interval_ms)
@@ -79,9 +83,31 @@ class Heartbeat(QObject):
     def start(self) -> None:
         self._last = time.perf_counter()
         self.timer.start()
+        if os.environ.get("CRMDESK_B16_STACKS"):  # where the GUI thread is when it stalls
+            self._watching = True
+            gui = threading.get_ident()
+            threading.Thread(target=self._watch, args=(gui,), daemon=True).start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self._watching = False
+
+    def _watch(self, gui: int) -> None:
+        """Every 10 ms: if the GUI thread has not ticked for 60 ms, note its stack (once
+        per stall, and again every 100 ms of it), for a developer to see what holds it."""
+        noted = 0.0
+        while self._watching:
+            time.sleep(0.01)
+            stalled = (time.perf_counter() - self._last) * 1000
+            if stalled > 60 and (noted == 0 or stalled - noted > 100):
+                frame = sys._current_frames().get(gui)
+                where = traceback.format_stack(frame, limit=12) if frame is not None else []
+                name = self.current.name if self.current else "-"
+                print(f"--- stalled {stalled:.0f} ms in {name}:\n" + "".join(where[-8:]),
+                      file=sys.stderr)  # fmt: skip
+                noted = stalled
+            elif stalled < 60:
+                noted = 0.0
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -414,6 +440,8 @@ def _session_in_a_process(cached: Path) -> dict[str, Any]:
              str(folder)],
             capture_output=True, text=True, env=_env(), timeout=3 * 3600,
         )  # fmt: skip
+        if os.environ.get("CRMDESK_B16_STACKS"):
+            print(proc.stderr, file=sys.stderr)
         if proc.returncode != 0:
             raise RuntimeError(f"the B16 session failed ({proc.returncode}):\n{proc.stderr}")
         result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -220,10 +220,10 @@ def test_referrals_trash_surveys_and_backups_fit(qtbot: QtBot, demo_window: Main
     dialog = window.paperwork.surveys_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)
     dialog.tabs.setCurrentIndex(3)
     assert assert_columns_fit(dialog.queue_view, "Follow up") > 3
     dialog.tabs.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)
     dialog.show_period(dialog.chart.periods[-2].period)
     assert assert_columns_fit(dialog.answers_view, "Answers") > 3
     dialog.close()

@@ -114,3 +114,15 @@ def test_failed_write_leaves_the_database_as_it_was(db: Database) -> None:
         raise RuntimeError("power cut")
     assert search.search(db, "Written") == []
     assert search.search(db, "Webber") == before
+
+
+def test_an_answer_kept_until_the_file_changes_follows_every_write(db: Database) -> None:
+    """The list of tags is kept between reads, and any write (however soon) refreshes it."""
+    from crmdesk.services import letters
+    from tests.sync_helpers import add_client, edit_client
+
+    cid = add_client(db, given_name="Anna", tags=["VIP"])
+    assert letters.all_tags(db) == ["VIP"]
+    for n in range(20):  # writes within the same few milliseconds
+        edit_client(db, cid, tags=["VIP", f"tag {n:02d}"])
+        assert letters.all_tags(db) == [f"tag {n:02d}", "VIP"]
