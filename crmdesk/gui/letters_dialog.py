@@ -46,6 +46,7 @@ from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.pdf_view import PdfView, print_pdf
 from crmdesk.gui.problems import show_problem
+from crmdesk.gui.tags import when_tags_known
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import ElidedLabel, elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, templating
@@ -176,7 +177,7 @@ class LettersDialog(QDialog):
         self.recipients.setAccessibleName("Recipients")
         self.tag = QComboBox()
         self.tag.setAccessibleName("Tag")
-        self.tag.addItems(letters.all_tags(db))
+        when_tags_known(db, self.tasks, self.tag.addItems)
         self.month = QComboBox()
         self.month.setAccessibleName("Month")
         for n, month in enumerate(MONTHS, 1):

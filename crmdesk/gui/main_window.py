@@ -536,6 +536,9 @@ class MainWindow(QMainWindow):
         a dialog says what it wrote) reaches Undo and every view as it is made. Returns the
         last of them (None if it wrote nothing). The dialog is freed."""
         written: list[Changes] = []
+        use_runner = getattr(dialog, "use_runner", None)  # a form: its save is written on
+        if use_runner is not None:  # the write lane, never on the GUI thread
+            use_runner(self.state.runner)
         changed = getattr(dialog, "changed", None)
         if changed is not None:
             changed.connect(written.append)

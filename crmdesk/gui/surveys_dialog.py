@@ -36,6 +36,7 @@ from crmdesk.gui.nps_chart import NpsChart
 from crmdesk.gui.pdf_view import print_pdf
 from crmdesk.gui.runner import Runner
 from crmdesk.gui.survey_entry import SurveyEntry
+from crmdesk.gui.tags import when_tags_known
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
 from crmdesk.services import letters, nps, surveys
@@ -103,6 +104,17 @@ class SurveysDialog(QDialog):
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.refresh()
+        when_tags_known(db, self._figures, self._add_tags)
+
+    def _add_tags(self, tags: list[str]) -> None:
+        """Forms for everyone with a tag, and the score of a tag's clients."""
+        at = self.form_for.count() - 1  # before the blank forms
+        for k, tag in enumerate(tags):
+            self.form_for.insertItem(at + k, f"every client tagged “{tag}”", ("tag", tag))
+        fit_combo(self.form_for)
+        for k, tag in enumerate(tags):
+            self.tag_filter.insertItem(1 + k, f"tagged “{tag}”", ("tag", tag))
+        fit_combo(self.tag_filter)
 
     def _on_tabs_current_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.entry:
@@ -122,9 +134,7 @@ class SurveysDialog(QDialog):
         if len(s.selected) > 1:
             self.form_for.addItem(f"the {len(s.selected)} clients selected in the list",
                                   ("ids", s.selected))  # fmt: skip
-        for tag in letters.all_tags(self.db):
-            self.form_for.addItem(f"every client tagged “{tag}”", ("tag", tag))
-        self.form_for.addItem("blank forms for the counter", ("blank", None))
+        self.form_for.addItem("blank forms for the counter", ("blank", None))  # (tags: below)
         fit_combo(self.form_for)
         self.blank = QSpinBox()
         self.blank.setAccessibleName("Number of blank forms")
@@ -300,9 +310,7 @@ class SurveysDialog(QDialog):
         self.by.addItems(["month", "quarter", "year"])
         self.tag_filter = QComboBox()
         self.tag_filter.setAccessibleName("Only these clients")
-        self.tag_filter.addItem("all clients", None)
-        for tag in letters.all_tags(self.db):
-            self.tag_filter.addItem(f"tagged “{tag}”", ("tag", tag))
+        self.tag_filter.addItem("all clients", None)  # (tags: _add_tags)
         from crmdesk.services.retention import STAGES
 
         for stage in STAGES[1:]:  # (a prospect has not bought: rarely surveyed)

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QPoint, Qt, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,7 +64,6 @@ class TodayView(QWidget):
         self._running = False
         self._next: tuple[Database, datetime] | None = None  # asked while one was running
         self._stale = False  # changed while hidden
-        self._buttons_to_add: list[tuple[QTreeWidgetItem, TodayRow]] = []
         self.heading = QLabel(self)
         self.heading.setObjectName("today_heading")
         font = self.heading.font()
@@ -98,6 +97,7 @@ class TodayView(QWidget):
         self.tree.enter_pressed.connect(lambda: self._act(self.open_requested))
         self.tree.itemDoubleClicked.connect(lambda *_: self._act(self.open_requested))
         self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
+        self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
 
     # ------------------------------------------------------------------ filling
 
@@ -168,13 +168,12 @@ class TodayView(QWidget):
         self._filled = self._asked
         self._next = None
         self._running = False
-        self._buttons_to_add = []
         self._tasks.abandon()
 
     @property
     def updating(self) -> bool:
-        """A refresh is running, or its rows are still getting their buttons."""
-        return self._filled != self._asked or bool(self._buttons_to_add)
+        """A refresh is running: what is on screen may be about to change."""
+        return self._filled != self._asked
 
     def _failed(self, asked: int, error: Exception) -> None:
         if asked != self._asked:
@@ -188,7 +187,6 @@ class TodayView(QWidget):
         self._filled = asked
         current = self.current_row()
         self.tree.setUpdatesEnabled(False)
-        self._buttons_to_add = []
         self.tree.clear()
         self.sections = sections
         busy = [s for s in self.sections if s.total]
@@ -205,7 +203,6 @@ class TodayView(QWidget):
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for row in section.rows:
                 item = self._add_row(top, row)
-                self._buttons_to_add.append((item, row))
                 if chosen is None and current is not None and row == current:
                     chosen = item
             if section.more:
@@ -219,20 +216,18 @@ class TodayView(QWidget):
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
         self.tree.setUpdatesEnabled(True)
-        self._add_buttons(asked)
+        self.refreshed.emit()
 
-    def _add_buttons(self, asked: int) -> None:
-        """The rows' Log / Open / Letter buttons, a few rows per turn of the event loop: a
-        row's buttons cost a few milliseconds (400 rows took nearly a second at once)."""
-        if asked != self._asked:
-            return  # a newer fill replaced these rows
-        batch, self._buttons_to_add = self._buttons_to_add[:25], self._buttons_to_add[25:]
-        for item, row in batch:
-            self._add_buttons_to(item, row)
-        if self._buttons_to_add:
-            QTimer.singleShot(0, lambda: self._add_buttons(asked))
-        else:
-            self.refreshed.emit()
+    def _on_tree_current_item_changed(
+        self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None
+    ) -> None:
+        """The chosen row carries its Log / Open / Letter buttons (a row's buttons cost a
+        few milliseconds each: on every row, 400 rows took nearly a second to show)."""
+        if previous is not None and self.tree.itemWidget(previous, 3) is not None:
+            self.tree.removeItemWidget(previous, 3)
+        row = current.data(0, ROW_ROLE) if current is not None else None
+        if current is not None and isinstance(row, TodayRow):
+            self._add_buttons_to(current, row)
 
     def _add_row(self, parent: QTreeWidgetItem, row: TodayRow) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [row.name, row.text, row.when, ""])

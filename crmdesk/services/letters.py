@@ -196,6 +196,12 @@ def all_tags(db: Database) -> list[str]:
     return list(db.until_changed("all_tags", read))
 
 
+def tags_if_known(db: Database) -> list[str] | None:
+    """all_tags() if it is known and the file has not changed since; else None."""
+    kept = db.kept("all_tags")
+    return None if kept is None else list(kept)
+
+
 def fact_labels(db: Database, limit: int = 40) -> list[str]:
     """The labels of things to remember, most used first (for the field picker)."""
     rows = db.query(

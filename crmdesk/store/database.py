@@ -320,9 +320,7 @@ class Database:
         changes its modification time or size, and every write of crmdesk's moves the
         clock in meta (the time alone is too coarse for two commits in a few ms). For
         answers that take a whole scan and rarely change, such as the list of tags."""
-        stat = self.path.stat()
-        clock = self.query("SELECT value FROM meta WHERE key = 'clock'")
-        version = (stat.st_mtime_ns, stat.st_size, str(clock[0][0]) if clock else "")
+        version = self._version()
         with self._readers_lock:
             kept = self._kept.get(key)
         if kept is not None and kept[0] == version:
@@ -331,6 +329,17 @@ class Database:
         with self._readers_lock:
             self._kept[key] = (version, value)
         return value
+
+    def kept(self, key: str) -> Any:
+        """What until_changed(key, …) keeps, if the file has not changed since; else None."""
+        with self._readers_lock:
+            kept = self._kept.get(key)
+        return kept[1] if kept is not None and kept[0] == self._version() else None
+
+    def _version(self) -> tuple[int, int, str]:
+        stat = self.path.stat()
+        clock = self.query("SELECT value FROM meta WHERE key = 'clock'")
+        return (stat.st_mtime_ns, stat.st_size, str(clock[0][0]) if clock else "")
 
     def meta(self, key: str, default: str = "") -> str:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))

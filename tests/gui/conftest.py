@@ -75,6 +75,8 @@ def answer_dialog(
         try:
             qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
             answer(dialog)
+            # a form's save is written on the app's write lane: it closes when it is done
+            qtbot.waitUntil(lambda: not getattr(dialog, "saving", False), timeout=20000)
         finally:
             if dialog.isVisible() and dialog.result() == 0:
                 left_open.append(dialog.windowTitle())

@@ -64,3 +64,31 @@ def test_a_burst_of_edits_works_today_out_twice_not_once_per_edit(
         window.apply_changes(notes.add_note(window.need_db(), cid, f"Note {n}"))
     settled_today(qtbot, window)
     assert len(runs) == 2  # the first edit's, then one for the five after it
+
+
+def test_a_note_saved_while_the_file_is_busy_waits_without_freezing_the_window(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    from crmdesk.gui.dialogs.entry_dialogs import NoteDialog
+    from tests.gui.conftest import answer_dialog
+
+    with Database.open(db_path) as db:
+        cid = add_client(db, "Anna")
+    window = open_window(qtbot, db_path)
+    window.show_client(cid)
+    held: list[float] = []
+    window.state.runner.op(lambda: time.sleep(0.5)).write()  # the file busy: a backup, say
+
+    def write(d: NoteDialog) -> None:
+        d.text.setPlainText("Collects the order on Friday")
+        started = time.monotonic()
+        d.buttons.accepted.emit()
+        held.append(time.monotonic() - started)
+        assert d.saving and d.isVisible()  # waiting for the file, the window answering
+
+    answer_dialog(qtbot, NoteDialog, write, window.act_note.trigger)
+    assert held[0] < 0.1
+    assert [n.text for n in notes.notes_of(window.need_db(), cid)] == [
+        "Collects the order on Friday"
+    ]
+    assert window.act_undo.isEnabled()

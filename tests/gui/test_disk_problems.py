@@ -45,6 +45,7 @@ def test_a_note_the_disk_refuses_is_explained_in_its_dialog(
         d.text.setPlainText("Her daughter marries in June")
         with no_file_may_grow():
             d.buttons.accepted.emit()
+            qtbot.waitUntil(lambda: not d.saving)  # (written on the app's write lane)
         seen["open"] = d.isVisible()
         seen["problem"] = d.general_error.text()
         seen["typed"] = d.text.toPlainText()

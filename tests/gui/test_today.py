@@ -21,7 +21,20 @@ from tests.retention_helpers import add_client
 
 
 def _button(qtbot: QtBot, window: MainWindow, name: str) -> QToolButton:
-    buttons = settled_today(qtbot, window).tree.findChildren(QToolButton)
+    """The button `name` of a Today row: the chosen row carries them, so its row is chosen
+    first (as a click or the arrow keys do)."""
+    tree = settled_today(qtbot, window).tree
+    for top in range(tree.topLevelItemCount()):
+        section = tree.topLevelItem(top)
+        for n in range(section.childCount()):
+            item = section.child(n)
+            if item.text(0) and name.endswith(f" {item.text(0)}"):
+                tree.setCurrentItem(item)
+                break
+        else:
+            continue
+        break
+    buttons = tree.findChildren(QToolButton)
     found = [b for b in buttons if b.accessibleName() == name]
     assert found, f"no button “{name}” on Today"
     return found[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, QTime
@@ -91,13 +92,13 @@ class ContactDialog(FormDialog):
         self.subject.setFocus()
         self.resize(520, self.sizeHint().height())
 
-        def save() -> Changes:
+        def save() -> Callable[[], Changes]:
             form = self.form_values()
             if entry is None:
-                return history.log_contact(db, client_id, form)
-            return history.update_entry(db, entry.id, form)
+                return lambda: history.log_contact(db, client_id, form)
+            return lambda: history.update_entry(db, entry.id, form)
 
-        self.on_save(save)
+        self.on_save_later(save)
 
     def form_values(self) -> ContactForm:
         when: datetime = self.occurred_at.dateTime().toPython()  # type: ignore[assignment]
@@ -136,13 +137,13 @@ class FactDialog(FormDialog):
         self.add_field("on_date", "&Date (optional):", self.on_date)
         self.label.setFocus()
 
-        def save() -> Changes:
+        def save() -> Callable[[], Changes]:
             args = (self.label.currentText(), self.value.text(), self.on_date.value())
             if fact is None:
-                return facts.add_fact(db, client_id, *args)
-            return facts.update_fact(db, fact.id, *args)
+                return lambda: facts.add_fact(db, client_id, *args)
+            return lambda: facts.update_fact(db, fact.id, *args)
 
-        self.on_save(save)
+        self.on_save_later(save)
 
 
 class NoteDialog(FormDialog):
@@ -164,11 +165,10 @@ class NoteDialog(FormDialog):
         self.text.setFocus()
         self.resize(480, 260)
 
-        def save() -> Changes:
+        def save() -> Callable[[], Changes]:
+            text, pinned = self.text.toPlainText(), self.pinned.isChecked()
             if note is None:
-                return notes.add_note(
-                    db, client_id, self.text.toPlainText(), self.pinned.isChecked()
-                )
-            return notes.update_note(db, note.id, self.text.toPlainText(), self.pinned.isChecked())
+                return lambda: notes.add_note(db, client_id, text, pinned)
+            return lambda: notes.update_note(db, note.id, text, pinned)
 
-        self.on_save(save)
+        self.on_save_later(save)

@@ -8,6 +8,7 @@ a length limit (services.limits) says so as soon as the text is longer."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
@@ -30,6 +31,9 @@ from crmdesk.gui.problems import explain
 from crmdesk.gui.widgets import FieldError, elide
 from crmdesk.services.changes import Changes
 from crmdesk.services.limits import Limit, too_long
+
+if TYPE_CHECKING:
+    from crmdesk.gui.runner import Runner
 
 TITLE_EMS = 40
 
@@ -73,6 +77,9 @@ class FormDialog(QDialog):
         self._limits = dict(field_limits or {})
         self._too_long: set[str] = set()  # fields whose message is the length one
         self._save: Callable[[], Changes] | None = None
+        self._prepare: Callable[[], Callable[[], Changes]] | None = None
+        self._runner: Runner | None = None
+        self._saving = False
         self._shown_once = False
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -161,6 +168,32 @@ class FormDialog(QDialog):
     def on_save(self, save: Callable[[], Changes]) -> None:
         self._save = save
 
+    def on_save_later(self, prepare: Callable[[], Callable[[], Changes]]) -> None:
+        """Save in two steps: `prepare` reads the fields (on the GUI thread; it may raise
+        ValidationError) and returns the write, which runs on the app's write lane when
+        the dialog has been given the runner (use_runner): a save that waits for the
+        file (a backup or a long read under way) never freezes the window. Without a
+        runner the write runs at once."""
+
+        def save() -> Changes:
+            return prepare()()
+
+        self._save = save
+        self._prepare = prepare
+
+    def use_runner(self, runner: Runner) -> None:
+        self._runner = runner
+
+    @property
+    def saving(self) -> bool:
+        """A save is being written in the background."""
+        return self._saving
+
+    def done(self, result: int) -> None:
+        if self._saving:
+            return  # not closed under its own save (Esc while it is written)
+        super().done(result)
+
     def show_problem(self, name: str, text: str | None) -> None:
         """Say (or, with None, stop saying) what is wrong with one field."""
         self._errors[name].show_problem(text)
@@ -203,21 +236,50 @@ class FormDialog(QDialog):
         for error in (*self._errors.values(), self.general_error):
             error.show_problem(None)
         self._too_long.clear()
+        if self._saving:
+            return  # (Ctrl+Enter again while the first save is written)
         try:
+            if self._prepare is not None and self._runner is not None:
+                write = self._prepare()
+                self._saving = True
+                self.buttons.setEnabled(False)
+                self._runner.op(write, self).success(self._on_written).failure(
+                    self._on_write_failed
+                ).write()
+                return
             self.changes = self._save()
-        except ValidationError as exc:
+        except (ValidationError, CrmError) as exc:
+            self._show_refusal(exc)
+            return
+        self._saved()
+
+    def _on_written(self, changes: Changes) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        self.changes = changes
+        self._saved()
+
+    def _on_write_failed(self, error: Exception) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        if not isinstance(error, CrmError):
+            raise error  # a bug: the crash dialog
+        self._show_refusal(error)
+
+    def _show_refusal(self, exc: CrmError) -> None:
+        """Say at the fields (or under the form) why nothing was saved."""
+        if isinstance(exc, ValidationError):
             for field, message in exc.problems.items():
                 (self._errors.get(field) or self.general_error).show_problem(message)
             first = next(iter(exc.problems))
             target = self.findChild(QWidget, first)
             if target is not None:
                 target.setFocus()
-            self._fit_messages()
-            return
-        except CrmError as exc:  # a full disk, a read-only file…: what to do, too
+        else:  # a full disk, a read-only file…: what to do, too
             self.general_error.show_problem(explain(exc))
-            self._fit_messages()
-            return
+        self._fit_messages()
+
+    def _saved(self) -> None:
         if self.changes is not None:
             self.changed.emit(self.changes)
         self.accept()

@@ -125,4 +125,6 @@ def test_an_answer_kept_until_the_file_changes_follows_every_write(db: Database)
     assert letters.all_tags(db) == ["VIP"]
     for n in range(20):  # writes within the same few milliseconds
         edit_client(db, cid, tags=["VIP", f"tag {n:02d}"])
+        assert letters.tags_if_known(db) is None  # not known: the window asks in the background
         assert letters.all_tags(db) == [f"tag {n:02d}", "VIP"]
+        assert letters.tags_if_known(db) == [f"tag {n:02d}", "VIP"]
