@@ -56,6 +56,11 @@ def _button(text: str, name: str, parent: QWidget) -> QPushButton:
     return button
 
 
+# rows a table of the page is measured on (besides those on screen): a client with years
+# of history is not measured entry by entry every time they are shown
+PAGE_ROWS = 100
+
+
 class ClientPage(QWidget):
     """Shows the client chosen in the list. Buttons ask the main window to act (signals)."""
 
@@ -108,7 +113,9 @@ class ClientPage(QWidget):
         self.timeline_model = TimelineModel(self)
         self.timeline = _table("timeline", self)
         self.timeline.setModel(self.timeline_model)
-        self.timeline_columns = ColumnFitter(self.timeline, self.timeline_model.sizings())
+        self.timeline_columns = ColumnFitter(
+            self.timeline, self.timeline_model.sizings(), sample_rows=100
+        )
         self.kind_filter = QComboBox(self)
         self.kind_filter.setAccessibleName("Show kinds")
         self.kind_filter.addItem("Everything", None)
@@ -130,7 +137,7 @@ class ClientPage(QWidget):
         )
         self.facts = _table("things_to_remember", self)
         self.facts.setModel(self.facts_model)
-        self.facts_columns = ColumnFitter(self.facts, self.facts_model.sizings())
+        self.facts_columns = ColumnFitter(self.facts, self.facts_model.sizings(), PAGE_ROWS)
         self.fact_add = _button("&Add…", "Add thing to remember", self)
         self.fact_delete = _button("Delete", "Delete thing to remember", self)
 
@@ -149,7 +156,7 @@ class ClientPage(QWidget):
         )
         self.notes = _table("notes", self)
         self.notes.setModel(self.notes_model)
-        self.notes_columns = ColumnFitter(self.notes, self.notes_model.sizings())
+        self.notes_columns = ColumnFitter(self.notes, self.notes_model.sizings(), PAGE_ROWS)
         self.note_add = _button("Add &note…", "Add note", self)
         self.note_delete = _button("Delete", "Delete note", self)
 
@@ -164,7 +171,9 @@ class ClientPage(QWidget):
         )
         self.purchases = _table("purchases", self)
         self.purchases.setModel(self.purchases_model)
-        self.purchases_columns = ColumnFitter(self.purchases, self.purchases_model.sizings())
+        self.purchases_columns = ColumnFitter(
+            self.purchases, self.purchases_model.sizings(), sample_rows=100
+        )
         self.purchase_add = _button("Record &purchase…", "Record purchase", self)
         self.purchase_delete = _button("Delete", "Delete purchase", self)
 
@@ -186,7 +195,9 @@ class ClientPage(QWidget):
         )  # fmt: skip
         self.complaints = _table("complaints", self)
         self.complaints.setModel(self.complaints_model)
-        self.complaints_columns = ColumnFitter(self.complaints, self.complaints_model.sizings())
+        self.complaints_columns = ColumnFitter(
+            self.complaints, self.complaints_model.sizings(), sample_rows=100
+        )
         self.complaint_add = _button("New co&mplaint…", "New complaint", self)
 
         self.tabs = QTabWidget(self)
