@@ -94,9 +94,12 @@ class Carrying(QObject):
             db.warm_up()  # first, so that a first save soon after opening does not wait
             for module in WARM_UP:  # what Letters, Surveys and Reports load (0.2 s)
                 importlib.import_module(module)
+            from crmdesk.documents import fonts
             from crmdesk.services import letters
 
             letters.all_tags(db)  # (their tag lists: 0.25 s at 100,000 clients, kept)
+            fonts.register()  # the letter font's tables, read once (0.15 s of Python: a
+            # preview reading them beside the window made it stutter)
             report = backups.quick_check(db.path)
             if not report.ok:
                 return report, None
