@@ -88,6 +88,7 @@ class Keeping(QObject):
             return
         assert case is None or isinstance(case, ComplaintRecord)
         dialog = dialogs.ComplaintDialog(w.db, record.id, record.display_name, case, w)
+        dialog.use_runner(w.state.runner)  # (written on the write lane)
         dialog.exec()
         dialog.deleteLater()
         if dialog.changes is None:

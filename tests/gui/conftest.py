@@ -78,6 +78,8 @@ def answer_dialog(
             # a form's save is written on the app's write lane: it closes when it is done
             qtbot.waitUntil(lambda: not getattr(dialog, "saving", False), timeout=20000)
         finally:
+            # (a failed answer may leave a save under way: the dialog closes only after it)
+            qtbot.waitUntil(lambda: not getattr(dialog, "saving", False), timeout=20000)
             if dialog.isVisible() and dialog.result() == 0:
                 left_open.append(dialog.windowTitle())
                 dialog.reject()  # never leave the suite hanging in a modal loop

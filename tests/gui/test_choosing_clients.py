@@ -43,6 +43,7 @@ def test_after_new_client_the_right_side_shows_their_page(
         type_into(qtbot, d.given_name, "Ann")
         type_into(qtbot, d.family_name, "Lee")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, ClientDialog, fill, lambda: qtbot.keyClick(window, Qt.Key.Key_N, CTRL))
     assert window.right.currentWidget() is window.page
@@ -104,6 +105,7 @@ def test_a_referral_code_from_a_letter_links_the_referrer(
         type_into(qtbot, d.family_name, "Lee")
         type_into(qtbot, d.referred_by, code.lower())  # typed as read off the letter
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, ClientDialog, fill, lambda: window.act_new_client.trigger())
     [referral] = referrals.referrals(db)
@@ -121,6 +123,7 @@ def test_a_referral_code_nobody_has_is_said_at_the_field(
         type_into(qtbot, d.given_name, "Ann")
         type_into(qtbot, d.referred_by, "R-0000ZZZZ")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
         error = d.findChild(FieldError, "error_referred_by_id")
         seen.append(error.text() if error is not None and error.isVisible() else "")
         d.reject()

@@ -79,6 +79,8 @@ def _save(dialog: ClientDialog | ContactDialog | FactDialog | NoteDialog | Purch
           | ComplaintDialog | ShopDialog) -> None:  # fmt: skip
     dialog.buttons.accepted.emit()
     QApplication.processEvents()
+    while getattr(dialog, "saving", False):  # written on the app's write lane: its answer
+        QApplication.processEvents()  # (saved, or refused at the fields) comes back
 
 
 def _grab(widget: QWidget, name: str) -> None:

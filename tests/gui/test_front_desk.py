@@ -39,6 +39,7 @@ def new_client(qtbot: QtBot, window: MainWindow, given: str, family: str, phone:
         if phone:
             type_into(qtbot, d.phones, phone)
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, ClientDialog, fill, lambda: qtbot.keyClick(window, Qt.Key.Key_N, CTRL))
 
@@ -55,6 +56,7 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
         d.label.setCurrentText("Dog")
         type_into(qtbot, d.value, "Biscuit")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, FactDialog, fact, lambda: qtbot.keyClick(window, Qt.Key.Key_R, CTRL))
     assert window.page.facts_model.rowCount() == 1
@@ -63,6 +65,7 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
     def note(d: NoteDialog) -> None:
         type_into(qtbot, d.text, "Daughter Emma is getting married in June")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, NoteDialog, note, lambda: window.act_note.trigger())
     assert "married" in window.page.notes_model.index(0, 1).data()
@@ -107,6 +110,7 @@ def test_bad_email_is_shown_at_its_field_and_nothing_is_saved(
         type_into(qtbot, d.given_name, "Anna")
         type_into(qtbot, d.emails, "anna@@example")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
         assert d.isVisible()  # still open, nothing typed is lost
         problems.update(d.problems())
         assert d.findChild(QPlainTextEdit, "emails").hasFocus()
@@ -158,6 +162,7 @@ def test_undo_an_edit(qtbot: QtBot, window: MainWindow) -> None:
         city = d.findChild(QLineEdit, "city")
         type_into(qtbot, city, "Harrogate")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, ClientDialog, rename, lambda: qtbot.keyClick(window, Qt.Key.Key_E, CTRL))
     assert "Harrogate" in window.page.details.text()

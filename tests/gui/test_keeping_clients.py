@@ -48,10 +48,12 @@ def test_record_purchases_from_the_keyboard_and_see_the_stage(qtbot: QtBot, db_p
         assert d.amount.hasFocus()
         d.amount.setText("twelve")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
         assert "not an amount" in d.problems()["amount"]  # said, and nothing saved
         d.amount.setText("45.50")
         d.what.setText("Wedding bouquet")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, PurchaseDialog, buy, window.act_purchase.trigger)
     keeping = _plain(window)
@@ -63,6 +65,7 @@ def test_record_purchases_from_the_keyboard_and_see_the_stage(qtbot: QtBot, db_p
         d.stage.setCurrentIndex(d.stage.findData("regular"))
         d.touch.setValue(21)
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, LoyaltyDialog, by_hand, window.page.loyalty_button.click)
     assert "Regular (set by hand)" in _plain(window)
@@ -85,9 +88,11 @@ def test_resolving_a_complaint_offers_the_apology_letter(
     def resolve(d: ComplaintDialog) -> None:
         d.status.setCurrentText("resolved")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
         assert "resolution" in d.problems()  # how it was put right, first
         d.resolution.setPlainText("New bouquet delivered with a card")
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     def letter(d: LettersDialog) -> None:
         assert d.name.text() == "Apology after a complaint"

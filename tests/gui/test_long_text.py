@@ -118,6 +118,7 @@ def test_a_pasted_5000_character_name_is_said_at_the_field_at_once(
         assert "given_name" not in dialog.problems()
         dialog.given_name.setText("M" * 101)
         dialog.buttons.accepted.emit()  # and Save refuses it, too
+        qtbot.waitUntil(lambda: not getattr(dialog, "saving", False))
         assert dialog.isVisible() and "this is 101" in dialog.problems()["given_name"]
         dialog.reject()
 

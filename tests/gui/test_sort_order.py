@@ -34,6 +34,7 @@ def test_a_danish_shop_sees_ae_oe_aa_after_z(qtbot: QtBot, db_path: Path) -> Non
         assert isinstance(country, QComboBox)
         country.setCurrentIndex(country.findText("Denmark (+45)"))
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, SettingsDialog, to_denmark, window.act_settings.trigger)
     qtbot.waitUntil(lambda: not window.tasks.busy)  # (sorted again in the background)

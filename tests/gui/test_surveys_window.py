@@ -102,6 +102,7 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
     def call(d: ContactDialog) -> None:
         d.subject.setText("Sorry about the delay")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, ContactDialog, call, dialog.log_button.click)
     qtbot.waitUntil(lambda: not dialog.updating)  # (worked out in the background)

@@ -61,6 +61,7 @@ def test_a_due_follow_up_is_shown_and_logging_the_contact_removes_it(
         assert d.windowTitle() == "Log contact with Anna Test"
         d.subject.setText("Called about the quote")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(
         qtbot, ContactDialog, call, _button(qtbot, window, "Log contact with Anna Test").click
@@ -95,6 +96,7 @@ def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_pat
     def call(d: ContactDialog) -> None:
         d.subject.setText("Sorry about the roses")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(
         qtbot, ContactDialog, call, _button(qtbot, window, "Log contact with Ben Test").click
@@ -126,6 +128,7 @@ def test_ctrl_l_on_today_logs_the_chosen_row(qtbot: QtBot, db_path: Path) -> Non
         assert d.windowTitle() == "Log contact with Anna Test"
         d.subject.setText("Measured")
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, ContactDialog, call,
                   lambda: qtbot.keyClick(settled_today(qtbot, window).tree, Qt.Key.Key_L,

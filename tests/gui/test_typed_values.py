@@ -63,6 +63,7 @@ def test_a_birthday_typed_in_words_is_kept(qtbot: QtBot, window: MainWindow) -> 
         assert birthday.text() == "12 May 1990"  # shown back as the country writes it
         assert d.problems() == {}
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     _new_client(qtbot, window, fill)
     record = _maud(window)
@@ -77,6 +78,7 @@ def test_an_impossible_birthday_is_refused_at_the_field(qtbot: QtBot, window: Ma
         said = d.problems()["birthday"]  # said as soon as the field is left
         assert "February 1990 has 28 days" in said and "type a day from 1 to 28" in said
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
         assert d.isVisible() and d.problems()["birthday"] == said  # not saved, still said
         assert birthday.text() == "31/02/1990"  # what was typed stays to be corrected
         assert birthday.edit.hasFocus()
@@ -88,6 +90,7 @@ def test_an_impossible_birthday_is_refused_at_the_field(qtbot: QtBot, window: Ma
         _type_date(qtbot, birthday, "28.2.1990")
         assert birthday.text() == "28 Feb 1990" and d.problems() == {}
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     _new_client(qtbot, window, fill)
     record = _maud(window)
@@ -105,6 +108,7 @@ def test_a_date_can_be_cleared(qtbot: QtBot, db_path: Path) -> None:
         assert dialog.on_date.text() == "12 Jun 2027"
         dialog.on_date.edit.clear()
         dialog.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(dialog, "saving", False))
         assert dialog.result() and facts.facts_of(db, ann)[0].on_date is None
 
 
@@ -213,10 +217,12 @@ def test_settings_change_the_loyalty_rule_and_today_follows(qtbot: QtBot, db_pat
         rule.setValue(3)
         d.fields[settings.TOUCH_BY_TAG.key].setPlainText("VIP 30")  # type: ignore[attr-defined]
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
         assert d.isVisible() and "like “VIP: 30”" in d.problems()["touch_by_tag"]
         _grab(d, "settings-refused.png")
         d.fields[settings.TOUCH_BY_TAG.key].setPlainText("VIP: 30")  # type: ignore[attr-defined]
         d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
     answer_dialog(qtbot, SettingsDialog, change, window.act_settings.trigger)
     rows = settled_today(qtbot, window).rows("at_risk")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -83,7 +85,7 @@ class ClientDialog(FormDialog):
         self.referred_by.textEdited.connect(self._on_referred_by_text_edited)
         if record is not None:
             self._fill(record)
-        self.on_save(self._save_client)
+        self.on_save_later(self._save_client)
 
     def _fill(self, r: ClientRecord) -> None:
         form = r.to_form()
@@ -142,7 +144,7 @@ class ClientDialog(FormDialog):
         own = self._record.id if self._record else None
         return found[0] if found and found[0] != own else None
 
-    def _save_client(self) -> Changes:
+    def _save_client(self) -> Callable[[], Changes]:
         form = self.form_values()
         referrer = self.referred_by.text().strip()  # type: ignore[attr-defined]
         if referrer and form.referred_by_id is None:
@@ -153,9 +155,10 @@ class ClientDialog(FormDialog):
             raise ValidationError(
                 {"referred_by_id": f"No client called “{referrer}”; pick one from the list."}
             )
-        if self._record is None:
-            return clients.create_client(self._db, form)
-        return clients.update_client(self._db, self._record.id, form)
+        db, record = self._db, self._record
+        if record is None:
+            return lambda: clients.create_client(db, form)
+        return lambda: clients.update_client(db, record.id, form)
 
     def _on_referred_by_text_edited(self, text: str) -> None:
         if len(text.strip()) < 2:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QDate, QDateTime, QTime
@@ -160,7 +161,7 @@ class ComplaintDialog(FormDialog):
         self.description.setFocus()
         self.resize(540, self.sizeHint().height())
 
-        def save() -> Changes:
+        def save() -> Callable[[], Changes]:
             values = ComplaintForm(
                 self.description.toPlainText(), self.channel.currentText(),
                 self.category.currentText(), self.severity.currentText(),
@@ -168,10 +169,10 @@ class ComplaintDialog(FormDialog):
                 _value(self.opened_at), None,
             )  # fmt: skip
             if case is None:
-                return complaints.open_complaint(db, client_id, values)
-            return complaints.update_complaint(db, case.id, values)
+                return lambda: complaints.open_complaint(db, client_id, values)
+            return lambda: complaints.update_complaint(db, case.id, values)
 
-        self.on_save(save)
+        self.on_save_later(save)
 
     @property
     def resolved_now(self) -> bool:
@@ -206,8 +207,9 @@ class LoyaltyDialog(FormDialog):
         self.touch.setValue(touch_every_days or 0)
         self.add_field("stage", "Loyalty &stage:", self.stage)
         self.add_field("touch_every_days", "Stay in &touch every:", self.touch)
-        self.on_save(
-            lambda: retention.set_keeping(
-                db, client_id, self.stage.currentData(), self.touch.value() or None
-            )
-        )
+
+        def save() -> Callable[[], Changes]:
+            stage, every = self.stage.currentData(), self.touch.value() or None
+            return lambda: retention.set_keeping(db, client_id, stage, every)
+
+        self.on_save_later(save)
