@@ -10,6 +10,8 @@ nothing else needs to know who shows what.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from crmdesk.errors import CrmError
@@ -65,28 +67,23 @@ class AppState(QObject):
 
     def undo(self) -> tuple[UndoStep, Changes] | None:
         """Undo the last step (None if there is none); raises CrmError if it cannot be."""
-        step = self.undo_stack.take_undo()
-        if step is None or self.db is None:
-            return None
-        changes = self._revert(step)
-        self.undo_stack.push_redo(changes.undo)
-        self.changed.emit(changes, self)
-        return step, changes
+        return self._step(self.undo_stack.take_undo, self.undo_stack.push_redo)
 
     def redo(self) -> tuple[UndoStep, Changes] | None:
-        step = self.undo_stack.take_redo()
-        if step is None or self.db is None:
-            return None
-        changes = self._revert(step)
-        self.undo_stack.push_undo_keep_redo(changes.undo)
-        self.changed.emit(changes, self)
-        return step, changes
+        return self._step(self.undo_stack.take_redo, self.undo_stack.push_undo_keep_redo)
 
-    def _revert(self, step: UndoStep) -> Changes:
-        """Apply a step's reverts. A step that cannot be applied any more (what it undoes
-        was deleted by a merge since) raises CrmError and is dropped, so the steps before
-        it can still be undone."""
+    def _step(
+        self, take: Callable[[], UndoStep | None], put: Callable[[UndoStep | None], None]
+    ) -> tuple[UndoStep, Changes] | None:
+        """Apply the reverts of the step `take` gives, and `put` the step that takes them
+        back. A step that cannot be applied any more (what it undoes was deleted by a merge
+        since) raises CrmError and is dropped, so the steps before it can still be undone."""
         from crmdesk.services import undo
 
-        assert self.db is not None
-        return undo.apply(self.db, step)
+        step = take()
+        if step is None or self.db is None:
+            return None
+        changes = undo.apply(self.db, step)
+        put(changes.undo)
+        self.changed.emit(changes, self)
+        return step, changes
