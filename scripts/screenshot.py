@@ -57,6 +57,7 @@ def main() -> None:
     def grab() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         _wait_for(app, lambda: not window.today.updating)  # (worked out in the background)
+        _wait_for(app, lambda: not window.search_pending)
         shown = window
         if args.letters:
             shown = window.paperwork.letters_dialog()

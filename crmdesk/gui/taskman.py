@@ -20,6 +20,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+# How long a worker may hold Python's GIL before the GUI thread gets it (CPython's default is
+# 5 ms). Every slot, paint and model call of the window takes the GIL again, so with a
+# worker busy in pure Python (ReportLab laying out forms, a big module being imported) a
+# 5 ms wait at each of them adds up to a frozen window; 1 ms keeps a repaint within a few.
+SWITCH_INTERVAL_S = 0.001
+
 
 class _Relay(QObject):
     finished = Signal(object, object)  # result, exception
@@ -50,6 +56,7 @@ class TaskManager(QObject):
 
     def __init__(self, parent: QObject | None = None, threads: int = 1) -> None:
         super().__init__(parent)
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._threads = threads  # 1: jobs run one at a time, in order
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)

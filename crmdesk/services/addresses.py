@@ -8,7 +8,8 @@ name last. The country line is left off domestic post (the client's country is t
 and written, in capitals, on post abroad.
 
 A client's country is free text ("Germany", "Deutschland", "DE", "Ελλάδα"): it is read as a
-country through the names phonenumbers keeps for every region in many languages. A country
+country through the names the Unicode CLDR (by way of Babel) gives every region in the
+languages below. A country
 that cannot be read is printed as typed, under the postcode and town.
 """
 
@@ -29,7 +30,13 @@ _ALIASES = {
     "scotland": "GB", "wales": "GB", "northern ireland": "GB",
     "usa": "US", "u.s.a.": "US", "u.s.": "US", "united states of america": "US",
     "america": "US",
+    # names CLDR has since replaced, still on envelopes
+    "czech republic": "CZ", "turkey": "TR", "swaziland": "SZ", "macedonia": "MK",
+    "ivory coast": "CI", "burma": "MM", "holland": "NL", "ประเทศไทย": "TH",
 }  # fmt: skip
+
+# CLDR's two-letter regions that are not countries (European Union, United Nations…)
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uff00-\uffef]")
 
@@ -53,16 +60,27 @@ class PostalAddress:
     country: str = ""  # as typed: a name in any language, or a two-letter code
 
 
+# the languages a country may be written in: Europe's, and those of the scripts crmdesk
+# prints (CLDR has about 300; each costs a few ms to load, so not all of them)
+_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "pt", "nl", "da", "sv", "nb", "nn", "fi", "is", "ga", "cy",
+    "ca", "eu", "gl", "mt", "pl", "cs", "sk", "hu", "ro", "hr", "sl", "sr", "bs", "bg", "mk",
+    "sq", "el", "et", "lv", "lt", "ru", "uk", "be", "tr", "ar", "he", "fa", "ur", "hi", "bn",
+    "th", "vi", "id", "ms", "tl", "zh", "zh_Hant", "ja", "ko",
+)  # fmt: skip
+
+
 @cache
 def _names() -> dict[str, str]:
-    from phonenumbers.geodata.locale import LOCALE_DATA
+    """Every country name in every language of `_LANGUAGES`, folded → ISO code. (Read
+    from Babel's CLDR data, a few ms a language; phonenumbers' list of names loaded all
+    its geocoding data with it, half a second holding the interpreter.)"""
+    from babel import Locale
 
     found: dict[str, str] = {}
-    for code, names in LOCALE_DATA.items():
-        for name in names.values():
-            if name.startswith("*"):  # "*en": the same as that language's name
-                name = names.get(name[1:], "")
-            if name:
+    for language in _LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
                 found.setdefault(fold(name), code)
     for name, code in _ALIASES.items():
         found.setdefault(name, code)

@@ -100,11 +100,19 @@ class Heartbeat(QObject):
             time.sleep(0.01)
             stalled = (time.perf_counter() - self._last) * 1000
             if stalled > 60 and (noted == 0 or stalled - noted > 100):
-                frame = sys._current_frames().get(gui)
+                frames = sys._current_frames()
+                frame = frames.get(gui)
                 where = traceback.format_stack(frame, limit=12) if frame is not None else []
                 name = self.current.name if self.current else "-"
                 print(f"--- stalled {stalled:.0f} ms in {name}:\n" + "".join(where[-8:]),
                       file=sys.stderr)  # fmt: skip
+                for ident, other in frames.items():  # a worker may hold the GIL meanwhile
+                    if ident not in (gui, threading.get_ident()):
+                        print(
+                            f"  (thread {ident}):\n"
+                            + "".join(traceback.format_stack(other, limit=12)[-4:]),
+                            file=sys.stderr,
+                        )
                 noted = stalled
             elif stalled < 60:
                 noted = 0.0
@@ -241,17 +249,17 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
                 and window.today.summary.text(), "Today")  # fmt: skip
 
     with hb.phase("search as you type"):
-        box, timer = window.search_box, window._search_timer
+        box = window.search_box
         for letter in SEARCHED:
             QTest.keyClick(box, letter)
             pause(150)  # a typist's pace: the search timer (120 ms) fires after every key
-            settled(lambda: not timer.isActive(), "the search")
+            settled(lambda: not window.search_pending, "the search")
         found = [window.model.index(r, NAME).data() for r in range(window.model.rowCount())]
         if not any(SEARCHED in str(name) for name in found):
             raise RuntimeError(f"searching {SEARCHED!r} found {found[:5]}")
         box.clear()  # the clear button: the whole list again
         pause(150)
-        settled(lambda: not timer.isActive() and not window.model.searching, "the whole list")
+        settled(lambda: not window.search_pending and not window.model.searching, "the whole list")
 
     with hb.phase("pick clients"):
         table = window.table

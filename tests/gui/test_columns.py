@@ -112,6 +112,7 @@ def test_the_client_list_fits_and_an_empty_search_says_so_in_the_list(
     assert not window.list_message.isVisible()
     qtbot.keyClicks(window.search_box, "zzqxj")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
     assert window.model.rowCount() == 0
     message = window.list_message
     assert message.isVisible() and message.text().startswith("No client matches “zzqxj”")
@@ -119,9 +120,11 @@ def test_the_client_list_fits_and_an_empty_search_says_so_in_the_list(
     assert window.table.viewport().rect().contains(message.geometry())
     window.search_box.clear()
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
     assert not message.isVisible() and window.model.rowCount() > 0
     qtbot.keyClicks(window.search_box, "harro")  # while searching: Found in, next to the name
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
     assert window.model.rowCount() > 0
     assert assert_columns_fit(window.table, "the search hits")
 

@@ -31,6 +31,7 @@ def _plain(window: MainWindow) -> str:
 def _on_client(qtbot: QtBot, window: MainWindow, name: str) -> None:
     window.search_box.setText(name)
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
     assert window.page.record is not None and window.page.record.display_name == name
     assert window.right.currentWidget() is window.page  # type: ignore[union-attr]
 

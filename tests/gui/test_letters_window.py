@@ -315,3 +315,30 @@ def test_a_saved_template_is_a_step_undo_takes_back(qtbot: QtBot, shop_window: M
     assert window.act_undo.isEnabled() and "Spring opening" in window.act_undo.toolTip()
     window.act_undo.trigger()
     assert "Spring opening" not in {t.name for t in letters.list_templates(window.need_db())}
+
+
+def test_birthdays_in_a_month_and_a_tag_are_counted_and_fields_offered(
+    qtbot: QtBot, shop_window: MainWindow
+) -> None:
+    from crmdesk.services import letters
+    from crmdesk.wording import count
+
+    db = shop_window.db
+    assert db is not None
+    busiest = max(range(1, 13), key=lambda m: len(letters.clients_with_birthday_in(db, m)))
+    month = letters.clients_with_birthday_in(db, busiest)
+    tags = letters.all_tags(db)
+    dialog = _dialog(qtbot, shop_window)
+    dialog.recipients.setCurrentIndex(dialog.recipients.findText("birthdays in"))
+    dialog.month.setCurrentIndex(dialog.month.findData(busiest))
+    qtbot.waitUntil(lambda: dialog.count.text() != "Counting…")  # counted in the background
+    assert dialog.count.text() == count(len(month), "letter") and len(month) > 1
+    dialog.recipients.setCurrentIndex(dialog.recipients.findText("every client tagged"))
+    dialog.tag.setCurrentIndex(dialog.tag.findText(tags[0]))
+    qtbot.waitUntil(lambda: dialog.count.text() != "Counting…")
+    tagged = letters.clients_with_tag(db, tags[0])
+    assert dialog.count.text() == count(len(tagged), "letter")
+    menu = dialog.insert_button.menu()
+    facts = next(a.menu() for a in menu.actions() if a.text() == "Things to remember")
+    qtbot.waitUntil(facts.isEnabled)  # the labels people remember, read in the background
+    assert [a.text() for a in facts.actions()] == letters.fact_labels(db)

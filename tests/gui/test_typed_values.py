@@ -151,6 +151,7 @@ def test_amounts_refused_at_the_field_and_unusual_ones_asked(qtbot: QtBot, db_pa
     window = open_window(qtbot, db_path)
     window.search_box.setText("Anna Test")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
     answers: list[str] = []
 
     def answer(box: QMessageBox, button: str) -> None:
