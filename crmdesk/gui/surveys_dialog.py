@@ -198,6 +198,7 @@ class SurveysDialog(QDialog):
         from crmdesk.gui.dialogs import SurveyDialog
 
         dialog = SurveyDialog(self.db, survey, parent=self)
+        dialog.use_runner(self.runner)  # saved on the write lane, behind the forms
         try:
             if dialog.exec() and dialog.changes is not None:
                 self.changed.emit(dialog.changes)  # (Undo and the other views)

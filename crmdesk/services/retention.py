@@ -219,6 +219,23 @@ def purchase_question(db: Database, client_id: str, minor: int) -> str | None:
     return None
 
 
+def check_purchase(db: Database, client_id: str, amount: str, what: str = "") -> tuple[int, str]:
+    """The amount in minor units and what to ask before recording it ("" for nothing), or
+    ValidationError saying what is wrong with the amount or the description."""
+    problems = {}
+    cents = 0
+    try:
+        cents = parse_amount(db, amount)
+    except ValueError as exc:
+        problems["amount"] = str(exc)
+    said = limits.too_long(limits.PURCHASE_WHAT, what.strip())
+    if said:
+        problems["what"] = said
+    if problems:
+        raise ValidationError(problems)
+    return cents, purchase_question(db, client_id, cents) or ""
+
+
 def record_purchase(
     db: Database,
     client_id: str,
@@ -231,20 +248,9 @@ def record_purchase(
     client's usual) raises ConfirmationNeededError unless `confirmed`; nothing is saved then."""
     from crmdesk import model
 
-    problems = {}
-    try:
-        cents = parse_amount(db, amount)
-    except ValueError as exc:
-        problems["amount"] = str(exc)
-    said = limits.too_long(limits.PURCHASE_WHAT, what.strip())
-    if said:
-        problems["what"] = said
-    if problems:
-        raise ValidationError(problems)
-    if not confirmed:
-        question = purchase_question(db, client_id, cents)
-        if question:
-            raise ConfirmationNeededError("amount", question)
+    cents, question = check_purchase(db, client_id, amount, what)
+    if question and not confirmed:
+        raise ConfirmationNeededError("amount", question)
     with db.write() as w:
         live_client(w.session, client_id)
         row = model.Purchase(client_id=client_id, bought_at=bought_at or now(),

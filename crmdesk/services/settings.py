@@ -279,6 +279,25 @@ def get(db: Database, setting: Setting) -> Any:
     return read_all(db)[setting.key]
 
 
+def check(values: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The `new` values as they are saved, given the settings now (`values`, read_all); or
+    ValidationError (key → what to type) if any is wrong."""
+    unknown = set(new) - set(BY_KEY)
+    if unknown:
+        raise KeyError(f"not settings: {sorted(unknown)}")
+    merged, problems = dict(values), {}
+    for s in SETTINGS:
+        if s.key not in new:
+            continue
+        try:
+            merged[s.key] = s.clean(new[s.key], merged)
+        except ValueError as exc:
+            problems[s.key] = str(exc)
+    if problems:
+        raise ValidationError(problems)
+    return {key: merged[key] for key in new}
+
+
 def write(
     db: Database, new: Mapping[str, Any], label: str = "Settings", resort: bool = True
 ) -> Changes:
@@ -286,21 +305,9 @@ def write(
     write; raises ValidationError (key → what to type) and saves nothing if any is wrong.
     A new country or locale sorts the clients again (`resort`; the window does that in the
     background instead, with keep_sort_order)."""
-    unknown = set(new) - set(BY_KEY)
-    if unknown:
-        raise KeyError(f"not settings: {sorted(unknown)}")
     values = read_all(db)
     before = dict(values)
-    problems: dict[str, str] = {}
-    for s in SETTINGS:
-        if s.key not in new:
-            continue
-        try:
-            values[s.key] = s.clean(new[s.key], values)
-        except ValueError as exc:
-            problems[s.key] = str(exc)
-    if problems:
-        raise ValidationError(problems)
+    values.update(check(values, new))
     from crmdesk.model import Meta
 
     with db.write() as w:

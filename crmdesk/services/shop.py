@@ -119,6 +119,18 @@ def get_shop(db: Database) -> ShopProfile:
 
 def save_shop(db: Database, shop: ShopProfile) -> ShopProfile:
     """Check every field, then save them all (or nothing: raises ValidationError)."""
+    clean = check_shop(shop)
+    logo = clean.pop("logo")
+    with db.write() as w:
+        from crmdesk.model import Meta
+
+        w.session.merge(Meta(key=SHOP_KEY, value=json.dumps(clean, ensure_ascii=False)))
+        w.session.merge(Meta(key=LOGO_KEY, value=base64.b64encode(logo).decode() if logo else ""))
+    return get_shop(db)
+
+
+def check_shop(shop: ShopProfile) -> dict[str, Any]:
+    """The profile's fields as they are saved, or ValidationError (field → what to type)."""
     problems: dict[str, str] = {}
     clean: dict[str, Any] = {
         k: v.strip() if isinstance(v, str) else v for k, v in asdict(shop).items()
@@ -134,20 +146,14 @@ def save_shop(db: Database, shop: ShopProfile) -> ShopProfile:
         problems["paper"] = f"Choose A4 or Letter, not “{clean['paper']}”."
     if clean["date_format"] not in DATE_FORMATS:
         problems["date_format"] = "Choose one of the date formats offered."
-    logo = clean.pop("logo")
-    if logo is not None:
-        message = logo_problem(logo)
+    if clean["logo"] is not None:
+        message = logo_problem(clean["logo"])
         if message:
             problems["logo"] = message
     if problems:
         raise ValidationError(problems)
     clean["address"] = shop.address.strip()
-    with db.write() as w:
-        from crmdesk.model import Meta
-
-        w.session.merge(Meta(key=SHOP_KEY, value=json.dumps(clean, ensure_ascii=False)))
-        w.session.merge(Meta(key=LOGO_KEY, value=base64.b64encode(logo).decode() if logo else ""))
-    return get_shop(db)
+    return clean
 
 
 def logo_problem(data: bytes) -> str:

@@ -135,16 +135,21 @@ def find_survey(db: Database, name: str) -> SurveyRecord:
     raise NotFoundError(f"There is no survey called “{name}”. The surveys are {names}.")
 
 
-def save_survey(
-    db: Database, survey_id: str | None, name: str, definition: SurveyDefinition
-) -> Changes:
-    from crmdesk import model
-
+def check_survey(name: str, definition: SurveyDefinition) -> None:
+    """ValidationError (field → what to type) if the survey cannot be saved as it is."""
     problems = definition.problems()
     if not name.strip():
         problems["name"] = "Give the survey a name."
     if problems:
         raise ValidationError(problems)
+
+
+def save_survey(
+    db: Database, survey_id: str | None, name: str, definition: SurveyDefinition
+) -> Changes:
+    from crmdesk import model
+
+    check_survey(name, definition)
     with db.write() as w:
         if survey_id:
             row = w.session.get(model.Survey, survey_id)

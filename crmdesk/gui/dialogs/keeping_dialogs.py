@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.errors import ConfirmationNeededError, ValidationError
+from crmdesk.errors import ValidationError
 from crmdesk.gui.dialogs.entry_dialogs import _save_shortcut
 from crmdesk.gui.dialogs.form_dialog import FormDialog
 from crmdesk.services import amounts, complaints, history, limits, retention, settings
@@ -72,18 +72,17 @@ class PurchaseDialog(FormDialog):
         self.resize(460, self.sizeHint().height())  # room for a message on two lines
         self.amount.editingFinished.connect(self._on_amount_editing_finished)
 
-        def save() -> Changes:
+        def prepare() -> Callable[[], Changes]:
+            """Check the amount here (and ask about an unusual one), write it on the lane."""
             args = (db, client_id, self.amount.text(), self.what.text(), _value(self.bought_at))
-            try:
-                return retention.record_purchase(*args)
-            except ConfirmationNeededError as ask:
-                if not self._confirm(ask.question):
-                    raise ValidationError(
-                        {"amount": "Not recorded: check the amount, then Save again."}
-                    ) from None
-                return retention.record_purchase(*args, confirmed=True)
+            _cents, question = retention.check_purchase(*args[:4])
+            if question and not self._confirm(question):
+                raise ValidationError(
+                    {"amount": "Not recorded: check the amount, then Save again."}
+                )
+            return lambda: retention.record_purchase(*args, confirmed=True)
 
-        self.on_save(save)
+        self.on_save_later(prepare)
 
     def _confirm(self, question: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Record this purchase?", question,

@@ -43,12 +43,13 @@ class SettingsDialog(FormDialog):
         country.currentIndexChanged.connect(self._on_country_current_index_changed)
         self.resize(max(560, self.sizeHint().width()), self.sizeHint().height())
 
-        def save() -> Changes:
+        def prepare() -> Callable[[], Changes]:
             typed = {key: read() for key, read in self._read.items()}
             changed = {k: v for k, v in typed.items() if v != self._initial[k]}
-            return settings.write(db, changed, resort=False)  # (the window does, after)
+            settings.check(self._values, changed)  # a mistake is shown at once, at its field
+            return lambda: settings.write(db, changed, resort=False)  # (the window re-sorts)
 
-        self.on_save(save)
+        self.on_save_later(prepare)
 
     def _field(self, s: Setting) -> QWidget:
         value = self._values[s.key]

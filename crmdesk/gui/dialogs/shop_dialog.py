@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -82,7 +83,7 @@ class ShopDialog(FormDialog):
         remove.clicked.connect(lambda: self.set_logo(None))
         self._show_logo()
 
-        def save() -> Changes:
+        def prepare() -> Callable[[], Changes]:
             profile = replace(
                 current,
                 name=self.name.text(),
@@ -96,10 +97,15 @@ class ShopDialog(FormDialog):
                 date_format=str(self.date_format.currentData()),
                 logo=self._logo,
             )
-            shop.save_shop(db, profile)
-            return Changes("Shop details", frozenset({"meta"}), frozenset(), None)
+            shop.check_shop(profile)  # a mistake is shown at once, at its field
 
-        self.on_save(save)
+            def write() -> Changes:
+                shop.save_shop(db, profile)
+                return Changes("Shop details", frozenset({"meta"}), frozenset(), None)
+
+            return write
+
+        self.on_save_later(prepare)
 
     def set_logo(self, data: bytes | None) -> None:
         self._logo = data

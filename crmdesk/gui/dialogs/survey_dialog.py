@@ -3,6 +3,8 @@ questions, the consents and the referral prompt."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from crmdesk.gui.dialogs.form_dialog import FormDialog
@@ -62,7 +64,7 @@ class SurveyDialog(FormDialog):
         self.add_field("ask_quote", "", self.ask_quote)
         self.add_field("ask_referral", "", self.ask_referral)
 
-        def save() -> Changes:
+        def prepare() -> Callable[[], Changes]:
             extra = tuple(
                 Question(str(kind.currentData()), text.text().strip(),
                          tuple(c.strip() for c in choices.text().split(",") if c.strip()))
@@ -76,7 +78,8 @@ class SurveyDialog(FormDialog):
                 extra=extra, ask_contact=self.ask_contact.isChecked(),
                 ask_quote=self.ask_quote.isChecked(), ask_referral=self.ask_referral.isChecked(),
             )  # fmt: skip
-            return surveys.save_survey(db, survey.id if survey else None, self.name.text(),
-                                       definition)  # fmt: skip
+            name, survey_id = self.name.text(), survey.id if survey else None
+            surveys.check_survey(name, definition)  # a mistake is shown at once, at its field
+            return lambda: surveys.save_survey(db, survey_id, name, definition)
 
-        self.on_save(save)
+        self.on_save_later(prepare)
