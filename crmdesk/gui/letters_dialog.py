@@ -47,6 +47,7 @@ from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.pdf_view import PdfView, print_pdf
 from crmdesk.gui.problems import show_problem
+from crmdesk.gui.runner import Runner
 from crmdesk.gui.tags import when_tags_known
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import ElidedLabel, elide, fit_combo, resize_within_screen
@@ -79,13 +80,20 @@ class LettersDialog(QDialog):
     changed = Signal(object)  # Changes: letters written, a template saved or deleted
     preview_updated = Signal()
 
-    def __init__(self, db: Database, selection: Selection, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        selection: Selection,
+        parent: QWidget | None = None,
+        runner: Runner | None = None,  # the app's: letters are logged on its write lane
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Letters")
         self.setAccessibleName("Letters")
         resize_within_screen(self, 1300, 820)
         self.db, self.selection = db, selection
-        self.tasks = TaskManager(self)
+        self.tasks = TaskManager(self)  # previews and counts, dropped when the window closes
+        self.runner = runner or Runner(self)
         self._template: TemplateRecord | None = None
         self._dirty = False
         self._cancel = threading.Event()
@@ -600,7 +608,7 @@ class LettersDialog(QDialog):
                                    labels=labels, labels_start_at=self.start_at.value(),
                                    progress=self._report)  # fmt: skip
 
-        self.tasks.run(work, lambda run: self._on_written(run, then_print), self._on_failed)
+        self.runner.writes.run(work, lambda run: self._on_written(run, then_print), self._on_failed)
 
     def _report(self, n: int, _total: int) -> bool:
         """Called on the worker thread as each letter starts."""
@@ -668,10 +676,20 @@ class LettersDialog(QDialog):
         if self._dirty and not self._keep_or_drop_edits():
             event.ignore()  # type: ignore[attr-defined]
             return
+        if self._writing:  # the progress bar's Cancel stops the letters; then it may close
+            event.ignore()  # type: ignore[attr-defined]
+            return
         self._preview_wanted = None
         self._preview_stop.set()  # at its next page
-        if self._writing:
-            self.tasks.wait()  # the letters being written (their progress bar is on screen)
-        else:
-            self.tasks.abandon()  # a preview is not waited for: its result is dropped
+        self.tasks.abandon()  # a preview is not waited for: its result is dropped
         super().closeEvent(event)  # type: ignore[arg-type]
+
+    def done(self, result: int) -> None:
+        if self._writing:
+            return  # (Esc while the letters are written: Cancel on the progress bar stops them)
+        super().done(result)
+
+    @property
+    def writing(self) -> bool:
+        """Letters are being written (and logged) in the background."""
+        return self._writing

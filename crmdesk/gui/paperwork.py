@@ -46,7 +46,7 @@ class Paperwork(QObject):
 
         w = self.window
         chosen = Selection(current=for_client) if for_client else self.selection()
-        dialog = LettersDialog(w.need_db(), chosen, parent=w)
+        dialog = LettersDialog(w.need_db(), chosen, parent=w, runner=w.state.runner)
         dialog.changed.connect(w.apply_changes)
         dialog.finished.connect(dialog.deleteLater)
         return dialog

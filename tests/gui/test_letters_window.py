@@ -342,3 +342,19 @@ def test_birthdays_in_a_month_and_a_tag_are_counted_and_fields_offered(
     facts = next(a.menu() for a in menu.actions() if a.text() == "Things to remember")
     qtbot.waitUntil(facts.isEnabled)  # the labels people remember, read in the background
     assert [a.text() for a in facts.actions()] == letters.fact_labels(db)
+
+
+def test_the_window_stays_until_its_letters_are_written_and_logged(
+    qtbot: QtBot, shop_window: MainWindow, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, shop_window)
+    qtbot.waitUntil(lambda: dialog.pdf_button.isEnabled(), timeout=10000)  # the preview
+    with qtbot.waitSignal(dialog.changed, timeout=20000):
+        dialog.save_pdf(tmp_path / "one.pdf")  # on the app's write lane
+        assert dialog.writing
+        dialog.close()
+        dialog.reject()  # (Esc)
+        assert dialog.isVisible()  # not closed under the letters being logged
+    assert not dialog.writing and (tmp_path / "one.pdf").exists()
+    dialog.close()
+    assert not dialog.isVisible()
