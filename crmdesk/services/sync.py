@@ -32,6 +32,7 @@ from crmdesk.errors import (
     PassphraseNeededError,
     StorageError,
 )
+from crmdesk.model import kinds
 from crmdesk.model.names import display_name
 from crmdesk.services import backups
 from crmdesk.services.backups import LostWork
@@ -55,20 +56,11 @@ if TYPE_CHECKING:
     from crmdesk.store.encrypted_copy import KdfParams
 
 
-KIND_NAMES = {
-    "clients": "Clients",
-    "facts": "Things to remember",
-    "notes": "Notes",
-    "history": "History entries",
-    "purchases": "Purchases",
-    "complaints": "Complaints",
-    "surveys": "Surveys",
-    "survey_forms": "Survey forms",
-    "survey_answers": "Survey answers",
-    "letter_templates": "Letter templates",
-    "conflicts": "Conflict log",
-    "settings": "Settings",
-}
+def kind_name(kind: str) -> str:
+    """What the user calls a kind of record a merge counts: a synced table, or "settings"."""
+    return "Settings" if kind == "settings" else kinds.kind_names().get(kind, kind)
+
+
 FIELD_NAMES = {
     "given_name": "first name",
     "family_name": "family name",
@@ -172,7 +164,7 @@ class MergeSummary:
             if kind == "conflicts":  # the same conflicts as found (or reviewed) over there
                 parts = [f"{count(c.updated, 'entry')} updated"] if c.updated else []
             if parts:
-                out.append(f"{KIND_NAMES.get(kind, kind)}: {', '.join(parts)}")
+                out.append(f"{kind_name(kind)}: {', '.join(parts)}")
         if not out and not self.changed:
             out = ["Nothing new: this database already held everything in the other copy."]
         return out + [f"Not finished: {w}" for w in self.warnings]
@@ -387,7 +379,7 @@ class ConflictRow:
     @property
     def what(self) -> str:
         """ "Client · city", "Note · note", "Setting · shop" ..."""
-        kind = KIND_NAMES.get(self.table, "Setting" if self.table == "meta" else self.table)
+        kind = "Setting" if self.table == "meta" else kind_name(self.table)
         if self.kind == "delete":
             return f"{kind.rstrip('s')} deleted on one machine, changed on the other"
         field = FIELD_NAMES.get(self.column, self.column.replace("_", " "))

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from crmdesk.errors import NotFoundError
+from crmdesk.model.kinds import mapped_class
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes, from_write
-from crmdesk.services.undo import mapped
 from crmdesk.store.database import Database
 
 _KIND = {"clients": "Client", "facts": "Thing to remember", "notes": "Note", "history": "History"}
@@ -68,7 +68,7 @@ def trash_items(db: Database, limit: int = 1000) -> list[TrashItem]:
 
 def restore(db: Database, table: str, row_id: str) -> Changes:
     with db.write() as w:
-        row = w.session.get(mapped(table), row_id)
+        row = w.session.get(mapped_class(table), row_id)
         if row is None:
             raise NotFoundError("That item is not in the Trash any more.")
         row.deleted_at = None

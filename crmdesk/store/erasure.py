@@ -17,7 +17,8 @@ from pathlib import Path
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
-from crmdesk.model.erasure import BLANK, CHILD_TABLES, TOMBSTONED
+from crmdesk.model import kinds
+from crmdesk.model.erasure import BLANK, TOMBSTONED
 from crmdesk.store import search_index
 
 Stamp = tuple[str, str]  # (hlc, site id)
@@ -43,7 +44,7 @@ def sweep(conn: sqlite3.Connection, client_id: str, stamp: Stamp, when: str) -> 
     holds something; each is stamped with the later of `stamp` and its own last change.
     Returns how many rows were changed."""
     changed = 0
-    for table in CHILD_TABLES:
+    for table in kinds.client_tables():
         values = BLANK[table]
         tomb = table in TOMBSTONED
         same = " AND ".join(f'"{c}" IS ?' for c in values)

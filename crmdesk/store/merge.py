@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk.errors import CrmError
-from crmdesk.model.erasure import CHILD_TABLES
+from crmdesk.model import kinds
 from crmdesk.model.names import client_sort_name
 from crmdesk.store import erasure, search_index, sorting
 from crmdesk.store.clock import HybridClock, parse_hlc
@@ -44,19 +44,7 @@ from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
 Stamp = tuple[str, str]  # (hlc, site id): compared as a tuple, so ties break by site
 
 # Tables in the order their new rows go in (a row's parents first).
-SYNCED_TABLES = (
-    "clients",
-    "surveys",
-    "survey_forms",
-    "survey_answers",
-    "facts",
-    "notes",
-    "history",
-    "purchases",
-    "complaints",
-    "letter_templates",
-    "conflicts",
-)
+SYNCED_TABLES = kinds.synced_tables()
 # Columns that are not user data: the row's own stamp, and values derived from others.
 NOT_MERGED = {"id", "hlc", "site_id", "last_contact_at", "sort_name"}
 # the conflict log's columns a user changes by reviewing an entry
@@ -384,7 +372,7 @@ class _Merge:
 
     def _newest_child_change(self, client_id: str) -> Stamp | None:
         newest: Stamp | None = None
-        for table in CHILD_TABLES:
+        for table in kinds.client_tables():
             if table == "conflicts":
                 continue
             row = self.conn.execute(
