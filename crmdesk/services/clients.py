@@ -16,6 +16,7 @@ from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
 from crmdesk.services import limits, settings
 from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.services.validation import email_address, normalise_email, normalise_phone
 from crmdesk.store.database import Database
 from crmdesk.wording import count
@@ -412,8 +413,7 @@ def delete_clients(db: Database, client_ids: Sequence[str]) -> Changes:
         names = []
         for client_id in ids:
             client = _live(w.session.get(model.Client, client_id), client_id)
-            client.deleted_at = when
-            names.append(client.display_name)
+            names.append(soft_delete(client, when).display_name)
     label = f"Delete {names[0]}" if len(names) == 1 else f"Delete {count(len(names), 'client')}"
     return from_write(label, w)
 
@@ -491,6 +491,4 @@ def live_client(session: Session, client_id: str) -> model.Client:
 
 
 def _live(client: model.Client | None, client_id: str) -> model.Client:
-    if client is None or client.deleted_at is not None:
-        raise NotFoundError(f"The client {client_id} is not there any more (deleted?).")
-    return client
+    return live(client, f"The client {client_id} is not there any more (deleted?).")

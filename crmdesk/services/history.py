@@ -14,6 +14,7 @@ from crmdesk.model.ids import now
 from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 
 
@@ -97,7 +98,7 @@ def update_entry(db: Database, entry_id: str, form: ContactForm) -> Changes:
 
 def delete_entry(db: Database, entry_id: str) -> Changes:
     with db.write() as w:
-        _get(w.session.get(model.HistoryEntry, entry_id)).deleted_at = now()
+        soft_delete(_get(w.session.get(model.HistoryEntry, entry_id)))
     return from_write("Delete history entry", w)
 
 
@@ -165,6 +166,4 @@ def _from_row(r: tuple[Any, ...]) -> HistoryRecord:
 
 
 def _get(entry: model.HistoryEntry | None) -> model.HistoryEntry:
-    if entry is None or entry.deleted_at is not None:
-        raise NotFoundError("That history entry is not there any more.")
-    return entry
+    return live(entry, "That history entry is not there any more.")

@@ -22,6 +22,7 @@ from crmdesk.model.ids import now
 from crmdesk.services import amounts, limits, settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 
 STAGES = ("prospect", "first-time", "repeat", "regular", "advocate")
@@ -296,9 +297,7 @@ def delete_purchase(db: Database, purchase_id: str) -> Changes:
 
     with db.write() as w:
         row = w.session.get(model.Purchase, purchase_id)
-        if row is None or row.deleted_at is not None:
-            raise NotFoundError("That purchase is not there any more.")
-        row.deleted_at = now()
+        soft_delete(live(row, "That purchase is not there any more."))
     return from_write("Delete purchase", w)
 
 

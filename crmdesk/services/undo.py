@@ -7,9 +7,9 @@ edit. The Changes it returns carries the step that undoes the undo (redo).
 from __future__ import annotations
 
 from crmdesk.errors import NotFoundError
-from crmdesk.model.ids import now
 from crmdesk.model.kinds import mapped_class
 from crmdesk.services.changes import Changes, UndoStep, from_write
+from crmdesk.services.trash import soft_delete
 from crmdesk.store.database import Database
 
 
@@ -20,7 +20,7 @@ def apply(db: Database, step: UndoStep) -> Changes:
             if row is None:
                 raise NotFoundError(f"Cannot undo “{step.label}”: the record no longer exists.")
             if revert.created:
-                row.deleted_at = now()
+                soft_delete(row)
             else:
                 for key, value in revert.values.items():
                     setattr(row, key, value)
