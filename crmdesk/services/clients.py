@@ -195,14 +195,14 @@ def get_client(db: Database, client_id: str) -> ClientRecord:
 def get_clients(db: Database, client_ids: Sequence[str]) -> dict[str, ClientRecord]:
     """Many clients at once (letters for a selection), by id; missing ids are left out."""
     rows = db.query_ids(_PROFILE + " WHERE c.id IN ({ids})", client_ids)
-    return {row[0]: _record(row) for row in rows}
+    return {record.id: record for record in map(_record, rows)}
 
 
 def known_clients(db: Database, client_ids: Sequence[str]) -> list[str]:
     """`client_ids` as given (each once), once each is known to be a client here; an id
     with no client, or one in the Trash, is an error naming it."""
     ids = list(dict.fromkeys(i.strip() for i in client_ids))
-    found = {row[0]: row[1] for row in db.query_ids(
+    found = {cid: deleted for cid, deleted in db.query_ids(
         "SELECT id, deleted_at FROM clients WHERE id IN ({ids})", ids)}  # fmt: skip
     missing = [i for i in ids if i not in found]
     trashed = [i for i in ids if found.get(i)]
@@ -250,11 +250,13 @@ def client_with_referral_code(db: Database, typed: str) -> tuple[str, str] | Non
         " WHERE id >= ? AND id < ? AND deleted_at IS NULL",
         (prefix, prefix + "~"),
     )
-    found = [r for r in rows if referral_code(r[0]) == f"R-{match[1]}"]
-    if len(found) != 1:
-        return None
-    cid, given, family, company = found[0]
-    return cid, display_name(given, family, company)
+    code = f"R-{match[1]}"
+    found = [
+        (cid, display_name(given, family, company))
+        for cid, given, family, company in rows
+        if referral_code(cid) == code
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _record(row: Sequence[Any]) -> ClientRecord:
@@ -480,9 +482,13 @@ def name_matches(db: Database, text: str, limit: int = 20) -> list[NameMatch]:
         names = (family, given, company, f"{given} {family}")
         return any(fold(name or "").startswith(wanted) for name in names)
 
-    found = sorted((r for r in rows if named(r[1], r[2], r[3])), key=lambda r: r[5] or "")
-    return [NameMatch(cid, display_name(given, family, company), city)
-            for cid, given, family, company, city, _sort in found[:limit]]  # fmt: skip
+    found = [
+        (sort_name or "", NameMatch(cid, display_name(given, family, company), city))
+        for cid, given, family, company, city, sort_name in rows
+        if named(given, family, company)
+    ]
+    found.sort(key=lambda keyed: keyed[0])  # by the list's name order alone (stable)
+    return [match for _key, match in found[:limit]]
 
 
 def live_client(session: Session, client_id: str) -> model.Client:

@@ -173,19 +173,21 @@ FROM complaints AS k JOIN clients AS c ON c.id = k.client_id
 """
 
 
-def _record(r: Any) -> ComplaintRecord:
+def _record(row: Any) -> ComplaintRecord:
+    (complaint_id, client_id, given, family, company, opened, channel, category, description,
+     severity, status, resolution, resolved) = row  # fmt: skip
     return ComplaintRecord(
-        r[0],
-        r[1],
-        display_name(r[2], r[3], r[4]),
-        datetime.fromisoformat(r[5]),
-        r[6],
-        r[7],
-        r[8],
-        r[9],
-        r[10],
-        r[11],
-        datetime.fromisoformat(r[12]) if r[12] else None,
+        complaint_id,
+        client_id,
+        display_name(given, family, company),
+        datetime.fromisoformat(opened),
+        channel,
+        category,
+        description,
+        severity,
+        status,
+        resolution,
+        datetime.fromisoformat(resolved) if resolved else None,
     )
 
 
@@ -247,7 +249,7 @@ def resolution_times(
     if until is not None:
         sql += " AND resolved_at < ?"
         params.append(until.isoformat(" "))
-    hours = [float(r[0]) for r in db.query(sql, params)]
+    hours = [float(taken) for (taken,) in db.query(sql, params)]
     if not hours:
         return ResolutionTimes(0, None, None, 0)
     return ResolutionTimes(

@@ -34,10 +34,11 @@ def erase_client(db: Database, client_id: str) -> Changes:
         conn = w.session.connection()
         raw = conn.connection.driver_connection
         assert raw is not None
-        row = raw.execute("SELECT erased_at FROM clients WHERE id = ?", (client_id,)).fetchone()
-        if row is None:
+        found = raw.execute("SELECT erased_at FROM clients WHERE id = ?", (client_id,)).fetchall()
+        if not found:
             raise NotFoundError(f"No client with id {client_id}.")
-        if row[0] is not None:
+        [(erased_at,)] = found
+        if erased_at is not None:
             raise NotFoundError("This person's data was erased already.")
         stamp = (db.clock.now(), db.site_id)
         when = datetime.now().isoformat(sep=" ", timespec="microseconds")

@@ -158,10 +158,12 @@ def get_entry(db: Database, entry_id: str) -> HistoryRecord:
     return _from_row(rows[0])
 
 
-def _from_row(r: tuple[Any, ...]) -> HistoryRecord:
+def _from_row(row: tuple[Any, ...]) -> HistoryRecord:
+    (entry_id, client_id, kind, direction, occurred, subject, body, outcome, follow_up,
+     complaint) = row  # fmt: skip
     return HistoryRecord(
-        r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], r[6], r[7],
-        date.fromisoformat(r[8]) if r[8] else None, r[9],
+        entry_id, client_id, kind, direction, datetime.fromisoformat(occurred), subject, body,
+        outcome, date.fromisoformat(follow_up) if follow_up else None, complaint,
     )  # fmt: skip
 
 

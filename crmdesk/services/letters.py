@@ -142,7 +142,7 @@ def clients_with_tag(db: Database, tag: str) -> list[str]:
         " ORDER BY sort_name",
         (tag.strip(),),
     )
-    return [r[0] for r in rows]
+    return [cid for (cid,) in rows]
 
 
 def clients_tagged(db: Database, tag: str) -> list[str]:
@@ -175,7 +175,7 @@ def clients_with_birthday_in(db: Database, month: int) -> list[str]:
         " ORDER BY strftime('%d', birthday), sort_name",
         (month,),
     )
-    return [r[0] for r in rows]
+    return [cid for (cid,) in rows]
 
 
 def all_tags(db: Database) -> list[str]:
@@ -188,7 +188,7 @@ def all_tags(db: Database) -> list[str]:
             "SELECT DISTINCT j.value FROM clients, json_each(clients.tags) AS j"
             " WHERE clients.deleted_at IS NULL ORDER BY j.value COLLATE NOCASE"
         )
-        return [r[0] for r in rows]
+        return [tag for (tag,) in rows]
 
     return list(db.until_changed("all_tags", read))
 
@@ -206,7 +206,7 @@ def fact_labels(db: Database, limit: int = 40) -> list[str]:
         " GROUP BY label COLLATE NOCASE ORDER BY count(*) DESC, label LIMIT ?",
         (limit,),
     )
-    return [r[0] for r in rows]
+    return [label for (label,) in rows]
 
 
 # ---------------------------------------------------------------------- the letters

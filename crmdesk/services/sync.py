@@ -336,15 +336,18 @@ def _take_copy(other: Path, copy: Path) -> None:
 
 def _check_lineage(db: Database, other: Path, copy: Path) -> None:
     conn = sqlite3.connect(copy)
+    meta: dict[str, str] = {}
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'lineage_id'").fetchone()
-        made = conn.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone()
+        meta = dict(
+            conn.execute("SELECT key, value FROM meta WHERE key IN ('lineage_id', 'created_at')")
+        )
     except sqlite3.Error:
-        row = made = None
+        pass
     finally:
         conn.close()
-    if row is None or row[0] != db.lineage_id:
-        since = f" (made {made[0][:10]})" if made else ""
+    if meta.get("lineage_id") != db.lineage_id:
+        made = meta.get("created_at")
+        since = f" (made {made[:10]})" if made is not None else ""
         raise OtherBusinessError(
             other,
             f"is a copy of another business database{since}, not of {db.path.name}.",
@@ -405,21 +408,22 @@ def conflicts(
     )
     return [
         ConflictRow(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            display_name(r[6] or "", r[7] or "", r[8] or "") if r[5] else "",
-            json.loads(r[9]),
-            json.loads(r[10]),
-            r[11],
-            datetime.fromisoformat(r[12]),
-            _value_now(db, r[2], r[3], r[4]),
+            conflict_id,
+            kind,
+            table,
+            row_id,
+            column,
+            client_id,
+            display_name(given or "", family or "", company or "") if client_id else "",
+            json.loads(kept),
+            json.loads(other),
+            status,
+            datetime.fromisoformat(found),
+            _value_now(db, table, row_id, column),
         )
-        for r in rows
-    ]
+        for (conflict_id, kind, table, row_id, column, client_id, given, family, company, kept,
+             other, status, found) in rows
+    ]  # fmt: skip
 
 
 def open_conflict_count(db: Database) -> int:
