@@ -12,6 +12,7 @@ from typing import Any
 import keyring
 from keyring.backend import KeyringBackend
 
+from crmdesk.model.kinds import synced_tables
 from crmdesk.services import clients
 from crmdesk.services.clients import ClientForm
 from crmdesk.store.database import Database
@@ -22,19 +23,6 @@ SITES = {
     "C": "cccccccc-0000-4000-8000-000000000003",
     "D": "dddddddd-0000-4000-8000-000000000004",
 }
-SYNCED = (
-    "clients",
-    "facts",
-    "notes",
-    "history",
-    "purchases",
-    "complaints",
-    "surveys",
-    "survey_forms",
-    "survey_answers",
-    "letter_templates",
-    "conflicts",
-)
 
 
 @contextmanager
@@ -75,7 +63,7 @@ def content(path: Path, *, stamps: bool = True) -> dict[str, Any]:
     conn = sqlite3.connect(path)
     try:
         found: dict[str, Any] = {}
-        for table in SYNCED:
+        for table in synced_tables():
             skip = NOT_COMPARED.get(table, ()) if stamps else ("hlc", "site_id")
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             names = ", ".join(c for c in columns if c not in skip)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -42,6 +43,11 @@ class Synced:
 
     # Columns the store does not record field changes for (bookkeeping, derived values).
     untracked_columns: frozenset[str] = frozenset({"hlc", "site_id"})
+
+    # What the user calls these records (a merge's summary, the conflict log).
+    kind_name: ClassVar[str]
+    # Rows of one client that erasing the client blanks (model.erasure.BLANK says how).
+    erased_with_client: ClassVar[bool] = False
 
     @property
     def is_deleted(self) -> bool:

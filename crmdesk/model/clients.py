@@ -27,6 +27,7 @@ _LIVE = text("deleted_at IS NULL")  # list indexes hold only clients not in the 
 
 class Client(Synced, Base):
     __tablename__ = "clients"
+    kind_name = "Clients"
 
     given_name: Mapped[str] = mapped_column(String(200, collation="NOCASE"), default="")
     family_name: Mapped[str] = mapped_column(String(200, collation="NOCASE"), default="")
@@ -105,6 +106,8 @@ class Fact(Synced, Base):
     """A personal thing worth remembering: "Dog" → "Biscuit", optionally with a date."""
 
     __tablename__ = "facts"
+    kind_name = "Things to remember"
+    erased_with_client = True
 
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
     label: Mapped[str] = mapped_column(String(200), default="")
@@ -124,6 +127,8 @@ class Note(Synced, Base):
     """A dated free-text note; pinned notes are shown first."""
 
     __tablename__ = "notes"
+    kind_name = "Notes"
+    erased_with_client = True
 
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
     written_at: Mapped[datetime] = mapped_column(default=now)

@@ -1,5 +1,6 @@
 """What erasing a person leaves behind: the blank value of every field that holds their
-personal data, table by table. Plain data, no SQLAlchemy.
+personal data, table by table. Plain data, no SQLAlchemy. (Which tables hold a client's
+rows is said by their mapped classes: model.kinds.client_tables.)
 
 The client row stays as a tombstone (id, created_at, deleted_at, erased_at). Their notes,
 facts, history and complaints are blanked and tombstoned. Purchases keep amount and date,
@@ -49,14 +50,3 @@ BLANK: dict[str, dict[str, Any]] = {
 
 # the person's rows that are tombstoned as well as blanked
 TOMBSTONED = frozenset({"facts", "notes", "history", "complaints", "conflicts"})
-
-# tables whose rows belong to a client (client_id), in the order they are swept
-CHILD_TABLES = (
-    "facts",
-    "notes",
-    "history",
-    "purchases",
-    "complaints",
-    "survey_answers",
-    "conflicts",
-)

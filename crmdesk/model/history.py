@@ -12,6 +12,8 @@ class HistoryEntry(Synced, Base):
     """One contact with a client: a call, visit, email, letter, SMS, meeting or other."""
 
     __tablename__ = "history"
+    kind_name = "History entries"
+    erased_with_client = True
 
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"))
     kind: Mapped[str] = mapped_column(String(20), default="call")

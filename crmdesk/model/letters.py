@@ -14,6 +14,7 @@ class LetterTemplate(Synced, Base):
     brings the shipped one back)."""
 
     __tablename__ = "letter_templates"
+    kind_name = "Letter templates"
 
     name: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text, default="")

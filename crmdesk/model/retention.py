@@ -15,6 +15,8 @@ class Purchase(Synced, Base):
     """One purchase or paid visit: when, how much (in cents, no rounding errors), what."""
 
     __tablename__ = "purchases"
+    kind_name = "Purchases"
+    erased_with_client = True
 
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"))
     bought_at: Mapped[datetime] = mapped_column(default=now)
@@ -36,6 +38,8 @@ class Complaint(Synced, Base):
     """A complaint as a case: what happened, how bad, and how it was put right."""
 
     __tablename__ = "complaints"
+    kind_name = "Complaints"
+    erased_with_client = True
 
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(default=now)

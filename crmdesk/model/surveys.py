@@ -14,6 +14,7 @@ class Survey(Synced, Base):
     """A survey: its questions as JSON (services.surveys.SurveyDefinition)."""
 
     __tablename__ = "surveys"
+    kind_name = "Surveys"
 
     name: Mapped[str] = mapped_column(String(120))
     definition: Mapped[str] = mapped_column(Text, default="{}")
@@ -23,6 +24,11 @@ class SurveyForm(Synced, Base):
     """One printed form: its code (on the paper, as text and QR), for a client or blank."""
 
     __tablename__ = "survey_forms"
+    kind_name = "Survey forms"
+    # Not erased with its client: a form holds nothing personal to blank (its code, the
+    # survey, when it was printed; the client's id stays, as on their purchases and
+    # answers), so erasing the client leaves it as it is.
+    erased_with_client = False
 
     code: Mapped[str] = mapped_column(String(16))
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"))
@@ -39,6 +45,8 @@ class SurveyAnswer(Synced, Base):
     """What one client (or an anonymous one) answered, on a form or by phone/in person."""
 
     __tablename__ = "survey_answers"
+    kind_name = "Survey answers"
+    erased_with_client = True
 
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"))
     form_id: Mapped[str | None] = mapped_column(ForeignKey("survey_forms.id"), default=None)

@@ -45,6 +45,8 @@ class Conflict(Synced, Base):
     """
 
     __tablename__ = "conflicts"
+    kind_name = "Conflict log"
+    erased_with_client = True
 
     kind: Mapped[str] = mapped_column(String(10), default="field")  # field, delete
     table_name: Mapped[str] = mapped_column(String(40))

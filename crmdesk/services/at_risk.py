@@ -118,8 +118,8 @@ def at_risk(
     if days:
         judge(current, days)
     names = {
-        r[0]: display_name(r[1], r[2], r[3])
-        for r in db.query_ids(
+        cid: display_name(given, family, company)
+        for cid, given, family, company in db.query_ids(
             "SELECT id, given_name, family_name, company FROM clients"
             " WHERE id IN ({ids}) AND deleted_at IS NULL",
             list(lapsed),

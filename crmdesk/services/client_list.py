@@ -88,10 +88,8 @@ def client_rows(db: Database, ids: Sequence[str]) -> list[ClientRow]:
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
-    found = {
-        str(r[0]): _row(r)
-        for r in db.query(f"SELECT {_COLUMNS} FROM clients WHERE id IN ({marks})", list(ids))
-    }
+    rows = db.query(f"SELECT {_COLUMNS} FROM clients WHERE id IN ({marks})", list(ids))
+    found = {row.id: row for row in map(_row, rows)}
     return [found[i] for i in ids if i in found]
 
 

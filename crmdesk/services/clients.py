@@ -16,6 +16,7 @@ from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
 from crmdesk.services import limits, settings
 from crmdesk.services.changes import Changes, from_write
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.services.validation import email_address, normalise_email, normalise_phone
 from crmdesk.store.database import Database
 from crmdesk.wording import count
@@ -194,14 +195,14 @@ def get_client(db: Database, client_id: str) -> ClientRecord:
 def get_clients(db: Database, client_ids: Sequence[str]) -> dict[str, ClientRecord]:
     """Many clients at once (letters for a selection), by id; missing ids are left out."""
     rows = db.query_ids(_PROFILE + " WHERE c.id IN ({ids})", client_ids)
-    return {row[0]: _record(row) for row in rows}
+    return {record.id: record for record in map(_record, rows)}
 
 
 def known_clients(db: Database, client_ids: Sequence[str]) -> list[str]:
     """`client_ids` as given (each once), once each is known to be a client here; an id
     with no client, or one in the Trash, is an error naming it."""
     ids = list(dict.fromkeys(i.strip() for i in client_ids))
-    found = {row[0]: row[1] for row in db.query_ids(
+    found = {cid: deleted for cid, deleted in db.query_ids(
         "SELECT id, deleted_at FROM clients WHERE id IN ({ids})", ids)}  # fmt: skip
     missing = [i for i in ids if i not in found]
     trashed = [i for i in ids if found.get(i)]
@@ -249,11 +250,13 @@ def client_with_referral_code(db: Database, typed: str) -> tuple[str, str] | Non
         " WHERE id >= ? AND id < ? AND deleted_at IS NULL",
         (prefix, prefix + "~"),
     )
-    found = [r for r in rows if referral_code(r[0]) == f"R-{match[1]}"]
-    if len(found) != 1:
-        return None
-    cid, given, family, company = found[0]
-    return cid, display_name(given, family, company)
+    code = f"R-{match[1]}"
+    found = [
+        (cid, display_name(given, family, company))
+        for cid, given, family, company in rows
+        if referral_code(cid) == code
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _record(row: Sequence[Any]) -> ClientRecord:
@@ -412,8 +415,7 @@ def delete_clients(db: Database, client_ids: Sequence[str]) -> Changes:
         names = []
         for client_id in ids:
             client = _live(w.session.get(model.Client, client_id), client_id)
-            client.deleted_at = when
-            names.append(client.display_name)
+            names.append(soft_delete(client, when).display_name)
     label = f"Delete {names[0]}" if len(names) == 1 else f"Delete {count(len(names), 'client')}"
     return from_write(label, w)
 
@@ -480,9 +482,13 @@ def name_matches(db: Database, text: str, limit: int = 20) -> list[NameMatch]:
         names = (family, given, company, f"{given} {family}")
         return any(fold(name or "").startswith(wanted) for name in names)
 
-    found = sorted((r for r in rows if named(r[1], r[2], r[3])), key=lambda r: r[5] or "")
-    return [NameMatch(cid, display_name(given, family, company), city)
-            for cid, given, family, company, city, _sort in found[:limit]]  # fmt: skip
+    found = [
+        (sort_name or "", NameMatch(cid, display_name(given, family, company), city))
+        for cid, given, family, company, city, sort_name in rows
+        if named(given, family, company)
+    ]
+    found.sort(key=lambda keyed: keyed[0])  # by the list's name order alone (stable)
+    return [match for _key, match in found[:limit]]
 
 
 def live_client(session: Session, client_id: str) -> model.Client:
@@ -491,6 +497,4 @@ def live_client(session: Session, client_id: str) -> model.Client:
 
 
 def _live(client: model.Client | None, client_id: str) -> model.Client:
-    if client is None or client.deleted_at is not None:
-        raise NotFoundError(f"The client {client_id} is not there any more (deleted?).")
-    return client
+    return live(client, f"The client {client_id} is not there any more (deleted?).")

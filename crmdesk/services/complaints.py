@@ -17,6 +17,7 @@ from crmdesk.model.names import display_name
 from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 
 CHANNELS = ("in person", "phone", "email", "letter", "survey", "online review")
@@ -25,6 +26,7 @@ SEVERITIES = ("low", "medium", "high")
 STATUSES = ("open", "in progress", "resolved")
 STANDS_OUT_AFTER = timedelta(hours=48)  # an open case older than this is shown in red
 APOLOGY_TEMPLATE = "Apology after a complaint"
+_MISSING = "That complaint is not there any more."
 
 
 @dataclass
@@ -141,9 +143,7 @@ def update_complaint(db: Database, complaint_id: str, form: ComplaintForm) -> Ch
 
     values = _check(form)
     with db.write() as w:
-        row = w.session.get(model.Complaint, complaint_id)
-        if row is None or row.deleted_at is not None:
-            raise NotFoundError("That complaint is not there any more.")
+        row = live(w.session.get(model.Complaint, complaint_id), _MISSING)
         was_resolved = row.status == "resolved"
         if was_resolved and values["status"] == "resolved" and form.resolved_at is None:
             values["resolved_at"] = row.resolved_at  # editing a resolved case keeps its date
@@ -162,10 +162,7 @@ def delete_complaint(db: Database, complaint_id: str) -> Changes:
     from crmdesk import model
 
     with db.write() as w:
-        row = w.session.get(model.Complaint, complaint_id)
-        if row is None or row.deleted_at is not None:
-            raise NotFoundError("That complaint is not there any more.")
-        row.deleted_at = now()
+        soft_delete(live(w.session.get(model.Complaint, complaint_id), _MISSING))
     return from_write("Delete complaint", w)
 
 
@@ -176,19 +173,21 @@ FROM complaints AS k JOIN clients AS c ON c.id = k.client_id
 """
 
 
-def _record(r: Any) -> ComplaintRecord:
+def _record(row: Any) -> ComplaintRecord:
+    (complaint_id, client_id, given, family, company, opened, channel, category, description,
+     severity, status, resolution, resolved) = row  # fmt: skip
     return ComplaintRecord(
-        r[0],
-        r[1],
-        display_name(r[2], r[3], r[4]),
-        datetime.fromisoformat(r[5]),
-        r[6],
-        r[7],
-        r[8],
-        r[9],
-        r[10],
-        r[11],
-        datetime.fromisoformat(r[12]) if r[12] else None,
+        complaint_id,
+        client_id,
+        display_name(given, family, company),
+        datetime.fromisoformat(opened),
+        channel,
+        category,
+        description,
+        severity,
+        status,
+        resolution,
+        datetime.fromisoformat(resolved) if resolved else None,
     )
 
 
@@ -250,7 +249,7 @@ def resolution_times(
     if until is not None:
         sql += " AND resolved_at < ?"
         params.append(until.isoformat(" "))
-    hours = [float(r[0]) for r in db.query(sql, params)]
+    hours = [float(taken) for (taken,) in db.query(sql, params)]
     if not hours:
         return ResolutionTimes(0, None, None, 0)
     return ResolutionTimes(

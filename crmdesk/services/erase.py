@@ -19,15 +19,13 @@ from datetime import datetime
 
 from crmdesk import paths
 from crmdesk.errors import CrmError, NotFoundError
+from crmdesk.model import kinds
 from crmdesk.services.changes import Changes
 from crmdesk.store import disk_errors, erasure, scratch
 from crmdesk.store.backup import backup_folder, list_backups
 from crmdesk.store.database import Database
 from crmdesk.store.erasure import Erasure
 from crmdesk.store.tracking import save_clock
-
-TABLES = frozenset({"clients", "facts", "notes", "history", "purchases", "complaints",
-                    "survey_answers", "conflicts"})  # fmt: skip
 
 
 def erase_client(db: Database, client_id: str) -> Changes:
@@ -36,10 +34,11 @@ def erase_client(db: Database, client_id: str) -> Changes:
         conn = w.session.connection()
         raw = conn.connection.driver_connection
         assert raw is not None
-        row = raw.execute("SELECT erased_at FROM clients WHERE id = ?", (client_id,)).fetchone()
-        if row is None:
+        found = raw.execute("SELECT erased_at FROM clients WHERE id = ?", (client_id,)).fetchall()
+        if not found:
             raise NotFoundError(f"No client with id {client_id}.")
-        if row[0] is not None:
+        [(erased_at,)] = found
+        if erased_at is not None:
             raise NotFoundError("This person's data was erased already.")
         stamp = (db.clock.now(), db.site_id)
         when = datetime.now().isoformat(sep=" ", timespec="microseconds")
@@ -58,8 +57,9 @@ def erase_client(db: Database, client_id: str) -> Changes:
             "stay in the file's free space until the next erasure or merge."
         )
     warnings += erase_from_backups(db.lineage_id, done)
+    tables = frozenset({"clients", *kinds.client_tables()})
     return Changes(
-        "Erase personal data", TABLES, frozenset({client_id}), None, warnings=tuple(warnings)
+        "Erase personal data", tables, frozenset({client_id}), None, warnings=tuple(warnings)
     )
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from crmdesk import model
-from crmdesk.errors import NotFoundError, ValidationError
-from crmdesk.model.ids import now
+from crmdesk.errors import ValidationError
 from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 
 
@@ -61,9 +61,7 @@ def update_fact(
 
 def delete_fact(db: Database, fact_id: str) -> Changes:
     with db.write() as w:
-        fact = _get(w.session.get(model.Fact, fact_id))
-        fact.deleted_at = now()
-        label = fact.label
+        label = soft_delete(_get(w.session.get(model.Fact, fact_id))).label
     return from_write(f"Delete “{label}”", w)
 
 
@@ -80,6 +78,4 @@ def facts_of(db: Database, client_id: str) -> list[FactRecord]:
 
 
 def _get(fact: model.Fact | None) -> model.Fact:
-    if fact is None or fact.deleted_at is not None:
-        raise NotFoundError("That entry is not there any more.")
-    return fact
+    return live(fact, "That entry is not there any more.")

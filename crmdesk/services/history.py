@@ -14,6 +14,7 @@ from crmdesk.model.ids import now
 from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 
 
@@ -97,7 +98,7 @@ def update_entry(db: Database, entry_id: str, form: ContactForm) -> Changes:
 
 def delete_entry(db: Database, entry_id: str) -> Changes:
     with db.write() as w:
-        _get(w.session.get(model.HistoryEntry, entry_id)).deleted_at = now()
+        soft_delete(_get(w.session.get(model.HistoryEntry, entry_id)))
     return from_write("Delete history entry", w)
 
 
@@ -157,14 +158,14 @@ def get_entry(db: Database, entry_id: str) -> HistoryRecord:
     return _from_row(rows[0])
 
 
-def _from_row(r: tuple[Any, ...]) -> HistoryRecord:
+def _from_row(row: tuple[Any, ...]) -> HistoryRecord:
+    (entry_id, client_id, kind, direction, occurred, subject, body, outcome, follow_up,
+     complaint) = row  # fmt: skip
     return HistoryRecord(
-        r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5], r[6], r[7],
-        date.fromisoformat(r[8]) if r[8] else None, r[9],
+        entry_id, client_id, kind, direction, datetime.fromisoformat(occurred), subject, body,
+        outcome, date.fromisoformat(follow_up) if follow_up else None, complaint,
     )  # fmt: skip
 
 
 def _get(entry: model.HistoryEntry | None) -> model.HistoryEntry:
-    if entry is None or entry.deleted_at is not None:
-        raise NotFoundError("That history entry is not there any more.")
-    return entry
+    return live(entry, "That history entry is not there any more.")

@@ -31,10 +31,13 @@ from crmdesk.services import addresses, clients, templating
 from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.shop import ShopProfile, get_shop
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 from crmdesk.wording import count
 
 __all__ = ["Cancelled", "LetterBatch", "TemplateRecord", "prepare", "produce"]
+
+_MISSING = "That template is not there any more."
 
 
 # ---------------------------------------------------------------------- templates
@@ -104,9 +107,7 @@ def save_template(db: Database, template: TemplateRecord | None, name: str, body
             raise ValidationError({"name": f"There is already a template called “{other.name}”."})
     with db.write() as w:
         if template is not None and template.id:
-            row = w.session.get(model.LetterTemplate, template.id)
-            if row is None or row.deleted_at is not None:
-                raise NotFoundError("That template is not there any more.")
+            row = live(w.session.get(model.LetterTemplate, template.id), _MISSING)
             if row.name != name:
                 row.name = name
             if row.body != body:
@@ -127,11 +128,7 @@ def delete_template(db: Database, template_id: str) -> Changes:
     from crmdesk import model
 
     with db.write() as w:
-        row = w.session.get(model.LetterTemplate, template_id)
-        if row is None or row.deleted_at is not None:
-            raise NotFoundError("That template is not there any more.")
-        row.deleted_at = now()
-        name = row.name
+        name = soft_delete(live(w.session.get(model.LetterTemplate, template_id), _MISSING)).name
     return from_write(f"Delete template “{name}”", w)
 
 
@@ -145,7 +142,7 @@ def clients_with_tag(db: Database, tag: str) -> list[str]:
         " ORDER BY sort_name",
         (tag.strip(),),
     )
-    return [r[0] for r in rows]
+    return [cid for (cid,) in rows]
 
 
 def clients_tagged(db: Database, tag: str) -> list[str]:
@@ -178,7 +175,7 @@ def clients_with_birthday_in(db: Database, month: int) -> list[str]:
         " ORDER BY strftime('%d', birthday), sort_name",
         (month,),
     )
-    return [r[0] for r in rows]
+    return [cid for (cid,) in rows]
 
 
 def all_tags(db: Database) -> list[str]:
@@ -191,7 +188,7 @@ def all_tags(db: Database) -> list[str]:
             "SELECT DISTINCT j.value FROM clients, json_each(clients.tags) AS j"
             " WHERE clients.deleted_at IS NULL ORDER BY j.value COLLATE NOCASE"
         )
-        return [r[0] for r in rows]
+        return [tag for (tag,) in rows]
 
     return list(db.until_changed("all_tags", read))
 
@@ -209,7 +206,7 @@ def fact_labels(db: Database, limit: int = 40) -> list[str]:
         " GROUP BY label COLLATE NOCASE ORDER BY count(*) DESC, label LIMIT ?",
         (limit,),
     )
-    return [r[0] for r in rows]
+    return [label for (label,) in rows]
 
 
 # ---------------------------------------------------------------------- the letters

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from crmdesk import model
-from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.errors import ValidationError
 from crmdesk.model.ids import now
 from crmdesk.services import limits
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 
 
@@ -65,7 +66,7 @@ def update_note(db: Database, note_id: str, text: str, pinned: bool) -> Changes:
 
 def delete_note(db: Database, note_id: str) -> Changes:
     with db.write() as w:
-        _get(w.session.get(model.Note, note_id)).deleted_at = now()
+        soft_delete(_get(w.session.get(model.Note, note_id)))
     return from_write("Delete note", w)
 
 
@@ -82,6 +83,4 @@ def notes_of(db: Database, client_id: str) -> list[NoteRecord]:
 
 
 def _get(note: model.Note | None) -> model.Note:
-    if note is None or note.deleted_at is not None:
-        raise NotFoundError("That note is not there any more.")
-    return note
+    return live(note, "That note is not there any more.")

@@ -100,18 +100,21 @@ def by_period(
         f" WHERE a.deleted_at IS NULL{where} GROUP BY period ORDER BY period",
         params,
     )
-    return [PeriodScore(r[0], r[1], r[2], r[3]) for r in rows]
+    return [
+        PeriodScore(period, promoters, passives, detractors)
+        for period, promoters, passives, detractors in rows
+    ]
 
 
 def overall(db: Database, tag: str | None = None, stage: str | None = None) -> PeriodScore:
     where, params = _filter(db, tag, stage)
-    row = db.query(
+    [(promoters, passives, detractors)] = db.query(
         "SELECT coalesce(sum(a.score >= 9), 0), coalesce(sum(a.score BETWEEN 7 AND 8), 0),"
         f" coalesce(sum(a.score <= 6), 0) FROM survey_answers AS a"
         f" WHERE a.deleted_at IS NULL{where}",
         params,
-    )[0]
-    return PeriodScore("all", row[0], row[1], row[2])
+    )
+    return PeriodScore("all", promoters, passives, detractors)
 
 
 def distribution(db: Database, tag: str | None = None, stage: str | None = None) -> list[int]:
@@ -163,13 +166,14 @@ def answers_in(
     )
     return [
         AnswerRow(
-            r[0],
-            datetime.fromisoformat(r[1]),
-            r[2],
-            display_name(r[3], r[4], r[5]) if r[2] else "",
-            r[6],
-            r[7],
-            tuple(describe(r[8], bool(r[9]), bool(r[10]), r[11], r[12])),
+            answer_id,
+            datetime.fromisoformat(answered),
+            client_id,
+            display_name(given, family, company) if client_id else "",
+            score,
+            reason,
+            tuple(describe(extra, bool(contact), bool(quote), referral_name, referral_phone)),
         )
-        for r in rows
-    ]
+        for (answer_id, answered, client_id, given, family, company, score, reason, extra,
+             contact, quote, referral_name, referral_phone) in rows
+    ]  # fmt: skip

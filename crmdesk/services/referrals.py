@@ -56,15 +56,17 @@ WHERE r.deleted_at IS NULL AND b.deleted_at IS NULL
 
 
 def _referral(row: Any) -> Referral:
+    (client_id, given, family, company, by_id, by_given, by_family, by_company, created,
+     first_purchase, reward, reward_on) = row  # fmt: skip
     return Referral(
-        row[0],
-        display_name(row[1], row[2], row[3]),
-        row[4],
-        display_name(row[5], row[6], row[7]),
-        datetime.fromisoformat(row[8]).date(),
-        datetime.fromisoformat(row[9]).date() if row[9] else None,
-        row[10],
-        date.fromisoformat(row[11]) if row[11] else None,
+        client_id,
+        display_name(given, family, company),
+        by_id,
+        display_name(by_given, by_family, by_company),
+        datetime.fromisoformat(created).date(),
+        datetime.fromisoformat(first_purchase).date() if first_purchase else None,
+        reward,
+        date.fromisoformat(reward_on) if reward_on else None,
     )
 
 
@@ -133,6 +135,8 @@ LIMIT ?
 def best_referrers(db: Database, limit: int = 20) -> list[Referrer]:
     """Who brought the most clients that bought (then most clients, then most revenue)."""
     return [
-        Referrer(r[0], display_name(r[1], r[2], r[3]), r[4], r[5], r[6], r[7])
-        for r in db.query(_BEST, (limit,))
+        Referrer(by_id, display_name(given, family, company), referred, bought, revenue, owed)
+        for by_id, given, family, company, referred, bought, revenue, owed in db.query(
+            _BEST, (limit,)
+        )
     ]

@@ -55,7 +55,7 @@ def follow_ups_due(
 ) -> tuple[list[FollowUpDue], int]:
     """Follow-ups due today or overdue, the oldest first; and how many there are."""
     params: list[object] = [today.isoformat()]
-    total = db.query("SELECT count(*)" + _FOLLOW_UPS, params)[0][0]
+    [(total,)] = db.query("SELECT count(*)" + _FOLLOW_UPS, params)
     sql = (
         "SELECT h.id, h.client_id, c.given_name, c.family_name, c.company, h.subject,"
         " h.follow_up_on, h.occurred_at" + _FOLLOW_UPS + " ORDER BY h.follow_up_on, h.id"
@@ -65,14 +65,14 @@ def follow_ups_due(
         params.append(limit)
     found = [
         FollowUpDue(
-            r[0],
-            r[1],
-            display_name(r[2], r[3], r[4]),
-            r[5],
-            date.fromisoformat(r[6]),
-            datetime.fromisoformat(r[7]).date(),
+            entry_id,
+            cid,
+            display_name(given, family, company),
+            subject,
+            date.fromisoformat(due),
+            datetime.fromisoformat(occurred).date(),
         )
-        for r in db.query(sql, params)
+        for entry_id, cid, given, family, company, subject, due, occurred in db.query(sql, params)
     ]
     return found, int(total)
 
@@ -136,13 +136,13 @@ def touch_due(db: Database, today: date) -> list[TouchDue]:
         rows += db.query(_TOUCH_BY_TAG, {**params, "rules": json.dumps(rules)})
     found = [
         TouchDue(
-            r[0],
-            display_name(r[1], r[2], r[3]),
-            int(r[4]),
-            datetime.fromisoformat(r[5]).date(),
-            f"tag {r[6]}" if r[6] else "set for this client",
+            cid,
+            display_name(given, family, company),
+            int(every),
+            datetime.fromisoformat(since).date(),
+            f"tag {tag}" if tag else "set for this client",
         )
-        for r in rows
+        for cid, given, family, company, every, since, tag in rows
     ]
     found.sort(key=lambda t: (t.since + timedelta(days=t.every_days), t.name))
     return found

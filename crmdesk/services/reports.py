@@ -149,7 +149,7 @@ GROUP BY p.client_id ORDER BY spent DESC, p.client_id
 
 def pareto(db: Database, period: Period) -> Pareto:
     spent = db.query(_BY_CLIENT, _range(period))
-    total = sum(r[1] for r in spent)
+    total = sum(cents for _cid, cents in spent)
     top = math.ceil(len(spent) * TOP_SHARE)
     curve, running = [], 0
     for _cid, cents in spent:
@@ -157,17 +157,17 @@ def pareto(db: Database, period: Period) -> Pareto:
         curve.append(running / total if total else 0.0)
     leaders = spent[:10]
     names = {
-        r[0]: display_name(r[1], r[2], r[3])
-        for r in db.query_ids(
+        cid: display_name(given, family, company)
+        for cid, given, family, company in db.query_ids(
             "SELECT id, given_name, family_name, company FROM clients WHERE id IN ({ids})",
-            [r[0] for r in leaders],
+            [cid for cid, _cents in leaders],
         )
     }
     return Pareto(
         len(spent),
         total,
         top,
-        sum(r[1] for r in spent[:top]),
+        sum(cents for _cid, cents in spent[:top]),
         tuple(curve),
         tuple((cid, names.get(cid, "?"), cents) for cid, cents in leaders),
     )
@@ -199,8 +199,10 @@ FROM (SELECT DISTINCT client_id FROM purchases
 def retention_rate(db: Database, period: Period) -> Rate:
     """Of the clients who bought in the previous period, how many bought again in this one."""
     previous = period.previous()
-    row = db.query(_RETENTION, {**_range(period), "prev": previous.start.isoformat()})[0]
-    return Rate(period.label, int(row[0]), int(row[1]))
+    [(bought_before, came_back)] = db.query(
+        _RETENTION, {**_range(period), "prev": previous.start.isoformat()}
+    )
+    return Rate(period.label, int(bought_before), int(came_back))
 
 
 def retention_trend(db: Database, period: Period, periods: int = 4) -> list[Rate]:
@@ -219,8 +221,8 @@ FROM (SELECT DISTINCT client_id FROM purchases
 
 def repeat_rate(db: Database, period: Period) -> Rate:
     """Of the clients who bought in the period, how many have bought more than once."""
-    row = db.query(_REPEAT, _range(period))[0]
-    return Rate(period.label, int(row[0]), int(row[1]))
+    [(bought, more_than_once)] = db.query(_REPEAT, _range(period))
+    return Rate(period.label, int(bought), int(more_than_once))
 
 
 # ---------------------------------------------------------------------- stages

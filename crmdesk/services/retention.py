@@ -22,6 +22,7 @@ from crmdesk.model.ids import now
 from crmdesk.services import amounts, limits, settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.clients import live_client
+from crmdesk.services.trash import live, soft_delete
 from crmdesk.store.database import Database
 
 STAGES = ("prospect", "first-time", "repeat", "regular", "advocate")
@@ -125,8 +126,8 @@ def client_stage(db: Database, client_id: str, today: date | None = None) -> Sta
         raise NotFoundError(f"No client with id {client_id}.")
     override, override_on = row[0]
     days = [
-        datetime.fromisoformat(r[0]).date()
-        for r in db.query(
+        datetime.fromisoformat(bought).date()
+        for (bought,) in db.query(
             "SELECT bought_at FROM purchases WHERE client_id = ? AND deleted_at IS NULL",
             (client_id,),
         )
@@ -138,7 +139,7 @@ def client_stage(db: Database, client_id: str, today: date | None = None) -> Sta
 def advocate_since(db: Database, client_id: str) -> date | None:
     """The first day they became an advocate: a client they referred bought, or they gave
     9–10 and agreed to be quoted."""
-    row = db.query(
+    [(since,)] = db.query(
         "SELECT min(d) FROM ("
         " SELECT min(p.bought_at) AS d FROM clients AS c JOIN purchases AS p"
         "  ON p.client_id = c.id AND p.deleted_at IS NULL"
@@ -149,7 +150,7 @@ def advocate_since(db: Database, client_id: str) -> date | None:
         "  AND a.consent_quote)",
         (client_id, client_id),
     )
-    return datetime.fromisoformat(row[0][0]).date() if row and row[0][0] else None
+    return datetime.fromisoformat(since).date() if since else None
 
 
 def _check_stage(stage: str | None) -> None:
@@ -203,7 +204,7 @@ def purchase_question(db: Database, client_id: str, minor: int) -> str | None:
     shown = amounts.show(minor, cur, loc)
     if minor == 0:
         return f"Record a purchase of {shown}? A gift or an exchange may be better as a note."
-    past = [r[0] for r in db.query(
+    past = [cents for (cents,) in db.query(
         "SELECT amount_cents FROM purchases WHERE client_id = ? AND deleted_at IS NULL"
         " AND amount_cents > 0", (client_id,))]  # fmt: skip
     if past:
@@ -267,7 +268,10 @@ def purchases_of(db: Database, client_id: str) -> list[PurchaseRecord]:
         " WHERE client_id = ? AND deleted_at IS NULL ORDER BY bought_at DESC",
         (client_id,),
     )
-    return [PurchaseRecord(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+    return [
+        PurchaseRecord(purchase_id, cid, datetime.fromisoformat(bought), cents, what)
+        for purchase_id, cid, bought, cents, what in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -302,9 +306,7 @@ def delete_purchase(db: Database, purchase_id: str) -> Changes:
 
     with db.write() as w:
         row = w.session.get(model.Purchase, purchase_id)
-        if row is None or row.deleted_at is not None:
-            raise NotFoundError("That purchase is not there any more.")
-        row.deleted_at = now()
+        soft_delete(live(row, "That purchase is not there any more."))
     return from_write("Delete purchase", w)
 
 

@@ -94,7 +94,7 @@ def profiles(db: Database, query: str, limit: int = 200) -> list[str] | None:
                                                    "SELECT DISTINCT d.client_id, d.source,"),
         (match, limit),
     )  # fmt: skip
-    return [str(r[0]) for r in rows if r[1] == "clients"]
+    return [str(client_id) for client_id, source, _shown in rows if source == "clients"]
 
 
 def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:

@@ -97,7 +97,8 @@ def builtin_survey(db: Database) -> SurveyRecord:
     that is the same on every machine, so two copies agree on it)."""
     rows = db.query("SELECT id, name, definition FROM surveys WHERE id = ?", (BUILTIN_ID,))
     if rows:
-        return SurveyRecord(rows[0][0], rows[0][1], SurveyDefinition.from_json(rows[0][2]))
+        survey_id, name, stored = rows[0]
+        return SurveyRecord(survey_id, name, SurveyDefinition.from_json(stored))
     from crmdesk import model
 
     definition = SurveyDefinition(
@@ -116,7 +117,10 @@ def list_surveys(db: Database) -> list[SurveyRecord]:
         " ORDER BY id <> ?, name COLLATE NOCASE",
         (BUILTIN_ID,),
     )
-    return [SurveyRecord(r[0], r[1], SurveyDefinition.from_json(r[2])) for r in rows]
+    return [
+        SurveyRecord(survey_id, name, SurveyDefinition.from_json(definition))
+        for survey_id, name, definition in rows
+    ]
 
 
 def get_survey(db: Database, survey_id: str) -> SurveyRecord:
@@ -288,7 +292,7 @@ def _names(db: Database, client_ids: Sequence[str]) -> dict[str, str]:
         " WHERE deleted_at IS NULL AND id IN ({ids})",
         client_ids,
     )
-    return {r[0]: display_name(r[1], r[2], r[3]) for r in rows}
+    return {cid: display_name(given, family, company) for cid, given, family, company in rows}
 
 
 @dataclass(frozen=True)

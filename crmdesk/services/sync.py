@@ -32,6 +32,7 @@ from crmdesk.errors import (
     PassphraseNeededError,
     StorageError,
 )
+from crmdesk.model import kinds
 from crmdesk.model.names import display_name
 from crmdesk.services import backups
 from crmdesk.services.backups import LostWork
@@ -55,20 +56,11 @@ if TYPE_CHECKING:
     from crmdesk.store.encrypted_copy import KdfParams
 
 
-KIND_NAMES = {
-    "clients": "Clients",
-    "facts": "Things to remember",
-    "notes": "Notes",
-    "history": "History entries",
-    "purchases": "Purchases",
-    "complaints": "Complaints",
-    "surveys": "Surveys",
-    "survey_forms": "Survey forms",
-    "survey_answers": "Survey answers",
-    "letter_templates": "Letter templates",
-    "conflicts": "Conflict log",
-    "settings": "Settings",
-}
+def kind_name(kind: str) -> str:
+    """What the user calls a kind of record a merge counts: a synced table, or "settings"."""
+    return "Settings" if kind == "settings" else kinds.kind_names().get(kind, kind)
+
+
 FIELD_NAMES = {
     "given_name": "first name",
     "family_name": "family name",
@@ -172,7 +164,7 @@ class MergeSummary:
             if kind == "conflicts":  # the same conflicts as found (or reviewed) over there
                 parts = [f"{count(c.updated, 'entry')} updated"] if c.updated else []
             if parts:
-                out.append(f"{KIND_NAMES.get(kind, kind)}: {', '.join(parts)}")
+                out.append(f"{kind_name(kind)}: {', '.join(parts)}")
         if not out and not self.changed:
             out = ["Nothing new: this database already held everything in the other copy."]
         return out + [f"Not finished: {w}" for w in self.warnings]
@@ -344,15 +336,18 @@ def _take_copy(other: Path, copy: Path) -> None:
 
 def _check_lineage(db: Database, other: Path, copy: Path) -> None:
     conn = sqlite3.connect(copy)
+    meta: dict[str, str] = {}
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'lineage_id'").fetchone()
-        made = conn.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone()
+        meta = dict(
+            conn.execute("SELECT key, value FROM meta WHERE key IN ('lineage_id', 'created_at')")
+        )
     except sqlite3.Error:
-        row = made = None
+        pass
     finally:
         conn.close()
-    if row is None or row[0] != db.lineage_id:
-        since = f" (made {made[0][:10]})" if made else ""
+    if meta.get("lineage_id") != db.lineage_id:
+        made = meta.get("created_at")
+        since = f" (made {made[:10]})" if made is not None else ""
         raise OtherBusinessError(
             other,
             f"is a copy of another business database{since}, not of {db.path.name}.",
@@ -387,7 +382,7 @@ class ConflictRow:
     @property
     def what(self) -> str:
         """ "Client · city", "Note · note", "Setting · shop" ..."""
-        kind = KIND_NAMES.get(self.table, "Setting" if self.table == "meta" else self.table)
+        kind = "Setting" if self.table == "meta" else kind_name(self.table)
         if self.kind == "delete":
             return f"{kind.rstrip('s')} deleted on one machine, changed on the other"
         field = FIELD_NAMES.get(self.column, self.column.replace("_", " "))
@@ -413,21 +408,22 @@ def conflicts(
     )
     return [
         ConflictRow(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            display_name(r[6] or "", r[7] or "", r[8] or "") if r[5] else "",
-            json.loads(r[9]),
-            json.loads(r[10]),
-            r[11],
-            datetime.fromisoformat(r[12]),
-            _value_now(db, r[2], r[3], r[4]),
+            conflict_id,
+            kind,
+            table,
+            row_id,
+            column,
+            client_id,
+            display_name(given or "", family or "", company or "") if client_id else "",
+            json.loads(kept),
+            json.loads(other),
+            status,
+            datetime.fromisoformat(found),
+            _value_now(db, table, row_id, column),
         )
-        for r in rows
-    ]
+        for (conflict_id, kind, table, row_id, column, client_id, given, family, company, kept,
+             other, status, found) in rows
+    ]  # fmt: skip
 
 
 def open_conflict_count(db: Database) -> int:

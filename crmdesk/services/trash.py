@@ -1,15 +1,39 @@
-"""The Trash: deleted clients and deleted entries of live clients, restorable."""
+"""The Trash: deleting a record, and the deleted clients and deleted entries of live
+clients, restorable."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from crmdesk.errors import NotFoundError
+from crmdesk.model.ids import now
+from crmdesk.model.kinds import mapped_class
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes, from_write
-from crmdesk.services.undo import mapped
 from crmdesk.store.database import Database
+
+if TYPE_CHECKING:
+    from crmdesk.model.base import Synced
+
+R = TypeVar("R", bound="Synced")
+
+
+def live(row: R | None, missing: str) -> R:
+    """`row`, for a write; NotFoundError(`missing`) if it is not there or in the Trash."""
+    if row is None or row.deleted_at is not None:
+        raise NotFoundError(missing)
+    return row
+
+
+def soft_delete(row: R, when: datetime | None = None) -> R:
+    """Move `row` to the Trash: a tombstone (deleted_at, at `when` or now), never a
+    physical DELETE, so a merge carries the delete to other copies; the store records it
+    for Undo like any other change."""
+    row.deleted_at = now() if when is None else when
+    return row
+
 
 _KIND = {"clients": "Client", "facts": "Thing to remember", "notes": "Note", "history": "History"}
 
@@ -68,7 +92,7 @@ def trash_items(db: Database, limit: int = 1000) -> list[TrashItem]:
 
 def restore(db: Database, table: str, row_id: str) -> Changes:
     with db.write() as w:
-        row = w.session.get(mapped(table), row_id)
+        row = w.session.get(mapped_class(table), row_id)
         if row is None:
             raise NotFoundError("That item is not in the Trash any more.")
         row.deleted_at = None

@@ -6,40 +6,21 @@ edit. The Changes it returns carries the step that undoes the undo (redo).
 
 from __future__ import annotations
 
-from crmdesk import model
 from crmdesk.errors import NotFoundError
-from crmdesk.model.ids import now
+from crmdesk.model.kinds import mapped_class
 from crmdesk.services.changes import Changes, UndoStep, from_write
+from crmdesk.services.trash import soft_delete
 from crmdesk.store.database import Database
-
-TABLE_NAMES = {
-    "clients": "Client",
-    "facts": "Fact",
-    "notes": "Note",
-    "history": "HistoryEntry",
-    "letter_templates": "LetterTemplate",
-    "surveys": "Survey",
-    "survey_forms": "SurveyForm",
-    "survey_answers": "SurveyAnswer",
-    "purchases": "Purchase",
-    "complaints": "Complaint",
-}
-
-
-def mapped(table: str) -> type[model.Synced]:
-    """The mapped class of a syncable table."""
-    cls: type[model.Synced] = getattr(model, TABLE_NAMES[table])
-    return cls
 
 
 def apply(db: Database, step: UndoStep) -> Changes:
     with db.write() as w:
         for revert in reversed(step.reverts):
-            row = w.session.get(mapped(revert.table), revert.row_id)
+            row = w.session.get(mapped_class(revert.table), revert.row_id)
             if row is None:
                 raise NotFoundError(f"Cannot undo “{step.label}”: the record no longer exists.")
             if revert.created:
-                row.deleted_at = now()
+                soft_delete(row)
             else:
                 for key, value in revert.values.items():
                     setattr(row, key, value)

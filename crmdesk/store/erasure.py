@@ -17,7 +17,8 @@ from pathlib import Path
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
-from crmdesk.model.erasure import BLANK, CHILD_TABLES, TOMBSTONED
+from crmdesk.model import kinds
+from crmdesk.model.erasure import BLANK, TOMBSTONED
 from crmdesk.store import search_index
 
 Stamp = tuple[str, str]  # (hlc, site id)
@@ -43,7 +44,7 @@ def sweep(conn: sqlite3.Connection, client_id: str, stamp: Stamp, when: str) -> 
     holds something; each is stamped with the later of `stamp` and its own last change.
     Returns how many rows were changed."""
     changed = 0
-    for table in CHILD_TABLES:
+    for table in kinds.client_tables():
         values = BLANK[table]
         tomb = table in TOMBSTONED
         same = " AND ".join(f'"{c}" IS ?' for c in values)
@@ -120,7 +121,7 @@ def erasures_in(conn: sqlite3.Connection, client_ids: Iterable[str] | None = Non
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows += conn.execute(f"{sql} AND c.id IN ({marks})", chunk).fetchall()
-    return [Erasure(r[0], r[1], r[2], str(r[3])) for r in rows]
+    return [Erasure(cid, hlc, site, str(erased)) for cid, hlc, site, erased in rows]
 
 
 def remembered(lineage_id: str) -> list[Erasure]:
@@ -158,8 +159,8 @@ def still_there(conn: sqlite3.Connection, erasures: list[Erasure]) -> list[Erasu
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         found += [
-            by_id[row[0]]
-            for row in conn.execute(
+            by_id[cid]
+            for (cid,) in conn.execute(
                 f"SELECT id FROM clients WHERE erased_at IS NULL AND id IN ({marks})", chunk
             )
         ]
@@ -208,8 +209,11 @@ def apply_to_file(path: Path, erasures: list[Erasure]) -> list[str]:
 
 
 def _table_columns(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {t: {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+    tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {
+        t: {c for (c,) in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))}
+        for t in tables
+    }
 
 
 def _blank_older(

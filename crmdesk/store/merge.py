@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk.errors import CrmError
-from crmdesk.model.erasure import CHILD_TABLES
+from crmdesk.model import kinds
 from crmdesk.model.names import client_sort_name
 from crmdesk.store import erasure, search_index, sorting
 from crmdesk.store.clock import HybridClock, parse_hlc
@@ -44,19 +44,7 @@ from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
 Stamp = tuple[str, str]  # (hlc, site id): compared as a tuple, so ties break by site
 
 # Tables in the order their new rows go in (a row's parents first).
-SYNCED_TABLES = (
-    "clients",
-    "surveys",
-    "survey_forms",
-    "survey_answers",
-    "facts",
-    "notes",
-    "history",
-    "purchases",
-    "complaints",
-    "letter_templates",
-    "conflicts",
-)
+SYNCED_TABLES = kinds.synced_tables()
 # Columns that are not user data: the row's own stamp, and values derived from others.
 NOT_MERGED = {"id", "hlc", "site_id", "last_contact_at", "sort_name"}
 # the conflict log's columns a user changes by reviewing an entry
@@ -145,7 +133,12 @@ class _Merge:
         self.new_conflicts: list[dict[str, Any]] = []
 
     def _columns(self, table: str) -> list[str]:
-        return [row[1] for row in self.conn.execute(f"PRAGMA main.table_info({table})")]
+        return [
+            name
+            for (name,) in self.conn.execute(
+                "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid", (table,)
+            )
+        ]
 
     # ------------------------------------------------------------------ the run
 
@@ -352,17 +345,17 @@ class _Merge:
         """A client deleted on one side while the other added or changed rows of theirs
         later is kept (not for an erased client: see _sweep_erased)."""
         for client_id in list(self.touched_clients):
-            row = self.conn.execute(
+            deleted_at, erased_at = self.conn.execute(
                 "SELECT deleted_at, erased_at FROM main.clients WHERE id = ?", (client_id,)
-            ).fetchone()
-            if row is None or row[0] is None or row[1] is not None:
+            ).fetchone() or (None, None)
+            if deleted_at is None or erased_at is not None:
                 continue
             deleted = self._stamp_of("clients", client_id, "deleted_at")
             latest = self._newest_child_change(client_id)
             if latest is None or latest <= deleted:
                 continue
             here = {"id": client_id, "client_id": client_id}
-            self._revive("clients", client_id, here, row[0], deleted, latest)
+            self._revive("clients", client_id, here, deleted_at, deleted, latest)
             self.conn.execute(
                 "UPDATE main.clients SET deleted_at = NULL, hlc = max(hlc, ?) WHERE id = ?",
                 (latest[0], client_id),
@@ -384,28 +377,28 @@ class _Merge:
 
     def _newest_child_change(self, client_id: str) -> Stamp | None:
         newest: Stamp | None = None
-        for table in CHILD_TABLES:
+        for table in kinds.client_tables():
             if table == "conflicts":
                 continue
-            row = self.conn.execute(
+            for hlc, site in self.conn.execute(
                 f"SELECT f.hlc, f.site_id FROM main.{table} AS t JOIN main.field_changes AS f"
                 f" ON f.table_name = '{table}' AND f.row_id = t.id"
                 " WHERE t.client_id = ? ORDER BY f.hlc DESC, f.site_id DESC LIMIT 1",
                 (client_id,),
-            ).fetchone()
-            if row and (newest is None or tuple(row) > newest):
-                newest = (row[0], row[1])
+            ):
+                if newest is None or (hlc, site) > newest:
+                    newest = (hlc, site)
         return newest
 
     def _sweep_erased(self) -> None:
         for client_id in self.touched_clients:
-            row = self.conn.execute(
+            (erased_at,) = self.conn.execute(
                 "SELECT erased_at FROM main.clients WHERE id = ?", (client_id,)
-            ).fetchone()
-            if row is None or row[0] is None:
+            ).fetchone() or (None,)
+            if erased_at is None:
                 continue
             stamp = self._stamp_of("clients", client_id, "erased_at")
-            erasure.sweep(self.conn, client_id, stamp, row[0])
+            erasure.sweep(self.conn, client_id, stamp, erased_at)
             self.new_conflicts = [c for c in self.new_conflicts if c["client_id"] != client_id]
 
     # ------------------------------------------------------------------ settings
