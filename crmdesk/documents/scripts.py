@@ -73,8 +73,7 @@ def _simple() -> frozenset[str]:
 def is_simple(text: str) -> bool:
     if text.isascii():
         return True
-    simple = _simple()
-    return all(ch in simple or ch == "\n" for ch in text)
+    return _simple().issuperset(text.replace("\n", ""))  # (in C: a letter in 20 µs)
 
 
 def _has(key: str, ch: str) -> bool:

