@@ -108,7 +108,7 @@ class Carrying(QObject):
             return report, lost
 
         self._backed_up_at = backups.last_change(db)
-        self.window.keep_sort_order()  # (this machine's alphabet may differ: a write)
+        self.window.client_list.keep_sort_order()  # (this machine's alphabet may differ: a write)
         self.background.run(work, lambda result: self._after_open_check(db, *result))
         self.timer.start()
 

@@ -8,47 +8,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs, files
 from crmdesk.gui.app_state import AppState
 from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
-from crmdesk.gui.client_list_model import (
-    CITY,
-    FOUND,
-    ID_ROLE,
-    LAST_CONTACT,
-    NAME,
-    SIZINGS,
-    ClientListModel,
-)
-from crmdesk.gui.columns import ColumnFitter
+from crmdesk.gui.client_list_view import ClientListView
 from crmdesk.gui.keeping import Keeping
-from crmdesk.gui.list_message import ListMessage
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.problems import show_problem
@@ -56,7 +26,7 @@ from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.undo_stack import UndoStack
 from crmdesk.gui.unpacking import Unpacking
 from crmdesk.gui.widgets import elide, no_mnemonic, resize_within_screen
-from crmdesk.services import client_list, unpacking
+from crmdesk.services import unpacking
 from crmdesk.store.database import Database, is_current
 from crmdesk.wording import count
 
@@ -86,53 +56,13 @@ class MainWindow(QMainWindow):
         self.state = AppState(self)
         self.state.changed.connect(self._on_state_changed)
 
-        self.search_box = QLineEdit(self)
-        self.search_box.setObjectName("search")
-        self.search_box.setAccessibleName("Find clients")
-        self.search_box.setPlaceholderText(
-            "Find: name, phone, email, note, anything said… (Ctrl+F)"
-        )
-        self.search_box.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(120)
-
-        self.model = ClientListModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("client_list")
-        self.table.setAccessibleName("Clients")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        # several rows can be selected (letters for a selection); the current row is shown
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setColumnHidden(FOUND, True)
-        # measured on the rows on screen (the list may hold 100,000), before its first paint
-        self.columns = ColumnFitter(self.table, SIZINGS, sample_rows=40)
-        # while searching, where it matched comes next to the name
-        self.table.horizontalHeader().moveSection(FOUND, 1)
-        self.list_message = ListMessage(self.table)
-
+        self.client_list = ClientListView(self.state, self)
         self._page: ClientPage | None = None  # built after the list's first paint
         self._today: TodayView | None = None  # (with it)
         self.right: QTabWidget | None = None
-        self._selecting = False  # the code (not the user) is moving the list's current row
-        self._next_row: int | None = None  # the row to show after a delete
         self._opened_before_page: Database | None = None
-        self.table.viewport().installEventFilter(self)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search_box)
-        left_layout.addWidget(self.table)
         splitter = QSplitter(self)
-        splitter.addWidget(left)
+        splitter.addWidget(self.client_list)
         splitter.addWidget(QWidget(self))  # the client page's place
         self._splitter = splitter
         splitter.setStretchFactor(0, 1)
@@ -142,9 +72,7 @@ class MainWindow(QMainWindow):
 
         self.file_label = QLabel(self)
         self.file_label.setAccessibleName("Open database")
-        self.count_label = QLabel(self)
-        self.count_label.setAccessibleName("Number of clients")
-        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.client_list.count_label)
         self.statusBar().addPermanentWidget(self.file_label)
 
         self.paperwork = Paperwork(self)
@@ -168,16 +96,12 @@ class MainWindow(QMainWindow):
         assert self._page is not None
         return self._page
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._build_page)  # once the list is on screen
-        return False
+    def _on_client_list_first_painted(self) -> None:
+        QTimer.singleShot(0, self._build_page)  # once the list is on screen
 
     def _build_page(self) -> None:
         if self._page is not None or self._closing:
             return
-        self.table.viewport().removeEventFilter(self)
         self.list_painted.emit()  # (or the page is wanted before: then too, and once)
         from PySide6.QtWidgets import QTabWidget
 
@@ -198,8 +122,8 @@ class MainWindow(QMainWindow):
         self._splitter.setSizes([620, 740])
         self.client_actions.connect_page(page)
         self.keeping.connect_today(today)
-        index = self.table.currentIndex()
-        page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
+        page.show_client(self.db, self.client_list.current_id())
+        page.follow(self.state)
         today.follow(self.state)
         self._update_actions()
         files.remember_open_file(self)
@@ -234,7 +158,7 @@ class MainWindow(QMainWindow):
         redo = self.act_redo.shortcuts()  # both common keys work everywhere (README)
         self.act_redo.setShortcuts(redo + [QKeySequence(k) for k in REDO_KEYS
                                            if QKeySequence(k) not in redo])  # fmt: skip
-        self.act_find = self._action("&Find client", self._on_find_triggered, keys.Find)
+        self.act_find = self._action("&Find client", self.client_list.focus_search, keys.Find)
         self.act_settings = self._action(
             "&Settings…", self._on_settings_triggered, keys.Preferences
         )
@@ -243,7 +167,7 @@ class MainWindow(QMainWindow):
         self.act_delete_client = self._action("&Delete client", self._on_delete_client_triggered)
         self.act_delete_client.setShortcut(QKeySequence(keys.Delete))
         self.act_delete_client.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.table.addAction(self.act_delete_client)
+        self.client_list.table.addAction(self.act_delete_client)
         self.act_log = self._action("&Log contact…", self.client_actions.log, "Ctrl+L")
         self.act_fact = self._action(
             "Add thing to &remember…", self.client_actions.add_fact, "Ctrl+R"
@@ -264,12 +188,10 @@ class MainWindow(QMainWindow):
         self.act_referrals = self._action("Re&ferrals…", self.keeping.referrals)
 
     def _connect(self) -> None:
-        self.search_box.textChanged.connect(self._on_search_box_text_changed)
-        self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
-        self._search_timer.timeout.connect(self._on_search_timer_timeout)
-        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
-        self.table.doubleClicked.connect(self.client_actions.edit)
-        self.table.clicked.connect(self._on_table_clicked)
+        self.client_list.first_painted.connect(self._on_client_list_first_painted)
+        self.client_list.current_changed.connect(self._on_client_list_current_changed)
+        self.client_list.chosen.connect(self._on_client_list_chosen)
+        self.client_list.table.doubleClicked.connect(self.client_actions.edit)
         self.undo_stack.changed.connect(self._update_actions)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
 
@@ -291,10 +213,7 @@ class MainWindow(QMainWindow):
     def show_client(self, client_id: str) -> None:
         """Select the client in the list (the whole list if a search hides them) and show
         their page."""
-        if self.model.searching and self.model.hit_row(client_id) is None:
-            self._leave_search()
-            self.model.reload()
-        self._select_client(client_id)
+        self.client_list.show_client(client_id)
         assert self.right is not None
         self.right.setCurrentWidget(self.page)
 
@@ -333,9 +252,7 @@ class MainWindow(QMainWindow):
         if self._closing:  # the window closed while the file was opening
             db.close()
             return
-        self.state.open(db)  # (the file open before is closed, its views' work dropped)
-        self.search_box.clear()
-        self.model.set_database(db)
+        self.state.open(db)  # (the file open before is closed; the views show this one)
         self.file_label.setText(str(db.path))
         self.setWindowTitle(f"{db.path.name} — crmdesk")
         if self._page is not None:  # (at start-up: once the list is on screen)
@@ -352,7 +269,6 @@ class MainWindow(QMainWindow):
                 "(an older copy): erased again."
             )
         self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
-        self._select_row(0)
         self._update_actions()
         if self._page is None and self.isVisible():
             self._opened_before_page = db  # announced once the page is built
@@ -377,39 +293,12 @@ class MainWindow(QMainWindow):
         self.state.apply(changes, self)
 
     def _on_state_changed(self, changes: Changes, initiator: object) -> None:
-        made = changes.created_id
-        self._refresh(changes, made if made in changes.client_ids else None)  # a new client
+        self._update_actions()
         # Undo and redo say what they did themselves; a change with no undo step (the shop's
         # details) must not point at Ctrl+Z, which would undo the step before it.
         if initiator is not self.state:
             hint = " — Ctrl+Z to undo" if changes.undo is not None else ""
             self.statusBar().showMessage(f"{elide(changes.label, self)}{hint}", 6000)
-
-    def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
-        current = select_id or self._current_id()
-        if changes.touches("clients", "history", "meta"):  # meta: a setting, e.g. the rules
-            if self.model.searching and select_id:
-                self._leave_search()  # show the new client in the full list
-            else:
-                self.model.reload()
-            next_row, self._next_row = self._next_row, None
-            if next_row is not None:
-                self._select_row(min(next_row, self.model.rowCount() - 1))
-            else:
-                self._select_client(current)  # (re)fills the client page
-        elif current in changes.client_ids and self._page is not None:
-            self._page.refresh_lists()
-        self._update_actions()
-
-    def _leave_search(self) -> None:
-        """Back to the whole list at once (not through the search-as-you-type timer)."""
-        self.search_box.blockSignals(True)
-        self.search_box.clear()
-        self.search_box.blockSignals(False)
-        self._search_timer.stop()
-        self.model.show_hits(None)
-        self.table.setColumnHidden(FOUND, True)
-        self._show_list_message()
 
     def _on_undo_triggered(self) -> None:
         self._step(self.state.undo, "Undone")
@@ -428,106 +317,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ selection
 
-    def _current_id(self) -> str | None:
-        index = self.table.currentIndex()
-        return index.data(ID_ROLE) if index.isValid() else None
-
-    def _select_row(self, row: int) -> None:
-        if 0 <= row < self.model.rowCount():
-            index = self.model.index(row, NAME)
-            self._selecting = True
-            try:
-                self.table.selectionModel().setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-            finally:
-                self._selecting = False
-            self.table.scrollTo(index)
-        elif self._page is not None:
-            self._page.show_client(self.db, None)
-        self._update_counts()
-
-    def _select_client(self, client_id: str | None) -> None:
-        row = None
-        if client_id is not None and self.db is not None:
-            if self.model.searching:
-                row = self.model.hit_row(client_id)
-            else:
-                header = self.table.horizontalHeader()
-                key = {NAME: "name", CITY: "city", LAST_CONTACT: "last_contact"}.get(
-                    header.sortIndicatorSection(), "name"
-                )
-                descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-                row = client_list.position_of(
-                    self.db, client_id, client_list.SortKey(key), descending
-                )
-        # The reload cleared the current row, so selecting one fills the client page.
-        self._select_row(0 if row is None else row)
-
-    def _update_counts(self) -> None:
-        if self.db is None:
-            self.count_label.setText("")
-            return
-        total = self.model.total
-        shown = self.model.rowCount()
-        text = count(total, "client")
-        self.count_label.setText(f"{shown} found of {text}" if self.model.searching else text)
-
-    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _on_client_list_current_changed(self, client_id: str | None, by_user: bool) -> None:
         if self._page is not None:  # (else the page shows the current row when it is built)
-            self._page.show_client(self.db, current.data(ID_ROLE) if current.isValid() else None)
-            if self.right is not None and not self._selecting:  # the user chose a client
+            self._page.show_client(self.db, client_id)
+            if self.right is not None and by_user:  # the user chose a client
                 self.right.setCurrentWidget(self._page)
         self._update_actions()
 
-    def _on_table_clicked(self, _index: QModelIndex) -> None:
+    def _on_client_list_chosen(self) -> None:
         if self.right is not None:  # (also the row already current: back from Today)
             self.right.setCurrentWidget(self.page)
-
-    # ------------------------------------------------------------------ search
-
-    def _on_search_box_text_changed(self, _text: str) -> None:
-        self._search_timer.start()
-
-    def _on_search_timer_timeout(self) -> None:
-        if self.db is None:
-            return
-        from crmdesk.services import search
-
-        text = self.search_box.text().strip()
-        self.model.show_hits(search.search(self.db, text) if text else None)
-        if self.model.searching and self.table.itemDelegateForColumn(FOUND) is None:
-            from crmdesk.gui.delegates import HtmlDelegate  # first search: bold matches
-
-            self.table.setItemDelegateForColumn(FOUND, HtmlDelegate(self.table))
-        self.table.setColumnHidden(FOUND, not self.model.searching)
-        self.columns.fit()
-        self._show_list_message()
-        self._select_row(0)
-        if self.model.searching and self.right is not None:  # show who was found
-            self.right.setCurrentWidget(self.page)
-
-    def _show_list_message(self) -> None:
-        """Say so in the list itself when a search finds no one."""
-        text = self.search_box.text().strip()
-        nobody = self.model.searching and self.model.rowCount() == 0
-        self.list_message.show_text(
-            f"No client matches “{text}”.\n\nTry part of a name, a phone number, an email "
-            "address or a word from a note."
-            if nobody
-            else ""
-        )
-
-    def _on_search_box_return_pressed(self) -> None:
-        self._search_timer.stop()
-        self._on_search_timer_timeout()
-        self.table.setFocus()
-
-    def _on_find_triggered(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()
 
     # ------------------------------------------------------------------ actions
 
@@ -555,8 +354,7 @@ class MainWindow(QMainWindow):
 
     def selected_ids(self) -> list[str]:
         """The clients selected in the list, in list order (else the one on screen)."""
-        rows = sorted(self.table.selectionModel().selectedRows(NAME), key=lambda i: i.row())
-        ids = [index.data(ID_ROLE) for index in rows]
+        ids = self.client_list.selected_ids()
         if not ids and self._page is not None and self._page.record is not None:
             ids = [self._page.record.id]
         return ids
@@ -575,11 +373,8 @@ class MainWindow(QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        rows = [i.row() for i in self.table.selectionModel().selectedRows(NAME)]
-        row = min(rows, default=self.table.currentIndex().row())  # the next row is shown
         changes = clients.delete_clients(self.db, ids)
-        self._next_row = row  # the row after the deleted ones is shown
-        self.state.apply(changes, self)
+        self.state.apply(changes, self)  # (the list then shows the row after them)
         said = f"{elide(changes.label, self)} — moved to the Trash. Ctrl+Z to undo."
         self.statusBar().showMessage(said, 8000)
 
@@ -600,27 +395,8 @@ class MainWindow(QMainWindow):
             self.run_dialog(dialogs.ShopDialog(self.db, parent=self))
 
     def _on_settings_triggered(self) -> None:
-        if self.db is not None and self.apply_dialog(dialogs.SettingsDialog(self.db, parent=self)):
-            self.keep_sort_order()
-
-    def keep_sort_order(self) -> None:
-        """Sort the list in the shop's alphabet if it is not yet (the country or locale
-        changed, or this machine's default differs): on the write lane (about 2 s at
-        100,000 clients), the list reloaded when it is done."""
-        from crmdesk.services import settings
-
-        db = self.db
-        if db is None:
-            return
-
-        def sorted_again(moved: bool) -> None:
-            if moved and db is self.db:
-                self.model.reload()
-                self._select_client(self._current_id())
-
-        self.state.runner.op(lambda: settings.keep_sort_order(db), self).success(
-            sorted_again
-        ).write()
+        if self.db is not None:  # (the list sorts again if the alphabet changed)
+            self.run_dialog(dialogs.SettingsDialog(self.db, parent=self))
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)

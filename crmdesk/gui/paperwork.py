@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from crmdesk.gui import dialogs
-from crmdesk.gui.client_list_model import ID_ROLE, NAME
+from crmdesk.gui.client_list_model import ID_ROLE
 
 if TYPE_CHECKING:
     from crmdesk.gui.letters_dialog import LettersDialog, Selection
@@ -29,15 +29,12 @@ class Paperwork(QObject):
 
         w = self.window
         record = w.page.record
-        rows = w.table.selectionModel().selectedRows(NAME)
-        searching = w.model.searching
+        search_text, found = w.client_list.found()
         return Selection(
             current=(record.id, record.display_name) if record else None,
-            selected=tuple(index.data(ID_ROLE) for index in rows),
-            search_text=w.search_box.text().strip() if searching else "",
-            found=tuple(w.model.index(r, NAME).data(ID_ROLE) for r in range(w.model.rowCount()))
-            if searching
-            else (),
+            selected=tuple(i.data(ID_ROLE) for i in w.client_list.selected_rows()),
+            search_text=search_text,
+            found=found,
         )
 
     def letters_dialog(self, for_client: tuple[str, str] | None = None) -> LettersDialog:

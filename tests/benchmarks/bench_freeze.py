@@ -232,7 +232,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
     window.database_opened.connect(opened.append)
     with hb.phase("open the file"):
         window.open_database(path)
-        settled(lambda: opened and window.right is not None and window.model.rowCount(),
+        settled(lambda: opened and window.right is not None and window.client_list.model.rowCount(),
                 "the file to open, its first page shown and the on-open check done")  # fmt: skip
 
     with hb.phase("Today shown"):
@@ -241,27 +241,28 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
                 and window.today.summary.text(), "Today")  # fmt: skip
 
     with hb.phase("search as you type"):
-        box, timer = window.search_box, window._search_timer
+        model = window.client_list.model
+        box, timer = window.client_list.search_box, window.client_list._search_timer
         for letter in SEARCHED:
             QTest.keyClick(box, letter)
             pause(150)  # a typist's pace: the search timer (120 ms) fires after every key
             settled(lambda: not timer.isActive(), "the search")
-        found = [window.model.index(r, NAME).data() for r in range(window.model.rowCount())]
+        found = [model.index(r, NAME).data() for r in range(model.rowCount())]
         if not any(SEARCHED in str(name) for name in found):
             raise RuntimeError(f"searching {SEARCHED!r} found {found[:5]}")
         box.clear()  # the clear button: the whole list again
         pause(150)
-        settled(lambda: not timer.isActive() and not window.model.searching, "the whole list")
+        settled(lambda: not timer.isActive() and not model.searching, "the whole list")
 
     with hb.phase("pick clients"):
-        table = window.table
+        table = window.client_list.table
 
         def shows_current() -> bool:
             record = window.page.record
             return record is not None and record.id == table.currentIndex().data(ID_ROLE)
 
         for row in (1, 3, 6):
-            rect = table.visualRect(window.model.index(row, NAME))
+            rect = table.visualRect(window.client_list.model.index(row, NAME))
             QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
                              Qt.KeyboardModifier.NoModifier, rect.center())  # fmt: skip
             settled(lambda r=row: table.currentIndex().row() == r and shows_current(), "a click")
@@ -337,7 +338,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
         settled(lambda: True, "Reports to close")
 
     with hb.phase(f"print {FORMS} survey forms"):
-        model, selection = window.model, window.table.selectionModel()
+        model, selection = window.client_list.model, window.client_list.table.selectionModel()
         if model.rowCount() < FORMS:
             raise RuntimeError(f"only {model.rowCount()} clients in the list")
         chosen = QItemSelection(model.index(0, 0), model.index(FORMS - 1, model.columnCount() - 1))

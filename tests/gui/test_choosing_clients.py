@@ -61,7 +61,7 @@ def test_del_on_three_selected_clients_asks_once_and_one_undo_brings_them_back(
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    view, model = window.table, window.model
+    view, model = window.client_list.table, window.client_list.model
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     clear = QItemSelectionModel.SelectionFlag.ClearAndSelect
     view.selectionModel().select(model.index(1, 0), clear | QItemSelectionModel.SelectionFlag.Rows)
@@ -86,10 +86,10 @@ def test_del_on_one_client_asks_nothing(
 ) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked"))
     window = shop_window
-    window.table.selectRow(2)
-    window.table.setFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert window.model.total == 5
+    window.client_list.table.selectRow(2)
+    window.client_list.table.setFocus()
+    qtbot.keyClick(window.client_list.table, Qt.Key.Key_Delete)
+    assert window.client_list.model.total == 5
 
 
 def test_a_referral_code_from_a_letter_links_the_referrer(
@@ -159,7 +159,7 @@ def test_labels_start_part_way_down_a_used_sheet(
     from crmdesk.gui.letters_dialog import LettersDialog
 
     window = shop_window
-    window.table.selectAll()
+    window.client_list.table.selectAll()
     dialog = window.paperwork.letters_dialog()
     assert isinstance(dialog, LettersDialog)
     qtbot.addWidget(dialog)

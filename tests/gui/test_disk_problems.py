@@ -35,7 +35,7 @@ def test_a_note_the_disk_refuses_is_explained_in_its_dialog(
     db = window.db
     assert db is not None
     cid = add_client(db, given_name="Anna", family_name="Webber")
-    window.model.reload()
+    window.client_list.model.reload()
     window.show_client(cid)
     qtbot.waitUntil(lambda: window.page.record is not None and window.page.record.id == cid)
     before = digest(db.path)

@@ -29,8 +29,8 @@ def _plain(window: MainWindow) -> str:
 
 
 def _on_client(qtbot: QtBot, window: MainWindow, name: str) -> None:
-    window.search_box.setText(name)
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    window.client_list.search_box.setText(name)
+    qtbot.keyClick(window.client_list.search_box, Qt.Key.Key_Return)
     assert window.page.record is not None and window.page.record.display_name == name
     assert window.right.currentWidget() is window.page  # type: ignore[union-attr]
 

@@ -26,7 +26,7 @@ def shop_window(qtbot: QtBot, demo_path: Path) -> MainWindow:
     with Database.open(demo_path) as db:
         set_up_shop(db)
     window = open_window(qtbot, demo_path)
-    window.table.setCurrentIndex(window.model.index(3, 0))
+    window.client_list.table.setCurrentIndex(window.client_list.model.index(3, 0))
     return window
 
 
@@ -122,11 +122,11 @@ def test_a_selection_gets_one_letter_each(
     qtbot: QtBot, shop_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = shop_window
-    view = window.table
+    view = window.client_list.table
     view.selectRow(1)
     for row in (2, 3):
         view.selectionModel().select(
-            window.model.index(row, 0),
+            window.client_list.model.index(row, 0),
             view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
         )
     dialog = _dialog(qtbot, window)
@@ -154,7 +154,7 @@ def test_printing_sends_every_page_of_the_letters(
 
     db = shop_window.db
     assert db is not None
-    ids = [shop_window.model.index(row, 0).data(ID_ROLE) for row in range(3)]
+    ids = [shop_window.client_list.model.index(row, 0).data(ID_ROLE) for row in range(3)]
     batch = letters.prepare(db, letters.find_template(db, "Birthday"), ids)
     run = letters.produce(db, batch, tmp_path / "birthday.pdf")
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -149,8 +149,8 @@ def test_amounts_refused_at_the_field_and_unusual_ones_asked(qtbot: QtBot, db_pa
         anna = add_client(db, "Anna")
         retention.record_purchase(db, anna, "20", "Roses", datetime.now() - timedelta(days=30))
     window = open_window(qtbot, db_path)
-    window.search_box.setText("Anna Test")
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    window.client_list.search_box.setText("Anna Test")
+    qtbot.keyClick(window.client_list.search_box, Qt.Key.Key_Return)
     answers: list[str] = []
 
     def answer(box: QMessageBox, button: str) -> None:

@@ -108,10 +108,10 @@ def test_redo_is_on_the_platforms_redo_keys_and_the_readme_says_what_the_menu_sh
 
     db = window.need_db()
     window.apply_changes(create_client(db, ClientForm(given_name="Ann", family_name="Lee")))
-    window.table.setFocus()
+    window.client_list.table.setFocus()
     for key, total in (("Ctrl+Z", 0), ("Ctrl+Shift+Z", 1), ("Ctrl+Z", 0), ("Ctrl+Y", 1)):
-        qtbot.keySequence(window.table, QKeySequence(key))
-        qtbot.waitUntil(lambda total=total: window.model.total == total)
+        qtbot.keySequence(window.client_list.table, QKeySequence(key))
+        qtbot.waitUntil(lambda total=total: window.client_list.model.total == total)
 
 
 def test_the_nps_chart_writes_months_as_people_read_them(
