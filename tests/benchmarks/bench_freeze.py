@@ -286,7 +286,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             d.body.setPlainText("Will come in on Saturday with her sister.")
             d.buttons.accepted.emit()  # what Ctrl+Enter and the Save button do
 
-        run_modal(window.act_log.trigger, "ContactDialog", log)
+        run_modal(window.client_actions.act_log.trigger, "ContactDialog", log)
         settled(lambda: undo_label() != before, "the contact to be logged")
 
     with hb.phase("add a note"):
@@ -296,12 +296,12 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             d.text.setPlainText("Prefers to be called after 5 pm.")
             d.buttons.accepted.emit()
 
-        run_modal(window.act_note.trigger, "NoteDialog", note)
+        run_modal(window.client_actions.act_note.trigger, "NoteDialog", note)
         settled(lambda: undo_label() != before, "the note to be added")
 
     with hb.phase("undo"):
         undone = undo_label()
-        window.act_undo.trigger()
+        window.undoing.act_undo.trigger()
         settled(lambda: undo_label() != undone, "the undo")
 
     with hb.phase("open Letters"):
@@ -311,7 +311,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
                        and not d.tasks.busy, "the letter's preview")  # fmt: skip
             d.close()
 
-        run_modal(window.act_letters.trigger, "LettersDialog", letters)
+        run_modal(window.paperwork.act_letters.trigger, "LettersDialog", letters)
         settled(lambda: True, "Letters to close")
 
     def close_when_settled(d: QDialog) -> None:
@@ -320,7 +320,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
         d.close()
 
     with hb.phase("open Surveys"):
-        run_modal(window.act_surveys.trigger, "SurveysDialog", close_when_settled)
+        run_modal(window.paperwork.act_surveys.trigger, "SurveysDialog", close_when_settled)
         settled(lambda: True, "Surveys to close")
 
     with hb.phase("Reports, period changed"):
@@ -334,7 +334,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             hb.settle()
             d.close()
 
-        run_modal(window.act_reports.trigger, "ReportsDialog", report)
+        run_modal(window.keeping.act_reports.trigger, "ReportsDialog", report)
         settled(lambda: True, "Reports to close")
 
     with hb.phase(f"print {FORMS} survey forms"):
@@ -359,7 +359,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             hb.settle()
             d.close()
 
-        run_modal(window.act_surveys.trigger, "SurveysDialog", forms)
+        run_modal(window.paperwork.act_surveys.trigger, "SurveysDialog", forms)
         settled(lambda: out.exists(), "the forms' PDF")
         if not said or f"Wrote {FORMS} forms" not in said[0]:
             raise RuntimeError(f"printing forms said {said!r}")

@@ -78,7 +78,7 @@ def test_erase_from_the_client_menu(qtbot: QtBot, db_path: Path, monkeypatch) ->
     record = clients.get_client(window.need_db(), cid)
     assert record.erased_at is not None and record.family_name == ""
     assert window.client_list.model.rowCount() == 0  # gone from the list
-    assert not window.act_undo.isEnabled()
+    assert not window.undoing.act_undo.isEnabled()
     window.close()
 
 

@@ -74,9 +74,9 @@ def test_del_on_three_selected_clients_asks_once_and_one_undo_brings_them_back(
     assert asked == ["Move 3 clients to the Trash? Ctrl+Z brings them back."]
     left = {model.index(r, 0).data() for r in range(model.rowCount())}
     assert model.total == 3 and not chosen & left and on_screen not in left
-    assert window.act_undo.text() == "&Undo Delete 3 clients"
+    assert window.undoing.act_undo.text() == "&Undo Delete 3 clients"
 
-    window.act_undo.trigger()
+    window.undoing.act_undo.trigger()
     assert model.total == 6
     assert chosen <= {model.index(r, 0).data() for r in range(model.rowCount())}
 
@@ -107,7 +107,7 @@ def test_a_referral_code_from_a_letter_links_the_referrer(
         d.buttons.accepted.emit()
         qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
-    answer_dialog(qtbot, ClientDialog, fill, lambda: window.act_new_client.trigger())
+    answer_dialog(qtbot, ClientDialog, fill, lambda: window.client_actions.act_new_client.trigger())
     [referral] = referrals.referrals(db)
     assert (referral.referred_name, referral.referrer_name) == ("Ann Lee", referrer_name)
     assert window.page.name.text() == "Ann Lee"
@@ -128,7 +128,7 @@ def test_a_referral_code_nobody_has_is_said_at_the_field(
         seen.append(error.text() if error is not None and error.isVisible() else "")
         d.reject()
 
-    answer_dialog(qtbot, ClientDialog, fill, lambda: window.act_new_client.trigger())
+    answer_dialog(qtbot, ClientDialog, fill, lambda: window.client_actions.act_new_client.trigger())
     assert seen and "No client has the referral code R-0000ZZZZ" in seen[0]
 
 

@@ -51,7 +51,7 @@ def test_a_note_the_disk_refuses_is_explained_in_its_dialog(
         seen["typed"] = d.text.toPlainText()
         d.reject()
 
-    answer_dialog(qtbot, NoteDialog, write, window.act_note.trigger)
+    answer_dialog(qtbot, NoteDialog, write, window.client_actions.act_note.trigger)
     assert seen["open"] and seen["typed"] == "Her daughter marries in June"
     problem = str(seen["problem"])
     assert str(db.path) in problem and "could not be written" in problem

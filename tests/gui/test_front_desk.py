@@ -67,7 +67,7 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
         d.buttons.accepted.emit()
         qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
-    answer_dialog(qtbot, NoteDialog, note, lambda: window.act_note.trigger())
+    answer_dialog(qtbot, NoteDialog, note, lambda: window.client_actions.act_note.trigger())
     assert "married" in window.page.notes_model.index(0, 1).data()
 
     # Ctrl+L and typing: a call is logged, the cursor already in Subject
@@ -117,7 +117,7 @@ def test_bad_email_is_shown_at_its_field_and_nothing_is_saved(
         assert d.findChild(QPlainTextEdit, "emails").hasFocus()
         d.reject()
 
-    answer_dialog(qtbot, ClientDialog, fill, window.act_new_client.trigger)
+    answer_dialog(qtbot, ClientDialog, fill, window.client_actions.act_new_client.trigger)
     assert list(problems) == ["emails"]
     assert "anna@@example" in problems["emails"]
     assert window.db is not None and client_list.count_clients(window.db) == 0
@@ -151,7 +151,7 @@ def test_delete_undo_trash_restore(qtbot: QtBot, window: MainWindow) -> None:
         assert d.model.rowCount() == 0
         d.reject()
 
-    answer_dialog(qtbot, TrashDialog, restore, window.act_trash.trigger)
+    answer_dialog(qtbot, TrashDialog, restore, window.client_actions.act_trash.trigger)
     assert window.client_list.model.rowCount() == 2
 
 
@@ -166,11 +166,11 @@ def test_undo_an_edit(qtbot: QtBot, window: MainWindow) -> None:
 
     answer_dialog(qtbot, ClientDialog, rename, lambda: qtbot.keyClick(window, Qt.Key.Key_E, CTRL))
     assert "Harrogate" in window.page.details.text()
-    assert window.act_undo.text() == "&Undo Edit Anna Webber"
+    assert window.undoing.act_undo.text() == "&Undo Edit Anna Webber"
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     assert "Harrogate" not in window.page.details.text()
     assert "Undone: Edit Anna Webber" in window.statusBar().currentMessage()
-    window.act_redo.trigger()
+    window.undoing.act_redo.trigger()
     assert "Harrogate" in window.page.details.text()
 
 

@@ -60,7 +60,7 @@ def test_pick_preview_save_and_find_the_letter_in_the_timeline(
     timeline = window.page.timeline_model
     newest = [timeline.index(0, c).data() for c in range(timeline.columnCount())]
     assert "Birthday" in newest and any("Letter" in str(v) for v in newest)
-    assert window.act_undo.text() == "&Undo Letter “Birthday” to 1 client"
+    assert window.undoing.act_undo.text() == "&Undo Letter “Birthday” to 1 client"
 
 
 def test_a_mistake_is_shown_at_its_line_and_blocks_printing(
@@ -202,7 +202,7 @@ def test_shop_details_are_checked_at_their_fields_then_saved(
 
     db = window.db
     assert db is not None
-    answer_dialog(qtbot, ShopDialog, fill, window.act_shop.trigger)
+    answer_dialog(qtbot, ShopDialog, fill, window.paperwork.act_shop.trigger)
     saved = shop.get_shop(db)
     assert (saved.name, saved.email, saved.paper) == (
         "Webber & Daughters",
@@ -312,6 +312,7 @@ def test_a_saved_template_is_a_step_undo_takes_back(qtbot: QtBot, shop_window: M
     dialog.close()
     names = {t.name for t in letters.list_templates(window.need_db())}
     assert "Spring opening" in names
-    assert window.act_undo.isEnabled() and "Spring opening" in window.act_undo.toolTip()
-    window.act_undo.trigger()
+    undo = window.undoing.act_undo
+    assert undo.isEnabled() and "Spring opening" in undo.toolTip()
+    undo.trigger()
     assert "Spring opening" not in {t.name for t in letters.list_templates(window.need_db())}

@@ -99,7 +99,7 @@ def test_file_open_on_an_encrypted_copy_uses_the_remembered_passphrase(
         QFileDialog.getOpenFileName = staticmethod(choose)  # type: ignore[method-assign]
         try:
             with qtbot.waitSignal(window.database_opened, timeout=20000):
-                window.act_open.trigger()
+                window.files.act_open.trigger()
         finally:
             QFileDialog.getOpenFileName = original  # type: ignore[method-assign]
         assert window.unpacking.dialog is None
