@@ -47,17 +47,17 @@ def main() -> None:
 
     def opened(_db: object) -> None:
         if args.search:
-            window.search_box.setText(args.search)
-            window.search_box.returnPressed.emit()
+            window.client_list.search_box.setText(args.search)
+            window.client_list.search_box.returnPressed.emit()
         if not args.today:
-            index = window.model.index(args.row, 0)
-            window.table.setCurrentIndex(index)
+            index = window.client_list.model.index(args.row, 0)
+            window.client_list.table.setCurrentIndex(index)
         QTimer.singleShot(200, grab)
 
     def grab() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         _wait_for(app, lambda: not window.today.updating)  # (worked out in the background)
-        _wait_for(app, lambda: not window.search_pending)
+        _wait_for(app, lambda: not window.client_list.search_pending)
         shown = window
         if args.letters:
             shown = window.paperwork.letters_dialog()

@@ -81,8 +81,8 @@ def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
 
 def _add_fonts_to(window: MainWindow) -> None:
     add_fonts()
-    window.columns.fit()
-    window.table.viewport().update()
+    window.client_list.columns.fit()
+    window.client_list.table.viewport().update()
 
 
 def add_fonts() -> list[str]:

@@ -4,8 +4,8 @@ database, the undo stack and the one runner of background work.
 Views and controllers get the state and follow it: `opened` when a database is open,
 `closing` just before it closes (drop work that reads it), and `changed(changes, initiator)`
 after every write, undo and redo — each view refreshes what the change touched, and may skip
-a change it made itself (`initiator`). A dialog or controller that writes calls `apply`;
-nothing else needs to know who shows what.
+a change it made itself (`initiator`). A controller that writes calls `apply`, and shows a
+dialog that writes with `run_dialog`; nothing else needs to know who shows what.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog
 
 from crmdesk.errors import CrmError
 from crmdesk.gui.runner import Runner
@@ -64,6 +65,24 @@ class AppState(QObject):
         """A write was made: offer to undo it, and tell every view."""
         self.undo_stack.push(changes.undo)
         self.changed.emit(changes, initiator)
+
+    def run_dialog(self, dialog: QDialog) -> Changes | None:
+        """Show a modal dialog; every write it reports (its `changed` signal, the one way
+        a dialog says what it wrote) reaches Undo and every view as it is made. Returns the
+        last of them (None if it wrote nothing). The dialog is freed."""
+        written: list[Changes] = []
+        use_runner = getattr(dialog, "use_runner", None)  # a form: its save is written on
+        if use_runner is not None:  # the write lane, never on the GUI thread
+            use_runner(self.runner)
+        changed = getattr(dialog, "changed", None)
+        if changed is not None:
+            changed.connect(written.append)
+            changed.connect(self.apply)
+        try:
+            dialog.exec()
+            return written[-1] if written else None
+        finally:
+            dialog.deleteLater()
 
     def undo(self) -> tuple[UndoStep, Changes] | None:
         """Undo the last step (None if there is none); raises CrmError if it cannot be."""

@@ -1,27 +1,30 @@
-"""Carrying the database, from the main window: a copy for another machine, merging a copy
-back (with its summary and the conflict review), backups and restoring one, checking the
-file, erasing a person, and what happens by itself: a check and a backup when a file is
-opened (and a word if an older copy was dragged over it, or it lives on a stick or a cloud
-folder), and a backup every hour while something changed."""
+"""Carrying the database: a copy for another machine, merging a copy back (with its summary
+and the conflict review), backups and restoring one, checking the file, erasing a person,
+and what happens by itself: a check and a backup when a file is opened (and a word if an
+older copy was dragged over it, or it lives on a stick or a cloud folder), and a backup
+every hour while something changed."""
 
 from __future__ import annotations
 
 import html
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs
+from crmdesk.gui.controller import Controller
 from crmdesk.gui.problems import show_problem
 
 if TYPE_CHECKING:
+    from crmdesk.gui.app_state import AppState
+    from crmdesk.gui.controller import OnScreen
     from crmdesk.gui.dialogs.passphrase_dialogs import MergePassphraseDialog
-    from crmdesk.gui.main_window import MainWindow
     from crmdesk.services.backups import CheckReport, LostWork
     from crmdesk.services.sync import MergeSummary
     from crmdesk.store.database import Database
@@ -51,12 +54,14 @@ def conflicts_sentence(count: int) -> str:
     )
 
 
-class Carrying(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+class Carrying(Controller):
+    def __init__(
+        self, state: AppState, widget: QWidget, screen: OnScreen, open_file: Callable[[Path], None]
+    ) -> None:
+        super().__init__(state, widget, screen)
+        self.open_file = open_file
         # checks and automatic backups only read the file: they run beside the user's work
-        self.background = window.state.runner.reads
+        self.background = state.runner.reads
         self._backed_up_at = ""  # the file's clock at the last backup
         self.summary_box: QMessageBox | None = None
         self.copy_box: QMessageBox | None = None
@@ -65,18 +70,21 @@ class Carrying(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(HOURLY_MS)
         self.timer.timeout.connect(self.backup_if_changed)
-        act = window._action
+        act = self._action
         self.act_copy = act("&Copy for another machine…", self.ask_copy)
         self.act_merge = act("&Merge another copy…", self.ask_merge)
         self.act_conflicts = act("Review con&flicts…", self.review_conflicts)
         self.act_backups = act("&Backups…", self.show_backups)
         self.act_check = act("Chec&k database", self.check)
         self.act_erase = act("&Erase personal data…", self.ask_erase)
-        window.database_opened.connect(self.on_database_opened)
+        self._update_actions()
 
-    @property
-    def db_actions(self) -> tuple[Any, ...]:
-        return (self.act_copy, self.act_merge, self.act_conflicts, self.act_backups, self.act_check)
+    def _update_actions(self) -> None:
+        has_db = self._has_db()
+        for action in (self.act_copy, self.act_merge, self.act_conflicts, self.act_backups):
+            action.setEnabled(has_db)
+        self.act_check.setEnabled(has_db)
+        self.act_erase.setEnabled(self._has_client())
 
     def wait(self) -> None:
         self.background.wait()
@@ -84,11 +92,13 @@ class Carrying(QObject):
     # ------------------------------------------------------------------ on open, hourly
 
     def on_database_opened(self, db: Database) -> None:
+        """Check and back up the file just opened, in the background (the window calls this
+        once the list and the page are on screen)."""
         from crmdesk.services import backups
         from crmdesk.services.location import location_warning
 
         if warning := location_warning(db.path):
-            QMessageBox.warning(self.window, "The database is not on this computer's disk", warning)
+            QMessageBox.warning(self.widget, "The database is not on this computer's disk", warning)
 
         def work() -> tuple[CheckReport, LostWork | None]:
             db.warm_up()  # first, so that a first save soon after opening does not wait
@@ -108,16 +118,15 @@ class Carrying(QObject):
             return report, lost
 
         self._backed_up_at = backups.last_change(db)
-        self.window.keep_sort_order()  # (this machine's alphabet may differ: a write)
         self.background.run(work, lambda result: self._after_open_check(db, *result))
         self.timer.start()
 
     def _after_open_check(self, db: Database, report: CheckReport, lost: LostWork | None) -> None:
-        if db is not self.window.db:
+        if db is not self.state.db:
             return
         if not report.ok:
             QMessageBox.critical(
-                self.window,
+                self.widget,
                 "The database is damaged",
                 f"{db.path} failed its check when it was opened:\n\n"
                 + "\n".join(report.problems[:5])
@@ -126,10 +135,10 @@ class Carrying(QObject):
             )
             self.show_backups()
             return
-        self.window.statusBar().showMessage("Checked and backed up.", 4000)
+        self.screen.say("Checked and backed up.", 4000)
         if lost is not None:
             answer = QMessageBox.question(
-                self.window,
+                self.widget,
                 "This file lacks work done on this computer",
                 f"{db.path.name} does not hold changes made on this computer up to "
                 f"{lost.made_at:%d %b %Y %H:%M}: an older copy was probably copied over it.\n\n"
@@ -144,7 +153,7 @@ class Carrying(QObject):
     def backup_if_changed(self) -> None:
         from crmdesk.services import backups
 
-        db = self.window.db
+        db = self.state.db
         if db is None or backups.last_change(db) == self._backed_up_at:
             return
         self._backed_up_at = backups.last_change(db)
@@ -153,11 +162,11 @@ class Carrying(QObject):
     # ------------------------------------------------------------------ copy and merge
 
     def ask_copy(self) -> None:
-        db = self.window.db
+        db = self.state.db
         if db is None:
             return
         folder = QFileDialog.getExistingDirectory(
-            self.window, "Copy for another machine: choose the stick or shared folder"
+            self.widget, "Copy for another machine: choose the stick or shared folder"
         )
         if folder:
             self.copy_to(Path(folder))
@@ -167,8 +176,8 @@ class Carrying(QObject):
         from crmdesk.gui.dialogs.passphrase_dialogs import CopyPassphraseDialog
         from crmdesk.services import passphrases
 
-        db = self.window.need_db()
-        dialog = CopyPassphraseDialog(folder.name or str(folder), self.window)
+        db = self.state.need_db()
+        dialog = CopyPassphraseDialog(folder.name or str(folder), self.widget)
         self.passphrase_dialog = dialog
         lineage = db.lineage_id
 
@@ -192,8 +201,8 @@ class Carrying(QObject):
         """Write a copy into `folder`, encrypted with `passphrase` (None: unencrypted)."""
         from crmdesk.services import passphrases, sync
 
-        db = self.window.need_db()
-        self.window.statusBar().showMessage(f"Writing a copy to {folder}…")
+        db = self.state.need_db()
+        self.screen.say(f"Writing a copy to {folder}…")
 
         def work() -> tuple[Path, bool]:
             target = sync.copy_for_another_machine(db, folder, passphrase=passphrase)
@@ -201,10 +210,10 @@ class Carrying(QObject):
             return target, kept and passphrases.remember(db.lineage_id, passphrase or "")
 
         def done(result: tuple[Path, bool]) -> None:
-            w, (target, remembered) = self.window, result
+            w, (target, remembered) = self.widget, result
             encrypted = passphrase is not None
             how = "encrypted and checked" if encrypted else "checked, not encrypted"
-            self.window.statusBar().showMessage(f"Wrote {target}, {how}.", 10000)
+            self.screen.say(f"Wrote {target}, {how}.", 10000)
             text = f"Wrote {target.name} to {target.parent}, {how}."
             if passphrase is None:
                 text += (
@@ -223,15 +232,15 @@ class Carrying(QObject):
             self.copy_box = box
             box.open()
 
-        self.window.tasks.run(work, done, self._failed)
+        self.state.runner.writes.run(work, done, self._failed)
 
     def ask_merge(self) -> None:
-        if self.window.db is None:
+        if self.state.db is None:
             return
         from crmdesk.services.sync import ENCRYPTED_SUFFIX
 
         name, _ = QFileDialog.getOpenFileName(
-            self.window,
+            self.widget,
             "Merge another copy of this database",
             str(paths.data_dir()),
             f"crmdesk copies (*{paths.DB_SUFFIX} *{ENCRYPTED_SUFFIX});;All files (*)",
@@ -247,8 +256,8 @@ class Carrying(QObject):
         is asked for (saying what was wrong) and the merge tried again."""
         from crmdesk.services import passphrases, sync
 
-        db = self.window.need_db()
-        self.window.statusBar().showMessage(f"Merging {other.name}…")
+        db = self.state.need_db()
+        self.screen.say(f"Merging {other.name}…")
         if not sync.is_encrypted(other):
             self._merge(lambda: sync.merge(db, other))
             return
@@ -289,15 +298,15 @@ class Carrying(QObject):
                 self.merge_dialog.succeeded()
             self._show_summary(summary)
 
-        self.window.tasks.run(work, merged, failed)
+        self.state.runner.writes.run(work, merged, failed)
 
     def ask_passphrase(self, other: Path, keyring_name: str, problem: str) -> None:
         """Ask for the passphrase of the encrypted copy `other` (a window-modal dialog, open
         until the merge is done or the user gives up: a wrong passphrase is said in it)."""
         from crmdesk.gui.dialogs.passphrase_dialogs import MergePassphraseDialog
 
-        self.window.statusBar().clearMessage()
-        dialog = MergePassphraseDialog(other.name, keyring_name, problem, parent=self.window)
+        self.screen.say("")
+        dialog = MergePassphraseDialog(other.name, keyring_name, problem, parent=self.widget)
         self.merge_dialog = dialog
 
         def submitted(passphrase: str, remember: bool) -> None:
@@ -313,15 +322,15 @@ class Carrying(QObject):
         dialog.open()
 
     def _merge(self, work: Any) -> None:
-        self.window.tasks.run(work, self._show_summary, self._failed)
+        self.state.runner.writes.run(work, self._show_summary, self._failed)
 
     def _show_summary(self, summary: MergeSummary) -> None:
-        w = self.window
-        w.undo_stack.clear()  # undo steps from before the merge could overwrite what came in
-        w.apply_changes(summary.as_changes())
-        w.statusBar().showMessage(f"Merged {summary.other.name}.", 10000)
+        w = self.widget
+        self.state.undo_stack.clear()  # its steps could overwrite what came in
+        self.state.apply(summary.as_changes(), self)
+        self.screen.say(f"Merged {summary.other.name}.", 10000)
         box = QMessageBox(QMessageBox.Icon.Information, "Merged", "", parent=w)
-        box.setText(f"Merged {summary.other.name} into {w.need_db().path.name}.")
+        box.setText(f"Merged {summary.other.name} into {self.state.need_db().path.name}.")
         detail = "<br>".join(html.escape(line) for line in summary.lines())
         if summary.conflicts:
             detail += f"<br><br>{html.escape(conflicts_sentence(summary.conflicts))}"
@@ -339,16 +348,16 @@ class Carrying(QObject):
         box.open()
 
     def review_conflicts(self) -> None:
-        if self.window.db is not None:
-            self.window.run_dialog(dialogs.ConflictsDialog(self.window.need_db(), self.window))
+        if self.state.db is not None:
+            self.state.run_dialog(dialogs.ConflictsDialog(self.state.need_db(), self.widget))
 
     # ------------------------------------------------------------------ backups and checks
 
     def show_backups(self) -> None:
-        db = self.window.db
+        db = self.state.db
         if db is None:
             return
-        dialog = dialogs.BackupsDialog(db, parent=self.window)
+        dialog = dialogs.BackupsDialog(db, parent=self.widget)
         try:
             chosen = dialog.chosen if dialog.exec() else None
         finally:
@@ -361,38 +370,37 @@ class Carrying(QObject):
         opened again."""
         from crmdesk.services import backups
 
-        w = self.window
-        db = w.need_db()
+        db = self.state.need_db()
         path, lineage = db.path, db.lineage_id
-        w.state.close()  # (its background work is waited for; Undo forgets its steps)
+        self.state.close()  # (its background work is waited for; Undo forgets its steps)
 
         def done(before: Path) -> None:
-            w.open_database(path)
-            w.statusBar().showMessage(
+            self.open_file(path)
+            self.screen.say(
                 f"Restored {backup.name}. The database as it was is kept in {before.name}.", 15000
             )
 
         def failed(error: Exception) -> None:
-            w.open_database(path)
+            self.open_file(path)
             self._failed(error)
 
-        w.tasks.run(lambda: backups.restore(path, backup, lineage), done, failed)
+        self.state.runner.writes.run(lambda: backups.restore(path, backup, lineage), done, failed)
 
     def check(self) -> None:
         from crmdesk.services import backups
 
-        db = self.window.need_db()
+        db = self.state.need_db()
 
         def done(report: CheckReport) -> None:
             if report.ok:
                 QMessageBox.information(
-                    self.window,
+                    self.widget,
                     "Check database",
                     f"{db.path.name}: no problems found (integrity and references).",
                 )
                 return
             QMessageBox.critical(
-                self.window,
+                self.widget,
                 "Check database",
                 f"{db.path.name} has problems:\n\n"
                 + "\n".join(report.problems[:10])
@@ -400,18 +408,17 @@ class Carrying(QObject):
             )
             self.show_backups()
 
-        self.window.statusBar().showMessage("Checking the database…")
-        self.window.tasks.run(lambda: backups.check_database(db.path), done, self._failed)
+        self.screen.say("Checking the database…")
+        self.state.runner.writes.run(lambda: backups.check_database(db.path), done, self._failed)
 
     # ------------------------------------------------------------------ erasing
 
     def ask_erase(self) -> None:
-        w = self.window
-        record = w.page.record if w.db is not None else None
+        record = self.screen.client() if self.state.db is not None else None
         if record is None:
             return
         answer = QMessageBox.warning(
-            w,
+            self.widget,
             "Erase personal data",
             f"Erase everything about {record.display_name}: their profile, notes, things to "
             "remember, history and complaints? Purchases and survey scores stay, with no name."
@@ -427,12 +434,12 @@ class Carrying(QObject):
     def erase(self, client_id: str) -> None:
         from crmdesk.services import erase
 
-        w = self.window
-        db = w.need_db()
+        w = self.widget
+        db = self.state.need_db()
 
         def done(changes: Any) -> None:
-            w.undo_stack.clear()  # its steps could write the erased data back
-            w.apply_changes(changes)
+            self.state.undo_stack.clear()  # its steps could write the erased data back
+            self.state.apply(changes, self)
             if changes.warnings:
                 QMessageBox.warning(
                     w,
@@ -441,17 +448,17 @@ class Carrying(QObject):
                     + "\n\n".join(changes.warnings),
                 )
                 return
-            w.statusBar().showMessage(
+            self.screen.say(
                 "Erased, here and from this machine's backups. Only an anonymous tombstone "
                 "is left.",
                 10000,
             )
 
-        w.statusBar().showMessage("Erasing, and going through the backups…")
-        w.tasks.run(lambda: erase.erase_client(db, client_id), done, self._failed)
+        self.screen.say("Erasing, and going through the backups…")
+        self.state.runner.writes.run(lambda: erase.erase_client(db, client_id), done, self._failed)
 
     def _failed(self, error: Exception) -> None:
         if not isinstance(error, CrmError):
             raise error
-        self.window.statusBar().clearMessage()
-        show_problem(self.window, "Nothing was changed", error)
+        self.screen.say("")
+        show_problem(self.widget, "Nothing was changed", error)

@@ -1,83 +1,147 @@
-"""What the main window does for the client on screen: add or edit a client, log a
-contact (on Today, the chosen row's), open a history entry, add or edit things to remember
-and notes, delete them. Each write comes back through the window, so the page and Today
-refresh and Undo offers it. (Purchases, complaints and loyalty: gui.keeping.)"""
+"""Acting on clients: add, edit or delete one (the Trash brings them back), log a contact
+(on Today, the chosen row's), open a history entry, add or edit things to remember and
+notes, delete them. (Purchases, complaints and loyalty: gui.keeping.)"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox
 
 from crmdesk.gui import dialogs
 from crmdesk.gui.client_tabs import Tab
+from crmdesk.gui.controller import Controller
+from crmdesk.gui.widgets import elide
+from crmdesk.wording import count
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from crmdesk.gui.app_state import AppState
     from crmdesk.gui.client_page import ClientPage
-    from crmdesk.gui.main_window import MainWindow
+    from crmdesk.gui.controller import OnScreen
+    from crmdesk.services.today import TodayRow
 
 
-class ClientActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+class ClientActions(Controller):
+    def __init__(self, state: AppState, widget: QWidget, screen: OnScreen) -> None:
+        super().__init__(state, widget, screen)
+        act = self._action
+        self.act_new_client = act("&New client…", self.new, "Ctrl+N")
+        self.act_edit_client = act("&Edit client…", self.edit, "Ctrl+E")
+        self.act_delete_client = act("&Delete client", self.delete)
+        self.act_delete_client.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        # (the key deletes in the list only: the window lays the action on the list)
+        self.act_delete_client.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_log = act("&Log contact…", self.log, "Ctrl+L")
+        self.act_fact = act("Add thing to &remember…", self.add_fact, "Ctrl+R")
+        self.act_note = act("Add &note…", self.add_note, "Ctrl+Shift+N")
+        self.act_trash = act("&Trash…", self.trash, "Ctrl+Shift+T")
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_db, has_client = self._has_db(), self._has_client()
+        for action in (self.act_new_client, self.act_trash):
+            action.setEnabled(has_db)
+        for action in (self.act_edit_client, self.act_delete_client, self.act_fact, self.act_note):
+            action.setEnabled(has_client)
+        self.act_log.setEnabled(has_db and self.screen.pages_built())  # (Today's row, too)
 
     def connect_page(self, page: ClientPage) -> None:
         from crmdesk.services import facts, history, notes
 
-        w = self.window
+        need_db, apply = self.state.need_db, self.state.apply
         page.edit_requested.connect(self.edit)
         page.log_requested.connect(self.log)
         page.fact_requested.connect(self.fact)
-        page.fact_delete_requested.connect(
-            lambda f: w.apply_changes(facts.delete_fact(w.need_db(), f.id))
-        )
+        page.fact_delete_requested.connect(lambda f: apply(facts.delete_fact(need_db(), f.id)))
         page.note_requested.connect(self.note)
-        page.note_delete_requested.connect(
-            lambda n: w.apply_changes(notes.delete_note(w.need_db(), n.id))
-        )
+        page.note_delete_requested.connect(lambda n: apply(notes.delete_note(need_db(), n.id)))
         page.entry_requested.connect(self.entry)
-        page.entry_delete_requested.connect(
-            lambda e: w.apply_changes(history.delete_entry(w.need_db(), e.id))
-        )
-        w.keeping.connect_page(page)
+        page.entry_delete_requested.connect(lambda e: apply(history.delete_entry(need_db(), e.id)))
+
+    # ------------------------------------------------------------------ clients
 
     def new(self) -> None:
-        w = self.window
-        if w.db is not None:
-            changes = w.run_dialog(dialogs.ClientDialog(w.db, parent=w))  # (chosen in the list)
+        db = self.state.db
+        if db is not None:
+            changes = self.state.run_dialog(dialogs.ClientDialog(db, parent=self.widget))
             if changes is not None and changes.created_id is not None:
-                w.show_client(changes.created_id)  # their page, not Today
+                self.screen.show_client(changes.created_id)  # their page, not Today
 
     def edit(self) -> None:
-        w = self.window
-        if w.db is not None and w.page.record is not None:
-            w.apply_dialog(dialogs.ClientDialog(w.db, w.page.record, parent=w))
+        db, record = self.state.db, self.screen.client()
+        if db is not None and record is not None:
+            self.state.run_dialog(dialogs.ClientDialog(db, record, parent=self.widget))
+
+    def delete(self) -> None:
+        """Move the selected clients to the Trash (the list then shows the row after them)."""
+        db = self.state.db
+        if db is None or self.screen.client() is None:
+            return
+        from crmdesk.services import clients
+
+        ids = self.screen.selected_ids()
+        if len(ids) > 1:  # several rows: ask once, for all of them
+            answer = QMessageBox.question(
+                self.widget,
+                "Delete clients",
+                f"Move {count(len(ids), 'client')} to the Trash? Ctrl+Z brings them back.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        changes = clients.delete_clients(db, ids)
+        self.state.apply(changes, self)
+        said = f"{elide(changes.label, self.widget)} — moved to the Trash. Ctrl+Z to undo."
+        self.screen.say(said, 8000)
+
+    def trash(self) -> None:
+        if self.state.db is not None:
+            self.state.run_dialog(dialogs.TrashDialog(self.state.db, parent=self.widget))
+
+    # ------------------------------------------------------------------ contacts
 
     def log(self) -> None:
         """Ctrl+L: log a contact with the client on screen — on Today, the chosen row's."""
-        w = self.window
-        if w.right is not None and w.right.currentWidget() is w.today:
-            row = w.today.current_row()
-            if row is not None:
-                w.keeping.log_row(row)
-                return
-        record = w.page.record
-        if w.db is None or record is None:
+        row = self.screen.today_row()
+        if row is not None:
+            self.log_row(row)
             return
-        w.apply_dialog(dialogs.ContactDialog(w.db, record.id, record.display_name, parent=w))
+        db, record = self.state.db, self.screen.client()
+        if db is None or record is None:
+            return
+        self.state.run_dialog(
+            dialogs.ContactDialog(db, record.id, record.display_name, parent=self.widget)
+        )
+
+    def log_row(self, row: TodayRow) -> None:
+        """Log the contact a Today row asks for (linked to its complaint, if it is one)."""
+        db = self.state.db
+        if db is None:
+            return
+        complaint = row.ref if row.about == "complaint" else None
+        self.state.run_dialog(
+            dialogs.ContactDialog(
+                db, row.client_id, row.name, complaint_id=complaint, parent=self.widget
+            )
+        )
 
     def entry(self, entry: object) -> None:
         from crmdesk.services.history import HistoryRecord
 
-        w = self.window
-        record = w.page.record
-        if w.db is None or record is None:
+        db, record = self.state.db, self.screen.client()
+        if db is None or record is None:
             return
         assert isinstance(entry, HistoryRecord)
-        w.apply_dialog(
-            dialogs.ContactDialog(w.db, record.id, record.display_name, entry=entry, parent=w)
+        self.state.run_dialog(
+            dialogs.ContactDialog(
+                db, record.id, record.display_name, entry=entry, parent=self.widget
+            )
         )
+
+    # ------------------------------------------------------------------ remember, notes
 
     def add_fact(self) -> None:
         self.fact(None)
@@ -85,12 +149,15 @@ class ClientActions(QObject):
     def fact(self, fact: object) -> None:
         from crmdesk.services.facts import FactRecord
 
-        w = self.window
-        if w.db is None or w.page.record is None:
+        db, record = self.state.db, self.screen.client()
+        if db is None or record is None:
             return
         assert fact is None or isinstance(fact, FactRecord)
-        if w.apply_dialog(dialogs.FactDialog(w.db, w.page.record.id, fact, parent=w)):
-            w.page.show_tab(Tab.FACTS)
+        if (
+            self.state.run_dialog(dialogs.FactDialog(db, record.id, fact, parent=self.widget))
+            is not None
+        ):
+            self.screen.show_tab(Tab.FACTS)
 
     def add_note(self) -> None:
         self.note(None)
@@ -98,9 +165,12 @@ class ClientActions(QObject):
     def note(self, note: object) -> None:
         from crmdesk.services.notes import NoteRecord
 
-        w = self.window
-        if w.db is None or w.page.record is None:
+        db, record = self.state.db, self.screen.client()
+        if db is None or record is None:
             return
         assert note is None or isinstance(note, NoteRecord)
-        if w.apply_dialog(dialogs.NoteDialog(w.db, w.page.record.id, note, parent=w)):
-            w.page.show_tab(Tab.NOTES)
+        if (
+            self.state.run_dialog(dialogs.NoteDialog(db, record.id, note, parent=self.widget))
+            is not None
+        ):
+            self.screen.show_tab(Tab.NOTES)

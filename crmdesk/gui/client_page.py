@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,6 +37,10 @@ from crmdesk.services.retention import PurchaseRecord
 from crmdesk.store.database import Database
 from crmdesk.wording import count
 
+if TYPE_CHECKING:
+    from crmdesk.gui.app_state import AppState
+    from crmdesk.services.changes import Changes
+
 
 def _table(name: str, parent: QWidget) -> QTableView:
     view = QTableView(parent)
@@ -62,7 +67,8 @@ PAGE_ROWS = 100
 
 
 class ClientPage(QWidget):
-    """Shows the client chosen in the list. Buttons ask the main window to act (signals)."""
+    """Shows the client chosen in the list. Buttons ask to act (signals the window passes to
+    its controllers)."""
 
     edit_requested = Signal()
     log_requested = Signal()
@@ -290,6 +296,18 @@ class ClientPage(QWidget):
 
     def refresh(self) -> None:
         self.show_client(self._db, self.record.id if self.record else None)
+
+    def follow(self, state: AppState) -> None:
+        """Refresh the page after a change to what it shows of its client. (A change to the
+        clients or their history needs nothing here: the list chooses the client again,
+        which shows them anew.)"""
+        state.changed.connect(self._on_state_changed)
+
+    def _on_state_changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.touches("clients", "history", "meta"):
+            return
+        if self.record is not None and self.record.id in changes.client_ids:
+            self.refresh_lists()
 
     def show_tab(self, tab: Tab) -> None:
         self.tabs.setCurrentIndex(tab)

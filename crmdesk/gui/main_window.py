@@ -1,62 +1,34 @@
 """The main window: the client list and search on the left; on the right, Today (what to do,
-shown first) and the chosen client's page."""
+shown first) and the chosen client's page. It lays the views out, opens files, and builds its
+menus from the controllers' actions; the views follow the app's state themselves, and the
+controllers know of the window only what `OnScreen` says (gui.controller)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from crmdesk.errors import CrmError
-from crmdesk.gui import dialogs, files
+from crmdesk.gui import dialogs
 from crmdesk.gui.app_state import AppState
 from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
-from crmdesk.gui.client_list_model import (
-    CITY,
-    FOUND,
-    ID_ROLE,
-    LAST_CONTACT,
-    NAME,
-    SIZINGS,
-    ClientListModel,
-)
-from crmdesk.gui.columns import ColumnFitter
+from crmdesk.gui.client_list_model import ID_ROLE
+from crmdesk.gui.client_list_view import ClientListView
+from crmdesk.gui.controller import action
+from crmdesk.gui.files import Files
 from crmdesk.gui.keeping import Keeping
-from crmdesk.gui.list_message import ListMessage
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.problems import show_problem
-from crmdesk.gui.taskman import TaskManager
-from crmdesk.gui.undo_stack import UndoStack
+from crmdesk.gui.undoing import Undoing
 from crmdesk.gui.unpacking import Unpacking
-from crmdesk.gui.widgets import elide, no_mnemonic, resize_within_screen
-from crmdesk.services import client_list, unpacking
+from crmdesk.gui.widgets import resize_within_screen
+from crmdesk.services import unpacking
 from crmdesk.store.database import Database, is_current
 from crmdesk.wording import count
 
@@ -64,79 +36,38 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QTabWidget
 
     from crmdesk.gui.client_page import ClientPage
+    from crmdesk.gui.client_tabs import Tab
+    from crmdesk.gui.letters_dialog import Selection
+    from crmdesk.gui.taskman import TaskManager
     from crmdesk.gui.today_view import TodayView
-    from crmdesk.services.changes import Changes, UndoStep
-    from crmdesk.services.search import SearchHit
+    from crmdesk.gui.undo_stack import UndoStack
+    from crmdesk.services.clients import ClientRecord
+    from crmdesk.services.today import TodayRow
 
 # What the first paint does not need (the client page, most services) is imported when the
 # page is built, right after the list is on screen: start-up is budgeted (benchmark B1).
 
 
-REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
-
-
 class MainWindow(QMainWindow):
-    database_opened = Signal(object)  # Database
+    database_opened = Signal(object)  # Database, once the list and the page show it
     open_failed = Signal(str)
     list_painted = Signal()  # once, after the list's first paint, before the page is built
+    shown_changed = Signal()  # another client on screen, or other rows selected
 
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("crmdesk")
         self._closing = False
-        self.state = AppState(self)
-        self.state.changed.connect(self._on_state_changed)
+        state = self.state = AppState(self)
 
-        self.search_box = QLineEdit(self)
-        self.search_box.setObjectName("search")
-        self.search_box.setAccessibleName("Find clients")
-        self.search_box.setPlaceholderText(
-            "Find: name, phone, email, note, anything said… (Ctrl+F)"
-        )
-        self.search_box.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(120)
-        self._searches_asked = self._searches_shown = 0
-
-        self.model = ClientListModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("client_list")
-        self.table.setAccessibleName("Clients")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        # several rows can be selected (letters for a selection); the current row is shown
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setColumnHidden(FOUND, True)
-        # measured on the rows on screen (the list may hold 100,000), before its first paint
-        self.columns = ColumnFitter(self.table, SIZINGS, sample_rows=40)
-        # while searching, where it matched comes next to the name
-        self.table.horizontalHeader().moveSection(FOUND, 1)
-        self.list_message = ListMessage(self.table)
-
+        self.client_list = ClientListView(state, self)
         self._page: ClientPage | None = None  # built after the list's first paint
         self._today: TodayView | None = None  # (with it)
         self.right: QTabWidget | None = None
-        self._selecting = False  # the code (not the user) is moving the list's current row
-        self._next_row: int | None = None  # the row to show after a delete
         self._opened_before_page: Database | None = None
-        self.table.viewport().installEventFilter(self)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search_box)
-        left_layout.addWidget(self.table)
-        splitter = QSplitter(self)
-        splitter.addWidget(left)
+        splitter = self._splitter = QSplitter(self)
+        splitter.addWidget(self.client_list)
         splitter.addWidget(QWidget(self))  # the client page's place
-        self._splitter = splitter
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([620, 740])
@@ -144,23 +75,53 @@ class MainWindow(QMainWindow):
 
         self.file_label = QLabel(self)
         self.file_label.setAccessibleName("Open database")
-        self.count_label = QLabel(self)
-        self.count_label.setAccessibleName("Number of clients")
-        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.client_list.count_label)
         self.statusBar().addPermanentWidget(self.file_label)
 
-        self.paperwork = Paperwork(self)
-        self.keeping = Keeping(self)
-        self.client_actions = ClientActions(self)
-        self._make_actions()
-        self.carrying = Carrying(self)
-        self.unpacking = Unpacking(self)
-        self.recent_menu = build_menus(self)
-        self._connect()
+        # each controller gets the state, the widget it shows over (the window) and what it
+        # may know of the screen (the window again, as OnScreen: the methods below)
+        self.files = Files(state, self, self, self.open_database)
+        self.undoing = Undoing(state, self, self)
+        self.client_actions = ClientActions(state, self, self)
+        self.paperwork = Paperwork(state, self, self)
+        self.keeping = Keeping(state, self, self, self.paperwork.letter)
+        self.carrying = Carrying(state, self, self, self.open_database)
+        self.unpacking = Unpacking(state, self, self, self.open_database)
+        keys = QKeySequence.StandardKey
+        self.act_find = action(self, "&Find client", self.client_list.focus_search, keys.Find)
+        self.act_today = action(self, "&Today", self.show_today, "Ctrl+T")
+        self.act_settings = action(
+            self, "&Settings…", self._on_settings_triggered, keys.Preferences
+        )
+        build_menus(
+            self,
+            files=self.files,
+            undoing=self.undoing,
+            clients=self.client_actions,
+            keeping=self.keeping,
+            paperwork=self.paperwork,
+            carrying=self.carrying,
+            find=self.act_find,
+            today=self.act_today,
+            settings=self.act_settings,
+        )
+        self.client_list.table.addAction(self.client_actions.act_delete_client)  # (its Delete key)
+
+        self.client_list.first_painted.connect(self._on_client_list_first_painted)
+        self.client_list.current_changed.connect(self._on_client_list_current_changed)
+        self.client_list.chosen.connect(self._on_client_list_chosen)
+        self.client_list.table.doubleClicked.connect(self.client_actions.edit)
+        self.list_painted.connect(self.files.fill_recent_menu)
+        self.database_opened.connect(self.files.remember_open_file)
+        self.database_opened.connect(self.client_list.keep_sort_order)  # (this machine's
+        self.database_opened.connect(self.carrying.on_database_opened)  # alphabet may differ)
+        for signal in (state.opened, state.closing, state.runner.writes.busy_changed):
+            signal.connect(self._update_actions)
+        state.runner.writes.busy_changed.connect(self._on_tasks_busy_changed)
         self._update_actions()
         resize_within_screen(self, 1280, 780)
 
-    # ------------------------------------------------------------------ construction
+    # ------------------------------------------------------------------ the views
 
     @property
     def page(self) -> ClientPage:
@@ -170,16 +131,18 @@ class MainWindow(QMainWindow):
         assert self._page is not None
         return self._page
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._build_page)  # once the list is on screen
-        return False
+    @property
+    def today(self) -> TodayView:
+        self.page  # noqa: B018 (built with the page)
+        assert self._today is not None
+        return self._today
+
+    def _on_client_list_first_painted(self) -> None:
+        QTimer.singleShot(0, self._build_page)  # once the list is on screen
 
     def _build_page(self) -> None:
         if self._page is not None or self._closing:
             return
-        self.table.viewport().removeEventFilter(self)
         self.list_painted.emit()  # (or the page is wanted before: then too, and once)
         from PySide6.QtWidgets import QTabWidget
 
@@ -199,89 +162,70 @@ class MainWindow(QMainWindow):
             placeholder.deleteLater()
         self._splitter.setSizes([620, 740])
         self.client_actions.connect_page(page)
-        self.keeping.connect_today(today)
-        index = self.table.currentIndex()
-        page.show_client(self.db, index.data(ID_ROLE) if index.isValid() else None)
+        self.keeping.connect_page(page)
+        today.log_requested.connect(self.client_actions.log_row)
+        today.open_requested.connect(lambda row: self.show_client(row.client_id))
+        today.letter_requested.connect(
+            lambda row: self.paperwork.letter(row.client_id, row.name, row.letter)
+        )
+        page.show_client(self.db, self.client_list.current_id())
+        page.follow(self.state)
         today.follow(self.state)
-        self._update_actions()
-        files.remember_open_file(self)
+        self.shown_changed.emit()
         db, self._opened_before_page = self._opened_before_page, None
         if db is not None and db is self.db:
             self.database_opened.emit(db)
 
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if isinstance(shortcut, QKeySequence.StandardKey):
-            action.setShortcuts(shortcut)  # every key the platform has for it; the menu
-            # shows its first (Redo: Ctrl+Shift+Z on Linux and macOS, Ctrl+Y on Windows)
-        elif shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _on_client_list_current_changed(self, client_id: str | None, by_user: bool) -> None:
+        if self._page is not None:  # (else the page shows the current row when it is built)
+            self._page.show_client(self.db, client_id)
+            if self.right is not None and by_user:  # the user chose a client
+                self.right.setCurrentWidget(self._page)
+        self.shown_changed.emit()
 
-    def _make_actions(self) -> None:
-        keys = QKeySequence.StandardKey
-        self.act_new_db = self._action("&New database…", partial(files.ask_new_database, self))
-        self.act_open = self._action("&Open…", partial(files.ask_database, self), keys.Open)
-        self.act_open_demo = self._action("Open &demo database", partial(files.open_demo, self))
-        self.act_quit = self._action("&Quit", self.close, keys.Quit)
-        self.act_undo = self._action("&Undo", self._on_undo_triggered, keys.Undo)
-        self.act_redo = self._action("&Redo", self._on_redo_triggered, keys.Redo)
-        redo = self.act_redo.shortcuts()  # both common keys work everywhere (README)
-        self.act_redo.setShortcuts(redo + [QKeySequence(k) for k in REDO_KEYS
-                                           if QKeySequence(k) not in redo])  # fmt: skip
-        self.act_find = self._action("&Find client", self._on_find_triggered, keys.Find)
-        self.act_settings = self._action(
-            "&Settings…", self._on_settings_triggered, keys.Preferences
-        )
-        self.act_new_client = self._action("&New client…", self.client_actions.new, "Ctrl+N")
-        self.act_edit_client = self._action("&Edit client…", self.client_actions.edit, "Ctrl+E")
-        self.act_delete_client = self._action("&Delete client", self._on_delete_client_triggered)
-        self.act_delete_client.setShortcut(QKeySequence(keys.Delete))
-        self.act_delete_client.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.table.addAction(self.act_delete_client)
-        self.act_log = self._action("&Log contact…", self.client_actions.log, "Ctrl+L")
-        self.act_fact = self._action(
-            "Add thing to &remember…", self.client_actions.add_fact, "Ctrl+R"
-        )
-        self.act_note = self._action("Add &note…", self.client_actions.add_note, "Ctrl+Shift+N")
-        self.act_trash = self._action("&Trash…", self._on_trash_triggered, "Ctrl+Shift+T")
-        self.act_letters = self._action("&Letters…", self._on_letters_triggered, keys.Print)
-        self.act_shop = self._action("S&hop details for letters…", self._on_shop_triggered)
-        self.act_surveys = self._action("Sur&veys…", self._on_surveys_triggered, "Ctrl+Shift+S")
-        self.act_today = self._action("&Today", self.show_today, "Ctrl+T")
-        self.act_purchase = self._action(
-            "Record &purchase…", self.keeping.record_purchase, "Ctrl+B"
-        )
-        self.act_complaint = self._action(
-            "Record co&mplaint…", self.keeping.complaint, "Ctrl+Shift+C"
-        )
-        self.act_reports = self._action("&Reports…", self.keeping.reports, "Ctrl+Shift+R")
-        self.act_referrals = self._action("Re&ferrals…", self.keeping.referrals)
+    def _on_client_list_chosen(self) -> None:
+        if self.right is not None:  # (also the row already current: back from Today)
+            self.right.setCurrentWidget(self.page)
 
-    def _connect(self) -> None:
-        self.search_box.textChanged.connect(self._on_search_box_text_changed)
-        self.search_box.returnPressed.connect(self._on_search_box_return_pressed)
-        self._search_timer.timeout.connect(self._on_search_timer_timeout)
-        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
-        self.table.doubleClicked.connect(self.client_actions.edit)
-        self.table.clicked.connect(self._on_table_clicked)
-        self.undo_stack.changed.connect(self._update_actions)
-        self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
+    # ------------------------------------------------------------------ OnScreen (controllers)
 
-    # ------------------------------------------------------------------ Today
+    def client(self) -> ClientRecord | None:
+        return self._page.record if self._page is not None else None
 
-    @property
-    def today(self) -> TodayView:
-        self.page  # noqa: B018 (built with the page)
-        assert self._today is not None
-        return self._today
+    def selected_ids(self) -> list[str]:
+        ids = self.client_list.selected_ids()
+        record = self.client()
+        return ids or ([record.id] if record is not None else [])
+
+    def selection(self) -> Selection:
+        from crmdesk.gui.letters_dialog import Selection
+
+        record = self.page.record
+        search_text, found = self.client_list.found()
+        return Selection(
+            current=(record.id, record.display_name) if record else None,
+            selected=tuple(i.data(ID_ROLE) for i in self.client_list.selected_rows()),
+            search_text=search_text,
+            found=found,
+        )
+
+    def today_row(self) -> TodayRow | None:
+        if self.right is None or self.right.currentWidget() is not self._today:
+            return None
+        return self.today.current_row()
+
+    def pages_built(self) -> bool:
+        return self._page is not None
+
+    def show_client(self, client_id: str) -> None:
+        """Select the client in the list (the whole list if a search hides them) and show
+        their page."""
+        self.client_list.show_client(client_id)
+        assert self.right is not None
+        self.right.setCurrentWidget(self.page)
+
+    def show_tab(self, tab: Tab) -> None:
+        self.page.show_tab(tab)
 
     def show_today(self) -> None:
         if self.right is None:
@@ -290,15 +234,11 @@ class MainWindow(QMainWindow):
         self.right.setCurrentWidget(self.today)
         self.today.tree.setFocus()
 
-    def show_client(self, client_id: str) -> None:
-        """Select the client in the list (the whole list if a search hides them) and show
-        their page."""
-        if self.model.searching and self.model.hit_row(client_id) is None:
-            self._leave_search()
-            self.model.reload()
-        self._select_client(client_id)
-        assert self.right is not None
-        self.right.setCurrentWidget(self.page)
+    def say(self, text: str, ms: int = 0) -> None:
+        if text:
+            self.statusBar().showMessage(text, ms)
+        else:
+            self.statusBar().clearMessage()
 
     # ------------------------------------------------------------------ the database
 
@@ -328,20 +268,16 @@ class MainWindow(QMainWindow):
                 demo.create_demo(path)
             return Database.open(path, create=create)
 
-        self.statusBar().showMessage(f"Opening {path}…")
+        self.say(f"Opening {path}…")
         self.tasks.run(work, self._on_database_ready, self._on_database_failed)
 
     def _on_database_ready(self, db: Database) -> None:
         if self._closing:  # the window closed while the file was opening
             db.close()
             return
-        self.state.open(db)  # (the file open before is closed, its views' work dropped)
-        self.search_box.clear()
-        self.model.set_database(db)
+        self.state.open(db)  # (the file open before is closed; the views show this one)
         self.file_label.setText(str(db.path))
         self.setWindowTitle(f"{db.path.name} — crmdesk")
-        if self._page is not None:  # (at start-up: once the list is on screen)
-            files.remember_open_file(self)
         note = ""
         if db.report.created:
             note = "Created a new, empty database."
@@ -353,9 +289,7 @@ class MainWindow(QMainWindow):
                 f"{'was' if db.report.erased_again == 1 else 'were'} still in this file "
                 "(an older copy): erased again."
             )
-        self.statusBar().showMessage(note or f"Opened {db.path.name}", 8000)
-        self._select_row(0)
-        self._update_actions()
+        self.say(note or f"Opened {db.path.name}", 8000)
         if self._page is None and self.isVisible():
             self._opened_before_page = db  # announced once the page is built
         else:
@@ -364,333 +298,16 @@ class MainWindow(QMainWindow):
     def _on_database_failed(self, error: Exception) -> None:
         if not isinstance(error, CrmError):
             raise error
-        self.statusBar().clearMessage()
+        self.say("")
         self.open_failed.emit(str(error))
         show_problem(self, "Cannot open this file", error)
-
-    def need_db(self) -> Database:
-        assert self.db is not None
-        return self.db
-
-    # ------------------------------------------------------------------ changes and undo
-
-    def apply_changes(self, changes: Changes) -> None:
-        """A write was made here: every view refreshes what it touched, Undo offers it."""
-        self.state.apply(changes, self)
-
-    def _on_state_changed(self, changes: Changes, initiator: object) -> None:
-        made = changes.created_id
-        self._refresh(changes, made if made in changes.client_ids else None)  # a new client
-        # Undo and redo say what they did themselves; a change with no undo step (the shop's
-        # details) must not point at Ctrl+Z, which would undo the step before it.
-        if initiator is not self.state:
-            hint = " — Ctrl+Z to undo" if changes.undo is not None else ""
-            self.statusBar().showMessage(f"{elide(changes.label, self)}{hint}", 6000)
-
-    def _refresh(self, changes: Changes, select_id: str | None = None) -> None:
-        current = select_id or self._current_id()
-        if changes.touches("clients", "history", "meta"):  # meta: a setting, e.g. the rules
-            if self.model.searching and select_id:
-                self._leave_search()  # show the new client in the full list
-            else:
-                self.model.reload()
-            next_row, self._next_row = self._next_row, None
-            if next_row is not None:
-                self._select_row(min(next_row, self.model.rowCount() - 1))
-            else:
-                self._select_client(current)  # (re)fills the client page
-        elif current in changes.client_ids and self._page is not None:
-            self._page.refresh_lists()
-        self._update_actions()
-
-    def _leave_search(self) -> None:
-        """Back to the whole list at once (not through the search-as-you-type timer)."""
-        self.search_box.blockSignals(True)
-        self.search_box.clear()
-        self.search_box.blockSignals(False)
-        self._search_timer.stop()
-        self._searches_asked += 1  # a search on its way is of no use now
-        self._searches_shown = self._searches_asked
-        self.model.show_hits(None)
-        self.table.setColumnHidden(FOUND, True)
-        self._show_list_message()
-
-    def _on_undo_triggered(self) -> None:
-        self._step(self.state.undo, "Undone")
-
-    def _on_redo_triggered(self) -> None:
-        self._step(self.state.redo, "Redone")
-
-    def _step(self, step: Callable[[], tuple[UndoStep, Changes] | None], verb: str) -> None:
-        try:
-            done = step()
-        except CrmError as exc:
-            QMessageBox.warning(self, "Cannot undo", str(exc))
-            return
-        if done is not None:
-            self.statusBar().showMessage(f"{verb}: {done[0].label}", 6000)
-
-    # ------------------------------------------------------------------ selection
-
-    def _current_id(self) -> str | None:
-        index = self.table.currentIndex()
-        return index.data(ID_ROLE) if index.isValid() else None
-
-    def _select_row(self, row: int) -> None:
-        if 0 <= row < self.model.rowCount():
-            index = self.model.index(row, NAME)
-            self._selecting = True
-            try:
-                self.table.selectionModel().setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-            finally:
-                self._selecting = False
-            self.table.scrollTo(index)
-        elif self._page is not None:
-            self._page.show_client(self.db, None)
-        self._update_counts()
-
-    def _select_client(self, client_id: str | None) -> None:
-        row = None
-        if client_id is not None and self.db is not None:
-            if self.model.searching:
-                row = self.model.hit_row(client_id)
-            else:
-                header = self.table.horizontalHeader()
-                key = {NAME: "name", CITY: "city", LAST_CONTACT: "last_contact"}.get(
-                    header.sortIndicatorSection(), "name"
-                )
-                descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-                row = client_list.position_of(
-                    self.db, client_id, client_list.SortKey(key), descending
-                )
-        # The reload cleared the current row, so selecting one fills the client page.
-        self._select_row(0 if row is None else row)
-
-    def _update_counts(self) -> None:
-        if self.db is None:
-            self.count_label.setText("")
-            return
-        total = self.model.total
-        shown = self.model.rowCount()
-        text = count(total, "client")
-        self.count_label.setText(f"{shown} found of {text}" if self.model.searching else text)
-
-    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._page is not None:  # (else the page shows the current row when it is built)
-            self._page.show_client(self.db, current.data(ID_ROLE) if current.isValid() else None)
-            if self.right is not None and not self._selecting:  # the user chose a client
-                self.right.setCurrentWidget(self._page)
-        self._update_actions()
-
-    def _on_table_clicked(self, _index: QModelIndex) -> None:
-        if self.right is not None:  # (also the row already current: back from Today)
-            self.right.setCurrentWidget(self.page)
-
-    # ------------------------------------------------------------------ search
-
-    def _on_search_box_text_changed(self, _text: str) -> None:
-        self._search_timer.start()
-
-    def _on_search_timer_timeout(self) -> None:
-        """Search for what is typed, on the read lane (a one- or two-letter search scans
-        the names: up to 150 ms at 100,000 clients); typing goes on meanwhile, and only
-        the newest search's clients are shown."""
-        db = self.db
-        if db is None:
-            return
-        from crmdesk.services import search
-
-        self._searches_asked += 1
-        asked, text = self._searches_asked, self.search_box.text().strip()
-        if not text:
-            self._show_hits(asked, None)
-            return
-        self.state.runner.op(lambda: search.search(db, text), self).success(
-            lambda hits: self._show_hits(asked, hits)
-        ).read()
-
-    @property
-    def search_pending(self) -> bool:
-        """A search is typed but its clients are not shown yet."""
-        return self._search_timer.isActive() or self._searches_shown != self._searches_asked
-
-    def _show_hits(self, asked: int, hits: list[SearchHit] | None) -> None:
-        if asked != self._searches_asked or self.db is None:
-            return  # typed on (or the file closed) meanwhile: a newer search follows
-        self._searches_shown = asked
-        self.model.show_hits(hits)
-        if self.model.searching and self.table.itemDelegateForColumn(FOUND) is None:
-            from crmdesk.gui.delegates import HtmlDelegate  # first search: bold matches
-
-            self.table.setItemDelegateForColumn(FOUND, HtmlDelegate(self.table))
-        self.table.setColumnHidden(FOUND, not self.model.searching)
-        self.columns.fit()
-        self._show_list_message()
-        self._select_row(0)
-        if self.model.searching and self.right is not None:  # show who was found
-            self.right.setCurrentWidget(self.page)
-
-    def _show_list_message(self) -> None:
-        """Say so in the list itself when a search finds no one."""
-        text = self.search_box.text().strip()
-        nobody = self.model.searching and self.model.rowCount() == 0
-        self.list_message.show_text(
-            f"No client matches “{text}”.\n\nTry part of a name, a phone number, an email "
-            "address or a word from a note."
-            if nobody
-            else ""
-        )
-
-    def _on_search_box_return_pressed(self) -> None:
-        self._search_timer.stop()
-        self._on_search_timer_timeout()
-        self.table.setFocus()
-
-    def _on_find_triggered(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()
-
-    # ------------------------------------------------------------------ actions
-
-    def run_dialog(self, dialog: QDialog) -> Changes | None:
-        """Show a modal dialog; every write it reports (its `changed` signal, the one way
-        a dialog says what it wrote) reaches Undo and every view as it is made. Returns the
-        last of them (None if it wrote nothing). The dialog is freed."""
-        written: list[Changes] = []
-        use_runner = getattr(dialog, "use_runner", None)  # a form: its save is written on
-        if use_runner is not None:  # the write lane, never on the GUI thread
-            use_runner(self.state.runner)
-        changed = getattr(dialog, "changed", None)
-        if changed is not None:
-            changed.connect(written.append)
-            changed.connect(self.apply_changes)
-        try:
-            dialog.exec()
-            return written[-1] if written else None
-        finally:
-            dialog.deleteLater()
-
-    def apply_dialog(self, dialog: QDialog) -> bool:
-        """run_dialog: True if the dialog wrote something."""
-        return self.run_dialog(dialog) is not None
-
-    def selected_ids(self) -> list[str]:
-        """The clients selected in the list, in list order (else the one on screen)."""
-        rows = sorted(self.table.selectionModel().selectedRows(NAME), key=lambda i: i.row())
-        ids = [index.data(ID_ROLE) for index in rows]
-        if not ids and self._page is not None and self._page.record is not None:
-            ids = [self._page.record.id]
-        return ids
-
-    def _on_delete_client_triggered(self) -> None:
-        if self.db is None or self.page.record is None:
-            return
-        from crmdesk.services import clients
-
-        ids = self.selected_ids()
-        if len(ids) > 1:  # several rows: ask once, for all of them
-            answer = QMessageBox.question(
-                self,
-                "Delete clients",
-                f"Move {count(len(ids), 'client')} to the Trash? Ctrl+Z brings them back.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        rows = [i.row() for i in self.table.selectionModel().selectedRows(NAME)]
-        row = min(rows, default=self.table.currentIndex().row())  # the next row is shown
-        changes = clients.delete_clients(self.db, ids)
-        self._next_row = row  # the row after the deleted ones is shown
-        self.state.apply(changes, self)
-        said = f"{elide(changes.label, self)} — moved to the Trash. Ctrl+Z to undo."
-        self.statusBar().showMessage(said, 8000)
-
-    def _on_trash_triggered(self) -> None:
-        if self.db is not None:
-            self.run_dialog(dialogs.TrashDialog(self.db, parent=self))
-
-    def _on_letters_triggered(self) -> None:
-        if self.db is not None:
-            self.paperwork.letters_dialog().exec()
-
-    def _on_surveys_triggered(self) -> None:
-        if self.db is not None:
-            self.paperwork.surveys_dialog().exec()
-
-    def _on_shop_triggered(self) -> None:
-        if self.db is not None:
-            self.run_dialog(dialogs.ShopDialog(self.db, parent=self))
-
-    def _on_settings_triggered(self) -> None:
-        if self.db is not None and self.apply_dialog(dialogs.SettingsDialog(self.db, parent=self)):
-            self.keep_sort_order()
-
-    def keep_sort_order(self) -> None:
-        """Sort the list in the shop's alphabet if it is not yet (the country or locale
-        changed, or this machine's default differs): on the write lane (about 2 s at
-        100,000 clients), the list reloaded when it is done."""
-        from crmdesk.services import settings
-
-        db = self.db
-        if db is None:
-            return
-
-        def sorted_again(moved: bool) -> None:
-            if moved and db is self.db:
-                self.model.reload()
-                self._select_client(self._current_id())
-
-        self.state.runner.op(lambda: settings.keep_sort_order(db), self).success(
-            sorted_again
-        ).write()
-
-    def _on_tasks_busy_changed(self, busy: bool) -> None:
-        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
-        self._update_actions()
-
-    def _update_actions(self) -> None:
-        has_db = self.db is not None and not self.tasks.busy
-        has_client = has_db and self._page is not None and self._page.record is not None
-        for action in (
-            *self.carrying.db_actions,
-            self.act_new_client,
-            self.act_today,
-            self.act_find,
-            self.act_trash,
-            self.act_settings,
-            self.act_letters,
-            self.act_shop,
-            self.act_surveys,
-            self.act_reports,
-            self.act_referrals,
-        ):
-            action.setEnabled(has_db)
-        for action in (
-            self.act_edit_client,
-            self.act_delete_client,
-            self.act_fact,
-            self.act_note,
-            self.act_purchase,
-            self.act_complaint,
-            self.carrying.act_erase,
-        ):
-            action.setEnabled(has_client)
-        self.act_log.setEnabled(has_db and (has_client or self._today is not None))
-        undo, redo = self.undo_stack.peek_undo(), self.undo_stack.peek_redo()
-        self.act_undo.setEnabled(has_db and undo is not None)
-        # a step's label names a client: cut, so a long name cannot widen menus and buttons
-        self.act_undo.setText(f"&Undo {no_mnemonic(elide(undo.label, self))}" if undo else "&Undo")
-        self.act_undo.setToolTip(f"Undo {undo.label}" if undo else "Undo")
-        self.act_redo.setEnabled(has_db and redo is not None)
-        self.act_redo.setText(f"&Redo {no_mnemonic(elide(redo.label, self))}" if redo else "&Redo")
-        self.act_redo.setToolTip(f"Redo {redo.label}" if redo else "Redo")
 
     @property
     def db(self) -> Database | None:
         return self.state.db
+
+    def need_db(self) -> Database:
+        return self.state.need_db()
 
     @property
     def tasks(self) -> TaskManager:
@@ -700,6 +317,20 @@ class MainWindow(QMainWindow):
     @property
     def undo_stack(self) -> UndoStack:
         return self.state.undo_stack
+
+    # ------------------------------------------------------------------ the window's own
+
+    def _on_settings_triggered(self) -> None:
+        if self.db is not None:  # (the list sorts again if the alphabet changed)
+            self.state.run_dialog(dialogs.SettingsDialog(self.db, parent=self))
+
+    def _on_tasks_busy_changed(self, busy: bool) -> None:
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def _update_actions(self, *_args: object) -> None:
+        has_db = self.db is not None and not self.tasks.busy
+        for act in (self.act_find, self.act_today, self.act_settings):
+            act.setEnabled(has_db)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True

@@ -1,56 +1,80 @@
-"""The main window's menus and toolbar, laid out from its actions."""
+"""The main window's menus and toolbar, laid out from the controllers' actions (and the
+window's own few: Find, Today, Settings)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMenu, QToolButton
+from PySide6.QtWidgets import QToolButton
 
 if TYPE_CHECKING:
-    from crmdesk.gui.main_window import MainWindow
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMainWindow
+
+    from crmdesk.gui.carrying import Carrying
+    from crmdesk.gui.client_actions import ClientActions
+    from crmdesk.gui.files import Files
+    from crmdesk.gui.keeping import Keeping
+    from crmdesk.gui.paperwork import Paperwork
+    from crmdesk.gui.undoing import Undoing
 
 
-def build_menus(w: MainWindow) -> QMenu:
-    """File, Edit, Client and View menus and the toolbar; returns File ▸ Open recent."""
-    bar = w.menuBar()
+def build_menus(
+    window: QMainWindow,
+    *,
+    files: Files,
+    undoing: Undoing,
+    clients: ClientActions,
+    keeping: Keeping,
+    paperwork: Paperwork,
+    carrying: Carrying,
+    find: QAction,
+    today: QAction,
+    settings: QAction,
+) -> None:
+    """File, Edit, Client and View menus and the toolbar."""
+    bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([w.act_new_db, w.act_open])
-    recent = file_menu.addMenu("Open &recent")
-    file_menu.addAction(w.act_open_demo)
+    file_menu.addActions([files.act_new_db, files.act_open])
+    file_menu.addMenu(files.recent_menu)
+    file_menu.addAction(files.act_open_demo)
     file_menu.addSeparator()
-    c = w.carrying
-    file_menu.addActions([c.act_copy, c.act_merge, c.act_conflicts])
+    file_menu.addActions([carrying.act_copy, carrying.act_merge, carrying.act_conflicts])
     file_menu.addSeparator()
-    file_menu.addActions([c.act_backups, c.act_check])
+    file_menu.addActions([carrying.act_backups, carrying.act_check])
     file_menu.addSeparator()
-    file_menu.addAction(w.act_quit)
+    file_menu.addAction(files.act_quit)
     edit_menu = bar.addMenu("&Edit")
-    edit_menu.addActions([w.act_undo, w.act_redo])
+    edit_menu.addActions([undoing.act_undo, undoing.act_redo])
     edit_menu.addSeparator()
-    edit_menu.addActions([w.act_find, w.act_settings, w.act_shop])
+    edit_menu.addActions([find, settings, paperwork.act_shop])
     client_menu = bar.addMenu("&Client")
-    client_menu.addActions([w.act_new_client, w.act_edit_client, w.act_delete_client])
+    client_menu.addActions(
+        [clients.act_new_client, clients.act_edit_client, clients.act_delete_client]
+    )
     client_menu.addSeparator()
-    client_menu.addActions([w.act_log, w.act_fact, w.act_note, w.act_purchase, w.act_complaint])
+    client_menu.addActions(
+        [clients.act_log, clients.act_fact, clients.act_note, keeping.act_purchase,
+         keeping.act_complaint]
+    )  # fmt: skip
     client_menu.addSeparator()
-    client_menu.addActions([w.act_letters, w.act_surveys])
+    client_menu.addActions([paperwork.act_letters, paperwork.act_surveys])
     client_menu.addSeparator()
-    client_menu.addAction(w.carrying.act_erase)
+    client_menu.addAction(carrying.act_erase)
     view_menu = bar.addMenu("&View")
-    view_menu.addActions([w.act_today, w.act_reports, w.act_referrals])
+    view_menu.addActions([today, keeping.act_reports, keeping.act_referrals])
     view_menu.addSeparator()
-    view_menu.addAction(w.act_trash)
-    toolbar = w.addToolBar("Main")
+    view_menu.addAction(clients.act_trash)
+    toolbar = window.addToolBar("Main")
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)
     toolbar.addActions(
-        [w.act_today, w.act_new_client, w.act_log, w.act_purchase, w.act_fact, w.act_note,
-         w.act_letters, w.act_surveys, w.act_reports]
+        [today, clients.act_new_client, clients.act_log, keeping.act_purchase, clients.act_fact,
+         clients.act_note, paperwork.act_letters, paperwork.act_surveys, keeping.act_reports]
     )  # fmt: skip
     toolbar.addSeparator()
-    toolbar.addActions([w.act_undo, w.act_trash])
+    toolbar.addActions([undoing.act_undo, clients.act_trash])
     more = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")  # a narrow screen's »
     if more is not None:
         more.setAccessibleName("More tools")
         more.setToolTip("More tools")
-    return recent

@@ -8,26 +8,30 @@ say), the user chooses another name: nothing is ever decrypted over a file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from crmdesk import paths
 from crmdesk.errors import CrmError, TargetExistsError, WrongPassphraseError
+from crmdesk.gui.controller import Controller
 from crmdesk.gui.problems import show_problem
 
 if TYPE_CHECKING:
+    from crmdesk.gui.app_state import AppState
+    from crmdesk.gui.controller import OnScreen
     from crmdesk.gui.dialogs.passphrase_dialogs import OpenPassphraseDialog
-    from crmdesk.gui.main_window import MainWindow
     from crmdesk.services.unpacking import Unpacked
 
 
-class Unpacking(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+class Unpacking(Controller):
+    def __init__(
+        self, state: AppState, widget: QWidget, screen: OnScreen, open_file: Callable[[Path], None]
+    ) -> None:
+        super().__init__(state, widget, screen)
+        self.open_file = open_file
         self.dialog: OpenPassphraseDialog | None = None  # while the passphrase is asked for
 
     def open_copy(self, copy: Path) -> None:
@@ -42,9 +46,9 @@ class Unpacking(QObject):
             target = chosen
         from crmdesk.services import passphrases, recent
 
-        db = self.window.db
+        db = self.state.db
         known = ([db.path] if db is not None else []) + recent.recent_files()
-        self.window.statusBar().showMessage(f"Opening {copy.name}…")
+        self.screen.say(f"Opening {copy.name}…")
 
         def work() -> tuple[Unpacked | None, str]:
             found = unpacking.unpack_with_remembered(copy, known, target)
@@ -57,7 +61,7 @@ class Unpacking(QObject):
             else:
                 self._ask_passphrase(copy, target, keyring_name)
 
-        self.window.tasks.run(work, done, self._failed)
+        self.state.runner.writes.run(work, done, self._failed)
 
     def _ask_where(self, copy: Path, taken: Path) -> Path | None:
         """The new database's file, when `taken` (the name it would get) is in use."""
@@ -68,7 +72,7 @@ class Unpacking(QObject):
             "Open an encrypted copy",
             f"{copy.name} is decrypted into a database of its own on this computer, but "
             f"{taken} already exists, and it is never written over.",
-            parent=self.window,
+            parent=self.widget,
         )
         box.setInformativeText(
             "Choose another name for the new database. (If "
@@ -84,7 +88,7 @@ class Unpacking(QObject):
         if not chosen:
             return None
         name, _ = QFileDialog.getSaveFileName(
-            self.window,
+            self.widget,
             f"The database decrypted from {copy.name}",
             str(unpacking.free_target(taken)),
             f"crmdesk databases (*{paths.DB_SUFFIX})",
@@ -97,8 +101,8 @@ class Unpacking(QObject):
         from crmdesk.gui.dialogs.passphrase_dialogs import OpenPassphraseDialog
         from crmdesk.services import unpacking
 
-        self.window.statusBar().clearMessage()
-        dialog = OpenPassphraseDialog(copy.name, target, keyring_name, parent=self.window)
+        self.screen.say("")
+        dialog = OpenPassphraseDialog(copy.name, target, keyring_name, parent=self.widget)
         self.dialog = dialog
 
         def submitted(passphrase: str, remember: bool) -> None:
@@ -126,7 +130,7 @@ class Unpacking(QObject):
                     dialog.reject()
                 self._failed(error)
 
-            self.window.tasks.run(work, done, failed)
+            self.state.runner.writes.run(work, done, failed)
 
         def finished(_result: int) -> None:
             if self.dialog is dialog:
@@ -138,16 +142,15 @@ class Unpacking(QObject):
         dialog.open()
 
     def _opened(self, unpacked: Unpacked, how: str) -> None:
-        w = self.window
-        w.open_database(unpacked.path)
+        self.open_file(unpacked.path)
         said = f" {how}" if how else ""
-        w.statusBar().showMessage(
+        self.screen.say(
             f"Decrypted {unpacked.copy.name}{said} into {unpacked.path}, checked.", 10000
         )
 
     def _failed(self, error: Exception) -> None:
         if not isinstance(error, CrmError):
             raise error
-        self.window.statusBar().clearMessage()
+        self.screen.say("")
         title = "Not opened" if isinstance(error, TargetExistsError) else "Cannot open this copy"
-        show_problem(self.window, title, error)
+        show_problem(self.widget, title, error)

@@ -240,7 +240,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
     window.database_opened.connect(opened.append)
     with hb.phase("open the file"):
         window.open_database(path)
-        settled(lambda: opened and window.right is not None and window.model.rowCount(),
+        settled(lambda: opened and window.right is not None and window.client_list.model.rowCount(),
                 "the file to open, its first page shown and the on-open check done")  # fmt: skip
 
     with hb.phase("Today shown"):
@@ -249,27 +249,28 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
                 and window.today.summary.text(), "Today")  # fmt: skip
 
     with hb.phase("search as you type"):
-        box = window.search_box
+        model = window.client_list.model
+        box, listed = window.client_list.search_box, window.client_list
         for letter in SEARCHED:
             QTest.keyClick(box, letter)
             pause(150)  # a typist's pace: the search timer (120 ms) fires after every key
-            settled(lambda: not window.search_pending, "the search")
-        found = [window.model.index(r, NAME).data() for r in range(window.model.rowCount())]
+            settled(lambda: not listed.search_pending, "the search")
+        found = [model.index(r, NAME).data() for r in range(model.rowCount())]
         if not any(SEARCHED in str(name) for name in found):
             raise RuntimeError(f"searching {SEARCHED!r} found {found[:5]}")
         box.clear()  # the clear button: the whole list again
         pause(150)
-        settled(lambda: not window.search_pending and not window.model.searching, "the whole list")
+        settled(lambda: not listed.search_pending and not model.searching, "the whole list")
 
     with hb.phase("pick clients"):
-        table = window.table
+        table = window.client_list.table
 
         def shows_current() -> bool:
             record = window.page.record
             return record is not None and record.id == table.currentIndex().data(ID_ROLE)
 
         for row in (1, 3, 6):
-            rect = table.visualRect(window.model.index(row, NAME))
+            rect = table.visualRect(window.client_list.model.index(row, NAME))
             QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
                              Qt.KeyboardModifier.NoModifier, rect.center())  # fmt: skip
             settled(lambda r=row: table.currentIndex().row() == r and shows_current(), "a click")
@@ -293,7 +294,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             d.body.setPlainText("Will come in on Saturday with her sister.")
             d.buttons.accepted.emit()  # what Ctrl+Enter and the Save button do
 
-        run_modal(window.act_log.trigger, "ContactDialog", log)
+        run_modal(window.client_actions.act_log.trigger, "ContactDialog", log)
         settled(lambda: undo_label() != before, "the contact to be logged")
 
     with hb.phase("add a note"):
@@ -303,12 +304,12 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             d.text.setPlainText("Prefers to be called after 5 pm.")
             d.buttons.accepted.emit()
 
-        run_modal(window.act_note.trigger, "NoteDialog", note)
+        run_modal(window.client_actions.act_note.trigger, "NoteDialog", note)
         settled(lambda: undo_label() != before, "the note to be added")
 
     with hb.phase("undo"):
         undone = undo_label()
-        window.act_undo.trigger()
+        window.undoing.act_undo.trigger()
         settled(lambda: undo_label() != undone, "the undo")
 
     with hb.phase("open Letters"):
@@ -318,7 +319,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
                        and not d.tasks.busy, "the letter's preview")  # fmt: skip
             d.close()
 
-        run_modal(window.act_letters.trigger, "LettersDialog", letters)
+        run_modal(window.paperwork.act_letters.trigger, "LettersDialog", letters)
         settled(lambda: True, "Letters to close")
 
     def close_when_settled(d: QDialog) -> None:
@@ -327,7 +328,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
         d.close()
 
     with hb.phase("open Surveys"):
-        run_modal(window.act_surveys.trigger, "SurveysDialog", close_when_settled)
+        run_modal(window.paperwork.act_surveys.trigger, "SurveysDialog", close_when_settled)
         settled(lambda: True, "Surveys to close")
 
     with hb.phase("Reports, period changed"):
@@ -341,11 +342,11 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             hb.settle()
             d.close()
 
-        run_modal(window.act_reports.trigger, "ReportsDialog", report)
+        run_modal(window.keeping.act_reports.trigger, "ReportsDialog", report)
         settled(lambda: True, "Reports to close")
 
     with hb.phase(f"print {FORMS} survey forms"):
-        model, selection = window.model, window.table.selectionModel()
+        model, selection = window.client_list.model, window.client_list.table.selectionModel()
         if model.rowCount() < FORMS:
             raise RuntimeError(f"only {model.rowCount()} clients in the list")
         chosen = QItemSelection(model.index(0, 0), model.index(FORMS - 1, model.columnCount() - 1))
@@ -366,7 +367,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
             hb.settle()
             d.close()
 
-        run_modal(window.act_surveys.trigger, "SurveysDialog", forms)
+        run_modal(window.paperwork.act_surveys.trigger, "SurveysDialog", forms)
         settled(lambda: out.exists(), "the forms' PDF")
         if not said or f"Wrote {FORMS} forms" not in said[0]:
             raise RuntimeError(f"printing forms said {said!r}")

@@ -47,7 +47,7 @@ BARE = False
 class Watched(main_window.MainWindow):
     def __init__(self):
         super().__init__()
-        self.watch = FirstPaint(self.table, None)
+        self.watch = FirstPaint(self.client_list.table, None)
 main_window.MainWindow = Watched
 sys.exit(cli.main(["--db", sys.argv[1]]))
 """
@@ -80,7 +80,7 @@ app = QApplication(sys.argv[:1])
 window = MainWindow()
 window.show()
 def scroll(_db):
-    model, view = window.model, window.table
+    model, view = window.client_list.model, window.client_list.table
     rows = model.rowCount()
     step = max(1, view.viewport().height() // view.verticalHeader().defaultSectionSize())
     for row in range(0, rows, step):

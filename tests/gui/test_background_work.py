@@ -37,7 +37,7 @@ def test_surveys_cannot_close_while_forms_are_written_and_they_reach_undo(
         dialog.reject()  # Esc while the forms are written: the window stays
         assert dialog.isVisible()
     assert out.exists()
-    assert window.act_undo.isEnabled() and "form" in window.act_undo.toolTip()
+    assert window.undoing.act_undo.isEnabled() and "form" in window.undoing.act_undo.toolTip()
     dialog.close()
     assert not dialog.isVisible()
 
@@ -61,7 +61,7 @@ def test_a_burst_of_edits_works_today_out_twice_not_once_per_edit(
 
     monkeypatch.setattr(today, "today", counted)
     for n in range(6):
-        window.apply_changes(notes.add_note(window.need_db(), cid, f"Note {n}"))
+        window.state.apply(notes.add_note(window.need_db(), cid, f"Note {n}"))
     settled_today(qtbot, window)
     assert len(runs) == 2  # the first edit's, then one for the five after it
 
@@ -86,9 +86,9 @@ def test_a_note_saved_while_the_file_is_busy_waits_without_freezing_the_window(
         held.append(time.monotonic() - started)
         assert d.saving and d.isVisible()  # waiting for the file, the window answering
 
-    answer_dialog(qtbot, NoteDialog, write, window.act_note.trigger)
+    answer_dialog(qtbot, NoteDialog, write, window.client_actions.act_note.trigger)
     assert held[0] < 0.1
     assert [n.text for n in notes.notes_of(window.need_db(), cid)] == [
         "Collects the order on Friday"
     ]
-    assert window.act_undo.isEnabled()
+    assert window.undoing.act_undo.isEnabled()

@@ -77,8 +77,8 @@ def test_erase_from_the_client_menu(qtbot: QtBot, db_path: Path, monkeypatch) ->
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=20000)
     record = clients.get_client(window.need_db(), cid)
     assert record.erased_at is not None and record.family_name == ""
-    assert window.model.rowCount() == 0  # gone from the list
-    assert not window.act_undo.isEnabled()
+    assert window.client_list.model.rowCount() == 0  # gone from the list
+    assert not window.undoing.act_undo.isEnabled()
     window.close()
 
 

@@ -61,7 +61,7 @@ def test_del_on_three_selected_clients_asks_once_and_one_undo_brings_them_back(
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    view, model = window.table, window.model
+    view, model = window.client_list.table, window.client_list.model
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     clear = QItemSelectionModel.SelectionFlag.ClearAndSelect
     view.selectionModel().select(model.index(1, 0), clear | QItemSelectionModel.SelectionFlag.Rows)
@@ -74,9 +74,9 @@ def test_del_on_three_selected_clients_asks_once_and_one_undo_brings_them_back(
     assert asked == ["Move 3 clients to the Trash? Ctrl+Z brings them back."]
     left = {model.index(r, 0).data() for r in range(model.rowCount())}
     assert model.total == 3 and not chosen & left and on_screen not in left
-    assert window.act_undo.text() == "&Undo Delete 3 clients"
+    assert window.undoing.act_undo.text() == "&Undo Delete 3 clients"
 
-    window.act_undo.trigger()
+    window.undoing.act_undo.trigger()
     assert model.total == 6
     assert chosen <= {model.index(r, 0).data() for r in range(model.rowCount())}
 
@@ -86,10 +86,10 @@ def test_del_on_one_client_asks_nothing(
 ) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked"))
     window = shop_window
-    window.table.selectRow(2)
-    window.table.setFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert window.model.total == 5
+    window.client_list.table.selectRow(2)
+    window.client_list.table.setFocus()
+    qtbot.keyClick(window.client_list.table, Qt.Key.Key_Delete)
+    assert window.client_list.model.total == 5
 
 
 def test_a_referral_code_from_a_letter_links_the_referrer(
@@ -107,7 +107,7 @@ def test_a_referral_code_from_a_letter_links_the_referrer(
         d.buttons.accepted.emit()
         qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
-    answer_dialog(qtbot, ClientDialog, fill, lambda: window.act_new_client.trigger())
+    answer_dialog(qtbot, ClientDialog, fill, lambda: window.client_actions.act_new_client.trigger())
     [referral] = referrals.referrals(db)
     assert (referral.referred_name, referral.referrer_name) == ("Ann Lee", referrer_name)
     assert window.page.name.text() == "Ann Lee"
@@ -128,7 +128,7 @@ def test_a_referral_code_nobody_has_is_said_at_the_field(
         seen.append(error.text() if error is not None and error.isVisible() else "")
         d.reject()
 
-    answer_dialog(qtbot, ClientDialog, fill, lambda: window.act_new_client.trigger())
+    answer_dialog(qtbot, ClientDialog, fill, lambda: window.client_actions.act_new_client.trigger())
     assert seen and "No client has the referral code R-0000ZZZZ" in seen[0]
 
 
@@ -159,7 +159,7 @@ def test_labels_start_part_way_down_a_used_sheet(
     from crmdesk.gui.letters_dialog import LettersDialog
 
     window = shop_window
-    window.table.selectAll()
+    window.client_list.table.selectAll()
     dialog = window.paperwork.letters_dialog()
     assert isinstance(dialog, LettersDialog)
     qtbot.addWidget(dialog)

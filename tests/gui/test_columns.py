@@ -99,7 +99,7 @@ def test_the_client_list_fits_and_an_empty_search_says_so_in_the_list(
     window = demo_window
     window.resize(1280, 780)  # the usual size (the offscreen screen is 800 wide)
     qtbot.wait(50)
-    table = window.table  # (a list of 100,000 is measured as it is scrolled)
+    table = window.client_list.table  # (a list of 100,000 is measured as it is scrolled)
     checked, bar = 0, table.verticalScrollBar()
     while True:
         qtbot.wait(120)
@@ -107,26 +107,27 @@ def test_the_client_list_fits_and_an_empty_search_says_so_in_the_list(
         if bar.value() == bar.maximum():
             break
         bar.setValue(bar.value() + bar.pageStep())
-    assert checked >= 4 * window.model.rowCount()
+    assert checked >= 4 * window.client_list.model.rowCount()
     bar.setValue(0)
-    assert not window.list_message.isVisible()
-    qtbot.keyClicks(window.search_box, "zzqxj")
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
-    assert window.model.rowCount() == 0
-    message = window.list_message
+    assert not window.client_list.list_message.isVisible()
+    qtbot.keyClicks(window.client_list.search_box, "zzqxj")
+    qtbot.keyClick(window.client_list.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.client_list.search_pending)  # on the read lane
+    assert window.client_list.model.rowCount() == 0
+    message = window.client_list.list_message
     assert message.isVisible() and message.text().startswith("No client matches “zzqxj”")
-    assert message.parent() is window.table.viewport()  # in the list, over its rows
-    assert window.table.viewport().rect().contains(message.geometry())
-    window.search_box.clear()
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
-    assert not message.isVisible() and window.model.rowCount() > 0
-    qtbot.keyClicks(window.search_box, "harro")  # while searching: Found in, next to the name
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
-    assert window.model.rowCount() > 0
-    assert assert_columns_fit(window.table, "the search hits")
+    assert message.parent() is window.client_list.table.viewport()  # in the list, over its rows
+    assert window.client_list.table.viewport().rect().contains(message.geometry())
+    window.client_list.search_box.clear()
+    qtbot.keyClick(window.client_list.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.client_list.search_pending)  # on the read lane
+    assert not message.isVisible() and window.client_list.model.rowCount() > 0
+    # while searching: Found in, next to the name
+    qtbot.keyClicks(window.client_list.search_box, "harro")
+    qtbot.keyClick(window.client_list.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.client_list.search_pending)  # on the read lane
+    assert window.client_list.model.rowCount() > 0
+    assert assert_columns_fit(window.client_list.table, "the search hits")
 
 
 def test_every_table_of_the_client_page_fits(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -35,7 +35,7 @@ def test_a_note_the_disk_refuses_is_explained_in_its_dialog(
     db = window.db
     assert db is not None
     cid = add_client(db, given_name="Anna", family_name="Webber")
-    window.model.reload()
+    window.client_list.model.reload()
     window.show_client(cid)
     qtbot.waitUntil(lambda: window.page.record is not None and window.page.record.id == cid)
     before = digest(db.path)
@@ -51,7 +51,7 @@ def test_a_note_the_disk_refuses_is_explained_in_its_dialog(
         seen["typed"] = d.text.toPlainText()
         d.reject()
 
-    answer_dialog(qtbot, NoteDialog, write, window.act_note.trigger)
+    answer_dialog(qtbot, NoteDialog, write, window.client_actions.act_note.trigger)
     assert seen["open"] and seen["typed"] == "Her daughter marries in June"
     problem = str(seen["problem"])
     assert str(db.path) in problem and "could not be written" in problem

@@ -109,7 +109,7 @@ def test_client_messages_show_whole_and_speak_plainly(qtbot: QtBot, window: Main
         d.postcode.setText("LS6 2AB")  # type: ignore[attr-defined]
         _save(d)
 
-    answer_dialog(qtbot, ClientDialog, fill, window.act_new_client.trigger)
+    answer_dialog(qtbot, ClientDialog, fill, window.client_actions.act_new_client.trigger)
     db = window.db
     assert db is not None
     jane = clients.get_client(db, clients.find_by_name(db, "Jane")[0][0])
@@ -121,7 +121,7 @@ def test_the_amount_message_shows_whole(qtbot: QtBot, window: MainWindow) -> Non
     db = window.db
     assert db is not None
     made = clients.create_client(db, ClientForm(given_name="Margaret", family_name="Webber"))
-    window.apply_changes(made)
+    window.state.apply(made)
 
     def fill(d: PurchaseDialog) -> None:
         d.amount.setFocus()
@@ -133,7 +133,7 @@ def test_the_amount_message_shows_whole(qtbot: QtBot, window: MainWindow) -> Non
         _grab(d, "messages-purchase.png")
         d.reject()
 
-    answer_dialog(qtbot, PurchaseDialog, fill, window.act_purchase.trigger)
+    answer_dialog(qtbot, PurchaseDialog, fill, window.keeping.act_purchase.trigger)
 
 
 def test_contact_fact_note_and_complaint_messages_show_whole(

@@ -49,7 +49,7 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
     new_client(qtbot, window, "Margaret", "Webber", "mobile: 07911 123456")
     assert window.page.name.text() == "Margaret Webber"
     assert "07911 123456" in window.page.details.text()
-    assert window.model.rowCount() == 1
+    assert window.client_list.model.rowCount() == 1
 
     # a thing to remember and a note
     def fact(d: FactDialog) -> None:
@@ -67,7 +67,7 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
         d.buttons.accepted.emit()
         qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
-    answer_dialog(qtbot, NoteDialog, note, lambda: window.act_note.trigger())
+    answer_dialog(qtbot, NoteDialog, note, lambda: window.client_actions.act_note.trigger())
     assert "married" in window.page.notes_model.index(0, 1).data()
 
     # Ctrl+L and typing: a call is logged, the cursor already in Subject
@@ -83,22 +83,23 @@ def test_a_day_at_the_front_desk(qtbot: QtBot, window: MainWindow) -> None:
 
     # someone else comes in
     new_client(qtbot, window, "Zoë", "Brontë")
-    assert window.model.rowCount() == 2
+    assert window.client_list.model.rowCount() == 2
 
     # Ctrl+F, a word from the note: Margaret is found, with the words that matched
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
-    assert window.search_box.hasFocus()
-    qtbot.keyClicks(window.search_box, "marri")
-    qtbot.waitUntil(lambda: window.model.searching and window.model.rowCount() == 1)
-    assert window.model.index(0, NAME).data() == "Webber, Margaret"
-    assert window.model.index(0, FOUND).data().startswith("Note: ")
-    assert "<b>marri</b>" in window.model.index(0, FOUND).data(HTML_ROLE)
-    assert not window.table.isColumnHidden(FOUND)
-    assert window.table.itemDelegateForColumn(FOUND) is not None  # paints the bold words
+    assert window.client_list.search_box.hasFocus()
+    qtbot.keyClicks(window.client_list.search_box, "marri")
+    model, table = window.client_list.model, window.client_list.table
+    qtbot.waitUntil(lambda: model.searching and model.rowCount() == 1)
+    assert model.index(0, NAME).data() == "Webber, Margaret"
+    assert model.index(0, FOUND).data().startswith("Note: ")
+    assert "<b>marri</b>" in model.index(0, FOUND).data(HTML_ROLE)
+    assert not table.isColumnHidden(FOUND)
+    assert table.itemDelegateForColumn(FOUND) is not None  # paints the bold words
     assert window.page.name.text() == "Margaret Webber"
-    window.search_box.clear()
-    qtbot.waitUntil(lambda: not window.model.searching)
-    assert window.table.isColumnHidden(FOUND)
+    window.client_list.search_box.clear()
+    qtbot.waitUntil(lambda: not window.client_list.model.searching)
+    assert window.client_list.table.isColumnHidden(FOUND)
 
 
 def test_bad_email_is_shown_at_its_field_and_nothing_is_saved(
@@ -116,7 +117,7 @@ def test_bad_email_is_shown_at_its_field_and_nothing_is_saved(
         assert d.findChild(QPlainTextEdit, "emails").hasFocus()
         d.reject()
 
-    answer_dialog(qtbot, ClientDialog, fill, window.act_new_client.trigger)
+    answer_dialog(qtbot, ClientDialog, fill, window.client_actions.act_new_client.trigger)
     assert list(problems) == ["emails"]
     assert "anna@@example" in problems["emails"]
     assert window.db is not None and client_list.count_clients(window.db) == 0
@@ -127,22 +128,21 @@ def test_delete_undo_trash_restore(qtbot: QtBot, window: MainWindow) -> None:
     new_client(qtbot, window, "Zoë", "Brontë")
     assert window.page.name.text() == "Zoë Brontë"
 
-    window.table.setFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert window.model.rowCount() == 1
+    window.client_list.table.setFocus()
+    qtbot.keyClick(window.client_list.table, Qt.Key.Key_Delete)
+    assert window.client_list.model.rowCount() == 1
     assert "Trash" in window.statusBar().currentMessage()
 
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # undo the delete
-    assert window.model.rowCount() == 2
+    assert window.client_list.model.rowCount() == 2
 
-    window.table.setFocus()
-    first = window.table.visualRect(window.model.index(0, NAME)).center()
-    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=first)
-    assert len(window.table.selectionModel().selectedRows()) == 1  # Brontë sorts first
-    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert [window.model.index(r, NAME).data() for r in range(window.model.rowCount())] == [
-        "Webber, Anna"
-    ]
+    window.client_list.table.setFocus()
+    first = window.client_list.table.visualRect(window.client_list.model.index(0, NAME)).center()
+    qtbot.mouseClick(window.client_list.table.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    assert len(window.client_list.table.selectionModel().selectedRows()) == 1  # Brontë sorts first
+    qtbot.keyClick(window.client_list.table, Qt.Key.Key_Delete)
+    model = window.client_list.model
+    assert [model.index(r, NAME).data() for r in range(model.rowCount())] == ["Webber, Anna"]
 
     def restore(d: TrashDialog) -> None:
         assert d.model.rowCount() == 1
@@ -151,8 +151,8 @@ def test_delete_undo_trash_restore(qtbot: QtBot, window: MainWindow) -> None:
         assert d.model.rowCount() == 0
         d.reject()
 
-    answer_dialog(qtbot, TrashDialog, restore, window.act_trash.trigger)
-    assert window.model.rowCount() == 2
+    answer_dialog(qtbot, TrashDialog, restore, window.client_actions.act_trash.trigger)
+    assert window.client_list.model.rowCount() == 2
 
 
 def test_undo_an_edit(qtbot: QtBot, window: MainWindow) -> None:
@@ -166,11 +166,11 @@ def test_undo_an_edit(qtbot: QtBot, window: MainWindow) -> None:
 
     answer_dialog(qtbot, ClientDialog, rename, lambda: qtbot.keyClick(window, Qt.Key.Key_E, CTRL))
     assert "Harrogate" in window.page.details.text()
-    assert window.act_undo.text() == "&Undo Edit Anna Webber"
+    assert window.undoing.act_undo.text() == "&Undo Edit Anna Webber"
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     assert "Harrogate" not in window.page.details.text()
     assert "Undone: Edit Anna Webber" in window.statusBar().currentMessage()
-    window.act_redo.trigger()
+    window.undoing.act_redo.trigger()
     assert "Harrogate" in window.page.details.text()
 
 
@@ -201,10 +201,10 @@ def test_quitting_leaves_no_side_files(qtbot: QtBot, window: MainWindow) -> None
 def test_a_client_added_during_a_search_stays_chosen(qtbot: QtBot, window: MainWindow) -> None:
     new_client(qtbot, window, "Anna", "Webber")
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
-    qtbot.keyClicks(window.search_box, "Webber")
-    qtbot.waitUntil(lambda: window.model.searching)
+    qtbot.keyClicks(window.client_list.search_box, "Webber")
+    qtbot.waitUntil(lambda: window.client_list.model.searching)
     new_client(qtbot, window, "Zack", "Young")  # sorts last
     qtbot.wait(400)  # longer than the search-as-you-type delay
-    assert not window.model.searching and window.search_box.text() == ""
+    assert not window.client_list.model.searching and window.client_list.search_box.text() == ""
     assert window.page.name.text() == "Zack Young"
-    assert window.table.currentIndex().data() == "Young, Zack"
+    assert window.client_list.table.currentIndex().data() == "Young, Zack"

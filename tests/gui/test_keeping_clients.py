@@ -29,9 +29,9 @@ def _plain(window: MainWindow) -> str:
 
 
 def _on_client(qtbot: QtBot, window: MainWindow, name: str) -> None:
-    window.search_box.setText(name)
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
+    window.client_list.search_box.setText(name)
+    qtbot.keyClick(window.client_list.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.client_list.search_pending)  # on the read lane
     assert window.page.record is not None and window.page.record.display_name == name
     assert window.right.currentWidget() is window.page  # type: ignore[union-attr]
 
@@ -56,7 +56,7 @@ def test_record_purchases_from_the_keyboard_and_see_the_stage(qtbot: QtBot, db_p
         qtbot.keyClick(d, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
-    answer_dialog(qtbot, PurchaseDialog, buy, window.act_purchase.trigger)
+    answer_dialog(qtbot, PurchaseDialog, buy, window.keeping.act_purchase.trigger)
     keeping = _plain(window)
     assert "Repeat since" in keeping and "2 purchases, £65.50 in all, £32.75 on average" in keeping
     assert "usually every 30 days" in keeping
@@ -131,7 +131,7 @@ def test_referral_rewards_and_the_report_window(
         assert d.best_model.record(0).name == "Anna Test"
         d.reject()
 
-    answer_dialog(qtbot, ReferralsDialog, give, window.act_referrals.trigger)
+    answer_dialog(qtbot, ReferralsDialog, give, window.keeping.act_referrals.trigger)
     assert settled_today(qtbot, window).rows("rewards") == []
     assert referrals.rewards_owed(window.need_db()) == []
     out = tmp_path / "report.pdf"
@@ -149,7 +149,7 @@ def test_referral_rewards_and_the_report_window(
         d.save_button.click()
         d.reject()
 
-    answer_dialog(qtbot, ReportsDialog, report, window.act_reports.trigger)
+    answer_dialog(qtbot, ReportsDialog, report, window.keeping.act_reports.trigger)
     text = " ".join(pdf_pages(out))
     assert "Who brings the revenue" in text and "Cleo Test" in text
     window.close()

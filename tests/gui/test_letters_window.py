@@ -26,7 +26,7 @@ def shop_window(qtbot: QtBot, demo_path: Path) -> MainWindow:
     with Database.open(demo_path) as db:
         set_up_shop(db)
     window = open_window(qtbot, demo_path)
-    window.table.setCurrentIndex(window.model.index(3, 0))
+    window.client_list.table.setCurrentIndex(window.client_list.model.index(3, 0))
     return window
 
 
@@ -60,7 +60,7 @@ def test_pick_preview_save_and_find_the_letter_in_the_timeline(
     timeline = window.page.timeline_model
     newest = [timeline.index(0, c).data() for c in range(timeline.columnCount())]
     assert "Birthday" in newest and any("Letter" in str(v) for v in newest)
-    assert window.act_undo.text() == "&Undo Letter “Birthday” to 1 client"
+    assert window.undoing.act_undo.text() == "&Undo Letter “Birthday” to 1 client"
 
 
 def test_a_mistake_is_shown_at_its_line_and_blocks_printing(
@@ -122,11 +122,11 @@ def test_a_selection_gets_one_letter_each(
     qtbot: QtBot, shop_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = shop_window
-    view = window.table
+    view = window.client_list.table
     view.selectRow(1)
     for row in (2, 3):
         view.selectionModel().select(
-            window.model.index(row, 0),
+            window.client_list.model.index(row, 0),
             view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
         )
     dialog = _dialog(qtbot, window)
@@ -154,7 +154,7 @@ def test_printing_sends_every_page_of_the_letters(
 
     db = shop_window.db
     assert db is not None
-    ids = [shop_window.model.index(row, 0).data(ID_ROLE) for row in range(3)]
+    ids = [shop_window.client_list.model.index(row, 0).data(ID_ROLE) for row in range(3)]
     batch = letters.prepare(db, letters.find_template(db, "Birthday"), ids)
     run = letters.produce(db, batch, tmp_path / "birthday.pdf")
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -202,7 +202,7 @@ def test_shop_details_are_checked_at_their_fields_then_saved(
 
     db = window.db
     assert db is not None
-    answer_dialog(qtbot, ShopDialog, fill, window.act_shop.trigger)
+    answer_dialog(qtbot, ShopDialog, fill, window.paperwork.act_shop.trigger)
     saved = shop.get_shop(db)
     assert (saved.name, saved.email, saved.paper) == (
         "Webber & Daughters",
@@ -312,8 +312,9 @@ def test_a_saved_template_is_a_step_undo_takes_back(qtbot: QtBot, shop_window: M
     dialog.close()
     names = {t.name for t in letters.list_templates(window.need_db())}
     assert "Spring opening" in names
-    assert window.act_undo.isEnabled() and "Spring opening" in window.act_undo.toolTip()
-    window.act_undo.trigger()
+    undo = window.undoing.act_undo
+    assert undo.isEnabled() and "Spring opening" in undo.toolTip()
+    undo.trigger()
     assert "Spring opening" not in {t.name for t in letters.list_templates(window.need_db())}
 
 

@@ -45,7 +45,7 @@ def _long_client(window: MainWindow) -> str:
         tags=["T" * limits.TAG.chars, "Long tag with words in it, forty chars!"],
     )
     made = clients.create_client(db, form)
-    window.apply_changes(made)
+    window.state.apply(made)
     assert made.created_id is not None
     return made.created_id
 
@@ -72,7 +72,7 @@ def test_a_client_as_long_as_can_be_keeps_every_window_within_the_screen(
     assert page.name.shown_text().endswith("…") and page.name.toolTip() == record.display_name
     assert page.name.text() == record.display_name  # what a screen reader reads is whole
     assert "W" * limits.CLIENT["postcode"].chars in page.details.toolTip()  # whole there
-    undo = window.act_undo
+    undo = window.undoing.act_undo
     assert undo.text().startswith("&Undo New client") and undo.text().endswith("…")
     assert len(undo.text()) < 60 and undo.toolTip() == f"Undo New client {record.display_name}"
     _grab(window, "long-main.png")
@@ -101,7 +101,7 @@ def test_a_client_as_long_as_can_be_keeps_every_window_within_the_screen(
         _grab(dialog, "long-client-dialog.png")
         dialog.reject()
 
-    answer_dialog(qtbot, ClientDialog, look, window.act_edit_client.trigger)
+    answer_dialog(qtbot, ClientDialog, look, window.client_actions.act_edit_client.trigger)
 
 
 def test_a_pasted_5000_character_name_is_said_at_the_field_at_once(
@@ -122,6 +122,6 @@ def test_a_pasted_5000_character_name_is_said_at_the_field_at_once(
         assert dialog.isVisible() and "this is 101" in dialog.problems()["given_name"]
         dialog.reject()
 
-    answer_dialog(qtbot, ClientDialog, fill, window.act_new_client.trigger)
+    answer_dialog(qtbot, ClientDialog, fill, window.client_actions.act_new_client.trigger)
     db = window.db
     assert db is not None and clients.find_by_name(db, "M") == []

@@ -43,11 +43,12 @@ def test_opened_files_go_to_the_recent_menu(
     with qtbot.waitSignal(window.database_opened, timeout=20000):
         window.open_database(demo_path)
     assert recent.recent_files()[:2] == [demo_path, first]
-    assert [a.text() for a in window.recent_menu.actions()][:2] == [str(demo_path), str(first)]
-    assert window.model.rowCount() == 60
+    recent_menu = window.files.recent_menu
+    assert [a.text() for a in recent_menu.actions()][:2] == [str(demo_path), str(first)]
+    assert window.client_list.model.rowCount() == 60
     assert "demo.crmdesk" in window.windowTitle()
     with qtbot.waitSignal(window.database_opened, timeout=20000):
-        window.recent_menu.actions()[1].trigger()
+        window.files.recent_menu.actions()[1].trigger()
     assert window.db is not None and window.db.path == first
     assert not (demo_path.parent / (demo_path.name + ".lock")).exists()  # the other was closed
 
@@ -62,10 +63,11 @@ def test_at_start_the_list_is_drawn_first_and_the_client_page_follows(
     window.show()
     with qtbot.waitSignal(window.database_opened, timeout=20000):
         window.open_database(demo_path)
-        assert window.model.rowCount() == 60  # opened at once: no migration to wait for
-    first = window.model.index(0, 0).data()
+        assert window.client_list.model.rowCount() == 60  # opened at once: no migration to wait for
+    first = window.client_list.model.index(0, 0).data()
     assert window.page.name.text().split()[-1] in first
-    assert window.act_log.isEnabled() and window.act_edit_client.isEnabled()
+    acts = window.client_actions
+    assert acts.act_log.isEnabled() and acts.act_edit_client.isEnabled()
     window.close()
 
 

@@ -17,7 +17,7 @@ from tests.sync_helpers import add_client
 
 
 def shown(window: MainWindow) -> list[str]:
-    model = window.model
+    model = window.client_list.model
     return [model.data(model.index(r, 0), ROW_ROLE).name for r in range(model.rowCount())]
 
 

@@ -38,10 +38,10 @@ def test_forms_for_two_clients_answered_from_the_keyboard(
     qtbot: QtBot, shop_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = shop_window
-    view = window.table
+    view = window.client_list.table
     view.selectRow(1)
     view.selectionModel().select(
-        window.model.index(2, 0),
+        window.client_list.model.index(2, 0),
         view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
     )
     dialog = window.paperwork.surveys_dialog()
@@ -208,9 +208,9 @@ def _key(qtbot: QtBot, text: str = "", key: Qt.Key = Qt.Key.Key_Return) -> QWidg
 
 
 def _put_on_screen(window: MainWindow, family: str) -> None:
-    for row in range(window.model.rowCount()):
-        if family in str(window.model.index(row, 0).data()):
-            window.table.selectRow(row)
+    for row in range(window.client_list.model.rowCount()):
+        if family in str(window.client_list.model.index(row, 0).data()):
+            window.client_list.table.selectRow(row)
     assert window.page.record is not None and window.page.record.family_name == family
 
 
@@ -220,7 +220,7 @@ def _printed_form(window: MainWindow, tmp_path: Path, row: int = 1) -> tuple[str
 
     db = window.db
     assert db is not None
-    cid = window.model.index(row, 0).data(ID_ROLE)
+    cid = window.client_list.model.index(row, 0).data(ID_ROLE)
     run = surveys.print_forms(db, surveys.builtin_survey(db), tmp_path / "f.pdf", client_ids=[cid])
     return run.forms[0].code, cid, run.forms[0].client_name
 

@@ -69,7 +69,7 @@ def test_a_due_follow_up_is_shown_and_logging_the_contact_removes_it(
     assert settled_today(qtbot, window).rows("follow_ups") == []
     assert window.right.currentWidget() is window.today  # still on Today
     assert "Nothing to do today." in settled_today(qtbot, window).summary.text()
-    window.act_undo.trigger()  # undoing the call brings the follow-up back
+    window.undoing.act_undo.trigger()  # undoing the call brings the follow-up back
     assert [r.name for r in settled_today(qtbot, window).rows("follow_ups")] == ["Anna Test"]
     window.close()
 

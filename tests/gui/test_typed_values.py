@@ -45,7 +45,7 @@ def _new_client(qtbot: QtBot, window: MainWindow, fill_birthday: object) -> None
         qtbot.keyClicks(d.family_name, "Gonne")
         fill_birthday(d)  # type: ignore[operator]
 
-    answer_dialog(qtbot, ClientDialog, fill, window.act_new_client.trigger)
+    answer_dialog(qtbot, ClientDialog, fill, window.client_actions.act_new_client.trigger)
 
 
 def _maud(window: MainWindow) -> clients.ClientRecord | None:
@@ -149,9 +149,9 @@ def test_amounts_refused_at_the_field_and_unusual_ones_asked(qtbot: QtBot, db_pa
         anna = add_client(db, "Anna")
         retention.record_purchase(db, anna, "20", "Roses", datetime.now() - timedelta(days=30))
     window = open_window(qtbot, db_path)
-    window.search_box.setText("Anna Test")
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.search_pending)  # the search runs on the read lane
+    window.client_list.search_box.setText("Anna Test")
+    qtbot.keyClick(window.client_list.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.client_list.search_pending)  # on the read lane
     answers: list[str] = []
 
     def answer(box: QMessageBox, button: str) -> None:
@@ -189,7 +189,7 @@ def test_amounts_refused_at_the_field_and_unusual_ones_asked(qtbot: QtBot, db_pa
         QTimer.singleShot(0, record)
         qtbot.keyClick(d, Qt.Key.Key_Return, CTRL)  # asks; "Record it" saves and closes
 
-    answer_dialog(qtbot, PurchaseDialog, fill, window.act_purchase.trigger)
+    answer_dialog(qtbot, PurchaseDialog, fill, window.keeping.act_purchase.trigger)
     assert answers[0].startswith("Record a purchase of £0.00?")
     assert "more than 10 times this client's usual purchase (£20.00)" in answers[1]
     db = window.db

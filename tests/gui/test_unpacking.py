@@ -69,7 +69,7 @@ def test_a_new_machine_opens_an_encrypted_copy_with_its_passphrase(
         d.ok.click()
     assert window.unpacking.dialog is None  # closed (and deleted)
     assert window.db is not None and window.db.path == paths.data_dir() / "demo.crmdesk"
-    assert window.model.rowCount() == count > 0
+    assert window.client_list.model.rowCount() == count > 0
     assert digest(made) == before
     if os.environ.get("CRMDESK_DIALOG_SHOTS"):
         window.grab().save(str(Path(os.environ["CRMDESK_DIALOG_SHOTS"]) / "opened-copy.png"))
@@ -99,12 +99,12 @@ def test_file_open_on_an_encrypted_copy_uses_the_remembered_passphrase(
         QFileDialog.getOpenFileName = staticmethod(choose)  # type: ignore[method-assign]
         try:
             with qtbot.waitSignal(window.database_opened, timeout=20000):
-                window.act_open.trigger()
+                window.files.act_open.trigger()
         finally:
             QFileDialog.getOpenFileName = original  # type: ignore[method-assign]
         assert window.unpacking.dialog is None
         assert window.db is not None and window.db.path == paths.data_dir() / "demo.crmdesk"
-        assert window.model.rowCount() == count
+        assert window.client_list.model.rowCount() == count
         window.carrying.wait()
         window.close()
 

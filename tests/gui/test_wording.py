@@ -98,7 +98,7 @@ def test_redo_is_on_the_platforms_redo_keys_and_the_readme_says_what_the_menu_sh
 ) -> None:
     from crmdesk.services.clients import ClientForm, create_client
 
-    redo = window.act_redo
+    redo = window.undoing.act_redo
     keys = [k.toString() for k in redo.shortcuts()]
     platform = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
     assert keys[0] == platform[0].toString()  # the menu shows the system's own key
@@ -107,11 +107,11 @@ def test_redo_is_on_the_platforms_redo_keys_and_the_readme_says_what_the_menu_sh
     assert "| Undo / Redo | Ctrl+Z / Ctrl+Shift+Z or Ctrl+Y" in readme
 
     db = window.need_db()
-    window.apply_changes(create_client(db, ClientForm(given_name="Ann", family_name="Lee")))
-    window.table.setFocus()
+    window.state.apply(create_client(db, ClientForm(given_name="Ann", family_name="Lee")))
+    window.client_list.table.setFocus()
     for key, total in (("Ctrl+Z", 0), ("Ctrl+Shift+Z", 1), ("Ctrl+Z", 0), ("Ctrl+Y", 1)):
-        qtbot.keySequence(window.table, QKeySequence(key))
-        qtbot.waitUntil(lambda total=total: window.model.total == total)
+        qtbot.keySequence(window.client_list.table, QKeySequence(key))
+        qtbot.waitUntil(lambda total=total: window.client_list.model.total == total)
 
 
 def test_the_nps_chart_writes_months_as_people_read_them(

@@ -72,5 +72,18 @@ def test_the_services_import_each_other_without_a_circle() -> None:
     assert _cycles(graph) == []
 
 
+def test_the_gui_modules_import_each_other_without_a_circle() -> None:
+    """The window's controllers know it only as `OnScreen` (gui.controller): none imports
+    the window, not even for type checking."""
+    graph = _graph("gui")
+    assert "crmdesk.gui.carrying" in graph["crmdesk.gui.main_window"]
+    assert "crmdesk.gui.client_page" in graph["crmdesk.gui.main_window"]  # (inside a method)
+    assert "crmdesk.gui.dialogs" in graph["crmdesk.gui.client_actions"]  # (a package)
+    assert [m for m, imported in graph.items() if "crmdesk.gui.main_window" in imported] == [
+        "crmdesk.gui.app"
+    ]
+    assert _cycles(graph) == []
+
+
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
