@@ -7,6 +7,7 @@ had a problem; an open one that sits for more than 48 hours is how clients are l
 from __future__ import annotations
 
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -208,18 +209,26 @@ def complaints_of(db: Database, client_id: str) -> list[ComplaintRecord]:
     return [_record(r) for r in rows]
 
 
-def open_cases(db: Database, limit: int | None = None) -> tuple[list[ComplaintRecord], int]:
-    """Cases not resolved yet, oldest first (the longest waiting at the top); and how many."""
+def open_cases(
+    db: Database, limit: int | None = None, client_ids: Collection[str] | None = None
+) -> tuple[list[ComplaintRecord], int]:
+    """Cases not resolved yet, oldest first (the longest waiting at the top); and how many.
+    With `client_ids`, only theirs."""
     where = " WHERE k.status IN ('open', 'in progress') AND k.deleted_at IS NULL"
     where += " AND c.deleted_at IS NULL"
-    total = db.query(
+    if client_ids is not None:
+        rows = db.query_ids(_COLUMNS + where + " AND k.client_id IN ({ids})", client_ids)
+    else:
+        limited = " LIMIT :limit" if limit is not None else ""
+        rows = db.query(_COLUMNS + where + " ORDER BY k.opened_at, k.id" + limited,
+                        {"limit": limit})  # fmt: skip
+    found = sorted((_record(r) for r in rows), key=lambda k: (k.opened_at, k.id))
+    if limit is None:
+        return found, len(found)
+    [(total,)] = db.query(
         f"SELECT count(*) FROM complaints AS k JOIN clients AS c ON c.id = k.client_id{where}"
-    )[0][0]
-    sql = _COLUMNS + where + " ORDER BY k.opened_at"
-    rows = db.query(
-        sql + (" LIMIT ?" if limit is not None else ""), (limit,) if limit is not None else ()
     )
-    return [_record(r) for r in rows], int(total)
+    return found[:limit], int(total)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ reward once the new client has bought something; marking it given records what a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +39,7 @@ class Referral:
     first_purchase: date | None
     reward: str  # what was given ("" while not given)
     reward_given_on: date | None
+    added_at: datetime  # when the referred client was added (the newest come first)
 
     @property
     def reward_owed(self) -> bool:
@@ -67,6 +69,7 @@ def _referral(row: Any) -> Referral:
         datetime.fromisoformat(first_purchase).date() if first_purchase else None,
         reward,
         date.fromisoformat(reward_on) if reward_on else None,
+        datetime.fromisoformat(created),
     )
 
 
@@ -85,12 +88,22 @@ def referrals(
     if referrer_id is not None:
         sql += " AND r.referred_by_id = ?"
         params.append(referrer_id)
-    return [_referral(r) for r in db.query(sql + " ORDER BY r.created_at DESC", params)]
+    return [_referral(r) for r in db.query(sql + " ORDER BY r.created_at DESC, r.id DESC", params)]
 
 
-def rewards_owed(db: Database) -> list[Referral]:
-    """Referrals whose new client bought and whose referrer has not been thanked yet."""
-    return referrals(db, owed_only=True)
+def rewards_owed(db: Database, referred_ids: Collection[str] | None = None) -> list[Referral]:
+    """Referrals whose new client bought and whose referrer has not been thanked yet,
+    newest first; with `referred_ids`, those of these new clients."""
+    if referred_ids is None:
+        return referrals(db, owed_only=True)
+    rows = db.query_ids(_REFERRALS + _OWED + " AND r.id IN ({ids})", referred_ids)
+    return sorted(map(_referral, rows), key=lambda r: (r.added_at, r.referred_id), reverse=True)
+
+
+def brought_by(db: Database, referrer_ids: Collection[str]) -> list[str]:
+    """The clients these clients brought (deleted or not)."""
+    rows = db.query_ids("SELECT id FROM clients WHERE referred_by_id IN ({ids})", referrer_ids)
+    return [cid for (cid,) in rows]
 
 
 def give_reward(

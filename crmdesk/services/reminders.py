@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from crmdesk.errors import ValidationError
 from crmdesk.model.names import display_name
@@ -45,24 +47,33 @@ class FollowUpDue:
 # a client with no personal contact at all still has it open.
 _FOLLOW_UPS = """
 FROM history AS h JOIN clients AS c ON c.id = h.client_id
-WHERE h.follow_up_on <= ? AND h.deleted_at IS NULL AND c.deleted_at IS NULL
+WHERE h.follow_up_on <= :today AND h.deleted_at IS NULL AND c.deleted_at IS NULL
   AND coalesce(c.last_contact_at, h.occurred_at) <= h.occurred_at
 """
+_FOLLOW_UP_COLUMNS = (
+    "SELECT h.id, h.client_id, c.given_name, c.family_name, c.company, h.subject,"
+    " h.follow_up_on, h.occurred_at"
+)
 
 
 def follow_ups_due(
-    db: Database, today: date, limit: int | None = None
+    db: Database,
+    today: date,
+    limit: int | None = None,
+    client_ids: Collection[str] | None = None,
 ) -> tuple[list[FollowUpDue], int]:
-    """Follow-ups due today or overdue, the oldest first; and how many there are."""
-    params: list[object] = [today.isoformat()]
-    [(total,)] = db.query("SELECT count(*)" + _FOLLOW_UPS, params)
-    sql = (
-        "SELECT h.id, h.client_id, c.given_name, c.family_name, c.company, h.subject,"
-        " h.follow_up_on, h.occurred_at" + _FOLLOW_UPS + " ORDER BY h.follow_up_on, h.id"
-    )
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
+    """Follow-ups due today or overdue, the oldest first; and how many there are. With
+    `client_ids`, only theirs (read through the client's index)."""
+    params: dict[str, object] = {"today": today.isoformat()}
+    order = " ORDER BY h.follow_up_on, h.id"
+    if client_ids is not None:
+        sql = _FOLLOW_UP_COLUMNS + _FOLLOW_UPS + " AND h.client_id IN ({ids})"
+        rows = db.query_ids(sql, client_ids, params)
+    elif limit is None:
+        rows = db.query(_FOLLOW_UP_COLUMNS + _FOLLOW_UPS + order, params)
+    else:
+        rows = db.query(_FOLLOW_UP_COLUMNS + _FOLLOW_UPS + order + " LIMIT :limit",
+                        {**params, "limit": limit})  # fmt: skip
     found = [
         FollowUpDue(
             entry_id,
@@ -72,9 +83,13 @@ def follow_ups_due(
             date.fromisoformat(due),
             datetime.fromisoformat(occurred).date(),
         )
-        for entry_id, cid, given, family, company, subject, due, occurred in db.query(sql, params)
+        for entry_id, cid, given, family, company, subject, due, occurred in rows
     ]
-    return found, int(total)
+    found.sort(key=lambda f: (f.due_on, f.entry_id))
+    if limit is None:
+        return found, len(found)
+    [(total,)] = db.query("SELECT count(*)" + _FOLLOW_UPS, params)
+    return found[:limit], int(total)
 
 
 # ---------------------------------------------------------------------- stay in touch
@@ -127,13 +142,22 @@ WHERE julianday(:today) - julianday(date(since)) >= days
 """
 
 
-def touch_due(db: Database, today: date) -> list[TouchDue]:
-    """Clients whose stay-in-touch interval has passed, the longest quiet first."""
+def touch_due(
+    db: Database, today: date, client_ids: Collection[str] | None = None
+) -> list[TouchDue]:
+    """Clients whose stay-in-touch interval has passed, the longest quiet first (then by
+    name). With `client_ids`, only those of them."""
     params = {"today": today.isoformat()}
-    rows = list(db.query(_TOUCH_OWN, params))
     rules = touch_rules(db)
-    if rules:
-        rows += db.query(_TOUCH_BY_TAG, {**params, "rules": json.dumps(rules)})
+    by_tag = {**params, "rules": json.dumps(rules)}
+    if client_ids is None:
+        rows = list(db.query(_TOUCH_OWN, params))
+        rows += db.query(_TOUCH_BY_TAG, by_tag) if rules else []
+    else:
+        rows = db.query_ids(_TOUCH_OWN + " AND c.id IN ({ids})", client_ids, params)
+        if rules:
+            sql = _TOUCH_BY_TAG.replace("GROUP BY", "AND c.id IN ({ids}) GROUP BY")
+            rows += db.query_ids(sql, client_ids, by_tag)
     found = [
         TouchDue(
             cid,
@@ -144,7 +168,7 @@ def touch_due(db: Database, today: date) -> list[TouchDue]:
         )
         for cid, given, family, company, every, since, tag in rows
     ]
-    found.sort(key=lambda t: (t.since + timedelta(days=t.every_days), t.name))
+    found.sort(key=lambda t: (t.since + timedelta(days=t.every_days), t.name, t.client_id))
     return found
 
 
@@ -173,18 +197,39 @@ def _month_days(start: date, days: int) -> dict[str, date]:
     return found
 
 
-def dates_coming(db: Database, today: date, days: int = 7) -> list[DateComing]:
-    """Birthdays and remembered dates in the next `days` days (today included), by day."""
+_BIRTHDAYS = """
+SELECT id, given_name, family_name, company, birthday FROM clients
+WHERE substr(birthday, 6, 5) IN ({days}) AND birthday IS NOT NULL AND deleted_at IS NULL
+"""
+_DATES = """
+SELECT c.id, c.given_name, c.family_name, c.company, f.label, f.value, f.on_date
+FROM facts AS f JOIN clients AS c ON c.id = f.client_id
+WHERE substr(f.on_date, 6, 5) IN ({days})
+  AND f.on_date IS NOT NULL AND f.deleted_at IS NULL AND c.deleted_at IS NULL
+"""
+
+
+def _on_days(
+    db: Database, sql: str, days: list[str], client_ids: Collection[str] | None, column: str
+) -> list[Any]:
+    """Rows of `sql` falling on `days` ('MM-DD'), of everyone or of `client_ids` (`column`
+    holds the client's id)."""
+    params = {f"d{n}": day for n, day in enumerate(days)}
+    sql = sql.replace("{days}", ", ".join(f":{name}" for name in params))
+    if client_ids is None:
+        return db.query(sql, params)
+    return db.query_ids(sql + f" AND {column} IN ({{ids}})", client_ids, params)
+
+
+def dates_coming(
+    db: Database, today: date, days: int = 7, client_ids: Collection[str] | None = None
+) -> list[DateComing]:
+    """Birthdays and remembered dates in the next `days` days (today included), by day
+    (then birthdays first, then by name). With `client_ids`, only theirs."""
     window = _month_days(today, days)
     keys = list(window)
-    marks = ", ".join("?" * len(keys))
     found = []
-    for cid, given, family, company, born in db.query(
-        "SELECT id, given_name, family_name, company, birthday FROM clients"
-        f" WHERE substr(birthday, 6, 5) IN ({marks})"
-        " AND birthday IS NOT NULL AND deleted_at IS NULL",
-        keys,
-    ):
+    for cid, given, family, company, born in _on_days(db, _BIRTHDAYS, keys, client_ids, "id"):
         birthday = date.fromisoformat(born)
         on = window[born[5:10]]
         age = on.year - birthday.year
@@ -194,12 +239,8 @@ def dates_coming(db: Database, today: date, days: int = 7) -> list[DateComing]:
                 cid, display_name(given, family, company), "Birthday", on, detail, "birthday"
             )
         )
-    for cid, given, family, company, label, value, when in db.query(
-        "SELECT c.id, c.given_name, c.family_name, c.company, f.label, f.value, f.on_date"
-        " FROM facts AS f JOIN clients AS c ON c.id = f.client_id"
-        f" WHERE substr(f.on_date, 6, 5) IN ({marks})"
-        " AND f.on_date IS NOT NULL AND f.deleted_at IS NULL AND c.deleted_at IS NULL",
-        keys,
+    for cid, given, family, company, label, value, when in _on_days(
+        db, _DATES, keys, client_ids, "f.client_id"
     ):
         day = date.fromisoformat(when)
         on = window[when[5:10]]
@@ -212,7 +253,7 @@ def dates_coming(db: Database, today: date, days: int = 7) -> list[DateComing]:
                 cid, display_name(given, family, company), label, on, detail.strip(" —"), "date"
             )
         )
-    found.sort(key=lambda d: (d.on, d.kind != "birthday", d.name))
+    found.sort(key=lambda d: (d.on, d.kind != "birthday", d.name, d.client_id, d.what, d.detail))
     return found
 
 

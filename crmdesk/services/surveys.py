@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -489,21 +489,27 @@ WHERE a.deleted_at IS NULL AND c.deleted_at IS NULL AND (a.score <= 6 OR a.score
       SELECT 1 FROM history AS h
       WHERE h.client_id = a.client_id AND h.deleted_at IS NULL AND h.direction = 'out'
         AND h.occurred_at >= strftime('%Y-%m-%d %H:%M', a.answered_at) AND h.personal)
-ORDER BY a.score <= 6 DESC, a.answered_at
 """
 
 
-def follow_ups(db: Database) -> list[FollowUp]:
+def follow_ups(db: Database, client_ids: Collection[str] | None = None) -> list[FollowUp]:
     """Detractors to call back within 48 hours (first), then promoters to thank and ask for
-    a referral or a review within 7 days; logging a contact with them closes the item."""
+    a referral or a review within 7 days, each the oldest first; logging a contact with
+    them closes the item. With `client_ids`, only theirs."""
+    rows = (
+        db.query(_OPEN)
+        if client_ids is None
+        else db.query_ids(_OPEN + " AND a.client_id IN ({ids})", client_ids)
+    )
     found = []
-    for aid, cid, given, family, company, score, reason, answered in db.query(_OPEN):
+    for aid, cid, given, family, company, score, reason, answered in rows:
         at = datetime.fromisoformat(answered)
         detractor = score <= 6
         due = at + timedelta(days=DETRACTOR_DAYS if detractor else PROMOTER_DAYS)
         action = "call back" if detractor else "thank and ask for a referral or a review"
         found.append(FollowUp(aid, cid, display_name(given, family, company), score, reason,
                               at, due, action))  # fmt: skip
+    found.sort(key=lambda f: (f.score > 6, f.answered_at, f.answer_id))
     return found
 
 

@@ -198,14 +198,19 @@ class Database:
         with disk_errors.about(self.path, os_errors=False):
             return self._reader().execute(sql, params).fetchall()
 
-    def query_ids(self, sql: str, ids: Sequence[str]) -> list[Any]:
-        """Run `sql` (with "{ids}" where the IN list goes) for `ids`, 500 at a time (SQLite
-        limits the number of parameters); the rows of all the runs."""
+    def query_ids(
+        self, sql: str, ids: Iterable[str], params: Mapping[str, Any] | None = None
+    ) -> list[Any]:
+        """Run `sql` (with "{ids}" where the IN list goes, and named `params` for the rest)
+        for `ids`, 500 at a time (SQLite limits the number of parameters); the rows of all
+        the runs. A list of values, unlike a subquery, shows SQLite how few rows it picks,
+        so it reads them by their index."""
         found: list[Any] = []
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            found += self.query(sql.format(ids=", ".join("?" * len(chunk))), chunk)
+            chunk = {f"id{n}": value for n, value in enumerate(unique[start : start + 500])}
+            marks = ", ".join(f":{name}" for name in chunk)
+            found += self.query(sql.format(ids=marks), {**(params or {}), **chunk})
         return found
 
     @contextmanager
