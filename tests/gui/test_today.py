@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
@@ -12,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from crmdesk.gui.dialogs import ContactDialog
 from crmdesk.gui.letters_dialog import LettersDialog
 from crmdesk.gui.main_window import MainWindow
-from crmdesk.services import complaints, history
+from crmdesk.services import complaints, history, reminders, today
 from crmdesk.services.complaints import ComplaintForm
 from crmdesk.services.history import ContactForm
 from crmdesk.store.database import Database
@@ -134,4 +136,36 @@ def test_ctrl_l_on_today_logs_the_chosen_row(qtbot: QtBot, db_path: Path) -> Non
                   lambda: qtbot.keyClick(settled_today(qtbot, window).tree, Qt.Key.Key_L,
                                          Qt.KeyboardModifier.ControlModifier))  # fmt: skip
     assert settled_today(qtbot, window).rows("follow_ups") == []
+    window.close()
+
+
+def test_a_contact_refreshes_today_for_its_client_and_a_setting_works_it_all_out(
+    qtbot: QtBot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Database.open(db_path) as db:
+        anna = add_client(db, "Anna")
+        history.log_contact(db, anna, ContactForm(
+            subject="Measure the hall", occurred_at=datetime.now() - timedelta(days=2),
+            follow_up_on=date.today()))  # fmt: skip
+    window = open_window(qtbot, db_path)
+    assert [r.name for r in settled_today(qtbot, window).rows("follow_ups")] == ["Anna Test"]
+    runs: list[object] = []  # "all", or the clients refreshed
+    work_out, refresh = today.work_out, today.refresh
+
+    def all_of_it(*args: Any) -> today.Worked:
+        runs.append("all")
+        return work_out(*args)
+
+    def some(db: Database, worked: today.Worked, ids: frozenset[str]) -> today.Worked:
+        runs.append(ids)
+        return refresh(db, worked, ids)
+
+    monkeypatch.setattr(today, "work_out", all_of_it)
+    monkeypatch.setattr(today, "refresh", some)
+    window.state.apply(history.log_contact(window.need_db(), anna, ContactForm(subject="Done")))
+    assert settled_today(qtbot, window).rows("follow_ups") == []
+    assert runs == [{anna}]
+    window.state.apply(reminders.set_touch_rules(window.need_db(), {"VIP": 30}))
+    settled_today(qtbot, window)
+    assert runs[1:] == ["all"]
     window.close()
