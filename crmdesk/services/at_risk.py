@@ -65,7 +65,7 @@ def _of(
     `client_ids` only."""
     if client_ids is None:
         return db.query(sql.format(of=""), params)
-    return db.query_ids(sql.replace("{of}", " AND client_id IN ({ids})"), client_ids, params)
+    return db.query_each(sql.format(of=" AND client_id = :id"), client_ids, params)
 
 
 def at_risk(

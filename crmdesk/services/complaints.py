@@ -217,7 +217,7 @@ def open_cases(
     where = " WHERE k.status IN ('open', 'in progress') AND k.deleted_at IS NULL"
     where += " AND c.deleted_at IS NULL"
     if client_ids is not None:
-        rows = db.query_ids(_COLUMNS + where + " AND k.client_id IN ({ids})", client_ids)
+        rows = db.query_each(_COLUMNS + where + " AND k.client_id = :id", client_ids)
     else:
         limited = " LIMIT :limit" if limit is not None else ""
         rows = db.query(_COLUMNS + where + " ORDER BY k.opened_at, k.id" + limited,

@@ -96,13 +96,13 @@ def rewards_owed(db: Database, referred_ids: Collection[str] | None = None) -> l
     newest first; with `referred_ids`, those of these new clients."""
     if referred_ids is None:
         return referrals(db, owed_only=True)
-    rows = db.query_ids(_REFERRALS + _OWED + " AND r.id IN ({ids})", referred_ids)
+    rows = db.query_each(_REFERRALS + _OWED + " AND r.id = :id", referred_ids)
     return sorted(map(_referral, rows), key=lambda r: (r.added_at, r.referred_id), reverse=True)
 
 
 def brought_by(db: Database, referrer_ids: Collection[str]) -> list[str]:
     """The clients these clients brought (deleted or not)."""
-    rows = db.query_ids("SELECT id FROM clients WHERE referred_by_id IN ({ids})", referrer_ids)
+    rows = db.query_each("SELECT id FROM clients WHERE referred_by_id = :id", referrer_ids)
     return [cid for (cid,) in rows]
 
 

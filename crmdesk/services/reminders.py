@@ -67,8 +67,8 @@ def follow_ups_due(
     params: dict[str, object] = {"today": today.isoformat()}
     order = " ORDER BY h.follow_up_on, h.id"
     if client_ids is not None:
-        sql = _FOLLOW_UP_COLUMNS + _FOLLOW_UPS + " AND h.client_id IN ({ids})"
-        rows = db.query_ids(sql, client_ids, params)
+        sql = _FOLLOW_UP_COLUMNS + _FOLLOW_UPS + " AND h.client_id = :id"
+        rows = db.query_each(sql, client_ids, params)
     elif limit is None:
         rows = db.query(_FOLLOW_UP_COLUMNS + _FOLLOW_UPS + order, params)
     else:
@@ -154,10 +154,10 @@ def touch_due(
         rows = list(db.query(_TOUCH_OWN, params))
         rows += db.query(_TOUCH_BY_TAG, by_tag) if rules else []
     else:
-        rows = db.query_ids(_TOUCH_OWN + " AND c.id IN ({ids})", client_ids, params)
+        rows = db.query_each(_TOUCH_OWN + " AND c.id = :id", client_ids, params)
         if rules:
-            sql = _TOUCH_BY_TAG.replace("GROUP BY", "AND c.id IN ({ids}) GROUP BY")
-            rows += db.query_ids(sql, client_ids, by_tag)
+            sql = _TOUCH_BY_TAG.replace("GROUP BY", "AND c.id = :id GROUP BY")
+            rows += db.query_each(sql, client_ids, by_tag)
     found = [
         TouchDue(
             cid,
@@ -218,7 +218,7 @@ def _on_days(
     sql = sql.replace("{days}", ", ".join(f":{name}" for name in params))
     if client_ids is None:
         return db.query(sql, params)
-    return db.query_ids(sql + f" AND {column} IN ({{ids}})", client_ids, params)
+    return db.query_each(sql + f" AND {column} = :id", client_ids, params)
 
 
 def dates_coming(

@@ -499,7 +499,7 @@ def follow_ups(db: Database, client_ids: Collection[str] | None = None) -> list[
     rows = (
         db.query(_OPEN)
         if client_ids is None
-        else db.query_ids(_OPEN + " AND a.client_id IN ({ids})", client_ids)
+        else db.query_each(_OPEN + " AND a.client_id = :id", client_ids)
     )
     found = []
     for aid, cid, given, family, company, score, reason, answered in rows:

@@ -198,19 +198,26 @@ class Database:
         with disk_errors.about(self.path, os_errors=False):
             return self._reader().execute(sql, params).fetchall()
 
-    def query_ids(
-        self, sql: str, ids: Iterable[str], params: Mapping[str, Any] | None = None
-    ) -> list[Any]:
-        """Run `sql` (with "{ids}" where the IN list goes, and named `params` for the rest)
-        for `ids`, 500 at a time (SQLite limits the number of parameters); the rows of all
-        the runs. A list of values, unlike a subquery, shows SQLite how few rows it picks,
-        so it reads them by their index."""
+    def query_ids(self, sql: str, ids: Sequence[str]) -> list[Any]:
+        """Run `sql` (with "{ids}" where the IN list goes) for `ids`, 500 at a time (SQLite
+        limits the number of parameters); the rows of all the runs."""
         found: list[Any] = []
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), 500):
-            chunk = {f"id{n}": value for n, value in enumerate(unique[start : start + 500])}
-            marks = ", ".join(f":{name}" for name in chunk)
-            found += self.query(sql.format(ids=marks), {**(params or {}), **chunk})
+            chunk = unique[start : start + 500]
+            found += self.query(sql.format(ids=", ".join("?" * len(chunk))), chunk)
+        return found
+
+    def query_each(
+        self, sql: str, ids: Iterable[str], params: Mapping[str, Any] | None = None
+    ) -> list[Any]:
+        """Run `sql` once for each of `ids` (named `:id` in it, beside the named `params`);
+        the rows of all the runs. For reads of a few records through their index: with one
+        value SQLite reads that index, where an IN list of a few dozen may make it read the
+        whole of another one instead (Today for 20 clients: 0.5 s through lists)."""
+        found: list[Any] = []
+        for value in dict.fromkeys(ids):
+            found += self.query(sql, {**(params or {}), "id": value})
         return found
 
     @contextmanager
