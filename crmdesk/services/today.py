@@ -60,14 +60,16 @@ class Section:
 
 SPARE = 50  # rows kept past a section's limit: a client's row leaving it lets the next in
 FULL_AFTER = 200  # a change to more clients than this (a merge, a letter run) works it all out
-STALE_AFTER = timedelta(minutes=5)  # "3 h", "2 days 4 h": worked out in full again after this
+# the ages shown ("40 min", "2 days 4 h") move on with the clock: worked out in full again
+# when a change comes this long after (or on another day)
+STALE_AFTER = timedelta(minutes=5)
 # tables whose change may move rows of clients it does not name: settings (the rules of
 # at risk and stay in touch are kept in meta), templates, and a merge's conflicts (a value
 # put back may move a record between clients)
 WHOLE_TABLES = frozenset({"meta", "letter_templates", "conflicts"})
 
 
-class Ranked(NamedTuple):
+class _Ranked(NamedTuple):
     order: Any  # where the row goes in its section (no two rows of a section share it)
     owner: str  # the client whose change changes the row (for a reward: the referred one)
     row: TodayRow
@@ -96,8 +98,8 @@ class _Spec:
     # a reward also the clients they brought: the reward names its referrer)
     owners: Callable[[Database, frozenset[str]], frozenset[str]] = lambda _db, ids: ids
 
-    def ranked(self, item: Any, ask: _Ask) -> Ranked:
-        return Ranked(self.order(item), self.owner(item), self.row(item, ask))
+    def ranked(self, item: Any, ask: _Ask) -> _Ranked:
+        return _Ranked(self.order(item), self.owner(item), self.row(item, ask))
 
 
 @functools.total_ordering
@@ -247,7 +249,7 @@ class _Kept:
     """A section as worked out: its first rows in order, and how many it has of each
     client (`counts`, over the whole section)."""
 
-    ranked: tuple[Ranked, ...]  # `limit` + SPARE of them, or all
+    ranked: tuple[_Ranked, ...]  # `limit` + SPARE of them, or all
     counts: Mapping[str, int]
     total: int
 
@@ -312,7 +314,7 @@ def refresh(db: Database, worked: Worked, client_ids: Collection[str]) -> Worked
     return _worked(worked.day, worked.at, worked.limit, tuple(kept))
 
 
-def _with(kept: _Kept, owners: frozenset[str], fresh: list[Ranked], limit: int) -> _Kept | None:
+def _with(kept: _Kept, owners: frozenset[str], fresh: list[_Ranked], limit: int) -> _Kept | None:
     """`kept` with the rows of `owners` as they are now (`fresh`: all of them, in any
     order); None when the rows kept no longer cover the first `limit` of the section."""
     whole = len(kept.ranked) == kept.total
