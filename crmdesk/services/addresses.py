@@ -76,9 +76,24 @@ _LANGUAGES = (
 
 @cache
 def _names() -> dict[str, str]:
-    """Every country name in every language of `_LANGUAGES`, folded → ISO code. (Read
-    from Babel's CLDR data, a few ms a language; phonenumbers' list of names loaded all
-    its geocoding data with it, half a second holding the interpreter.)"""
+    """Every country name in every language of `_LANGUAGES`, folded → ISO code: read from
+    resources/countries/names.json (2 ms), which scripts/country_names.py makes from
+    CLDR (a test checks it is what the installed Babel gives). Loading the 54 languages
+    from Babel itself takes half a second and holds Babel's lock, stalling the window's
+    own dates and amounts; phonenumbers' list loaded all its geocoding data."""
+    import json
+
+    from crmdesk import paths
+
+    path = paths.resources_dir() / "countries" / "names.json"
+    found: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    for name, code in _ALIASES.items():
+        found.setdefault(name, code)
+    return found
+
+
+def names_from_cldr() -> dict[str, str]:
+    """The country names of `_LANGUAGES` as CLDR has them (Babel), folded → ISO code."""
     from babel import Locale
 
     found: dict[str, str] = {}
@@ -86,8 +101,6 @@ def _names() -> dict[str, str]:
         for code, name in Locale.parse(language).territories.items():
             if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
                 found.setdefault(fold(name), code)
-    for name, code in _ALIASES.items():
-        found.setdefault(name, code)
     return found
 
 

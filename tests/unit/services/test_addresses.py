@@ -147,3 +147,15 @@ def test_addresses_are_laid_out_as_the_address_database_itself_does() -> None:
         assert _rules(code).address_format == rules.address_format, code
         for latin in (False, True):
             assert formatted(address, _rules(code), latin) == format_address(address, latin), code
+
+
+def test_the_country_names_shipped_are_those_cldr_gives() -> None:
+    """resources/countries/names.json is made by scripts/country_names.py; after a Babel
+    upgrade run that script again."""
+    import json
+
+    from crmdesk import paths
+    from crmdesk.services.addresses import names_from_cldr
+
+    shipped = paths.resources_dir() / "countries" / "names.json"
+    assert json.loads(shipped.read_text(encoding="utf-8")) == names_from_cldr()
