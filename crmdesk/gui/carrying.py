@@ -30,9 +30,13 @@ if TYPE_CHECKING:
     from crmdesk.store.database import Database
 
 HOURLY_MS = 60 * 60 * 1000
+SETTLE_MS = 1000
 # the core modules behind Letters, Surveys and Reports (ReportLab, Jinja2, the markup):
 # loaded in the background after opening rather than when the window is first opened
 WARM_UP = (
+    "crmdesk.gui.letters_dialog",  # (classes only: no widget is made off the GUI thread)
+    "crmdesk.gui.surveys_dialog",
+    "crmdesk.gui.reports_dialog",
     "crmdesk.services.letters",
     "crmdesk.documents.letters",
     "crmdesk.documents.survey_form",
@@ -70,6 +74,10 @@ class Carrying(Controller):
         self.timer = QTimer(self)
         self.timer.setInterval(HOURLY_MS)
         self.timer.timeout.connect(self.backup_if_changed)
+        self._settle = QTimer(self)  # the on-open work waits for the window to settle
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._after_settling)
         act = self._action
         self.act_copy = act("&Copy for another machine…", self.ask_copy)
         self.act_merge = act("&Merge another copy…", self.ask_merge)
@@ -92,24 +100,27 @@ class Carrying(Controller):
     # ------------------------------------------------------------------ on open, hourly
 
     def on_database_opened(self, db: Database) -> None:
-        """Check and back up the file just opened, in the background (the window calls this
-        once the list and the page are on screen)."""
-        from crmdesk.services import backups
+        """Check and back up the file just opened, then load what the first save, Letters,
+        Surveys and Reports need, in the background (the window calls this once the list
+        and the page are on screen). Both start a second later, when the window has filled
+        its page and Today: beside that work they made its repaints wait."""
         from crmdesk.services.location import location_warning
 
         if warning := location_warning(db.path):
             QMessageBox.warning(self.widget, "The database is not on this computer's disk", warning)
+        self._settle.start()
+
+    def _after_settling(self) -> None:
+        db = self.state.db
+        if db is None:
+            return
+        self._check_and_back_up(db)
+        self._warm_up(db)
+
+    def _check_and_back_up(self, db: Database) -> None:
+        from crmdesk.services import backups
 
         def work() -> tuple[CheckReport, LostWork | None]:
-            db.warm_up()  # first, so that a first save soon after opening does not wait
-            for module in WARM_UP:  # what Letters, Surveys and Reports load (0.2 s)
-                importlib.import_module(module)
-            from crmdesk.documents import fonts
-            from crmdesk.services import letters
-
-            letters.all_tags(db)  # (their tag lists: 0.25 s at 100,000 clients, kept)
-            fonts.register()  # the letter font's tables, read once (0.15 s of Python: a
-            # preview reading them beside the window made it stutter)
             report = backups.quick_check(db.path)
             if not report.ok:
                 return report, None
@@ -120,6 +131,28 @@ class Carrying(Controller):
         self._backed_up_at = backups.last_change(db)
         self.background.run(work, lambda result: self._after_open_check(db, *result))
         self.timer.start()
+
+    def _warm_up(self, db: Database) -> None:
+        """Load what the first save, Letters, Surveys and Reports need (the ORM, ReportLab,
+        Jinja2, the letter font: about a second of Python)."""
+
+        def work() -> None:
+            db.warm_up()  # a first save soon after opening need not load the ORM
+            for module in WARM_UP:  # what Letters, Surveys and Reports load (0.2 s)
+                importlib.import_module(module)
+            from crmdesk.documents import fonts
+            from crmdesk.services import letters, templating
+
+            templating.check("{{ client.first_name }}")  # Jinja2 (Letters checks on the spot)
+            letters.all_tags(db)  # (their tag lists: 0.25 s at 100,000 clients, kept)
+            fonts.register()  # the letter font's tables, read once (0.15 s of Python)
+
+        self.background.run(work, lambda _none: None)
+
+    @property
+    def busy(self) -> bool:
+        """The on-open check, backup or warm-up is running or still to come."""
+        return self.background.busy or self._settle.isActive()
 
     def _after_open_check(self, db: Database, report: CheckReport, lost: LostWork | None) -> None:
         if db is not self.state.db:

@@ -138,7 +138,10 @@ class MainWindow(QMainWindow):
         return self._today
 
     def _on_client_list_first_painted(self) -> None:
+        from crmdesk.services import settings
+
         QTimer.singleShot(0, self._build_page)  # once the list is on screen
+        self.state.runner.reads.run(settings.warm_up, lambda _none: None)  # (for the page)
 
     def _build_page(self) -> None:
         if self._page is not None or self._closing:

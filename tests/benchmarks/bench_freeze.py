@@ -226,7 +226,7 @@ def patched(owner: type, name: str, value: object) -> Iterator[None]:
 def _idle(window: MainWindow) -> bool:
     """No work of the window's is running or queued in the background."""
     today = window.right is not None and window.today.updating
-    return not window.tasks.busy and not window.carrying.background.busy and not today
+    return not window.tasks.busy and not window.carrying.busy and not today
 
 
 def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: Path) -> None:
