@@ -14,6 +14,8 @@ it may use is closed.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +39,27 @@ class _Relay(QObject):
 _abandoned: list[tuple[QThreadPool, set[_Relay]]] = []
 
 
+# How much lower a worker thread's CPU priority is than the window's (Unix nice levels). On a
+# two-core machine the window shared the cores with Today, the on-open check and the
+# warm-up at once and stalled for 100 ms; a nicer worker still gets the whole core
+# whenever the window is idle.
+WORKER_NICENESS = 5
+_niced: set[int] = set()
+
+
+def _yield_to_the_window() -> None:
+    """Make this worker thread (once) a little nicer than the GUI thread, where the system
+    lets a thread have its own priority (Linux); elsewhere nothing changes."""
+    import threading
+
+    tid = threading.get_native_id()
+    if tid in _niced or not sys.platform.startswith("linux"):
+        return
+    _niced.add(tid)
+    with contextlib.suppress(OSError):  # (not allowed: it keeps the window's priority)
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS)
+
+
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
@@ -44,6 +67,7 @@ class _Job(QRunnable):
         self._relay = relay
 
     def run(self) -> None:
+        _yield_to_the_window()
         try:
             result = self._fn()
         except Exception as exc:

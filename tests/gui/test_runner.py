@@ -88,3 +88,21 @@ def test_a_crmdesk_error_is_said_and_a_bug_reaches_the_crash_dialog(
     qtbot.waitUntil(lambda: bool(said) and bool(crashed))
     assert "The stick is full." in said[0]
     assert isinstance(crashed[0], ZeroDivisionError)
+
+
+def test_background_work_yields_the_cpu_to_the_window(qtbot: QtBot) -> None:
+    """A worker thread runs a little nicer than the GUI thread (Linux), so that Today, a
+    check and a warm-up at once do not take both cores from the window."""
+    import os
+
+    from crmdesk.gui.taskman import WORKER_NICENESS, TaskManager
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread priorities are Linux's")
+    lane = TaskManager()
+    seen: list[int] = []
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    lane.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), seen.append)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [min(mine + WORKER_NICENESS, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # the window's
