@@ -69,7 +69,8 @@ app.exec()
 """
 )
 
-# Open the database in the main window and scroll through the whole client list.
+# Open the database in the main window, let its on-open work finish, and scroll through the
+# whole client list.
 SCROLL_ALL = """
 import resource, sys
 from pathlib import Path
@@ -91,7 +92,15 @@ def scroll(_db):
     print(f"{peak_kb / 1024:.1f}", flush=True)
     window.close()
     app.quit()
-window.database_opened.connect(lambda db: QTimer.singleShot(0, lambda: scroll(db)))
+def settled():  # the on-open work done (check, backup, warm-up, Today): like for like
+    return (not window.carrying.busy and not window.tasks.busy
+            and not (window.right is not None and window.today.updating))
+def when_settled(db):
+    if settled():
+        scroll(db)
+    else:
+        QTimer.singleShot(100, lambda: when_settled(db))
+window.database_opened.connect(lambda db: QTimer.singleShot(1500, lambda: when_settled(db)))
 window.open_database(Path(sys.argv[1]))
 app.exec()
 """
