@@ -48,6 +48,13 @@ if TYPE_CHECKING:
 # page is built, right after the list is on screen: start-up is budgeted (benchmark B1).
 
 
+def _ready_dates_and_amounts() -> None:
+    """For the page (on a worker: importing them here held up the list's first paint)."""
+    from crmdesk.services import settings
+
+    settings.warm_up()
+
+
 class MainWindow(QMainWindow):
     database_opened = Signal(object)  # Database, once the list and the page show it
     open_failed = Signal(str)
@@ -138,10 +145,8 @@ class MainWindow(QMainWindow):
         return self._today
 
     def _on_client_list_first_painted(self) -> None:
-        from crmdesk.services import settings
-
         QTimer.singleShot(0, self._build_page)  # once the list is on screen
-        self.state.runner.reads.run(settings.warm_up, lambda _none: None)  # (for the page)
+        self.state.runner.reads.run(_ready_dates_and_amounts, lambda _none: None)
 
     def _build_page(self) -> None:
         if self._page is not None or self._closing:
