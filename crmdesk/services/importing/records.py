@@ -13,6 +13,7 @@ import calendar
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from crmdesk.errors import CrmError
 
@@ -210,7 +211,8 @@ class ContactDraft:
             self.groups.append(name)
 
     def freeze(self) -> ImportedContact:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return ImportedContact(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-        )
+        values: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            values[f.name] = tuple(value) if isinstance(value, list) else value
+        return ImportedContact(**values)

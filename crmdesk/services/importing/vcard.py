@@ -347,9 +347,9 @@ class _Card:
         elif name == "ADR":
             parts = [*_split(_raw(line)), "", "", "", "", "", "", ""]
             label = custom or next((t for t in ("home", "work", "other") if t in line.types), "")
-            address = PostalAddress(label, parts[2], parts[1], parts[0], *parts[3:7])
-            if not address.is_empty():
-                d.addresses.append(address)
+            postal = PostalAddress(label, parts[2], parts[1], parts[0], *parts[3:7])
+            if not postal.is_empty():
+                d.addresses.append(postal)
         elif name == "BDAY":
             omit = line.param("X-APPLE-OMIT-YEAR")
             when = read_date(
