@@ -85,7 +85,7 @@ class ImportSource:
         self.table = TableFile(path, encoding, head) if kind is FileKind.CSV else None
         self.mapping: ColumnMapping | None = self.table.guess_mapping() if self.table else None
         self._size = max(path.stat().st_size, 1)
-        self._stream: IO[str] | None = None
+        self._stream: IO[bytes] | None = None
 
     @property
     def name(self) -> str:
@@ -99,8 +99,8 @@ class ImportSource:
             return self.table.progress
         stream = self._stream
         if stream is None or stream.closed:
-            return 0.0
-        return min(stream.buffer.tell() / self._size, 1.0)  # type: ignore[attr-defined]
+            return 0.0 if stream is None else 1.0
+        return min(stream.tell() / self._size, 1.0)
 
     def contacts(self) -> Iterator[ImportedContact]:
         """The contacts in the file, in order. Problems that belong to no contact (text
@@ -110,14 +110,16 @@ class ImportSource:
             assert self.mapping is not None
             yield from read_rows(self.table.rows(), self.mapping, self.name, locale=self.locale)
             return
-        with open_text(self.path, self.encoding) as stream:
-            self._stream = stream
-            if self.kind is FileKind.VCARD:
+        if self.kind is FileKind.VCARD:
+            with self.path.open("rb") as raw:
+                self._stream = raw
                 yield from read_vcards(
-                    stream, self.name, locale=self.locale, problems=self.problems
+                    raw, self.encoding, self.name, locale=self.locale, problems=self.problems
                 )
-            else:
-                yield from read_calendar(stream, self.name, problems=self.problems)
+            return
+        with open_text(self.path, self.encoding) as stream:
+            self._stream = stream.buffer  # type: ignore[attr-defined]
+            yield from read_calendar(stream, self.name, problems=self.problems)
 
 
 def open_import(path: Path, *, locale: str = "en_US", legacy: str = "cp1252") -> ImportSource:

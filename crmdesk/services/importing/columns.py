@@ -392,6 +392,19 @@ _exact(ColumnTarget(Field.POSTCODE, "home", "home"), "Home ZipCode")
 _exact(ColumnTarget(Field.STREET, "work", "work"), "Work Address")
 _exact(ColumnTarget(Field.EXTENDED, "work", "work"), "Work Address 2")
 _exact(ColumnTarget(Field.POSTCODE, "work", "work"), "Work ZipCode")
+# Russian spreadsheets
+_exact(ColumnTarget(Field.FAMILY_NAME), "Фамилия")
+_exact(ColumnTarget(Field.GIVEN_NAME), "Имя")
+_exact(ColumnTarget(Field.MIDDLE_NAME), "Отчество")
+_exact(ColumnTarget(Field.PHONE), "Телефон")
+_exact(ColumnTarget(Field.PHONE, "mobile"), "Мобильный", "Мобильный телефон")
+_exact(ColumnTarget(Field.EMAIL), "Электронная почта", "Эл. почта")
+_exact(ColumnTarget(Field.CITY, group="address"), "Город")
+_exact(ColumnTarget(Field.STREET, group="address"), "Адрес", "Улица")
+_exact(ColumnTarget(Field.POSTCODE, group="address"), "Индекс")
+_exact(ColumnTarget(Field.BIRTHDAY), "Дата рождения", "День рождения")
+_exact(ColumnTarget(Field.NOTES), "Примечание", "Заметки")
+_exact(ColumnTarget(Field.COMPANY), "Организация", "Компания")
 _exact(ColumnTarget(Field.SKIP), "Initials", "Initialen", "Priority", "Sensitivity",
        "Private", "Privat", "Vertraulichkeit", "Priorität", "Billing Information",
        "Mileage", "Gender", "Language", "Directory Server", "Location", "Account",
@@ -404,6 +417,7 @@ _exact(ColumnTarget(Field.SKIP), "Initials", "Initialen", "Priority", "Sensitivi
        "Nombre para mostrar del correo electrónico", "E-mailtype", "Weergavenaam e-mail",
        "Tipo posta elettronica", "Nome visualizzato posta elettronica")  # fmt: skip
 
+_FAMILY_IF_GIVEN = _words("Name", "Nom", "Naam", "Nome")
 _HOME = _words("home", "private", "privat", "domicile", "personnel", "personal", "particular",
                "residencia", "domicilio", "casa", "thuis", "prive", "huis", "huisadres",
                "abitazione", "ab", "priv", "personale")  # fmt: skip
@@ -522,4 +536,11 @@ def guess_mapping(headers: list[str] | tuple[str, ...]) -> ColumnMapping:
         if single and target.field in seen:
             targets[at] = ColumnTarget(Field.EXTRA, headers[at].strip())
         seen.add(target.field)
+    fields = [t.field for t in targets]
+    if Field.GIVEN_NAME in fields and Field.FAMILY_NAME not in fields:
+        # a German or French spreadsheet's "Name" / "Nom" beside "Vorname" is the family name
+        for at, target in enumerate(targets):
+            if target.field is Field.FULL_NAME and _fold(headers[at]) in _FAMILY_IF_GIVEN:
+                targets[at] = ColumnTarget(Field.FAMILY_NAME)
+                break
     return ColumnMapping(tuple(headers), tuple(targets))

@@ -139,7 +139,8 @@ def _label(text: str) -> tuple[str, bool]:
     """Google's "* Home" is the preferred value labelled "home"."""
     preferred = text.startswith("*")
     word = text.lstrip("* ").strip()
-    known = {"home", "work", "mobile", "other", "main", "pager", "home fax", "work fax"}
+    known = {"home", "work", "mobile", "other", "main", "pager", "home fax", "work fax",
+             "anniversary"}  # fmt: skip
     return (word.lower() if word.lower() in known else word), preferred
 
 
@@ -241,7 +242,7 @@ def _take(
             if group.strip("* ") != "myContacts":  # Google's own group for every contact
                 draft.group(group.lstrip("* "))
     elif field is Field.EXTRA:
-        draft.extra(target.label or header, text)
+        draft.extra(labels.get(target.group, "") or target.label or header, text)
     elif field is Field.SKIP or field is Field.LABEL:
         return
 

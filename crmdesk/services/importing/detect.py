@@ -22,12 +22,20 @@ import charset_normalizer
 from crmdesk.services.importing.records import ImportFileError
 
 HEAD_SIZE = 64 * 1024
-# charset-normalizer cannot tell these apart on a few accented names; the shop's own code
-# page (what Outlook and Excel write on its machines) is the better guess among them
+# charset-normalizer cannot tell these apart on a few accented names ("Núñez" is as likely
+# "Núńez" to it); the shop's own code page (what Outlook and Excel write on its machines)
+# is the better guess among them
 _LATIN_CODE_PAGES = frozenset(
     {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_15",
-     "iso8859_9", "iso8859_13", "iso8859_16", "mac_roman", "mac_latin2", "cp850", "cp437",
-     "cp858", "ascii"}
+     "iso8859_1", "iso8859_9", "iso8859_13", "iso8859_16", "mac_roman", "mac_latin2",
+     "cp850", "cp437", "cp858", "ascii"}
+)  # fmt: skip
+# the 8-bit code pages charset-normalizer chooses among (left to choose among all, it
+# guesses Shift-JIS or Johab for a few accented Latin names); a shop in East Asia names its
+# own code page as `legacy`
+_SINGLE_BYTE = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "koi8_r", "cp866", "mac_roman", "cp850", "iso8859_15",
 )  # fmt: skip
 FALLBACK_ERRORS = "crmdesk-import-cp1252"
 
@@ -56,8 +64,13 @@ class TextEncoding:
     bom: bool = False
 
     @property
+    def ascii_compatible(self) -> bool:
+        """Whether ASCII text is the same bytes in it (not UTF-16 or UTF-32)."""
+        return not self.name.startswith(("utf-16", "utf-32"))
+
+    @property
     def errors(self) -> str:
-        return FALLBACK_ERRORS if self.name == "utf-8" else "replace"
+        return FALLBACK_ERRORS if self.name in ("utf-8", "utf-8-sig") else "replace"
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -98,17 +111,35 @@ def detect_encoding(head: bytes, *, complete: bool = True, legacy: str = "cp1252
     utf16 = _utf16_without_bom(head)
     if utf16:
         return TextEncoding(utf16)
-    if _valid_utf8(head, complete):
+    if _valid_utf8(head, complete) or _mostly_utf8(head):
         return TextEncoding("utf-8")
-    best = charset_normalizer.from_bytes(head).best()
-    guess = codecs.lookup(best.encoding).name.replace("-", "_") if best else legacy
-    if guess in _LATIN_CODE_PAGES or guess.startswith(("iso8859", "mac_")):
-        try:
-            head.decode(legacy)
-        except UnicodeDecodeError:
-            return TextEncoding(codecs.lookup(guess).name)
-        return TextEncoding(legacy)
-    return TextEncoding(codecs.lookup(guess).name)
+    candidates = [legacy, *(c for c in _SINGLE_BYTE if c != legacy)]
+    best = charset_normalizer.from_bytes(head, cp_isolation=candidates).best()
+    guess = _codec(best.encoding) if best else _codec(legacy)
+    if guess in _LATIN_CODE_PAGES and _decodes(head, legacy):
+        return TextEncoding(_codec(legacy))
+    return TextEncoding(guess)
+
+
+def _codec(name: str) -> str:
+    return codecs.lookup(name).name.replace("-", "_")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """UTF-8 with a few stray 8-bit bytes (one value pasted from an old program): more
+    characters read as UTF-8 than bytes that do not fit it."""
+    text = head.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return good > bad
 
 
 def sniff_kind(text: str) -> FileKind | None:

@@ -47,14 +47,15 @@ _FILLER = re.compile(
 _NO_YEAR_BEFORE = 1800
 
 
-def _kind(summary: str, categories: list[str], calendar_name: str) -> str:
-    """ "anniversary", "birthday" or "" (any other event)."""
+def _kind(summary: str, categories: list[str], calendar_name: str, yearly: bool) -> str:
+    """ "anniversary", "birthday" or "" (any other event). The calendar's name counts only
+    for a yearly event: a one-off appointment in "Birthdays" is no one's birthday."""
     words = " ".join([summary, *categories]).casefold()
     if any(w in words for w in _ANNIVERSARY):
         return "anniversary"
     if any(w in words for w in _BIRTHDAY):
         return "birthday"
-    name = calendar_name.casefold()
+    name = calendar_name.casefold() if yearly else ""
     if any(w in name for w in _ANNIVERSARY):
         return "anniversary"
     if any(w in name for w in _BIRTHDAY):
@@ -151,7 +152,9 @@ def _event(
         skipped.append(Problem(f"the event could not be read ({error})", origin.file, origin.line))
         return None
     summary = str(event.get("SUMMARY", "")).strip()
-    kind = _kind(summary, _categories(event), calendar_name)
+    rule = event.get("RRULE")
+    yearly = rule is not None and "YEARLY" in [str(f).upper() for f in rule.get("FREQ", [])]
+    kind = _kind(summary, _categories(event), calendar_name, yearly)
     if not kind:
         skipped.append(
             Problem(

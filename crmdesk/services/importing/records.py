@@ -211,6 +211,7 @@ class ContactDraft:
             self.groups.append(name)
 
     def freeze(self) -> ImportedContact:
+        self.problems.sort(key=lambda p: p.line)
         values: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)

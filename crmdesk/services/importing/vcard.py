@@ -14,15 +14,16 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import io
 import quopri
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import IO
 
 from vobject.base import ParseError, parseLine
 
-from crmdesk.services.importing.detect import FALLBACK_ERRORS, physical_lines
+from crmdesk.services.importing.detect import FALLBACK_ERRORS, TextEncoding, physical_lines
 from crmdesk.services.importing.file_dates import read_date
 from crmdesk.services.importing.records import (
     ContactDraft,
@@ -36,7 +37,7 @@ from crmdesk.services.importing.records import (
 )
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-_BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
+_BASE64_LINE = re.compile(rb"[A-Za-z0-9+/=]+")
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _APPLE_WORDS = {"AssistantPhone": "assistant", "HomePage": "website", "Other": "other"}
 # properties that hold no data about the person (versions, ids, layout, sync stamps)
@@ -64,6 +65,8 @@ _EXTRA_LABELS = {
     "Middle name (phonetic)", "GENDER": "Gender", "X-GENDER": "Gender", "LABEL": "Address",
     "TITLE": "Job title", "MEMBER": "Member", "EXPERTISE": "Expertise", "HOBBY": "Hobby",
     "INTEREST": "Interest", "X-MAIDENNAME": "Maiden name", "X-ABDATE": "Date",
+    "BDAY": "Birthday", "ANNIVERSARY": "Anniversary", "X-ANNIVERSARY": "Anniversary",
+    "X-MS-ANNIVERSARY": "Anniversary", "X-EVOLUTION-ANNIVERSARY": "Anniversary",
 }  # fmt: skip
 
 
@@ -91,9 +94,31 @@ class Line:
         return "pref" in self.types or bool(self.param("PREF"))
 
 
-def logical_lines(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+def byte_lines(raw: IO[bytes], encoding: TextEncoding) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes without the line end) for each line of the file. Lines are
+    unfolded as bytes, before decoding, because phones fold inside a UTF-8 character. CR LF,
+    LF and a lone CR end a line; CR CR LF ends one line, not two. A UTF-16 or UTF-32 file
+    is decoded first and its lines given as UTF-8."""
+    if not encoding.ascii_compatible:
+        text = io.TextIOWrapper(raw, encoding=encoding.name, errors="replace", newline="")
+        try:
+            for number, decoded in physical_lines(text):
+                yield number, decoded.encode("utf-8")
+        finally:
+            text.detach()  # the caller closes the file it opened
+        return
+    number = 0
+    for chunk in raw:
+        if number == 0 and chunk.startswith(codecs.BOM_UTF8):
+            chunk = chunk[len(codecs.BOM_UTF8) :]
+        for line in chunk.rstrip(b"\r\n").split(b"\r"):
+            number += 1
+            yield number, line
+
+
+def logical_lines(lines: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
     """Join folded lines, quoted-printable soft breaks and 2.1's bare base64 lines."""
-    current: str | None = None
+    current: bytes | None = None
     start = 0
     quoted_printable = in_base64 = False
     for number, text in lines:
@@ -105,22 +130,35 @@ def logical_lines(lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]
             current, in_base64 = None, False
             continue
         if current is not None:
-            if quoted_printable and current.endswith("="):
+            if quoted_printable and current.endswith(b"="):
                 current = current[:-1] + text
                 continue
-            if text[0] in " \t":
+            if text[:1] in (b" ", b"\t"):
                 current += text[1:]
                 continue
-            if in_base64 and _BASE64_LINE.fullmatch(text) and ":" not in text:
+            if in_base64 and _BASE64_LINE.fullmatch(text) and b":" not in text:
                 current += text
                 continue
             yield start, current
         current, start = text, number
-        head = _params_part(text).upper()
+        head = _params_part(text.decode("latin-1")).upper()
         quoted_printable = "QUOTED-PRINTABLE" in head
         in_base64 = "BASE64" in head or "ENCODING=B" in head
     if current is not None:
         yield start, current
+
+
+def _decode(raw: bytes, encoding: TextEncoding) -> str:
+    """A logical line as text: in the file's encoding, or, for a value written in 8 bits
+    with a CHARSET of its own (vCard 2.1), in that charset."""
+    name = encoding.name if encoding.ascii_compatible else "utf-8"
+    head = _params_part(raw.decode("latin-1"))
+    found = re.search(r";CHARSET=([^;:]+)", head, re.IGNORECASE)
+    value = raw[len(head) + 1 :]
+    if found and value.isascii() is False and "QUOTED-PRINTABLE" not in head.upper():
+        return head + ":" + _charset_text(value, found[1].strip('"'))
+    errors = FALLBACK_ERRORS if name.startswith("utf") else "replace"
+    return raw.decode(name, errors=errors)
 
 
 def _params_part(text: str) -> str:
@@ -247,8 +285,9 @@ def _photo(line: Line, draft: ContactDraft) -> None:
         draft.problem("the photo is a link to a web page; it was not downloaded", line.number)
         draft.extra("Photo", value)
         return
+    packed = re.sub(r"\s", "", value).rstrip("=")
     try:
-        data = base64.b64decode(re.sub(r"\s", "", value) + "==", validate=False)
+        data = base64.b64decode(packed + "=" * (-len(packed) % 4), validate=True)
     except (binascii.Error, ValueError):
         draft.problem("the photo could not be read; it was left out", line.number)
         return
@@ -306,8 +345,9 @@ class _Card:
             try:
                 self._take(line, labels.get(line.group, "") if line.group else "")
             except ValueError as error:
-                self.draft.problem(str(error), line.number)
-                self.draft.extra(line.name.title(), _text(line))
+                label = _EXTRA_LABELS.get(line.name, line.name.title())
+                self.draft.problem(f"{label}: {error}; kept as a fact", line.number)
+                self.draft.extra(label, _text(line))
         return self.draft.freeze()
 
     def _take(self, line: Line, custom: str) -> None:
@@ -382,17 +422,24 @@ class _Card:
 
 
 def read_vcards(
-    stream: IO[str], file: str, *, locale: str = "en_US", problems: list[Problem] | None = None
+    raw: IO[bytes],
+    encoding: TextEncoding,
+    file: str,
+    *,
+    locale: str = "en_US",
+    problems: list[Problem] | None = None,
 ) -> Iterator[ImportedContact]:
     """The contacts in a vCard file, one per card, in order, as the file is read.
 
-    `stream` is the file as text (detect.open_text); `file` the name problems give;
+    `raw` is the file opened in binary, `encoding` what detect found; `file` the name
+    problems give;
     `locale` reads dates that are not ISO; `problems` collects those that belong to no card
     (text outside any card)."""
     outside: list[Problem] = problems if problems is not None else []
     card: _Card | None = None
     depth = count = 0
-    for number, text in logical_lines(physical_lines(stream)):
+    for number, line in logical_lines(byte_lines(raw, encoding)):
+        text = _decode(line, encoding)
         word = text.strip().upper()
         if word == "BEGIN:VCARD":
             depth += 1
@@ -418,7 +465,3 @@ def read_vcards(
     if card is not None:
         card.draft.problem("the card has no END:VCARD; it was read to the end of the file")
         yield card.finish()
-
-
-def with_problem(contact: ImportedContact, problem: Problem) -> ImportedContact:
-    return replace(contact, problems=(*contact.problems, problem))
