@@ -1,0 +1,85 @@
+"""Real vCards written by Android, BlackBerry, Evolution, Gmail, iPhone, Lotus Notes, Mac
+Address Book, Outlook and Thunderbird (from ez-vcard's test suite; see the fixtures' README)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmdesk.services.importing import Labelled, PartialDate
+from tests.import_helpers import read
+
+JOHN = "Mr. John Richter James Doe Sr."
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "ANDROID",
+        "BLACK_BERRY",
+        "EVOLUTION",
+        "GMAIL",
+        "IPHONE",
+        "LOTUS_NOTES",
+        "MAC_ADDRESS_BOOK",
+        "MS_OUTLOOK",
+    ],
+)
+def test_every_program_reads_without_a_crash(program: str) -> None:
+    contacts, source = read(f"real/ez-vcard-John_Doe_{program}.vcf")
+    assert contacts
+    assert all(c.has_data() for c in contacts)
+    assert source.problems == []
+
+
+def test_iphone() -> None:
+    [john], _ = read("real/ez-vcard-John_Doe_IPHONE.vcf")
+    assert (john.given_name, john.family_name, john.middle_name) == ("John", "Doe", "Richter James")
+    assert (john.salutation, john.suffix, john.nickname) == ("Mr.", "Sr.", "Johny")
+    assert Labelled("905-222-1234", "assistant") in john.phones  # _$!<AssistantPhone>!$_
+    assert Labelled("905-888-1234", "home fax") in john.phones
+    assert john.addresses[1].street == "Street4\nBuilding 6\nFloor 8"
+    assert john.photo is not None and john.photo.mime == "image/jpeg"
+
+
+def test_outlook() -> None:
+    [john], _ = read("real/ez-vcard-John_Doe_MS_OUTLOOK.vcf")
+    assert john.display_name == JOHN
+    assert john.birthday == PartialDate(3, 22, 1980)
+    assert [(d.label, d.when) for d in john.dates] == [("anniversary", PartialDate(1, 13, 2011))]
+    assert john.photo is not None  # base64 after the colon on the next lines
+    assert ("Manager", "Big Blue") in john.extras
+
+
+def test_android_broken_photo_is_a_problem_not_a_crash() -> None:
+    contacts, _ = read("real/ez-vcard-John_Doe_ANDROID.vcf")
+    bob = contacts[4]
+    assert bob.emails[0] == Labelled("bob@company.com", "work", preferred=True)
+    assert [(p.line, p.text) for p in bob.problems] == [
+        (52, "the photo could not be read; it was left out")
+    ]
+    # quoted-printable UTF-8 names with soft breaks
+    assert contacts[3].family_name == "Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ"
+
+
+def test_evolution_and_thunderbird() -> None:
+    [john], _ = read("real/ez-vcard-John_Doe_EVOLUTION.vcf")
+    assert john.addresses[0].po_box == "ASB-123"
+    assert ("Spouse", "Maria") in john.extras
+    assert john.groups == ("VIP",)
+    [tb], _ = read("real/ez-vcard-thunderbird-MoreFunctionsForAddressBook-extension.vcf")
+    assert tb.birthday == PartialDate(9, 21, 1970)
+    assert tb.groups == ("category1", "category2", "category3")
+
+
+def test_outlook_2003_and_2007() -> None:
+    [john], _ = read("real/ez-vcard-outlook-2003.vcf")
+    assert john.notes == ("This is the note field!!\nSecond line\n\nThird line is empty",)
+    assert john.company == "Company, The"
+    [mike], _ = read("real/ez-vcard-outlook-2007.vcf")
+    assert mike.birthday == PartialDate(3, 10, 1922)
+    assert mike.photo is not None
+
+
+def test_gmail_list() -> None:
+    contacts, _ = read("real/ez-vcard-gmail-list.vcf")
+    assert [c.name for c in contacts] == ["Arnold Smith", "Chris Beatle", "Doug White"]
