@@ -361,10 +361,12 @@ class _Card:
                 " ".join(p.split()) for p in parts[:5]
             )
             d.middle_name = join(d.middle_name)
-        elif name == "FN":
-            d.display_name = d.display_name or _text(line)
-        elif name == "NICKNAME":
-            d.nickname = d.nickname or _text(line)
+        elif name in ("FN", "NICKNAME"):
+            field = "display_name" if name == "FN" else "nickname"
+            if not getattr(d, field):
+                setattr(d, field, _text(line))
+            elif getattr(d, field) != _text(line):  # a second name: kept, not dropped
+                d.extra("Name" if name == "FN" else "Nickname", _text(line))
         elif name == "ORG":
             parts = [p for p in _split(_raw(line)) if p]
             if parts and not d.company:
@@ -395,8 +397,10 @@ class _Card:
             when = read_date(
                 _text(line), self.locale, omit_year=int(omit) if omit.isdigit() else None
             )
-            if when is not None:
-                d.birthday = d.birthday or when
+            if when is not None and d.birthday not in (None, when):
+                d.extra("Birthday", _text(line))
+            elif when is not None:
+                d.birthday = when
         elif name in _ANNIVERSARY or name == "X-ABDATE":
             label = custom or ("anniversary" if name in _ANNIVERSARY else "date")
             omit = line.param("X-APPLE-OMIT-YEAR")

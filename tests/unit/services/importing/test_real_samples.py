@@ -80,6 +80,17 @@ def test_outlook_2003_and_2007() -> None:
     assert mike.photo is not None
 
 
+def test_gmail_related_names_and_dates_under_apple_labels() -> None:
+    [john], _ = read("real/ez-vcard-John_Doe_GMAIL.vcf")
+    assert ("Spouse", "Jenny") in john.extras
+    assert [(d.label, d.when) for d in john.dates] == [("anniversary", PartialDate(3, 1, 1975))]
+    assert ("Given name (phonetic)", "Jon") in john.extras
+    # 3.0's \" in a note is a quotation mark
+    assert john.notes[0].startswith(
+        'THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"'
+    )
+
+
 def test_gmail_list() -> None:
     contacts, _ = read("real/ez-vcard-gmail-list.vcf")
     assert [c.name for c in contacts] == ["Arnold Smith", "Chris Beatle", "Doug White"]

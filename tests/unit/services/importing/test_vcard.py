@@ -165,3 +165,24 @@ def test_a_huge_photo_is_skipped_not_a_crash(tmp_path: Path) -> None:
 def test_by_name_helper_finds_everyone() -> None:
     names = by_name(read("generated/iphone-3.0-icloud.vcf")[0])
     assert set(names) == {"Anni Schmidt-Berg", "Bäckerei Sonnenschein"}
+
+
+def test_nothing_vanishes_silently(tmp_path: Path) -> None:
+    file = tmp_path / "more.vcf"
+    file.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nFN:Annie Lee\r\nN:Lee;Ann;;;\r\n"
+        "BDAY:1970-01-02\r\nBDAY:1971-01-02\r\nPHOTO;VALUE=uri:https://example.com/a.jpg\r\n"
+        "X-SHOE-SIZE:38\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    from crmdesk.services.importing import open_import
+
+    [ann] = list(open_import(file).contacts())
+    assert ann.display_name == "Ann Lee" and ann.birthday == PartialDate(1, 2, 1970)
+    assert ann.extras == (
+        ("Name", "Annie Lee"),
+        ("Birthday", "1971-01-02"),
+        ("Photo", "https://example.com/a.jpg"),
+        ("Shoe Size", "38"),
+    )
+    assert problems(ann) == [(8, "the photo is a link to a web page; it was not downloaded")]
