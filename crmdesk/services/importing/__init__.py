@@ -102,6 +102,13 @@ class ImportSource:
             return 0.0 if stream is None else 1.0
         return min(stream.tell() / self._size, 1.0)
 
+    def set_has_header(self, has_header: bool) -> None:
+        """Whether the table's first row names its columns (the preview's check box); the
+        mapping is guessed again."""
+        assert self.table is not None, "only a table has a header row"
+        self.table.has_header = has_header
+        self.mapping = self.table.guess_mapping()
+
     def contacts(self) -> Iterator[ImportedContact]:
         """The contacts in the file, in order. Problems that belong to no contact (text
         outside any card, events that are not birthdays) are in `problems` afterwards."""

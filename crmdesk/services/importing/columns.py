@@ -117,3 +117,30 @@ def guess_mapping(headers: list[str] | tuple[str, ...]) -> ColumnMapping:
                 targets[at] = ColumnTarget(Field.FAMILY_NAME)
                 break
     return ColumnMapping(tuple(headers), tuple(targets))
+
+
+_PHONE_LIKE = re.compile(r"[+(]?\d[\d\s()./-]{5,}")
+
+
+def looks_like_data(cells: tuple[str, ...] | list[str]) -> bool:
+    """Whether a first row is data rather than headers: it names no field we know, and
+    holds an email address or a phone number."""
+    if any(guess_column(c).field not in (Field.EXTRA, Field.SKIP) for c in cells):
+        return False
+    return any("@" in c or _PHONE_LIKE.fullmatch(c.strip()) for c in cells)
+
+
+def guess_from_values(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> ColumnMapping:
+    """The mapping of a table without a header row, from what its first rows hold: email
+    addresses and phone numbers are recognised; every other column is kept as a fact under
+    its column's name until the user says what it is."""
+    targets = []
+    for at, header in enumerate(headers):
+        values = [r[at].strip() for r in rows if at < len(r) and r[at].strip()]
+        if values and all("@" in v and " " not in v for v in values):
+            targets.append(ColumnTarget(Field.EMAIL))
+        elif values and all(_PHONE_LIKE.fullmatch(v) for v in values):
+            targets.append(ColumnTarget(Field.PHONE))
+        else:
+            targets.append(ColumnTarget(Field.EXTRA, header))
+    return ColumnMapping(headers, tuple(targets))

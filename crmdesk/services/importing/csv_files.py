@@ -15,17 +15,17 @@ import io
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from crmdesk.services.importing.columns import (
-    ADDRESS_FIELDS,
-    ColumnMapping,
-    ColumnTarget,
-    Field,
+    guess_from_values,
     guess_mapping,
+    looks_like_data,
 )
 from crmdesk.services.importing.detect import TextEncoding, open_text, sniff
 from crmdesk.services.importing.file_dates import read_date
+from crmdesk.services.importing.mapping import ADDRESS_FIELDS, ColumnMapping, ColumnTarget, Field
 from crmdesk.services.importing.records import (
     ContactDraft,
     ImportedContact,
@@ -72,24 +72,32 @@ def sniff_delimiter(sample: str) -> str:
 
 
 class TableFile:
-    """A CSV or tab-separated file, opened for reading: its encoding, delimiter and headers
-    are known once it is opened; its rows are read as they are iterated."""
+    """A CSV or tab-separated file, opened for reading: its encoding, delimiter and header
+    row are known once it is opened; its rows are read as they are iterated.
+
+    `has_header` is guessed (a first row that names no known field but holds an email
+    address or a phone number is data); the preview can turn it off or on, which changes
+    `headers` ("Column 1" … when there are none) and the mapping guessed."""
 
     def __init__(self, path: Path, encoding: TextEncoding, head: str) -> None:
         self.path = path
         self.encoding = encoding
         first = head.lstrip("\ufeff").split("\n", 1)[0].strip().lower()
-        self._skip = 1 if first.startswith("sep=") and len(first) == 5 else 0
-        self.delimiter = first[4] if self._skip else sniff_delimiter(head.lstrip("\ufeff"))
-        self.headers: tuple[str, ...] = ()
-        self.header_line = 1 + self._skip
+        self._sep_line = first.startswith("sep=") and len(first) == 5
+        self.delimiter = first[4] if self._sep_line else sniff_delimiter(head.lstrip("\ufeff"))
         self._size = max(path.stat().st_size, 1)
         self._read = 0
-        for row in self._reader():
-            self.headers = tuple(h.strip().lstrip("\ufeff") for h in row.cells)
-            break
-        if not self.headers:
+        first_row = next(self._reader(), None)
+        if first_row is None:
             raise ImportFileError(path, "holds no rows.")
+        self._first = tuple(c.strip().lstrip("\ufeff") for c in first_row[1])
+        self.has_header = not looks_like_data(self._first)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        if self.has_header:
+            return self._first
+        return tuple(f"Column {n}" for n in range(1, len(self._first) + 1))
 
     @property
     def progress(self) -> float:
@@ -97,31 +105,38 @@ class TableFile:
         return min(self._read / self._size, 1.0)
 
     def guess_mapping(self) -> ColumnMapping:
-        return guess_mapping(self.headers)
+        if self.has_header:
+            return guess_mapping(self.headers)
+        sample = [row.cells for row in islice(self.rows(), 20)]
+        return guess_from_values(self.headers, sample)
 
-    def _reader(self) -> Iterator[Row]:
+    def _reader(self) -> Iterator[tuple[int, list[str]]]:
+        """(the line it starts on, cells) for each row that is not blank, after Excel's
+        "sep=;" line."""
         with open_text(self.path, self.encoding) as stream:
-            raw = stream.buffer if hasattr(stream, "buffer") else None
+            raw = getattr(stream, "buffer", None)
             reader = csv.reader(stream, delimiter=self.delimiter, strict=False)
             line = 0
-            number = -1 - self._skip  # the header row and Excel's sep= line are not counted
+            skip_sep = self._sep_line
             for cells in reader:
                 start, line = line + 1, reader.line_num
                 if raw is not None:
                     self._read = raw.tell()
                 if not any(c.strip() for c in cells):
                     continue
-                number += 1
-                if number < 0:
+                if skip_sep:
+                    skip_sep = False
                     continue
-                yield Row(start, number, tuple(cells))
+                yield start, cells
 
     def rows(self) -> Iterator[Row]:
-        """The data rows (after the header row), with the line each starts on."""
+        """The data rows (after the header row, if any), with the line each starts on."""
         self._read = 0
         rows = self._reader()
-        next(rows, None)  # the header row
-        yield from rows
+        if self.has_header:
+            next(rows, None)
+        for number, (start, cells) in enumerate(rows, 1):
+            yield Row(start, number, tuple(cells))
         self._read = self._size
 
 

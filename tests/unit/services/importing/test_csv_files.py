@@ -218,3 +218,25 @@ def test_ten_thousand_rows_stream_with_flat_memory(tmp_path: Path) -> None:
     assert last.name == "Given9999 Family9999" and last.origin.line == 10_001
     assert source.progress == 1.0
     assert peak < 1_000_000, f"reading kept {peak} bytes: it does not stream"
+
+
+def test_a_table_without_a_header_row(tmp_path: Path) -> None:
+    file = tmp_path / "list.csv"
+    file.write_text(
+        "Anna Berg;anna@example.com;+49 30 1234567\nTom Lee;tom@example.com;030 7654321\n"
+    )
+    source = open_import(file)
+    assert source.table is not None and not source.table.has_header
+    assert source.mapping is not None
+    assert source.mapping.headers == ("Column 1", "Column 2", "Column 3")
+    assert [t.field for t in source.mapping.targets] == [Field.EXTRA, Field.EMAIL, Field.PHONE]
+    # the user says the first column is the name
+    source.mapping = source.mapping.with_target(0, ColumnTarget(Field.FULL_NAME))
+    anna, tom = source.contacts()
+    assert anna.origin.line == 1 and anna.name == "Anna Berg"
+    assert anna.emails == (Labelled("anna@example.com"),)
+    assert tom.phones == (Labelled("030 7654321"),)
+    # and if the first row was headers after all, the user says so
+    source.set_has_header(True)
+    assert source.mapping.headers == ("Anna Berg", "anna@example.com", "+49 30 1234567")
+    assert [c.origin.line for c in source.contacts()] == [2]
