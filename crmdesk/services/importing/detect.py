@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import enum
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,12 @@ def detect_encoding(head: bytes, *, complete: bool = True, legacy: str = "cp1252
         return TextEncoding(utf16)
     if _valid_utf8(head, complete) or _mostly_utf8(head):
         return TextEncoding("utf-8")
+    if not _reads_as_letters(head, legacy):
+        # not the shop's code page: symbols where names have letters (Shift-JIS, GBK, Big5
+        # or EUC-KR read as Windows-1252); charset-normalizer chooses among all it knows
+        anything = charset_normalizer.from_bytes(head).best()
+        if anything is not None:
+            return TextEncoding(_codec(anything.encoding))
     candidates = [legacy, *(c for c in _SINGLE_BYTE if c != legacy)]
     best = charset_normalizer.from_bytes(head, cp_isolation=candidates).best()
     guess = _codec(best.encoding) if best else _codec(legacy)
@@ -131,6 +138,17 @@ def _decodes(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _reads_as_letters(data: bytes, encoding: str) -> bool:
+    """Whether the bytes above ASCII are nearly all letters in `encoding` (names are)."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    high = [ch for ch in text if ord(ch) > 0x7F]
+    letters = sum(1 for ch in high if unicodedata.category(ch).startswith("L"))
+    return not high or letters >= 0.8 * len(high)
 
 
 def _mostly_utf8(head: bytes) -> bool:

@@ -38,6 +38,7 @@ from crmdesk.services.importing.records import (
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/=]+")
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/\s]{16,}={0,2}\s*")
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _APPLE_WORDS = {"AssistantPhone": "assistant", "HomePage": "website", "Other": "other"}
 # properties that hold no data about the person (versions, ids, layout, sync stamps)
@@ -97,7 +98,7 @@ class Line:
 def byte_lines(raw: IO[bytes], encoding: TextEncoding) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes without the line end) for each line of the file. Lines are
     unfolded as bytes, before decoding, because phones fold inside a UTF-8 character. CR LF,
-    LF and a lone CR end a line; CR CR LF ends one line, not two. A UTF-16 or UTF-32 file
+    LF and (in a file without LF) CR end a line; CR CR LF ends one line, not two. A UTF-16 or UTF-32 file
     is decoded first and its lines given as UTF-8."""
     if not encoding.ascii_compatible:
         text = io.TextIOWrapper(raw, encoding=encoding.name, errors="replace", newline="")
@@ -111,7 +112,11 @@ def byte_lines(raw: IO[bytes], encoding: TextEncoding) -> Iterator[tuple[int, by
     for chunk in raw:
         if number == 0 and chunk.startswith(codecs.BOM_UTF8):
             chunk = chunk[len(codecs.BOM_UTF8) :]
-        for line in chunk.rstrip(b"\r\n").split(b"\r"):
+        if chunk.endswith(b"\n"):  # a CR inside a line that ends in LF is the value's
+            lines = [chunk.rstrip(b"\r\n")]
+        else:  # the end of the file, or a file whose lines end with CR alone (old Macs)
+            lines = chunk.rstrip(b"\r").split(b"\r")
+        for line in lines:
             number += 1
             yield number, line
 
@@ -281,6 +286,8 @@ def _photo(line: Line, draft: ContactDraft) -> None:
         header, _, value = value.partition(",")
         mime = header[5:].split(";")[0]
         encoded = ";base64" in header.lower()
+    if not encoded and _BASE64_TEXT.fullmatch(value):
+        encoded = True  # Thunderbird writes base64 with no ENCODING: not a link, the picture
     if not encoded:
         draft.problem("the photo is a link to a web page; it was not downloaded", line.number)
         draft.extra("Photo", value)

@@ -94,3 +94,59 @@ def test_gmail_related_names_and_dates_under_apple_labels() -> None:
 def test_gmail_list() -> None:
     contacts, _ = read("real/ez-vcard-gmail-list.vcf")
     assert [c.name for c in contacts] == ["Arnold Smith", "Chris Beatle", "Doug White"]
+
+
+# Thunderbird's own import and export test files (comm-central; see the fixtures' README)
+
+
+def test_thunderbird_export_in_three_formats_reads_the_same() -> None:
+    for name in ("export.csv", "export.txt", "export.vcf"):
+        one, two = read(f"real/thunderbird-addrbook-{name}")[0]
+        assert (one.given_name, one.family_name) == ("contact", "one")
+        assert one.display_name == "contact number one"
+        assert [e.value for e in one.emails] == ["contact1@invalid"]
+        assert two.job_title == '"worker"'
+        assert two.notes == ("here's some unicode text…",)
+        # a comma, a tab, a CR and a new line inside values stay inside them
+        custom = {label.replace(" ", ""): value for label, value in two.extras}
+        assert custom["Custom1"] == "custom, 1"
+        assert custom["Custom2"] == "custom\t2"
+        assert custom["Custom3"] == "custom\r3"
+        assert custom["Custom4"] == "custom\n4"
+        assert two.problems == ()
+
+
+def test_thunderbird_photos_base64_without_encoding_and_data_uri() -> None:
+    [jpeg], _ = read("real/thunderbird-addrbook-v3-binary-jpeg.vcf")
+    assert jpeg.photo is not None and jpeg.photo.mime == "image/jpeg"
+    assert jpeg.problems == () and jpeg.extras == ()
+    [png], _ = read("real/thunderbird-addrbook-v4-uri-png.vcf")
+    assert png.photo is not None and png.photo.data.startswith(b"\x89PNG")
+
+
+def test_thunderbird_cr_cr_lf_and_blank_lines_before_the_first_card() -> None:
+    [card], _ = read("real/thunderbird-import-dos_vcard_addressbook.vcf")
+    assert (card.given_name, card.family_name) == ("Name", "Surname")
+    assert card.emails == (Labelled("example@gmail.com", "home"),)
+    john, jane = read("real/thunderbird-import-emptylines_vcard_addressbook.vcf")[0]
+    assert john.origin.line == 3 and jane.name == "Jane Doe"
+
+
+def test_thunderbird_csv_files() -> None:
+    john, jane = read("real/thunderbird-import-basic_csv_addressbook.csv")[0]
+    assert (john.name, jane.emails) == ("John Doe", (Labelled("jane@doe.invalid"),))
+    semicolons, _ = read("real/thunderbird-import-csv_semicolon.csv")
+    assert [c.name for c in semicolons] == ["John Doe", "Jane Doe"]
+    [acer], _ = read("real/thunderbird-import-quote.csv")
+    assert acer.company == "Acer America"
+    assert acer.phones == (Labelled("(800) 000-0000", "work"),)
+    [utf16], source = read("real/thunderbird-import-utf16_addressbook.csv")
+    assert source.encoding.name == "utf-16" and utf16.name == "John Doe"
+    john, _ = read("real/thunderbird-import-csv_no_header.csv")[0]
+    assert john.origin.line == 1 and john.emails == (Labelled("john@doe.invalid"),)
+
+
+def test_a_shift_jis_file_with_the_shops_code_page() -> None:
+    [person], source = read("real/thunderbird-import-shiftjis_addressbook.csv", legacy="cp932")
+    assert source.encoding.name == "cp932"
+    assert (person.family_name, person.given_name) == ("名無し", "権兵衛")
