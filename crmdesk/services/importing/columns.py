@@ -109,6 +109,12 @@ def guess_mapping(headers: list[str] | tuple[str, ...]) -> ColumnMapping:
         if single and target.field in seen:
             targets[at] = ColumnTarget(Field.EXTRA, headers[at].strip())
         seen.add(target.field)
+    # a bare "Ort" or "Location" beside the labelled parts of addresses is Outlook's
+    # location field, not a third address
+    placed = {t.group for t in targets if t.field in ADDRESS_FIELDS and t.group != "address"}
+    for at, target in enumerate(targets):
+        if placed and target.field in ADDRESS_FIELDS and target.group == "address":
+            targets[at] = ColumnTarget(Field.EXTRA, headers[at].strip())
     fields = [t.field for t in targets]
     if Field.GIVEN_NAME in fields and Field.FAMILY_NAME not in fields:
         # a German or French spreadsheet's "Name" / "Nom" beside "Vorname" is the family name

@@ -181,7 +181,7 @@ def contact_from_row(
     birth: dict[Field, str] = {}
     headers = mapping.headers
     for at, cell in enumerate(row.cells):
-        text = cell.strip()
+        text = cell.strip().replace("\r\n", "\n")  # a Windows new line inside a cell
         if not text:
             continue
         if at >= len(mapping.targets):
@@ -252,8 +252,8 @@ def _take(
                 draft.dates.append(RememberedDate(_label(label)[0], when))
     elif field is Field.NOTES:
         draft.notes.append(text)
-    elif field is Field.GROUPS:
-        for group in _values(text):
+    elif field is Field.GROUPS:  # Google joins groups with " ::: ", Outlook with ";"
+        for group in (g for value in _values(text) for g in value.split(";")):
             if group.strip("* ") != "myContacts":  # Google's own group for every contact
                 draft.group(group.lstrip("* "))
     elif field is Field.EXTRA:

@@ -85,6 +85,20 @@ _exact(ColumnTarget(Field.POSTCODE, "home", "home"), "Home ZipCode")
 _exact(ColumnTarget(Field.STREET, "work", "work"), "Work Address")
 _exact(ColumnTarget(Field.EXTENDED, "work", "work"), "Work Address 2")
 _exact(ColumnTarget(Field.POSTCODE, "work", "work"), "Work ZipCode")
+# Outlook's other phones
+_exact(ColumnTarget(Field.PHONE, "main"), "Primary Phone", "Haupttelefon", "Téléphone principal",
+       "Teléfono principal", "Hoofdtelefoon", "Telefono principale")
+_exact(ColumnTarget(Field.PHONE, "assistant"), "Assistant's Phone", "Telefon Assistent",
+       "Téléphone de l'assistant(e)", "Teléfono del ayudante", "Telefoon assistent",
+       "Telefono assistente")
+_exact(ColumnTarget(Field.PHONE, "car"), "Car Phone", "Autotelefon", "Téléphone (voiture)",
+       "Teléfono del automóvil", "Autotelefoon", "Telefono auto")
+_exact(ColumnTarget(Field.PHONE, "callback"), "Callback", "Rückmeldung", "Rappel",
+       "Devolución de llamada", "Terugbellen", "Richiamata automatica")
+_exact(ColumnTarget(Field.PHONE, "ISDN"), "ISDN", "RNIS")
+_exact(ColumnTarget(Field.PHONE, "radio"), "Radio Phone", "Funktelefon", "Radiotéléphone",
+       "Radioteléfono", "Radiotelefoon", "Radiotelefono")
+_exact(ColumnTarget(Field.PHONE, "TTY/TDD"), "TTY/TDD Phone", "Telefon für Hörbehinderte")
 # Russian spreadsheets
 _exact(ColumnTarget(Field.FAMILY_NAME), "Фамилия")
 _exact(ColumnTarget(Field.GIVEN_NAME), "Имя")
@@ -99,9 +113,9 @@ _exact(ColumnTarget(Field.BIRTHDAY), "Дата рождения", "День ро
 _exact(ColumnTarget(Field.NOTES), "Примечание", "Заметки")
 _exact(ColumnTarget(Field.COMPANY), "Организация", "Компания")
 _exact(ColumnTarget(Field.SKIP), "Initials", "Initialen", "Priority", "Sensitivity", "Private",
-       "Privat", "Vertraulichkeit", "Priorität", "Billing Information", "Mileage", "Gender",
-       "Language", "Directory Server", "Location", "Account", "Schedule+ Priority",
-       "Schedule+ Private", "Other Address PO Box", "Keywords", "Internet Free Busy", "Web Page",
+       "Privat", "Vertraulichkeit", "Priorität", "Billing Information", "Mileage",
+       "Directory Server", "Schedule+ Priority", "Schedule+ Private", "Internet Free Busy",
+       "Abrechnungsinformation", "Reisekilometer", "Verzeichnisserver", "Internet Frei/Gebucht",
        "E-mail Type", "E-mail Display Name", "E-mail 2 Type", "E-mail 2 Display Name",
        "E-mail 3 Type", "E-mail 3 Display Name", "E-Mail-Typ", "E-Mail: Angezeigter Name",
        "E-Mail 2: Typ", "E-Mail 2: Angezeigter Name", "E-Mail 3: Typ", "E-Mail 3: Angezeigter Name",
@@ -116,12 +130,12 @@ WORK = _words("business", "work", "office", "geschaftlich", "geschaeftlich", "fi
                "dienstlich", "bureau", "professionnel", "professionnelle", "travail", "trabajo",
                "oficina", "empresa", "werk", "zakelijk", "kantoor", "ufficio", "lavoro", "uff",
                "company")
-OTHER = _words("other", "weitere", "andere", "autre", "otro", "otra", "overig", "ander",
-                "altro", "altra")
+OTHER = _words("other", "weitere", "weiterer", "weiteres", "andere", "autre", "otro", "otra",
+               "overig", "ander", "altro", "altra")
 FAX = _words("fax", "telefax", "télécopie", "telecopie")
 MOBILE = _words("mobile", "mobil", "mobiltelefon", "handy", "cell", "cellular", "portable",
                  "movil", "celular", "mobiel", "mobiele", "gsm", "cellulare")
-PHONE = _words("phone", "telephone", "tel", "telefon", "telefono", "telefoon", "number") | FAX
+PHONE = _words("phone", "telephone", "tel", "telefon", "telefono", "telefoon") | FAX
 STREET = _words("street", "strasse", "rue", "adresse", "calle", "direccion", "straat", "via",
                  "indirizzo", "address", "anschrift")
 CITY = _words("city", "town", "ort", "stadt", "ville", "ciudad", "localidad", "plaats",

@@ -98,8 +98,8 @@ class Line:
 def byte_lines(raw: IO[bytes], encoding: TextEncoding) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes without the line end) for each line of the file. Lines are
     unfolded as bytes, before decoding, because phones fold inside a UTF-8 character. CR LF,
-    LF and (in a file without LF) CR end a line; CR CR LF ends one line, not two. A UTF-16 or UTF-32 file
-    is decoded first and its lines given as UTF-8."""
+    LF and (in a file without LF) CR end a line; CR CR LF ends one line, not two. A UTF-16
+    or UTF-32 file is decoded first and its lines given as UTF-8."""
     if not encoding.ascii_compatible:
         text = io.TextIOWrapper(raw, encoding=encoding.name, errors="replace", newline="")
         try:

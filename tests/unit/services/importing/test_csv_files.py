@@ -240,3 +240,39 @@ def test_a_table_without_a_header_row(tmp_path: Path) -> None:
     source.set_has_header(True)
     assert source.mapping.headers == ("Anna Berg", "anna@example.com", "+49 30 1234567")
     assert [c.origin.line for c in source.contacts()] == [2]
+
+
+def test_outlooks_whole_german_header() -> None:
+    [gisela], source = read("generated/outlook-de-full.csv", locale="de_DE")
+    assert (gisela.salutation, gisela.given_name, gisela.family_name) == (
+        "Frau",
+        "Gisela",
+        "Schäfer",
+    )
+    assert {(p.label, p.value) for p in gisela.phones} == {
+        ("assistant", "0228 1"),
+        ("car", "0171 2"),
+        ("main", "0228 3"),
+        ("mobile", "0171 4"),
+        ("home", "0228 5"),
+    }
+    assert gisela.emails == (Labelled("gisela@example.de"),)  # not its type or display name
+    assert [(a.label, a.street, a.city) for a in gisela.addresses] == [
+        ("home", "Rosenweg 3", "Bonn"),
+        ("other", "Am Markt 1", "Köln"),
+    ]
+    assert gisela.birthday == PartialDate(5, 1, 1960)
+    assert gisela.dates == ()
+    assert gisela.groups == ("Stammkunden", "VIP")
+    assert gisela.notes == ("Mag Tulpen.\nNie montags.",)
+    assert ("Kinder", "Lena, Paul") in gisela.extras
+    assert ("Webseite", "blumen-schaefer.example") in gisela.extras
+    assert gisela.problems == ()
+    mapping = source.mapping
+    assert mapping is not None
+    # Outlook's bookkeeping columns are listed as not imported, never as a phone
+    assert {"E-Mail-Typ", "Priorität", "Vertraulichkeit"} <= set(mapping.not_imported())
+    kept = {
+        h for h, t in zip(mapping.headers, mapping.targets, strict=True) if t.field is Field.EXTRA
+    }
+    assert {"Ort", "Sozialversicherungsnr.", "Organisationsnr."} <= kept
