@@ -15,6 +15,7 @@ import io
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
@@ -168,28 +169,54 @@ def _date(draft: ContactDraft, text: str, row: Row, header: str, locale: str) ->
         return None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A mapping as the rows use it: the columns that matter, in order."""
+
+    labels: tuple[tuple[int, str], ...]  # (column, group) of the label columns
+    columns: tuple[tuple[int, ColumnTarget, str], ...]  # (column, target, header) to take
+
+
+@lru_cache(maxsize=16)
+def _plan(mapping: ColumnMapping) -> _Plan:
+    targets = list(enumerate(mapping.targets))
+    return _Plan(
+        labels=tuple((at, t.group) for at, t in targets if t.field is Field.LABEL),
+        columns=tuple(
+            (at, t, mapping.headers[at])
+            for at, t in targets
+            if t.field not in (Field.LABEL, Field.SKIP)
+        ),
+    )
+
+
 def contact_from_row(
     row: Row, mapping: ColumnMapping, file: str, *, locale: str = "en_US"
 ) -> ImportedContact:
     """One row as a contact, through `mapping`."""
     draft = ContactDraft(Origin(file, row.line, row.number))
+    cells = row.cells
+    plan = _plan(mapping)
     labels: dict[str, str] = {}
-    for cell, target in zip(row.cells, mapping.targets, strict=False):
-        if target.field is Field.LABEL and cell.strip():
-            labels[target.group] = cell.strip()
+    for at, group in plan.labels:
+        if at < len(cells) and cells[at].strip():
+            labels[group] = cells[at].strip()
     addresses: dict[str, dict[str, str]] = {}
     birth: dict[Field, str] = {}
-    headers = mapping.headers
-    for at, cell in enumerate(row.cells):
-        text = cell.strip().replace("\r\n", "\n")  # a Windows new line inside a cell
+    for at, target, header in plan.columns:
+        if at >= len(cells):
+            break
+        text = cells[at].strip()
         if not text:
             continue
-        if at >= len(mapping.targets):
+        if "\r\n" in text:  # a Windows new line inside a cell
+            text = text.replace("\r\n", "\n")
+        _take(draft, target, header, text, labels, addresses, birth, row, locale)
+    for at in range(len(mapping.targets), len(cells)):
+        text = cells[at].strip()
+        if text:
             draft.problem(f"column {at + 1} has no header; its value “{text}” is kept as a fact")
             draft.extra(f"Column {at + 1}", text)
-            continue
-        target, header = mapping.targets[at], headers[at]
-        _take(draft, target, header, text, labels, addresses, birth, row, locale)
     for group, parts in addresses.items():
         label = labels.get(group, "")
         address = PostalAddress(

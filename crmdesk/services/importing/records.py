@@ -112,7 +112,10 @@ class PostalAddress:
     country: str = ""
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self) if f.name != "label")
+        return not (
+            self.street or self.extended or self.po_box or self.city or self.region
+            or self.postcode or self.country
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -212,8 +215,10 @@ class ContactDraft:
 
     def freeze(self) -> ImportedContact:
         self.problems.sort(key=lambda p: p.line)
-        values: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            values[f.name] = tuple(value) if isinstance(value, list) else value
+        values: dict[str, Any] = dict(self.__dict__)
+        for name in _LIST_FIELDS:
+            values[name] = tuple(values[name])
         return ImportedContact(**values)
+
+
+_LIST_FIELDS = tuple(f.name for f in fields(ContactDraft) if f.default_factory is list)
