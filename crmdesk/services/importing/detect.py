@@ -191,9 +191,7 @@ def sniff(path: Path, *, legacy: str = "cp1252") -> Sniffed:
     if not head.strip():
         raise ImportFileError(path, "is empty.")
     encoding = detect_encoding(head, complete=complete, legacy=legacy)
-    text = head.decode(
-        encoding.name, errors="replace" if encoding.errors == "replace" else encoding.errors
-    )
+    text = head.decode(encoding.name, errors=encoding.errors)
     if "\x00" in text.rstrip("\x00") and encoding.name not in ("utf-16", "utf-32"):
         raise ImportFileError(path, "is not a text file (a vCard, CSV or iCalendar file).")
     kind = sniff_kind(text) or FileKind.CSV
