@@ -156,6 +156,8 @@ def logical_lines(lines: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, byt
 def _decode(raw: bytes, encoding: TextEncoding) -> str:
     """A logical line as text: in the file's encoding, or, for a value written in 8 bits
     with a CHARSET of its own (vCard 2.1), in that charset."""
+    if raw.isascii():
+        return raw.decode("ascii")
     name = encoding.name if encoding.ascii_compatible else "utf-8"
     head = _params_part(raw.decode("latin-1"))
     found = re.search(r";CHARSET=([^;:]+)", head, re.IGNORECASE)
@@ -168,6 +170,9 @@ def _decode(raw: bytes, encoding: TextEncoding) -> str:
 
 def _params_part(text: str) -> str:
     """The line up to its first colon outside quotes (name and parameters)."""
+    colon = text.find(":")
+    if colon < 0 or '"' not in text[:colon]:
+        return text if colon < 0 else text[:colon]
     quoted = False
     for at, ch in enumerate(text):
         if ch == '"':
@@ -221,6 +226,9 @@ def _raw(line: Line) -> str:
 def _unescape(text: str) -> str:
     """\\n is a new line; a backslash before punctuation (\\, \\; \\: \\" \\\\) stands for
     the character; before a letter it is kept (a Windows path in a note)."""
+
+    if "\\" not in text:
+        return text.replace("\r\n", "\n")
 
     def one(found: re.Match[str]) -> str:
         ch = found[1]
