@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import tempfile
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -23,7 +21,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -45,17 +42,15 @@ from PySide6.QtWidgets import (
 
 from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
+from crmdesk.gui.letter_recipients import RecipientsPicker, Selection, ask_about_missing
 from crmdesk.gui.pdf_view import PdfView, print_pdf
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.runner import Runner
-from crmdesk.gui.tags import when_tags_known
 from crmdesk.gui.taskman import TaskManager
-from crmdesk.gui.widgets import ElidedLabel, elide, fit_combo, resize_within_screen
+from crmdesk.gui.widgets import ElidedLabel, resize_within_screen
 from crmdesk.services import letters, templating
-from crmdesk.services.letters import LetterBatch, LetterRun, TemplateRecord
-from crmdesk.services.shop import MONTHS
+from crmdesk.services.letters import LetterRun, TemplateRecord
 from crmdesk.store.database import Database
-from crmdesk.wording import count
 
 TEMPLATE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -64,16 +59,6 @@ def _label(text: str, buddy: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(buddy)
     return label
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Who the main window can offer as recipients."""
-
-    current: tuple[str, str] | None = None  # (id, name) of the client on screen
-    selected: tuple[str, ...] = ()  # rows selected in the list
-    search_text: str = ""
-    found: tuple[str, ...] = ()  # clients the search shows
 
 
 class LettersDialog(QDialog):
@@ -104,7 +89,6 @@ class LettersDialog(QDialog):
         self._preview_stop = threading.Event()  # tells the preview being made to stop
         self._problems_found = False
         self._writing = False  # letters are being written (with a progress bar)
-        self._counts_asked = 0
         self.last_run: LetterRun | None = None
 
         # templates
@@ -183,20 +167,10 @@ class LettersDialog(QDialog):
         splitter.setSizes([220, 520, 560])
 
         # who gets the letters
-        self.recipients = QComboBox()
-        self.recipients.setAccessibleName("Recipients")
-        self.tag = QComboBox()
-        self.tag.setAccessibleName("Tag")
-        when_tags_known(db, self.tasks, self.tag.addItems)
-        self.month = QComboBox()
-        self.month.setAccessibleName("Month")
-        for n, month in enumerate(MONTHS, 1):
-            self.month.addItem(month, n)
-        self._fill_recipients()
-        for combo in (self.recipients, self.tag):
-            fit_combo(combo)
-        self.count = QLabel()
-        self.count.setAccessibleName("Number of letters")
+        self.picker = RecipientsPicker(db, selection, self.tasks, self)
+        picker = self.picker
+        self.recipients, self.tag, self.month = picker.recipients, picker.tag, picker.month
+        self.count = picker.count
         self.labels = QCheckBox("Address &labels too")
         from crmdesk.documents.labels import sheet_for
         from crmdesk.services.shop import get_shop
@@ -217,13 +191,7 @@ class LettersDialog(QDialog):
         self.pdf_button = QPushButton("Save as P&DF…")
         self.pdf_button.setAccessibleName("Save as PDF")
         close = QPushButton("Close")
-        chosen = QHBoxLayout()  # who gets the letters; below, what comes out
-        chosen.addWidget(_label("&Letters for:", self.recipients))
-        chosen.addWidget(self.recipients)
-        chosen.addWidget(self.tag)
-        chosen.addWidget(self.month)
-        chosen.addWidget(self.count, 1)
-        bottom = QHBoxLayout()
+        bottom = QHBoxLayout()  # what comes out
         bottom.addWidget(self.labels)
         bottom.addWidget(self.start_at)
         bottom.addStretch(1)
@@ -233,7 +201,7 @@ class LettersDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
-        layout.addLayout(chosen)
+        layout.addWidget(self.picker)  # who gets the letters
         layout.addLayout(bottom)
 
         self._check_timer = QTimer(self)
@@ -255,16 +223,12 @@ class LettersDialog(QDialog):
         self.editor.textChanged.connect(self._on_editor_text_changed)
         self.name.textEdited.connect(self._on_editor_text_changed)
         self._check_timer.timeout.connect(self._on_check_timer_timeout)
-        self.recipients.currentIndexChanged.connect(self._on_recipients_changed)
-        self.tag.currentIndexChanged.connect(self._on_recipients_changed)
-        self.month.currentIndexChanged.connect(self._on_recipients_changed)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.pdf_button.clicked.connect(self._on_pdf_button_clicked)
         close.clicked.connect(self.close)
         self._progress_timer.timeout.connect(self._on_progress_timer_timeout)
 
         self._load_templates()
-        self._on_recipients_changed()
 
     # ------------------------------------------------------------------ templates
 
@@ -499,55 +463,8 @@ class LettersDialog(QDialog):
             marks.append(selection)
         self.editor.setExtraSelections(marks)
 
-    # ------------------------------------------------------------------ recipients
-
-    def _fill_recipients(self) -> None:
-        s = self.selection
-        if s.current:
-            name = elide(s.current[1], self)
-            self.recipients.addItem(f"this client ({name})", ("ids", (s.current[0],)))
-        if len(s.selected) > 1:
-            self.recipients.addItem(f"the {len(s.selected)} clients selected in the list",
-                                    ("ids", s.selected))  # fmt: skip
-        if s.search_text:
-            found = f"the clients found by “{elide(s.search_text, self, 16)}”"
-            self.recipients.addItem(found, ("ids", s.found))
-        if self.tag.count():
-            self.recipients.addItem("every client tagged", ("tag", None))
-        self.recipients.addItem("birthdays in", ("month", None))
-
     def recipient_ids(self) -> list[str]:
-        return self._finder()()
-
-    def _finder(self) -> Callable[[], list[str]]:
-        """Who is chosen, as a read that may run on any thread (the choice is taken now)."""
-        db, (kind, ids) = self.db, self.recipients.currentData()
-        if kind == "tag":
-            tag = self.tag.currentText()
-            return lambda: letters.clients_with_tag(db, tag)
-        if kind == "month":
-            month = int(self.month.currentData())
-            return lambda: letters.clients_with_birthday_in(db, month)
-        return lambda: list(ids)
-
-    def _on_recipients_changed(self) -> None:
-        """Count the letters for who is chosen: a tag or a month of birthdays is counted
-        in the background (a month's birthdays take 50–100 ms to find at 100,000)."""
-        kind = self.recipients.currentData()[0] if self.recipients.count() else ""
-        self.tag.setVisible(kind == "tag")
-        self.month.setVisible(kind == "month")
-        self._counts_asked += 1
-        asked = self._counts_asked
-        if kind in ("tag", "month"):
-            self.count.setText("Counting…")
-            find = self._finder()
-            self.tasks.run(lambda: len(find()), lambda n: self._show_count(asked, n))
-        else:
-            self._show_count(asked, len(self.recipient_ids()) if kind else 0)
-
-    def _show_count(self, asked: int, n: int) -> None:
-        if asked == self._counts_asked:  # (not a count for an earlier choice)
-            self.count.setText(count(n, "letter"))
+        return self.picker.recipient_ids()
 
     def _fill_facts(self, menu: QMenu, labels: list[str]) -> None:
         for label in labels:
@@ -589,7 +506,7 @@ class LettersDialog(QDialog):
         except CrmError as exc:
             QMessageBox.warning(self, "Cannot write these letters", str(exc))
             return
-        include = self._ask_about_missing(batch)
+        include = ask_about_missing(self, batch)
         if include is None:
             return
         labels = out.with_name(out.stem + "-labels.pdf") if self.labels.isChecked() else None
@@ -640,37 +557,6 @@ class LettersDialog(QDialog):
         if not isinstance(error, CrmError | OSError):
             raise error
         show_problem(self, "The letters were not written", error)
-
-    def _ask_about_missing(self, batch: LetterBatch) -> bool | None:
-        """Include clients without a postal address? None: the user cancelled."""
-        if not batch.without_address and not batch.problems:
-            return False
-        lines = []
-        if batch.problems:
-            lines.append(f"{count(len(batch.problems), 'letter')} cannot be written (left out):")
-            lines += [f"• {name}: {problem}" for name, problem in batch.problems[:10]]
-        if batch.without_address:
-            names = ", ".join(name for _, name in batch.without_address[:20])
-            more = len(batch.without_address) - 20
-            lines.append(f"{count(len(batch.without_address), 'client')} without a postal address: "
-                         f"{names}{f' and {more} more' if more > 0 else ''}.")  # fmt: skip
-        box = QMessageBox(
-            QMessageBox.Icon.Question, "Some clients need a look", "\n".join(lines), parent=self
-        )
-        include = skip = None
-        if batch.without_address:
-            include = box.addButton("Include them", QMessageBox.ButtonRole.AcceptRole)
-            skip = box.addButton("Skip them", QMessageBox.ButtonRole.AcceptRole)
-        else:
-            skip = box.addButton("Write the others", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is include and include is not None:
-            return True
-        if clicked is skip:
-            return False
-        return None
 
     def closeEvent(self, event: object) -> None:
         if self._dirty and not self._keep_or_drop_edits():

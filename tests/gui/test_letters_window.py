@@ -359,3 +359,19 @@ def test_the_window_stays_until_its_letters_are_written_and_logged(
     assert not dialog.writing and (tmp_path / "one.pdf").exists()
     dialog.close()
     assert not dialog.isVisible()
+
+
+def test_every_client_tagged_is_offered_when_the_tags_come_after_the_window(
+    qtbot: QtBot, shop_window: MainWindow
+) -> None:
+    from crmdesk.services import letters, notes
+
+    db = shop_window.db
+    assert db is not None and shop_window.page.record is not None
+    notes.add_note(db, shop_window.page.record.id, "A write: the tags kept are stale", False)
+    assert letters.tags_if_known(db) is None  # read again, in the window's background
+    dialog = _dialog(qtbot, shop_window)
+    qtbot.waitUntil(lambda: dialog.recipients.findText("every client tagged") >= 0)
+    assert dialog.tag.count() == len(letters.all_tags(db)) > 0
+    items = [dialog.recipients.itemText(i) for i in range(dialog.recipients.count())]
+    assert items[-2:] == ["every client tagged", "birthdays in"]
