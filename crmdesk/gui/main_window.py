@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.client_actions = ClientActions(state, self, self)
         self.paperwork = Paperwork(state, self, self)
         self.keeping = Keeping(state, self, self, self.paperwork.letter)
-        self.carrying = Carrying(state, self, self, self.open_database)
+        self.carrying = Carrying(state, self, self, self.open_database, self._quiet)
         self.unpacking = Unpacking(state, self, self, self.open_database)
         keys = QKeySequence.StandardKey
         self.act_find = action(self, "&Find client", self.client_list.focus_search, keys.Find)
@@ -143,6 +143,10 @@ class MainWindow(QMainWindow):
         self.page  # noqa: B018 (built with the page)
         assert self._today is not None
         return self._today
+
+    def _quiet(self) -> bool:
+        """No view is working something out in the background (Today, after opening)."""
+        return not (self._today is not None and self._today.updating)
 
     def _on_client_list_first_painted(self) -> None:
         QTimer.singleShot(0, self._build_page)  # once the list is on screen
