@@ -66,6 +66,7 @@ class TodayView(QWidget):
         self._running = False
         self._next: tuple[Database, datetime] | None = None  # asked while one was running
         self._stale = False  # changed while hidden
+        self._rows_waiting = False  # worked out while hidden: the tree is filled when shown
         self._worked: Worked | None = None  # the newest worked out, for the next refresh
         # the clients changed since the last run began (None: work it all out again)
         self._touched: frozenset[str] | None = frozenset()
@@ -180,6 +181,8 @@ class TodayView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._rows_waiting:
+            self._show_rows()
         worked, now = self._worked, datetime.now()
         if self._state is not None and (
             self._stale or (worked is not None and not worked.current(now))
@@ -211,14 +214,23 @@ class TodayView(QWidget):
         if asked != self._asked:
             return  # a newer refresh is on its way
         self._filled = asked
-        current = self.current_row()
-        self.tree.setUpdatesEnabled(False)
-        self.tree.clear()
         self.sections = sections
         busy = [s for s in self.sections if s.total]
         self.summary.setText(
             " · ".join(f"{s.title}: {s.total}" for s in busy) if busy else "Nothing to do today."
         )
+        if not self.isVisible() and self.window().isVisible():
+            self._rows_waiting = True  # (filled when shown: 15–20 ms behind the client page)
+        else:
+            self._show_rows()
+        self.refreshed.emit()
+
+    def _show_rows(self) -> None:
+        self._rows_waiting = False
+        busy = [s for s in self.sections if s.total]
+        current = self.current_row()
+        self.tree.setUpdatesEnabled(False)
+        self.tree.clear()
         bold = QFont(self.tree.font())
         bold.setBold(True)
         chosen: QTreeWidgetItem | None = None
@@ -242,7 +254,6 @@ class TodayView(QWidget):
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
         self.tree.setUpdatesEnabled(True)
-        self.refreshed.emit()
 
     def _on_tree_current_item_changed(
         self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None
