@@ -90,7 +90,8 @@ class TodayView(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         # names and "when" whole; what to do takes the rest (elided, whole in its tooltip)
-        self.columns = ColumnFitter(self.tree, [NAME, TEXT, FIT, FIT])
+        # the first rows and those scrolled to are measured (all 400: 20 ms at each change)
+        self.columns = ColumnFitter(self.tree, [NAME, TEXT, FIT, FIT], sample_rows=120)
         self.hint = QLabel(
             "Enter opens the client · Ctrl+L logs the contact · right-click for the letter", self
         )
