@@ -267,9 +267,9 @@ def width(text: str, size: float, bold: bool = False, italic: bool = False) -> f
 
 
 def draw(canvas: Any, x: float, y: float, text: str, size: float, *, bold: bool = False,
-         italic: bool = False, align: str = "left") -> float:  # fmt: skip
+         italic: bool = False, align: str = "left") -> None:  # fmt: skip
     """Draw one line at (x, y): `align` "left", "right" (x is the right end) or "centre".
-    Returns its width. The canvas's font is left as the line's last run set it."""
+    The canvas's font is left as the line's last run set it (`width` measures a line)."""
     if is_simple(text):  # the fast path: one font, no bidi, no shaping
         font = fonts.LATIN.face(bold, italic)
         canvas.setFont(font, size)
@@ -279,12 +279,11 @@ def draw(canvas: Any, x: float, y: float, text: str, size: float, *, bold: bool 
             canvas.drawCentredString(x, y, text)
         else:
             canvas.drawString(x, y, text)
-        return width(text, size, bold, italic)
-    line_width = width(text, size, bold, italic)
+        return
     if align == "right":
-        x -= line_width
+        x -= width(text, size, bold, italic)
     elif align == "centre":
-        x -= line_width / 2
+        x -= width(text, size, bold, italic) / 2
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     for run in runs(text):
@@ -300,7 +299,6 @@ def draw(canvas: Any, x: float, y: float, text: str, size: float, *, bold: bool 
             else:
                 canvas.drawString(x, y, run.text)
         x += advance
-    return line_width
 
 
 def _stroked(canvas: Any, x: float, y: float, text: str, size: float) -> None:
