@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -44,18 +45,16 @@ _abandoned: list[tuple[QThreadPool, set[_Relay]]] = []
 # warm-up at once and stalled for 100 ms; a nicer worker still gets the whole core
 # whenever the window is idle.
 WORKER_NICENESS = 5
-_niced: set[int] = set()
+_worker = threading.local()  # .niced: this pool thread has been made nicer
 
 
 def _yield_to_the_window() -> None:
     """Make this worker thread (once) a little nicer than the GUI thread, where the system
     lets a thread have its own priority (Linux); elsewhere nothing changes."""
-    import threading
-
-    tid = threading.get_native_id()
-    if tid in _niced or not sys.platform.startswith("linux"):
+    if getattr(_worker, "niced", False) or not sys.platform.startswith("linux"):
         return
-    _niced.add(tid)
+    _worker.niced = True
+    tid = threading.get_native_id()
     with contextlib.suppress(OSError):  # (not allowed: it keeps the window's priority)
         os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS)
 
