@@ -84,9 +84,6 @@ class RecipientsPicker(QWidget):
         self.recipients.insertItem(at, "every client tagged", ("tag", None))
         fit_combo(self.recipients)
 
-    def recipient_ids(self) -> list[str]:
-        return self.finder()()
-
     def finder(self) -> Callable[[], list[str]]:
         """Who is chosen, as a read that may run on any thread (the choice is taken now)."""
         db, (kind, ids) = self.db, self.recipients.currentData()
@@ -111,7 +108,7 @@ class RecipientsPicker(QWidget):
             find = self.finder()
             self._lane.run(lambda: len(find()), lambda n: self._show_count(asked, n))
         else:
-            self._show_count(asked, len(self.recipient_ids()) if kind else 0)
+            self._show_count(asked, len(self.finder()()) if kind else 0)  # (ids at hand)
 
     def _show_count(self, asked: int, n: int) -> None:
         if asked == self._counts_asked:  # (not a count for an earlier choice)

@@ -49,7 +49,7 @@ from crmdesk.gui.runner import Runner
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import ElidedLabel, resize_within_screen
 from crmdesk.services import letters, templating
-from crmdesk.services.letters import LetterRun, TemplateRecord
+from crmdesk.services.letters import LetterBatch, LetterRun, TemplateRecord
 from crmdesk.store.database import Database
 
 TEMPLATE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -463,9 +463,6 @@ class LettersDialog(QDialog):
             marks.append(selection)
         self.editor.setExtraSelections(marks)
 
-    def recipient_ids(self) -> list[str]:
-        return self.picker.recipient_ids()
-
     def _fill_facts(self, menu: QMenu, labels: list[str]) -> None:
         for label in labels:
             quoted = label.replace('"', '\\"')
@@ -489,40 +486,59 @@ class LettersDialog(QDialog):
         self.save_pdf(folder / "letters.pdf", then_print=True)
 
     def save_pdf(self, out: Path, then_print: bool = False) -> None:
-        """Prepare the letters, ask about clients without an address, then write the PDF
-        (and labels) in the background with a progress bar and Cancel."""
+        """Find the recipients and fill in their letters on the read lane (a tag may hold
+        thousands of clients), ask about clients without an address, then write the PDF
+        (and labels) on the write lane with a progress bar and Cancel."""
+        if self._writing:
+            return
         template = TemplateRecord(
             self._template.id if self._template else "",
             self.name.text().strip() or "Letter",
             self.editor.toPlainText(),
             self._template.builtin if self._template else "",
         )
-        ids = self.recipient_ids()
-        if not ids:
+        db, find = self.db, self.picker.finder()
+
+        def prepare() -> LetterBatch | None:
+            ids = find()
+            return letters.prepare(db, template, ids) if ids else None
+
+        self._writing = True  # (from now: the window stays until the letters are written)
+        self.runner.reads.run(
+            prepare, lambda batch: self._write(batch, out, then_print), self._on_unprepared
+        )
+
+    def _on_unprepared(self, error: Exception) -> None:
+        self._writing = False
+        if not isinstance(error, CrmError):
+            raise error
+        QMessageBox.warning(self, "Cannot write these letters", str(error))
+
+    def _write(self, batch: LetterBatch | None, out: Path, then_print: bool) -> None:
+        if batch is None:
+            self._writing = False
             QMessageBox.information(self, "Letters", "Nobody is chosen to get this letter.")
-            return
-        try:
-            batch = letters.prepare(self.db, template, ids)
-        except CrmError as exc:
-            QMessageBox.warning(self, "Cannot write these letters", str(exc))
             return
         include = ask_about_missing(self, batch)
         if include is None:
+            self._writing = False
             return
         labels = out.with_name(out.stem + "-labels.pdf") if self.labels.isChecked() else None
-        total = len(batch.chosen(include))
+        start_at = self.start_at.value()  # (read here: the worker may not touch a widget)
         self._cancel.clear()
         self._done = 0
-        self._progress = QProgressDialog("Writing letters…", "Cancel", 0, total, self)
+        self._progress = QProgressDialog(
+            "Writing letters…", "Cancel", 0, len(batch.chosen(include)), self
+        )
         self._progress.setWindowTitle("Letters")
         self._progress.setMinimumDuration(300)
         self._progress.canceled.connect(self._cancel.set)
         self._progress_timer.start()
-        self._writing = True
+        db = self.db
 
         def work() -> LetterRun:
-            return letters.produce(self.db, batch, out, include_without_address=include,
-                                   labels=labels, labels_start_at=self.start_at.value(),
+            return letters.produce(db, batch, out, include_without_address=include,
+                                   labels=labels, labels_start_at=start_at,
                                    progress=self._report)  # fmt: skip
 
         self.runner.writes.run(work, lambda run: self._on_written(run, then_print), self._on_failed)
