@@ -159,8 +159,6 @@ class ClientListView(QWidget):
         """Sort the list in the shop's alphabet if it is not yet (the country or locale
         changed, or this machine's default differs): on the write lane (about 2 s at
         100,000 clients), the list reloaded when it is done."""
-        from crmdesk.services import settings
-
         db = self.state.db
         if db is None:
             return
@@ -170,9 +168,7 @@ class ClientListView(QWidget):
                 self.model.reload()
                 self._select_client(self.current_id())
 
-        self.state.runner.op(lambda: settings.keep_sort_order(db), self).success(
-            sorted_again
-        ).write()
+        self.state.runner.op(lambda: _keep_sort_order(db), self).success(sorted_again).write()
 
     # ------------------------------------------------------------------ selecting
 
@@ -295,3 +291,11 @@ class ClientListView(QWidget):
             if nobody
             else ""
         )
+
+
+def _keep_sort_order(db: Database) -> bool:
+    """On the write lane; settings (and Babel with it) imported there too, not on the GUI
+    thread while the list is first shown."""
+    from crmdesk.services import settings
+
+    return settings.keep_sort_order(db)

@@ -149,7 +149,12 @@ class MainWindow(QMainWindow):
         return not (self._today is not None and self._today.updating)
 
     def _on_client_list_first_painted(self) -> None:
-        QTimer.singleShot(0, self._build_page)  # once the list is on screen
+        # once the list is on screen (started now, a worker would share the interpreter
+        # with the paint's hundreds of calls into the list's model)
+        QTimer.singleShot(0, self._warm_up_dates_and_amounts)
+        QTimer.singleShot(0, self._build_page)
+
+    def _warm_up_dates_and_amounts(self) -> None:
         self.state.runner.reads.run(_ready_dates_and_amounts, lambda _none: None)
 
     def _build_page(self) -> None:
