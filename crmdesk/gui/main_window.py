@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         if self._controllers is None:
             from crmdesk.gui.window_controllers import WindowControllers
 
-            self._controllers = WindowControllers(self)
+            self._controllers = WindowControllers(self, self)
         return self._controllers
 
     @property
