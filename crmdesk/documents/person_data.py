@@ -234,8 +234,9 @@ class _Text(Flowable):
         canvas.setFillColor(HexColor(self.colour))
         for line, rtl, flush_right in self.lines or []:
             if flush_right:
-                scripts.draw(canvas, self.width, y, line, self.size, bold=self.bold,
-                             align="right", rtl=True)  # fmt: skip
+                scripts.draw(
+                    canvas, self.width, y, line, self.size, bold=self.bold, align="right", rtl=True
+                )
             else:
                 scripts.draw(canvas, self.indent, y, line, self.size, bold=self.bold, rtl=rtl)
             y -= self.leading
@@ -284,11 +285,11 @@ def _entry(entry: Entry, label_width: float) -> list[Flowable]:
     head = [_Text(shown(entry.heading), 9.5, bold=True, space_after=1)]
     if entry.deleted:
         head.append(_Text(shown(entry.deleted), 8.5, colour=DELETED, space_after=1))
-    body: list[Flowable] = []
+    body: list[_Text] = []
     for label, value in entry.fields:
         body.append(_Text(shown(value), 9, label=shown(label), indent=label_width, space_after=1))
     if body:
-        body[-1].space_after = 7  # type: ignore[attr-defined]
+        body[-1].space_after = 7
     else:
         head[-1].space_after = 7
     # the heading never stands alone at the foot of a page
@@ -309,10 +310,16 @@ def write_person_data(
     fonts.register()
     size = LETTER if document.paper.lower() == "letter" else A4
     doc = SimpleDocTemplate(
-        str(out) if isinstance(out, Path) else out, pagesize=size, leftMargin=20 * mm,
-        rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=document.title, author=document.author, creator="crmdesk",
-    )  # fmt: skip
+        str(out) if isinstance(out, Path) else out,
+        pagesize=size,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=document.title,
+        author=document.author,
+        creator="crmdesk",
+    )
     story: list[Flowable] = [_Text(shown(document.title), 16, bold=True, space_after=4)]
     story += [_Text(shown(line), 9.5, colour=MUTED) for line in document.lines]
     story.append(Spacer(1, 8))
@@ -354,4 +361,3 @@ def all_text(document: PersonDocument) -> Sequence[str]:
             for label, value in entry.fields:
                 out += [label, value]
     return out
-

@@ -24,13 +24,14 @@ not change within a `format_version`.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from crmdesk.errors import CrmError, MissingFolderError, NotFoundError
+from crmdesk.errors import CrmError, MissingFolderError, NotFoundError, ReadOnlyError
 from crmdesk.model.kinds import kind_names
 from crmdesk.model.names import display_name
 from crmdesk.services import amounts, clients, retention, settings, surveys
@@ -116,10 +117,37 @@ def _profile(db: Database, client_id: str) -> dict[str, Any]:
     rows = db.query(_PROFILE, (client_id.strip(),))
     if not rows:
         raise NotFoundError(f"No client with id {client_id.strip()}.")
-    (cid, given, family, salutation, preferred, company, phones, emails, street, postcode,
-     city, country, birthday, contact, consent, consent_at, tags, found_via, override,
-     override_on, touch_every, created, last_contact, deleted, erased, r_given, r_family,
-     r_company, r_id) = rows[0]  # fmt: skip
+    (
+        cid,
+        given,
+        family,
+        salutation,
+        preferred,
+        company,
+        phones,
+        emails,
+        street,
+        postcode,
+        city,
+        country,
+        birthday,
+        contact,
+        consent,
+        consent_at,
+        tags,
+        found_via,
+        override,
+        override_on,
+        touch_every,
+        created,
+        last_contact,
+        deleted,
+        erased,
+        r_given,
+        r_family,
+        r_company,
+        r_id,
+    ) = rows[0]
     if erased:
         raise CrmError(
             f"The personal data of client {cid} was erased on {erased[:10]}: only an "
@@ -134,10 +162,13 @@ def _profile(db: Database, client_id: str) -> dict[str, Any]:
         "preferred_name": preferred,
         "company": company,
         "phones": [
-            {"label": p.get("label", ""), "number": p.get("number", ""),
-             "display": p.get("display", "")}
+            {
+                "label": p.get("label", ""),
+                "number": p.get("number", ""),
+                "display": p.get("display", ""),
+            }
             for p in json.loads(phones or "[]")
-        ],  # fmt: skip
+        ],
         "emails": [
             {"label": e.get("label", ""), "address": e.get("address", "")}
             for e in json.loads(emails or "[]")
@@ -174,10 +205,16 @@ def _facts(db: Database, client_id: str) -> list[dict[str, Any]]:
         (client_id,),
     )
     return [
-        {"id": fid, "label": label, "value": value, "on_date": _day(on),
-         "created_at": _when(created), "deleted_at": _when(deleted)}
+        {
+            "id": fid,
+            "label": label,
+            "value": value,
+            "on_date": _day(on),
+            "created_at": _when(created),
+            "deleted_at": _when(deleted),
+        }
         for fid, label, value, on, created, deleted in rows
-    ]  # fmt: skip
+    ]
 
 
 def _notes(db: Database, client_id: str) -> list[dict[str, Any]]:
@@ -187,27 +224,36 @@ def _notes(db: Database, client_id: str) -> list[dict[str, Any]]:
         (client_id,),
     )
     return [
-        {"id": nid, "written_at": _when(written), "text": text, "pinned": bool(pinned),
-         "created_at": _when(created), "deleted_at": _when(deleted)}
+        {
+            "id": nid,
+            "written_at": _when(written),
+            "text": text,
+            "pinned": bool(pinned),
+            "created_at": _when(created),
+            "deleted_at": _when(deleted),
+        }
         for nid, written, text, pinned, created, deleted in rows
-    ]  # fmt: skip
+    ]
+
+
+_HISTORY = ("id", "occurred_at", "kind", "direction", "subject", "body", "outcome",
+            "follow_up_on", "complaint_id", "personal", "created_at", "deleted_at")  # fmt: skip
 
 
 def _history(db: Database, client_id: str) -> list[dict[str, Any]]:
     rows = db.query(
-        "SELECT id, occurred_at, kind, direction, subject, body, outcome, follow_up_on,"
-        " complaint_id, personal, created_at, deleted_at FROM history"
-        " WHERE client_id = ? ORDER BY occurred_at, id",
+        f"SELECT {', '.join(_HISTORY)} FROM history WHERE client_id = ? ORDER BY occurred_at, id",
         (client_id,),
     )
-    return [
-        {"id": hid, "occurred_at": _when(occurred), "kind": kind, "direction": direction,
-         "subject": subject, "body": body, "outcome": outcome, "follow_up_on": _day(follow_up),
-         "complaint_id": complaint, "personal": bool(personal), "created_at": _when(created),
-         "deleted_at": _when(deleted)}
-        for hid, occurred, kind, direction, subject, body, outcome, follow_up, complaint,
-        personal, created, deleted in rows
-    ]  # fmt: skip
+    out = []
+    for row in rows:
+        h = dict(zip(_HISTORY, row, strict=True))
+        for key in ("occurred_at", "created_at", "deleted_at"):
+            h[key] = _when(h[key])
+        h["follow_up_on"] = _day(h["follow_up_on"])
+        h["personal"] = bool(h["personal"])
+        out.append(h)
+    return out
 
 
 def _letters(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -215,11 +261,17 @@ def _letters(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     printed, its text as filled in for them (plain text; the letterhead, address block and
     date are not kept); for one logged by hand, what was typed."""
     return [
-        {"history_id": h["id"], "sent_at": h["occurred_at"], "subject": h["subject"],
-         "text": h["body"], "outcome": h["outcome"], "deleted_at": h["deleted_at"]}
+        {
+            "history_id": h["id"],
+            "sent_at": h["occurred_at"],
+            "subject": h["subject"],
+            "text": h["body"],
+            "outcome": h["outcome"],
+            "deleted_at": h["deleted_at"],
+        }
         for h in history
         if h["kind"] == "letter" and h["direction"] == "out"
-    ]  # fmt: skip
+    ]
 
 
 def _purchases(db: Database, client_id: str, currency: str) -> list[dict[str, Any]]:
@@ -229,32 +281,41 @@ def _purchases(db: Database, client_id: str, currency: str) -> list[dict[str, An
         (client_id,),
     )
     return [
-        {"id": pid, "bought_at": _when(bought),
-         "amount": str(amounts.to_decimal(int(minor), currency)), "currency": currency,
-         "amount_minor_units": str(minor), "what": what, "created_at": _when(created),
-         "deleted_at": _when(deleted)}
+        {
+            "id": pid,
+            "bought_at": _when(bought),
+            "amount": str(amounts.to_decimal(int(minor), currency)),
+            "currency": currency,
+            "amount_minor_units": str(minor),
+            "what": what,
+            "created_at": _when(created),
+            "deleted_at": _when(deleted),
+        }
         for pid, bought, minor, what, created, deleted in rows
-    ]  # fmt: skip
+    ]
+
+
+_COMPLAINT = ("id", "opened_at", "channel", "category", "description", "severity", "status",
+              "resolution", "resolved_at", "created_at", "deleted_at")  # fmt: skip
 
 
 def _complaints(
     db: Database, client_id: str, history: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     rows = db.query(
-        "SELECT id, opened_at, channel, category, description, severity, status, resolution,"
-        " resolved_at, created_at, deleted_at FROM complaints"
-        " WHERE client_id = ? ORDER BY opened_at, id",
+        f"SELECT {', '.join(_COMPLAINT)} FROM complaints WHERE client_id = ?"
+        " ORDER BY opened_at, id",
         (client_id,),
     )
-    return [
-        {"id": kid, "opened_at": _when(opened), "channel": channel, "category": category,
-         "description": description, "severity": severity, "status": status,
-         "resolution": resolution, "resolved_at": _when(resolved),
-         "history_ids": [h["id"] for h in history if h["complaint_id"] == kid],
-         "created_at": _when(created), "deleted_at": _when(deleted)}
-        for kid, opened, channel, category, description, severity, status, resolution,
-        resolved, created, deleted in rows
-    ]  # fmt: skip
+    out = []
+    for row in rows:
+        k = dict(zip(_COMPLAINT, row, strict=True))
+        for key in ("opened_at", "resolved_at", "created_at", "deleted_at"):
+            k[key] = _when(k[key])
+        k["history_ids"] = [h["id"] for h in history if h["complaint_id"] == k["id"]]
+        k["created_at"], k["deleted_at"] = k.pop("created_at"), k.pop("deleted_at")  # (last)
+        out.append(k)
+    return out
 
 
 def _answers(db: Database, client_id: str) -> list[dict[str, Any]]:
@@ -268,24 +329,52 @@ def _answers(db: Database, client_id: str) -> list[dict[str, Any]]:
         (client_id,),
     )
     out = []
-    for (aid, survey, answered, channel, code, score, reason, extra, contact, quote,
-         ref_name, ref_phone, created, deleted) in rows:  # fmt: skip
+    for (
+        aid,
+        survey,
+        answered,
+        channel,
+        code,
+        score,
+        reason,
+        extra,
+        contact,
+        quote,
+        ref_name,
+        ref_phone,
+        created,
+        deleted,
+    ) in rows:
         stored = _json_value(extra or "{}")
         extra_answers = [
-            {"number": a.number, "question": a.question,
-             "answer": stored[str(a.number)].get("answer") if isinstance(stored, dict)
-             else a.answer}
+            {
+                "number": a.number,
+                "question": a.question,
+                "answer": stored[str(a.number)].get("answer")
+                if isinstance(stored, dict)
+                else a.answer,
+            }
             for a in read_extra(extra or "{}")
-        ]  # fmt: skip
-        out.append({
-            "id": aid, "survey": survey or "", "answered_at": _when(answered),
-            "channel": channel, "form_code": code, "score": score,
-            "group": surveys.group_of(score), "reason": reason,
-            "extra_answers": extra_answers, "consent_contact": bool(contact),
-            "consent_quote": bool(quote), "referral_name": ref_name,
-            "referral_phone": ref_phone, "created_at": _when(created),
-            "deleted_at": _when(deleted),
-        })  # fmt: skip
+        ]
+        out.append(
+            {
+                "id": aid,
+                "survey": survey or "",
+                "answered_at": _when(answered),
+                "channel": channel,
+                "form_code": code,
+                "score": score,
+                "group": surveys.group_of(score),
+                "reason": reason,
+                "extra_answers": extra_answers,
+                "consent_contact": bool(contact),
+                "consent_quote": bool(quote),
+                "referral_name": ref_name,
+                "referral_phone": ref_phone,
+                "created_at": _when(created),
+                "deleted_at": _when(deleted),
+            }
+        )
     return out
 
 
@@ -299,10 +388,17 @@ def _forms(db: Database, client_id: str) -> list[dict[str, Any]]:
         (client_id,),
     )
     return [
-        {"id": fid, "code": code, "survey": survey or "", "issued_at": _when(issued),
-         "answered": bool(answered), "created_at": _when(created), "deleted_at": _when(deleted)}
+        {
+            "id": fid,
+            "code": code,
+            "survey": survey or "",
+            "issued_at": _when(issued),
+            "answered": bool(answered),
+            "created_at": _when(created),
+            "deleted_at": _when(deleted),
+        }
         for fid, code, survey, issued, created, deleted, answered in rows
-    ]  # fmt: skip
+    ]
 
 
 def _referrals(db: Database, client_id: str, referred_by: str | None) -> dict[str, Any]:
@@ -318,11 +414,15 @@ def _referrals(db: Database, client_id: str, referred_by: str | None) -> dict[st
         (client_id,),
     )
     referred = [
-        {"name": display_name(given, family, company), "added_on": _day(created),
-         "reward_given": reward, "reward_given_on": _day(given_on),
-         "reward_owed": bool(bought) and not given_on}
+        {
+            "name": display_name(given, family, company),
+            "added_on": _day(created),
+            "reward_given": reward,
+            "reward_given_on": _day(given_on),
+            "reward_owed": bool(bought) and not given_on,
+        }
         for given, family, company, created, reward, given_on, bought in rows
-    ]  # fmt: skip
+    ]
     return {"referred_by": {"name": referred_by} if referred_by else None, "referred": referred}
 
 
@@ -339,13 +439,27 @@ def _follow_ups(
             continue
         occurred = datetime.fromisoformat(h["occurred_at"])
         done = h["deleted_at"] is not None or (last_contact is not None and last_contact > occurred)
-        out.append({"kind": "contact", "history_id": h["id"], "what": h["subject"] or h["body"],
-                    "due": h["follow_up_on"], "open": not done,
-                    "deleted_at": h["deleted_at"]})  # fmt: skip
+        out.append(
+            {
+                "kind": "contact",
+                "history_id": h["id"],
+                "what": h["subject"] or h["body"],
+                "due": h["follow_up_on"],
+                "open": not done,
+                "deleted_at": h["deleted_at"],
+            }
+        )
     for f in surveys.follow_ups(db, [client_id]):
-        out.append({"kind": "survey answer", "survey_answer_id": f.answer_id,
-                    "what": f"{f.action} (answered {f.score}/10)",
-                    "due": f.due_at.isoformat(), "open": True, "deleted_at": None})  # fmt: skip
+        out.append(
+            {
+                "kind": "survey answer",
+                "survey_answer_id": f.answer_id,
+                "what": f"{f.action} (answered {f.score}/10)",
+                "due": f.due_at.isoformat(),
+                "open": True,
+                "deleted_at": None,
+            }
+        )
     return out
 
 
@@ -357,11 +471,20 @@ def _conflicts(db: Database, client_id: str) -> list[dict[str, Any]]:
     )
     names = kind_names()
     return [
-        {"id": cid, "kind": kind, "record": names.get(table, table), "record_id": row_id,
-         "field": column, "kept_value": _json_value(kept), "other_value": _json_value(other),
-         "status": status, "created_at": _when(created), "deleted_at": _when(deleted)}
+        {
+            "id": cid,
+            "kind": kind,
+            "record": names.get(table, table),
+            "record_id": row_id,
+            "field": column,
+            "kept_value": _json_value(kept),
+            "other_value": _json_value(other),
+            "status": status,
+            "created_at": _when(created),
+            "deleted_at": _when(deleted),
+        }
         for cid, kind, table, row_id, column, kept, other, status, created, deleted in rows
-    ]  # fmt: skip
+    ]
 
 
 # ---------------------------------------------------------------------- the files
@@ -380,11 +503,13 @@ class Exported:
 
 
 def file_stem(data: dict[str, Any]) -> str:
-    """ "personal-data-Σοφία-Παπαδοπούλου-2026-12-06": letters and digits of the name in
-    any script (nothing a file system refuses), else the first part of the id."""
+    """ "personal-data-Σοφία-Παπαδοπούλου-2026-12-06": letters (with their marks: देव) and
+    digits of the name in any script (nothing a file system refuses), else the first part of
+    the id."""
     p = data["profile"]
     name = display_name(p["given_name"], p["family_name"], p["company"])
-    safe = "-".join("".join(ch if ch.isalnum() else " " for ch in name).split())[:60]
+    kept = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in name)
+    safe = "-".join(kept.split())[:60]
     return f"personal-data-{safe or data['client_id'][:8]}-{data['exported_at'][:10]}"
 
 
@@ -412,9 +537,12 @@ def export_person(
     from crmdesk.services.person_pages import person_document
 
     folder = Path(folder).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise CrmError(f"{folder} is a file; name a folder to write the files into.")
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise MissingFolderError(folder, f"cannot take the files: the folder {what}.")
+        raise MissingFolderError(
+            folder, "does not exist (the files go into a folder that is there already)."
+        )
     data = collect(db, client_id, at)
     document = person_document(db, data)
     stem = _free_stem(folder, file_stem(data))
@@ -425,7 +553,12 @@ def export_person(
         part.write_text(text, encoding="utf-8", newline="\n")
         return len(text)
 
-    write_atomically(json_path, write_json)
+    try:
+        write_atomically(json_path, write_json)
+    except ReadOnlyError as exc:
+        raise CrmError(
+            f"Nothing was written into {folder}: {exc.reason} Choose a folder you can write to."
+        ) from exc
     try:
         pages = write_atomically(pdf, lambda part: write_person_data(part, document, progress))
     except BaseException:
@@ -436,9 +569,20 @@ def export_person(
 
 def record_count(data: dict[str, Any]) -> dict[str, int]:
     """How many records of each kind the export holds."""
-    keys = ("things_to_remember", "notes", "history", "letters_sent", "purchases",
-            "complaints", "survey_answers", "survey_forms", "follow_ups", "conflict_log")  # fmt: skip
+    keys = (
+        "things_to_remember",
+        "notes",
+        "history",
+        "letters_sent",
+        "purchases",
+        "complaints",
+        "survey_answers",
+        "survey_forms",
+        "follow_ups",
+        "conflict_log",
+    )
     counts = {key: len(data[key]) for key in keys}
-    counts["referrals"] = len(data["referrals"]["referred"]) + bool(data["referrals"]["referred_by"])
+    counts["referrals"] = len(data["referrals"]["referred"]) + bool(
+        data["referrals"]["referred_by"]
+    )
     return counts
-
