@@ -5,6 +5,7 @@ request). (Purchases, complaints and loyalty: gui.keeping.)"""
 
 from __future__ import annotations
 
+import html
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -223,11 +224,19 @@ class ClientActions(Controller):
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Personal data written",
-            f"Wrote everything held about {name} into {done.folder}:\n\n"
-            f"{done.pdf.name} (to read or print, {count(done.pages, 'page')})\n"
-            f"{done.json.name} (for another program)\n\n"
-            "Hand both to the person, and delete them from this computer once they have them.",
+            f"Wrote everything held about {name} into {done.folder}.",
             parent=self.widget,
+        )
+        files = "".join(
+            f'<span style="white-space:nowrap">{html.escape(file.name)}</span> ({what})<br>'
+            for file, what in ((done.pdf, f"to read or print, {count(done.pages, 'page')}"),
+                               (done.json, "for another program"))
+        )  # fmt: skip
+        # wide enough for the files' names (they are long: the person's name and the day)
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 32em; }")
+        box.setInformativeText(
+            f"<p>{files}<br>Hand both to the person, and delete them from this computer once "
+            "they have them.</p>"
         )
         show = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
         show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(done.folder))))
