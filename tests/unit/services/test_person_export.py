@@ -26,6 +26,7 @@ from crmdesk.services import (
     letters,
     notes,
     person_export,
+    personal_data,
     referrals,
     retention,
     settings,
@@ -162,7 +163,7 @@ def test_every_record_of_theirs_is_in_the_json_and_nothing_of_anyone_else(
     out.mkdir()
     done = person_export.export_person(db, people.cid, out, at=AT)
     data = json.loads(done.json.read_text(encoding="utf-8"))
-    assert data == person_export.collect(db, people.cid, AT)  # the file is the document
+    assert data == personal_data.collect(db, people.cid, AT)  # the file is the document
     assert data["format"] == "crmdesk personal data" and data["format_version"] == 1
     assert data["exported_at"] == "2026-11-20T10:30:00"
     profile = data["profile"]
@@ -288,7 +289,7 @@ def test_a_client_in_the_trash_is_exported_and_says_so(
 def test_the_referrer_sees_the_reward_they_were_given_not_what_their_friend_bought(
     db: Database, people: People, tmp_path: Path
 ) -> None:
-    data = person_export.collect(db, people.referrer, AT)
+    data = personal_data.collect(db, people.referrer, AT)
     [brought] = data["referrals"]["referred"]
     assert brought["reward_given"] == "Referrer's bottle of wine"
     text = json.dumps(data, ensure_ascii=False)
@@ -305,7 +306,7 @@ def test_a_merge_s_values_not_kept_are_in_it(db_path: Path, tmp_path: Path) -> N
         edit_client(b, cid, city="Niš")
     with machine(db_path, "A") as a:
         sync.merge(a, b_path)
-        [conflict] = person_export.collect(a, cid, AT)["conflict_log"]
+        [conflict] = personal_data.collect(a, cid, AT)["conflict_log"]
     assert (conflict["field"], conflict["kept_value"], conflict["other_value"]) == (
         "city", "Niš", "Novi Sad")  # fmt: skip
 
@@ -347,6 +348,6 @@ def test_a_detractor_still_to_call_back_is_a_follow_up(db: Database) -> None:
     cid = _client(db, given_name="Ольга", family_name="Петрова")
     surveys.record_answer(db, surveys.AnswerForm(score=2, reason="Rude", channel="phone"),
                           client_id=cid)  # fmt: skip
-    [follow] = person_export.collect(db, cid, AT)["follow_ups"]
+    [follow] = personal_data.collect(db, cid, AT)["follow_ups"]
     assert (follow["kind"], follow["open"]) == ("survey answer", True)
     assert follow["what"] == "call back (answered 2/10)"
