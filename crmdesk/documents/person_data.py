@@ -152,23 +152,36 @@ def wrap(text: str, size: float, room: float, bold: bool = False) -> list[Line]:
 
 
 def _wrap_paragraph(paragraph: str, size: float, room: float, bold: bool, rtl: bool) -> list[str]:
+    def measure(text: str) -> float:
+        return scripts.width(text, size, bold, rtl=rtl)
+
+    # Text in one font, unshaped (Latin, Greek, Cyrillic…): a line is as wide as its pieces
+    # together, each measured once. Other text is measured as a whole line, as it is drawn
+    # (shaping and the order of right-to-left runs change the widths).
+    simple = scripts.is_simple(paragraph)
+    space = measure(" ")
     lines: list[str] = []
-    line = ""
+    line, line_width = "", 0.0  # (with the spaces it ends in)
     for piece in _pieces(paragraph):
-        if scripts.width((line + piece).rstrip(" "), size, bold, rtl=rtl) <= room:
+        word = piece.rstrip(" ")
+        word_width = measure(word) if simple else 0.0
+        wide = line_width + word_width if simple else measure((line + piece).rstrip(" "))
+        if wide <= room:
             line += piece
+            line_width += word_width + space * (len(piece) - len(word))
             continue
         if line:
             lines.append(line.rstrip(" "))
-            line = ""
-        if scripts.width(piece.rstrip(" "), size, bold, rtl=rtl) <= room:
-            line = piece
+            line, line_width = "", 0.0
+        if (word_width if simple else measure(word)) <= room:
+            line, line_width = piece, word_width + space * (len(piece) - len(word))
             continue
         for cluster in _graphemes(piece):  # a word wider than the line (a long URL)
-            if line and scripts.width(line + cluster, size, bold, rtl=rtl) > room:
+            if line and measure(line + cluster) > room:
                 lines.append(line)
                 line = ""
             line += cluster
+        line_width = measure(line)
     lines.append(line.rstrip(" "))
     return lines
 
