@@ -15,7 +15,7 @@ it is.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -362,15 +362,3 @@ def write_person_data(
 
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return int(doc.page)
-
-
-def all_text(document: PersonDocument) -> Sequence[str]:
-    """Every piece of text the document prints (for checks before it is laid out)."""
-    out = [document.title, *document.lines, *document.intro, document.footer]
-    for section in document.sections:
-        out += [section.title, section.intro]
-        for entry in section.entries:
-            out += [entry.heading, entry.deleted]
-            for label, value in entry.fields:
-                out += [label, value]
-    return out

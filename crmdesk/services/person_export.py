@@ -29,7 +29,7 @@ class Exported:
     pdf: Path
     json: Path
     pages: int
-    records: int  # every record listed (profile aside)
+    records: int  # records listed in the PDF, the profile aside
 
     @property
     def folder(self) -> Path:
@@ -83,40 +83,20 @@ def export_person(
     pdf, json_path = folder / f"{stem}.pdf", folder / f"{stem}.json"
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
-    def write_json(part: Path) -> int:
-        part.write_text(text, encoding="utf-8", newline="\n")
-        return len(text)
+    def write_both(json_part: Path) -> int:
+        # the JSON first (a folder that refuses files says so at once), then the PDF; the
+        # JSON gets its name once the PDF has its own
+        json_part.write_text(text, encoding="utf-8", newline="\n")
+        return write_atomically(pdf, lambda part: write_person_data(part, document, progress))
 
     try:
-        write_atomically(json_path, write_json)
-    except ReadOnlyError as exc:
-        raise CrmError(
-            f"Nothing was written into {folder}: {exc.reason} Choose a folder you can write to."
-        ) from exc
-    try:
-        pages = write_atomically(pdf, lambda part: write_person_data(part, document, progress))
-    except BaseException:
-        json_path.unlink(missing_ok=True)
+        pages = write_atomically(json_path, write_both)
+    except BaseException as exc:
+        if not json_path.exists():  # (the names were free: these are not someone's files)
+            pdf.unlink(missing_ok=True)
+        if isinstance(exc, ReadOnlyError):
+            raise CrmError(
+                f"Nothing was written into {folder}: {exc.reason} Choose a folder you can write to."
+            ) from exc
         raise
-    return Exported(pdf, json_path, pages, document.entries())
-
-
-def record_count(data: dict[str, Any]) -> dict[str, int]:
-    """How many records of each kind the export holds."""
-    keys = (
-        "things_to_remember",
-        "notes",
-        "history",
-        "letters_sent",
-        "purchases",
-        "complaints",
-        "survey_answers",
-        "survey_forms",
-        "follow_ups",
-        "conflict_log",
-    )
-    counts = {key: len(data[key]) for key in keys}
-    counts["referrals"] = len(data["referrals"]["referred"]) + bool(
-        data["referrals"]["referred_by"]
-    )
-    return counts
+    return Exported(pdf, json_path, pages, document.entries() - 1)  # (the profile aside)
