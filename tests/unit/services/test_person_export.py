@@ -258,7 +258,8 @@ def _render(pdf: Path, png: Path, page: int = 0) -> None:
 @pytest.mark.parametrize(
     ("given", "family", "street", "city"),
     [("דוד", "כהן", "רחוב הרצל 12", "תל אביב"), ("محمد", "العلي", "شارع الملك فهد", "الرياض"),
-     ("สมชาย", "山田", "ถนนสุขุมวิท 12", "กรุงเทพมหานคร"), ("देव", "शर्मा", "MG Road 5", "मुंबई")],
+     ("สมชาย", "山田", "ถนนสุขุมวิท 12", "กรุงเทพมหานคร"), ("देव", "शर्मा", "MG Road 5", "मुंबई"),
+     ("Łukasz", "Nguyễn", "ul. Długa 5", "Hà Nội")],
 )  # fmt: skip
 def test_names_print_in_their_own_script(
     db: Database, tmp_path: Path, given: str, family: str, street: str, city: str
