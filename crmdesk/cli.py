@@ -74,6 +74,8 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
             "for a small shop. Without a command, opens the window."
         ),
         epilog=(
+            "crmdesk FILE (what the desktop runs when a .crmdesk file is opened) opens the "
+            "last database used and offers to merge FILE into it or to open FILE on its own. "
             "Files: the default database is clients.crmdesk in the per-user data folder "
             "(override with --data-dir or CRMDESK_DATA_DIR); verified backups are kept there "
             "(on open, hourly while changed, before every merge, upgrade and restore). "
@@ -91,6 +93,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
         "--resume", action="store_true", help="open the last database used (the demo at first)"
     )
     if not commands_too:
+        parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
         parser.set_defaults(command=None)
         return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -509,6 +512,14 @@ def _gui(args: argparse.Namespace) -> int:
     from crmdesk.gui import app
     from crmdesk.services import recent
 
+    if args.file is not None:  # opened from the desktop: offered once the last one is open
+        if args.db or args.demo:
+            print("crmdesk: give a FILE or --db/--demo, not both", file=sys.stderr)
+            return 2
+        last = next((p for p in recent.recent_files() if p.exists()), None)
+        if last is None:
+            return app.run(args.file)
+        return app.run(last, offer=args.file)
     if args.db:
         return app.run(args.db, create=True)
     if args.demo:

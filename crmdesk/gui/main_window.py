@@ -1,7 +1,8 @@
 """The main window: the client list and search on the left; on the right, Today (what to do,
-shown first) and the chosen client's page. It lays the views out, opens files, and builds its
-menus from the controllers' actions; the views follow the app's state themselves, and the
-controllers know of the window only what `OnScreen` says (gui.controller)."""
+shown first) and the chosen client's page. It lays the views out and opens files; its
+controllers and the menus built from their actions come just after the list's first paint
+(gui.window_controllers). The views follow the app's state themselves, and the controllers
+know of the window only what `OnScreen` says (gui.controller)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from crmdesk.errors import CrmError
 from crmdesk.gui import dialogs
 from crmdesk.gui.app_state import AppState
-from crmdesk.gui.carrying import Carrying
-from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.client_list_model import ID_ROLE
 from crmdesk.gui.client_list_view import ClientListView
-from crmdesk.gui.controller import action
-from crmdesk.gui.files import Files
-from crmdesk.gui.keeping import Keeping
-from crmdesk.gui.menus import build_menus
-from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.problems import show_problem
-from crmdesk.gui.undoing import Undoing
-from crmdesk.gui.unpacking import Unpacking
 from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import unpacking
 from crmdesk.store.database import Database, is_current
@@ -35,12 +27,20 @@ from crmdesk.wording import count
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTabWidget
 
+    from crmdesk.gui.carrying import Carrying
+    from crmdesk.gui.client_actions import ClientActions
     from crmdesk.gui.client_page import ClientPage
     from crmdesk.gui.client_tabs import Tab
+    from crmdesk.gui.files import Files
+    from crmdesk.gui.keeping import Keeping
     from crmdesk.gui.letters_dialog import Selection
+    from crmdesk.gui.paperwork import Paperwork
     from crmdesk.gui.taskman import TaskManager
     from crmdesk.gui.today_view import TodayView
     from crmdesk.gui.undo_stack import UndoStack
+    from crmdesk.gui.undoing import Undoing
+    from crmdesk.gui.unpacking import Unpacking
+    from crmdesk.gui.window_controllers import WindowControllers
     from crmdesk.services.clients import ClientRecord
     from crmdesk.services.today import TodayRow
 
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._today: TodayView | None = None  # (with it)
         self.right: QTabWidget | None = None
         self._opened_before_page: Database | None = None
+        self._controllers: WindowControllers | None = None  # (made after the first paint)
         splitter = self._splitter = QSplitter(self)
         splitter.addWidget(self.client_list)
         splitter.addWidget(QWidget(self))  # the client page's place
@@ -85,47 +86,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.client_list.count_label)
         self.statusBar().addPermanentWidget(self.file_label)
 
-        # each controller gets the state, the widget it shows over (the window) and what it
-        # may know of the screen (the window again, as OnScreen: the methods below)
-        self.files = Files(state, self, self, self.open_database)
-        self.undoing = Undoing(state, self, self)
-        self.client_actions = ClientActions(state, self, self)
-        self.paperwork = Paperwork(state, self, self)
-        self.keeping = Keeping(state, self, self, self.paperwork.letter)
-        self.carrying = Carrying(state, self, self, self.open_database, self._quiet)
-        self.unpacking = Unpacking(state, self, self, self.open_database)
-        keys = QKeySequence.StandardKey
-        self.act_find = action(self, "&Find client", self.client_list.focus_search, keys.Find)
-        self.act_today = action(self, "&Today", self.show_today, "Ctrl+T")
-        self.act_settings = action(
-            self, "&Settings…", self._on_settings_triggered, keys.Preferences
-        )
-        build_menus(
-            self,
-            files=self.files,
-            undoing=self.undoing,
-            clients=self.client_actions,
-            keeping=self.keeping,
-            paperwork=self.paperwork,
-            carrying=self.carrying,
-            find=self.act_find,
-            today=self.act_today,
-            settings=self.act_settings,
-        )
-        self.client_list.table.addAction(self.client_actions.act_delete_client)  # (its Delete key)
-
         self.client_list.first_painted.connect(self._on_client_list_first_painted)
         self.client_list.current_changed.connect(self._on_client_list_current_changed)
         self.client_list.chosen.connect(self._on_client_list_chosen)
-        self.client_list.table.doubleClicked.connect(self.client_actions.edit)
-        self.list_painted.connect(self.files.fill_recent_menu)
-        self.database_opened.connect(self.files.remember_open_file)
-        self.database_opened.connect(self.client_list.keep_sort_order)  # (this machine's
-        self.database_opened.connect(self.carrying.on_database_opened)  # alphabet may differ)
-        for signal in (state.opened, state.closing, state.runner.writes.busy_changed):
-            signal.connect(self._update_actions)
+        # (this machine's alphabet may differ from the one the file was sorted in)
+        self.database_opened.connect(self.client_list.keep_sort_order)
         state.runner.writes.busy_changed.connect(self._on_tasks_busy_changed)
-        self._update_actions()
         resize_within_screen(self, 1280, 780)
 
     # ------------------------------------------------------------------ the views
@@ -144,7 +110,46 @@ class MainWindow(QMainWindow):
         assert self._today is not None
         return self._today
 
-    def _quiet(self) -> bool:
+    # ------------------------------------------------------------------ the controllers
+
+    @property
+    def controllers(self) -> WindowControllers:
+        """The controllers and the menus: made after the list's first paint, or on first use."""
+        if self._controllers is None:
+            from crmdesk.gui.window_controllers import WindowControllers
+
+            self._controllers = WindowControllers(self)
+        return self._controllers
+
+    @property
+    def files(self) -> Files:
+        return self.controllers.files
+
+    @property
+    def undoing(self) -> Undoing:
+        return self.controllers.undoing
+
+    @property
+    def client_actions(self) -> ClientActions:
+        return self.controllers.client_actions
+
+    @property
+    def paperwork(self) -> Paperwork:
+        return self.controllers.paperwork
+
+    @property
+    def keeping(self) -> Keeping:
+        return self.controllers.keeping
+
+    @property
+    def carrying(self) -> Carrying:
+        return self.controllers.carrying
+
+    @property
+    def unpacking(self) -> Unpacking:
+        return self.controllers.unpacking
+
+    def quiet(self) -> bool:
         """No view is working something out in the background (Today, after opening)."""
         return not (self._today is not None and self._today.updating)
 
@@ -152,7 +157,12 @@ class MainWindow(QMainWindow):
         # once the list is on screen (started now, a worker would share the interpreter
         # with the paint's hundreds of calls into the list's model)
         QTimer.singleShot(0, self._warm_up_dates_and_amounts)
+        QTimer.singleShot(0, self._make_controllers)
         QTimer.singleShot(0, self._build_page)
+
+    def _make_controllers(self) -> None:
+        if not self._closing:
+            self.controllers  # noqa: B018 (made on first use)
 
     def _warm_up_dates_and_amounts(self) -> None:
         self.state.runner.reads.run(_ready_dates_and_amounts, lambda _none: None)
@@ -161,6 +171,7 @@ class MainWindow(QMainWindow):
         if self._page is not None or self._closing:
             return
         self.list_painted.emit()  # (or the page is wanted before: then too, and once)
+        controllers = self.controllers
         from PySide6.QtWidgets import QTabWidget
 
         from crmdesk.gui.client_page import ClientPage
@@ -178,12 +189,12 @@ class MainWindow(QMainWindow):
         if placeholder is not None:
             placeholder.deleteLater()
         self._splitter.setSizes([620, 740])
-        self.client_actions.connect_page(page)
-        self.keeping.connect_page(page)
-        today.log_requested.connect(self.client_actions.log_row)
+        controllers.client_actions.connect_page(page)
+        controllers.keeping.connect_page(page)
+        today.log_requested.connect(controllers.client_actions.log_row)
         today.open_requested.connect(lambda row: self.show_client(row.client_id))
         today.letter_requested.connect(
-            lambda row: self.paperwork.letter(row.client_id, row.name, row.letter)
+            lambda row: controllers.paperwork.letter(row.client_id, row.name, row.letter)
         )
         page.show_client(self.db, self.client_list.current_id())
         page.follow(self.state)
@@ -310,7 +321,49 @@ class MainWindow(QMainWindow):
         if self._page is None and self.isVisible():
             self._opened_before_page = db  # announced once the page is built
         else:
+            self.controllers  # noqa: B018 (they follow database_opened)
             self.database_opened.emit(db)
+
+    def offer_file(self, path: Path) -> None:
+        """A file opened from the desktop while a database opens: once it is open, offer to
+        merge `path` into it (a copy carried from another machine) or to open `path` on its
+        own. The open database itself is just shown."""
+        path = Path(path).absolute()
+
+        def ask(db: Database) -> None:
+            self.database_opened.disconnect(ask)
+            if db.path == path:
+                return
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Open or merge",
+                f"What should crmdesk do with {path.name}?",
+                parent=self,
+            )
+            box.setInformativeText(
+                f"If it is a copy of {db.path.name} brought from another machine, merge it: "
+                "what was changed there is added here, and nothing here is lost. If it is "
+                "another shop's database, open it on its own."
+            )
+            merge = box.addButton(f"&Merge into {db.path.name}", QMessageBox.ButtonRole.AcceptRole)
+            own = box.addButton("&Open on its own", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(merge)
+
+            def chosen() -> None:
+                clicked = box.clickedButton()
+                box.deleteLater()
+                if clicked is merge:
+                    self.carrying.merge_from(path)
+                elif clicked is own:
+                    self.open_database(path)
+
+            box.finished.connect(chosen)
+            box.open()
+
+        self.database_opened.connect(ask)
 
     def _on_database_failed(self, error: Exception) -> None:
         if not isinstance(error, CrmError):
@@ -337,17 +390,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ the window's own
 
-    def _on_settings_triggered(self) -> None:
+    def open_settings(self) -> None:
         if self.db is not None:  # (the list sorts again if the alphabet changed)
             self.state.run_dialog(dialogs.SettingsDialog(self.db, parent=self))
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
-
-    def _update_actions(self, *_args: object) -> None:
-        has_db = self.db is not None and not self.tasks.busy
-        for act in (self.act_find, self.act_today, self.act_settings):
-            act.setEnabled(has_db)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True

@@ -244,7 +244,7 @@ def session(hb: Heartbeat, window: MainWindow, path: Path, other: Path, folder: 
                 "the file to open, its first page shown and the on-open check done")  # fmt: skip
 
     with hb.phase("Today shown"):
-        window.act_today.trigger()
+        window.controllers.act_today.trigger()
         settled(lambda: window.right is not None and window.right.currentWidget() is window.today
                 and window.today.summary.text(), "Today")  # fmt: skip
 

@@ -36,7 +36,7 @@ def test_a_danish_shop_sees_ae_oe_aa_after_z(qtbot: QtBot, db_path: Path) -> Non
         d.buttons.accepted.emit()
         qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
-    answer_dialog(qtbot, SettingsDialog, to_denmark, window.act_settings.trigger)
+    answer_dialog(qtbot, SettingsDialog, to_denmark, window.controllers.act_settings.trigger)
     qtbot.waitUntil(lambda: not window.tasks.busy)  # (sorted again in the background)
     assert shown(window) == ["Andersen, Kim", "Zahle, Kim", "Ørsted, Kim", "Aagaard, Kim"]
     window.close()

@@ -112,7 +112,7 @@ def test_rows_open_the_client_and_print_the_matching_letter(qtbot: QtBot, db_pat
     qtbot.keyClick(settled_today(qtbot, window).tree, Qt.Key.Key_Return)
     assert window.right.currentWidget() is window.page
     assert window.page.record is not None and window.page.record.display_name == "Ben Test"
-    window.act_today.trigger()
+    window.controllers.act_today.trigger()
     assert window.right.currentWidget() is window.today
     window.close()
 

@@ -225,7 +225,7 @@ def test_settings_change_the_loyalty_rule_and_today_follows(qtbot: QtBot, db_pat
         d.buttons.accepted.emit()
         qtbot.waitUntil(lambda: not getattr(d, "saving", False))
 
-    answer_dialog(qtbot, SettingsDialog, change, window.act_settings.trigger)
+    answer_dialog(qtbot, SettingsDialog, change, window.controllers.act_settings.trigger)
     rows = settled_today(qtbot, window).rows("at_risk")
     assert [r.name for r in rows] == ["Cleo Test"] and "regular" in rows[0].text
     db = window.db
