@@ -23,6 +23,9 @@ crmdesk nps [--by month|quarter|year] [--tag T | --stage S] [--json]
 crmdesk report [--period 2026-Q3] -o report.pdf
                              the period report (revenue, Pareto, retention, funnel, NPS)
 crmdesk today [--json]       what to do today: follow-ups, call-backs, complaints, birthdays…
+crmdesk export --format csv|vcard|ics [--tag T | --search Q | --client ID...]
+        [--vcard-version 3.0|4.0] [--columns A,B] -o FILE [--db PATH]
+                             clients to a spreadsheet, contacts or calendar file
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_sync, paths
+from crmdesk import __version__, cli_export, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -57,6 +60,7 @@ COMMANDS = (
     "backup",
     "restore",
     "unpack",
+    "export",
 )
 SYNC_COMMANDS = ("check", "copy", "merge", "backup", "restore", "unpack")
 
@@ -98,6 +102,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     cli_sync.add_parsers(commands)
     _letters_parser(commands)
     _survey_parsers(commands)
+    cli_export.add_parser(commands, cli_sync.DB_OPTION)
     return parser
 
 
@@ -244,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "today":
             return _today(args)
+        if args.command == "export":
+            return cli_export.run(args, _open_database)
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2
