@@ -22,61 +22,80 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import IO
 
-import icalendar
-
 from crmdesk.model.partial_date import PartialDate
 from crmdesk.services.exporting.people import ExportedClient
+from crmdesk.services.exporting.vcard_file import escape, fold
 
 PRODID = "-//crmdesk//crmdesk export//EN"
+# (written line by line: building icalendar's objects took 0.5 ms an event, a minute at
+# 100,000 clients; the tests read the files back with icalendar)
+
+
+def _day(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _event(
-    uid: str, summary: str, start: date, stamp: datetime, *, leap_day: bool = False
-) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("UID", uid)
-    event.add("DTSTAMP", stamp)
-    event.add("SUMMARY", summary)
-    event.add("DTSTART", start)
-    event.add("DTEND", start + timedelta(days=1))
-    event.add("TRANSP", "TRANSPARENT")  # all day, and not busy
-    rule: dict[str, object] = {"FREQ": "YEARLY"}
-    if leap_day:  # 29 February: the last day of February, every year
-        rule.update(BYMONTH=2, BYMONTHDAY=-1)
-    event.add("RRULE", rule)
-    return event
+    uid: str,
+    summary: str,
+    start: date,
+    stamp: str,
+    *,
+    leap_day: bool = False,
+    extra: tuple[str, ...] = (),
+) -> str:
+    rule = "FREQ=YEARLY" + (";BYMONTH=2;BYMONTHDAY=-1" if leap_day else "")  # (29 February:
+    lines = (  # the last day of February every year; a plain yearly rule skips 3 years in 4)
+        "BEGIN:VEVENT",
+        f"UID:{escape(uid)}",
+        f"DTSTAMP:{stamp}",
+        f"SUMMARY:{escape(summary)}",
+        f"DTSTART;VALUE=DATE:{_day(start)}",
+        f"DTEND;VALUE=DATE:{_day(start + timedelta(days=1))}",
+        f"RRULE:{rule}",
+        "TRANSP:TRANSPARENT",  # all day, and not busy
+        *extra,
+        "END:VEVENT",
+    )
+    return "".join(fold(line) for line in lines)
 
 
-def _birthday_event(
-    person: ExportedClient, born: PartialDate, today: date, stamp: datetime
-) -> icalendar.Event:
+def _birthday_event(person: ExportedClient, born: PartialDate, today: date, stamp: str) -> str:
     start = born.to_date() or born.in_year(today.year)  # (29 Feb: on the 28th if need be)
-    uid, title = f"{person.record.id}-birthday@crmdesk", f"{person.name}'s birthday"
-    event = _event(uid, title, start, stamp, leap_day=(born.month, born.day) == (2, 29))
-    event.add("CATEGORIES", ["Birthday"])
+    extra = ["CATEGORIES:Birthday"]
     if born.year is None:
-        event.add("DESCRIPTION", "Year of birth not known.")
-        event.add("X-APPLE-OMIT-YEAR", str(start.year))
-    return event
+        extra += ["DESCRIPTION:Year of birth not known.", f"X-APPLE-OMIT-YEAR:{start.year}"]
+    return _event(
+        f"{person.record.id}-birthday@crmdesk",
+        f"{person.name}'s birthday",
+        start,
+        stamp,
+        leap_day=(born.month, born.day) == (2, 29),
+        extra=tuple(extra),
+    )
 
 
-def calendar_events(
-    people: Iterable[ExportedClient], today: date
-) -> Iterator[tuple[int, list[icalendar.Event]]]:
-    """(clients so far, that client's events) for each client."""
-    stamp = datetime.now(UTC).replace(microsecond=0)
+def calendar_events(people: Iterable[ExportedClient], today: date) -> Iterator[tuple[int, str]]:
+    """(clients so far, that client's events as text) for each client."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for n, person in enumerate(people, 1):
         events = []
         if person.record.birthday is not None:
             events.append(_birthday_event(person, person.record.birthday, today, stamp))
         for k, fact in enumerate(person.dates):
             uid = f"{person.record.id}-date-{k}-{fact.on.isoformat()}@crmdesk"
-            leap_day = (fact.on.month, fact.on.day) == (2, 29)
-            event = _event(uid, f"{fact.label}: {person.name}", fact.on, stamp, leap_day=leap_day)
-            if fact.value:
-                event.add("DESCRIPTION", fact.value)
-            events.append(event)
-        yield n, events
+            extra = (f"DESCRIPTION:{escape(fact.value)}",) if fact.value else ()
+            events.append(
+                _event(
+                    uid,
+                    f"{fact.label}: {person.name}",
+                    fact.on,
+                    stamp,
+                    leap_day=(fact.on.month, fact.on.day) == (2, 29),
+                    extra=extra,
+                )
+            )
+        yield n, "".join(events)
 
 
 def write_calendar(
@@ -84,17 +103,10 @@ def write_calendar(
 ) -> Iterator[int]:
     """Write the calendar to `out` (opened with newline=""), an event at a time (memory
     stays flat), yielding after each client."""
-    cal = icalendar.Calendar()
-    cal.add("PRODID", PRODID)
-    cal.add("VERSION", "2.0")
-    cal.add("CALSCALE", "GREGORIAN")
-    cal.add("X-WR-CALNAME", name)
-    head = cal.to_ical().decode("utf-8")
-    end = "END:VCALENDAR\r\n"
-    assert head.endswith(end)
-    out.write(head.removesuffix(end))
+    head = ("BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "CALSCALE:GREGORIAN",
+            f"X-WR-CALNAME:{escape(name)}")  # fmt: skip
+    out.write("".join(fold(line) for line in head))
     for n, events in calendar_events(people, today):
-        for event in events:
-            out.write(event.to_ical().decode("utf-8"))
+        out.write(events)
         yield n
-    out.write(end)
+    out.write(fold("END:VCALENDAR"))
