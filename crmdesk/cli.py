@@ -25,6 +25,9 @@ crmdesk report [--period 2026-Q3] -o report.pdf
 crmdesk today [--json]       what to do today: follow-ups, call-backs, complaints, birthdays…
 crmdesk person-export ID -o DIR
                              everything the file holds about one client, as a PDF and JSON
+crmdesk export --format csv|vcard|ics [--tag T | --search Q | --client ID...]
+        [--vcard-version 3.0|4.0] [--columns A,B] -o FILE [--db PATH]
+                             clients to a spreadsheet, contacts or calendar file
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_person, cli_sync, paths
+from crmdesk import __version__, cli_export, cli_person, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -60,6 +63,7 @@ COMMANDS = (
     "backup",
     "restore",
     "unpack",
+    "export",
 )
 SYNC_COMMANDS = ("check", "copy", "merge", "backup", "restore", "unpack")
 
@@ -105,6 +109,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     _letters_parser(commands)
     _survey_parsers(commands)
     cli_person.add_parser(commands)
+    cli_export.add_parser(commands, cli_sync.DB_OPTION)
     return parser
 
 
@@ -253,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _today(args)
         if args.command == cli_person.COMMAND:
             return cli_person.run(args, _open_database)
+        if args.command == "export":
+            return cli_export.run(args, _open_database)
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2

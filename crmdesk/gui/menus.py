@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from crmdesk.gui.carrying import Carrying
     from crmdesk.gui.client_actions import ClientActions
+    from crmdesk.gui.exporting import Exporting
     from crmdesk.gui.files import Files
     from crmdesk.gui.keeping import Keeping
     from crmdesk.gui.paperwork import Paperwork
@@ -28,6 +29,7 @@ def build_menus(
     keeping: Keeping,
     paperwork: Paperwork,
     carrying: Carrying,
+    exporting: Exporting,
     find: QAction,
     today: QAction,
     settings: QAction,
@@ -42,6 +44,8 @@ def build_menus(
     file_menu.addActions([carrying.act_copy, carrying.act_merge, carrying.act_conflicts])
     file_menu.addSeparator()
     file_menu.addActions([carrying.act_backups, carrying.act_check])
+    file_menu.addSeparator()
+    file_menu.addAction(exporting.act_export)
     file_menu.addSeparator()
     file_menu.addAction(files.act_quit)
     edit_menu = bar.addMenu("&Edit")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow
 from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.controller import OnScreen, action
+from crmdesk.gui.exporting import Exporting
 from crmdesk.gui.files import Files
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
@@ -68,6 +69,7 @@ class WindowControllers:
         self.keeping = Keeping(state, window, shell, self.paperwork.letter)
         self.carrying = Carrying(state, window, shell, shell.open_database, shell.quiet)
         self.unpacking = Unpacking(state, window, shell, shell.open_database)
+        self.exporting = Exporting(state, window, shell)
         keys = QKeySequence.StandardKey
         self.act_find = action(window, "&Find client", shell.client_list.focus_search, keys.Find)
         self.act_today = action(window, "&Today", shell.show_today, "Ctrl+T")
@@ -80,6 +82,7 @@ class WindowControllers:
             keeping=self.keeping,
             paperwork=self.paperwork,
             carrying=self.carrying,
+            exporting=self.exporting,
             find=self.act_find,
             today=self.act_today,
             settings=self.act_settings,

@@ -102,3 +102,10 @@ def test_the_file_is_checked_and_backed_up_on_open_and_a_backup_restores(
         answer_dialog(qtbot, BackupsDialog, restore_first, window.carrying.act_backups.trigger)
     assert clients.get_client(window.need_db(), cid).city == ""
     window.close()
+
+
+def test_a_birthday_conflict_reads_as_a_day_not_as_stored_text() -> None:
+    from crmdesk.gui.dialogs.conflicts_dialog import shown
+
+    assert shown("XXXX-04-15") == "15 April (year not known)"
+    assert shown("1975-04-15") == "1975-04-15"

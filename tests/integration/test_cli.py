@@ -495,3 +495,37 @@ def test_a_new_machine_starts_from_an_encrypted_copy(tmp_path: Path, data_dir: P
     cut = crmdesk("merge", str(empty), data_dir=data_dir)
     assert cut.returncode == 2
     assert "is empty (0 bytes)" in cut.stderr and "SQLite" not in cut.stderr
+
+
+def test_export_from_the_command_line(tmp_path: Path, data_dir: Path) -> None:
+    import csv
+
+    import icalendar
+    import vobject
+
+    db = tmp_path / "demo.crmdesk"
+    assert crmdesk("demo", "--out", str(db), "--clients", "40", data_dir=data_dir).returncode == 0
+    out = tmp_path / "vip.csv"
+    done = crmdesk("export", "--db", str(db), "--format", "csv", "--tag", "vip",
+                   "--columns", "family_name,given_name,birthday", "-o", str(out),
+                   data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and list(rows[0]) == ["Family name", "Given name", "Birthday"]
+    assert done.stdout == f"Wrote {len(rows)} clients to {out}.\n"
+    cards = tmp_path / "all.vcf"
+    done = crmdesk("export", "--db", str(db), "--format", "vcard", "--vcard-version", "3.0",
+                   "-o", str(cards), data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(list(vobject.readComponents(cards.read_text(encoding="utf-8")))) == 40
+    ics = tmp_path / "birthdays.ics"
+    done = crmdesk("export", "--db", str(db), "--format", "ics", "-o", str(ics),
+                   data_dir=data_dir)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    events = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert events and all(e["RRULE"]["FREQ"] == ["YEARLY"] for e in events)
+    wrong = crmdesk("export", "--db", str(db), "--format", "csv", "--columns", "shoe",
+                    "-o", str(tmp_path / "x.csv"), data_dir=data_dir)  # fmt: skip
+    assert wrong.returncode == 2 and "No column “shoe”" in wrong.stderr
+    assert not (tmp_path / "x.csv").exists()
