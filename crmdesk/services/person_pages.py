@@ -13,6 +13,7 @@ from typing import Any
 from crmdesk.documents.person_data import Entry, PersonDocument, Section
 from crmdesk.model.enums import ContactPreference, Direction, HistoryKind
 from crmdesk.model.names import display_name
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import amounts, settings
 from crmdesk.services.shop import ShopProfile, get_shop
 from crmdesk.store.database import Database
@@ -27,6 +28,12 @@ class _Words:
 
     def day(self, iso: str | None) -> str:
         return self.shop.format_date(date.fromisoformat(iso[:10])) if iso else ""
+
+    def birthday(self, written: str | None) -> str:
+        """The export's "1984-02-29" or "--04-15" as the shop writes it ("15 April")."""
+        if not written:
+            return ""
+        return self.shop.format_birthday(PartialDate.parse(written))
 
     def moment(self, iso: str | None) -> str:
         if not iso:
@@ -192,7 +199,7 @@ def _profile(w: _Words, p: dict[str, Any]) -> Section:
         ("Postcode", p["postcode"]),
         ("City", p["city"]),
         ("Country", p["country"]),
-        ("Birthday", w.day(p["birthday"])),
+        ("Birthday", w.birthday(p["birthday"])),
         ("Best way to contact", contact),
         ("Marketing consent", consent),
         ("Tags", ", ".join(p["tags"])),

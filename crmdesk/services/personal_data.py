@@ -28,6 +28,7 @@ from typing import Any
 from crmdesk.errors import CrmError, NotFoundError
 from crmdesk.model.kinds import kind_names
 from crmdesk.model.names import display_name
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import amounts, clients, retention, settings, surveys
 from crmdesk.services.shop import get_shop
 from crmdesk.services.survey_questions import read_extra
@@ -46,6 +47,15 @@ def _when(value: str | None) -> str | None:
 
 def _day(value: str | None) -> str | None:
     return date.fromisoformat(value[:10]).isoformat() if value else None
+
+
+def _birthday(stored: str | None) -> str | None:
+    """ "1984-02-29", or "--04-15" (ISO 8601's day of every year) when the year is not known:
+    no year is made up."""
+    when = PartialDate.from_stored(stored)
+    if when is None:
+        return None
+    return when.stored() if when.year_known else f"--{when.month:02d}-{when.day:02d}"
 
 
 def _json_value(stored: str) -> Any:
@@ -169,7 +179,7 @@ def _profile(db: Database, client_id: str) -> dict[str, Any]:
         "postcode": postcode,
         "city": city,
         "country": country,
-        "birthday": _day(birthday),
+        "birthday": _birthday(birthday),
         "preferred_contact": contact,
         "marketing_consent": bool(consent),
         "consent_at": _when(consent_at),

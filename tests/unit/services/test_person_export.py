@@ -17,6 +17,7 @@ import pytest
 
 from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError, MissingFolderError, NotFoundError
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import (
     clients,
     complaints,
@@ -70,7 +71,7 @@ def _fill(db: Database, tmp: Path, given: str, family: str, street: str, city: s
     cid = _client(db, given_name=given, family_name=family, salutation="Ms",
                   phones=[Labelled("mobile", "07911 123456")],
                   emails=[Labelled("home", "asker@example.org")], street=street,
-                  postcode="10110", city=city, country="TH", birthday=date(1984, 2, 29),
+                  postcode="10110", city=city, country="TH", birthday=PartialDate(2, 29, 1984),
                   marketing_consent=True, tags=["VIP", "Σοφία's friends"],
                   found_via="देव recommended us", referred_by_id=referrer)  # fmt: skip
     friend = _client(db, given_name="Σοφία", family_name="Παπαδοπούλου", referred_by_id=cid)
@@ -352,3 +353,18 @@ def test_a_detractor_still_to_call_back_is_a_follow_up(db: Database) -> None:
     [follow] = personal_data.collect(db, cid, AT)["follow_ups"]
     assert (follow["kind"], follow["open"]) == ("survey answer", True)
     assert follow["what"] == "call back (answered 2/10)"
+
+
+def test_a_birthday_without_its_year_is_exported_without_one(
+    db: Database, people: People, tmp_path: Path
+) -> None:
+    from crmdesk.services import birthdays
+
+    birthdays.set_birthday(db, people.cid, PartialDate(4, 15))
+    out = tmp_path / "out"
+    out.mkdir()
+    done = person_export.export_person(db, people.cid, out, at=AT)
+    data = json.loads(done.json.read_text(encoding="utf-8"))
+    assert data["profile"]["birthday"] == "--04-15"
+    text = _pdf_text(done.pdf)
+    assert "15 April" in text and "1900" not in text and "1904" not in text
