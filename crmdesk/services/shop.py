@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from crmdesk.errors import ValidationError
+from crmdesk.services import amounts, settings
 from crmdesk.services.validation import normalise_email
 from crmdesk.store.database import Database
 
@@ -40,6 +41,7 @@ MONTHS = [
 
 # key -> (label, how 23 November 2026 looks)
 DATE_FORMATS = {
+    "locale": "As in the shop's country (23 November 2026, 23. November 2026)",
     "day-month-year": "23 November 2026",
     "month-day-year": "November 23, 2026",
     "dd.mm.yyyy": "23.11.2026",
@@ -49,7 +51,13 @@ DATE_FORMATS = {
 }
 
 
-def format_date(day: date, style: str) -> str:
+def format_date(day: date, style: str, locale: str = "en_GB") -> str:
+    """`day` as a letter writes it: in the shop's locale ("locale": Babel's long date, "23.
+    November 2026" in German, "2026年11月23日" in Japanese), or in one of the fixed styles."""
+    if style == "locale":
+        from babel.dates import format_date as babel_date
+
+        return babel_date(day, "long", locale=locale or "en_GB")
     d, m, y, month = day.day, day.month, day.year, MONTHS[day.month - 1]
     return {
         "day-month-year": f"{d} {month} {y}",
@@ -77,15 +85,22 @@ class ShopProfile:
     signature_name: str = ""
     signature_title: str = ""
     paper: str = "A4"
-    date_format: str = "day-month-year"
+    date_format: str = "locale"
     logo: bytes | None = None  # PNG or JPEG
+    # from the settings (not saved with the profile): how its dates and amounts are written
+    locale: str = "en_GB"
+    currency: str = ""  # "" when none is known (settings.currency)
 
     @property
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.address.splitlines() if line.strip()]
 
     def format_date(self, day: date) -> str:
-        return format_date(day, self.date_format)
+        return format_date(day, self.date_format, self.locale)
+
+    def money(self, minor: int) -> str:
+        """An amount in the shop's currency and locale: "£1,234.50", "1.234,50 €"."""
+        return amounts.show(minor, self.currency, self.locale)
 
     def fields(self) -> dict[str, str]:
         """What templates see as `shop`."""
@@ -101,9 +116,10 @@ class ShopProfile:
 
 
 def default_shop() -> ShopProfile:
-    if _letter_country():
-        return ShopProfile(paper="Letter", date_format="month-day-year")
-    return ShopProfile()
+    return ShopProfile(paper="Letter" if _letter_country() else "A4")
+
+
+_SAVED = {f.name for f in fields(ShopProfile)} - {"logo", "locale", "currency"}
 
 
 def get_shop(db: Database) -> ShopProfile:
@@ -111,8 +127,9 @@ def get_shop(db: Database) -> ShopProfile:
     shop = default_shop()
     if raw:
         saved = json.loads(raw)
-        known = {f.name for f in fields(ShopProfile)} - {"logo"}
-        shop = replace(shop, **{k: v for k, v in saved.items() if k in known})
+        shop = replace(shop, **{k: v for k, v in saved.items() if k in _SAVED})
+    values = settings.read_all(db)
+    shop = replace(shop, locale=settings.shop_locale(values), currency=settings.currency(values))
     logo = db.meta(LOGO_KEY)
     return replace(shop, logo=base64.b64decode(logo)) if logo else shop
 
@@ -121,6 +138,7 @@ def save_shop(db: Database, shop: ShopProfile) -> ShopProfile:
     """Check every field, then save them all (or nothing: raises ValidationError)."""
     clean = check_shop(shop)
     logo = clean.pop("logo")
+    clean = {k: v for k, v in clean.items() if k in _SAVED}
     with db.write() as w:
         from crmdesk.model import Meta
 
