@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-## run: open the last database you used (the demo database the first time)
+## run: open the last database you used (the first time: the welcome page, which offers the demo)
 run: $(STAMP)
 	$(BIN)/crmdesk --resume
 

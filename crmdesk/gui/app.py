@@ -60,7 +60,9 @@ class _LogFile(logging.FileHandler):
         return super()._open()
 
 
-def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
+def run(path: Path | None, create: bool = False, make_demo: bool = False) -> int:
+    """Open the window on `path`, or (None: no database yet, the first run) on the welcome
+    page."""
     logging.basicConfig(level=logging.INFO, handlers=[_LogFile()])
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -73,7 +75,10 @@ def run(path: Path, create: bool = False, make_demo: bool = False) -> int:
     # drawn again with them, so a name in a script the system has no font for fits.
     window.list_painted.connect(lambda: _add_fonts_to(window))
     window.show()
-    window.open_database(path, create=create, make_demo=make_demo)
+    if path is None:
+        window.show_welcome()
+    else:
+        window.open_database(path, create=create, make_demo=make_demo)
     _close_on_signals(window)
     QTimer.singleShot(0, _started)
     return app.exec()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 
 from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
@@ -20,6 +20,7 @@ from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.undoing import Undoing
 from crmdesk.gui.unpacking import Unpacking
+from crmdesk.gui.welcome import Welcome
 
 if TYPE_CHECKING:
     from crmdesk.gui.main_window import MainWindow
@@ -37,6 +38,12 @@ class WindowControllers:
         self.keeping = Keeping(state, window, window, self.paperwork.letter)
         self.carrying = Carrying(state, window, window, window.open_database, window.quiet)
         self.unpacking = Unpacking(state, window, window, window.open_database)
+        # File ▸ Import clients… (branch importer) is hooked to the welcome page here:
+        self.import_clients: QAction | None = None
+        self.welcome = Welcome(
+            state, window, window, window.open_database, self.files.ask_database,
+            self.files.open_demo, self.import_clients,
+        )  # fmt: skip
         keys = QKeySequence.StandardKey
         self.act_find = action(window, "&Find client", window.client_list.focus_search, keys.Find)
         self.act_today = action(window, "&Today", window.show_today, "Ctrl+T")
