@@ -86,7 +86,9 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     where.add_argument("--db", type=Path, metavar="PATH", help="open this database file")
     where.add_argument("--demo", action="store_true", help="open the demo database")
     where.add_argument(
-        "--resume", action="store_true", help="open the last database used (the welcome page at first)"
+        "--resume",
+        action="store_true",
+        help="open the last database used (the welcome page at first)",
     )
     if not commands_too:
         parser.set_defaults(command=None)

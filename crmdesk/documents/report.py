@@ -234,10 +234,14 @@ def write_report(
 
     story.append(Paragraph("Who brings the revenue", st["h2"]))
     top = p.pareto
+    top_money, all_money = (
+        escape(p.money(top.top_revenue_cents)),
+        escape(p.money(top.revenue_cents)),
+    )
     story.append(scripts.paragraph(
         f"The top 20% of clients ({top.top_clients:,} of {top.clients:,}) brought "
-        f"<b>{percent(top.top_share)}</b> of the revenue ({escape(p.money(top.top_revenue_cents))}"
-        f" of {escape(p.money(top.revenue_cents))}). Look after them first.", st["body"]))  # fmt: skip
+        f"<b>{percent(top.top_share)}</b> of the revenue ({top_money} of {all_money}). "
+        "Look after them first.", st["body"]))  # fmt: skip
     story.append(_pareto_chart(p, width))
     if top.leaders:
         rows = [["Best clients in the period", "Spent"]] + [

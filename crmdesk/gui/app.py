@@ -36,15 +36,9 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
     text = "".join(traceback.format_exception(kind, exc, tb))
     log.error("Unexpected error:\n%s", text)
     if QApplication.instance() is not None:
-        from PySide6.QtWidgets import QMessageBox
+        from crmdesk.gui.crash_dialog import CrashDialog
 
-        box = QMessageBox(QMessageBox.Icon.Critical, "crmdesk hit a bug", f"{kind.__name__}: {exc}")
-        box.setInformativeText(
-            "Your data is safe: every change is saved when you make it. "
-            "Please report this, with the details below."
-        )
-        box.setDetailedText(text)
-        box.exec()
+        CrashDialog(f"{kind.__name__}: {exc}", text, QApplication.activeWindow()).exec()
 
 
 class _LogFile(logging.FileHandler):

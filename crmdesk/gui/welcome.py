@@ -163,7 +163,9 @@ class WelcomePage(QWidget):
         self.name.returnPressed.connect(self._on_start_clicked)
         self._on_country_current_index_changed()
 
-    def _add(self, form: QFormLayout, name: str, label: str, widget: QWidget, hint: str = "") -> None:
+    def _add(
+        self, form: QFormLayout, name: str, label: str, widget: QWidget, hint: str = ""
+    ) -> None:
         widget.setObjectName(name)
         widget.setAccessibleName(label.rstrip(":").replace("&", ""))
         if hint:

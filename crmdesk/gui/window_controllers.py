@@ -15,6 +15,7 @@ from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.controller import action
 from crmdesk.gui.files import Files
+from crmdesk.gui.help import Help
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
@@ -38,6 +39,7 @@ class WindowControllers:
         self.keeping = Keeping(state, window, window, self.paperwork.letter)
         self.carrying = Carrying(state, window, window, window.open_database, window.quiet)
         self.unpacking = Unpacking(state, window, window, window.open_database)
+        self.help = Help(state, window, window, window.menuBar)
         # File ▸ Import clients… (branch importer) is hooked to the welcome page here:
         self.import_clients: QAction | None = None
         self.welcome = Welcome(
@@ -59,6 +61,7 @@ class WindowControllers:
             find=self.act_find,
             today=self.act_today,
             settings=self.act_settings,
+            help=self.help,
         )
         window.client_list.table.addAction(self.client_actions.act_delete_client)  # (Delete)
         window.client_list.table.doubleClicked.connect(self.client_actions.edit)

@@ -70,7 +70,8 @@ def test_from_an_empty_data_folder_to_a_shop_with_its_first_client(
     assert db is not None and db.path == paths.default_database()
     assert isinstance(window.centralWidget(), QSplitter) and not window.welcome_shown()
     shop = get_shop(db)
-    assert (shop.name, shop.address_lines) == ("Blumen Groß & Søn", ["Königstraße 5", "70173 Stuttgart"])  # fmt: skip
+    assert shop.name == "Blumen Groß & Søn"
+    assert shop.address_lines == ["Königstraße 5", "70173 Stuttgart"]
     assert (shop.signature_name, shop.signature_title) == ("Jürgen Groß", "Inhaber")
     values = settings.read_all(db)
     assert (settings.country(values), settings.currency(values)) == ("DE", "EUR")
