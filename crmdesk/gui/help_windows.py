@@ -123,10 +123,7 @@ def shortcut_rows(menubar: QMenuBar) -> list[tuple[str, str, str]]:
             sub = act.menu()
             if isinstance(sub, QMenu):
                 walk(sub, f"{path} ▸ {_plain(sub.title())}")
-            elif not act.isSeparator() and act.shortcuts():
-                keys = " or ".join(
-                    k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts()
-                )
+            elif not act.isSeparator() and (keys := _typed_keys(act)):
                 rows.append((path, _plain(act.text()), keys))
 
     for top in menubar.actions():
@@ -134,6 +131,17 @@ def shortcut_rows(menubar: QMenuBar) -> list[tuple[str, str, str]]:
         if isinstance(sub, QMenu):
             walk(sub, _plain(sub.title()))
     return rows
+
+
+def _typed_keys(act: QAction) -> str:
+    """ "Ctrl+Z or Alt+Backspace": the action's keys that are typed on a keyboard, leaving out
+    the special keys some keyboards have for it (an "Undo" or "Open" key)."""
+    typed = [
+        k.toString(QKeySequence.SequenceFormat.NativeText)
+        for k in act.shortcuts()
+        if k.count() and k[0].key() < Qt.Key.Key_Super_L  # (F35 and before: keyboard keys)
+    ]
+    return " or ".join(typed)
 
 
 def _plain(text: str) -> str:
