@@ -139,7 +139,7 @@ def _typed_keys(act: QAction) -> str:
     typed = [
         k.toString(QKeySequence.SequenceFormat.NativeText)
         for k in act.shortcuts()
-        if k.count() and k[0].key() < Qt.Key.Key_Super_L  # (F35 and before: keyboard keys)
+        if k.count() and k[0].key() < Qt.Key.Key_Super_L  # type: ignore[index]  # (to F35: typed)
     ]
     return " or ".join(typed)
 

@@ -13,11 +13,11 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from crmdesk import __version__, paths
-from crmdesk.guide import read_guide as guide_source
 from crmdesk.gui import app
 from crmdesk.gui.crash_dialog import CrashDialog
 from crmdesk.gui.help_windows import AboutDialog, LogDialog, ShortcutsDialog
 from crmdesk.gui.main_window import MainWindow
+from crmdesk.guide import read_guide as guide_source
 from tests.gui.conftest import answer_dialog
 from tests.gui.test_front_desk import type_into
 
@@ -86,9 +86,7 @@ def test_the_shortcuts_are_read_from_the_menus(qtbot: QtBot, window: MainWindow)
     assert not any(what == "Quit" and not keys for _m, what, keys in rows)
 
 
-def test_about_says_the_version_the_data_and_the_licences(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_about_says_the_version_the_data_and_the_licences(qtbot: QtBot, window: MainWindow) -> None:
     said: list[str] = []
 
     def read(dialog: AboutDialog) -> None:
