@@ -37,7 +37,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
 
-## screenshot: docs/screenshot.png, letters, surveys, today, reports, conflicts and copy .png on the demo data
+## screenshot: docs/screenshot.png, letters, surveys, today, reports, conflicts, copy, welcome and guide .png
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/screenshot.png --row 5
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/letters.png --letters "Referral request"
@@ -46,6 +46,8 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/reports.png --reports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/conflicts.png --merge
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/copy.png --copy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/welcome.png --welcome
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/guide.png --guide "welcome page"
 
 ## lock: re-pin constraints.txt from a fresh resolve of pyproject.toml
 lock:

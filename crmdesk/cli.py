@@ -77,7 +77,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
             "(on open, hourly while changed, before every merge, upgrade and restore). "
             "Keyboard in the window: Ctrl+N new client, "
             "Ctrl+F find, Ctrl+L log contact, Ctrl+R thing to remember, Ctrl+Shift+N note, "
-            "Ctrl+Z undo, Del delete (to the Trash)."
+            "Ctrl+Z undo, Del delete (to the Trash), F1 the user guide."
         ),
     )
     parser.add_argument("--version", action="version", version=f"crmdesk {__version__}")

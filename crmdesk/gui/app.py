@@ -71,6 +71,7 @@ def run(path: Path | None, create: bool = False, make_demo: bool = False) -> int
     window.show()
     if path is None:
         window.show_welcome()
+        QTimer.singleShot(0, add_fonts)  # (no list is painted: a name typed, the guide)
     else:
         window.open_database(path, create=create, make_demo=make_demo)
     _close_on_signals(window)

@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         page = self._welcome = self.controllers.welcome.make_page(self)
         self.takeCentralWidget()  # (the splitter is kept, hidden, for the file to come)
         self.setCentralWidget(page)
+        self._show_toolbars(False)  # (their actions need a file)
         self.setWindowTitle("Welcome — crmdesk")
         page.setFocus()
         page.name.setFocus()
@@ -293,6 +294,13 @@ class MainWindow(QMainWindow):
         self.takeCentralWidget()
         page.deleteLater()
         self.setCentralWidget(self._splitter)
+        self._show_toolbars(True)
+
+    def _show_toolbars(self, shown: bool) -> None:
+        from PySide6.QtWidgets import QToolBar
+
+        for bar in self.findChildren(QToolBar):
+            bar.setVisible(shown)
 
     # ------------------------------------------------------------------ the database
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QSplitter
+from PySide6.QtWidgets import QFileDialog, QSplitter, QToolBar
 from pytestqt.qtbot import QtBot
 
 from crmdesk import cli, paths
@@ -47,6 +47,8 @@ def test_from_an_empty_data_folder_to_a_shop_with_its_first_client(
     page = _page(window)
     assert page.isVisible() and window.windowTitle() == "Welcome — crmdesk"
     assert page.name.hasFocus()
+    toolbar = window.findChild(QToolBar, "main_toolbar")
+    assert toolbar is not None and not toolbar.isVisible()  # (its actions need a file)
 
     # Start with nothing typed: told at the field, and nothing is made
     qtbot.mouseClick(page.start, Qt.MouseButton.LeftButton)
@@ -69,6 +71,7 @@ def test_from_an_empty_data_folder_to_a_shop_with_its_first_client(
     db = window.db
     assert db is not None and db.path == paths.default_database()
     assert isinstance(window.centralWidget(), QSplitter) and not window.welcome_shown()
+    assert toolbar.isVisible()
     shop = get_shop(db)
     assert shop.name == "Blumen Groß & Søn"
     assert shop.address_lines == ["Königstraße 5", "70173 Stuttgart"]
