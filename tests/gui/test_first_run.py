@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QSplitter, QToolBar
+from PySide6.QtWidgets import QComboBox, QFileDialog, QSplitter, QToolBar
 from pytestqt.qtbot import QtBot
 
 from crmdesk import cli, paths
@@ -166,3 +166,26 @@ def test_crmdesk_and_make_run_show_the_welcome_page_the_first_time(
     cli.main([])
     cli.main(["--resume"])
     assert opened[2:] == [paths.default_database(), demo]
+
+
+def test_settings_of_a_file_that_never_said_its_country(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine whose locale names no country (C.UTF-8), an older file without a country
+    has no currency: Settings says so instead of showing a country it never chose."""
+    from crmdesk.gui.dialogs import SettingsDialog
+
+    real = settings.system_locale.setlocale
+    monkeypatch.setattr(
+        settings.system_locale, "setlocale",
+        lambda category, locale=None: "C.UTF-8" if locale is None else real(category, locale),
+    )  # fmt: skip
+    dialog = SettingsDialog(db)
+    qtbot.addWidget(dialog)
+    country = dialog.fields[settings.COUNTRY.key]
+    currency = dialog.fields[settings.CURRENCY.key]
+    assert isinstance(country, QComboBox) and isinstance(currency, QComboBox)
+    assert country.currentText() == "Not set: choose the shop's country"
+    assert currency.itemText(0) == "None yet: choose the shop's country or a currency"
+    country.setCurrentIndex(country.findData("JP"))
+    assert currency.itemText(0) == "The country's (Japanese Yen (JPY, ¥))"
