@@ -32,8 +32,9 @@ from crmdesk.errors import CrmError, ValidationError
 from crmdesk.gui.controller import Controller
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.widgets import FieldError, fit_combo
-from crmdesk.services import amounts, new_shop, settings
-from crmdesk.services.new_shop import NewShop
+
+# (the services are imported when the page is made: the controllers are made on every start,
+# just after the list's first paint, and the welcome page only on the first)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
     from crmdesk.gui.app_state import AppState
     from crmdesk.gui.controller import OnScreen
+    from crmdesk.services.new_shop import NewShop
 
 NO_IMPORT_YET = "Importing clients comes with File ▸ Import clients… (not in this version yet)."
 
@@ -54,6 +56,8 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None, can_import: bool = False) -> None:
         super().__init__(parent)
+        from crmdesk.services import amounts, settings
+
         self.setObjectName("welcome")
         self.setAccessibleName("Welcome")
         self.errors: dict[str, FieldError] = {}
@@ -193,6 +197,8 @@ class WelcomePage(QWidget):
     # ------------------------------------------------------------------ what was typed
 
     def typed(self) -> NewShop:
+        from crmdesk.services.new_shop import NewShop
+
         return NewShop(
             name=self.name.text(),
             address=self.address.toPlainText(),
@@ -204,6 +210,8 @@ class WelcomePage(QWidget):
 
     def checked(self) -> NewShop | None:
         """What was typed, or None with each problem shown at its field (the first focused)."""
+        from crmdesk.services import new_shop
+
         new = self.typed()
         try:
             new_shop.check(new)
@@ -214,12 +222,14 @@ class WelcomePage(QWidget):
         return new
 
     def show_problems(self, problems: dict[str, str]) -> None:
+        from crmdesk.services.new_shop import FIELDS
+
         for name, error in self.errors.items():
             error.show_problem(problems.get(name))
         self.general_error.show_problem(
             "; ".join(text for key, text in problems.items() if key not in self.errors)
         )
-        first = next((n for n in new_shop.FIELDS if n in problems), None)
+        first = next((n for n in FIELDS if n in problems), None)
         if first is not None:
             field = self.findChild(QWidget, first)
             if field is not None:
@@ -235,6 +245,8 @@ class WelcomePage(QWidget):
 
     def _on_country_current_index_changed(self, _index: int = 0) -> None:
         """The currency's first choice names the new country's own."""
+        from crmdesk.services import amounts, settings
+
         code = str(self.country.currentData() or "")
         own = settings.currency_of_country(code)
         labels = dict(amounts.currency_choices())
@@ -284,6 +296,8 @@ class Welcome(Controller):
 
     def start(self, new: NewShop, then: Callable[[], None] | None = None) -> None:
         """Make the shop's database (the default one) with what was typed, then open it."""
+        from crmdesk.services import new_shop
+
         page = self.page
         path = paths.default_database()
         if page is not None:
