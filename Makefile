@@ -4,13 +4,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+TARBALL := dist/crmdesk-$(VERSION)-linux-x86_64.tar.gz
+DIST_STAMP := $(VENV)/.installed-dist
 
-.PHONY: run test soak lint bench screenshot lock clean
+.PHONY: run test soak lint bench screenshot lock clean dist dist-check
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt setuptools
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -c constraints.txt -e '.[dev,dist]'
 	touch $(STAMP)
 
 ## run: open the last database you used (the first time: the welcome page, which offers the demo)
@@ -34,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## bench: speed and memory against baselines measured in the same run (see README)
-bench: $(STAMP)
+bench: $(STAMP) $(TARBALL)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
 
 ## screenshot: docs/screenshot.png, letters, surveys, today, reports, conflicts, copy, welcome and guide .png
@@ -49,13 +52,34 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/welcome.png --welcome
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/guide.png --guide "welcome page"
 
+## dist: the app as a folder with everything inside (PyInstaller), packed as
+## dist/crmdesk-<version>-linux-x86_64.tar.gz
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dist]'
+	touch $(DIST_STAMP)
+
+dist: $(TARBALL)
+
+$(TARBALL): $(DIST_STAMP) packaging/crmdesk.spec $(shell git ls-files crmdesk resources packaging 2>/dev/null)
+	rm -rf build/bundle
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath build/bundle \
+	  --workpath build/pyinstaller packaging/crmdesk.spec
+	mkdir -p dist
+	tar -C build/bundle -czf $@ crmdesk
+	@du -sh build/bundle/crmdesk | sed 's/^/unpacked: /'
+
+## dist-check: unpack the bundle and run it in a clean environment (no venv, fresh HOME)
+dist-check: $(TARBALL)
+	$(BIN)/python packaging/check_bundle.py $(TARBALL)
+
 ## lock: re-pin constraints.txt from a fresh resolve of pyproject.toml
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet setuptools -e '.[dev]'
+	.lockenv/bin/pip install --quiet setuptools -e '.[dev,dist]'
 	{ echo '# Exact versions the Makefile installs (pip -c). Regenerate with `make lock`.'; \
 	  .lockenv/bin/pip freeze --all --exclude-editable | grep -v '^pip=='; } > constraints.txt
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

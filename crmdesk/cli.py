@@ -24,6 +24,8 @@ crmdesk nps [--by month|quarter|year] [--tag T | --stage S] [--json]
 crmdesk report [--period 2026-Q3] -o report.pdf
                              the period report (revenue, Pareto, retention, funnel, NPS)
 crmdesk today [--json]       what to do today: follow-ups, call-backs, complaints, birthdays…
+crmdesk person-export ID -o DIR
+                             everything the file holds about one client, as a PDF and JSON
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_sync, paths
+from crmdesk import __version__, cli_person, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -53,6 +55,7 @@ COMMANDS = (
     "nps",
     "report",
     "today",
+    "person-export",
     "copy",
     "merge",
     "backup",
@@ -72,6 +75,8 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
             "for a small shop. Without a command, opens the window."
         ),
         epilog=(
+            "crmdesk FILE (what the desktop runs when a .crmdesk file is opened) opens the "
+            "last database used and offers to merge FILE into it or to open FILE on its own. "
             "Files: the default database is clients.crmdesk in the per-user data folder "
             "(override with --data-dir or CRMDESK_DATA_DIR); verified backups are kept there "
             "(on open, hourly while changed, before every merge, upgrade and restore). "
@@ -91,6 +96,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
         help="open the last database used (the welcome page at first)",
     )
     if not commands_too:
+        parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
         parser.set_defaults(command=None)
         return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -101,6 +107,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     cli_sync.add_parsers(commands)
     _letters_parser(commands)
     _survey_parsers(commands)
+    cli_person.add_parser(commands)
     return parser
 
 
@@ -247,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "today":
             return _today(args)
+        if args.command == cli_person.COMMAND:
+            return cli_person.run(args, _open_database)
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2
@@ -506,6 +515,14 @@ def _gui(args: argparse.Namespace) -> int:
     from crmdesk.gui import app
     from crmdesk.services import recent
 
+    if args.file is not None:  # opened from the desktop: offered once the last one is open
+        if args.db or args.demo:
+            print("crmdesk: give a FILE or --db/--demo, not both", file=sys.stderr)
+            return 2
+        last = next((p for p in recent.recent_files() if p.exists()), None)
+        if last is None:
+            return app.run(args.file)
+        return app.run(last, offer=args.file)
     if args.db:
         return app.run(args.db, create=True)
     if args.demo:

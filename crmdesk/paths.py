@@ -77,6 +77,11 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources"
 
 
+def icons_dir() -> Path:
+    """The application icon's PNGs (beside the source tree, and in the bundle)."""
+    return Path(__file__).resolve().parent.parent / "packaging" / "linux" / "icons"
+
+
 def erasures_file() -> Path:
     """The people erased from each business database (ids and stamps only), kept outside
     the database so that restoring an older backup cannot bring anyone back."""

@@ -146,18 +146,19 @@ def _families(text: str) -> list[str | None]:
     return keys
 
 
-def _levels(text: str) -> list[int]:
+def _levels(text: str, rtl: bool = False) -> list[int]:
     """Embedding levels by the Unicode bidi algorithm, base direction left to right (a
-    letter is in the shop's language; a name or an address line within it is embedded).
+    letter is in the shop's language; a name or an address line within it is embedded),
+    or right to left for a line of a paragraph written in Arabic or Hebrew (`rtl`).
 
     python-bidi's main API gives only the reordered string; its reference implementation
     (bidi.algorithm) exposes the levels, which is what reordering runs of fonts needs."""
-    if not any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text):
+    if not rtl and not any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text):
         return [0] * len(text)
     from bidi import algorithm
 
     storage = algorithm.get_empty_storage()
-    storage["base_level"], storage["base_dir"] = 0, "L"
+    storage["base_level"], storage["base_dir"] = (1, "R") if rtl else (0, "L")
     algorithm.get_embedding_levels(text, storage)
     algorithm.explicit_embed_and_overrides(storage, False)
     algorithm.resolve_weak_types(storage, False)
@@ -188,14 +189,20 @@ def _visual_order(levels: list[int]) -> list[int]:
 
 
 @lru_cache(maxsize=4096)
-def runs(text: str) -> tuple[Run, ...]:
+def runs(text: str, rtl: bool = False) -> tuple[Run, ...]:
     """`text` (one line) as runs in visual order, left to right; each run is in one family
-    and one direction. Characters no font has stay in the Latin run (see unprintable)."""
+    and one direction. Characters no font has stay in the Latin run (see unprintable).
+    `rtl`: the line's base direction is right to left (a line of an Arabic or Hebrew
+    paragraph: its full stop stands at its left end)."""
     if is_simple(text):
         return (Run(text, fonts.LATIN, False),) if text else ()
-    text = "".join(ch for ch in unicodedata.normalize("NFC", text) if ch not in "\u200e\u200f")
+    text = unicodedata.normalize("NFC", text)
+    levels = _levels(text, rtl)
+    # direction marks (a name followed by U+200E in a Latin line) decide the levels, then go:
+    # they draw nothing
+    kept = [i for i, ch in enumerate(text) if ch not in "\u200e\u200f"]
+    text, levels = "".join(text[i] for i in kept), [levels[i] for i in kept]
     keys = [k or "latin" for k in _families(text)]
-    levels = _levels(text)
     out: list[Run] = []
     start = None  # (first logical index, last, key, level)
     for i in _visual_order(levels):
@@ -251,13 +258,15 @@ def _shaped(text: str, font: str, size: float) -> tuple[Any, float]:
     return text, stringWidth(text, font, size)
 
 
-def width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+def width(
+    text: str, size: float, bold: bool = False, italic: bool = False, rtl: bool = False
+) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     if is_simple(text):
         return float(stringWidth(text, fonts.LATIN.face(bold, italic), size))
     total = 0.0
-    for run in runs(text):
+    for run in runs(text, rtl):
         font = run.family.face(bold, italic)
         if run.family.shaped:
             total += _shaped(run.text, font, size)[1]
@@ -267,8 +276,9 @@ def width(text: str, size: float, bold: bool = False, italic: bool = False) -> f
 
 
 def draw(canvas: Any, x: float, y: float, text: str, size: float, *, bold: bool = False,
-         italic: bool = False, align: str = "left") -> None:  # fmt: skip
-    """Draw one line at (x, y): `align` "left", "right" (x is the right end) or "centre".
+         italic: bool = False, align: str = "left", rtl: bool = False) -> None:  # fmt: skip
+    """Draw one line at (x, y): `align` "left", "right" (x is the right end) or "centre";
+    `rtl`: the line's base direction is right to left (see runs).
     The canvas's font is left as the line's last run set it (`width` measures a line)."""
     if is_simple(text):  # the fast path: one font, no bidi, no shaping
         font = fonts.LATIN.face(bold, italic)
@@ -281,12 +291,12 @@ def draw(canvas: Any, x: float, y: float, text: str, size: float, *, bold: bool 
             canvas.drawString(x, y, text)
         return
     if align == "right":
-        x -= width(text, size, bold, italic)
+        x -= width(text, size, bold, italic, rtl)
     elif align == "centre":
-        x -= width(text, size, bold, italic) / 2
+        x -= width(text, size, bold, italic, rtl) / 2
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    for run in runs(text):
+    for run in runs(text, rtl):
         font = run.family.face(bold, italic)
         canvas.setFont(font, size)
         if run.family.shaped:

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from crmdesk import __version__, paths
@@ -54,29 +55,47 @@ class _LogFile(logging.FileHandler):
         return super()._open()
 
 
-def run(path: Path | None, create: bool = False, make_demo: bool = False) -> int:
+def run(
+    path: Path | None, create: bool = False, make_demo: bool = False, offer: Path | None = None
+) -> int:
     """Open the window on `path`, or (None: no database yet, the first run) on the welcome
-    page."""
+    page; `offer` (a file opened from the desktop) is then offered to be merged into it or
+    opened on its own."""
     logging.basicConfig(level=logging.INFO, handlers=[_LogFile()])
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("crmdesk")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("org.crmdesk.crmdesk")  # (Wayland: the task bar's icon and name)
+    app.setWindowIcon(app_icon())
     sys.excepthook = _excepthook
     window = MainWindow()
     # The shipped fonts are added once the list is on screen (they cost about 10 ms of
     # start-up, benchmark B1), before the client page is built; the list is measured and
     # drawn again with them, so a name in a script the system has no font for fits.
     window.list_painted.connect(lambda: _add_fonts_to(window))
+    if ready_file := os.environ.get("CRMDESK_FIRST_PAINT_FILE"):  # (make dist-check, bench)
+        window.client_list.first_painted.connect(lambda: Path(ready_file).write_text("painted"))
     window.show()
     if path is None:
         window.show_welcome()
         QTimer.singleShot(0, add_fonts)  # (no list is painted: a name typed, the guide)
     else:
         window.open_database(path, create=create, make_demo=make_demo)
+    if offer is not None:
+        window.offer_file(offer)
     _close_on_signals(window)
     QTimer.singleShot(0, _started)
     return app.exec()
+
+
+def app_icon() -> QIcon:
+    """crmdesk's icon in every size drawn (packaging/linux/icons, made from its SVG by
+    scripts/icons.py), for the window and the task bar."""
+    icon = QIcon()
+    for file in sorted(paths.icons_dir().glob("crmdesk-*.png")):
+        icon.addFile(str(file))
+    return icon
 
 
 def _add_fonts_to(window: MainWindow) -> None:

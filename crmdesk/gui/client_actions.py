@@ -1,14 +1,19 @@
 """Acting on clients: add, edit or delete one (the Trash brings them back), log a contact
 (on Today, the chosen row's), open a history entry, add or edit things to remember and
-notes, delete them. (Purchases, complaints and loyalty: gui.keeping.)"""
+notes, delete them, and export everything held about one of them (a person's data on
+request). (Purchases, complaints and loyalty: gui.keeping.)"""
 
 from __future__ import annotations
 
+import html
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from crmdesk.gui import dialogs
 from crmdesk.gui.client_tabs import Tab
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.app_state import AppState
     from crmdesk.gui.client_page import ClientPage
     from crmdesk.gui.controller import OnScreen
+    from crmdesk.services.person_export import Exported
     from crmdesk.services.today import TodayRow
 
 
@@ -39,13 +45,17 @@ class ClientActions(Controller):
         self.act_fact = act("Add thing to &remember…", self.add_fact, "Ctrl+R")
         self.act_note = act("Add &note…", self.add_note, "Ctrl+Shift+N")
         self.act_trash = act("&Trash…", self.trash, "Ctrl+Shift+T")
+        self.act_export_personal = act("E&xport personal data…", self.ask_export_personal)
+        self.export_box: QMessageBox | None = None  # "Personal data written", while open
+        self._export_folder = ""  # the folder chosen last
         self._update_actions()
 
     def _update_actions(self) -> None:
         has_db, has_client = self._has_db(), self._has_client()
         for action in (self.act_new_client, self.act_trash):
             action.setEnabled(has_db)
-        for action in (self.act_edit_client, self.act_delete_client, self.act_fact, self.act_note):
+        for action in (self.act_edit_client, self.act_delete_client, self.act_fact, self.act_note,
+                       self.act_export_personal):  # fmt: skip
             action.setEnabled(has_client)
         self.act_log.setEnabled(has_db and self.screen.pages_built())  # (Today's row, too)
 
@@ -174,3 +184,75 @@ class ClientActions(Controller):
             is not None
         ):
             self.screen.show_tab(Tab.NOTES)
+
+    # ------------------------------------------------------------------ a person's data
+
+    def ask_export_personal(self) -> None:
+        """Client ▸ Export personal data…: choose a folder for the client on screen."""
+        record = self.screen.client() if self.state.db is not None else None
+        if record is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self.widget,
+            f"Export the personal data of {record.display_name}: choose a folder",
+            self._export_folder or str(Path.home()),
+        )
+        if folder:
+            self._export_folder = folder
+            self.export_personal(record.id, record.display_name, Path(folder))
+
+    def export_personal(self, client_id: str, name: str, folder: Path) -> None:
+        """Write the PDF and the JSON of everything held about the client into `folder`, on
+        the read lane (a long history takes seconds to lay out), with a progress bar."""
+        from crmdesk.services import person_export
+
+        db = self.state.need_db()
+        self.screen.say(f"Writing the personal data of {name}…")
+
+        def work(progress: Callable[[int, int], bool]) -> Exported:
+            def percent(n: int, total: int) -> bool:
+                return progress(n * 100 // max(total, 1), 100)
+
+            return person_export.export_person(db, client_id, folder, percent)
+
+        self.state.runner.op(work, parent=self.widget).progress(
+            f"Writing the personal data of {name}…", 100
+        ).success(lambda done: self._exported(name, done)).failure(self._export_failed).read()
+
+    def _exported(self, name: str, done: Exported) -> None:
+        self.screen.say(f"Wrote the personal data of {name} into {done.folder}.", 10000)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Personal data written",
+            f"Wrote everything held about {name} into {done.folder}.",
+            parent=self.widget,
+        )
+        files = "".join(
+            f'<span style="white-space:nowrap">{html.escape(file.name)}</span> ({what})<br>'
+            for file, what in ((done.pdf, f"to read or print, {count(done.pages, 'page')}"),
+                               (done.json, "for another program"))
+        )  # fmt: skip
+        # wide enough for the files' names (they are long: the person's name and the day)
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 32em; }")
+        box.setInformativeText(
+            f"<p>{files}<br>Hand both to the person, and delete them from this computer once "
+            "they have them.</p>"
+        )
+        show = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(done.folder))))
+        box.addButton(QMessageBox.StandardButton.Close)
+        self.export_box = box
+        box.open()
+
+    def _export_failed(self, error: Exception) -> None:
+        from crmdesk.documents.letters import Cancelled
+        from crmdesk.errors import CrmError
+        from crmdesk.gui.problems import show_problem
+
+        self.screen.say("")
+        if isinstance(error, Cancelled):
+            return
+        if not isinstance(error, CrmError):
+            sys.excepthook(type(error), error, error.__traceback__)
+            return
+        show_problem(self.widget, "The personal data was not written", error)

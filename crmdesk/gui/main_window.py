@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         if self._controllers is None:
             from crmdesk.gui.window_controllers import WindowControllers
 
-            self._controllers = WindowControllers(self)
+            self._controllers = WindowControllers(self, self)
         return self._controllers
 
     @property
@@ -358,6 +358,47 @@ class MainWindow(QMainWindow):
         else:
             self.controllers  # noqa: B018 (they follow database_opened)
             self.database_opened.emit(db)
+
+    def offer_file(self, path: Path) -> None:
+        """A file opened from the desktop while a database opens: once it is open, offer to
+        merge `path` into it (a copy carried from another machine) or to open `path` on its
+        own. The open database itself is just shown."""
+        path = Path(path).absolute()
+
+        def ask(db: Database) -> None:
+            self.database_opened.disconnect(ask)
+            if db.path == path:
+                return
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Open or merge",
+                f"What should crmdesk do with {path.name}?",
+                parent=self,
+            )
+            box.setInformativeText(
+                f"If it is a copy of {db.path.name} brought from another machine, merge it: "
+                "what was changed there is added here, and nothing here is lost. If it is "
+                "another shop's database, open it on its own."
+            )
+            merge = box.addButton(f"&Merge into {db.path.name}", QMessageBox.ButtonRole.AcceptRole)
+            own = box.addButton("&Open on its own", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(merge)
+
+            def chosen() -> None:
+                clicked = box.clickedButton()
+                box.deleteLater()
+                if clicked is merge:
+                    self.carrying.merge_from(path)
+                elif clicked is own:
+                    self.open_database(path)
+
+            box.finished.connect(chosen)
+            box.open()
+
+        self.database_opened.connect(ask)
 
     def _on_database_failed(self, error: Exception) -> None:
         if not isinstance(error, CrmError):

@@ -62,7 +62,7 @@ def build_menus(
     client_menu.addSeparator()
     client_menu.addActions([paperwork.act_letters, paperwork.act_surveys])
     client_menu.addSeparator()
-    client_menu.addAction(carrying.act_erase)
+    client_menu.addActions([clients.act_export_personal, carrying.act_erase])
     view_menu = bar.addMenu("&View")
     view_menu.addActions([today, keeping.act_reports, keeping.act_referrals])
     view_menu.addSeparator()

@@ -231,6 +231,21 @@ class Database:
             finally:
                 cursor.close()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every query() of this thread inside it reads the file as it was at its first
+        one (one read transaction): a write finished meanwhile is not half seen."""
+        conn = self._reader()
+        if conn.in_transaction:  # (already inside one)
+            yield
+            return
+        with disk_errors.about(self.path, os_errors=False):
+            conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")
+
     def _reader(self) -> sqlite3.Connection:
         key = threading.get_ident()
         conn = self._readers.get(key)

@@ -55,6 +55,7 @@ def main() -> int:
         "B13": lambda: bench_sync.b13(big, max(3, args.repeat // 2)),
         "B16": lambda: bench_freeze.b16(big, small, args.clients),  # one session each
         "B17": lambda: bench_retention.b17(big, args.repeat),
+        "B19": lambda: processes.b19(big, max(5, args.repeat)),
     }
     rows: list[Row] = []
     failed: list[str] = []

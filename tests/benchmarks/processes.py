@@ -9,9 +9,11 @@ import compileall
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks import data
 from tests.benchmarks.harness import Row, median, ratio_row
 
 # Both start-up scripts stop at the same moment: when the table's first paint with rows (for
@@ -163,4 +165,49 @@ def b7(big: Path, small: Path) -> list[Row]:
     return [
         Row("B7", "peak memory after scrolling the whole client list", ours, base, "MB",
             extra, "≤ +60 MB", extra <= 60, note="baseline: the same on the 1,000-client database")
+    ]  # fmt: skip
+
+
+BUNDLE = data.ROOT / "build" / "bundle" / "crmdesk" / "crmdesk"  # `make dist` builds it
+
+
+def _first_paint_ms(command: list[str], home: Path) -> float:
+    """Wall time from spawning `command` (the window on a database) to its list's first
+    paint, as the app reports it (CRMDESK_FIRST_PAINT_FILE); then the window is closed."""
+    ready = home / "first-paint.txt"
+    ready.unlink(missing_ok=True)
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+           "QT_QPA_PLATFORM": "offscreen", "CRMDESK_FIRST_PAINT_FILE": str(ready)}  # fmt: skip
+    start = time.perf_counter()
+    with subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as p:
+        while not ready.exists():
+            if p.poll() is not None:
+                raise RuntimeError(f"{command[0]} ended before its first paint: {p.stderr.read()}")  # type: ignore[union-attr]
+            time.sleep(0.001)
+        elapsed = (time.perf_counter() - start) * 1000
+        p.terminate()  # closes the window the normal way (SIGTERM)
+        p.wait(timeout=60)
+    return elapsed
+
+
+def b19(big: Path, repeat: int) -> list[Row]:
+    """The bundle against the same start from the virtualenv, both with a clean environment."""
+    if not BUNDLE.exists():
+        raise RuntimeError("B19 needs the bundle: run `make dist` first (`make bench` does)")
+    _compile_package()
+    venv = Path(sys.executable).parent / "crmdesk"
+    with tempfile.TemporaryDirectory(prefix="crmdesk-b19-") as tmp:
+        home = Path(tmp)
+        bundle_cmd, venv_cmd = [str(BUNDLE), "--db", str(big)], [str(venv), "--db", str(big)]
+        _first_paint_ms(bundle_cmd, home)  # the file cache warmed for both
+        _first_paint_ms(venv_cmd, home)
+        ours, base = [], []
+        for _ in range(repeat):
+            ours.append(_first_paint_ms(bundle_cmd, home))
+            base.append(_first_paint_ms(venv_cmd, home))
+    return [
+        ratio_row(
+            "B19", "start of the bundle → first paint of the client list",
+            median(ours), median(base), 1.2, note="baseline: the same start from the virtualenv",
+        )
     ]  # fmt: skip

@@ -210,10 +210,10 @@ def test_a_letter_too_big_to_lay_out_is_refused_at_once_with_its_line(
     from crmdesk.services.templating import TemplateLimitError
 
     set_up_shop(db)
-    start = time.monotonic()
+    start = time.thread_time()  # the work done (a loaded machine slows the clock, not this)
     with pytest.raises(TemplateLimitError) as refused:
         letters.preview(db, "Dear {{ client.greeting_name }},\n\n" + body, None, io.BytesIO())
-    assert time.monotonic() - start < 1.5
+    assert time.thread_time() - start < 1.5
     assert str(refused.value).startswith("Line 3: ") and says in str(refused.value)
 
 
@@ -225,9 +225,9 @@ def test_a_long_letter_within_the_limits_is_laid_out_in_under_a_second(
     import time
 
     set_up_shop(db)
-    start = time.monotonic()
+    start = time.thread_time()  # the work done (a loaded machine slows the clock, not this)
     pages = letters.preview(db, "{{ (['a' * 9999] * 10) | join('\\n') }}", None, tmp_path / "a.pdf")
-    assert time.monotonic() - start < 1.5  # 0.45 s here; 199 words of 1,000: 5.5 s before
+    assert time.thread_time() - start < 1.5  # 0.45 s here; 199 words of 1,000: 5.5 s before
     assert 25 < pages < 35 and pages == len(pdf_pages(tmp_path / "a.pdf"))
 
 
@@ -239,10 +239,10 @@ def test_a_letter_past_100_pages_is_stopped_as_that_page_starts(db: Database) ->
     from crmdesk.services.templating import TemplateLimitError
 
     set_up_shop(db)
-    start = time.monotonic()
+    start = time.thread_time()
     with pytest.raises(TemplateLimitError, match="This letter runs past 100 pages"):
         letters.preview(db, "{{ (['W' * 130] * 1499) | join('\\n\\n') }}", None, io.BytesIO())
-    assert time.monotonic() - start < 1.5
+    assert time.thread_time() - start < 1.5
 
 
 def test_the_first_letter_too_slow_to_lay_out_stops_the_batch(

@@ -101,12 +101,12 @@ context = json.loads(sys.argv[2])
 templating.render("{{ client.greeting_name }}", context)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
-start = time.perf_counter()
+start = time.thread_time()  # the work done, as the limits count it (not the machine's load)
 try:
     result = {"text": len(templating.render(sys.argv[1], context))}
 except templating.TemplateError as exc:
     result = {"refused": str(exc), "lines": [p.line for p in exc.problems]}
-result["seconds"] = time.perf_counter() - start
+result["seconds"] = time.thread_time() - start
 result["allocated_mb"] = tracemalloc.get_traced_memory()[1] / 1024**2
 result["grew_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 print(json.dumps(result))
@@ -287,19 +287,21 @@ def test_the_limits_hold_on_a_worker_thread() -> None:
 
     source, says = HOSTILE["slow"]
     seen: list[BaseException] = []
+    worked: list[float] = []
 
     def fill_in() -> None:
+        start = time.thread_time()
         try:
             templating.render(source, CLIENT)
         except TemplateError as exc:
             seen.append(exc)
+        worked.append(time.thread_time() - start)
 
-    start = time.perf_counter()
     worker = threading.Thread(target=fill_in)
     worker.start()
     worker.join(timeout=30)
-    assert time.perf_counter() - start < 1.0
     assert len(seen) == 1 and says in str(seen[0])
+    assert worked[0] < 1.0  # the worker's own work, as the limit counts it
 
 
 def test_the_line_that_asks_too_much_is_named() -> None:
