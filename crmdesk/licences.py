@@ -62,14 +62,16 @@ def _home_of(dist: metadata.Distribution) -> str:
     return str(meta.get("Home-page") or "")
 
 
-def _requirement_names(dist: metadata.Distribution) -> list[str]:
+def _requirement_names(dist: metadata.Distribution) -> list[tuple[str, bool]]:
+    """(name, needed everywhere) of what `dist` requires: a requirement with a marker
+    ("; sys_platform == 'win32'", "; python_version < '3.11'") may not apply here."""
     names = []
     for line in dist.requires or []:
         if "extra ==" in line:
             continue  # (test and build tools are not shipped)
         match = re.match(r"[A-Za-z0-9._-]+", line)
         if match:
-            names.append(match.group(0))
+            names.append((match.group(0), ";" not in line))
     return names
 
 
@@ -81,17 +83,20 @@ def libraries() -> list[Library]:
     except metadata.PackageNotFoundError:
         start = []
     seen: dict[str, metadata.Distribution] = {}
+    unread: dict[str, str] = {}  # required, but its metadata is not here (a bundle without it)
     if start:
         todo = _requirement_names(start[0])
         while todo:
-            name = todo.pop()
+            name, everywhere = todo.pop()
             key = name.lower().replace("_", "-")
-            if key in seen:
+            if key in seen or key in unread:
                 continue
             try:
                 dist = metadata.distribution(name)
             except metadata.PackageNotFoundError:
-                continue  # (an optional dependency not installed here)
+                if everywhere:  # (else: for another system or Python, most likely)
+                    unread[key] = name
+                continue
             seen[key] = dist
             todo += _requirement_names(dist)
     else:
@@ -101,6 +106,8 @@ def libraries() -> list[Library]:
         for key, d in seen.items()
         if key != APP
     ]
+    out += [Library(name, "", "not known here (its package information was not installed)")
+            for name in unread.values()]  # fmt: skip
     return sorted(out, key=lambda lib: lib.name.casefold())
 
 
