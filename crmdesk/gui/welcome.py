@@ -267,8 +267,6 @@ class WelcomePage(QWidget):
 class Welcome(Controller):
     """Starts the shop the page describes (on the write lane), or opens the demo or a copy."""
 
-    shop_started = Signal(object)  # Path of the new database
-
     def __init__(
         self,
         state: AppState,
@@ -307,10 +305,9 @@ class Welcome(Controller):
         def done(made: Path) -> None:
             if page is not None:
                 page.set_busy(False)
-            self.shop_started.emit(made)
-            self.open_file(made)
             if then is not None:  # (once the shop is open, after the views have followed)
                 self.state.opened.connect(self._once(lambda: QTimer.singleShot(0, then)))
+            self.open_file(made)
 
         def failed(error: Exception) -> None:
             if page is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog, QSplitter, QToolBar
 from pytestqt.qtbot import QtBot
 
@@ -189,3 +190,27 @@ def test_settings_of_a_file_that_never_said_its_country(
     assert currency.itemText(0) == "None yet: choose the shop's country or a currency"
     country.setCurrentIndex(country.findData("JP"))
     assert currency.itemText(0) == "The country's (Japanese Yen (JPY, ¥))"
+
+
+def test_start_the_shop_and_import_clients(qtbot: QtBot) -> None:
+    """The importer's File ▸ Import clients… is hooked to the welcome page in one line
+    (WindowControllers.import_clients): the shop is started, then the import is asked for."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    asked: list[str] = []
+    importer = QAction("Import clients…", window)
+    importer.triggered.connect(lambda: asked.append(str(window.db.path if window.db else "")))
+    window.controllers.welcome.import_action = importer  # (what the hook line sets)
+    window.show_welcome()
+    page = _page(window)
+    assert page.import_clients.isEnabled()
+    type_into(qtbot, page.name, "山田商店")
+    page.country.setCurrentIndex(page.country.findData("JP"))
+    qtbot.mouseClick(page.import_clients, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    assert asked == [str(paths.default_database())]  # into the new shop's database
+    assert window.db is not None and get_shop(window.db).name == "山田商店"
+    assert get_shop(window.db).money(1234) == "￥1,234"
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=20000)
+    window.close()
