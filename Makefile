@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -c constraints.txt -e '.[dev,dist]'
 	touch $(STAMP)
 
-## run: open the last database you used (the demo database the first time)
+## run: open the last database you used (the first time: the welcome page, which offers the demo)
 run: $(STAMP)
 	$(BIN)/crmdesk --resume
 
@@ -40,7 +40,7 @@ lint: $(STAMP)
 bench: $(STAMP) $(TARBALL)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
 
-## screenshot: docs/screenshot.png, letters, surveys, today, reports, conflicts and copy .png on the demo data
+## screenshot: docs/screenshot.png, letters, surveys, today, reports, conflicts, copy, welcome and guide .png
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/screenshot.png --row 5
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/letters.png --letters "Referral request"
@@ -49,6 +49,8 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/reports.png --reports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/conflicts.png --merge
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/copy.png --copy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/welcome.png --welcome
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot.py docs/guide.png --guide "welcome page"
 
 ## dist: the app as a folder with everything inside (PyInstaller), packed as
 ## dist/crmdesk-<version>-linux-x86_64.tar.gz

@@ -1,9 +1,10 @@
 """`crmdesk`: open the app, or run a job from the command line.
 
-crmdesk                      open the default database (made on first run)
+crmdesk                      open the shop's database (the first time: the welcome page,
+                             to start the shop, try the demo or open a copy)
 crmdesk --db PATH            open another database file (made if missing)
 crmdesk --demo               open the demo database (made on first use)
-crmdesk --resume             open the last database used (the demo the first time)
+crmdesk --resume             open the last database used (the welcome page the first time)
 crmdesk demo --out FILE      write a demo database
 crmdesk check [FILE]         integrity and reference check of a database file
 crmdesk copy FOLDER [--passphrase-file FILE | --no-passphrase]
@@ -85,7 +86,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
             "(on open, hourly while changed, before every merge, upgrade and restore). "
             "Keyboard in the window: Ctrl+N new client, "
             "Ctrl+F find, Ctrl+L log contact, Ctrl+R thing to remember, Ctrl+Shift+N note, "
-            "Ctrl+Z undo, Del delete (to the Trash)."
+            "Ctrl+Z undo, Del delete (to the Trash), F1 the user guide."
         ),
     )
     parser.add_argument("--version", action="version", version=f"crmdesk {__version__}")
@@ -94,7 +95,9 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     where.add_argument("--db", type=Path, metavar="PATH", help="open this database file")
     where.add_argument("--demo", action="store_true", help="open the demo database")
     where.add_argument(
-        "--resume", action="store_true", help="open the last database used (the demo at first)"
+        "--resume",
+        action="store_true",
+        help="open the last database used (the welcome page at first)",
     )
     if not commands_too:
         parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
@@ -402,7 +405,7 @@ def _report(args: argparse.Namespace) -> int:
     from crmdesk.documents.output import write_atomically
     from crmdesk.documents.report import write_report
     from crmdesk.services import nps, reports, shop
-    from crmdesk.services.reports import money, percent
+    from crmdesk.services.reports import percent
 
     period = reports.parse_period(args.period) if args.period else None
     with _open_database(args.db) as db:
@@ -415,7 +418,7 @@ def _report(args: argparse.Namespace) -> int:
     top, kept = figures.pareto, figures.retention[-1]
     name = reports.period_name(period.label, so_far="")
     print(f"Report {name} ({period.describe()}): {count(pages, 'page')} in {args.out}")
-    print(f"  revenue {money(figures.revenue_cents)} from {count(top.clients, 'client')}, "
+    print(f"  revenue {figures.money(figures.revenue_cents)} from {count(top.clients, 'client')}, "
           f"{count(figures.purchases, 'purchase')}")  # fmt: skip
     print(f"  top 20% ({top.top_clients}) brought {percent(top.top_share)} of it")
     print(f"  retention {percent(kept.rate)} ({kept.count} of {kept.of}), "
@@ -535,5 +538,6 @@ def _gui(args: argparse.Namespace) -> int:
         last = next((p for p in recent.recent_files() if p.exists()), None)
         if last is not None:
             return app.run(last)
-        return app.run(paths.demo_database(), make_demo=True)
-    return app.run(paths.default_database(), create=True)
+    # the shop's database; on the first run (none yet) the welcome page, which starts it
+    default = paths.default_database()
+    return app.run(default if default.exists() else None)

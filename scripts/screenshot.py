@@ -1,6 +1,7 @@
 """Grab the main window on the demo data to a PNG (used for the README screenshot).
 
 QT_QPA_PLATFORM=offscreen python scripts/screenshot.py docs/screenshot.png [--search TEXT]
+(--welcome: the first run's page, with no database; --guide WORD: Help ▸ User guide)
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def main() -> None:
     parser.add_argument(
         "--copy", action="store_true", help="grab the Copy for another machine dialog"
     )
+    parser.add_argument("--welcome", action="store_true", help="grab the first run's page")
+    parser.add_argument("--guide", metavar="FIND", help="grab Help ▸ User guide, finding FIND")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="crmdesk-shot-"))
     paths.override(folder)
@@ -44,6 +47,9 @@ def main() -> None:
     window = MainWindow()
     window.resize(1360, 820)
     window.show()
+    if args.welcome:
+        _welcome(app, window, args.out)
+        return
 
     def opened(_db: object) -> None:
         if args.search:
@@ -99,6 +105,18 @@ def main() -> None:
             shown.show()
             app.processEvents()
             shown.grab().save(str(args.out))
+        if args.guide:
+            from crmdesk.gui.app import add_fonts
+
+            add_fonts()  # (as the app does after the list's first paint: ￥ and 年 in it)
+            window.controllers.help.show_guide()
+            shown = window.controllers.help.guide
+            assert shown is not None
+            shown.resize(900, 760)
+            shown.find_box.setText(args.guide)
+            shown.find_text(args.guide)
+            app.processEvents()
+            shown.grab().save(str(args.out))
         if laptop is not None:
             window.carrying.merge_from(laptop)
             while window.carrying.summary_box is None:
@@ -123,6 +141,23 @@ def main() -> None:
     window.database_opened.connect(opened)
     window.open_database(db_path)
     app.exec()
+
+
+def _welcome(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The welcome page as a new shop owner fills it in (no database yet)."""
+    window.show_welcome()
+    page = window.controllers.welcome.page
+    assert page is not None
+    page.name.setText("Webber & Daughters, Florist")
+    page.address.setPlainText("15 Valley Drive\nHarrogate HG1 2RS")
+    page.country.setCurrentIndex(page.country.findData("GB"))
+    page.signature_name.setText("Margaret Webber")
+    app.processEvents()
+    _wait_for(app, lambda: False, 0.3)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(out))
+    print(f"Wrote {out}")
+    window.close()
 
 
 def _wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 20) -> None:

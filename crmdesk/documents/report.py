@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from crmdesk.documents import fonts, scripts
 from crmdesk.services import complaints, nps, reports
-from crmdesk.services.reports import Report, money, percent, period_name
+from crmdesk.services.reports import Report, percent, period_name
 from crmdesk.services.retention import STAGES
 from crmdesk.wording import count
 
@@ -44,6 +44,7 @@ def _styles() -> dict[str, Any]:
         ),
         "note": ParagraphStyle("note", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5),
+        "amount": ParagraphStyle("amount", parent=base, fontSize=9, leading=11.5, alignment=2),
     }
 
 
@@ -213,6 +214,10 @@ def write_report(
     ]
     retained = p.retention[-1]
     nps_now = p.nps_period
+
+    def money(minor: int) -> Any:  # (in the shop's currency: "￥", "ج.م." need their fonts)
+        return _cell(p.money(minor), st["amount"])
+
     figures = [
         ["Revenue", money(p.revenue_cents), "Clients who bought", f"{p.pareto.clients:,}"],
         ["Purchases", f"{p.purchases:,}", "New clients", f"{p.new_clients:,}"],
@@ -229,10 +234,14 @@ def write_report(
 
     story.append(Paragraph("Who brings the revenue", st["h2"]))
     top = p.pareto
-    story.append(Paragraph(
+    top_money, all_money = (
+        escape(p.money(top.top_revenue_cents)),
+        escape(p.money(top.revenue_cents)),
+    )
+    story.append(scripts.paragraph(
         f"The top 20% of clients ({top.top_clients:,} of {top.clients:,}) brought "
-        f"<b>{percent(top.top_share)}</b> of the revenue ({money(top.top_revenue_cents)} of "
-        f"{money(top.revenue_cents)}). Look after them first.", st["body"]))  # fmt: skip
+        f"<b>{percent(top.top_share)}</b> of the revenue ({top_money} of {all_money}). "
+        "Look after them first.", st["body"]))  # fmt: skip
     story.append(_pareto_chart(p, width))
     if top.leaders:
         rows = [["Best clients in the period", "Spent"]] + [

@@ -37,15 +37,9 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
     text = "".join(traceback.format_exception(kind, exc, tb))
     log.error("Unexpected error:\n%s", text)
     if QApplication.instance() is not None:
-        from PySide6.QtWidgets import QMessageBox
+        from crmdesk.gui.crash_dialog import CrashDialog
 
-        box = QMessageBox(QMessageBox.Icon.Critical, "crmdesk hit a bug", f"{kind.__name__}: {exc}")
-        box.setInformativeText(
-            "Your data is safe: every change is saved when you make it. "
-            "Please report this, with the details below."
-        )
-        box.setDetailedText(text)
-        box.exec()
+        CrashDialog(f"{kind.__name__}: {exc}", text, QApplication.activeWindow()).exec()
 
 
 class _LogFile(logging.FileHandler):
@@ -62,10 +56,11 @@ class _LogFile(logging.FileHandler):
 
 
 def run(
-    path: Path, create: bool = False, make_demo: bool = False, offer: Path | None = None
+    path: Path | None, create: bool = False, make_demo: bool = False, offer: Path | None = None
 ) -> int:
-    """Open the window on `path`; `offer` (a file opened from the desktop) is then offered
-    to be merged into it or opened on its own."""
+    """Open the window on `path`, or (None: no database yet, the first run) on the welcome
+    page; `offer` (a file opened from the desktop) is then offered to be merged into it or
+    opened on its own."""
     logging.basicConfig(level=logging.INFO, handlers=[_LogFile()])
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -82,7 +77,11 @@ def run(
     if ready_file := os.environ.get("CRMDESK_FIRST_PAINT_FILE"):  # (make dist-check, bench)
         window.client_list.first_painted.connect(lambda: Path(ready_file).write_text("painted"))
     window.show()
-    window.open_database(path, create=create, make_demo=make_demo)
+    if path is None:
+        window.show_welcome()
+        QTimer.singleShot(0, add_fonts)  # (no list is painted: a name typed, the guide)
+    else:
+        window.open_database(path, create=create, make_demo=make_demo)
     if offer is not None:
         window.offer_file(offer)
     _close_on_signals(window)

@@ -41,7 +41,6 @@ from crmdesk.services.complaints import ComplaintRecord
 from crmdesk.services.date_text import day_text, moment_text
 from crmdesk.services.facts import FactRecord
 from crmdesk.services.notes import NoteRecord
-from crmdesk.services.reports import money
 from crmdesk.services.retention import PurchaseRecord
 from crmdesk.store.database import Database
 from crmdesk.wording import count
@@ -97,7 +96,7 @@ class ClientPage(QWidget):
         self.setAccessibleName("Client page")
         self._db: Database | None = None
         self._locale = "en_GB"
-        self._money: Callable[[int], str] = money  # the shop's currency once a file is open
+        self._money: Callable[[int], str] = str  # the shop's currency once a file is open
         self.record: ClientRecord | None = None
 
         self.name = ElidedLabel("", self)  # a long name is cut with "…", whole in its tooltip
@@ -291,7 +290,7 @@ class ClientPage(QWidget):
 
     def show_client(self, db: Database | None, client_id: str | None) -> None:
         self._db = db
-        self._money = settings.money(db) if db else money
+        self._money = settings.money(db) if db else str
         self._locale = settings.locale_for(db) if db else "en_GB"
         try:
             self.record = clients.get_client(db, client_id) if db and client_id else None

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.right: QTabWidget | None = None
         self._opened_before_page: Database | None = None
         self._controllers: WindowControllers | None = None  # (made after the first paint)
+        self._welcome: QWidget | None = None  # the first run's page, in the list's place
         splitter = self._splitter = QSplitter(self)
         splitter.addWidget(self.client_list)
         splitter.addWidget(QWidget(self))  # the client page's place
@@ -273,6 +274,39 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().clearMessage()
 
+    # ------------------------------------------------------------------ the first run
+
+    def show_welcome(self) -> None:
+        """No database yet: the welcome page (gui.welcome) takes the list's place until a
+        file is opened (the shop started there, the demo, a copy)."""
+        if self._welcome is not None:
+            return
+        page = self._welcome = self.controllers.welcome.make_page(self)
+        self.takeCentralWidget()  # (the splitter is kept, hidden, for the file to come)
+        self.setCentralWidget(page)
+        self._show_toolbars(False)  # (their actions need a file)
+        self.setWindowTitle("Welcome — crmdesk")
+        page.setFocus()
+        page.name.setFocus()
+
+    def welcome_shown(self) -> bool:
+        return self._welcome is not None
+
+    def _put_back_the_list(self) -> None:
+        page, self._welcome = self._welcome, None
+        if page is None:
+            return
+        self.takeCentralWidget()
+        page.deleteLater()
+        self.setCentralWidget(self._splitter)
+        self._show_toolbars(True)
+
+    def _show_toolbars(self, shown: bool) -> None:
+        from PySide6.QtWidgets import QToolBar
+
+        for bar in self.findChildren(QToolBar):
+            bar.setVisible(shown)
+
     # ------------------------------------------------------------------ the database
 
     def open_database(self, path: Path, create: bool = False, make_demo: bool = False) -> None:
@@ -308,6 +342,7 @@ class MainWindow(QMainWindow):
         if self._closing:  # the window closed while the file was opening
             db.close()
             return
+        self._put_back_the_list()
         self.state.open(db)  # (the file open before is closed; the views show this one)
         self.file_label.setText(str(db.path))
         self.setWindowTitle(f"{db.path.name} — crmdesk")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.client_actions import ClientActions
     from crmdesk.gui.exporting import Exporting
     from crmdesk.gui.files import Files
+    from crmdesk.gui.help import Help
     from crmdesk.gui.keeping import Keeping
     from crmdesk.gui.paperwork import Paperwork
     from crmdesk.gui.undoing import Undoing
@@ -33,8 +34,9 @@ def build_menus(
     find: QAction,
     today: QAction,
     settings: QAction,
+    help: Help,
 ) -> None:
-    """File, Edit, Client and View menus and the toolbar."""
+    """File, Edit, Client, View and Help menus and the toolbar."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([files.act_new_db, files.act_open])
@@ -69,6 +71,12 @@ def build_menus(
     view_menu.addActions([today, keeping.act_reports, keeping.act_referrals])
     view_menu.addSeparator()
     view_menu.addAction(clients.act_trash)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([help.act_guide, help.act_shortcuts])
+    help_menu.addSeparator()
+    help_menu.addActions([help.act_data_folder, help.act_log])
+    help_menu.addSeparator()
+    help_menu.addAction(help.act_about)
     toolbar = window.addToolBar("Main")
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)

@@ -31,7 +31,7 @@ from crmdesk.gui.pdf_view import PdfView, print_pdf
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import reports, shop
-from crmdesk.services.reports import Report, money, percent
+from crmdesk.services.reports import Report, percent
 from crmdesk.store.database import Database
 from crmdesk.wording import count
 
@@ -157,7 +157,7 @@ class ReportsDialog(QDialog):
         kept = r.retention[-1]
         return (
             f"{reports.period_name(r.period.label, so_far='')} ({r.period.describe(r.as_of)}): "
-            f"revenue {money(r.revenue_cents)} from {count(r.pareto.clients, 'client')}; "
+            f"revenue {r.money(r.revenue_cents)} from {count(r.pareto.clients, 'client')}; "
             f"the top 20% brought {percent(r.pareto.top_share)}; "
             f"retention {percent(kept.rate)}, repeat-purchase rate {percent(r.repeat.rate)}."
         )

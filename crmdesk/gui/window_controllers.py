@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from crmdesk.gui.carrying import Carrying
@@ -18,11 +18,13 @@ from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.controller import OnScreen, action
 from crmdesk.gui.exporting import Exporting
 from crmdesk.gui.files import Files
+from crmdesk.gui.help import Help
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
 from crmdesk.gui.undoing import Undoing
 from crmdesk.gui.unpacking import Unpacking
+from crmdesk.gui.welcome import Welcome
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -70,6 +72,13 @@ class WindowControllers:
         self.carrying = Carrying(state, window, shell, shell.open_database, shell.quiet)
         self.unpacking = Unpacking(state, window, shell, shell.open_database)
         self.exporting = Exporting(state, window, shell)
+        self.help = Help(state, window, shell, window.menuBar)
+        # File ▸ Import clients… (branch importer) is hooked to the welcome page here:
+        self.import_clients: QAction | None = None
+        self.welcome = Welcome(
+            state, window, shell, shell.open_database, self.files.ask_database,
+            self.files.open_demo, self.import_clients,
+        )  # fmt: skip
         keys = QKeySequence.StandardKey
         self.act_find = action(window, "&Find client", shell.client_list.focus_search, keys.Find)
         self.act_today = action(window, "&Today", shell.show_today, "Ctrl+T")
@@ -86,6 +95,7 @@ class WindowControllers:
             find=self.act_find,
             today=self.act_today,
             settings=self.act_settings,
+            help=self.help,
         )
         shell.client_list.table.addAction(self.client_actions.act_delete_client)  # (Delete)
         shell.client_list.table.doubleClicked.connect(self.client_actions.edit)

@@ -33,8 +33,9 @@ _APOSTROPHES = "'\u2019"
 
 
 def precision(currency: str) -> int:
-    """Decimal places of the currency's minor unit: 2 for GBP, 0 for JPY, 3 for BHD."""
-    return int(get_currency_precision(currency))
+    """Decimal places of the currency's minor unit: 2 for GBP, 0 for JPY, 3 for BHD (2 when
+    no currency is known)."""
+    return int(get_currency_precision(currency)) if currency else 2
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:
@@ -42,7 +43,12 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 
 
 def show(minor: int, currency: str, locale: str) -> str:
-    """1234550 pence → "£12,345.50" (en_GB), "12.345,50 £" (de_DE)."""
+    """1234550 pence → "£12,345.50" (en_GB), "12.345,50 £" (de_DE); the minor units of yen
+    (none) and dinars (fils, 3) as those currencies have them: "￥1,234", "KWD 1,234.500".
+    With no currency known ("": a file that never said its country or currency, opened on a
+    machine that says none either), the number alone, never a guessed sign: "12,345.50"."""
+    if not currency:
+        return plain(minor, currency, locale)
     return format_currency(to_decimal(minor, currency), currency, locale=locale)
 
 
@@ -57,12 +63,16 @@ def example(currency: str, locale: str) -> str:
     """What to type: "45.50 or £1,234.50"."""
     places = precision(currency)
     small = plain(4550 if places else 45, currency, locale)
+    if not currency:
+        return small
     big = show(123450 * 10 ** max(0, places - 2) if places else 1234, currency, locale)
     return f"{small} or {big}"
 
 
 def currency_words(currency: str, locale: str) -> str:
     """ "pounds (£)", "euros (€)": how a refusal names the shop's currency."""
+    if not currency:
+        return "the shop's currency (not set yet: Edit ▸ Settings)"
     name = get_currency_name(currency, count=2, locale="en")
     return f"{name} ({get_currency_symbol(currency, locale)})"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from crmdesk import paths
 from crmdesk.documents.letters import (
@@ -28,7 +28,7 @@ from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
 from crmdesk.model.partial_date import PartialDate
-from crmdesk.services import addresses, clients, templating
+from crmdesk.services import addresses, amounts, clients, templating
 from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.shop import ShopProfile, get_shop
@@ -42,6 +42,11 @@ _MISSING = "That template is not there any more."
 
 
 # ---------------------------------------------------------------------- templates
+
+
+class Spent(NamedTuple):
+    total: int  # minor units of the shop's currency
+    last: str | None  # when they last bought (ISO)
 
 
 @dataclass(frozen=True)
@@ -238,8 +243,10 @@ def client_fields(
     facts: dict[str, str],
     last_visit: str | None,
     home: str,
+    spent: Spent | None = None,
 ) -> dict[str, Any]:
-    """What a template sees as `client`: plain values, dates already written out."""
+    """What a template sees as `client`: plain values, dates and amounts already written
+    out as the shop writes them."""
 
     def day(value: date | datetime | None) -> str:
         if value is None:
@@ -266,6 +273,8 @@ def client_fields(
         "last_visit": day(datetime.fromisoformat(last_visit)) if last_visit else "",
         "last_contact": day(client.last_contact_at),
         "client_since": day(client.created_at),
+        "total_spent": shop.money(spent.total if spent else 0),
+        "last_purchase": day(datetime.fromisoformat(spent.last)) if spent and spent.last else "",
         "referral_code": clients.referral_code(client.id),
         "facts": facts,
     }
@@ -291,7 +300,9 @@ def _sample_client() -> ClientRecord:
 
 def sample_client_fields(shop: ShopProfile, home: str) -> dict[str, Any]:
     """A made-up client (in Harrogate), for previews before any client is chosen."""
-    return client_fields(_sample_client(), shop, {"Dog": "Biscuit"}, "2026-09-01T10:00:00", home)
+    sample = _sample_client()
+    spent = Spent(123450 * 10 ** amounts.precision(shop.currency) // 100, "2026-09-01T10:00:00")
+    return client_fields(sample, shop, {"Dog": "Biscuit"}, "2026-09-01T10:00:00", home, spent)
 
 
 def letterhead(shop: ShopProfile) -> Letterhead:
@@ -334,12 +345,14 @@ def prepare(
     batch = LetterBatch(template, shop)
     found = clients.get_clients(db, list(client_ids))
     ids = [cid for cid in dict.fromkeys(client_ids) if cid in found and not found[cid].deleted_at]
-    facts, visits = _facts(db, ids), _last_visits(db, ids)
+    facts, visits, spent = _facts(db, ids), _last_visits(db, ids), _spent(db, ids)
     written = shop.format_date(today or date.today())
     context: dict[str, Any] = {"shop": shop.fields(), "today": written}
     for cid in ids:
         client = found[cid]
-        context["client"] = client_fields(client, shop, facts.get(cid, {}), visits.get(cid), home)
+        context["client"] = client_fields(
+            client, shop, facts.get(cid, {}), visits.get(cid), home, spent.get(cid)
+        )
         try:
             body = templating.render(template.body, context)
         except templating.TemplateLimitError:
@@ -504,6 +517,15 @@ def _facts(db: Database, ids: list[str]) -> dict[str, dict[str, str]]:
     for cid, label, value in rows:
         found.setdefault(cid, {})[label] = value
     return found
+
+
+def _spent(db: Database, ids: list[str]) -> dict[str, Spent]:
+    rows = db.query_ids(
+        "SELECT client_id, sum(amount_cents), max(bought_at) FROM purchases"
+        " WHERE deleted_at IS NULL AND client_id IN ({ids}) GROUP BY client_id",
+        ids,
+    )
+    return {cid: Spent(int(total), last) for cid, total, last in rows}
 
 
 def _last_visits(db: Database, ids: list[str]) -> dict[str, str]:

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 
 from crmdesk.errors import CrmError
 from crmdesk.model.names import display_name
-from crmdesk.services import complaints, nps, retention
+from crmdesk.services import amounts, complaints, nps, retention, settings
 from crmdesk.services.retention import STAGES
 from crmdesk.store.database import Database
 
@@ -286,6 +286,13 @@ class Report:
     new_clients: int
     referred_clients: int
     as_of: date = field(default_factory=date.today)  # the day the figures were taken
+    currency: str = ""  # the shop's (settings.currency), "" if none is known
+    locale: str = "en_GB"  # the shop's, for amounts
+
+    def money(self, minor: int) -> str:
+        """An amount of the report in the shop's currency and locale: "£1,234.50",
+        "1.234,50 €", "￥1,234"."""
+        return amounts.show(minor, self.currency, self.locale)
 
     @property
     def average_cents(self) -> int:
@@ -318,6 +325,7 @@ def report(db: Database, period: Period, today: date | None = None) -> Report:
     from datetime import datetime
 
     revenue, bought, opened, added, referred, pro, pas, det = db.query(_COUNTS, _range(period))[0]
+    values = settings.read_all(db)
     by = "month" if re.fullmatch(r"\d{4}-\d{2}", period.label) else "quarter"
     trend = [
         p
@@ -343,16 +351,13 @@ def report(db: Database, period: Period, today: date | None = None) -> Report:
         int(added),
         int(referred),
         today or date.today(),
+        settings.currency(values),
+        settings.shop_locale(values),
     )
 
 
 def _quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def money(cents: int, symbol: str = "") -> str:
-    """1234567 → "12,345.67" (with the shop's currency symbol in front, if given)."""
-    return f"{symbol}{cents // 100:,}.{cents % 100:02d}"
 
 
 def percent(share: float | None) -> str:

@@ -47,9 +47,17 @@ class Setting:
 # --------------------------------------------------------------------- country and locale
 
 
+def _machine_country() -> str:
+    """The country this machine's locale names ("" if it names none: C, POSIX, plain "en").
+    The locale's own name is read: Python's getlocale() calls C.UTF-8 "en_US"."""
+    name = system_locale.setlocale(system_locale.LC_CTYPE)  # (asks; changes nothing)
+    country = name.partition(".")[0].partition("@")[0].partition("_")[2].upper()
+    return country if is_region(country) else ""
+
+
 def _system_country() -> str:
-    country = (system_locale.getlocale()[0] or "").partition("_")[2].upper()
-    return country if is_region(country) else "GB"
+    """The machine's country, or GB where it names none (for reading phone numbers)."""
+    return _machine_country() or "GB"
 
 
 @lru_cache(maxsize=1)
@@ -110,17 +118,21 @@ def _clean_locale(raw: Any, _values: Values) -> str:
     return text
 
 
-def _currency_of(country: str) -> str:
+def currency_of_country(country: str) -> str:
+    """The currency a country pays in today (Babel's territory currencies, legal tender
+    first): GB → GBP, DE → EUR, JP → JPY; "" for no known country (never a guess)."""
     from babel.numbers import get_territory_currencies
 
-    found = get_territory_currencies(country, tender=True)
-    return found[0] if found else "EUR"
+    found = get_territory_currencies(country, tender=True) if country else []
+    return found[0] if found else ""
 
 
 def _currency_choices(values: Values) -> list[tuple[str, str]]:
-    usual = _currency_of(values.get(COUNTRY.key) or _system_country())
+    usual = currency_of_country(values.get(COUNTRY.key) or "")
     labels = dict(amounts.currency_choices())
-    return [("", f"The country's ({labels.get(usual, usual)})"), *labels.items()]
+    first = (f"The country's ({labels.get(usual, usual)})" if usual
+             else "None yet: choose the shop's country or a currency")  # fmt: skip
+    return [("", first), *labels.items()]
 
 
 def _clean_currency(raw: Any, _values: Values) -> str:
@@ -204,7 +216,7 @@ def _show_ask_above(minor: Any, values: Values) -> str:
 # --------------------------------------------------------------------- the declarations
 
 COUNTRY = Setting(
-    "phone_region", "&Country of the shop:", "choice", lambda _v: _system_country(),
+    "phone_region", "&Country of the shop:", "choice", lambda _v: _machine_country(),
     hint="Phone numbers without a country code are from here; it also gives the usual "
     "language, dates and currency.",
     clean=_clean_country, choices=lambda _v: country_choices(),
@@ -361,13 +373,17 @@ def warm_up() -> None:
     first client shown does not wait for it."""
     from babel.dates import format_date
 
-    values: Values = {}
+    values: Values = {COUNTRY.key: _system_country()}
     amounts.show(1250, currency(values), shop_locale(values))
     format_date(date(2026, 1, 1), format="medium", locale=shop_locale(values))
 
 
 def currency(values: Values) -> str:
-    return str(values.get(CURRENCY.key) or _currency_of(country(values)))
+    """The shop's currency: chosen, or the country's. A file that says neither, opened on a
+    machine whose locale names no country, has none ("": amounts show without a sign, and
+    Settings asks for the country) rather than a currency guessed from nowhere."""
+    chosen = values.get(CURRENCY.key) or currency_of_country(values.get(COUNTRY.key) or "")
+    return str(chosen)
 
 
 def phone_region(db: Database) -> str:
@@ -380,3 +396,8 @@ def set_phone_region(db: Database, code: str) -> Changes:
 
 def default_region() -> str:
     return _system_country()
+
+
+def machine_region() -> str:
+    """The country this machine's locale names, or "" (C, POSIX): never a guess."""
+    return _machine_country()

@@ -15,6 +15,7 @@ from typing import Any
 
 from crmdesk.errors import ValidationError
 from crmdesk.model.partial_date import PartialDate
+from crmdesk.services import amounts, settings
 from crmdesk.services.validation import normalise_email
 from crmdesk.store.database import Database
 
@@ -41,6 +42,7 @@ MONTHS = [
 
 # key -> (label, how 23 November 2026 looks)
 DATE_FORMATS = {
+    "locale": "As in the shop's country (23 November 2026, 23. November 2026)",
     "day-month-year": "23 November 2026",
     "month-day-year": "November 23, 2026",
     "dd.mm.yyyy": "23.11.2026",
@@ -50,7 +52,13 @@ DATE_FORMATS = {
 }
 
 
-def format_date(day: date, style: str) -> str:
+def format_date(day: date, style: str, locale: str = "en_GB") -> str:
+    """`day` as a letter writes it: in the shop's locale ("locale": Babel's long date, "23.
+    November 2026" in German, "2026年11月23日" in Japanese), or in one of the fixed styles."""
+    if style == "locale":
+        from babel.dates import format_date as babel_date
+
+        return babel_date(day, "long", locale=locale or "en_GB")
     d, m, y, month = day.day, day.month, day.year, MONTHS[day.month - 1]
     return {
         "day-month-year": f"{d} {month} {y}",
@@ -62,9 +70,14 @@ def format_date(day: date, style: str) -> str:
     }.get(style) or f"{d} {month} {y}"
 
 
-def format_day_of_year(month: int, day: int, style: str) -> str:
-    """A day and month without a year, as a letter in `style` writes it: in words, month
-    first where the style puts it first ("April 15"), else day first ("15 April")."""
+def format_day_of_year(month: int, day: int, style: str, locale: str = "en_GB") -> str:
+    """A day and month without a year, as a letter in `style` writes it: in the shop's
+    locale ("locale": "15. April" in German), else in words, month first where the style
+    puts it first ("April 15"), else day first ("15 April")."""
+    if style == "locale":
+        from crmdesk.services.dates import show_day_of_year
+
+        return show_day_of_year(month, day, locale or "en_GB")
     name = MONTHS[month - 1]
     return f"{name} {day}" if style in {"month-day-year", "mm/dd/yyyy"} else f"{day} {name}"
 
@@ -85,22 +98,29 @@ class ShopProfile:
     signature_name: str = ""
     signature_title: str = ""
     paper: str = "A4"
-    date_format: str = "day-month-year"
+    date_format: str = "locale"
     logo: bytes | None = None  # PNG or JPEG
+    # from the settings (not saved with the profile): how its dates and amounts are written
+    locale: str = "en_GB"
+    currency: str = ""  # "" when none is known (settings.currency)
 
     @property
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.address.splitlines() if line.strip()]
 
     def format_date(self, day: date) -> str:
-        return format_date(day, self.date_format)
+        return format_date(day, self.date_format, self.locale)
+
+    def money(self, minor: int) -> str:
+        """An amount in the shop's currency and locale: "£1,234.50", "1.234,50 €"."""
+        return amounts.show(minor, self.currency, self.locale)
 
     def format_birthday(self, when: PartialDate) -> str:
         """A birthday in a letter: its date, or "15 April" when its year is not known."""
         full = when.to_date()
         if full is None:
-            return format_day_of_year(when.month, when.day, self.date_format)
-        return format_date(full, self.date_format)
+            return format_day_of_year(when.month, when.day, self.date_format, self.locale)
+        return self.format_date(full)
 
     def fields(self) -> dict[str, str]:
         """What templates see as `shop`."""
@@ -116,9 +136,10 @@ class ShopProfile:
 
 
 def default_shop() -> ShopProfile:
-    if _letter_country():
-        return ShopProfile(paper="Letter", date_format="month-day-year")
-    return ShopProfile()
+    return ShopProfile(paper="Letter" if _letter_country() else "A4")
+
+
+_SAVED = {f.name for f in fields(ShopProfile)} - {"logo", "locale", "currency"}
 
 
 def get_shop(db: Database) -> ShopProfile:
@@ -126,8 +147,9 @@ def get_shop(db: Database) -> ShopProfile:
     shop = default_shop()
     if raw:
         saved = json.loads(raw)
-        known = {f.name for f in fields(ShopProfile)} - {"logo"}
-        shop = replace(shop, **{k: v for k, v in saved.items() if k in known})
+        shop = replace(shop, **{k: v for k, v in saved.items() if k in _SAVED})
+    values = settings.read_all(db)
+    shop = replace(shop, locale=settings.shop_locale(values), currency=settings.currency(values))
     logo = db.meta(LOGO_KEY)
     return replace(shop, logo=base64.b64decode(logo)) if logo else shop
 
@@ -136,6 +158,7 @@ def save_shop(db: Database, shop: ShopProfile) -> ShopProfile:
     """Check every field, then save them all (or nothing: raises ValidationError)."""
     clean = check_shop(shop)
     logo = clean.pop("logo")
+    clean = {k: v for k, v in clean.items() if k in _SAVED}
     with db.write() as w:
         from crmdesk.model import Meta
 

@@ -52,6 +52,8 @@ CLIENT_FIELDS = {
     "last_visit": "Date of their last visit (empty if none)",
     "last_contact": "Date of the last contact of any kind (empty if none)",
     "client_since": "Date they became a client",
+    "total_spent": "What they have spent in all, in the shop's currency: £1,234.50",
+    "last_purchase": "Date of their last purchase (empty if none)",
     "referral_code": "Their personal referral code",
     "facts": 'Things to remember, by label: client.facts["Dog"]',
 }

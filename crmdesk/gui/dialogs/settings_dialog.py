@@ -56,6 +56,8 @@ class SettingsDialog(FormDialog):
         if s.kind == "choice":
             assert s.choices is not None
             combo = QComboBox()
+            if s.key == settings.COUNTRY.key and not value:  # (neither the file nor the
+                combo.addItem("Not set: choose the shop's country", "")  # machine says)
             for data, label in s.choices(self._values):
                 combo.addItem(label, data)
             stored = value if s.key == settings.COUNTRY.key else self._stored_choice(s)
