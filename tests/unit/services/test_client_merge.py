@@ -210,3 +210,16 @@ def test_an_older_edit_of_the_merged_client_is_kept_in_the_conflict_log(
         assert clients.get_client(desk, kept).city == "Harrogate"
         logged = [c for c in sync.conflicts(desk) if c.client_id == kept]
         assert any(c.column == "city" and c.other == "Otley" for c in logged), logged
+
+
+def test_erasing_a_person_erases_the_duplicate_merged_into_them(db: Database) -> None:
+    from crmdesk.services import erase
+
+    kept, other = _pair(db)
+    client_merge.merge_clients(db, kept, other, {"given_name": "kept"})
+    erase.erase_client(db, kept)
+    for client_id in (kept, other):
+        [(given, emails, erased)] = db.query(
+            "SELECT given_name, emails, erased_at FROM clients WHERE id = ?", (client_id,)
+        )
+        assert (given, emails) == ("", "[]") and erased is not None, client_id
