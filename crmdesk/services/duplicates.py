@@ -8,7 +8,8 @@ reasons and a score from 0 to 100.
 Never all pairs: clients are grouped by key first (an address, a number; a place and the
 first letter of a name), and only clients in one group are compared. The address and number
 groups are made by SQLite; within a place, each distinct name is compared with the others
-of its letter once. A key shared by more than MAX_SHARED clients (an office number, a shop's
+of its letter once (the first letter of the name's first word in alphabetical order,
+so "Smith John" meets "John Smith"). A key shared by more than MAX_SHARED clients (an office number, a shop's
 own address, a name common in a town) says nothing about one person: it is left out and
 counted. At 100,000 clients the scan takes about as long as SQLite takes to join the
 clients with themselves on email and phone (benchmark B15).
@@ -200,7 +201,8 @@ def _similar_names(
     every live client's name as compared (id → key), for scoring the other pairs."""
     from rapidfuzz import fuzz, process
 
-    # (postcode or town, the place, first letter of the family name) → name → ids
+    # (postcode or town, the place, first letter of the name's first word in alphabetical
+    # order) → name → ids
     blocks: dict[tuple[str, str, str], dict[str, list[str]]] = defaultdict(dict)
     shown_place: dict[tuple[str, str], str] = {}
     names: dict[str, str] = {}
@@ -217,7 +219,7 @@ def _similar_names(
             continue
         names[cid] = key
         parts.setdefault(key, parted)
-        first = (parted[1] or key)[:1]
+        first = min(key.split())[:1]  # of the first word in order: written either way round
         for kind, place in (("postcode", postcode), ("town", city)):
             if place:
                 where = (kind, placed[place])
