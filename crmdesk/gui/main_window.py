@@ -21,6 +21,7 @@ from crmdesk.gui.client_list_model import ID_ROLE
 from crmdesk.gui.client_list_view import ClientListView
 from crmdesk.gui.controller import action
 from crmdesk.gui.files import Files
+from crmdesk.gui.duplicates import Duplicates
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.keeping = Keeping(state, self, self, self.paperwork.letter)
         self.carrying = Carrying(state, self, self, self.open_database, self._quiet)
         self.unpacking = Unpacking(state, self, self, self.open_database)
+        self.duplicates = Duplicates(state, self, self)
         keys = QKeySequence.StandardKey
         self.act_find = action(self, "&Find client", self.client_list.focus_search, keys.Find)
         self.act_today = action(self, "&Today", self.show_today, "Ctrl+T")
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
             keeping=self.keeping,
             paperwork=self.paperwork,
             carrying=self.carrying,
+            duplicates=self.duplicates,
             find=self.act_find,
             today=self.act_today,
             settings=self.act_settings,

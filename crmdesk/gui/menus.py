@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from crmdesk.gui.carrying import Carrying
     from crmdesk.gui.client_actions import ClientActions
+    from crmdesk.gui.duplicates import Duplicates
     from crmdesk.gui.files import Files
     from crmdesk.gui.keeping import Keeping
     from crmdesk.gui.paperwork import Paperwork
@@ -28,6 +29,7 @@ def build_menus(
     keeping: Keeping,
     paperwork: Paperwork,
     carrying: Carrying,
+    duplicates: Duplicates,
     find: QAction,
     today: QAction,
     settings: QAction,
@@ -63,6 +65,8 @@ def build_menus(
     client_menu.addAction(carrying.act_erase)
     view_menu = bar.addMenu("&View")
     view_menu.addActions([today, keeping.act_reports, keeping.act_referrals])
+    view_menu.addSeparator()
+    view_menu.addAction(duplicates.act_duplicates)
     view_menu.addSeparator()
     view_menu.addAction(clients.act_trash)
     toolbar = window.addToolBar("Main")
