@@ -155,9 +155,9 @@ class DuplicatesWindow(QDialog):
         self._update_buttons()
         self._runner.op(
             lambda: duplicates.not_the_same(db, [(pair.first_id, pair.second_id)]), self
-        ).success(lambda changes: self._written(changes, {pair.first_id, pair.second_id}, True)).failure(
-            self._on_write_failed
-        ).write()
+        ).success(
+            lambda changes: self._written(changes, {pair.first_id, pair.second_id}, True)
+        ).failure(self._on_write_failed).write()
 
     def _on_merge_button_clicked(self, *_args: object) -> None:
         pair = self.selected()
@@ -188,9 +188,7 @@ class DuplicatesWindow(QDialog):
             p
             for p in self.model.records()
             if not (
-                ({p.first_id, p.second_id} == ids)
-                if both
-                else ({p.first_id, p.second_id} & ids)
+                ({p.first_id, p.second_id} == ids) if both else ({p.first_id, p.second_id} & ids)
             )
         ]
         self.model.set_records(kept)

@@ -20,8 +20,8 @@ from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.client_list_model import ID_ROLE
 from crmdesk.gui.client_list_view import ClientListView
 from crmdesk.gui.controller import action
-from crmdesk.gui.files import Files
 from crmdesk.gui.duplicates import Duplicates
+from crmdesk.gui.files import Files
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork

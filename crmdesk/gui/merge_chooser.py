@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import CrmError
 from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import client_merge
-from crmdesk.services.client_merge import MergePlan, Side
+from crmdesk.services.client_merge import Side
 
 if TYPE_CHECKING:
     from crmdesk.gui.runner import Runner
@@ -63,11 +63,11 @@ class MergeChooser(QDialog):
         buttons.addButton(self.merge_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.swap_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
+        self.fields_area = QScrollArea(self)
+        self.fields_area.setWidgetResizable(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.fields_area, 1)
         layout.addWidget(self.moving)
         layout.addWidget(buttons)
         self.merge_button.clicked.connect(self._on_merge_button_clicked)
@@ -117,14 +117,16 @@ class MergeChooser(QDialog):
             for column, (side, text) in enumerate(sides, start=1):
                 radio = QRadioButton(_shown(text), body)
                 radio.setAccessibleName(f"{row.label}: {_shown(text)}")
-                group.addButton(radio, _SIDES.index(side))  # type: ignore[arg-type]
+                group.addButton(radio, _SIDES.index(side))
                 grid.addWidget(radio, line, column)
             group.button(_SIDES.index(row.default)).setChecked(True)
             self.groups[row.key] = group
         if same:
-            grid.addWidget(QLabel(f"{same} other fields are the same on both."), grid.rowCount(), 0, 1, 3)
+            grid.addWidget(
+                QLabel(f"{same} other fields are the same on both."), grid.rowCount(), 0, 1, 3
+            )
         grid.setRowStretch(grid.rowCount(), 1)
-        self.scroll.setWidget(body)
+        self.fields_area.setWidget(body)
 
     # ------------------------------------------------------------------ actions
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crmdesk.model.base import Base, Synced, now
 from crmdesk.model.names import client_sort_name, display_name
 
-__all__ = ["Client", "Fact", "Note", "NotDuplicate", "display_name"]
+__all__ = ["Client", "Fact", "NotDuplicate", "Note", "display_name"]
 
 _LIVE = text("deleted_at IS NULL")  # list indexes hold only clients not in the Trash
 

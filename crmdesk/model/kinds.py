@@ -69,7 +69,9 @@ def moved_tables() -> tuple[str, ...]:
     found = []
     for cls in synced_classes():
         column = cls.__table__.columns.get("client_id")  # type: ignore[attr-defined]
-        if column is not None and any(fk.column.table.name == "clients" for fk in column.foreign_keys):
+        if column is not None and any(
+            fk.column.table.name == "clients" for fk in column.foreign_keys
+        ):
             found.append(table(cls))
     return tuple(found)
 

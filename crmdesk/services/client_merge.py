@@ -165,7 +165,9 @@ def merge_clients(
         if kept.referred_by_id in (kept_id, other_id):  # they cannot have referred themselves
             kept.referred_by_id = None
     kept_name, other_name = planned.kept_name, planned.other_name
-    label = f"Merge {other_name} into {kept_name}" if other_name != kept_name else f"Merge {kept_name}"
+    label = (
+        f"Merge {other_name} into {kept_name}" if other_name != kept_name else f"Merge {kept_name}"
+    )
     return from_write(label, w)
 
 
@@ -196,7 +198,7 @@ def _both(key: str, ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) ->
 
 def _default(f: MergeField, kept: Any, other: Any, other_newer: bool) -> Side:
     """The non-empty value; of two different ones, the newer (lists: both)."""
-    empty = (None, "", "[]", [], 0, False)
+    empty: tuple[Any, ...] = (None, "", "[]", [], 0, False)
     if other in empty or kept == other:
         return "kept"
     if kept in empty:
@@ -225,16 +227,16 @@ def _newer_fields(db: Database, kept_id: str, other_id: str) -> set[str]:
 def _profiles(db: Database, ids: tuple[str, str]) -> dict[str, dict[str, Any]]:
     names = ", ".join(_COLUMNS)
     found = {}
-    for row in db.query(
-        f"SELECT id, deleted_at, {names} FROM clients WHERE id IN (?, ?)", ids
-    ):
+    for row in db.query(f"SELECT id, deleted_at, {names} FROM clients WHERE id IN (?, ?)", ids):
         values = dict(zip(("id", "deleted_at", *_COLUMNS), row, strict=True))
         for key in ("phones", "emails", "tags"):
             values[key] = json.loads(values[key] or "[]")
         found[values["id"]] = values
     for client_id in ids:
         if client_id not in found or found[client_id]["deleted_at"] is not None:
-            raise NotFoundError(f"The client {client_id} is not there any more (merged or deleted?).")
+            raise NotFoundError(
+                f"The client {client_id} is not there any more (merged or deleted?)."
+            )
     return found
 
 

@@ -8,11 +8,11 @@ reasons and a score from 0 to 100.
 Never all pairs: clients are grouped by key first (an address, a number; a place and the
 first letter of a name), and only clients in one group are compared. The address and number
 groups are made by SQLite; within a place, each distinct name is compared with the others
-of its letter once (the first letter of the name's first word in alphabetical order,
-so "Smith John" meets "John Smith"). A key shared by more than MAX_SHARED clients (an office number, a shop's
-own address, a name common in a town) says nothing about one person: it is left out and
-counted. At 100,000 clients the scan takes about as long as SQLite takes to join the
-clients with themselves on email and phone (benchmark B15).
+of its letter once (the first letter of the name's first word in alphabetical order, so
+"Smith John" meets "John Smith"). A key shared by more than MAX_SHARED clients (an office
+number, a shop's own address, a name common in a town) says nothing about one person: it
+is left out and counted. At 100,000 clients the scan takes less time than SQLite takes to
+join the clients with themselves on email and phone (benchmark B15).
 
 The user's "not the same person" is a record in the file (model.NotDuplicate), carried to
 other copies like any other: the scan leaves those pairs out everywhere.
@@ -222,10 +222,10 @@ def _similar_names(
         first = min(key.split())[:1]  # of the first word in order: written either way round
         for kind, place in (("postcode", postcode), ("town", city)):
             if place:
-                where = (kind, placed[place])
-                if where[1]:
-                    shown_place.setdefault(where, place.strip())
-                    blocks[(kind, where[1], first)].setdefault(key, []).append(cid)
+                spot = (kind, placed[place])
+                if spot[1]:
+                    shown_place.setdefault(spot, place.strip())
+                    blocks[(kind, spot[1], first)].setdefault(key, []).append(cid)
     step(70)
     common: set[str] = set()
     # postcodes first: a pair in the same postcode says so, not "same town" as well
@@ -293,15 +293,20 @@ def _pairs(db: Database, found: _Found, names: dict[str, str]) -> list[Duplicate
         named = [r for r in reasons if "name" in r]
         if not named:  # the same number or address under other names: a household?
             alike = fuzz.token_sort_ratio(
-                names.get(a) or name_key(shown.get(a, "")), names.get(b) or name_key(shown.get(b, ""))
+                names.get(a) or name_key(shown.get(a, "")),
+                names.get(b) or name_key(shown.get(b, "")),
             )
             if alike < 60:
                 sure *= 0.7
                 reasons = [*reasons, "different names"]
         pairs.append(
-            DuplicatePair(a, b, shown.get(a, ""), shown.get(b, ""), round(100 * sure), tuple(reasons))
+            DuplicatePair(
+                a, b, shown.get(a, ""), shown.get(b, ""), round(100 * sure), tuple(reasons)
+            )
         )
-    pairs.sort(key=lambda p: (-p.score, p.first_name.casefold(), p.second_name.casefold(), p.first_id))
+    pairs.sort(
+        key=lambda p: (-p.score, p.first_name.casefold(), p.second_name.casefold(), p.first_id)
+    )
     return pairs
 
 

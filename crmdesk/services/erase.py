@@ -62,9 +62,7 @@ def erase_client(db: Database, client_id: str) -> Changes:
         )
     warnings += erase_from_backups(db.lineage_id, done)
     tables = frozenset({"clients", *kinds.client_tables()})
-    return Changes(
-        "Erase personal data", tables, frozenset(people), None, warnings=tuple(warnings)
-    )
+    return Changes("Erase personal data", tables, frozenset(people), None, warnings=tuple(warnings))
 
 
 def _merged_into(raw: Any, client_id: str) -> list[str]:

@@ -85,7 +85,9 @@ def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stam
     conn = merge.conn
     written: list[Stamp] = []
     for table in kinds.moved_tables():
-        ids = [i for (i,) in conn.execute(f"SELECT id FROM main.{table} WHERE client_id = ?", (cid,))]
+        ids = [
+            i for (i,) in conn.execute(f"SELECT id FROM main.{table} WHERE client_id = ?", (cid,))
+        ]
         for row_id in ids:
             newest = max([merged, *merge._stamps("main", table, [row_id]).get(row_id, {}).values()])
             stamp = _after(newest, merged[1])
@@ -98,7 +100,13 @@ def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stam
     ).fetchall():
         newest = max([merged, *merge._stamps("main", "clients", [row_id]).get(row_id, {}).values()])
         stamp = _after(newest, merged[1])
-        _write(merge, "clients", row_id, {"referred_by_id": target if row_id != target else None}, stamp)
+        _write(
+            merge,
+            "clients",
+            row_id,
+            {"referred_by_id": target if row_id != target else None},
+            stamp,
+        )
         merge.result.counts["clients"].updated += 1
         written.append(stamp)
     return written

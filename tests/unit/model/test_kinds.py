@@ -33,8 +33,8 @@ def test_the_merge_inserts_parents_before_children() -> None:
 
 def test_the_lists_are_those_kept_by_hand_before() -> None:
     assert kinds.synced_tables() == (
-        "clients", "not_duplicates", "surveys", "survey_forms", "survey_answers", "facts", "notes", "history",
-        "purchases", "complaints", "letter_templates", "conflicts",
+        "clients", "not_duplicates", "surveys", "survey_forms", "survey_answers", "facts",
+        "notes", "history", "purchases", "complaints", "letter_templates", "conflicts",
     )  # fmt: skip
     assert set(kinds.client_tables()) == {
         "facts", "notes", "history", "purchases", "complaints", "survey_answers", "conflicts"

@@ -3,7 +3,7 @@ a tombstone left, one Undo; and a copy that still had the other client, merged i
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from crmdesk.services import (
     trash,
     undo,
 )
-from crmdesk.services.clients import ClientForm, Labelled
+from crmdesk.services.clients import Labelled
 from crmdesk.services.complaints import ComplaintForm
 from crmdesk.services.history import ContactForm
 from crmdesk.store.database import Database

@@ -89,8 +89,8 @@ def test_more_reasons_make_a_surer_pair(db: Database) -> None:
     c = add_client(db, given_name="Ann", family_name="Lee", city="York")
     found = _pairs(db)
     assert found[frozenset((a, b))].score > found[frozenset((a, c))].score
-    assert duplicates.scan(db).pairs[0] is not None
-    assert [frozenset((p.first_id, p.second_id)) for p in duplicates.scan(db).pairs][0] == {a, b}
+    surest = duplicates.scan(db).pairs[0]
+    assert {surest.first_id, surest.second_id} == {a, b}
 
 
 def test_a_number_shared_under_other_names_is_less_sure(db: Database) -> None:
