@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_sync, paths
+from crmdesk import __version__, cli_duplicates, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -57,6 +57,7 @@ COMMANDS = (
     "backup",
     "restore",
     "unpack",
+    *cli_duplicates.COMMANDS,
 )
 SYNC_COMMANDS = ("check", "copy", "merge", "backup", "restore", "unpack")
 
@@ -96,6 +97,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     make.add_argument("--clients", type=int, default=60, help="how many clients (default 60)")
     make.add_argument("--seed", type=int, default=7, help="same seed, same clients (default 7)")
     cli_sync.add_parsers(commands)
+    cli_duplicates.add_parsers(commands)
     _letters_parser(commands)
     _survey_parsers(commands)
     return parser
@@ -244,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "today":
             return _today(args)
+        if args.command in cli_duplicates.COMMANDS:
+            return cli_duplicates.run(args, _open_database)
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2
