@@ -75,8 +75,5 @@ def b15(big: Path, repeat: int) -> list[Row]:
         f"{len(found.pairs):,} pairs found (names too; {found.shared_emails:,} shared addresses"
         f" left out); the self-join: {pairs[0]:,} pairs"
     )
-    return [
-        ratio_row(
-            "B15", "duplicate scan, 100,000 clients (background)", median(a), median(b), 5, note=note
-        )
-    ]
+    what = "duplicate scan, 100,000 clients (background)"
+    return [ratio_row("B15", what, median(a), median(b), 5, note=note)]

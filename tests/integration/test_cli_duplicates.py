@@ -26,7 +26,8 @@ def test_list_dismiss_and_merge_from_the_command_line(db_path: Path, data_dir: P
     assert listed.returncode == 0, listed.stderr
     pairs = json.loads(listed.stdout)["pairs"]
     assert {frozenset((p["first_id"], p["second_id"])) for p in pairs} == {
-        frozenset((ann, annie)), frozenset((dev, dev2))
+        frozenset((ann, annie)),
+        frozenset((dev, dev2)),
     }
     text = crmdesk("duplicates", *db_arg, data_dir=data_dir).stdout
     assert "Same email ann@example.org" in text and "2 likely pairs." in text
