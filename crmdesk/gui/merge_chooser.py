@@ -95,7 +95,7 @@ class MergeChooser(QDialog):
             "to keep. Everything else of theirs moves to the client kept; then only a note "
             "that they were merged is left of them. One Undo takes the whole merge back."
         )
-        moving = ", ".join(f"{n:,} {what.lower()}" for what, n in plan.moving)
+        moving = ", ".join(f"{what.lower()} ({n:,})" for what, n in plan.moving)
         self.moving.setText(f"Moves to the client kept: {moving}." if moving else "")
         body = QWidget()
         grid = QGridLayout(body)

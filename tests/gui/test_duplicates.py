@@ -62,7 +62,7 @@ def test_scan_dismiss_merge_and_undo(qtbot: QtBot, db_path: Path) -> None:
             assert chooser.choices()["given_name"] == "other"  # the newer value
             chooser.choose("given_name", "kept")
             assert chooser.choices()["city"] == "other"  # Annie's town is the newer one
-            assert "1 notes" in chooser.moving.text()
+            assert "notes (1)" in chooser.moving.text()
             chooser.merge_button.click()
             qtbot.waitUntil(lambda: chooser.result_changes is not None, timeout=20000)
 
