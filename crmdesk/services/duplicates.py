@@ -24,7 +24,7 @@ import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crmdesk.model.names import display_name
 from crmdesk.services.changes import Changes, from_write
@@ -332,4 +332,5 @@ def not_the_same(db: Database, pairs: Iterable[tuple[str, str]]) -> Changes:
             elif row.deleted_at is not None:  # dismissed, undone, dismissed again
                 row.deleted_at = None
     label = "Not the same person" if len(keys) == 1 else f"Not the same person ({len(keys)} pairs)"
-    return from_write(label, w)
+    written = from_write(label, w)  # (about the two clients, not the record's own id)
+    return replace(written, client_ids=frozenset(i for pair in keys for i in pair))

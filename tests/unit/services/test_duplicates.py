@@ -136,6 +136,7 @@ def test_not_the_same_person_is_remembered_and_undone(db: Database) -> None:
     a = add_client(db, given_name="Ann", family_name="Lee", city="York")
     b = add_client(db, given_name="Ann", family_name="Lee", city="York")
     changes = duplicates.not_the_same(db, [(b, a)])
+    assert changes.client_ids == {a, b}  # the views follow those two
     assert _pairs(db) == {}
     assert changes.undo is not None
     undo.apply(db, changes.undo)
