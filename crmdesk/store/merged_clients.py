@@ -15,7 +15,8 @@ Every stamp written here is made from the two copies alone (a moved row's is one
 newest change of the row or the merge; a carried field keeps the stamp of the edit), so
 each copy that sees the same records makes the same changes, merges stay order
 independent, and merging again finds nothing new. A chain (merged into a client merged in
-turn) is followed to its end; a loop is left alone.
+turn) is followed to its end. A loop (two machines each merged one of two clients into the
+other) is broken by bringing back the client merged away last, logged as a delete undone.
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ def redirect(merge: _Merge) -> None:
         )
     }
     for cid in sorted(c for c in merge.touched_clients if c in merged):
+        if cid not in merged:
+            continue  # brought back by a loop broken here
         target = _end_of_chain(cid, merged)
+        if target is None:  # each merged into the other, on two machines: one comes back
+            _break_loop(merge, cid, merged)
+            target = _end_of_chain(cid, merged) if cid in merged else None
         if target is None:
             continue
         merged_stamp = merge._stamp_of("clients", cid, "merged_into_id")
@@ -73,6 +79,33 @@ def _end_of_chain(cid: str, merged: dict[str, tuple[str, Any]]) -> str | None:
         seen.add(target)
         target = merged[target][0]
     return str(target)
+
+
+def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> None:
+    """Bring back the client of the loop merged away last (the later merge gives way), as a
+    client again, and log it like a delete undone by a later change."""
+    loop = [cid]
+    while merged.get(loop[-1], (None,))[0] not in loop and len(loop) <= _MAX_CHAIN:
+        loop.append(merged[loop[-1]][0])
+    if merged.get(loop[-1], (None,))[0] not in loop:
+        return  # (a chain too long to follow: left alone)
+    start = loop.index(merged[loop[-1]][0])
+    members = loop[start:]
+    back = max(members, key=lambda m: merge._stamp_of("clients", m, "merged_into_id"))
+    stamps = merge._stamps("main", "clients", [back]).get(back, {})
+    deleted = merge._stamp_of("clients", back, "deleted_at")
+    stamp = _after(max([deleted, *stamps.values()]), deleted[1])
+    [(deleted_at,)] = merge.conn.execute(
+        "SELECT deleted_at FROM main.clients WHERE id = ?", (back,)
+    ).fetchall()
+    values = {"merged_into_id": None, "merged_seen": None, "deleted_at": None}
+    _write(merge, "clients", back, values, stamp)
+    merge._conflict("clients", back, "deleted_at", {"id": back}, None, stamp, deleted_at,
+                    deleted, "delete")  # fmt: skip
+    merge.result.counts["clients"].updated += 1
+    merge.result.client_ids.add(back)
+    merge.touched_clients[back] = max(stamp, merge.touched_clients.get(back, ("", "")))
+    del merged[back]
 
 
 def _after(stamp: Stamp, site: str) -> Stamp:

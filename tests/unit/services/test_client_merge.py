@@ -223,3 +223,34 @@ def test_erasing_a_person_erases_the_duplicate_merged_into_them(db: Database) ->
             "SELECT given_name, emails, erased_at FROM clients WHERE id = ?", (client_id,)
         )
         assert (given, emails) == ("", "[]") and erased is not None, client_id
+
+
+def test_two_machines_merging_each_into_the_other_leave_one_client(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The desk merges B into A while the laptop merges A into B, each adding a note: after
+    the copies are merged (both ways) one of the two is a client again, on both machines,
+    with both notes; the other is merged into them."""
+    with machine(db_path, "A") as desk:
+        a, b = _pair(desk)
+    laptop_path = copy_to(db_path, tmp_path / "laptop.crmdesk")
+    with machine(db_path, "A") as desk:
+        client_merge.merge_clients(desk, a, b)
+        notes.add_note(desk, a, "From the desk")
+    with machine(laptop_path, "B") as laptop:
+        client_merge.merge_clients(laptop, b, a)
+        notes.add_note(laptop, b, "From the laptop")
+    for here, there, site in ((db_path, laptop_path, "A"), (laptop_path, db_path, "B")):
+        with machine(here, site) as db:
+            sync.merge(db, there)
+    live = set()
+    for path, site in ((db_path, "A"), (laptop_path, "B")):
+        with machine(path, site) as db:
+            rows = db.query("SELECT id FROM clients WHERE id IN (?, ?) AND deleted_at IS NULL",
+                            (a, b))  # fmt: skip
+            [(survivor,)] = rows
+            live.add(survivor)
+            texts = sorted(n.text for n in notes.notes_of(db, survivor))
+            assert texts == ["From the desk", "From the laptop"]
+            assert any(c.kind == "delete" and c.row_id == survivor for c in sync.conflicts(db))
+    assert len(live) == 1
