@@ -237,11 +237,17 @@ def _check(world: World, seed: int) -> None:
             and w.number in world.seen_at[o.number]
             for o in world.writes
         )
-        if superseded:
+        if superseded or _chosen(world, w):
             continue
         assert getattr(current, w.column) == w.value or (cid, w.column, w.value) in logged, (
             f"{w} was lost"
         )
+
+
+def _chosen(world: World, w: Write) -> bool:
+    """The write was in view when the user merged its client with another and chose, field
+    by field, which values to keep."""
+    return any(w.client in (m.kept, m.gone) and w.number in m.seen for m in world.merges)
 
 
 def _kept_client(path: Path, client_id: str) -> str:
@@ -278,9 +284,7 @@ def _check_merged_clients(world: World, logged: set[tuple[str, str, str]]) -> No
         kept = _kept_client(path, world.ids[w.client])
         if kept == world.ids[w.client]:
             continue
-        chosen = any(
-            w.client in (m.kept, m.gone) and w.number in m.seen for m in world.merges
-        )  # the user chose between the values with this one in view
+        chosen = _chosen(world, w)
         clients_now = (w.client, index[kept])
         superseded = any(
             o.number > w.number
