@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_export, cli_person, cli_sync, paths
+from crmdesk import __version__, cli_duplicates, cli_export, cli_person, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -65,6 +65,7 @@ COMMANDS = (
     "restore",
     "unpack",
     "export",
+    *cli_duplicates.COMMANDS,
 )
 SYNC_COMMANDS = ("check", "copy", "merge", "backup", "restore", "unpack")
 
@@ -109,6 +110,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     make.add_argument("--clients", type=int, default=60, help="how many clients (default 60)")
     make.add_argument("--seed", type=int, default=7, help="same seed, same clients (default 7)")
     cli_sync.add_parsers(commands)
+    cli_duplicates.add_parsers(commands)
     _letters_parser(commands)
     _survey_parsers(commands)
     cli_person.add_parser(commands)
@@ -263,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_person.run(args, _open_database)
         if args.command == "export":
             return cli_export.run(args, _open_database)
+        if args.command in cli_duplicates.COMMANDS:
+            return cli_duplicates.run(args, _open_database)
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.client_actions import ClientActions
     from crmdesk.gui.client_page import ClientPage
     from crmdesk.gui.client_tabs import Tab
+    from crmdesk.gui.duplicates import Duplicates
     from crmdesk.gui.exporting import Exporting
     from crmdesk.gui.files import Files
     from crmdesk.gui.keeping import Keeping
@@ -154,6 +155,10 @@ class MainWindow(QMainWindow):
     @property
     def exporting(self) -> Exporting:
         return self.controllers.exporting
+
+    @property
+    def duplicates(self) -> Duplicates:
+        return self.controllers.duplicates
 
     def quiet(self) -> bool:
         """No view is working something out in the background (Today, after opening)."""

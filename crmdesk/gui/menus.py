@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from crmdesk.gui.carrying import Carrying
     from crmdesk.gui.client_actions import ClientActions
+    from crmdesk.gui.duplicates import Duplicates
     from crmdesk.gui.exporting import Exporting
     from crmdesk.gui.files import Files
     from crmdesk.gui.help import Help
@@ -31,6 +32,7 @@ def build_menus(
     paperwork: Paperwork,
     carrying: Carrying,
     exporting: Exporting,
+    duplicates: Duplicates,
     find: QAction,
     today: QAction,
     settings: QAction,
@@ -69,6 +71,8 @@ def build_menus(
     client_menu.addActions([clients.act_export_personal, carrying.act_erase])
     view_menu = bar.addMenu("&View")
     view_menu.addActions([today, keeping.act_reports, keeping.act_referrals])
+    view_menu.addSeparator()
+    view_menu.addAction(duplicates.act_duplicates)
     view_menu.addSeparator()
     view_menu.addAction(clients.act_trash)
     help_menu = bar.addMenu("&Help")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow
 from crmdesk.gui.carrying import Carrying
 from crmdesk.gui.client_actions import ClientActions
 from crmdesk.gui.controller import OnScreen, action
+from crmdesk.gui.duplicates import Duplicates
 from crmdesk.gui.exporting import Exporting
 from crmdesk.gui.files import Files
 from crmdesk.gui.help import Help
@@ -72,6 +73,7 @@ class WindowControllers:
         self.carrying = Carrying(state, window, shell, shell.open_database, shell.quiet)
         self.unpacking = Unpacking(state, window, shell, shell.open_database)
         self.exporting = Exporting(state, window, shell)
+        self.duplicates = Duplicates(state, window, shell)
         self.help = Help(state, window, shell, window.menuBar)
         # File ▸ Import clients… (branch importer) is hooked to the welcome page here:
         self.import_clients: QAction | None = None
@@ -92,6 +94,7 @@ class WindowControllers:
             paperwork=self.paperwork,
             carrying=self.carrying,
             exporting=self.exporting,
+            duplicates=self.duplicates,
             find=self.act_find,
             today=self.act_today,
             settings=self.act_settings,

@@ -16,7 +16,7 @@ from crmdesk.model.ids import new_id, now
 
 if TYPE_CHECKING:
     from crmdesk.model.base import Base, Synced
-    from crmdesk.model.clients import Client, Fact, Note
+    from crmdesk.model.clients import Client, Fact, NotDuplicate, Note
     from crmdesk.model.history import HistoryEntry
     from crmdesk.model.letters import LetterTemplate
     from crmdesk.model.retention import Complaint, Purchase
@@ -29,6 +29,7 @@ _LAZY = {
     "Client": "crmdesk.model.clients",
     "Fact": "crmdesk.model.clients",
     "Note": "crmdesk.model.clients",
+    "NotDuplicate": "crmdesk.model.clients",
     "HistoryEntry": "crmdesk.model.history",
     "LetterTemplate": "crmdesk.model.letters",
     "Purchase": "crmdesk.model.retention",
@@ -60,6 +61,7 @@ __all__ = [
     "HistoryKind",
     "LetterTemplate",
     "Meta",
+    "NotDuplicate",
     "Note",
     "Purchase",
     "SiteClock",

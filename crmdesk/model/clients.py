@@ -22,7 +22,7 @@ from crmdesk.model.names import client_sort_name, display_name
 from crmdesk.model.partial_date import PartialDate
 from crmdesk.model.partial_date_type import PartialDateType
 
-__all__ = ["Client", "Fact", "Note", "display_name"]
+__all__ = ["Client", "Fact", "NotDuplicate", "Note", "display_name"]
 
 _LIVE = text("deleted_at IS NULL")  # list indexes hold only clients not in the Trash
 
@@ -66,6 +66,11 @@ class Client(Synced, Base):
     # when the person's data was erased on request: only this tombstone is left
     erased_at: Mapped[datetime | None] = mapped_column(default=None)
     last_contact_at: Mapped[datetime | None] = mapped_column(default=None)
+    # on a duplicate merged into another client (a tombstone): the client kept, and what
+    # the merging copy had seen of each site then (JSON {site: hlc}), so a merge of copies
+    # moves what another machine added to this one meanwhile onto the kept client
+    merged_into_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    merged_seen: Mapped[str | None] = mapped_column(Text, default=None)
     # Derived from the names on every write: what the list sorts "Name" by.
     sort_name: Mapped[str] = mapped_column(String(400), default="")
 
@@ -81,6 +86,11 @@ class Client(Synced, Base):
             "ix_clients_birthday_md",
             text("substr(birthday, 6, 5)"),
             sqlite_where=text("birthday IS NOT NULL AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_clients_merged_into_id",
+            "merged_into_id",
+            sqlite_where=text("merged_into_id IS NOT NULL"),
         ),
         Index(
             "ix_clients_touch_every_days",
@@ -137,3 +147,17 @@ class Note(Synced, Base):
     written_at: Mapped[datetime] = mapped_column(default=now)
     text: Mapped[str] = mapped_column(Text, default="")
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NotDuplicate(Synced, Base):
+    """Two clients the user said are not the same person: the duplicate scan leaves the
+    pair out. The ids are in sorted order and the row's id is made from them, so two
+    copies that dismiss the same pair hold one record."""
+
+    __tablename__ = "not_duplicates"
+    kind_name = "Not the same person"
+
+    first_id: Mapped[str] = mapped_column(String(36))
+    second_id: Mapped[str] = mapped_column(String(36))
+
+    __table_args__ = (Index("ix_not_duplicates_first_id_second_id", "first_id", "second_id"),)

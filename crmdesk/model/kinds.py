@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 # merge inserts new rows in, and so the order its summary names them in.
 MERGE_ORDER = (
     "clients",
+    "not_duplicates",
     "surveys",
     "survey_forms",
     "survey_answers",
@@ -59,6 +60,20 @@ def client_tables() -> tuple[str, ...]:
     """The tables whose rows belong to a client (client_id) and are blanked when the client
     is erased, in merge order."""
     return tuple(table(c) for c in synced_classes() if c.erased_with_client)
+
+
+@cache
+def moved_tables() -> tuple[str, ...]:
+    """The tables whose rows name their client by a foreign key (client_id → clients): the
+    rows a merge of two clients moves onto the one kept, in merge order."""
+    found = []
+    for cls in synced_classes():
+        column = cls.__table__.columns.get("client_id")  # type: ignore[attr-defined]
+        if column is not None and any(
+            fk.column.table.name == "clients" for fk in column.foreign_keys
+        ):
+            found.append(table(cls))
+    return tuple(found)
 
 
 @cache

@@ -426,6 +426,8 @@ def restore_client(db: Database, client_id: str) -> Changes:
         client = w.session.get(model.Client, client_id)
         if client is None:
             raise NotFoundError(f"No client with id {client_id}.")
+        if client.merged_into_id is not None:
+            raise NotFoundError(f"{client.display_name} was merged into another client.")
         client.deleted_at = None
         name = client.display_name
     return from_write(f"Restore {name}", w)

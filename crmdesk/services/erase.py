@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from crmdesk import paths
 from crmdesk.errors import CrmError, NotFoundError
@@ -42,12 +43,15 @@ def erase_client(db: Database, client_id: str) -> Changes:
             raise NotFoundError("This person's data was erased already.")
         stamp = (db.clock.now(), db.site_id)
         when = datetime.now().isoformat(sep=" ", timespec="microseconds")
-        erasure.blank_client(raw, client_id, stamp, when)
-        erasure.sweep(raw, client_id, stamp, when)
+        # the same person's duplicates merged into them keep their old profile: erased too
+        people = [client_id, *_merged_into(raw, client_id)]
+        for person in people:
+            erasure.blank_client(raw, person, stamp, when)
+            erasure.sweep(raw, person, stamp, when)
         save_clock(conn, stamp[0], db.site_id)
     # the erasure stands from here on; what follows is reported, not raised
     scratch.sweep(paths.data_dir())  # a plain working copy a killed merge left behind
-    done = [Erasure(client_id, *stamp, when)]
+    done = [Erasure(person, *stamp, when) for person in people]
     warnings = _remember(db.lineage_id, done)
     try:
         db.compact_search_index()  # the erased text out of the old segments
@@ -58,9 +62,22 @@ def erase_client(db: Database, client_id: str) -> Changes:
         )
     warnings += erase_from_backups(db.lineage_id, done)
     tables = frozenset({"clients", *kinds.client_tables()})
-    return Changes(
-        "Erase personal data", tables, frozenset({client_id}), None, warnings=tuple(warnings)
-    )
+    return Changes("Erase personal data", tables, frozenset(people), None, warnings=tuple(warnings))
+
+
+def _merged_into(raw: Any, client_id: str) -> list[str]:
+    """The not yet erased clients merged into this one (and into those, and so on)."""
+    found: list[str] = []
+    todo = [client_id]
+    while todo:
+        rows = raw.execute(
+            "SELECT id FROM clients WHERE merged_into_id = ? AND erased_at IS NULL", (todo.pop(),)
+        ).fetchall()
+        for (cid,) in rows:
+            if cid not in found and cid != client_id:
+                found.append(cid)
+                todo.append(cid)
+    return found
 
 
 def after_merge(db: Database, client_ids: Iterable[str]) -> list[str]:

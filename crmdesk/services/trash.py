@@ -54,7 +54,8 @@ class TrashItem:
 _DELETED_CLIENTS = """
 SELECT 'clients', id, given_name, family_name, company, CASE WHEN company <> '' THEN company
        ELSE city END, deleted_at
-FROM clients WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC LIMIT ?
+FROM clients WHERE deleted_at IS NOT NULL AND merged_into_id IS NULL
+ORDER BY deleted_at DESC LIMIT ?
 """
 # Deleted entries of clients who are not themselves in the Trash.
 _DELETED_ENTRIES = """

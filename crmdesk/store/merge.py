@@ -36,7 +36,7 @@ from typing import Any
 from crmdesk.errors import CrmError
 from crmdesk.model import kinds
 from crmdesk.model.names import client_sort_name
-from crmdesk.store import erasure, search_index, sorting
+from crmdesk.store import erasure, merged_clients, search_index, sorting
 from crmdesk.store.clock import HybridClock, parse_hlc
 from crmdesk.store.gate import roll_back_interrupted_write
 from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
@@ -149,6 +149,7 @@ class _Merge:
             for start in range(0, len(ids), _CHUNK):
                 self._merge_rows(table, ids[start : start + _CHUNK])
         self._merge_meta(candidates.pop("meta", []))
+        merged_clients.redirect(self)  # what was added to a client merged into another
         self._revive_clients()
         self._sweep_erased()
         self._log_conflicts()
@@ -230,7 +231,9 @@ class _Merge:
                     table, row_id, col, here, kept[col], kept_stamp, lost[col], lost_stamp
                 )
         deleted = there["deleted_at"] if "deleted_at" in taken else here["deleted_at"]
-        if deleted is not None:
+        # a client merged into another stays a tombstone: its edits go to the kept client
+        merged_away = table == "clients" and {**here, **taken}["merged_into_id"] is not None
+        if deleted is not None and not merged_away:
             edits = [s for c, s in final.items() if c != "deleted_at"]
             if max(edits) > final["deleted_at"]:  # changed after it was deleted: keep it
                 latest = max(edits)
@@ -345,10 +348,11 @@ class _Merge:
         """A client deleted on one side while the other added or changed rows of theirs
         later is kept (not for an erased client: see _sweep_erased)."""
         for client_id in list(self.touched_clients):
-            deleted_at, erased_at = self.conn.execute(
-                "SELECT deleted_at, erased_at FROM main.clients WHERE id = ?", (client_id,)
-            ).fetchone() or (None, None)
-            if deleted_at is None or erased_at is not None:
+            deleted_at, erased_at, merged_into = self.conn.execute(
+                "SELECT deleted_at, erased_at, merged_into_id FROM main.clients WHERE id = ?",
+                (client_id,),
+            ).fetchone() or (None, None, None)
+            if deleted_at is None or erased_at is not None or merged_into is not None:
                 continue
             deleted = self._stamp_of("clients", client_id, "deleted_at")
             latest = self._newest_child_change(client_id)

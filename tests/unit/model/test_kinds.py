@@ -33,14 +33,15 @@ def test_the_merge_inserts_parents_before_children() -> None:
 
 def test_the_lists_are_those_kept_by_hand_before() -> None:
     assert kinds.synced_tables() == (
-        "clients", "surveys", "survey_forms", "survey_answers", "facts", "notes", "history",
-        "purchases", "complaints", "letter_templates", "conflicts",
+        "clients", "not_duplicates", "surveys", "survey_forms", "survey_answers", "facts",
+        "notes", "history", "purchases", "complaints", "letter_templates", "conflicts",
     )  # fmt: skip
     assert set(kinds.client_tables()) == {
         "facts", "notes", "history", "purchases", "complaints", "survey_answers", "conflicts"
     }  # fmt: skip
     assert dict(kinds.kind_names()) == {
         "clients": "Clients",
+        "not_duplicates": "Not the same person",
         "facts": "Things to remember",
         "notes": "Notes",
         "history": "History entries",
@@ -52,6 +53,9 @@ def test_the_lists_are_those_kept_by_hand_before() -> None:
         "letter_templates": "Letter templates",
         "conflicts": "Conflict log",
     }
+    assert kinds.moved_tables() == (
+        "survey_forms", "survey_answers", "facts", "notes", "history", "purchases", "complaints",
+    )  # fmt: skip
     assert sync.kind_name("settings") == "Settings"
     assert kinds.mapped_class("history") is model.HistoryEntry
 

@@ -1,0 +1,208 @@
+"""Clients merged into another, when copies of the file are merged (store.merge).
+
+A client merged into another on one machine (services.client_merge) is a tombstone naming
+the client kept, and what that machine had seen of each site then. Another copy may still
+have added to it, or edited it, before it learnt of the merge. When the copies are merged,
+for each such client the merge touched:
+
+- its rows (history, notes, things to remember, purchases, complaints, survey answers and
+  forms) move to the client kept, and so do the clients it referred;
+- each profile field changed where the merging machine had not seen it goes to the client
+  kept, if it is the later change there; otherwise it is logged as a conflict on the kept
+  client (tags are added, never lost), as any two changes of one field would be.
+
+Every stamp written here is made from the two copies alone (a moved row's is one past the
+newest change of the row or the merge; a carried field keeps the stamp of the edit), so
+each copy that sees the same records makes the same changes, merges stay order
+independent, and merging again finds nothing new. A chain (merged into a client merged in
+turn) is followed to its end. A loop (two machines each merged one of two clients into the
+other) is broken by bringing back the client merged away last, logged as a delete undone.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from crmdesk.model import kinds
+from crmdesk.model.names import client_sort_name
+from crmdesk.store.clock import format_hlc, parse_hlc
+from crmdesk.store.tracking import ALL_FIELDS
+
+if TYPE_CHECKING:
+    from crmdesk.store.merge import _Merge
+
+Stamp = tuple[str, str]
+# clients' columns that are the tombstone's own, or not a profile field
+NOT_CARRIED = frozenset(
+    {"id", "hlc", "site_id", "created_at", "deleted_at", "erased_at", "merged_into_id",
+     "merged_seen", "last_contact_at", "sort_name"}
+)  # fmt: skip
+_MAX_CHAIN = 50
+_NAMES = ("given_name", "family_name", "company")  # what the list sorts a client by
+
+
+def redirect(merge: _Merge) -> None:
+    conn = merge.conn
+    merged = {
+        cid: (into, seen)
+        for cid, into, seen in conn.execute(
+            "SELECT id, merged_into_id, merged_seen FROM main.clients"
+            " WHERE merged_into_id IS NOT NULL AND erased_at IS NULL"
+        )
+    }
+    for cid in sorted(c for c in merge.touched_clients if c in merged):
+        if cid not in merged:
+            continue  # brought back by a loop broken here
+        target = _end_of_chain(cid, merged)
+        if target is None:  # each merged into the other, on two machines: one comes back
+            _break_loop(merge, cid, merged)
+            target = _end_of_chain(cid, merged) if cid in merged else None
+        if target is None:
+            continue
+        merged_stamp = merge._stamp_of("clients", cid, "merged_into_id")
+        moved = _move_rows(merge, cid, target, merged_stamp)
+        carried = _carry_fields(merge, cid, target, json.loads(merged[cid][1] or "{}"))
+        if moved or carried:
+            merge.result.client_ids.add(target)
+            newest = max(moved + carried)
+            if newest > merge.touched_clients.get(target, ("", "")):
+                merge.touched_clients[target] = newest
+
+
+def _end_of_chain(cid: str, merged: dict[str, tuple[str, Any]]) -> str | None:
+    seen = {cid}
+    target = merged[cid][0]
+    while target in merged:
+        if target in seen or len(seen) > _MAX_CHAIN:
+            return None  # a loop: two machines merged each into the other
+        seen.add(target)
+        target = merged[target][0]
+    return str(target)
+
+
+def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> None:
+    """Bring back the client of the loop merged away last (the later merge gives way), as a
+    client again, and log it like a delete undone by a later change."""
+    loop = [cid]
+    while merged.get(loop[-1], (None,))[0] not in loop and len(loop) <= _MAX_CHAIN:
+        loop.append(merged[loop[-1]][0])
+    if merged.get(loop[-1], (None,))[0] not in loop:
+        return  # (a chain too long to follow: left alone)
+    start = loop.index(merged[loop[-1]][0])
+    members = loop[start:]
+    back = max(members, key=lambda m: merge._stamp_of("clients", m, "merged_into_id"))
+    stamps = merge._stamps("main", "clients", [back]).get(back, {})
+    deleted = merge._stamp_of("clients", back, "deleted_at")
+    stamp = _after(max([deleted, *stamps.values()]), deleted[1])
+    [(deleted_at,)] = merge.conn.execute(
+        "SELECT deleted_at FROM main.clients WHERE id = ?", (back,)
+    ).fetchall()
+    values = {"merged_into_id": None, "merged_seen": None, "deleted_at": None}
+    _write(merge, "clients", back, values, stamp)
+    merge._conflict("clients", back, "deleted_at", {"id": back}, None, stamp, deleted_at,
+                    deleted, "delete")  # fmt: skip
+    merge.result.counts["clients"].updated += 1
+    merge.result.client_ids.add(back)
+    merge.touched_clients[back] = max(stamp, merge.touched_clients.get(back, ("", "")))
+    del merged[back]
+
+
+def _after(stamp: Stamp, site: str) -> Stamp:
+    millis, counter = parse_hlc(stamp[0])
+    return format_hlc(millis, counter + 1), site
+
+
+def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stamp]:
+    """Move the rows still on `cid` to `target`; the stamps written."""
+    conn = merge.conn
+    written: list[Stamp] = []
+    for table in kinds.moved_tables():
+        ids = [
+            i for (i,) in conn.execute(f"SELECT id FROM main.{table} WHERE client_id = ?", (cid,))
+        ]
+        for row_id in ids:
+            newest = max([merged, *merge._stamps("main", table, [row_id]).get(row_id, {}).values()])
+            stamp = _after(newest, merged[1])
+            _write(merge, table, row_id, {"client_id": target}, stamp)
+            written.append(stamp)
+        if ids:
+            merge.result.counts[table].updated += len(ids)
+    for (row_id,) in conn.execute(
+        "SELECT id FROM main.clients WHERE referred_by_id = ?", (cid,)
+    ).fetchall():
+        newest = max([merged, *merge._stamps("main", "clients", [row_id]).get(row_id, {}).values()])
+        stamp = _after(newest, merged[1])
+        _write(
+            merge,
+            "clients",
+            row_id,
+            {"referred_by_id": target if row_id != target else None},
+            stamp,
+        )
+        merge.result.counts["clients"].updated += 1
+        written.append(stamp)
+    return written
+
+
+def _carry_fields(merge: _Merge, cid: str, target: str, seen: dict[str, str]) -> list[Stamp]:
+    """The profile edits of `cid` the merging machine had not seen, onto `target`."""
+    columns = [c for c in merge.columns["clients"] if c not in NOT_CARRIED]
+    rows = merge._rows("main", "clients", ["id", "hlc", "site_id", *columns], [cid, target])
+    if target not in rows:
+        return []
+    gone, kept = rows[cid], rows[target]
+    stamps = merge._stamps("main", "clients", [cid, target])
+    written: list[Stamp] = []
+    for col in columns:
+        edit = _effective(stamps.get(cid, {}), gone, col)
+        if edit[0] <= seen.get(edit[1], "") or gone[col] == kept[col]:
+            continue  # the merging machine chose with this value before it
+        if col == "referred_by_id" and gone[col] in (cid, target):
+            continue
+        here = _effective(stamps.get(target, {}), kept, col)
+        if col == "tags":
+            both = list(dict.fromkeys([*json.loads(kept[col]), *json.loads(gone[col])]))
+            value = json.dumps(both, ensure_ascii=False)
+            if both != json.loads(kept[col]):
+                stamp = max(edit, _after(here, edit[1]))
+                _write(merge, "clients", target, {col: value}, stamp)
+                written.append(stamp)
+            continue
+        me = {"id": target}
+        if edit > here:
+            _write(merge, "clients", target, {col: gone[col]}, edit)
+            merge._conflict("clients", target, col, me, gone[col], edit, kept[col], here)
+            written.append(edit)
+        else:
+            merge._conflict("clients", target, col, me, kept[col], here, gone[col], edit)
+    if written:
+        merge.result.counts["clients"].updated += 1
+    return written
+
+
+def _write(merge: _Merge, table: str, row_id: str, values: dict[str, Any], stamp: Stamp) -> None:
+    stamps = {c: stamp for c in values}
+    if table == "clients" and set(_NAMES) & set(values):
+        [row] = merge._rows("main", "clients", ["id", *_NAMES], [row_id]).values()
+        row.update(values)
+        values = {**values, "sort_name": client_sort_name(
+            row["given_name"], row["family_name"], row["company"], merge.sort_locale
+        )}  # fmt: skip
+    sets = ", ".join(f'"{c}" = ?' for c in values)
+    merge.conn.execute(
+        f"UPDATE main.{table} SET {sets}, hlc = max(hlc, ?),"
+        " site_id = CASE WHEN hlc < ? THEN ? ELSE site_id END WHERE id = ?",
+        (*values.values(), stamp[0], stamp[0], stamp[1], row_id),
+    )
+    merge._write_stamps(table, row_id, stamps)
+    merge.clock.observe(stamp[0])
+    merge.conn.execute(
+        "INSERT INTO main.meta(key, value) VALUES ('clock', ?) ON CONFLICT(key)"
+        " DO UPDATE SET value = max(value, excluded.value)",
+        (stamp[0],),
+    )
+
+
+def _effective(stamps: dict[str, Stamp], row: dict[str, Any], column: str) -> Stamp:
+    return stamps.get(column) or stamps.get(ALL_FIELDS) or (row["hlc"], row["site_id"])
