@@ -240,9 +240,18 @@ class _Merge:
                 self._revive(table, row_id, here, deleted, final["deleted_at"], latest)
                 taken["deleted_at"], stamps["deleted_at"] = None, latest
                 final["deleted_at"] = latest
+        # the row's own stamp is the newest of both copies' (a row revived on one side, or
+        # changed there to what it already was here, would otherwise keep two stamps)
+        row_stamp = max((here["hlc"], here["site_id"]), (there["hlc"], there["site_id"]))
         if not taken:
+            if (here["hlc"], here["site_id"]) < row_stamp:
+                self.conn.execute(
+                    f"UPDATE main.{table} SET hlc = ?, site_id = ? WHERE id = ?",
+                    (*row_stamp, row_id),
+                )
             return
-        self._update(table, row_id, taken, stamps, max(final.values()), here, there)
+        newest = max(max(final.values()), row_stamp)
+        self._update(table, row_id, taken, stamps, newest, here, there)
         counts = self.result.counts[table]
         if taken.get("deleted_at") is not None and here["deleted_at"] is None:
             counts.deleted += 1
@@ -360,11 +369,14 @@ class _Merge:
                 continue
             here = {"id": client_id, "client_id": client_id}
             self._revive("clients", client_id, here, deleted_at, deleted, latest)
+            # a change of this copy's own: stamped with the other site's stamp (the child's),
+            # it would look already seen there, and the copies would keep different rows
+            revived = (self.clock.now(), self.site)
             self.conn.execute(
-                "UPDATE main.clients SET deleted_at = NULL, hlc = max(hlc, ?) WHERE id = ?",
-                (latest[0], client_id),
+                "UPDATE main.clients SET deleted_at = NULL, hlc = ?, site_id = ? WHERE id = ?",
+                (*revived, client_id),
             )
-            self._write_stamps("clients", client_id, {"deleted_at": latest})
+            self._write_stamps("clients", client_id, {"deleted_at": revived})
             counts = self.result.counts["clients"]
             counts.updated += 1
 

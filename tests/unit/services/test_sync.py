@@ -98,6 +98,25 @@ def test_a_delete_against_a_later_edit_keeps_the_record_and_flags_it(pair) -> No
         assert clients.get_client(a, cid).deleted_at is not None
 
 
+def test_a_client_kept_against_a_delete_is_the_same_row_on_both_copies(pair) -> None:
+    """Deleted on one machine while the other added a note: both keep her, and after the
+    copies have gone back and forth they hold the same row (its stamp too), as every
+    later merge must see the same thing on both sides."""
+    a_path, b_path, cid = pair
+    with machine(a_path, "A") as a:
+        clients.delete_client(a, cid)
+    with machine(b_path, "B") as b:
+        notes.add_note(b, cid, "Called about the order")
+    for _ in range(2):
+        with machine(a_path, "A") as a:
+            sync.merge(a, b_path)
+        with machine(b_path, "B") as b:
+            sync.merge(b, a_path)
+    assert content(a_path) == content(b_path)
+    with machine(b_path, "B") as b:
+        assert clients.get_client(b, cid).deleted_at is None
+
+
 def test_a_copy_of_another_business_is_refused_untouched(db: Database, tmp_path: Path) -> None:
     other = tmp_path / "other.crmdesk"
     Database.open(other, create=True).close()

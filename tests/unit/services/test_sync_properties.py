@@ -367,9 +367,9 @@ SETTINGS = settings(
 
 steps = st.one_of(edit, edit, merge, crosswise, review, delete, restore)
 # with duplicates merged on one machine while another adds and edits. (No plain deletes
-# here: a client deleted on one copy and given a note on another is kept on both, but the
-# copies end with different row stamps (clients.hlc) — a bookkeeping difference of the
-# existing delete-versus-later-change rule, not of merging duplicates, found by this test.)
+# here yet: a client deleted on one copy and given a note on another is now the same row
+# on both (test_sync), but a delete of a client that a merge of duplicates kept, on three
+# copies, still leaves the copies apart: a known gap, see the README.)
 merging_steps = st.one_of(edit, edit, merge, crosswise, dupmerge, note_op, review)
 
 
