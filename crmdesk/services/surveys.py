@@ -30,7 +30,7 @@ from crmdesk.services.survey_questions import (
     check_extra,
     describe,
 )
-from crmdesk.store.database import Database
+from crmdesk.store.database import Database, Write
 from crmdesk.wording import count
 
 if TYPE_CHECKING:
@@ -377,9 +377,32 @@ def record_answer(
     printed for a client is that client's answer; a blank form is `client_id`'s (the name
     written on it), or anonymous. Every question the survey asks is kept (services.
     survey_questions) and written into the client's history with the score."""
-    from crmdesk import model
-    from crmdesk.services.clients import live_client
+    checked = check_answer(db, answer, code=code, client_id=client_id, survey_id=survey_id)
+    with db.write() as w:
+        created = add_answer(w, checked)
+    return from_write(f"Survey answer {answer.score}/10", w, created_id=created)
 
+
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """An answer checked and ready to save (check_answer), in one write with others."""
+
+    answer: AnswerForm
+    form: FormInfo | None
+    client_id: str | None
+    survey: SurveyRecord
+    extra_json: str
+
+
+def check_answer(
+    db: Database,
+    answer: AnswerForm,
+    *,
+    code: str | None = None,
+    client_id: str | None = None,
+    survey_id: str | None = None,
+) -> CheckedAnswer:
+    """The answer as record_answer saves it, or ValidationError / CrmError saying why not."""
     problems: dict[str, str] = {}
     typed = "" if answer.score is None else str(answer.score)
     if why := score_problem(typed):
@@ -402,34 +425,41 @@ def record_answer(
         problems.update(exc.problems)
     if problems:
         raise ValidationError(problems)
+    return CheckedAnswer(answer, form, client_id, survey, json.dumps(extra, ensure_ascii=False))
+
+
+def add_answer(w: Write, checked: CheckedAnswer) -> str:
+    """Save a checked answer in the write `w` (and its history entry); returns its id."""
+    from crmdesk import model
+    from crmdesk.services.clients import live_client
+
+    answer, form, client_id = checked.answer, checked.form, checked.client_id
     assert answer.score is not None
-    extra_json = json.dumps(extra, ensure_ascii=False)
-    with db.write() as w:
-        if client_id:
-            live_client(w.session, client_id)
-        row = model.SurveyAnswer(
-            survey_id=survey.id, form_id=form.form_id if form else None, client_id=client_id,
-            answered_at=answer.answered_at or now(), channel=answer.channel if not form else "form",
-            score=answer.score, reason=answer.reason.strip(), extra=extra_json,
-            consent_contact=answer.consent_contact, consent_quote=answer.consent_quote,
-            referral_name=answer.referral_name.strip(),
-            referral_phone=answer.referral_phone.strip(),
-        )  # fmt: skip
-        w.session.add(row)
-        if client_id:
-            said = describe(extra_json, row.consent_contact, row.consent_quote,
-                            row.referral_name, row.referral_phone)  # fmt: skip
-            # an answer typed in from a form is not a contact the owner made; one taken by
-            # phone or in person is
-            w.session.add(model.HistoryEntry(
-                client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
-                occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
-                body="\n".join(line for line in (row.reason, *said) if line),
-                outcome=group_of(answer.score).capitalize(), personal=form is None,
-            ))  # fmt: skip
-        w.session.flush()
-        created = row.id
-    return from_write(f"Survey answer {answer.score}/10", w, created_id=created)
+    if client_id:
+        live_client(w.session, client_id)
+    row = model.SurveyAnswer(
+        survey_id=checked.survey.id, form_id=form.form_id if form else None,
+        client_id=client_id, answered_at=answer.answered_at or now(),
+        channel=answer.channel if not form else "form", score=answer.score,
+        reason=answer.reason.strip(), extra=checked.extra_json,
+        consent_contact=answer.consent_contact, consent_quote=answer.consent_quote,
+        referral_name=answer.referral_name.strip(),
+        referral_phone=answer.referral_phone.strip(),
+    )  # fmt: skip
+    w.session.add(row)
+    if client_id:
+        said = describe(checked.extra_json, row.consent_contact, row.consent_quote,
+                        row.referral_name, row.referral_phone)  # fmt: skip
+        # an answer typed in from a form is not a contact the owner made; one taken by
+        # phone or in person is
+        w.session.add(model.HistoryEntry(
+            client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
+            occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
+            body="\n".join(line for line in (row.reason, *said) if line),
+            outcome=group_of(answer.score).capitalize(), personal=form is None,
+        ))  # fmt: skip
+    w.session.flush()
+    return str(row.id)
 
 
 @dataclass(frozen=True)
