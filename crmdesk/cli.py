@@ -19,6 +19,8 @@ crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birth
         -o out.pdf [--labels labels.pdf] [--include-without-address] [--db PATH]
                              letters for those clients in one PDF, logged in their history
 crmdesk survey-forms (--blank N | --client ID... | --tag T) [--paper a4|letter] -o forms.pdf
+crmdesk scan-in FILES... [--dry-run] [--json]
+                             read filled survey forms back from scans and record them
 crmdesk nps [--by month|quarter|year] [--tag T | --stage S] [--json]
 crmdesk report [--period 2026-Q3] -o report.pdf
                              the period report (revenue, Pareto, retention, funnel, NPS)
@@ -37,7 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_sync, paths
+from crmdesk import __version__, cli_scan_in, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -49,6 +51,7 @@ COMMANDS = (
     "check",
     "letters",
     "survey-forms",
+    "scan-in",
     "nps",
     "report",
     "today",
@@ -98,6 +101,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     cli_sync.add_parsers(commands)
     _letters_parser(commands)
     _survey_parsers(commands)
+    cli_scan_in.add_parser(commands)
     return parser
 
 
@@ -238,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _letters(args)
         if args.command == "survey-forms":
             return _survey_forms(args)
+        if args.command == "scan-in":
+            return cli_scan_in.run(args, _open_database)
         if args.command == "nps":
             return _nps(args)
         if args.command == "report":
