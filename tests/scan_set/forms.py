@@ -156,6 +156,9 @@ def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: 
     for kind, where in marks:
         if isinstance(where, int):
             box = geo.score_boxes[where]
+        elif isinstance(where, tuple) and where[0] == "number":  # the number above a box
+            x, y, w, h = geo.score_boxes[where[1]]
+            box = (x, y + h + 1 * 72 / 25.4, w, 8 * 72 / 25.4)
         elif isinstance(where, str):
             box = geo.consent_boxes[where]
         else:

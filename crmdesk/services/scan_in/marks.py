@@ -48,15 +48,18 @@ class RowReading:
     why: str  # what is doubtful ("" when sure)
 
 
-def measure(grey: Grey, reg: Registration, box: Box) -> BoxFill:
+def measure(grey: Grey, reg: Registration, box: Box, above: bool = True,
+            reach: float = RING[1]) -> BoxFill:  # fmt: skip
+    """`above` False: ink just above the box is not looked for (a number printed there);
+    `reach`: how far out "just outside" goes (short of the next box's line)."""
     x, y, w, h = box
     step = max(0.6, 1 / reg.px_per_pt)  # a sample per pixel, or per 0.2 mm
     inside = _sample(grey, reg, _grid(x + INSET, y + INSET, w - 2 * INSET, h - 2 * INSET, step))
     around = _sample(grey, reg, _ring(x, y, w, h, RING[0], PAPER_RING, 2.5 * step))
     k = int(len(around) * 0.9)
     paper = max(float(np.partition(around, k)[k]), 1.0)  # (the 90th percentile, quicker)
-    sides = [float((_sample(grey, reg, strip) < INK * paper).mean())
-             for strip in _sides(x, y, w, h, RING[0], RING[1], step)]  # fmt: skip
+    strips = _sides(x, y, w, h, RING[0], max(reach, RING[0] + step), step)
+    sides = [float((_sample(grey, reg, s) < INK * paper).mean()) for s in strips[: 3 + above]]
     return BoxFill(
         ink=float((inside < INK * paper).mean()),
         light=float((inside < LIGHT * paper).mean()),

@@ -17,6 +17,7 @@ from crmdesk.services import surveys
 from crmdesk.services.scan_in.codes import FoundCode, find_code
 from crmdesk.services.scan_in.marks import (
     OUTLINE,
+    RING,
     BoxFill,
     RowReading,
     measure,
@@ -34,6 +35,8 @@ from crmdesk.store.database import Database
 
 BLANK_INK = 0.002  # a page with less ink than this (of its area) is blank
 QR_TOLERANCE_MM = 6  # the QR code found this far from where the layout has it: not registered
+ABOVE = (0.8 * 72 / 25.4, 10 * 72 / 25.4)  # version 1: where the number above a box is
+RINGED = 0.06  # this much more ink round a number than its digits have: a ring
 CONSENT_LABELS = {"contact": "may we contact you", "quote": "may we quote you"}
 
 
@@ -81,7 +84,10 @@ def read_page(db: Database, page: Page, seen: dict[str, str]) -> PageReading:
     except NotRegistered as exc:
         return _check(reading, f"the page could not be laid on its form: {exc}")
     grey = np.asarray(image, dtype=np.uint8)
-    score_fills = [measure(grey, reg, box) for box in geo.score_boxes]
+    (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
+    reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
+    score_fills = [measure(grey, reg, box, above=geo.numbers_inside, reach=reach)
+                   for box in geo.score_boxes]  # fmt: skip
     if (why := _misregistered(reg, geo, found, score_fills)) is not None:
         return _check(reading, why)
     doubts = _read_answers(reading, grey, reg, geo, spec, form.survey, score_fills)
@@ -164,6 +170,10 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
     reading.score = row.choice
     if not row.sure:
         doubts.append(f"score: {row.why}")
+    elif row.choice is None and not geo.numbers_inside:
+        ringed = _ringed_numbers(grey, reg, geo)
+        if ringed:
+            doubts.append(f"score: a mark round the number {' and '.join(ringed)} above the boxes")
     questions = survey.definition.extra
     same = tuple((q.kind, len(options_of(q.kind, q.choices))) for q in questions) == spec.extra
     for n, ((kind, _count), boxes) in enumerate(zip(spec.extra, geo.extra_boxes, strict=True), 1):
@@ -188,6 +198,16 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
         if not tick.sure:
             doubts.append(tick.why)
     return doubts
+
+
+def _ringed_numbers(grey: Any, reg: Registration, geo: FormLayout) -> list[str]:
+    """On a form with the numbers above the boxes (layout version 1): the numbers with
+    more ink round them than the others have (a ring drawn round the number instead of a
+    mark in its box)."""
+    zones = [(x, y + h + ABOVE[0], w, ABOVE[1] - ABOVE[0]) for x, y, w, h in geo.score_boxes]
+    ink = [measure(grey, reg, zone).ink for zone in zones]
+    usual = float(np.median(ink))  # a one-digit number's ink; "10" has two digits
+    return [str(n) for n, share in enumerate(ink) if share > usual * len(str(n)) + RINGED]
 
 
 def _value(kind: str, labels: tuple[str, ...], row: RowReading) -> Any:

@@ -63,6 +63,17 @@ def test_a_page_turned_any_way_is_read(shop_db: Database, tmp_path: Path, turn: 
     assert reading.extra == [4]
 
 
+def test_a_letter_sized_form_is_read_on_its_own_layout(shop_db: Database, tmp_path: Path) -> None:
+    scan = Scan(dpi=200, skew=-1.0, scale=0.985, turn=270, noise=4)
+    ((path, truth),) = make_set(shop_db, tmp_path, 1, seed=4, paper="Letter", scan=scan)
+    reading = _read(shop_db, path)
+    assert reading.code == truth.code
+    if truth.score_check == "must":
+        assert reading.needs_check
+    else:
+        assert (reading.score, reading.consents) == (truth.score, truth.consents)
+
+
 @pytest.mark.parametrize(
     ("marks", "readings"),
     [
@@ -114,6 +125,16 @@ def test_a_form_printed_in_the_old_layout_still_reads(shop_db: Database, tmp_pat
     reading = _read(shop_db, path)
     assert (reading.code, reading.score, reading.needs_check) == (code, 2, False)
     assert reading.consents == {"contact": False, "quote": True}
+
+
+def test_a_ring_round_a_number_above_the_boxes_of_an_old_form_goes_to_the_check(
+    shop_db: Database, tmp_path: Path
+) -> None:
+    marks = [("ring", ("number", 6))]
+    path, code = filled_form(shop_db, tmp_path, marks, PLAIN, version=1)
+    reading = _read(shop_db, path)
+    assert (reading.code, reading.score, reading.needs_check) == (code, None, True)
+    assert reading.why == "score: a mark round the number 6 above the boxes"
 
 
 def test_a_pen_stroke_across_the_qr_code_does_not_stop_it(
