@@ -188,14 +188,20 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
             continue
         q = questions[n - 1]
         labels = options_of(q.kind, q.choices)
-        answer = read_row([measure(grey, reg, b) for b in boxes], labels)
+        fills = [measure(grey, reg, b) for b in boxes]
+        answer = read_row(fills, labels)
         reading.extra.append(_value(q.kind, labels, answer))
-        if not answer.sure:
+        if min(f.outline for f in fills) < OUTLINE:  # (an old form of a survey since edited)
+            doubts.append(f"question {n}: its boxes are not where the form's layout puts them")
+        elif not answer.sure:
             doubts.append(f"question {n}: {answer.why}")
     for key, box in geo.consent_boxes.items():
-        tick = read_tick(measure(grey, reg, box), CONSENT_LABELS[key])
+        fill = measure(grey, reg, box)
+        tick = read_tick(fill, CONSENT_LABELS[key])
         reading.consents[key] = tick.choice == 0
-        if not tick.sure:
+        if fill.outline < OUTLINE:
+            doubts.append(f"the “{CONSENT_LABELS[key]}” box is not where the form's layout puts it")
+        elif not tick.sure:
             doubts.append(tick.why)
     return doubts
 

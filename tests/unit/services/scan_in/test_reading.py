@@ -3,6 +3,7 @@ pens of many kinds and scanned badly (tests.scan_set), then read page by page.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from crmdesk.services import surveys
 from crmdesk.services.scan_in.batch import read_files
 from crmdesk.services.scan_in.pages import Page
 from crmdesk.services.scan_in.reading import PageReading, read_page
+from crmdesk.services.survey_questions import Question
 from crmdesk.services.surveys import AnswerForm
 from crmdesk.store.database import Database
 from tests.letters_helpers import add_people, set_up_shop
@@ -125,6 +127,21 @@ def test_a_form_printed_in_the_old_layout_still_reads(shop_db: Database, tmp_pat
     reading = _read(shop_db, path)
     assert (reading.code, reading.score, reading.needs_check) == (code, 2, False)
     assert reading.consents == {"contact": False, "quote": True}
+
+
+def test_an_old_form_of_a_survey_edited_since_is_not_read_by_the_new_questions(
+    shop_db: Database, tmp_path: Path
+) -> None:
+    """A form printed before layouts were kept, whose survey has since gained a question:
+    its boxes are not where the survey now puts them, so those answers go to the check."""
+    path, code = filled_form(shop_db, tmp_path, [("cross", 8), ("tick", "contact")], PLAIN,
+                             version=1)  # fmt: skip
+    survey = surveys.builtin_survey(shop_db)
+    more = (Question("yesno", "Did you find parking?"), *survey.definition.extra)
+    surveys.save_survey(shop_db, survey.id, survey.name, replace(survey.definition, extra=more))
+    reading = _read(shop_db, path)
+    assert (reading.code, reading.score, reading.needs_check) == (code, 8, True)
+    assert "not where the form's layout puts" in reading.why
 
 
 def test_a_ring_round_a_number_above_the_boxes_of_an_old_form_goes_to_the_check(
