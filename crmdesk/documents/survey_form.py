@@ -169,6 +169,8 @@ def _draw_fixed(canvas: Canvas, geo: FormLayout, text: FormText, font: str) -> N
     canvas.setLineWidth(0.6)
     canvas.rect(*geo.reason_box, stroke=1, fill=0)
 
+    if geo.version >= 2:
+        canvas.setLineWidth(1)  # tick boxes a scanner's blur does not lose
     for (kind, question, options), (ex, ey), boxes in zip(
         text.extra, geo.extra_question_at, geo.extra_boxes, strict=True
     ):

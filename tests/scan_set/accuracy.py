@@ -19,6 +19,7 @@ class Accuracy:
     clear: int = 0  # pages marked clearly (one box, any pen): these should not need a check
     clear_checked: int = 0
     errors: list[str] = field(default_factory=list)
+    needless: list[str] = field(default_factory=list)  # clear pages sent to the check
 
     def add(self, reading: PageReading, truth: Truth) -> None:
         self.pages += 1
@@ -30,7 +31,9 @@ class Accuracy:
             self.clear += 1
         if reading.needs_check:
             self.checked += 1
-            self.clear_checked += truth.score_check == "no"
+            if truth.score_check == "no":
+                self.clear_checked += 1
+                self.needless.append(f"{where}: sent to the check: {reading.why}")
             return
         if truth.score_check == "must":
             self.missed_doubts += 1

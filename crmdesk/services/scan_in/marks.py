@@ -28,7 +28,7 @@ LIGHT = 0.72  # darker than this is a mark, if a faint one (pencil)
 MARKED = 0.03  # a cross, a tick, a slash
 FILLED = 0.55  # filled in: cancelled, on a form that says so, or the answer if alone
 FAINT = 0.008  # less than MARKED but more than paper: look again
-FAINT_LIGHT = 0.025  # this much pencil-grey with little ink: a faint mark
+FAINT_LIGHT = 0.02  # this much pencil-grey (beyond a printed label's) with no ink: faint
 OUTSIDE = 0.04  # ink just outside a box (in the strip along one side)
 OUTLINE = 0.6  # less of a box's printed line than this where it should be: not registered
 
@@ -68,14 +68,18 @@ def measure(grey: Grey, reg: Registration, box: Box, above: bool = True,
     )
 
 
-def read_row(fills: Sequence[BoxFill], labels: Sequence[str]) -> RowReading:
+def read_row(fills: Sequence[BoxFill], labels: Sequence[str],
+             numbers_inside: bool = False) -> RowReading:  # fmt: skip
     """One answer from a row of boxes: one box marked is the answer; none is no answer;
     anything else (two marked, a box filled in beside another marked, a faint mark, a
-    mark just outside a box) is doubtful, with the likeliest answer proposed."""
+    mark just outside a box) is doubtful, with the likeliest answer proposed.
+    `numbers_inside`: each box has its label printed faintly inside it (the 0–10 row): the
+    grey a label leaves, the same in every box a digit, is not a faint mark."""
     marked = [n for n, f in enumerate(fills) if MARKED <= f.ink < FILLED]
     filled = [n for n, f in enumerate(fills) if f.ink >= FILLED]
+    usual = float(np.median([f.light for f in fills])) if numbers_inside else 0.0
     faint = [n for n, f in enumerate(fills) if n not in marked and n not in filled
-             and (f.ink >= FAINT or f.light >= FAINT_LIGHT)]  # fmt: skip
+             and (f.ink >= FAINT or f.light - usual * len(labels[n]) >= FAINT_LIGHT)]  # fmt: skip
     outside = [n for n, f in enumerate(fills) if f.outside >= OUTSIDE and f.ink < MARKED]
 
     def named(ns: list[int]) -> str:
@@ -145,7 +149,7 @@ def _sample(grey: Grey, reg: Registration, points: tuple[Array, Array]) -> Array
 
 
 def _outline(grey: Grey, reg: Registration, box: Box, paper: float) -> float:
-    """Share of points along the box's four sides where ink is found within 0.7 mm."""
+    """Share of points along the box's four sides where its line is found within 0.7 mm."""
     x, y, w, h = box
     along = np.linspace(0.15, 0.85, 8)
     across = np.linspace(-0.7 * MM, 0.7 * MM, 7)
@@ -157,5 +161,5 @@ def _outline(grey: Grey, reg: Registration, box: Box, paper: float) -> float:
         px = x0 + along[:, None] * dx + across[None, :] * nx
         py = y0 + along[:, None] * dy + across[None, :] * ny
         values = _sample(grey, reg, (px.ravel(), py.ravel())).reshape(px.shape)
-        found.append(values.min(axis=1) < INK * paper)
+        found.append(values.min(axis=1) < LIGHT * paper)  # (thin lines blur to grey)
     return float(np.concatenate(found).mean())

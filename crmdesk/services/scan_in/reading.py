@@ -166,7 +166,7 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
                   score_fills: list[BoxFill]) -> list[str]:  # fmt: skip
     """Fill `reading` with what the boxes say; return the doubts."""
     doubts = []
-    row = read_row(score_fills, [str(n) for n in range(11)])
+    row = read_row(score_fills, [str(n) for n in range(11)], geo.numbers_inside)
     reading.score = row.choice
     if not row.sure:
         doubts.append(f"score: {row.why}")
