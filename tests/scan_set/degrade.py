@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Scan:
     bilevel: bool = False  # fax-like black and white
     turn: int = 0  # degrees anticlockwise: 0, 90, 180, 270
     grey_paper: int = 255  # the paper's brightness as scanned
+    lid_mm: float = 0.0  # a dark band along the top and left edges (the scanner's lid)
 
     def describe(self) -> str:
         parts = [f"{self.dpi} dpi", f"skew {self.skew:+.1f}°", f"scale {self.scale:.3f}"]
@@ -30,6 +31,7 @@ class Scan:
         parts += [f"JPEG q{self.jpeg}"] if self.jpeg else []
         parts += ["1-bit"] if self.bilevel else []
         parts += [f"turned {self.turn}°"] if self.turn else []
+        parts += [f"dark lid {self.lid_mm:.0f} mm"] if self.lid_mm else []
         return ", ".join(parts)
 
 
@@ -44,6 +46,7 @@ def random_scan(rng: random.Random) -> Scan:
         jpeg=None if bilevel else rng.choice((None, 85, 60, 40)),
         bilevel=bilevel,
         turn=rng.choice((0, 0, 0, 90, 180, 270)),
+        lid_mm=rng.choice((0.0, 0.0, 0.0, 4.0, 8.0)),
         grey_paper=rng.randint(225, 255),
     )
 
@@ -55,6 +58,10 @@ def degrade(page: Image.Image, source_dpi: float, scan: Scan, rng: random.Random
     size = (round(page.width * factor), round(page.height * factor))
     image = page.resize(size, Image.Resampling.LANCZOS)
     image = image.rotate(scan.skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    if scan.lid_mm:
+        band = round(scan.lid_mm / 25.4 * scan.dpi)
+        ImageDraw.Draw(image).rectangle((0, 0, image.width, band), fill=35)
+        ImageDraw.Draw(image).rectangle((0, 0, band, image.height), fill=35)
     if scan.blur:
         image = image.filter(ImageFilter.GaussianBlur(scan.blur))
     pixels = np.asarray(image, dtype=np.float64) * (scan.grey_paper / 255)

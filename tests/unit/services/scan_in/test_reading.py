@@ -54,6 +54,14 @@ def test_a_stack_of_scans_is_read_right(shop_db: Database, tmp_path: Path) -> No
     assert accuracy.marks_read >= 14 * 2  # most pages were read, not all sent to the check
 
 
+def test_a_600_dpi_scan_with_a_dark_lid_band_is_read(shop_db: Database, tmp_path: Path) -> None:
+    scan = Scan(dpi=600, skew=0.8, scale=1.01, lid_mm=9, noise=4)
+    path, code = filled_form(shop_db, tmp_path, [("tick", 0), ("cross", "contact")], scan)
+    reading = _read(shop_db, path)
+    assert (reading.code, reading.score, reading.needs_check) == (code, 0, False)
+    assert reading.consents == {"contact": True, "quote": False}
+
+
 @pytest.mark.parametrize("turn", [0, 90, 180, 270])
 def test_a_page_turned_any_way_is_read(shop_db: Database, tmp_path: Path, turn: int) -> None:
     scan = Scan(dpi=150, skew=-2.5, scale=0.98, turn=turn)
