@@ -15,6 +15,7 @@ from crmdesk.documents.survey_form import options_of
 from crmdesk.errors import CrmError
 from crmdesk.services import surveys
 from crmdesk.services.scan_in.codes import FoundCode, find_code
+from crmdesk.services.scan_in.cutouts import cut_out, rows
 from crmdesk.services.scan_in.marks import (
     OUTLINE,
     RING,
@@ -53,6 +54,9 @@ class PageReading:
     kind: str = "form"  # or "blank", "other" (not a crmdesk form)
     form: surveys.FormInfo | None = None  # the issued form, when its code is one
     recordable: bool = False  # read surely, of a form issued and not yet entered
+    # with keep_images: the score row, each question, the consents and the handwritten
+    # parts, cut out upright (crmdesk.services.scan_in.cutouts)
+    images: dict[str, Image.Image] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "page": self.page, "code": self.code, "score": self.score,
@@ -60,9 +64,11 @@ class PageReading:
                 "needs_check": self.needs_check, "why": self.why}  # fmt: skip
 
 
-def read_page(db: Database, page: Page, seen: dict[str, str]) -> PageReading:
+def read_page(db: Database, page: Page, seen: dict[str, str],
+              keep_images: bool = False) -> PageReading:  # fmt: skip
     """`seen`: code → where it was read earlier in this batch (a form scanned twice is
-    named, not read twice)."""
+    named, not read twice). `keep_images`: cut out the rows and handwriting (for the
+    check, and to keep with the answer)."""
     reading = PageReading(page.file.name, page.number)
     image = page.image
     found = find_code(image)
@@ -84,6 +90,8 @@ def read_page(db: Database, page: Page, seen: dict[str, str]) -> PageReading:
     except NotRegistered as exc:
         return _check(reading, f"the page could not be laid on its form: {exc}")
     grey = np.asarray(image, dtype=np.uint8)
+    if keep_images:
+        reading.images = {name: cut_out(image, reg, box) for name, box in rows(geo).items()}
     (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
     reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
     score_fills = [measure(grey, reg, box, above=geo.numbers_inside, reach=reach)

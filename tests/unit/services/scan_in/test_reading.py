@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from crmdesk.services import surveys
 from crmdesk.services.scan_in.batch import read_files
-from crmdesk.services.scan_in.pages import Page
+from crmdesk.services.scan_in.pages import Page, pages
 from crmdesk.services.scan_in.reading import PageReading, read_page
 from crmdesk.services.survey_questions import Question
 from crmdesk.services.surveys import AnswerForm
@@ -52,6 +52,23 @@ def test_a_stack_of_scans_is_read_right(shop_db: Database, tmp_path: Path) -> No
     assert accuracy.errors == []
     assert accuracy.wrong_form == 0 and accuracy.missed_doubts == 0
     assert accuracy.marks_read >= 14 * 2  # most pages were read, not all sent to the check
+
+
+def test_the_rows_and_handwriting_are_cut_out_upright(shop_db: Database, tmp_path: Path) -> None:
+    """However the page lay in the scanner, the score row cut out for the check shows the
+    boxes left to right, 0 to 10, the mark in its box."""
+    scan = Scan(dpi=200, skew=2.5, scale=0.98, turn=90, noise=4)
+    path, _code = filled_form(shop_db, tmp_path, [("filled", 9)], scan)
+    (page,) = pages(path)
+    reading = read_page(shop_db, page, {}, keep_images=True)
+    assert set(reading.images) == {"score", "question 1", "consents", "reason", "referral"}
+    row = np.asarray(reading.images["score"], dtype=np.float64)
+    assert row.shape[1] > 4 * row.shape[0]  # a row: wide, not tall (turned upright)
+    darkness = (row < 128).mean(axis=0)
+    mm = row.shape[1] / (11 * 13 + 10 * 3 + 2 * 2)  # 11 boxes 13 mm wide 3 mm apart, margins
+    middles = [round((2 + n * 16 + 6.5) * mm) for n in range(11)]
+    inside = [darkness[c - round(3 * mm) : c + round(3 * mm)].mean() for c in middles]
+    assert int(np.argmax(inside)) == 9 and max(inside) > 0.5
 
 
 def test_a_600_dpi_scan_with_a_dark_lid_band_is_read(shop_db: Database, tmp_path: Path) -> None:
