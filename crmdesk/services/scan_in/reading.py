@@ -5,6 +5,7 @@ person must look at it. Nothing here writes; crmdesk.services.scan_in.recording 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,7 @@ class PageReading:
     # with keep_images: the score row, each question, the consents and the handwritten
     # parts, cut out upright (crmdesk.services.scan_in.cutouts)
     images: dict[str, Image.Image] = field(default_factory=dict)
+    path: Path | None = None  # the file, to read the page again (with a code typed)
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "page": self.page, "code": self.code, "score": self.score,
@@ -64,17 +66,21 @@ class PageReading:
                 "needs_check": self.needs_check, "why": self.why}  # fmt: skip
 
 
-def read_page(db: Database, page: Page, seen: dict[str, str],
-              keep_images: bool = False) -> PageReading:  # fmt: skip
+def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool = False,
+              typed_code: str | None = None) -> PageReading:  # fmt: skip
     """`seen`: code → where it was read earlier in this batch (a form scanned twice is
     named, not read twice). `keep_images`: cut out the rows and handwriting (for the
-    check, and to keep with the answer)."""
-    reading = PageReading(page.file.name, page.number)
+    check, and to keep with the answer). `typed_code`: the code a person read off a page
+    whose QR code did not read (the page's orientation then comes from its hollow mark)."""
+    reading = PageReading(page.file.name, page.number, path=page.file)
     image = page.image
-    found = find_code(image)
-    if found is None or found.code is None:
+    found = None if typed_code is not None else find_code(image)
+    if typed_code is not None:
+        code = reading.code = surveys.normalise_code(typed_code)
+    elif found is None or found.code is None:
         return _not_named(reading, image, found)
-    code = reading.code = found.code
+    else:
+        code = reading.code = found.code
     if code in seen:
         return _check(reading, f"form {code} is in this batch already ({seen[code]})")
     seen[code] = f"{page.file.name} page {page.number}"
@@ -86,7 +92,7 @@ def read_page(db: Database, page: Page, seen: dict[str, str],
     geo = layout_of(spec)
     try:
         marks = find_marks(image, geo.page, MARK2 if spec.version >= 2 else MARK)
-        reg = register(marks, geo, found.turned)
+        reg = register(marks, geo, found.turned if found is not None else None)
     except NotRegistered as exc:
         return _check(reading, f"the page could not be laid on its form: {exc}")
     grey = np.asarray(image, dtype=np.uint8)
@@ -152,10 +158,15 @@ def _spec_of(form: surveys.FormInfo, image: Image.Image) -> FormSpec:
     return FormSpec(1, paper, extra, d.ask_contact, d.ask_quote, d.ask_referral)
 
 
-def _misregistered(reg: Registration, geo: FormLayout, found: FoundCode,
+def _misregistered(reg: Registration, geo: FormLayout, found: FoundCode | None,
                    score_fills: list[BoxFill]) -> str | None:  # fmt: skip
     """Why the page is not where its layout says (None if it is): the QR code must be found
     where the layout prints it, and the score boxes' printed lines where it draws them."""
+    outline = np.mean([fill.outline for fill in score_fills])
+    if outline < OUTLINE:
+        return "the score boxes are not where this form's layout puts them"
+    if found is None:
+        return None
     x, y, w, h = geo.qr
     cx, cy = reg.to_image(np.array([x + w / 2]), np.array([y + h / 2]))
     qx = sum(p[0] for p in found.corners) / 4
@@ -163,9 +174,6 @@ def _misregistered(reg: Registration, geo: FormLayout, found: FoundCode,
     off_mm = float(np.hypot(cx[0] - qx, cy[0] - qy)) / reg.px_per_pt / 72 * 25.4
     if off_mm > QR_TOLERANCE_MM:
         return "the page could not be laid on its form (the QR code is not where it belongs)"
-    outline = np.mean([fill.outline for fill in score_fills])
-    if outline < OUTLINE:
-        return "the score boxes are not where this form's layout puts them"
     return None
 
 
