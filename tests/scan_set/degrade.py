@@ -23,6 +23,7 @@ class Scan:
     turn: int = 0  # degrees anticlockwise: 0, 90, 180, 270
     grey_paper: int = 255  # the paper's brightness as scanned
     lid_mm: float = 0.0  # a dark band along the top and left edges (the scanner's lid)
+    shade: float = 0.0  # uneven light: the page this much darker at one side than the other
 
     def describe(self) -> str:
         parts = [f"{self.dpi} dpi", f"skew {self.skew:+.1f}°", f"scale {self.scale:.3f}"]
@@ -32,6 +33,7 @@ class Scan:
         parts += ["1-bit"] if self.bilevel else []
         parts += [f"turned {self.turn}°"] if self.turn else []
         parts += [f"dark lid {self.lid_mm:.0f} mm"] if self.lid_mm else []
+        parts += [f"shaded {self.shade:.0%}"] if self.shade else []
         return ", ".join(parts)
 
 
@@ -47,6 +49,7 @@ def random_scan(rng: random.Random) -> Scan:
         bilevel=bilevel,
         turn=rng.choice((0, 0, 0, 90, 180, 270)),
         lid_mm=rng.choice((0.0, 0.0, 0.0, 4.0, 8.0)),
+        shade=rng.choice((0.0, 0.0, 0.0, 0.2, 0.4)),
         grey_paper=rng.randint(225, 255),
     )
 
@@ -65,6 +68,11 @@ def degrade(page: Image.Image, source_dpi: float, scan: Scan, rng: random.Random
     if scan.blur:
         image = image.filter(ImageFilter.GaussianBlur(scan.blur))
     pixels = np.asarray(image, dtype=np.float64) * (scan.grey_paper / 255)
+    if scan.shade:  # darker towards the right and the bottom
+        ramp = np.add.outer(
+            np.linspace(0, 0.5, pixels.shape[0]), np.linspace(0, 0.5, pixels.shape[1])
+        )
+        pixels = pixels * (1 - scan.shade * ramp)
     if scan.noise:
         seed = rng.randrange(1 << 30)
         pixels = pixels + np.random.default_rng(seed).normal(0, scan.noise, pixels.shape)

@@ -60,7 +60,6 @@ def find_marks(image: Image.Image, page: tuple[float, float], mark: float = MARK
     px_per_pt = long_px / long_pt  # (refined from the marks found, by the homography)
     factor = max(1, round(px_per_pt * 72 / WORK_DPI))
     work = np.asarray(image.reduce(factor) if factor > 1 else image, dtype=np.float32)
-    paper = float(np.percentile(work[::4, ::4], 95)) or 1.0
     size = max(3, round(mark * 0.9 * px_per_pt / factor))
     ring = max(2, round(MARGIN_MM * 72 / 25.4 * px_per_pt / factor))
     rows, cols = work.shape
@@ -70,6 +69,8 @@ def find_marks(image: Image.Image, page: tuple[float, float], mark: float = MARK
         r0 = 0 if vy < 0 else max(0, rows - reach_r)
         c0 = 0 if vx < 0 else max(0, cols - reach_c)
         corner = work[r0 : r0 + reach_r, c0 : c0 + reach_c]
+        # the paper's brightness near this corner (light falls unevenly on a page)
+        paper = float(np.percentile(corner[::2, ::2], 90)) or 1.0
         dark = (corner < 0.5 * paper).astype(np.float64)
         region = _mark_score(dark, size, ring)
         if region.size == 0 or region.max() < MIN_SCORE:

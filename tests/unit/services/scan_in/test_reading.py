@@ -71,6 +71,17 @@ def test_the_rows_and_handwriting_are_cut_out_upright(shop_db: Database, tmp_pat
     assert int(np.argmax(inside)) == 9 and max(inside) > 0.5
 
 
+def test_a_page_in_uneven_light_is_read(shop_db: Database, tmp_path: Path) -> None:
+    """The paper 40% darker at one corner than at the other (a page not flat on the glass):
+    each mark and box is measured against the paper near it."""
+    scan = Scan(dpi=200, skew=1.0, shade=0.4, noise=4, jpeg=85)
+    marks = [("tick", 5), ("cross", "quote"), ("cross", (1, 2))]
+    path, code = filled_form(shop_db, tmp_path, marks, scan)
+    reading = _read(shop_db, path)
+    assert (reading.code, reading.score, reading.needs_check) == (code, 5, False)
+    assert reading.consents == {"contact": False, "quote": True} and reading.extra == [2]
+
+
 def test_a_600_dpi_scan_with_a_dark_lid_band_is_read(shop_db: Database, tmp_path: Path) -> None:
     scan = Scan(dpi=600, skew=0.8, scale=1.01, lid_mm=9, noise=4)
     path, code = filled_form(shop_db, tmp_path, [("tick", 0), ("cross", "contact")], scan)
