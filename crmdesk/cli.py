@@ -20,6 +20,8 @@ crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birth
         -o out.pdf [--labels labels.pdf] [--include-without-address] [--db PATH]
                              letters for those clients in one PDF, logged in their history
 crmdesk survey-forms (--blank N | --client ID... | --tag T) [--paper a4|letter] -o forms.pdf
+crmdesk scan-in FILES... [--dry-run] [--json]
+                             read filled survey forms back from scans and record them
 crmdesk nps [--by month|quarter|year] [--tag T | --stage S] [--json]
 crmdesk report [--period 2026-Q3] -o report.pdf
                              the period report (revenue, Pareto, retention, funnel, NPS)
@@ -43,7 +45,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_duplicates, cli_export, cli_person, cli_sync, paths
+from crmdesk import (
+    __version__,
+    cli_duplicates,
+    cli_export,
+    cli_person,
+    cli_scan_in,
+    cli_sync,
+    paths,
+)
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -55,6 +65,7 @@ COMMANDS = (
     "check",
     "letters",
     "survey-forms",
+    "scan-in",
     "nps",
     "report",
     "today",
@@ -115,6 +126,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     _survey_parsers(commands)
     cli_person.add_parser(commands)
     cli_export.add_parser(commands, cli_sync.DB_OPTION)
+    cli_scan_in.add_parser(commands)
     return parser
 
 
@@ -255,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _letters(args)
         if args.command == "survey-forms":
             return _survey_forms(args)
+        if args.command == "scan-in":
+            return cli_scan_in.run(args, _open_database)
         if args.command == "nps":
             return _nps(args)
         if args.command == "report":

@@ -35,6 +35,7 @@ from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
 from crmdesk.gui.pdf_view import print_pdf
 from crmdesk.gui.runner import Runner
+from crmdesk.gui.scan_in import ScanInTab
 from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.gui.tags import when_tags_known
 from crmdesk.gui.taskman import TaskManager
@@ -100,6 +101,9 @@ class SurveysDialog(QDialog):
         self.tabs.addTab(self._entry_tab(), "&Enter answers")
         self.tabs.addTab(self._score_tab(), "&Score")
         self.tabs.addTab(self._queue_tab(), "&Follow up")
+        self.scan_in = ScanInTab(db, self.runner)
+        self.scan_in.changed.connect(self._on_entry_changed)
+        self.tabs.addTab(self.scan_in, "Read s&cans")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)

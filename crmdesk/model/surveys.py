@@ -34,6 +34,10 @@ class SurveyForm(Synced, Base):
     survey_id: Mapped[str] = mapped_column(ForeignKey("surveys.id"))
     client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"), default=None)
     issued_at: Mapped[datetime] = mapped_column(default=now)
+    # what it was printed on and with (form_geometry.FormSpec as JSON); NULL on forms
+    # printed before migration 0013: layout version 1, the survey as it is now
+    paper: Mapped[str | None] = mapped_column(String(10), default=None)
+    layout: Mapped[str | None] = mapped_column(Text, default=None)
 
     __table_args__ = (
         Index("ix_survey_forms_code", "code", unique=True),

@@ -30,10 +30,11 @@ from crmdesk.services.survey_questions import (
     check_extra,
     describe,
 )
-from crmdesk.store.database import Database
+from crmdesk.store.database import Database, Write
 from crmdesk.wording import count
 
 if TYPE_CHECKING:
+    from crmdesk.documents.form_geometry import FormSpec
     from crmdesk.documents.survey_form import FormText
 
 BUILTIN_ID = "5e1f0000-0000-4000-8000-000000000001"  # the same on every machine
@@ -234,7 +235,7 @@ def print_forms(
     client, date) and each client's history says a form went out. A cancel or a failure
     leaves no file and records nothing."""
     from crmdesk.documents.output import write_atomically
-    from crmdesk.documents.survey_form import FormCopy, write_forms
+    from crmdesk.documents.survey_form import FormCopy, form_spec, write_forms
     from crmdesk.services.shop import get_shop
 
     if not client_ids and blank <= 0:
@@ -259,19 +260,25 @@ def print_forms(
     text = form_text(db, survey)
     copies = [FormCopy(f.code, f.client_name) for f in issued]
     report = (lambda n: progress(n, len(copies))) if progress is not None else None
-    chosen = paper or get_shop(db).paper
-    write_atomically(out, lambda part: write_forms(part, copies, text, chosen, report))
-    changes = _record_forms(db, survey, issued)
+    spec = form_spec(text, paper or get_shop(db).paper)
+    write_atomically(out, lambda part: write_forms(part, copies, text, spec.paper, report))
+    changes = _record_forms(db, survey, issued, spec)
     return FormRun(issued, out, changes, held_back)
 
 
-def _record_forms(db: Database, survey: SurveyRecord, issued: list[IssuedForm]) -> Changes:
+def _record_forms(
+    db: Database, survey: SurveyRecord, issued: list[IssuedForm], spec: FormSpec
+) -> Changes:
+    """Each form with its code, survey, client, date, and the paper and layout it was
+    printed with (so a scan of it reads however the survey is edited later)."""
     from crmdesk import model
 
     when = now()
+    frozen = spec.to_json()
     with db.bulk() as bulk:
         forms = [{"code": f.code, "survey_id": survey.id, "client_id": f.client_id,
-                  "issued_at": when, "created_at": datetime.now(), "deleted_at": None}
+                  "issued_at": when, "paper": spec.paper, "layout": frozen,
+                  "created_at": datetime.now(), "deleted_at": None}
                  for f in issued]  # fmt: skip
         form_ids = bulk.insert(model.SurveyForm.__table__, forms)
         entries = [{"client_id": f.client_id, "kind": HistoryKind.LETTER.value,
@@ -303,6 +310,8 @@ class FormInfo:
     client_id: str | None
     client_name: str
     issued_at: datetime
+    paper: str | None = None  # what it was printed on and with: None before migration 0013
+    layout: str | None = None  # (form_geometry.FormSpec as JSON)
 
 
 def look_up_form(db: Database, typed_code: str) -> FormInfo:
@@ -311,7 +320,7 @@ def look_up_form(db: Database, typed_code: str) -> FormInfo:
     code = normalise_code(typed_code)
     rows = db.query(
         "SELECT f.id, f.survey_id, f.client_id, f.issued_at, c.given_name, c.family_name,"
-        " c.company, (SELECT a.answered_at FROM survey_answers AS a"
+        " c.company, f.paper, f.layout, (SELECT a.answered_at FROM survey_answers AS a"
         "  WHERE a.form_id = f.id AND a.deleted_at IS NULL LIMIT 1)"
         " FROM survey_forms AS f LEFT JOIN clients AS c ON c.id = f.client_id"
         " WHERE f.code = ? AND f.deleted_at IS NULL",
@@ -322,13 +331,13 @@ def look_up_form(db: Database, typed_code: str) -> FormInfo:
             f"No survey form has the code {code or '(empty)'}. Check the code printed under "
             "the QR code, or enter the answer without a code."
         )
-    form_id, survey_id, client_id, issued, given, family, company, answered = rows[0]
+    form_id, survey_id, client_id, issued, given, family, company, paper, frozen, answered = rows[0]
     if answered:
         when = moment_text(datetime.fromisoformat(answered))
         raise CrmError(f"Form {code} was already entered on {when}; each form counts once.")
     name = display_name(given, family, company) if client_id else ""
     return FormInfo(code, form_id, get_survey(db, survey_id), client_id, name,
-                    datetime.fromisoformat(issued))  # fmt: skip
+                    datetime.fromisoformat(issued), paper, frozen)  # fmt: skip
 
 
 @dataclass
@@ -368,9 +377,32 @@ def record_answer(
     printed for a client is that client's answer; a blank form is `client_id`'s (the name
     written on it), or anonymous. Every question the survey asks is kept (services.
     survey_questions) and written into the client's history with the score."""
-    from crmdesk import model
-    from crmdesk.services.clients import live_client
+    checked = check_answer(db, answer, code=code, client_id=client_id, survey_id=survey_id)
+    with db.write() as w:
+        created = add_answer(w, checked)
+    return from_write(f"Survey answer {answer.score}/10", w, created_id=created)
 
+
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """An answer checked and ready to save (check_answer), in one write with others."""
+
+    answer: AnswerForm
+    form: FormInfo | None
+    client_id: str | None
+    survey: SurveyRecord
+    extra_json: str
+
+
+def check_answer(
+    db: Database,
+    answer: AnswerForm,
+    *,
+    code: str | None = None,
+    client_id: str | None = None,
+    survey_id: str | None = None,
+) -> CheckedAnswer:
+    """The answer as record_answer saves it, or ValidationError / CrmError saying why not."""
     problems: dict[str, str] = {}
     typed = "" if answer.score is None else str(answer.score)
     if why := score_problem(typed):
@@ -393,34 +425,41 @@ def record_answer(
         problems.update(exc.problems)
     if problems:
         raise ValidationError(problems)
+    return CheckedAnswer(answer, form, client_id, survey, json.dumps(extra, ensure_ascii=False))
+
+
+def add_answer(w: Write, checked: CheckedAnswer) -> str:
+    """Save a checked answer in the write `w` (and its history entry); returns its id."""
+    from crmdesk import model
+    from crmdesk.services.clients import live_client
+
+    answer, form, client_id = checked.answer, checked.form, checked.client_id
     assert answer.score is not None
-    extra_json = json.dumps(extra, ensure_ascii=False)
-    with db.write() as w:
-        if client_id:
-            live_client(w.session, client_id)
-        row = model.SurveyAnswer(
-            survey_id=survey.id, form_id=form.form_id if form else None, client_id=client_id,
-            answered_at=answer.answered_at or now(), channel=answer.channel if not form else "form",
-            score=answer.score, reason=answer.reason.strip(), extra=extra_json,
-            consent_contact=answer.consent_contact, consent_quote=answer.consent_quote,
-            referral_name=answer.referral_name.strip(),
-            referral_phone=answer.referral_phone.strip(),
-        )  # fmt: skip
-        w.session.add(row)
-        if client_id:
-            said = describe(extra_json, row.consent_contact, row.consent_quote,
-                            row.referral_name, row.referral_phone)  # fmt: skip
-            # an answer typed in from a form is not a contact the owner made; one taken by
-            # phone or in person is
-            w.session.add(model.HistoryEntry(
-                client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
-                occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
-                body="\n".join(line for line in (row.reason, *said) if line),
-                outcome=group_of(answer.score).capitalize(), personal=form is None,
-            ))  # fmt: skip
-        w.session.flush()
-        created = row.id
-    return from_write(f"Survey answer {answer.score}/10", w, created_id=created)
+    if client_id:
+        live_client(w.session, client_id)
+    row = model.SurveyAnswer(
+        survey_id=checked.survey.id, form_id=form.form_id if form else None,
+        client_id=client_id, answered_at=answer.answered_at or now(),
+        channel=answer.channel if not form else "form", score=answer.score,
+        reason=answer.reason.strip(), extra=checked.extra_json,
+        consent_contact=answer.consent_contact, consent_quote=answer.consent_quote,
+        referral_name=answer.referral_name.strip(),
+        referral_phone=answer.referral_phone.strip(),
+    )  # fmt: skip
+    w.session.add(row)
+    if client_id:
+        said = describe(checked.extra_json, row.consent_contact, row.consent_quote,
+                        row.referral_name, row.referral_phone)  # fmt: skip
+        # an answer typed in from a form is not a contact the owner made; one taken by
+        # phone or in person is
+        w.session.add(model.HistoryEntry(
+            client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
+            occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
+            body="\n".join(line for line in (row.reason, *said) if line),
+            outcome=group_of(answer.score).capitalize(), personal=form is None,
+        ))  # fmt: skip
+    w.session.flush()
+    return str(row.id)
 
 
 @dataclass(frozen=True)

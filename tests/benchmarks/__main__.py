@@ -19,6 +19,7 @@ from tests.benchmarks import (
     bench_freeze,
     bench_letters,
     bench_retention,
+    bench_scan_in,
     bench_surveys,
     bench_sync,
     data,
@@ -58,6 +59,7 @@ def main() -> int:
         "B16": lambda: bench_freeze.b16(big, small, args.clients),  # one session each
         "B17": lambda: bench_retention.b17(big, args.repeat),
         "B19": lambda: processes.b19(big, max(5, args.repeat)),
+        "B18": lambda: bench_scan_in.b18(max(3, args.repeat // 2)),
     }
     rows: list[Row] = []
     failed: list[str] = []
@@ -70,7 +72,7 @@ def main() -> int:
         except Exception:  # one broken benchmark must not lose the others' figures
             traceback.print_exc()
             failed.append(name)
-    rows.sort(key=lambda r: (int(r.id[1:].rstrip("h")), r.id))  # B1 … B9, B10
+    rows.sort(key=lambda r: (int(r.id[1:].rstrip("hm")), r.id))  # B1 … B9, B10, B18m
     print(table(rows))
     context = {
         "when": datetime.now().isoformat(timespec="seconds"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -10,11 +12,12 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from crmdesk.documents.form_geometry import page_size
+from crmdesk.documents.form_geometry import VERSION, FormSpec, layout_of, page_size
 from crmdesk.documents.survey_form import form_layout
 from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.services import history, surveys
 from crmdesk.services.history import ContactForm
+from crmdesk.services.survey_questions import Question
 from crmdesk.services.surveys import AnswerForm
 from crmdesk.store.database import Database
 from tests.letters_helpers import add_people, pdf_pages, set_up_shop
@@ -44,8 +47,9 @@ def test_forms_pdf_has_names_codes_and_readable_qr_codes(db: Database, tmp_path:
 
 
 def test_the_boxes_are_where_the_geometry_says(db: Database, tmp_path: Path) -> None:
-    """Render a page: every 0–10 box has ink on its edge and is white inside; the corner
-    marks are solid black."""
+    """Render a page: every 0–10 box has ink on its edge and only its faint number inside
+    (no black), the boxes are 3 mm apart; the corner marks are solid black but the top left
+    one, which is hollow; the score row's anchors are solid."""
     run = _forms(db, tmp_path, n_clients=1)
     text = surveys.form_text(db, surveys.builtin_survey(db))
     geo = form_layout(text, "A4")
@@ -60,13 +64,22 @@ def test_the_boxes_are_where_the_geometry_says(db: Database, tmp_path: Path) -> 
     def px(x: float, y: float) -> int:
         return int(image.getpixel((round(x * scale), round((height - y) * scale))))
 
+    def darkest_inside(x: float, y: float, w: float, h: float) -> int:
+        return min(px(x + i * w / 20, y + j * h / 20) for i in range(2, 19) for j in range(2, 19))
+
     assert len(geo.score_boxes) == 11
     for x, y, w, h in geo.score_boxes:
         assert px(x, y + h / 2) < 100 and px(x + w, y + h / 2) < 100  # left and right edges
         assert px(x + w / 2, y) < 100 and px(x + w / 2, y + h) < 100  # bottom and top
-        assert px(x + w / 2, y + h / 2) > 200  # empty inside, room for a tick
-        assert w >= 39 and h >= 33  # at least 14 × 12 mm
-    for x, y, w, h in geo.corners:
+        assert 150 < darkest_inside(x, y, w, h) < 235  # the number, faint: room for a tick
+        assert w >= 36 and h >= 33  # at least 13 × 12 mm
+    for (x0, _, w0, _), (x1, _, _, _) in itertools.pairwise(geo.score_boxes):
+        assert x1 - (x0 + w0) >= 8.5  # 3 mm apart
+    for n, (x, y, w, h) in enumerate(geo.corners):
+        centre = px(x + w / 2, y + h / 2)
+        assert (centre > 200) if n == 0 else (centre < 60)
+        assert px(x + w / 6, y + h / 6) < 60
+    for x, y, w, h in geo.score_anchors:
         assert px(x + w / 2, y + h / 2) < 60
     assert px(geo.reason_box[0] + 20, geo.reason_box[1] + 20) > 200
 
@@ -80,6 +93,24 @@ def test_issued_forms_are_recorded_and_in_the_clients_history(db: Database, tmp_
         assert form.client_id is not None
         entries = history.timeline(db, form.client_id)
         assert entries[0].subject == "Survey form" and form.code in entries[0].body
+
+
+def test_a_form_keeps_the_paper_and_layout_it_was_printed_with(
+    db: Database, tmp_path: Path
+) -> None:
+    """Editing the survey's questions after printing does not move the boxes of the forms
+    already handed out: each keeps the layout it was printed with."""
+    set_up_shop(db)
+    survey = surveys.builtin_survey(db)
+    run = surveys.print_forms(db, survey, tmp_path / "f.pdf", blank=1, paper="letter")
+    wider = replace(survey.definition, extra=(Question("yesno", "Parking easy?"),
+                                             Question("text", "Anything else?")))  # fmt: skip
+    surveys.save_survey(db, survey.id, survey.name, wider)
+    info = surveys.look_up_form(db, run.forms[0].code)
+    assert info.paper == "Letter" and info.layout is not None
+    spec = FormSpec.from_json(info.layout, info.paper)
+    assert spec.version == VERSION and spec.extra == (("rating", 5),)
+    assert len(layout_of(spec).extra_boxes) == 1 and layout_of(spec).page == page_size("Letter")
 
 
 def test_unknown_and_duplicate_codes_are_refused(db: Database, tmp_path: Path) -> None:

@@ -1,0 +1,238 @@
+"""Surveys ▸ Read scans: scanned forms read in the background (progress, Cancel), then
+the check, keyboard first: for each page the reader was not sure of, the cut-out of its
+score row and why; Enter accepts the reading proposed, a score typed and Enter corrects,
+N = no answer, S = skip; a page whose QR code did not read asks for the code printed under
+it. The sure pages and the checked ones are then recorded together: one step Undo takes
+back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.errors import CrmError
+from crmdesk.gui.runner import Runner
+from crmdesk.gui.widgets import FieldError
+from crmdesk.services.scan_in.batch import read_files
+from crmdesk.services.scan_in.check import Decision, decide, with_code
+from crmdesk.services.scan_in.pages import count_pages, files_in
+from crmdesk.services.scan_in.reading import PageReading
+from crmdesk.services.scan_in.recording import Recorded, record_pages
+from crmdesk.store.database import Database
+from crmdesk.wording import count
+
+SCANS = "Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf *.PNG *.JPG *.JPEG *.TIF *.TIFF *.PDF)"
+
+
+class ScanInTab(QWidget):
+    changed = Signal(object)  # Changes: the batch recorded (one undo step)
+
+    def __init__(self, db: Database, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.runner = db, runner
+        self.readings: list[PageReading] = []
+        self._todo: list[int] = []  # indexes of the pages still to check
+        column = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.read_button = QPushButton("&Read scans…")
+        self.read_button.setAccessibleName("Read scans")
+        self.read_button.clicked.connect(self._on_read_button_clicked)
+        top.addWidget(self.read_button)
+        top.addStretch(1)
+        column.addLayout(top)
+        self.summary = QLabel("Scan the filled forms (any order, any way up) and read them in:"
+                              " PNG, JPEG, TIFF or PDF.")  # fmt: skip
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("What was read")
+        column.addWidget(self.summary)
+        self.page_label = QLabel()
+        self.page_label.setAccessibleName("Page to check")
+        self.why = QLabel()
+        self.why.setWordWrap(True)
+        self.why.setAccessibleName("Why it is to check")
+        self.row_image = QLabel()
+        self.row_image.setAccessibleName("The score row as scanned")
+        self.answer = QLineEdit()
+        self.answer.setAccessibleName("Score, or the form's code")
+        self.answer.installEventFilter(self)
+        self.answer.returnPressed.connect(self._on_answer_return_pressed)
+        self.answer_error = FieldError("answer")
+        for widget in (self.page_label, self.why, self.row_image, self.answer, self.answer_error):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self._show_check(False)
+
+    # ------------------------------------------------------------------ reading
+
+    def _on_read_button_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Read scanned survey forms", "", SCANS)
+        if names:
+            self.read([Path(n) for n in names])
+
+    def read(self, paths: list[Path]) -> None:
+        """Read the scans in the background; then the check, or straight to recording."""
+        try:
+            files = files_in(paths)
+            total = sum(count_pages(f) for f in files)
+        except CrmError as exc:
+            self.summary.setText(str(exc))
+            return
+        db = self.db
+        self.read_button.setEnabled(False)
+        self.runner.op(
+            lambda progress: list(read_files(db, files, progress, keep_images=True)), parent=self
+        ).progress("Reading scanned forms…", total).success(self._on_read).failure(
+            self._on_failed
+        ).write()  # fmt: skip
+
+    def _on_read(self, readings: list[PageReading]) -> None:
+        self.readings = readings
+        self._todo = [n for n, r in enumerate(readings) if _to_check(r)]
+        sure = sum(1 for r in readings if r.recordable)
+        blank = sum(1 for r in readings if r.kind == "blank")
+        other = sum(1 for r in readings if r.kind == "other")
+        left = sum(1 for r in readings if r.needs_check) - len(self._todo)
+        parts = [f"{sure} read surely", f"{len(self._todo)} to check"]
+        parts += [count(blank, "blank page")] if blank else []
+        parts += [f"{count(other, 'page')} not a crmdesk form"] if other else []
+        parts += [f"{left} not to record (a form unknown or already entered)"] if left else []
+        self.summary.setText(f"Read {count(len(readings), 'page')}: " + ", ".join(parts) + ".")
+        self._next()
+
+    def _on_failed(self, error: Exception) -> None:
+        self.read_button.setEnabled(True)
+        self.answer.setEnabled(True)
+        self.summary.setText(str(error))
+
+    # ------------------------------------------------------------------ the check
+
+    def _next(self) -> None:
+        if not self._todo:
+            self._show_check(False)
+            self._record()
+            return
+        r = self.readings[self._todo[0]]
+        self._show_check(True)
+        whose = ""
+        if r.form is not None:
+            whose = f" — {r.form.client_name or 'a blank form'}"
+        self.page_label.setText(f"{count(len(self._todo), 'page')} to check. {r.file}, page "
+                                f"{r.page}: form {r.code or '(code not read)'}{whose}")  # fmt: skip
+        self.why.setText(r.why)
+        image = r.images.get("score")
+        self.row_image.setPixmap(_pixmap(image) if image is not None else QPixmap())
+        if r.code is None:
+            self.answer.setPlaceholderText("Type the code printed under the QR code, then Enter")
+        else:
+            proposal = f"Enter accepts {r.score}; " if r.score is not None else ""
+            self.answer.setPlaceholderText(
+                f"{proposal}type the score (0–10) and Enter; N no answer; S skip"
+            )
+        self.answer.clear()
+        self.answer_error.show_problem(None)
+        self.answer.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """N and S in the answer box decide the page at once (no answer, skip)."""
+        if watched is self.answer and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            current = self.readings[self._todo[0]] if self._todo else None
+            if current is not None and current.code is not None and not self.answer.text():
+                if key == Qt.Key.Key_N:
+                    self._decided(decide(current, Decision("none")))
+                    return True
+                if key == Qt.Key.Key_S:
+                    self._decided(current)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _on_answer_return_pressed(self) -> None:
+        if not self._todo:
+            return
+        current = self.readings[self._todo[0]]
+        typed = self.answer.text().strip()
+        try:
+            if current.code is None:  # the page is read again (a tenth of a second or so)
+                db = self.db
+                self.answer.setEnabled(False)
+                self.runner.op(lambda: with_code(db, current, typed), parent=self).success(
+                    self._on_read_again
+                ).failure(self._on_failed).write()  # fmt: skip
+            elif not typed:
+                self._decided(decide(current, Decision("accept")))
+            elif typed.isdigit():
+                self._decided(decide(current, Decision("score", int(typed))))
+            else:
+                raise CrmError(f"{typed} is not a score: type 0 to 10, N or S.")
+        except CrmError as exc:
+            self.answer_error.show_problem(str(exc))
+            self.answer.selectAll()
+
+    def _on_read_again(self, again: PageReading) -> None:
+        self.answer.setEnabled(True)
+        self.answer.setFocus()
+        if again.form is None:  # a code never printed, or already entered
+            self.answer_error.show_problem(again.why)
+            self.answer.selectAll()
+            return
+        self._decided(again, again=True)
+
+    def _decided(self, reading: PageReading, again: bool = False) -> None:
+        """The page as decided (or, read again with its code, to check once more if it is
+        still doubtful)."""
+        n = self._todo.pop(0)
+        self.readings[n] = reading
+        if again and reading.needs_check and reading.form is not None:
+            self._todo.insert(0, n)
+        self._next()
+
+    def _show_check(self, shown: bool) -> None:
+        for widget in (self.page_label, self.why, self.row_image, self.answer):
+            widget.setVisible(shown)
+        if not shown:
+            self.answer_error.show_problem(None)
+
+    # ------------------------------------------------------------------ recording
+
+    def _record(self) -> None:
+        db, readings = self.db, list(self.readings)
+        if not any(r.recordable for r in readings):
+            self.read_button.setEnabled(True)
+            return
+        self.runner.op(lambda: record_pages(db, readings), parent=self).success(
+            self._on_recorded
+        ).failure(self._on_failed).write()  # fmt: skip
+
+    def _on_recorded(self, done: Recorded) -> None:
+        self.read_button.setEnabled(True)
+        said = f"Recorded {count(len(done.saved), 'answer')} (Undo takes them all back)."
+        refused = "".join(f"\n{r.file} page {r.page}: {why}" for r, why in done.refused)
+        self.summary.setText(self.summary.text() + " " + said + refused)
+        if done.changes is not None:
+            self.changed.emit(done.changes)
+
+
+def _to_check(r: PageReading) -> bool:
+    """A doubtful page a person can settle: a form to record, or one whose code is to type
+    (not an unknown or already entered form, which is only listed)."""
+    return r.needs_check and (r.form is not None or (r.code is None and r.kind == "form"))
+
+
+def _pixmap(image: Image.Image) -> QPixmap:
+    grey = image.convert("L")
+    data = grey.tobytes()
+    qimage = QImage(data, grey.width, grey.height, grey.width, QImage.Format.Format_Grayscale8)
+    return QPixmap.fromImage(qimage.copy())  # (a copy: `data` goes when this returns)

@@ -1,0 +1,252 @@
+"""One scanned page read: which form it is (by its QR code), laid on that form's own layout
+(the one it was printed with), and each answer read from its boxes — or the reasons a
+person must look at it. Nothing here writes; crmdesk.services.scan_in.recording does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from crmdesk.documents.form_geometry import (
+    MARK,
+    MARK2,
+    FormLayout,
+    FormSpec,
+    layout_of,
+    page_size,
+)
+from crmdesk.documents.survey_form import options_of
+from crmdesk.errors import CrmError
+from crmdesk.services import surveys
+from crmdesk.services.scan_in.codes import FoundCode, find_code
+from crmdesk.services.scan_in.cutouts import cut_out, rows
+from crmdesk.services.scan_in.marks import (
+    OUTLINE,
+    RING,
+    BoxFill,
+    RowReading,
+    measure,
+    read_row,
+    read_tick,
+)
+from crmdesk.services.scan_in.pages import Page
+from crmdesk.services.scan_in.registration import (
+    NotRegistered,
+    Registration,
+    find_marks,
+    register,
+)
+from crmdesk.store.database import Database
+
+BLANK_INK = 0.002  # a page with less ink than this (of its area) is blank
+QR_TOLERANCE_MM = 6  # the QR code found this far from where the layout has it: not registered
+ABOVE = (0.8 * 72 / 25.4, 10 * 72 / 25.4)  # version 1: where the number above a box is
+RINGED = 0.06  # this much more ink round a number than its digits have: a ring
+CONSENT_LABELS = {"contact": "may we contact you", "quote": "may we quote you"}
+
+
+@dataclass
+class PageReading:
+    file: str
+    page: int
+    code: str | None = None
+    score: int | None = None  # on a page to check, the reading proposed (or None)
+    consents: dict[str, bool] = field(default_factory=dict)
+    extra: list[Any] = field(default_factory=list)  # per extra question; None: not read
+    needs_check: bool = False
+    why: str = ""
+    kind: str = "form"  # or "blank", "other" (not a crmdesk form)
+    form: surveys.FormInfo | None = None  # the issued form, when its code is one
+    recordable: bool = False  # read surely, of a form issued and not yet entered
+    # with keep_images: the score row, each question, the consents and the handwritten
+    # parts, cut out upright (crmdesk.services.scan_in.cutouts)
+    images: dict[str, Image.Image] = field(default_factory=dict)
+    path: Path | None = None  # the file, to read the page again (with a code typed)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "page": self.page, "code": self.code, "score": self.score,
+                "consents": self.consents, "extra": self.extra,
+                "needs_check": self.needs_check, "why": self.why}  # fmt: skip
+
+
+def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool = False,
+              typed_code: str | None = None) -> PageReading:  # fmt: skip
+    """`seen`: code → where it was read earlier in this batch (a form scanned twice is
+    named, not read twice). `keep_images`: cut out the rows and handwriting (for the
+    check, and to keep with the answer). `typed_code`: the code a person read off a page
+    whose QR code did not read (the page's orientation then comes from its hollow mark)."""
+    reading = PageReading(page.file.name, page.number, path=page.file)
+    image = page.image
+    found = None if typed_code is not None else find_code(image)
+    if typed_code is not None:
+        code = reading.code = surveys.normalise_code(typed_code)
+    elif found is None or found.code is None:
+        return _not_named(reading, image, found)
+    else:
+        code = reading.code = found.code
+    if code in seen:
+        return _check(reading, f"form {code} is in this batch already ({seen[code]})")
+    seen[code] = f"{page.file.name} page {page.number}"
+    try:
+        form = reading.form = surveys.look_up_form(db, code)
+    except CrmError as exc:
+        return _check(reading, str(exc))
+    spec = _spec_of(form, image)
+    geo = layout_of(spec)
+    try:
+        marks = find_marks(image, geo.page, MARK2 if spec.version >= 2 else MARK)
+        reg = register(marks, geo, found.turned if found is not None else None)
+    except NotRegistered as exc:
+        return _check(reading, f"the page could not be laid on its form: {exc}")
+    grey = np.asarray(image, dtype=np.uint8)
+    if keep_images:
+        reading.images = {name: cut_out(image, reg, box) for name, box in rows(geo).items()}
+    (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
+    reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
+    score_fills = [measure(grey, reg, box, above=geo.numbers_inside, reach=reach)
+                   for box in geo.score_boxes]  # fmt: skip
+    if (why := _misregistered(reg, geo, found, score_fills)) is not None:
+        return _check(reading, why)
+    doubts = _read_answers(reading, grey, reg, geo, spec, form.survey, score_fills)
+    reading.needs_check = bool(doubts)
+    if doubts:
+        reading.why = "; ".join(doubts)
+    elif reading.score is None:
+        reading.why = "no score marked: nothing to record"
+    reading.recordable = not doubts and reading.score is not None
+    return reading
+
+
+def _check(reading: PageReading, why: str) -> PageReading:
+    reading.needs_check, reading.why = True, why
+    return reading
+
+
+def _not_named(reading: PageReading, image: Image.Image, found: FoundCode | None) -> PageReading:
+    """A page without a crmdesk code: blank, another paper, or a form whose QR code did not
+    read (which a person names by typing the code printed under it)."""
+    if found is not None:
+        reading.kind = "other"
+        reading.why = f"not a crmdesk survey form (its QR code says “{found.text[:40]}”)"
+        return reading
+    if _ink_share(image) < BLANK_INK:
+        reading.kind, reading.why = "blank", "blank page"
+        return reading
+    try:
+        find_marks(image, page_size(_paper_by_shape(image)))
+    except NotRegistered:
+        reading.kind, reading.why = (
+            "other",
+            "not a crmdesk survey form (no QR code, no corner marks)",
+        )
+        return reading
+    return _check(reading, "the QR code could not be read: type the code printed under it")
+
+
+def _ink_share(image: Image.Image) -> float:
+    small = np.asarray(image.reduce(max(1, max(image.size) // 1000)), dtype=np.float64)
+    paper = max(float(np.percentile(small, 95)), 1.0)
+    return float((small < 0.5 * paper).mean())
+
+
+def _spec_of(form: surveys.FormInfo, image: Image.Image) -> FormSpec:
+    """The layout the form was printed with; a form printed before layouts were kept is
+    version 1 with its survey's questions as they are now, on the paper its shape says."""
+    if form.layout and form.paper:
+        return FormSpec.from_json(form.layout, form.paper)
+    d = form.survey.definition
+    extra = tuple((q.kind, len(options_of(q.kind, q.choices))) for q in d.extra)
+    return FormSpec(1, _paper_by_shape(image), extra, d.ask_contact, d.ask_quote,
+                    d.ask_referral)  # fmt: skip
+
+
+def _paper_by_shape(image: Image.Image) -> str:
+    """A4 (1.41 long to short) or Letter (1.29), by the image's shape; halfway between them
+    is 1.35, and a page skewed 3° widens its image only to 1.37 or 1.26."""
+    return "A4" if max(image.size) / min(image.size) > 1.35 else "Letter"
+
+
+def _misregistered(reg: Registration, geo: FormLayout, found: FoundCode | None,
+                   score_fills: list[BoxFill]) -> str | None:  # fmt: skip
+    """Why the page is not where its layout says (None if it is): the QR code must be found
+    where the layout prints it, and the score boxes' printed lines where it draws them."""
+    outline = np.mean([fill.outline for fill in score_fills])
+    if outline < OUTLINE:
+        return "the score boxes are not where this form's layout puts them"
+    if found is None:
+        return None
+    x, y, w, h = geo.qr
+    cx, cy = reg.to_image(np.array([x + w / 2]), np.array([y + h / 2]))
+    qx = sum(p[0] for p in found.corners) / 4
+    qy = sum(p[1] for p in found.corners) / 4
+    off_mm = float(np.hypot(cx[0] - qx, cy[0] - qy)) / reg.px_per_pt / 72 * 25.4
+    if off_mm > QR_TOLERANCE_MM:
+        return "the page could not be laid on its form (the QR code is not where it belongs)"
+    return None
+
+
+def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormLayout,
+                  spec: FormSpec, survey: surveys.SurveyRecord,
+                  score_fills: list[BoxFill]) -> list[str]:  # fmt: skip
+    """Fill `reading` with what the boxes say; return the doubts."""
+    doubts = []
+    row = read_row(score_fills, [str(n) for n in range(11)], geo.numbers_inside)
+    reading.score = row.choice
+    if not row.sure:
+        doubts.append(f"score: {row.why}")
+    elif row.choice is None and not geo.numbers_inside:
+        ringed = _ringed_numbers(grey, reg, geo)
+        if ringed:
+            doubts.append(f"score: a mark round the number {' and '.join(ringed)} above the boxes")
+    questions = survey.definition.extra
+    same = tuple((q.kind, len(options_of(q.kind, q.choices))) for q in questions) == spec.extra
+    for n, ((kind, _count), boxes) in enumerate(zip(spec.extra, geo.extra_boxes, strict=True), 1):
+        if kind == "text":
+            reading.extra.append(None)
+            continue
+        if not same:
+            reading.extra.append(None)
+            doubts.append(
+                f"question {n}: the survey's questions changed since this form was printed"
+            )
+            continue
+        q = questions[n - 1]
+        labels = options_of(q.kind, q.choices)
+        fills = [measure(grey, reg, b) for b in boxes]
+        answer = read_row(fills, labels)
+        reading.extra.append(_value(q.kind, labels, answer))
+        if min(f.outline for f in fills) < OUTLINE:  # (an old form of a survey since edited)
+            doubts.append(f"question {n}: its boxes are not where the form's layout puts them")
+        elif not answer.sure:
+            doubts.append(f"question {n}: {answer.why}")
+    for key, box in geo.consent_boxes.items():
+        fill = measure(grey, reg, box)
+        tick = read_tick(fill, CONSENT_LABELS[key])
+        reading.consents[key] = tick.choice == 0
+        if fill.outline < OUTLINE:
+            doubts.append(f"the “{CONSENT_LABELS[key]}” box is not where the form's layout puts it")
+        elif not tick.sure:
+            doubts.append(tick.why)
+    return doubts
+
+
+def _ringed_numbers(grey: Any, reg: Registration, geo: FormLayout) -> list[str]:
+    """On a form with the numbers above the boxes (layout version 1): the numbers with
+    more ink round them than the others have (a ring drawn round the number instead of a
+    mark in its box)."""
+    zones = [(x, y + h + ABOVE[0], w, ABOVE[1] - ABOVE[0]) for x, y, w, h in geo.score_boxes]
+    ink = [measure(grey, reg, zone).ink for zone in zones]
+    usual = float(np.median(ink))  # a one-digit number's ink; "10" has two digits
+    return [str(n) for n, share in enumerate(ink) if share > usual * len(str(n)) + RINGED]
+
+
+def _value(kind: str, labels: tuple[str, ...], row: RowReading) -> Any:
+    if row.choice is None:
+        return None
+    if kind == "rating":
+        return row.choice + 1
+    return labels[row.choice]

@@ -1,0 +1,73 @@
+"""B18: reading scanned survey forms, against the floor of loading the same pages and
+decoding their QR codes; and memory over a 1,000-page batch (one page held at a time)."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import tempfile
+from pathlib import Path
+
+from crmdesk.services import shop
+from crmdesk.services.scan_in.codes import find_code
+from crmdesk.services.scan_in.pages import pages
+from crmdesk.services.scan_in.reading import read_page
+from crmdesk.store.database import Database
+from tests.benchmarks.bench_letters import SHOP
+from tests.benchmarks.harness import Row, interleaved, median, ratio_row
+from tests.scan_set.forms import make_set
+
+DISTINCT = 25  # generated scans (150–300 dpi, skewed, noisy, JPEG, fax-like, turned)
+PAGES = 100
+BATCH = 1000
+MEMORY_LIMIT_MB = 30
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def b18(repeat: int) -> list[Row]:
+    folder = Path(tempfile.mkdtemp(prefix="crmdesk-b18-"))
+    try:
+        with Database.open(folder / "b18.crmdesk", create=True) as db:
+            shop.save_shop(db, SHOP)
+            scans = [path for path, _ in make_set(db, folder, DISTINCT, seed=18)]
+
+            def read(n: int) -> None:
+                for k in range(n):  # each page read in full (not "in this batch already")
+                    for page in pages(scans[k % DISTINCT]):
+                        read_page(db, page, {})
+
+            def floor() -> None:
+                for k in range(PAGES):
+                    for page in pages(scans[k % DISTINCT]):
+                        find_code(page.image)
+
+            ours, base = interleaved(lambda: read(PAGES), floor, repeat)
+            before = _peak_mb()
+            read(BATCH)
+            growth = _peak_mb() - before
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [
+        ratio_row(
+            "B18",
+            f"read {PAGES} scanned survey pages",
+            median(ours),
+            median(base),
+            3.0,
+            note="baseline: load the same pages and decode their QR codes",
+        ),
+        Row(
+            "B18m",
+            f"peak memory growth over a {BATCH:,}-page batch",
+            growth,
+            0.0,
+            "MB",
+            growth,
+            f"≤ +{MEMORY_LIMIT_MB} MB",
+            growth <= MEMORY_LIMIT_MB,
+            note=f"after {PAGES}-page runs",
+        ),
+    ]

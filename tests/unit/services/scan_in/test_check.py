@@ -1,0 +1,61 @@
+"""The person checking doubtful pages: accept, correct, no answer, skip; a code typed for a
+page whose QR code did not read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from crmdesk.errors import CrmError
+from crmdesk.services import surveys
+from crmdesk.services.scan_in.batch import read_files
+from crmdesk.services.scan_in.check import Decision, decide, with_code
+from crmdesk.services.scan_in.recording import record_pages
+from crmdesk.store.database import Database
+from tests.letters_helpers import set_up_shop
+from tests.scan_set.degrade import Scan
+from tests.scan_set.forms import filled_form
+
+SCAN = Scan(dpi=200, skew=-1.0, noise=4)
+
+
+def test_doubtful_pages_are_decided_then_recorded(db: Database, tmp_path: Path) -> None:
+    set_up_shop(db)
+    two, code_two = filled_form(db, tmp_path, [("cross", 2), ("cross", 7)], SCAN)
+    cancelled, code_cancelled = filled_form(db, tmp_path, [("filled", 1), ("tick", 6)], SCAN)
+    later, _ = filled_form(db, tmp_path, [("cross", 4), ("tick", 5)], SCAN)
+    first, second, third = read_files(db, [two, cancelled, later])
+    assert first.needs_check and second.needs_check and third.needs_check
+    with pytest.raises(CrmError, match="Type the score"):
+        decide(first, Decision("accept"))  # two marks: nothing proposed to accept
+    decided = [decide(first, Decision("score", 7)), decide(second, Decision("accept")),
+               decide(third, Decision("skip"))]  # fmt: skip
+    done = record_pages(db, decided)
+    assert [(r.code, r.score) for r in done.saved] == [(code_two, 7), (code_cancelled, 6)]
+    answers = db.query("SELECT score FROM survey_answers ORDER BY score")
+    assert [a[0] for a in answers] == [6, 7]
+    assert decide(third, Decision("none")).recordable is False
+
+
+def test_a_code_typed_for_an_unreadable_qr_code_reads_the_page(
+    db: Database, tmp_path: Path
+) -> None:
+    set_up_shop(db)
+    path, code = filled_form(db, tmp_path, [("tick", 3), ("cross", "quote")],
+                             Scan(dpi=200, skew=1.5, turn=180))  # fmt: skip
+    image = Image.open(path).convert("L")
+    w, h = image.size  # turned 180°: the QR code is at the bottom left
+    ImageDraw.Draw(image).rectangle((w * 0.09, h * 0.83, w * 0.23, h * 0.93), fill=255)
+    image.save(path)
+    (unread,) = read_files(db, [path])
+    assert unread.code is None and "QR code could not be read" in unread.why
+    with pytest.raises(CrmError, match="not a form that can be recorded"):
+        decide(unread, Decision("score", 3))
+    read = with_code(db, unread, code.lower().replace("-", " "))  # as typed
+    assert (read.code, read.score, read.needs_check, read.recordable) == (code, 3, False, True)
+    assert read.consents == {"contact": False, "quote": True} and "score" in read.images
+    record_pages(db, [read])
+    with pytest.raises(CrmError, match="already entered"):
+        surveys.look_up_form(db, code)
