@@ -23,6 +23,8 @@ crmdesk nps [--by month|quarter|year] [--tag T | --stage S] [--json]
 crmdesk report [--period 2026-Q3] -o report.pdf
                              the period report (revenue, Pareto, retention, funnel, NPS)
 crmdesk today [--json]       what to do today: follow-ups, call-backs, complaints, birthdays…
+crmdesk import FILE... [--region CC] [--on-match update|skip|new] [--dry-run] [--json]
+                             import clients from vCard, CSV or birthday-calendar files
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crmdesk import __version__, cli_sync, paths
+from crmdesk import __version__, cli_import, cli_sync, paths
 from crmdesk.errors import CrmError
 from crmdesk.wording import count
 
@@ -52,6 +54,7 @@ COMMANDS = (
     "nps",
     "report",
     "today",
+    "import",
     "copy",
     "merge",
     "backup",
@@ -98,6 +101,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     cli_sync.add_parsers(commands)
     _letters_parser(commands)
     _survey_parsers(commands)
+    cli_import.add_parser(commands)
     return parser
 
 
@@ -244,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "today":
             return _today(args)
+        if args.command == "import":
+            return cli_import.run(args, _open_database)
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2
