@@ -16,6 +16,7 @@ from datetime import datetime
 from tests.benchmarks import (
     bench_core,
     bench_freeze,
+    bench_import,
     bench_letters,
     bench_retention,
     bench_surveys,
@@ -53,6 +54,7 @@ def main() -> int:
         "B11": lambda: bench_retention.b11(big, args.repeat),
         "B12": lambda: bench_retention.b12(big, args.repeat),
         "B13": lambda: bench_sync.b13(big, max(3, args.repeat // 2)),
+        "B14": lambda: bench_import.b14(small, max(3, args.repeat // 2)),
         "B16": lambda: bench_freeze.b16(big, small, args.clients),  # one session each
         "B17": lambda: bench_retention.b17(big, args.repeat),
     }
