@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from crmdesk.errors import CrmError
@@ -21,6 +21,7 @@ from crmdesk.gui.client_list_model import ID_ROLE
 from crmdesk.gui.client_list_view import ClientListView
 from crmdesk.gui.controller import action
 from crmdesk.gui.files import Files
+from crmdesk.gui.importing import Importing, dropped_files
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         self.keeping = Keeping(state, self, self, self.paperwork.letter)
         self.carrying = Carrying(state, self, self, self.open_database, self._quiet)
         self.unpacking = Unpacking(state, self, self, self.open_database)
+        self.importing = Importing(state, self, self)
+        self.setAcceptDrops(True)  # contact files dropped on the window are imported
         keys = QKeySequence.StandardKey
         self.act_find = action(self, "&Find client", self.client_list.focus_search, keys.Find)
         self.act_today = action(self, "&Today", self.show_today, "Ctrl+T")
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
             keeping=self.keeping,
             paperwork=self.paperwork,
             carrying=self.carrying,
+            importing=self.importing,
             find=self.act_find,
             today=self.act_today,
             settings=self.act_settings,
@@ -348,6 +352,17 @@ class MainWindow(QMainWindow):
         has_db = self.db is not None and not self.tasks.busy
         for act in (self.act_find, self.act_today, self.act_settings):
             act.setEnabled(has_db)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.importing.act_import.isEnabled() and dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = dropped_files(event.mimeData())
+        if files and self.importing.act_import.isEnabled():
+            event.acceptProposedAction()
+            # after the drop has finished (a modal preview inside it would hold the source)
+            QTimer.singleShot(0, lambda: self.importing.import_files(files))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True

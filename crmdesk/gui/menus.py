@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.carrying import Carrying
     from crmdesk.gui.client_actions import ClientActions
     from crmdesk.gui.files import Files
+    from crmdesk.gui.importing import Importing
     from crmdesk.gui.keeping import Keeping
     from crmdesk.gui.paperwork import Paperwork
     from crmdesk.gui.undoing import Undoing
@@ -28,6 +29,7 @@ def build_menus(
     keeping: Keeping,
     paperwork: Paperwork,
     carrying: Carrying,
+    importing: Importing,
     find: QAction,
     today: QAction,
     settings: QAction,
@@ -38,6 +40,8 @@ def build_menus(
     file_menu.addActions([files.act_new_db, files.act_open])
     file_menu.addMenu(files.recent_menu)
     file_menu.addAction(files.act_open_demo)
+    file_menu.addSeparator()
+    file_menu.addAction(importing.act_import)
     file_menu.addSeparator()
     file_menu.addActions([carrying.act_copy, carrying.act_merge, carrying.act_conflicts])
     file_menu.addSeparator()

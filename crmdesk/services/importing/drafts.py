@@ -132,9 +132,7 @@ def email(text: str) -> str | None:
 def fingerprint(contact: ImportedContact) -> str:
     """The same for the same person written the same way, wherever in a file they stand."""
     parts = [
-        repr(value)
-        for key, value in contact.__dict__.items()
-        if key not in ("origin", "problems")
+        repr(value) for key, value in contact.__dict__.items() if key not in ("origin", "problems")
     ]
     return hashlib.sha1("\x1e".join(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
@@ -195,9 +193,7 @@ class _Builder:
         limit = limits.CLIENT[name]
         if len(value) > limit.chars:
             self.draft.notes.append(f"{FIELD_NAMES[name]}: {value}")
-            self.problem(
-                f"{limit.label} is longer than {limit.chars} characters; kept in a note"
-            )
+            self.problem(f"{limit.label} is longer than {limit.chars} characters; kept in a note")
         else:
             self.draft.values[name] = value
 
@@ -240,7 +236,8 @@ class _Builder:
         return self.draft
 
     def _phones(self) -> None:
-        kept, seen = [], set()
+        kept: list[dict[str, str]] = []
+        seen: set[str] = set()
         for typed in self.contact.phones:
             found = phone(typed.value, self.region)
             if found is None:
@@ -254,7 +251,8 @@ class _Builder:
         self.draft.values["phones"] = kept
 
     def _emails(self) -> None:
-        kept, seen = [], set()
+        kept: list[dict[str, str]] = []
+        seen: set[str] = set()
         for typed in self.contact.emails:
             found = email(typed.value)
             if found is None:
@@ -291,9 +289,7 @@ class _Builder:
             full = birthday.to_date()
             if full is None:
                 self.fact("Birthday", f"{birthday} (year unknown)")
-                self.problem(
-                    f"the birthday {birthday} has no year; kept as a thing to remember"
-                )
+                self.problem(f"the birthday {birthday} has no year; kept as a thing to remember")
             elif full > date.today():
                 self.fact("Birthday", full.isoformat())
                 self.problem(f"the birthday {full.isoformat()} is in the future; kept as a "

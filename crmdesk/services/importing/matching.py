@@ -53,7 +53,9 @@ class ClientIndex:
     )
     names: dict[str, str] = field(default_factory=dict)  # id → name as shown
 
-    def add(self, cid: str, values: dict[str, object], emails: list[str], phones: list[str]) -> None:
+    def add(
+        self, cid: str, values: dict[str, object], emails: list[str], phones: list[str]
+    ) -> None:
         given, family, company = (str(values[k] or "") for k in ("given_name", "family_name",
                                                                    "company"))  # fmt: skip
         self.names[cid] = display_name(given, family, company)

@@ -75,9 +75,9 @@ def preview_file(
     rows: list[PlannedRow] = []
     for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
         rows.append(row)
-        if progress is not None and len(rows) % 100 == 0:
-            if not progress(int(source.progress * _SCALE), _SCALE):
-                raise ImportCancelled()
+        reached = int(source.progress * _SCALE)
+        if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
+            raise ImportCancelled()
     return Preview(source, rows, list(source.problems), index)
 
 

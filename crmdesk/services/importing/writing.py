@@ -103,7 +103,7 @@ def _history(client_id: str, row: PlannedRow, when: datetime) -> dict[str, Any]:
     return {
         "client_id": client_id, "kind": "other", "direction": "in", "occurred_at": when,
         "subject": f"{IMPORTED_FROM}{origin.file}",
-        "body": f"{origin.file}, line {origin.line}.\n{MARK} {row.draft.fingerprint}",
+        "body": f"Line {origin.line}. {MARK} {row.draft.fingerprint}",  # (short: indexed)
         "outcome": "", "follow_up_on": None, "complaint_id": None, "personal": False,
         "created_at": when, "deleted_at": None,
     }  # fmt: skip

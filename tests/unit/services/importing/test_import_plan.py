@@ -14,7 +14,8 @@ from crmdesk.services.importing.drafts import draft_of
 from crmdesk.services.importing.matching import ClientIndex
 from crmdesk.services.importing.plan import Status
 from crmdesk.services.importing.preview import preview_file
-from crmdesk.services.importing.records import ImportedContact, Labelled as Typed, Origin
+from crmdesk.services.importing.records import ImportedContact, Origin
+from crmdesk.services.importing.records import Labelled as Typed
 from crmdesk.store.database import Database
 
 HEADER = ["First Name", "Last Name", "E-mail Address", "Mobile Phone", "Home Street",
@@ -108,8 +109,13 @@ def test_a_row_with_nothing_of_a_person_is_a_problem_that_keeps_what_it_held(
 def test_matching_100000_clients_is_lookups_not_a_scan() -> None:
     index = ClientIndex()
     for n in range(100_000):
-        values = {"given_name": f"Given{n}", "family_name": f"Family{n % 5000}",
-                  "company": "", "postcode": f"PC{n % 3000}", "city": f"Town{n % 200}"}
+        values = {
+            "given_name": f"Given{n}",
+            "family_name": f"Family{n % 5000}",
+            "company": "",
+            "postcode": f"PC{n % 3000}",
+            "city": f"Town{n % 200}",
+        }
         index.add(f"id{n}", values, [f"p{n}@example.org"], [f"+4479111{n:05d}"])
     contacts = [
         ImportedContact(Origin("f.csv", n + 2, n + 1), given_name=f"Given{n}",

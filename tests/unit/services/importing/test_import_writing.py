@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crmdesk.services import client_list, clients, facts, history, notes, settings, undo
-from crmdesk.services.clients import ClientForm, Labelled
+from crmdesk.services.clients import Labelled
 from crmdesk.services.importing import ColumnTarget, Field, open_import
 from crmdesk.services.importing.plan import OnMatch, Status
 from crmdesk.services.importing.preview import (
