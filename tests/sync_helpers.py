@@ -130,7 +130,11 @@ def older_file(path: Path, revision: str) -> Iterator[Any]:
     raw = sqlite3.connect(path)
     raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     raw.close()
+    from crmdesk.store import search_index
+
     engine = sa.create_engine(f"sqlite:///{path}")
+    # (from 0010 the search index's triggers fold what is written: crm_fold)
+    sa.event.listen(engine, "connect", lambda dbapi, _record: search_index.register(dbapi))
     try:
         with engine.begin() as conn:
             migrate.upgrade(conn, revision)

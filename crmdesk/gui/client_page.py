@@ -26,7 +26,16 @@ from crmdesk.gui.columns import AMOUNT, DATE, LABEL, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
 from crmdesk.gui.widgets import ElidedLabel, elide, never_wider
 from crmdesk.model.enums import ContactPreference, HistoryKind
-from crmdesk.services import clients, complaints, facts, notes, reminders, retention, settings
+from crmdesk.services import (
+    clients,
+    complaints,
+    dates,
+    facts,
+    notes,
+    reminders,
+    retention,
+    settings,
+)
 from crmdesk.services.clients import ClientRecord
 from crmdesk.services.complaints import ComplaintRecord
 from crmdesk.services.date_text import day_text, moment_text
@@ -87,6 +96,7 @@ class ClientPage(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Client page")
         self._db: Database | None = None
+        self._locale = "en_GB"
         self._money: Callable[[int], str] = money  # the shop's currency once a file is open
         self.record: ClientRecord | None = None
 
@@ -282,6 +292,7 @@ class ClientPage(QWidget):
     def show_client(self, db: Database | None, client_id: str | None) -> None:
         self._db = db
         self._money = settings.money(db) if db else money
+        self._locale = settings.locale_for(db) if db else "en_GB"
         try:
             self.record = clients.get_client(db, client_id) if db and client_id else None
         except NotFoundError:
@@ -400,7 +411,8 @@ class ClientPage(QWidget):
             lines.append(f"⌂ {e(address)}")
         facts_line = []
         if r.birthday:
-            facts_line.append(f"Birthday {r.birthday:%d %B %Y}")
+            shown = dates.show_birthday(r.birthday, self._locale)  # "15 April": year unknown
+            facts_line.append(f"Birthday {shown}")
         facts_line.append(f"Prefers: {ContactPreference(r.preferred_contact).label}")
         consent = (
             f"yes, since {day_text(r.consent_at)}"

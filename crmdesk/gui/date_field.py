@@ -5,6 +5,9 @@ on Save): a date is shown back in the locale's own way ("12 May 1990"), anything
 refused at the field with what to type, and the text stays as typed. Empty is no date.
 Alt+Down (or the button) opens a calendar on the date, or near today (a birthday: 40 years
 back).
+
+A birthday (`BirthdayField`) may also be a day and month alone ("15 April", "15/4"): kept
+without a year, shown back as the locale writes a day and month.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import ValidationError
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import dates
 
 
@@ -132,12 +136,48 @@ class DateField(QWidget):
         if not self.edit.text().strip():
             self.problem_changed.emit("")  # cleared: no date, nothing wrong
 
+    def _shown_back(self) -> str:
+        """How the text typed is shown back ("" when empty); raises ValidationError."""
+        value = self.value()
+        return dates.show(value, self._locale) if value is not None else ""
+
     def _on_edit_editing_finished(self) -> None:
         try:
-            value = self.value()
+            shown = self._shown_back()
         except ValidationError as exc:
             self.problem_changed.emit(next(iter(exc.problems.values())))
             return
-        if value is not None:
-            self.edit.setText(dates.show(value, self._locale))
+        if shown:
+            self.edit.setText(shown)
         self.problem_changed.emit("")
+
+
+class BirthdayField(DateField):
+    """A birthday: a date, or a day and month alone when the year is not known."""
+
+    def __init__(self, locale: str, parent: QWidget | None = None) -> None:
+        super().__init__(locale, birthday=True, parent=parent)
+        example = dates.example(locale).partition(" (")[0]
+        alone = dates.show_day_of_year(dates.EXAMPLE.month, dates.EXAMPLE.day, locale)
+        self.edit.setPlaceholderText(f"e.g. {example} — or {alone} without the year")
+
+    def birthday(self) -> PartialDate | None:
+        """The birthday typed (its year None if only a day and month were typed; None if
+        empty). Raises ValidationError, keyed by this field's name, saying what to type."""
+        try:
+            return dates.parse_birthday(self.edit.text(), self._locale)
+        except ValueError as exc:
+            raise ValidationError({self.objectName() or "birthday": str(exc)}) from None
+
+    def set_birthday(self, value: PartialDate | None) -> None:
+        self.edit.setText(dates.show_birthday(value, self._locale) if value else "")
+        self.problem_changed.emit("")
+
+    def value(self) -> date | None:
+        """The birthday as a full date (None when empty or its year is not known)."""
+        found = self.birthday()
+        return found.to_date() if found is not None else None
+
+    def _shown_back(self) -> str:
+        value = self.birthday()
+        return dates.show_birthday(value, self._locale) if value is not None else ""

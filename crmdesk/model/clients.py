@@ -19,6 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
 from crmdesk.model.names import client_sort_name, display_name
+from crmdesk.model.partial_date import PartialDate
+from crmdesk.model.partial_date_type import PartialDateType
 
 __all__ = ["Client", "Fact", "Note", "display_name"]
 
@@ -42,7 +44,8 @@ class Client(Synced, Base):
     postcode: Mapped[str] = mapped_column(String(40), default="")
     city: Mapped[str] = mapped_column(String(200, collation="NOCASE"), default="")
     country: Mapped[str] = mapped_column(String(200), default="")
-    birthday: Mapped[date | None] = mapped_column(default=None)
+    # "1980-04-15", or "XXXX-04-15" when the year is not known (model.partial_date)
+    birthday: Mapped[PartialDate | None] = mapped_column(PartialDateType, default=None)
     preferred_contact: Mapped[str] = mapped_column(String(20), default="any")
     marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_at: Mapped[datetime | None] = mapped_column(default=None)

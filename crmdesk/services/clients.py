@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from crmdesk import model
@@ -14,7 +14,8 @@ from crmdesk.errors import NotFoundError, ValidationError
 from crmdesk.model import ContactPreference
 from crmdesk.model.ids import now
 from crmdesk.model.names import display_name
-from crmdesk.services import limits, settings
+from crmdesk.model.partial_date import PartialDate
+from crmdesk.services import birthdays, limits, settings
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.trash import live, soft_delete
 from crmdesk.services.validation import email_address, normalise_email, normalise_phone
@@ -103,7 +104,7 @@ class ClientForm:
     postcode: str = ""
     city: str = ""
     country: str = ""
-    birthday: date | None = None
+    birthday: PartialDate | None = None  # its year None when not known ("15 April")
     preferred_contact: str = ContactPreference.ANY.value
     marketing_consent: bool = False
     tags: list[str] = field(default_factory=list)
@@ -138,7 +139,7 @@ class ClientRecord:
     postcode: str
     city: str
     country: str
-    birthday: date | None
+    birthday: PartialDate | None
     preferred_contact: str
     marketing_consent: bool
     consent_at: datetime | None
@@ -278,7 +279,7 @@ def _record(row: Sequence[Any]) -> ClientRecord:
         postcode=postcode,
         city=city,
         country=country,
-        birthday=date.fromisoformat(birthday) if birthday else None,
+        birthday=PartialDate.from_stored(birthday),
         preferred_contact=contact,
         marketing_consent=bool(consent),
         consent_at=_when(consent_at),
@@ -342,8 +343,8 @@ def _check(db: Database, form: ClientForm, editing: str | None) -> dict[str, Any
         said = limits.too_long(limits.TAG, tag)
         if said:
             problems.setdefault("tags", f"“{tag[:20]}…”: {said}")
-    if form.birthday is not None and form.birthday > date.today():
-        problems["birthday"] = "The birthday is in the future; check the year."
+    if said := birthdays.problem(form.birthday):
+        problems["birthday"] = said
     if form.preferred_contact not in {p.value for p in ContactPreference}:
         problems["preferred_contact"] = f"“{form.preferred_contact}” is not a way of contacting."
     if form.referred_by_id:

@@ -1,9 +1,10 @@
 """Dates as people type them, read in the shop's locale, and shown back the same way.
 
 "12/05/1990", "12.5.1990", "12 May 1990", "May 12th, 1990", "1990-05-12", "12051990" and
-"1990年5月12日" are all read; the shop's locale decides whether 12/05 is 12 May or
-December 5 (Babel's CLDR patterns and month names, not a hand table). Anything that is not
-plainly a date is refused with a message saying what to type; nothing is guessed.
+"1990年5月12日" are all read (a birthday may also be a day and month alone: "12 May"); the
+shop's locale decides whether 12/05 is 12 May or December 5 (Babel's CLDR patterns and
+month names, not a hand table). Anything that is not plainly a date is refused with a
+message saying what to type; nothing is guessed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from datetime import date
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, tokenize_pattern
+
+from crmdesk.model.partial_date import PartialDate, most_days
 
 EXAMPLE = date(1990, 5, 23)  # a day above 12, so the example shows which comes first
 EARLIEST_YEAR = 1800
@@ -256,3 +259,99 @@ def parse_date(
     if value.year > today.year + 200:
         raise ValueError(f"“{typed}”: the year {year} is too far ahead; {how}.")
     return value
+
+
+# ---------------------------------------------------------------- a day of every year
+
+
+def show_day_of_year(month: int, day: int, locale: str) -> str:
+    """A day and month without a year, as the locale writes one: "15 April", "April 15",
+    "15. April", "4月15日" (CLDR's month-day pattern, filled in here: nothing is formatted
+    through a date, so no year is ever made up for it)."""
+    loc = _locale(locale)
+    skeleton = loc.datetime_skeletons.get("MMMMd")
+    pattern = skeleton.pattern if skeleton is not None else "d MMMM"
+    out = []
+    for kind, value in tokenize_pattern(pattern):
+        if kind == "chars":
+            out.append(str(value))
+            continue
+        letter, width = value  # type: ignore[str-unpack]  # (a field: letter, width)
+        width = int(width)
+        if letter == "d":
+            out.append(f"{day:0{width}d}")
+        elif letter in "ML" and width <= 2:
+            out.append(f"{month:0{width}d}")
+        elif letter in "ML":
+            context = "format" if letter == "M" else "stand-alone"
+            size = "wide" if width == 4 else "abbreviated"
+            out.append(loc.months[context][size][month])
+    return "".join(out)
+
+
+def show_birthday(when: PartialDate, locale: str) -> str:
+    """ "12 May 1990" (as `show` writes a date), or "12 May" when the year is not known."""
+    full = when.to_date()
+    return show(full, locale) if full else show_day_of_year(when.month, when.day, locale)
+
+
+def birthday_example(locale: str) -> str:
+    """What to type for a birthday: a date, or the day and month alone."""
+    return f"type it like {example(locale)}, or the day and month alone " + (
+        f"({show_day_of_year(EXAMPLE.month, EXAMPLE.day, locale)}) when the year is not known"
+    )
+
+
+def _day_and_month(typed: str, locale: str) -> tuple[int, int] | None:
+    """(month, day) when `typed` is a day and a month and nothing else ("12 May", "May 12",
+    "12/5" in the locale's order), else None."""
+    numbers, named, unknown = _read(_tokens(typed), _words(locale))
+    if unknown or len(named) > 1 or any(len(n) > 2 for n in numbers):
+        return None
+    if len(named) == 1 and len(numbers) == 1:
+        return named[0], int(numbers[0])
+    if not named and len(numbers) == 2:
+        parts = dict(zip(order(locale).replace("y", ""), numbers, strict=True))
+        return int(parts["m"]), int(parts["d"])
+    return None
+
+
+def parse_birthday(text: str, locale: str, *, today: date | None = None) -> PartialDate | None:
+    """The birthday `text` means in `locale`: a full date (not after today), or a day and
+    month without a year ("12 May", "12/5", "--0512"), kept without one. None for an empty
+    field; raises ValueError saying what to type."""
+    typed = text.strip()
+    if not typed:
+        return None
+    if typed.startswith(("--", "XXXX")):
+        try:
+            return PartialDate.parse(typed)
+        except ValueError:
+            said = f"“{typed}” is not a day and month; {birthday_example(locale)}."
+            raise ValueError(said) from None
+    try:
+        day_and_month = _day_and_month(typed, locale)
+    except (KeyError, ValueError):
+        day_and_month = None
+    if day_and_month is None:
+        try:
+            full = parse_date(typed, locale, today=today, past=True)
+        except ValueError as exc:
+            said = str(exc)
+            if said.endswith(f"type it like {example(locale)}."):  # not a date at all
+                raise ValueError(f"“{typed}” is not a date; {birthday_example(locale)}.") from None
+            raise
+        return None if full is None else PartialDate.of(full)
+    month, day = day_and_month
+    if not 1 <= month <= 12:
+        raise ValueError(f"“{typed}”: there is no month {month}; {birthday_example(locale)}.")
+    try:
+        return PartialDate(month, day)
+    except ValueError:
+        name = _locale(locale).months["stand-alone"]["wide"][month]
+        most = most_days(month)
+        at_most = "at most " if month == 2 else ""
+        raise ValueError(
+            f"“{typed}”: {name} has {at_most}{most} days, not {day}; type a day from 1 to "
+            f"{most}, like {show_day_of_year(month, min(most, 23), locale)}."
+        ) from None

@@ -19,6 +19,7 @@ from crmdesk import paths
 from crmdesk.errors import CrmError
 from crmdesk.model import Client, Complaint, Fact, HistoryEntry, Note, Purchase, new_id
 from crmdesk.model.names import client_sort_name
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import referrals, reminders, settings
 from crmdesk.services.validation import normalise_phone
 from crmdesk.store.database import Database
@@ -355,7 +356,8 @@ def _client(
         "postcode": place["postcode"],
         "city": place["city"],
         "country": "United Kingdom",
-        "birthday": born if rng.random() < 0.8 else None,
+        # some are known without their year ("15 April"): two days in 28 of the month
+        "birthday": _birthday(born) if rng.random() < 0.8 else None,
         "preferred_contact": rng.choice(["any", "phone", "email", "sms", "letter", "in_person"]),
         "marketing_consent": consent,
         "consent_at": since if consent else None,
@@ -365,6 +367,10 @@ def _client(
         "created_at": since,
         "sort_name": client_sort_name(given, family, company, locale),
     }
+
+
+def _birthday(born: date) -> PartialDate:
+    return PartialDate(born.month, born.day, None if born.day in (7, 19) else born.year)
 
 
 def _facts(

@@ -27,6 +27,7 @@ from crmdesk.documents.scripts import cannot_print, unprintable
 from crmdesk.errors import CrmError, NotFoundError, ValidationError
 from crmdesk.model.enums import HistoryKind
 from crmdesk.model.ids import now
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import addresses, clients, templating
 from crmdesk.services.changes import Changes, from_bulk, from_write
 from crmdesk.services.clients import ClientRecord
@@ -170,10 +171,10 @@ def clients_with_birthday_in(db: Database, month: int) -> list[str]:
     if not 1 <= month <= 12:
         raise ValidationError({"month": f"{month} is not a month; use 1 to 12."})
     rows = db.query(
+        # (month and day at the same place with or without the year: "XXXX-05-14")
         "SELECT id FROM clients WHERE deleted_at IS NULL AND birthday IS NOT NULL"
-        " AND CAST(strftime('%m', birthday) AS INTEGER) = ?"
-        " ORDER BY strftime('%d', birthday), sort_name",
-        (month,),
+        " AND substr(birthday, 6, 2) = ? ORDER BY substr(birthday, 9, 2), sort_name",
+        (f"{month:02d}",),
     )
     return [cid for (cid,) in rows]
 
@@ -260,7 +261,8 @@ def client_fields(
         "country": client.country,
         "email": client.emails[0].address if client.emails else "",
         "phone": client.phones[0].display if client.phones else "",
-        "birthday": day(client.birthday),
+        "birthday": shop.format_birthday(client.birthday) if client.birthday else "",
+        "age": _age(client.birthday),
         "last_visit": day(datetime.fromisoformat(last_visit)) if last_visit else "",
         "last_contact": day(client.last_contact_at),
         "client_since": day(client.created_at),
@@ -269,12 +271,18 @@ def client_fields(
     }
 
 
+def _age(birthday: PartialDate | None) -> str:
+    """ "40", or "" when there is no birthday or its year is not known (never a guess)."""
+    age = birthday.age_on(date.today()) if birthday is not None else None
+    return "" if age is None else str(age)
+
+
 def _sample_client() -> ClientRecord:
     return ClientRecord(
         id="00000000-0000-4000-8000-000000000000", given_name="Margaret", family_name="Webber",
         salutation="Mrs", preferred_name="", company="", phones=(), emails=(),
         street="15 Valley Drive", postcode="HG1 2RS", city="Harrogate", country="GB",
-        birthday=date(1961, 5, 14), preferred_contact="any", marketing_consent=True,
+        birthday=PartialDate(5, 14, 1961), preferred_contact="any", marketing_consent=True,
         consent_at=None, tags=(), found_via="", referred_by_id=None, referred_by_name="",
         created_at=datetime(2022, 10, 3), last_contact_at=datetime(2026, 9, 1),
         deleted_at=None,

@@ -21,6 +21,7 @@ from typing import Any
 
 from crmdesk.errors import ValidationError
 from crmdesk.model.names import display_name
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import settings
 from crmdesk.services.changes import Changes
 from crmdesk.services.date_text import day_text, weekday_text
@@ -230,10 +231,10 @@ def dates_coming(
     keys = list(window)
     found = []
     for cid, given, family, company, born in _on_days(db, _BIRTHDAYS, keys, client_ids, "id"):
-        birthday = date.fromisoformat(born)
-        on = window[born[5:10]]
-        age = on.year - birthday.year
-        detail = f"turns {age}" if 0 < age < 120 else ""
+        birthday = PartialDate.from_stored(born)
+        on = window[born[5:10]]  # (a birthday without its year: "XXXX-MM-DD", same place)
+        age = None if birthday is None or birthday.year is None else on.year - birthday.year
+        detail = f"turns {age}" if age is not None and 0 < age < 120 else ""
         found.append(
             DateComing(
                 cid, display_name(given, family, company), "Birthday", on, detail, "birthday"

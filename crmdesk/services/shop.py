@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from crmdesk.errors import ValidationError
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services.validation import normalise_email
 from crmdesk.store.database import Database
 
@@ -61,6 +62,13 @@ def format_date(day: date, style: str) -> str:
     }.get(style) or f"{d} {month} {y}"
 
 
+def format_day_of_year(month: int, day: int, style: str) -> str:
+    """A day and month without a year, as a letter in `style` writes it: in words, month
+    first where the style puts it first ("April 15"), else day first ("15 April")."""
+    name = MONTHS[month - 1]
+    return f"{name} {day}" if style in {"month-day-year", "mm/dd/yyyy"} else f"{day} {name}"
+
+
 def _letter_country() -> bool:
     """US Letter is the paper in North America (and a few others); A4 everywhere else."""
     country = (locale.getlocale()[0] or "").partition("_")[2].upper()
@@ -86,6 +94,13 @@ class ShopProfile:
 
     def format_date(self, day: date) -> str:
         return format_date(day, self.date_format)
+
+    def format_birthday(self, when: PartialDate) -> str:
+        """A birthday in a letter: its date, or "15 April" when its year is not known."""
+        full = when.to_date()
+        if full is None:
+            return format_day_of_year(when.month, when.day, self.date_format)
+        return format_date(full, self.date_format)
 
     def fields(self) -> dict[str, str]:
         """What templates see as `shop`."""

@@ -4,5 +4,5 @@ Checked against the Alembic scripts by tests/unit/store/test_migrations.py, so o
 can tell "current", "older" and "newer" without loading Alembic (which only loads to migrate).
 """
 
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 HEAD = KNOWN[-1]

@@ -12,12 +12,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QSpinBox, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from crmdesk.gui.date_field import DateField
+from crmdesk.gui.date_field import BirthdayField, DateField
 from crmdesk.gui.dialogs import PurchaseDialog
 from crmdesk.gui.dialogs.client_dialog import ClientDialog
 from crmdesk.gui.dialogs.entry_dialogs import FactDialog
 from crmdesk.gui.dialogs.settings_dialog import SettingsDialog
 from crmdesk.gui.main_window import MainWindow
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import clients, facts, retention, settings
 from crmdesk.store.database import Database
 from tests.gui.conftest import answer_dialog, open_window, settled_today
@@ -67,7 +68,7 @@ def test_a_birthday_typed_in_words_is_kept(qtbot: QtBot, window: MainWindow) -> 
 
     _new_client(qtbot, window, fill)
     record = _maud(window)
-    assert record is not None and record.birthday == date(1990, 5, 12)
+    assert record is not None and record.birthday == PartialDate(5, 12, 1990)
 
 
 def test_an_impossible_birthday_is_refused_at_the_field(qtbot: QtBot, window: MainWindow) -> None:
@@ -94,7 +95,40 @@ def test_an_impossible_birthday_is_refused_at_the_field(qtbot: QtBot, window: Ma
 
     _new_client(qtbot, window, fill)
     record = _maud(window)
-    assert record is not None and record.birthday == date(1990, 2, 28)
+    assert record is not None and record.birthday == PartialDate(2, 28, 1990)
+
+
+def test_a_birthday_without_its_year_is_typed_kept_shown_and_edited(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    def fill(d: ClientDialog) -> None:
+        birthday = d.birthday
+        assert isinstance(birthday, BirthdayField)
+        assert "23 May without the year" in birthday.edit.placeholderText()
+        _type_date(qtbot, birthday, "31 April")  # a bad day and month: said at the field
+        said = d.problems()["birthday"]
+        assert "April has 30 days, not 31" in said and "type a day from 1 to 30" in said
+        assert birthday.text() == "31 April"  # kept to be corrected
+        _type_date(qtbot, birthday, "15/4")
+        assert birthday.text() == "15 April" and d.problems() == {}
+        d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
+
+    _new_client(qtbot, window, fill)
+    record = _maud(window)
+    assert record is not None and record.birthday == PartialDate(4, 15)  # no year made up
+    assert "Birthday 15 April ·" in window.page.details.text().replace("&nbsp;", " ")
+
+    def edit(d: ClientDialog) -> None:
+        assert d.birthday.text() == "15 April"  # type: ignore[attr-defined]
+        d.city.setText("Łódź")  # type: ignore[attr-defined]
+        d.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: not getattr(d, "saving", False))
+
+    answer_dialog(qtbot, ClientDialog, edit, lambda: qtbot.keyClick(window, Qt.Key.Key_E, CTRL))
+    record = _maud(window)
+    assert record is not None and record.birthday == PartialDate(4, 15)
+    assert record.city == "Łódź"
 
 
 def test_a_date_can_be_cleared(qtbot: QtBot, db_path: Path) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.errors import ValidationError
-from crmdesk.gui.date_field import DateField
+from crmdesk.gui.date_field import BirthdayField
 from crmdesk.gui.dialogs.form_dialog import FormDialog
 from crmdesk.model.enums import ContactPreference
 from crmdesk.services import clients, limits, settings
@@ -54,7 +54,7 @@ class ClientDialog(FormDialog):
         self.city = self.add_field("city", "Cit&y / town:", QLineEdit())
         self.country = self.add_field("country", "Country:", QLineEdit())
         self.birthday = self.add_field(
-            "birthday", "&Birthday:", DateField(settings.locale_for(db), birthday=True)
+            "birthday", "&Birthday:", BirthdayField(settings.locale_for(db))
         )
         contact = QComboBox()
         for pref in ContactPreference:
@@ -98,7 +98,7 @@ class ClientDialog(FormDialog):
             widget.setCursorPosition(0)  # a long value reads from its start
         self.phones.setPlainText(format_lines(form.phones))  # type: ignore[attr-defined]
         self.emails.setPlainText(format_lines(form.emails))  # type: ignore[attr-defined]
-        self.birthday.set_value(r.birthday)  # type: ignore[attr-defined]
+        self.birthday.set_birthday(r.birthday)  # type: ignore[attr-defined]
         combo = self.preferred_contact
         assert isinstance(combo, QComboBox)
         combo.setCurrentIndex(max(0, combo.findData(r.preferred_contact)))
@@ -127,7 +127,7 @@ class ClientDialog(FormDialog):
             postcode=text("postcode"),
             city=text("city"),
             country=text("country"),
-            birthday=self.birthday.value(),  # type: ignore[attr-defined]
+            birthday=self.birthday.birthday(),  # type: ignore[attr-defined]
             preferred_contact=str(combo.currentData()),
             marketing_consent=self.marketing_consent.isChecked(),  # type: ignore[attr-defined]
             tags=[t for t in text("tags").split(",") if t.strip()],

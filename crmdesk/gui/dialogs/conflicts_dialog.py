@@ -3,6 +3,7 @@ keep the other one instead (and turn it back)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from crmdesk.gui.columns import DATE, LABEL, NAME, TEXT, ColumnFitter
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.gui.widgets import resize_within_screen
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import sync
 from crmdesk.services.changes import Changes
 from crmdesk.services.date_text import moment_text
@@ -35,6 +37,8 @@ def shown(value: Any) -> str:
         return "(empty)"
     if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
         return value.strip("[]").replace('"', "") or "(none)"
+    if isinstance(value, str) and re.fullmatch(r"XXXX-\d\d-\d\d", value):  # a birthday
+        return f"{PartialDate.from_stored(value)} (year not known)"
     return " ".join(str(value).split())[:200]
 
 

@@ -9,13 +9,12 @@ source when it belongs to no contact: nothing vanishes silently.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field, fields
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from crmdesk.errors import CrmError
+from crmdesk.model.partial_date import PartialDate  # (where readers and callers find it)
 
 
 class ImportFileError(CrmError):
@@ -50,41 +49,6 @@ class Origin:
 
     def __str__(self) -> str:
         return f"{self.file}, line {self.line}"
-
-
-@dataclass(frozen=True, order=True)
-class PartialDate:
-    """A day of a year, or a day of every year when the year is not known ("15 April").
-    A file that gives no year gives none here: a year is never invented."""
-
-    month: int
-    day: int
-    year: int | None = None
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12:
-            raise ValueError(f"there is no month {self.month}")
-        last = calendar.monthrange(self.year if self.year is not None else 2000, self.month)[1]
-        if not 1 <= self.day <= last:
-            raise ValueError(f"{calendar.month_name[self.month]} has no day {self.day}")
-
-    @classmethod
-    def of(cls, day: date) -> PartialDate:
-        return cls(day.month, day.day, day.year)
-
-    def to_date(self) -> date | None:
-        """The full date, or None when the year is not known."""
-        return None if self.year is None else date(self.year, self.month, self.day)
-
-    def iso(self) -> str:
-        """ "1980-03-22", or vCard's "--0322" when the year is not known."""
-        if self.year is None:
-            return f"--{self.month:02d}{self.day:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-
-    def __str__(self) -> str:
-        text = f"{self.day} {calendar.month_name[self.month]}"
-        return text if self.year is None else f"{text} {self.year}"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from crmdesk.errors import NotFoundError, ValidationError
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import client_list, clients, settings
 from crmdesk.services.clients import ClientForm, Labelled
 from crmdesk.store.database import Database
@@ -29,7 +30,7 @@ def webber(**changes: object) -> ClientForm:
         street="12 Brudenell Road",
         postcode="LS6 2AB",
         city="Leeds",
-        birthday=date(1961, 4, 2),
+        birthday=PartialDate(4, 2, 1961),
         preferred_contact="phone",
         marketing_consent=True,
         tags=["vip", " wedding ", "vip"],
@@ -51,7 +52,7 @@ def test_create_keeps_the_whole_profile_normalised(db: Database) -> None:
     assert [e.address for e in record.emails] == ["Peggy.Webber@example.org"]
     assert record.tags == ("vip", "wedding")
     assert record.marketing_consent and record.consent_at is not None
-    assert record.birthday == date(1961, 4, 2)
+    assert record.birthday == PartialDate(4, 2, 1961)
     assert made.label == "New client Margaret Webber"
 
 
@@ -76,7 +77,7 @@ def test_bad_values_are_reported_per_field_and_nothing_is_saved(db: Database) ->
         family_name="",
         emails=[Labelled("home", "peggy@")],
         phones=[Labelled("mobile", "12")],
-        birthday=date.today() + timedelta(days=3),
+        birthday=PartialDate.of(date.today() + timedelta(days=3)),
     )
     with pytest.raises(ValidationError) as err:
         clients.create_client(db, form)

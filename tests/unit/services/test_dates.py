@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from babel.dates import format_date
 
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import dates
 
 TODAY = date(2026, 11, 23)
@@ -103,3 +104,44 @@ def test_the_order_and_example_come_from_the_locale() -> None:
     assert dates.show(MAY_12, "en_GB") == "12 May 1990"
     assert dates.show(MAY_12, "en_US") == "May 12, 1990"
     assert dates.show(MAY_12, "de_DE") == "12.05.1990"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [
+        ("en_GB", "15 April"), ("en_GB", "15/4"), ("en_GB", "15.04."), ("en_GB", "15th of April"),
+        ("en_US", "April 15"), ("en_US", "4/15"), ("de_DE", "15. April"), ("de_DE", "15.4."),
+        ("fr_FR", "15 avril"), ("ru_RU", "15 апреля"), ("el_GR", "15 Απριλίου"),
+        ("ja_JP", "4月15日"), ("pl_PL", "15 kwietnia"), ("en_GB", "--0415"),
+        ("en_GB", "--04-15"),
+    ],
+)  # fmt: skip
+def test_a_birthday_may_be_a_day_and_month_alone(locale: str, typed: str) -> None:
+    assert dates.parse_birthday(typed, locale, today=TODAY) == PartialDate(4, 15)
+
+
+def test_a_birthday_with_its_year_keeps_it_and_bad_ones_say_what_to_type() -> None:
+    assert dates.parse_birthday("15/04/1975", "en_GB", today=TODAY) == PartialDate(4, 15, 1975)
+    assert dates.parse_birthday("", "en_GB") is None
+    assert dates.parse_birthday("29 Feb", "en_GB") == PartialDate(2, 29)
+    with pytest.raises(ValueError, match="February has at most 29 days, not 30"):
+        dates.parse_birthday("30 Feb", "en_GB")
+    with pytest.raises(ValueError, match=r"or the day and month alone \(23 May\)"):
+        dates.parse_birthday("April", "en_GB")
+    with pytest.raises(ValueError, match="there is no month 13"):
+        dates.parse_birthday("15/13", "en_GB")
+    with pytest.raises(ValueError, match="February 1990 has 28 days"):
+        dates.parse_birthday("29/02/1990", "en_GB")
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [
+        ("en_GB", "15 April"), ("en_US", "April 15"), ("de_DE", "15. April"),
+        ("ru_RU", "15 апреля"), ("ja_JP", "4月15日"), ("ko_KR", "4월 15일"),
+        ("he_IL", "15 באפריל"), ("hu_HU", "április 15."), ("th_TH", "15 เมษายน"),
+    ],
+)  # fmt: skip
+def test_a_day_and_month_are_shown_as_the_locale_writes_them(locale: str, shown: str) -> None:
+    assert dates.show_birthday(PartialDate(4, 15), locale) == shown
+    assert "1975" in dates.show_birthday(PartialDate(4, 15, 1975), locale)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crmdesk.errors import ValidationError
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import facts, history, reminders, retention
 from crmdesk.services.history import ContactForm
 from crmdesk.store.database import Database
@@ -76,11 +77,11 @@ def test_birthdays_and_remembered_dates_this_week(db: Database) -> None:
 
     anna = add_client(db, "Anna")
     form = clients.get_client(db, anna).to_form()
-    form.birthday = date(1986, 11, 25)
+    form.birthday = PartialDate(11, 25, 1986)
     clients.update_client(db, anna, form)
     leap = add_client(db, "Leo")
     form = clients.get_client(db, leap).to_form()
-    form.birthday = date(2000, 2, 29)
+    form.birthday = PartialDate(2, 29, 2000)
     clients.update_client(db, leap, form)
     facts.add_fact(db, anna, "Wedding anniversary", "with Tom", date(2019, 11, 29))
     facts.add_fact(db, anna, "Daughter's wedding", "Emma marries", date(2026, 11, 24))

@@ -202,3 +202,30 @@ def test_a_conflict_the_field_moved_on_from_cannot_put_an_old_value_back(pair) -
         assert clients.get_client(a, cid).city == "Ely"
         sync.keep_other(a, new.id)
         assert clients.get_client(a, cid).city == "York"
+
+
+def test_a_birthday_without_its_year_travels_as_it_is(pair) -> None:
+    """A birthday set without its year on one machine is still without one after the
+    other machine merges the copy in, and a later full date from there replaces it whole."""
+    from crmdesk.model.partial_date import PartialDate
+    from crmdesk.services import birthdays
+
+    a_path, b_path, cid = pair
+    with machine(b_path, "B") as b:
+        birthdays.set_birthday(b, cid, PartialDate(4, 15))
+    with machine(a_path, "A") as a:
+        edit_client(a, cid, city="Leeds")
+        summary = sync.merge(a, b_path)
+        assert summary.conflicts == 0
+        assert birthdays.birthday_of(a, cid) == PartialDate(4, 15)
+        assert a.query("SELECT birthday FROM clients WHERE id = ?", (cid,)) == [("XXXX-04-15",)]
+    with machine(b_path, "B") as b:  # and back: both copies the same
+        sync.merge(b, a_path)
+        assert birthdays.birthday_of(b, cid) == PartialDate(4, 15)
+        assert clients.get_client(b, cid).city == "Leeds"
+    assert content(a_path, stamps=False) == content(b_path, stamps=False)
+    with machine(a_path, "A") as a:
+        birthdays.set_birthday(a, cid, PartialDate(4, 15, 1975))  # the year found out
+    with machine(b_path, "B") as b:
+        sync.merge(b, a_path)
+        assert birthdays.birthday_of(b, cid) == PartialDate(4, 15, 1975)

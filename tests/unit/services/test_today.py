@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from crmdesk.errors import CrmError
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import (
     clients,
     complaints,
@@ -82,7 +83,7 @@ class Counter:
     def birthday(self) -> Changes:
         cid = self.someone()
         form = clients.get_client(self.db, cid).to_form()
-        form.birthday = date(1980 + self.rng.randrange(30), 11, self.rng.randint(20, 30))
+        form.birthday = PartialDate(11, self.rng.randint(20, 30), 1980 + self.rng.randrange(30))
         return clients.update_client(self.db, cid, form)
 
     def renamed(self) -> Changes:

@@ -177,3 +177,32 @@ def test_the_migrated_schema_is_the_models_schema(db_path: Path) -> None:
     assert differences == []
     declared = {i.name for t in Base.metadata.tables.values() for i in t.indexes}
     assert declared <= indexes
+
+
+def test_birthdays_of_an_older_file_keep_their_dates(tmp_path: Path) -> None:
+    """A file at 0010 (birthdays were full dates) opens with every birthday as it was, and
+    can then hold one without a year."""
+    from crmdesk.model.partial_date import PartialDate
+    from crmdesk.services import birthdays, clients, letters
+
+    path = tmp_path / "old.crmdesk"
+    with older_file(path, "0010") as conn:
+        for cid, born in (("c1", "1961-04-02"), ("c2", "2000-02-29"), ("c3", None)):
+            conn.exec_driver_sql(
+                "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
+                " salutation, preferred_name, company, phones, emails, street, postcode, city,"
+                " country, preferred_contact, marketing_consent, tags, found_via, sort_name,"
+                " stage_override, referral_reward, birthday) VALUES (?, '1', 's1',"
+                " '2025-01-01 10:00:00', 'Ann', ?, '', '', '', '[]', '[]', '', '', '', '', 'any',"
+                " 0, '[]', '', ?, '', '', ?)",
+                (cid, cid, cid, born),
+            )
+    with Database.open(path) as db:
+        assert db.report.migrated_from == "0010"
+        assert clients.get_client(db, "c1").birthday == PartialDate(4, 2, 1961)
+        assert clients.get_client(db, "c2").birthday == PartialDate(2, 29, 2000)
+        assert clients.get_client(db, "c3").birthday is None
+        stored = dict(db.query("SELECT id, birthday FROM clients"))
+        assert stored == {"c1": "1961-04-02", "c2": "2000-02-29", "c3": None}  # not rewritten
+        birthdays.set_birthday(db, "c3", PartialDate(4, 9))
+        assert letters.clients_with_birthday_in(db, 4) == ["c1", "c3"]
