@@ -75,7 +75,10 @@ def test_preview_change_a_mapping_import_and_undo(
     qtbot.waitUntil(lambda: window.client_list.count_label.text().startswith("3"), timeout=10000)
     ids = [cid for (cid,) in db.query("SELECT id FROM clients WHERE given_name = 'Jürgen'")]
     assert {f.label for f in facts.facts_of(db, ids[0])} == set()  # the shoe size was not kept
-    window.undoing.act_undo.trigger()
+    undo = window.undoing.act_undo
+    qtbot.waitUntil(undo.isEnabled, timeout=10000)
+    assert undo.text() == "&Undo Import kunden.csv"
+    qtbot.keyClick(window.client_list.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert client_list.count_clients(db) == 1
     sofia = db.query("SELECT city FROM clients WHERE deleted_at IS NULL")
     assert [tuple(r) for r in sofia] == [("",)]  # her city, filled by the import, is gone
@@ -98,6 +101,7 @@ def test_the_mapping_is_remembered_for_the_same_headers(
 
     answer_dialog(qtbot, ImportDialog, change_and_import,
                   lambda: window.importing.import_files([file]))  # fmt: skip
+    qtbot.waitUntil(window.importing.act_import.isEnabled, timeout=10000)
     other = tmp_path / "more.csv"
     other.write_bytes(file.read_bytes().replace(b"Leeds", b"Hull"))
 

@@ -2,8 +2,8 @@
 notes that keep what has no field of its own, and what could not be taken in as it stood.
 
 Nothing is dropped here: a phone or email that is not valid is kept as typed in a thing to
-remember ("Imported phone") and listed as a problem; a birthday without a year is kept as
-"Birthday: 15 April (year unknown)" (until the schema holds such birthdays); a value longer
+remember ("Imported phone") and listed as a problem; a birthday without a year is kept
+without one ("15 April": no year is made up); a value longer
 than its field allows goes to a note; a second address, a job title, a column kept as a fact
 all become things to remember. `fingerprint` identifies the contact's content (not where it
 stood in the file): it is how an import recognises a row it has already brought in.
@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from crmdesk.services import limits
+from crmdesk.services import birthdays, limits
 from crmdesk.services.importing.records import (
     ImportedContact,
     PartialDate,
@@ -286,16 +286,12 @@ class _Builder:
     def _dates(self) -> None:
         birthday = self.contact.birthday
         if birthday is not None:
-            full = birthday.to_date()
-            if full is None:
-                self.fact("Birthday", f"{birthday} (year unknown)")
-                self.problem(f"the birthday {birthday} has no year; kept as a thing to remember")
-            elif full > date.today():
-                self.fact("Birthday", full.isoformat())
-                self.problem(f"the birthday {full.isoformat()} is in the future; kept as a "
+            if birthdays.problem(birthday):  # a full date in the future
+                self.fact("Birthday", birthday.iso())
+                self.problem(f"the birthday {birthday.iso()} is in the future; kept as a "
                              "thing to remember")  # fmt: skip
-            else:
-                self.draft.values["birthday"] = full
+            else:  # with its year, or without one ("15 April"): as the file gave it
+                self.draft.values["birthday"] = birthday
         for remembered in self.contact.dates:
             label = remembered.label.capitalize() or "Date"
             when: PartialDate = remembered.when

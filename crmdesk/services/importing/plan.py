@@ -17,11 +17,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import islice
 from typing import Any
 
 from crmdesk.model.folding import fold
+from crmdesk.model.partial_date import PartialDate
 from crmdesk.services.importing.drafts import (
     FIELD_NAMES,
     TEXT_FIELDS,
@@ -137,13 +137,21 @@ def different_note(draft: ClientDraft, contact: ImportedContact, differing: list
     return "\n".join([head, *differing])
 
 
+def adds_the_year(new: Any, old: Any) -> bool:
+    """A birthday kept as "15 April" here, given with its year in the file: filled in."""
+    return (
+        isinstance(new, PartialDate) and isinstance(old, PartialDate) and old.year is None
+        and new.year is not None and (new.month, new.day) == (old.month, old.day)
+    )  # fmt: skip
+
+
 def work_out_update(draft: ClientDraft, contact: ImportedContact, current: Current) -> Update:
     update = Update()
     for name in (*TEXT_FIELDS, "birthday"):
         new, old = draft.values[name], current.values.get(name)
         if new in ("", None):
             continue
-        if old in ("", None):
+        if old in ("", None) or adds_the_year(new, old):
             update.fills[name] = new
         elif fold(str(new)).strip() != fold(str(old)).strip():
             update.differing.append(f"{FIELD_NAMES[name]}: {new} (here: {old})")
@@ -189,7 +197,7 @@ def read_current(query_ids: Reader, ids: Sequence[str]) -> dict[str, Current]:
     for row in rows:
         cid = row[0]
         values = dict(zip(TEXT_FIELDS, row[1:10], strict=True))
-        values["birthday"] = date.fromisoformat(row[10]) if row[10] else None
+        values["birthday"] = PartialDate.from_stored(row[10])
         found[cid] = Current(
             values,
             [p["number"] for p in json.loads(row[11] or "[]")],

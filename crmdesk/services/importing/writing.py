@@ -32,6 +32,7 @@ from crmdesk.services.importing.plan import (
     OnMatch,
     PlannedRow,
     Status,
+    adds_the_year,
     read_current,
     work_out_update,
 )
@@ -148,7 +149,9 @@ def _apply_update(session: Session, row: PlannedRow, update: Any, when: datetime
     client = session.get(model.Client, row.match.client_id)
     assert client is not None
     for name, value in update.fills.items():
-        if getattr(client, name) in ("", None):  # (still empty: nobody typed it meanwhile)
+        now_there = getattr(client, name)
+        if now_there in ("", None) or adds_the_year(value, now_there):  # (nobody typed it
+            # meanwhile)
             setattr(client, name, value)
     phones = list(client.phones or [])
     have = {p["number"] for p in phones}

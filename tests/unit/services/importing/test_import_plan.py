@@ -9,7 +9,7 @@ from pathlib import Path
 
 from crmdesk.services import client_list, clients, settings
 from crmdesk.services.clients import ClientForm, Labelled
-from crmdesk.services.importing import open_import
+from crmdesk.services.importing import PartialDate, open_import
 from crmdesk.services.importing.drafts import draft_of
 from crmdesk.services.importing.matching import ClientIndex
 from crmdesk.services.importing.plan import Status
@@ -78,7 +78,7 @@ def test_a_match_says_what_an_update_would_change(db: Database, tmp_path: Path) 
     assert row.status is Status.MATCH and row.update is not None
     update = row.update
     assert update.fills == {"street": "Hauptstr. 1", "postcode": "10115",
-                            "birthday": __import__("datetime").date(1975, 4, 15)}  # fmt: skip
+                            "birthday": PartialDate(4, 15, 1975)}  # fmt: skip
     assert update.differing == ["City: Berlin (here: München)"]
     assert [p["number"] for p in update.phones] == ["+491712345678"]
     text = update.describe()
