@@ -129,3 +129,28 @@ def test_matching_100000_clients_is_lookups_not_a_scan() -> None:
     elapsed = time.perf_counter() - started
     assert all(m is not None and m.reason.startswith("same phone") for m in found)
     assert elapsed < 0.5, f"matching 1,000 rows took {elapsed:.2f} s"
+
+
+def test_addresses_and_numbers_are_read_as_the_client_form_reads_them() -> None:
+    """The import's quick checks say what the form's checks say (they only cost less)."""
+    from crmdesk.services.importing.drafts import email, phone
+    from crmdesk.services.validation import normalise_email, normalise_phone
+
+    addresses = ["Ann.Lee@Example.ORG", "o'brien@x.ie", "x@localhost.test", "x@a.example.local",
+                 "x@123.45", "x@a-.com", "a..b@x.org", ".a@x.org", "jürgen@müller.de",
+                 "Jane <jane@x.org>", "mailto:j@x.org", "x@TEST", "a@b.c", "no address",
+                 "a" * 65 + "@x.org", "δοκιμή@παράδειγμα.δοκιμή"]  # fmt: skip
+    for typed in addresses:
+        try:
+            expected: str | None = normalise_email(typed)
+        except ValueError:
+            expected = None
+        assert email(typed) == expected, typed
+    numbers = ["07400 123456", "+44 7911 123456", "0121 234 5678", "+49 30 12345678",
+               "call me", "0171 33333", "+33 1 23 45 67 89", "911"]  # fmt: skip
+    for typed in numbers:
+        try:
+            wanted: tuple[str, str] | None = normalise_phone(typed, "GB")
+        except ValueError:
+            wanted = None
+        assert phone(typed, "GB") == wanted, typed
