@@ -25,8 +25,8 @@ def test_import_lists_problems_and_exits_2_then_adds_nothing_again(
     assert (said["added"], said["updated"], said["skipped"]) == (2, 0, 0)
     problems = said["problems"]
     assert isinstance(problems, list)
-    assert {"file": "outlook-de.csv", "line": 2,
-            "message": "“0171 33333” is not a phone number; kept as a thing to remember"} in problems  # fmt: skip
+    message = "“0171 33333” is not a phone number; kept as a thing to remember"
+    assert {"file": "outlook-de.csv", "line": 2, "message": message} in problems
     again_code, again, _err = _run(*files, "--region", "DE", db=db_path, data_dir=data_dir)
     assert (again["added"], again["updated"], again["skipped"]) == (0, 0, 2)
     assert again_code == 0 and again["problems"] == []
