@@ -14,13 +14,13 @@ that match no client (a name alone); Undo of the import drops the marks with the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from crmdesk.model.ids import new_id, now
+from crmdesk.model.ids import new_ids, now
 from crmdesk.model.names import client_sort_name
 from crmdesk.services.changes import Changes, UndoStep
 from crmdesk.services.importing.drafts import TEXT_FIELDS, ClientDraft
@@ -116,9 +116,10 @@ class _Chunk:
     facts: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    ids: Iterator[str] = field(default_factory=lambda: iter(new_ids(CHUNK)))
 
     def add_new(self, row: PlannedRow, draft: ClientDraft, when: datetime, locale: str) -> None:
-        cid = new_id()
+        cid = next(self.ids)
         v = draft.values
         self.clients.append({
             "id": cid, **{k: v[k] for k in TEXT_FIELDS}, "phones": v["phones"],
