@@ -9,7 +9,6 @@ row is a few look-ups, never a scan.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from crmdesk.model.names import display_name
 from crmdesk.services.importing.drafts import ClientDraft
 from crmdesk.store.database import Database
 
-NAME_SCORE = 88  # rapidfuzz's token_sort_ratio: "Jon Smith" ~ "John Smith" (95), not "Joan Smyth"
+NAME_SCORE = 88  # token_sort_ratio: "Jon Smith" ~ "John Smith" (95), not "Joan Smyth" (80)
 
 
 @dataclass(frozen=True)
@@ -33,23 +32,24 @@ def _place(text: str) -> str:
 
 
 def _name_key(given: str, family: str, company: str) -> str:
-    return fold(" ".join(p for p in (given, family) if p) or company)
+    """The name folded, its words in order (so "Smith John" is "John Smith"): compared with
+    rapidfuzz's plain ratio, it is token_sort_ratio without sorting each name again."""
+    return " ".join(sorted(fold(" ".join(p for p in (given, family) if p) or company).split()))
 
 
 def _initial(name_key: str) -> str:
-    """The block a name is compared within: its last word's first letter (the family name's,
-    usually), so a similar name is looked for among a few, not a whole town."""
-    words = name_key.split()
-    return words[-1][:1] if words else ""
+    """The block a name is compared within: the first letter of its words in order, so a
+    similar name is looked for among a few, not a whole town."""
+    return name_key[:1]
 
 
 @dataclass
 class ClientIndex:
     by_email: dict[str, str] = field(default_factory=dict)
     by_phone: dict[str, str] = field(default_factory=dict)
-    # (place kind, folded place, initial) → [(id, folded name)]
-    by_place: dict[tuple[str, str, str], list[tuple[str, str]]] = field(
-        default_factory=lambda: defaultdict(list)
+    # (place kind, folded place, initial) → ([ids], [folded names]), compared in C
+    by_place: dict[tuple[str, str, str], tuple[list[str], list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: ([], []))
     )
     names: dict[str, str] = field(default_factory=dict)  # id → name as shown
 
@@ -69,7 +69,9 @@ class ClientIndex:
         for kind, place in (("postcode", _place(str(values["postcode"] or ""))),
                             ("city", _place(str(values["city"] or "")))):  # fmt: skip
             if place:
-                self.by_place[(kind, place, _initial(key))].append((cid, key))
+                ids, names = self.by_place[(kind, place, _initial(key))]
+                ids.append(cid)
+                names.append(key)
 
     def match(self, draft: ClientDraft) -> Match | None:
         for address in draft.email_addresses():
@@ -83,7 +85,7 @@ class ClientIndex:
         return self._similar_name(draft)
 
     def _similar_name(self, draft: ClientDraft) -> Match | None:
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
         v = draft.values
         key = _name_key(v["given_name"], v["family_name"], v["company"])
@@ -93,13 +95,13 @@ class ClientIndex:
             place = _place(typed)
             if not place:
                 continue
-            best: tuple[float, str] | None = None
-            for cid, name in self.by_place.get((kind, place, _initial(key)), ()):
-                score = fuzz.token_sort_ratio(key, name, score_cutoff=NAME_SCORE)
-                if score and (best is None or score > best[0]):
-                    best = (score, cid)
-            if best is not None:
-                score, cid = best
+            block = self.by_place.get((kind, place, _initial(key)))
+            if block is None:
+                continue
+            found = process.extractOne(key, block[1], scorer=fuzz.ratio, score_cutoff=NAME_SCORE)
+            if found is not None:
+                _name, score, at = found
+                cid = block[0][at]
                 what = "postcode" if kind == "postcode" else "town"
                 return Match(
                     cid, self.names[cid], f"similar name ({score:.0f}%) and same {what} {typed}"
@@ -107,23 +109,29 @@ class ClientIndex:
         return None
 
 
-_CLIENTS = (
-    "SELECT id, given_name, family_name, company, postcode, city, phones, emails"
-    " FROM clients WHERE deleted_at IS NULL AND erased_at IS NULL"
+_LIVE = "deleted_at IS NULL AND erased_at IS NULL"
+_CLIENTS = f"SELECT id, given_name, family_name, company, postcode, city FROM clients WHERE {_LIVE}"
+_VALUES = (  # each phone's number or email's address, taken out of the JSON by SQLite
+    "SELECT c.id, json_extract(j.value, '$.{key}') FROM clients AS c, json_each(c.{column}) AS j"
+    f" WHERE c.{_LIVE.replace(' AND ', ' AND c.')}"
 )
 
 
 def read_index(db: Database) -> ClientIndex:
-    """Every live client's emails, phones, name and place, in one read."""
+    """Every live client's emails, phones, name and place, in three reads (about a second
+    at 100,000 clients)."""
     index = ClientIndex()
     with db.rows(_CLIENTS) as rows:
-        for cid, given, family, company, postcode, city, phones, emails in rows:
+        for cid, given, family, company, postcode, city in rows:
             values = {"given_name": given, "family_name": family, "company": company,
                       "postcode": postcode, "city": city}  # fmt: skip
-            index.add(
-                cid,
-                values,
-                [e["address"] for e in json.loads(emails or "[]")],
-                [p["number"] for p in json.loads(phones or "[]")],
-            )
+            index.add(cid, values, [], [])
+    with db.rows(_VALUES.format(key="address", column="emails")) as rows:
+        for cid, address in rows:
+            if address:
+                index.by_email.setdefault(str(address).casefold(), cid)
+    with db.rows(_VALUES.format(key="number", column="phones")) as rows:
+        for cid, number in rows:
+            if number:
+                index.by_phone.setdefault(str(number), cid)
     return index
