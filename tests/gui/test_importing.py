@@ -121,3 +121,27 @@ def test_files_dropped_on_the_window_are_the_ones_imported(tmp_path: Path) -> No
     mime.setUrls([QUrl.fromLocalFile(str(file)), QUrl.fromLocalFile(str(database)),
                   QUrl("https://example.org/x.vcf")])  # fmt: skip
     assert dropped_files(mime) == [file]
+
+
+def test_a_big_import_is_undone_in_the_background(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from crmdesk.services.importing import open_import
+    from crmdesk.services.importing.preview import import_file
+
+    db = window.need_db()
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        rows = [[f"Given{n}", f"Family{n}", f"p{n}@example.org"] for n in range(600)]
+        csv.writer(f).writerows([["First Name", "Last Name", "E-mail Address"], *rows])
+    result = import_file(db, open_import(path))
+    assert result.changes is not None and result.changes.undo is not None
+    window.state.apply(result.changes)
+    assert len(result.changes.undo.reverts) == 1200  # the clients and their history entries
+    busy: list[bool] = []
+    window.state.runner.writes.busy_changed.connect(busy.append)
+    window.undoing.act_undo.trigger()  # returns at once: the rows are put back on the lane
+    qtbot.waitUntil(lambda: client_list.count_clients(db) == 0, timeout=30000)
+    assert busy[:1] == [True]
+    qtbot.waitUntil(lambda: window.undoing.act_redo.isEnabled(), timeout=10000)
+    assert window.undoing.act_redo.text() == "&Redo Import many.csv"
