@@ -85,16 +85,14 @@ class BulkWriter:
             made = default.arg if default.is_scalar else None  # type: ignore[attr-defined]
             values.append((default.is_callable, made, default))
         processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+        processed = [(at, p) for at, p in enumerate(processors) if p is not None]
         params = []
         for row in rows:
-            made_here = [
-                d.arg(None) if callable_ else made  # type: ignore[attr-defined]
-                for callable_, made, d in values
-            ]
-            raw = [row[k] for k in keys] + made_here
-            params.append(
-                tuple(v if p is None else p(v) for v, p in zip(raw, processors, strict=True))
-            )
+            raw = [row[k] for k in keys]
+            raw += [d.arg(None) if callable_ else made for callable_, made, d in values]  # type: ignore[attr-defined]
+            for at, process in processed:
+                raw[at] = process(raw[at])
+            params.append(tuple(raw))
         names = ", ".join(f'"{c.name}"' for c in columns)
         marks = ", ".join("?" * len(columns))
         self.conn.exec_driver_sql(f'{verb} INTO "{table.name}" ({names}) VALUES ({marks})', params)

@@ -66,18 +66,19 @@ def _raw_insert(conn: sqlite3.Connection, rows: list[list[str]]) -> None:
     now = datetime.now().isoformat(sep=" ")
     values = [
         (new_id(), now, given, family, json.dumps([{"label": "mobile", "number": phone}]),
-         json.dumps([{"label": "", "address": email}]), street, city, postcode)
-        for given, family, email, phone, street, city, postcode, _birthday, _notes in rows
+         json.dumps([{"label": "", "address": email}]), street, postcode, city,
+         "-".join(reversed(birthday.split("/"))))
+        for given, family, email, phone, street, city, postcode, birthday, _notes in rows
     ]  # fmt: skip
     with conn:
         conn.executemany(
             "INSERT INTO clients (id, hlc, site_id, created_at, given_name, family_name,"
             " salutation, preferred_name, company, phones, emails, street, postcode, city,"
-            " country, preferred_contact, marketing_consent, tags, found_via, sort_name,"
-            " stage_override, referral_reward)"
-            " VALUES (?, '', '', ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, '', 'any', 0, '[]', '',"
+            " birthday, country, preferred_contact, marketing_consent, tags, found_via,"
+            " sort_name, stage_override, referral_reward)"
+            " VALUES (?, '', '', ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?, '', 'any', 0, '[]', '',"
             " '', '', '')",
-            [(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[7]) for v in values],
+            values,
         )
 
 
