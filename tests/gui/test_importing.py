@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, QUrl
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from crmdesk.gui.import_dialog import ImportDialog
@@ -145,3 +146,23 @@ def test_a_big_import_is_undone_in_the_background(
     assert busy[:1] == [True]
     qtbot.waitUntil(lambda: window.undoing.act_redo.isEnabled(), timeout=10000)
     assert window.undoing.act_redo.text() == "&Redo Import many.csv"
+
+
+def test_the_preview_models_pass_the_model_tester(
+    qtmodeltester: ModelTester, db_path: Path, tmp_path: Path
+) -> None:
+    from crmdesk.gui.import_models import MappingModel, PreviewModel
+    from crmdesk.services.importing import open_import
+    from crmdesk.services.importing.preview import preview_file
+    from crmdesk.store.database import Database
+
+    with Database.open(db_path) as db:
+        source = open_import(_csv(tmp_path))
+        preview = preview_file(db, source)
+    rows = PreviewModel()
+    rows.set_records(preview.rows)
+    qtmodeltester.check(rows)
+    columns = MappingModel()
+    columns.set_mapping(source.mapping, list(ROWS[1]))
+    qtmodeltester.check(columns)
+    assert columns.rowCount() == 6 and rows.rowCount() == 3
