@@ -11,6 +11,7 @@ stood in the file): it is how an import recognises a row it has already brought 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -134,7 +135,8 @@ def fingerprint(contact: ImportedContact) -> str:
     parts = [
         repr(value) for key, value in contact.__dict__.items() if key not in ("origin", "problems")
     ]
-    return hashlib.sha1("\x1e".join(parts).encode(), usedforsecurity=False).hexdigest()[:16]
+    digest = hashlib.sha1("\x1e".join(parts).encode(), usedforsecurity=False).digest()
+    return base64.urlsafe_b64encode(digest[:8]).decode()[:11]  # 64 bits, in 11 letters
 
 
 def _split_full_name(name: str) -> tuple[str, str]:

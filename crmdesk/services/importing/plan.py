@@ -34,9 +34,14 @@ from crmdesk.services.importing.records import ImportedContact, Problem
 from crmdesk.store.database import Database
 
 CHUNK = 500
-MARK = "Import mark:"  # in the history entry "Imported from …": the rows brought in
-_MARKS = re.compile(re.escape(MARK) + r" ([0-9a-f]{16})")
 IMPORTED_FROM = "Imported from "
+# the history entry "Imported from <file>" says "Line 12 [Kx3Jd9_a0Qe]": the line, and the
+# mark of the row's content (short: the search index holds every character of it)
+_MARKS = re.compile(r"\[([A-Za-z0-9_-]{11})\]")
+
+
+def history_body(line: int, mark: str) -> str:
+    return f"Line {line} [{mark}]"
 
 
 class Status(enum.StrEnum):
@@ -213,9 +218,8 @@ def imported_marks(db: Database) -> set[str]:
     """The marks of every row imported before (and not undone since)."""
     marks: set[str] = set()
     with db.rows(
-        "SELECT body FROM history WHERE deleted_at IS NULL AND kind = 'other'"
-        " AND subject LIKE ? AND instr(body, ?) > 0",
-        (IMPORTED_FROM + "%", MARK),
+        "SELECT body FROM history WHERE deleted_at IS NULL AND kind = 'other' AND subject LIKE ?",
+        (IMPORTED_FROM + "%",),
     ) as rows:
         for (body,) in rows:
             marks.update(_MARKS.findall(body))

@@ -28,11 +28,11 @@ from crmdesk.services.importing.layouts import store_mapping
 from crmdesk.services.importing.plan import (
     CHUNK,
     IMPORTED_FROM,
-    MARK,
     OnMatch,
     PlannedRow,
     Status,
     adds_the_year,
+    history_body,
     read_current,
     work_out_update,
 )
@@ -104,7 +104,7 @@ def _history(client_id: str, row: PlannedRow, when: datetime) -> dict[str, Any]:
     return {
         "client_id": client_id, "kind": "other", "direction": "in", "occurred_at": when,
         "subject": f"{IMPORTED_FROM}{origin.file}",
-        "body": f"Line {origin.line}. {MARK} {row.draft.fingerprint}",  # (short: indexed)
+        "body": history_body(origin.line, row.draft.fingerprint),
         "outcome": "", "follow_up_on": None, "complaint_id": None, "personal": False,
         "created_at": when, "deleted_at": None,
     }  # fmt: skip
