@@ -77,6 +77,10 @@ def run(args: argparse.Namespace, open_database: Any) -> int:
             except ImportFileError as error:  # the other files are imported all the same
                 totals["problems"].append({"file": path.name, "line": 0, "message": error.reason})
                 continue
+            except OSError as error:  # a folder, a file that is not there or not readable
+                reason = error.strerror or str(error)
+                totals["problems"].append({"file": path.name, "line": 0, "message": reason})
+                continue
             if args.dry_run:
                 result = dry_run(db, source, on_match, region=region)
             else:

@@ -66,3 +66,12 @@ def test_plain_output_names_each_file(db_path: Path, data_dir: Path, tmp_path: P
     done = crmdesk("import", str(file), "--db", str(db_path), data_dir=data_dir)
     assert done.stdout.startswith("tb.csv: ")
     assert "added" in done.stdout
+
+
+def test_a_folder_is_a_problem_not_a_traceback(
+    db_path: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    code, said, err = _run(str(tmp_path), db=db_path, data_dir=data_dir)
+    assert code == 2 and "Traceback" not in err
+    [problem] = said["problems"]  # type: ignore[misc]
+    assert problem["file"] == tmp_path.name and problem["line"] == 0

@@ -185,7 +185,7 @@ def read_current(query_ids: Reader, ids: Sequence[str]) -> dict[str, Current]:
     rows = query_ids(
         "SELECT id, given_name, family_name, salutation, preferred_name, company, street,"
         " postcode, city, country, birthday, phones, emails, tags FROM clients"
-        " WHERE id IN ({ids})",
+        " WHERE id IN ({ids}) AND deleted_at IS NULL",  # (one in the Trash is not updated)
         ids,
     )
     facts: dict[str, set[tuple[str, str]]] = {i: set() for i in ids}

@@ -143,6 +143,17 @@ class _Chunk:
         self.history.append(_history(cid, row, when))
 
 
+def _gone(row: PlannedRow) -> Problem:
+    assert row.match is not None
+    origin = row.contact.origin
+    return Problem(
+        f"the client it matched ({row.match.name}) was deleted meanwhile: not imported; "
+        "import the file again to add it",
+        origin.file,
+        origin.line,
+    )
+
+
 def _apply_update(session: Session, row: PlannedRow, update: Any, when: datetime) -> None:
     from crmdesk import model
 
@@ -240,6 +251,8 @@ def write_import(
                         assert row.match is not None
                         now_there = current.get(row.match.client_id)
                         update = now_there and work_out_update(row.draft, row.contact, now_there)
+                        if now_there is None:  # deleted since the preview: said, not lost
+                            result.problems.append(_gone(row))
                         if not update or update.is_empty():
                             result.skipped += 1
                             continue

@@ -182,3 +182,17 @@ def test_a_big_file_streams_in_flat_memory(db: Database, tmp_path: Path) -> None
 
     small, big = peak(1_000), peak(4_000)
     assert big < small * 2, f"{small / 2**20:.1f} MB for 1,000 rows, {big / 2**20:.1f} for 4,000"
+
+
+def test_a_client_deleted_after_the_preview_is_said_not_lost(db: Database, file: Path) -> None:
+    cid = client(db, given_name="Łukasz", family_name="Nowak",
+                 emails=[Labelled("", "lukasz@example.pl")])  # fmt: skip
+    preview = preview_file(db, open_import(file))
+    clients.delete_client(db, cid)
+    result = write_preview(db, preview, OnMatch.UPDATE)
+    assert (result.added, result.updated, result.skipped) == (5, 0, 1)
+    gone = [p for p in result.problems if "deleted meanwhile" in p.text]
+    assert [(p.file, p.line) for p in gone] == [("shop contacts.csv", 2)]
+    assert "import the file again" in gone[0].text
+    again = import_file(db, open_import(file))  # …and then it is added, as a new client
+    assert again.added == 1
