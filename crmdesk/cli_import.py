@@ -28,8 +28,8 @@ def add_parser(commands: Any) -> None:
             "nothing); importing the same file again adds nothing. A CSV's columns are "
             "mapped as last set in the window for the same headers, else guessed from them. "
             "Phones and emails that are not valid are kept as typed, as things to remember, "
-            "and listed as problems with their file and line. Exit code 0, or 2 when there were problems (what could be "
-            "imported was)."
+            "and listed as problems with their file and line. Exit code 0, or 2 when there "
+            "were problems (what could be imported was)."
         ),
     )
     found.add_argument(
