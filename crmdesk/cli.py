@@ -31,6 +31,8 @@ crmdesk person-export ID -o DIR
 crmdesk export --format csv|vcard|ics [--tag T | --search Q | --client ID...]
         [--vcard-version 3.0|4.0] [--columns A,B] -o FILE [--db PATH]
                              clients to a spreadsheet, contacts or calendar file
+crmdesk import FILE... [--region CC] [--on-match update|skip|new] [--dry-run] [--json]
+                             import clients from vCard, CSV or birthday-calendar files
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from crmdesk import (
     __version__,
     cli_duplicates,
     cli_export,
+    cli_import,
     cli_person,
     cli_scan_in,
     cli_sync,
@@ -70,6 +73,7 @@ COMMANDS = (
     "report",
     "today",
     "person-export",
+    "import",
     "copy",
     "merge",
     "backup",
@@ -127,6 +131,7 @@ def _parser(commands_too: bool = True) -> argparse.ArgumentParser:
     cli_person.add_parser(commands)
     cli_export.add_parser(commands, cli_sync.DB_OPTION)
     cli_scan_in.add_parser(commands)
+    cli_import.add_parser(commands)
     return parser
 
 
@@ -281,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_export.run(args, _open_database)
         if args.command in cli_duplicates.COMMANDS:
             return cli_duplicates.run(args, _open_database)
+        if args.command == "import":
+            return cli_import.run(args, _open_database)
     except CrmError as exc:
         print(f"crmdesk: {_explain(exc)}", file=sys.stderr)
         return 2

@@ -91,6 +91,33 @@ class AppState(QObject):
     def redo(self) -> tuple[UndoStep, Changes] | None:
         return self._step(self.undo_stack.take_redo, self.undo_stack.push_undo_keep_redo)
 
+    def step_in_background(
+        self,
+        redo: bool,
+        done: Callable[[UndoStep, Changes], None],
+        failed: Callable[[Exception], None],
+    ) -> None:
+        """Undo (or redo) the last step on the write lane: a step of thousands of rows (an
+        import) takes seconds, which the window must not wait for. `done` or `failed` is
+        called after, on the GUI thread; a step that fails is dropped, as in `undo`."""
+        from crmdesk.services import undo
+
+        take, put = (
+            (self.undo_stack.take_redo, self.undo_stack.push_undo_keep_redo)
+            if redo
+            else (self.undo_stack.take_undo, self.undo_stack.push_redo)
+        )
+        step, db = take(), self.db
+        if step is None or db is None:
+            return
+
+        def finished(changes: Changes) -> None:
+            put(changes.undo)
+            self.changed.emit(changes, self)
+            done(step, changes)
+
+        (self.runner.op(lambda: undo.apply(db, step)).success(finished).failure(failed).write())
+
     def _step(
         self, take: Callable[[], UndoStep | None], put: Callable[[UndoStep | None], None]
     ) -> tuple[UndoStep, Changes] | None:

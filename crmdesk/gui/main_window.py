@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from crmdesk.errors import CrmError
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.duplicates import Duplicates
     from crmdesk.gui.exporting import Exporting
     from crmdesk.gui.files import Files
+    from crmdesk.gui.importing import Importing
     from crmdesk.gui.keeping import Keeping
     from crmdesk.gui.letters_dialog import Selection
     from crmdesk.gui.paperwork import Paperwork
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         # (this machine's alphabet may differ from the one the file was sorted in)
         self.database_opened.connect(self.client_list.keep_sort_order)
         state.runner.writes.busy_changed.connect(self._on_tasks_busy_changed)
+        self.setAcceptDrops(True)  # contact files dropped on the window are imported
         resize_within_screen(self, 1280, 780)
 
     # ------------------------------------------------------------------ the views
@@ -159,6 +161,10 @@ class MainWindow(QMainWindow):
     @property
     def duplicates(self) -> Duplicates:
         return self.controllers.duplicates
+
+    @property
+    def importing(self) -> Importing:
+        return self.controllers.importing
 
     def quiet(self) -> bool:
         """No view is working something out in the background (Today, after opening)."""
@@ -441,6 +447,22 @@ class MainWindow(QMainWindow):
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from crmdesk.gui.importing import dropped_files
+
+        if self.importing.act_import.isEnabled() and dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Contact files dropped on the window are imported (File ▸ Import clients…)."""
+        from crmdesk.gui.importing import dropped_files
+
+        files = dropped_files(event.mimeData())
+        if files and self.importing.act_import.isEnabled():
+            event.acceptProposedAction()
+            # after the drop has finished (a modal preview inside it would hold the source)
+            QTimer.singleShot(0, lambda: self.importing.import_files(files))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from crmdesk.gui.exporting import Exporting
     from crmdesk.gui.files import Files
     from crmdesk.gui.help import Help
+    from crmdesk.gui.importing import Importing
     from crmdesk.gui.keeping import Keeping
     from crmdesk.gui.paperwork import Paperwork
     from crmdesk.gui.undoing import Undoing
@@ -33,6 +34,7 @@ def build_menus(
     carrying: Carrying,
     exporting: Exporting,
     duplicates: Duplicates,
+    importing: Importing,
     find: QAction,
     today: QAction,
     settings: QAction,
@@ -44,6 +46,8 @@ def build_menus(
     file_menu.addActions([files.act_new_db, files.act_open])
     file_menu.addMenu(files.recent_menu)
     file_menu.addAction(files.act_open_demo)
+    file_menu.addSeparator()
+    file_menu.addAction(importing.act_import)
     file_menu.addSeparator()
     file_menu.addActions([carrying.act_copy, carrying.act_merge, carrying.act_conflicts])
     file_menu.addSeparator()

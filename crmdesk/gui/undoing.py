@@ -3,6 +3,7 @@ word in the status bar after every change that can be undone."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from crmdesk.services.changes import Changes, UndoStep
 
 REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
+BIG_STEP = 1000  # rows: a step this big (an import) is undone on the write lane
 
 
 class Undoing(Controller):
@@ -37,10 +39,37 @@ class Undoing(Controller):
         self._update_actions()
 
     def undo(self) -> None:
-        self._step(self.state.undo, "Undone")
+        if self._big(self.state.undo_stack.peek_undo()):
+            self._in_background(redo=False, verb="Undone")
+        else:
+            self._step(self.state.undo, "Undone")
 
     def redo(self) -> None:
-        self._step(self.state.redo, "Redone")
+        if self._big(self.state.undo_stack.peek_redo()):
+            self._in_background(redo=True, verb="Redone")
+        else:
+            self._step(self.state.redo, "Redone")
+
+    @staticmethod
+    def _big(step: UndoStep | None) -> bool:
+        return step is not None and len(step.reverts) >= BIG_STEP
+
+    def _in_background(self, redo: bool, verb: str) -> None:
+        step = self.state.undo_stack.peek_redo() if redo else self.state.undo_stack.peek_undo()
+        assert step is not None
+        self.screen.say(f"{'Redoing' if redo else 'Undoing'} {step.label}…")
+
+        def done(step: UndoStep, _changes: Changes) -> None:
+            self.screen.say(f"{verb}: {step.label}", 6000)
+
+        def failed(error: Exception) -> None:
+            self.screen.say("")
+            if isinstance(error, CrmError):
+                QMessageBox.warning(self.widget, "Cannot undo", str(error))
+            else:
+                sys.excepthook(type(error), error, error.__traceback__)
+
+        self.state.step_in_background(redo, done, failed)
 
     def _step(self, step: Callable[[], tuple[UndoStep, Changes] | None], verb: str) -> None:
         try:

@@ -20,6 +20,7 @@ from crmdesk.gui.duplicates import Duplicates
 from crmdesk.gui.exporting import Exporting
 from crmdesk.gui.files import Files
 from crmdesk.gui.help import Help
+from crmdesk.gui.importing import Importing
 from crmdesk.gui.keeping import Keeping
 from crmdesk.gui.menus import build_menus
 from crmdesk.gui.paperwork import Paperwork
@@ -74,9 +75,10 @@ class WindowControllers:
         self.unpacking = Unpacking(state, window, shell, shell.open_database)
         self.exporting = Exporting(state, window, shell)
         self.duplicates = Duplicates(state, window, shell)
+        self.importing = Importing(state, window, shell)
         self.help = Help(state, window, shell, window.menuBar)
-        # File ▸ Import clients… (branch importer) is hooked to the welcome page here:
-        self.import_clients: QAction | None = None
+        # File ▸ Import clients…, offered on the welcome page too
+        self.import_clients: QAction | None = self.importing.act_import
         self.welcome = Welcome(
             state, window, shell, shell.open_database, self.files.ask_database,
             self.files.open_demo, self.import_clients,
@@ -95,6 +97,7 @@ class WindowControllers:
             carrying=self.carrying,
             exporting=self.exporting,
             duplicates=self.duplicates,
+            importing=self.importing,
             find=self.act_find,
             today=self.act_today,
             settings=self.act_settings,

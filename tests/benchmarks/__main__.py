@@ -17,6 +17,7 @@ from tests.benchmarks import (
     bench_core,
     bench_duplicates,
     bench_freeze,
+    bench_import,
     bench_letters,
     bench_retention,
     bench_scan_in,
@@ -56,6 +57,7 @@ def main() -> int:
         "B12": lambda: bench_retention.b12(big, args.repeat),
         "B13": lambda: bench_sync.b13(big, max(3, args.repeat // 2)),
         "B15": lambda: bench_duplicates.b15(big, max(3, args.repeat // 2)),
+        "B14": lambda: bench_import.b14(small, max(3, args.repeat // 2)),
         "B16": lambda: bench_freeze.b16(big, small, args.clients),  # one session each
         "B17": lambda: bench_retention.b17(big, args.repeat),
         "B19": lambda: processes.b19(big, max(5, args.repeat)),

@@ -1,0 +1,277 @@
+"""The preview of an import: for each contact read, whether it becomes a new client, matches
+a client already here (with the reason, and what an update would change), was imported
+before, or cannot be imported at all — before anything is written.
+
+    index, marks = read_index(db), imported_marks(db)
+    for row in plan_rows(db, source.contacts(), region, index, marks): row.status, row.match
+
+Rows are planned in chunks of `CHUNK`: the clients a chunk matches are read once for the
+chunk (what an update would change), so a file of 100,000 rows is planned in flat memory
+when its rows are not kept (the command line's import), or kept as the preview's table.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from crmdesk.model.folding import fold
+from crmdesk.model.partial_date import PartialDate
+from crmdesk.services.importing.drafts import (
+    FIELD_NAMES,
+    TEXT_FIELDS,
+    ClientDraft,
+    FactDraft,
+    draft_of,
+)
+from crmdesk.services.importing.matching import ClientIndex, Match
+from crmdesk.services.importing.records import ImportedContact, Problem
+from crmdesk.store.database import Database
+
+CHUNK = 500
+IMPORTED_FROM = "Imported from "
+# the history entry "Imported from <file>" says "Line 12 [Kx3Jd9_a0Qe]": the line, and the
+# mark of the row's content (short: the search index holds every character of it)
+_MARKS = re.compile(r"\[([A-Za-z0-9_-]{11})\]")
+
+
+def history_body(line: int, mark: str) -> str:
+    return f"Line {line} [{mark}]"
+
+
+class Status(enum.StrEnum):
+    NEW = "new"
+    MATCH = "match"
+    DONE = "imported before"
+    PROBLEM = "problem"
+
+
+class OnMatch(enum.StrEnum):
+    UPDATE = "update"  # fill the client's empty fields; a different value goes to a note
+    SKIP = "skip"
+    NEW = "new"  # add the contact as a new client all the same
+
+
+@dataclass
+class Update:
+    """What importing a contact would change on the client it matches: empty fields
+    filled, phones, emails and tags added, things to remember and notes not there yet;
+    a value that differs from the client's own is not taken, it goes into a note."""
+
+    fills: dict[str, Any] = field(default_factory=dict)  # text fields and birthday
+    phones: list[dict[str, str]] = field(default_factory=list)
+    emails: list[dict[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    facts: list[FactDraft] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    differing: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.fills or self.phones or self.emails or self.tags or self.facts
+                    or self.notes)  # fmt: skip
+
+    def describe(self) -> str:
+        """ "fills city, postcode; adds phone +44…; keeps 1 different value in a note" """
+        said = []
+        if self.fills:
+            said.append("fills " + ", ".join(FIELD_NAMES[k].lower() for k in self.fills))
+        added = [f"phone {p['display']}" for p in self.phones]
+        added += [f"email {e['address']}" for e in self.emails]
+        added += [f"tag {t}" for t in self.tags]
+        if self.facts:
+            added.append(f"{len(self.facts)} thing{'s' * (len(self.facts) != 1)} to remember")
+        plain_notes = len(self.notes) - bool(self.differing)
+        if plain_notes:
+            added.append(f"{plain_notes} note{'s' * (plain_notes != 1)}")
+        if added:
+            said.append("adds " + ", ".join(added))
+        if self.differing:
+            n = len(self.differing)
+            said.append(f"keeps {n} different value{'s' * (n != 1)} in a note: "
+                        + "; ".join(self.differing))  # fmt: skip
+        return "; ".join(said) or "nothing new"
+
+
+@dataclass
+class PlannedRow:
+    contact: ImportedContact
+    draft: ClientDraft
+    status: Status
+    match: Match | None = None
+    update: Update | None = None  # for a match: what updating would change
+
+    @property
+    def number(self) -> int:
+        return self.contact.origin.number
+
+    def unmatch(self) -> None:
+        """The user says it is not that client: the row becomes a new client."""
+        if self.status is Status.MATCH:
+            self.status, self.match, self.update = Status.NEW, None, None
+
+    def status_text(self) -> str:
+        if self.status is Status.MATCH and self.match is not None:
+            return f"matches {self.match.name} ({self.match.reason})"
+        if self.status is Status.PROBLEM:
+            return "not imported: " + (self.draft.problems[-1].text if self.draft.problems
+                                       else "nothing to import")  # fmt: skip
+        return str(self.status)
+
+
+@dataclass(frozen=True)
+class Current:
+    """A matched client as the file holds them now (what an update is worked out from)."""
+
+    values: dict[str, Any]
+    phones: list[str]
+    emails: list[str]
+    tags: list[str]
+    facts: set[tuple[str, str]]
+    notes: set[str]
+
+
+def different_note(draft: ClientDraft, contact: ImportedContact, differing: list[str]) -> str:
+    """The note that keeps the values the client already had otherwise (always the same
+    text for the same row: importing it again adds it again only if it is not there)."""
+    head = f"{contact.origin.file}, line {contact.origin.line}, gave other values (not taken):"
+    return "\n".join([head, *differing])
+
+
+def adds_the_year(new: Any, old: Any) -> bool:
+    """A birthday kept as "15 April" here, given with its year in the file: filled in."""
+    return (
+        isinstance(new, PartialDate) and isinstance(old, PartialDate) and old.year is None
+        and new.year is not None and (new.month, new.day) == (old.month, old.day)
+    )  # fmt: skip
+
+
+def work_out_update(draft: ClientDraft, contact: ImportedContact, current: Current) -> Update:
+    update = Update()
+    for name in (*TEXT_FIELDS, "birthday"):
+        new, old = draft.values[name], current.values.get(name)
+        if new in ("", None):
+            continue
+        if old in ("", None) or adds_the_year(new, old):
+            update.fills[name] = new
+        elif fold(str(new)).strip() != fold(str(old)).strip():
+            update.differing.append(f"{FIELD_NAMES[name]}: {new} (here: {old})")
+    update.phones = [p for p in draft.values["phones"] if p["number"] not in current.phones]
+    have = {e.casefold() for e in current.emails}
+    update.emails = [e for e in draft.values["emails"] if e["address"].casefold() not in have]
+    tags = {t.casefold() for t in current.tags}
+    update.tags = [t for t in draft.values["tags"] if t.casefold() not in tags]
+    update.facts = [f for f in draft.facts if (f.label, f.value) not in current.facts]
+    update.notes = [n for n in draft.notes if n not in current.notes]
+    if update.differing:
+        note = different_note(draft, contact, update.differing)
+        if note not in current.notes:
+            update.notes.append(note)
+        else:
+            update.differing = []  # told before, in that very note
+    return update
+
+
+Reader = Callable[[str, Sequence[str]], list[Any]]
+
+
+def read_current(query_ids: Reader, ids: Sequence[str]) -> dict[str, Current]:
+    """The matched clients' fields, things to remember and notes, by id."""
+    found: dict[str, Current] = {}
+    rows = query_ids(
+        "SELECT id, given_name, family_name, salutation, preferred_name, company, street,"
+        " postcode, city, country, birthday, phones, emails, tags FROM clients"
+        " WHERE id IN ({ids}) AND deleted_at IS NULL",  # (one in the Trash is not updated)
+        ids,
+    )
+    facts: dict[str, set[tuple[str, str]]] = {i: set() for i in ids}
+    for cid, label, value in query_ids(
+        "SELECT client_id, label, value FROM facts WHERE deleted_at IS NULL"
+        " AND client_id IN ({ids})", ids):  # fmt: skip
+        facts[cid].add((label, value))
+    notes: dict[str, set[str]] = {i: set() for i in ids}
+    for cid, text in query_ids(
+        "SELECT client_id, text FROM notes WHERE deleted_at IS NULL AND client_id IN ({ids})",
+        ids,
+    ):
+        notes[cid].add(text)
+    for row in rows:
+        cid = row[0]
+        values = dict(zip(TEXT_FIELDS, row[1:10], strict=True))
+        values["birthday"] = PartialDate.from_stored(row[10])
+        found[cid] = Current(
+            values,
+            [p["number"] for p in json.loads(row[11] or "[]")],
+            [e["address"] for e in json.loads(row[12] or "[]")],
+            list(json.loads(row[13] or "[]")),
+            facts[cid],
+            notes[cid],
+        )
+    return found
+
+
+def imported_marks(db: Database) -> set[str]:
+    """The marks of every row imported before (and not undone since)."""
+    marks: set[str] = set()
+    with db.rows(
+        "SELECT body FROM history WHERE deleted_at IS NULL AND kind = 'other' AND subject LIKE ?",
+        (IMPORTED_FROM + "%",),
+    ) as rows:
+        for (body,) in rows:
+            marks.update(_MARKS.findall(body))
+    return marks
+
+
+def plan_contact(
+    contact: ImportedContact, region: str, index: ClientIndex, marks: set[str]
+) -> PlannedRow:
+    draft = draft_of(contact, region)
+    if draft.fingerprint in marks:
+        return PlannedRow(contact, draft, Status.DONE)
+    if not contact.has_data() or not (
+        draft.values["given_name"] or draft.values["family_name"] or draft.values["company"]
+        or draft.values["phones"] or draft.values["emails"]
+    ):  # fmt: skip
+        text = "no name, phone number or email address: not imported"
+        if contact.extras or contact.notes:
+            kept = "; ".join([*(f"{k}: {v}" for k, v in contact.extras), *contact.notes])
+            text = f"{text} (it held: {kept})"
+        draft.problems.append(_problem(contact, text))
+        return PlannedRow(contact, draft, Status.PROBLEM)
+    match = index.match(draft)
+    if match is None:
+        return PlannedRow(contact, draft, Status.NEW)
+    return PlannedRow(contact, draft, Status.MATCH, match)
+
+
+def _problem(contact: ImportedContact, text: str) -> Problem:
+    return Problem(text, contact.origin.file, contact.origin.line)
+
+
+def plan_rows(
+    db: Database,
+    contacts: Iterable[ImportedContact],
+    region: str,
+    index: ClientIndex,
+    marks: set[str],
+    *,
+    describe: bool = True,
+) -> Iterator[PlannedRow]:
+    """Each contact, planned, in order. `describe`: work out what each match's update would
+    change (the preview shows it; writing works it out again in its own transaction)."""
+    contacts = iter(contacts)
+    while chunk := list(islice(contacts, CHUNK)):
+        planned = [plan_contact(c, region, index, marks) for c in chunk]
+        if describe:
+            ids = [r.match.client_id for r in planned if r.match is not None]
+            current = read_current(db.query_ids, ids) if ids else {}
+            for row in planned:
+                if row.match is not None and row.match.client_id in current:
+                    row.update = work_out_update(
+                        row.draft, row.contact, current[row.match.client_id]
+                    )
+        yield from planned

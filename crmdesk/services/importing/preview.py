@@ -1,0 +1,149 @@
+"""Importing a file, from the outside: preview it, then write it (the window), or plan and
+write it as it is read (the command line).
+
+    preview = preview_file(db, source)                 # every row, planned; nothing written
+    preview.rows[3].unmatch()                          # the user: not that client
+    result = write_preview(db, preview, OnMatch.UPDATE, progress)
+    result = import_file(db, source, OnMatch.SKIP)     # streams: rows are not kept
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from crmdesk.services import settings
+from crmdesk.services.importing import ImportSource
+from crmdesk.services.importing.layouts import remembered_mapping
+from crmdesk.services.importing.mapping import Field
+from crmdesk.services.importing.matching import ClientIndex, read_index
+from crmdesk.services.importing.plan import OnMatch, PlannedRow, Status, imported_marks, plan_rows
+from crmdesk.services.importing.records import Problem
+from crmdesk.services.importing.writing import ImportCancelled, ImportResult, write_import
+from crmdesk.store.database import Database
+
+Progress = Callable[[int, int], bool]
+_SCALE = 1000  # progress through a file read as it goes: thousandths of its bytes
+
+
+@dataclass
+class Preview:
+    source: ImportSource
+    rows: list[PlannedRow]
+    problems: list[Problem] = field(default_factory=list)  # of no row (text outside cards)
+    index: ClientIndex | None = None
+
+    def counts(self) -> Counter[Status]:
+        return Counter(r.status for r in self.rows)
+
+
+def not_imported(source: ImportSource) -> list[str]:
+    """The columns of a table that will not be imported ("file: header")."""
+    if source.mapping is None:
+        return []
+    return [
+        f"{source.name}: {header}"
+        for header, target in zip(source.mapping.headers, source.mapping.targets, strict=True)
+        if target.field is Field.SKIP and header.strip() and not target.group
+    ]
+
+
+def use_remembered_mapping(db: Database, source: ImportSource) -> bool:
+    """Map a table's columns as last time for the same headers; True if one was found."""
+    if source.mapping is None:
+        return False
+    found = remembered_mapping(db, source.mapping)
+    if found is not None:
+        source.mapping = found
+    return found is not None
+
+
+def preview_file(
+    db: Database,
+    source: ImportSource,
+    *,
+    region: str | None = None,
+    progress: Progress | None = None,
+    index: ClientIndex | None = None,
+) -> Preview:
+    """Every row of `source`, planned against the clients here (nothing is written).
+    `index` (the clients' index from an earlier preview) is read again when not given.
+    `progress(n, 1000)` follows the file; answering False raises ImportCancelled."""
+    region = region or settings.phone_region(db)
+    index = index or read_index(db)
+    rows: list[PlannedRow] = []
+    for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
+        rows.append(row)
+        reached = int(source.progress * _SCALE)
+        if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
+            raise ImportCancelled()
+    return Preview(source, rows, list(source.problems), index)
+
+
+def write_preview(
+    db: Database, preview: Preview, on_match: OnMatch, progress: Progress | None = None
+) -> ImportResult:
+    """Write what `preview` shows (with the rows the user unmatched as new clients)."""
+    source = preview.source
+    result = write_import(
+        db,
+        preview.rows,
+        on_match=on_match,
+        label=f"Import {source.name}",
+        progress=progress,
+        total=lambda n: (n, len(preview.rows)),
+        mapping=source.mapping,
+    )
+    result.problems += preview.problems
+    result.not_imported = not_imported(source)
+    return result
+
+
+def import_file(
+    db: Database,
+    source: ImportSource,
+    on_match: OnMatch = OnMatch.UPDATE,
+    *,
+    region: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, plan and write `source` as it streams, in one transaction."""
+    region = region or settings.phone_region(db)
+    use_remembered_mapping(db, source)
+    rows = plan_rows(
+        db, source.contacts(), region, read_index(db), imported_marks(db), describe=False
+    )
+    result = write_import(
+        db,
+        rows,
+        on_match=on_match,
+        label=f"Import {source.name}",
+        progress=progress,
+        total=lambda _n: (int(source.progress * _SCALE), _SCALE),
+    )
+    result.problems += source.problems
+    result.not_imported = not_imported(source)
+    return result
+
+
+def dry_run(
+    db: Database, source: ImportSource, on_match: OnMatch, *, region: str | None = None
+) -> ImportResult:
+    """What import_file would do, without writing anything."""
+    use_remembered_mapping(db, source)
+    preview = preview_file(db, source, region=region)
+    result = ImportResult()
+    for row in preview.rows:
+        if row.status is not Status.DONE:
+            result.problems += row.draft.problems
+        if row.status is Status.NEW or (row.status is Status.MATCH and on_match is OnMatch.NEW):
+            result.added += 1
+        elif row.status is Status.MATCH and on_match is OnMatch.UPDATE and row.update and \
+                not row.update.is_empty():  # fmt: skip
+            result.updated += 1
+        else:
+            result.skipped += 1
+    result.problems += preview.problems
+    result.not_imported = not_imported(source)
+    return result
