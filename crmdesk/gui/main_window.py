@@ -58,6 +58,14 @@ def _ready_dates_and_amounts() -> None:
     settings.warm_up()
 
 
+def _import_the_views() -> None:
+    """On a worker, after the list's first paint: what the controllers, the page and Today
+    are made of (the GUI thread then only makes them)."""
+    import crmdesk.gui.client_page
+    import crmdesk.gui.today_view
+    import crmdesk.gui.window_controllers  # noqa: F401
+
+
 class MainWindow(QMainWindow):
     database_opened = Signal(object)  # Database, once the list and the page show it
     open_failed = Signal(str)
@@ -173,13 +181,19 @@ class MainWindow(QMainWindow):
     def _on_client_list_first_painted(self) -> None:
         # once the list is on screen (started now, a worker would share the interpreter
         # with the paint's hundreds of calls into the list's model)
-        QTimer.singleShot(0, self._warm_up_dates_and_amounts)
-        QTimer.singleShot(0, self._make_controllers)
-        QTimer.singleShot(0, self._build_page)
+        QTimer.singleShot(0, self._start_after_first_paint)
+
+    def _start_after_first_paint(self) -> None:
+        """The modules of the controllers, the page and Today are imported on a worker
+        (about 40 ms: on the GUI thread, the window could not answer meanwhile); then the
+        controllers are made, and the page after them, each in a turn of its own."""
+        self._warm_up_dates_and_amounts()
+        self.state.runner.reads.run(_import_the_views, lambda _none: self._make_controllers())
 
     def _make_controllers(self) -> None:
         if not self._closing:
             self.controllers  # noqa: B018 (made on first use)
+            QTimer.singleShot(0, self._build_page)
 
     def _warm_up_dates_and_amounts(self) -> None:
         self.state.runner.reads.run(_ready_dates_and_amounts, lambda _none: None)
