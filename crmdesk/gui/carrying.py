@@ -43,6 +43,7 @@ WARM_UP = (
     "crmdesk.documents.survey_form",
     "crmdesk.documents.report",
     "crmdesk.services.reports",
+    "pypdfium2",  # the letter preview counts its pages (0.1 s to import, on the GUI thread)
 )
 
 
@@ -155,12 +156,16 @@ class Carrying(Controller):
             db.warm_up()  # a first save soon after opening need not load the ORM
             for module in WARM_UP:  # what Letters, Surveys and Reports load (0.2 s)
                 importlib.import_module(module)
-            from crmdesk.documents import fonts
+            from crmdesk.documents import fonts, markup, scripts
             from crmdesk.services import letters, templating
 
             templating.check("{{ client.first_name }}")  # Jinja2 (Letters checks on the spot)
             letters.all_tags(db)  # (their tag lists: 0.25 s at 100,000 clients, kept)
             fonts.register()  # the letter font's tables, read once (0.15 s of Python)
+            # what a letter's first preview would work out beside the window: the parser
+            # of the letter text, and which characters the Latin font sets alone
+            markup.blocks("**Dear** client,\n\n- a list")
+            scripts.is_simple("Zoë")
 
         self.background.run(work, lambda _none: None)
 

@@ -8,6 +8,7 @@ back."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -25,13 +26,17 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import CrmError
 from crmdesk.gui.runner import Runner
 from crmdesk.gui.widgets import FieldError
-from crmdesk.services.scan_in.batch import read_files
-from crmdesk.services.scan_in.check import Decision, decide, with_code
 from crmdesk.services.scan_in.pages import count_pages, files_in
-from crmdesk.services.scan_in.reading import PageReading
-from crmdesk.services.scan_in.recording import Recorded, record_pages
 from crmdesk.store.database import Database
 from crmdesk.wording import count
+
+if TYPE_CHECKING:
+    from crmdesk.services.scan_in.reading import PageReading
+    from crmdesk.services.scan_in.recording import Recorded
+
+# The reader (numpy and its page arithmetic) is imported on the worker that reads the first
+# scans, not with this tab: the Surveys window's module is imported in the background after
+# a file opens, and numpy's import holds the interpreter for tens of milliseconds at a time.
 
 SCANS = "Scans (*.png *.jpg *.jpeg *.tif *.tiff *.pdf *.PNG *.JPG *.JPEG *.TIF *.TIFF *.PDF)"
 
@@ -92,7 +97,7 @@ class ScanInTab(QWidget):
         db = self.db
         self.read_button.setEnabled(False)
         self.runner.op(
-            lambda progress: list(read_files(db, files, progress, keep_images=True)), parent=self
+            lambda progress: _read_files(db, files, progress), parent=self
         ).progress("Reading scanned forms…", total).success(self._on_read).failure(
             self._on_failed
         ).write()  # fmt: skip
@@ -151,6 +156,8 @@ class ScanInTab(QWidget):
             key = event.key()
             current = self.readings[self._todo[0]] if self._todo else None
             if current is not None and current.code is not None and not self.answer.text():
+                from crmdesk.services.scan_in.check import Decision, decide  # (loaded by now)
+
                 if key == Qt.Key.Key_N:
                     self._decided(decide(current, Decision("none")))
                     return True
@@ -162,13 +169,15 @@ class ScanInTab(QWidget):
     def _on_answer_return_pressed(self) -> None:
         if not self._todo:
             return
+        from crmdesk.services.scan_in.check import Decision, decide  # (loaded by now)
+
         current = self.readings[self._todo[0]]
         typed = self.answer.text().strip()
         try:
             if current.code is None:  # the page is read again (a tenth of a second or so)
                 db = self.db
                 self.answer.setEnabled(False)
-                self.runner.op(lambda: with_code(db, current, typed), parent=self).success(
+                self.runner.op(lambda: _with_code(db, current, typed), parent=self).success(
                     self._on_read_again
                 ).failure(self._on_failed).write()  # fmt: skip
             elif not typed:
@@ -212,7 +221,7 @@ class ScanInTab(QWidget):
         if not any(r.recordable for r in readings):
             self.read_button.setEnabled(True)
             return
-        self.runner.op(lambda: record_pages(db, readings), parent=self).success(
+        self.runner.op(lambda: _record_pages(db, readings), parent=self).success(
             self._on_recorded
         ).failure(self._on_failed).write()  # fmt: skip
 
@@ -223,6 +232,24 @@ class ScanInTab(QWidget):
         self.summary.setText(self.summary.text() + " " + said + refused)
         if done.changes is not None:
             self.changed.emit(done.changes)
+
+
+def _read_files(db: Database, files: list[Path], progress: Any) -> list[PageReading]:
+    from crmdesk.services.scan_in.batch import read_files
+
+    return list(read_files(db, files, progress, keep_images=True))
+
+
+def _record_pages(db: Database, readings: list[PageReading]) -> Recorded:
+    from crmdesk.services.scan_in.recording import record_pages
+
+    return record_pages(db, readings)
+
+
+def _with_code(db: Database, reading: PageReading, typed: str) -> PageReading:
+    from crmdesk.services.scan_in.check import with_code
+
+    return with_code(db, reading, typed)
 
 
 def _to_check(r: PageReading) -> bool:
