@@ -43,7 +43,6 @@ WARM_UP = (
     "crmdesk.documents.survey_form",
     "crmdesk.documents.report",
     "crmdesk.services.reports",
-    "pypdfium2",  # the letter preview counts its pages (0.1 s to import, on the GUI thread)
 )
 
 

@@ -409,10 +409,10 @@ class LettersDialog(QDialog):
         db, client = self.db, self.selection.current[0] if self.selection.current else None
         stop = self._preview_stop = threading.Event()
 
-        def work() -> bytes:
+        def work() -> tuple[bytes, int]:
             buffer = io.BytesIO()
-            letters.preview(db, source, client, buffer, cancelled=stop.is_set)
-            return buffer.getvalue()
+            pages = letters.preview(db, source, client, buffer, cancelled=stop.is_set)
+            return buffer.getvalue(), pages
 
         self._preview_source = source
         self.tasks.run(work, self._on_preview_made, self._on_preview_failed)
@@ -426,11 +426,12 @@ class LettersDialog(QDialog):
             self._start_preview(self._preview_wanted)
         return False
 
-    def _on_preview_made(self, pdf: bytes) -> None:
+    def _on_preview_made(self, made_pdf: tuple[bytes, int]) -> None:
+        pdf, pages = made_pdf
         made = self._preview_source
         if self._preview_is_current():
             self._preview_shown = made
-            self.preview.show_pdf(pdf)
+            self.preview.show_pdf(pdf, pages)
             self._show_preview_state()
             self.preview_updated.emit()
 

@@ -112,9 +112,10 @@ class PdfView(QScrollArea):
         self.message.setText(text)
         self.message.show()
 
-    def show_pdf(self, data: bytes) -> None:
+    def show_pdf(self, data: bytes, pages: int | None = None) -> None:
         """Show this PDF, drawn at the view's width (now if the view is on screen, else as it
-        is shown)."""
+        is shown). `pages`, when the maker of the PDF knows it, spares opening it to count
+        them while it is not on screen (loading PDFium holds the interpreter ~50 ms)."""
         self._timer.stop()
         self._generation += 1
         self._clear()
@@ -122,6 +123,8 @@ class PdfView(QScrollArea):
         self._data = data
         if self.isVisible():
             self._draw_now()
+        elif pages is not None:
+            self.page_count = pages
         else:
             import pypdfium2 as pdfium
 
