@@ -214,3 +214,32 @@ def test_start_the_shop_and_import_clients(qtbot: QtBot) -> None:
     assert get_shop(window.db).money(1234) == "￥1,234"
     qtbot.waitUntil(lambda: not window.tasks.busy, timeout=20000)
     window.close()
+
+
+def test_start_the_shop_and_import_clients_with_the_real_importer(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The welcome page's button starts the shop, then File ▸ Import clients… asks for the
+    files (the action is enabled only once the new database is open)."""
+    asked: list[str] = []
+
+    def choose(_parent: object, title: str, *_args: object) -> tuple[list[str], str]:
+        asked.append(title)
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(choose))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.show_welcome()
+    page = _page(window)
+    assert window.controllers.import_clients is window.importing.act_import
+    assert page.import_clients.isEnabled()
+    type_into(qtbot, page.name, "Webber & Daughters")
+    page.country.setCurrentIndex(page.country.findData("GB"))
+    qtbot.mouseClick(page.import_clients, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    assert asked == ["Import clients"]
+    assert window.db is not None and get_shop(window.db).name == "Webber & Daughters"
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=20000)
+    window.close()
