@@ -74,4 +74,4 @@ class Help(Controller):
         from crmdesk.gui.help_windows import AboutDialog
 
         db = self.state.db
-        AboutDialog(db.path if db is not None else None, self.widget).exec()
+        AboutDialog(db.path if db is not None else None, self.state.runner, self.widget).exec()

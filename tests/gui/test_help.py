@@ -90,6 +90,8 @@ def test_about_says_the_version_the_data_and_the_licences(qtbot: QtBot, window: 
     said: list[str] = []
 
     def read(dialog: AboutDialog) -> None:
+        assert "Reading the installed libraries" in dialog.text.toPlainText()  # shown at once
+        qtbot.waitUntil(lambda: dialog.libraries is not None, timeout=20000)
         said.append(dialog.text.toPlainText())
         dialog.accept()
 
