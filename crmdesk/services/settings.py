@@ -321,6 +321,7 @@ def write(
     values = read_all(db)
     before = dict(values)
     values.update(check(values, new))
+    _keep_amounts_as_meant(db, before, values, new)
     from crmdesk.model import Meta
 
     with db.write() as w:
@@ -331,6 +332,28 @@ def write(
     if resort and keep_sort_order(db):
         changes = replace(changes, tables=changes.tables | {"clients"})
     return changes
+
+
+def _keep_amounts_as_meant(
+    db: Database, before: Values, after: Values, new: Mapping[str, Any]
+) -> None:
+    """Amounts are kept in the currency's minor units (pence, yen, fils): a new currency
+    with other decimal places (GBP → JPY, EUR → KWD) would make every purchase recorded a
+    hundred times more or ten times less. Refused while there are purchases, at the field
+    that changed it (the currency, or the country it follows)."""
+    was, becomes = currency(before), currency(after)
+    places_before = amounts.precision(was)
+    places_after = amounts.precision(becomes)
+    if places_before == places_after or not db.query("SELECT 1 FROM purchases LIMIT 1"):
+        return
+    field = CURRENCY.key if CURRENCY.key in new else COUNTRY.key
+    raise ValidationError(
+        {
+            field: f"The purchases recorded are in {was or 'amounts'} with {places_before} "
+            f"decimal places; {becomes} has {places_after}, so every amount would change. "
+            f"Choose a currency with {places_before} decimal places."
+        }
+    )
 
 
 def keep_sort_order(db: Database) -> bool:

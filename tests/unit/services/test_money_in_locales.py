@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from crmdesk.documents.report import write_report
+from crmdesk.errors import ValidationError
 from crmdesk.services import amounts, letters, reports, retention, settings, shop
 from crmdesk.services.letters import TemplateRecord
 from crmdesk.store.database import Database
@@ -183,3 +184,24 @@ def test_the_report_pdf_prints_yen_and_dinars_as_they_are_written(
         write_report(out, report, "Σοφία & Co")
         text = _pdf_text(out)
         assert printed.removeprefix("KWD") in text, (country, text[:400])
+
+
+def test_a_currency_with_other_decimal_places_is_refused_once_there_are_purchases(
+    db: Database,
+) -> None:
+    """£12.50 is kept as 1250 pence: as yen it would read ￥1,250. The change is refused at
+    the field that made it, and the purchase still reads £12.50."""
+    settings.set_phone_region(db, "GB")
+    settings.write(db, {settings.CURRENCY.key: "EUR"})  # same decimal places: allowed
+    settings.write(db, {settings.CURRENCY.key: ""})  # back to the country's
+    cid = add_client(db, "Zoë")
+    retention.record_purchase(db, cid, "12.50", "", datetime(2026, 9, 3, 11, 0), confirmed=True)
+    with pytest.raises(ValidationError) as refused:
+        settings.write(db, {settings.CURRENCY.key: "JPY"})
+    assert refused.value.problems[settings.CURRENCY.key].startswith(
+        "The purchases recorded are in GBP with 2 decimal places; JPY has 0"
+    )
+    with pytest.raises(ValidationError) as refused:
+        settings.write(db, {settings.COUNTRY.key: "KW"})  # its currency has 3 places
+    assert "KWD has 3" in refused.value.problems[settings.COUNTRY.key]
+    assert settings.money(db)(1250) == "£12.50"
