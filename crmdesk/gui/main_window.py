@@ -395,8 +395,16 @@ class MainWindow(QMainWindow):
         own. The open database itself is just shown."""
         path = Path(path).absolute()
 
-        def ask(db: Database) -> None:
+        def forget(*_args: object) -> None:  # asked once, for this opening only
             self.database_opened.disconnect(ask)
+            self.open_failed.disconnect(failed)
+
+        def failed(_why: str) -> None:  # the last database did not open: open the file itself
+            forget()
+            self.open_database(path)
+
+        def ask(db: Database) -> None:
+            forget()
             if db.path == path:
                 return
             from PySide6.QtWidgets import QMessageBox
@@ -429,6 +437,7 @@ class MainWindow(QMainWindow):
             box.open()
 
         self.database_opened.connect(ask)
+        self.open_failed.connect(failed)
 
     def _on_database_failed(self, error: Exception) -> None:
         if not isinstance(error, CrmError):

@@ -104,3 +104,36 @@ def test_a_file_and_a_database_option_together_are_refused(capsys: object, tmp_p
 
     assert cli.main(["--db", str(tmp_path / "a.crmdesk"), str(tmp_path / "b.crmdesk")]) == 2
     assert "not both" in capsys.readouterr().err  # type: ignore[attr-defined]
+
+
+def test_when_the_last_database_cannot_open_the_file_itself_is_opened(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    broken = tmp_path / "last used.crmdesk"
+    broken.write_text("not a database", encoding="utf-8")
+    brought = tmp_path / "brought.crmdesk"
+    with Database.open(brought, create=True) as db:
+        add_client(db, given_name="Ngozi", family_name="Okafor")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    opened: list[Database] = []
+    window.database_opened.connect(opened.append)
+    told: list[str] = []
+
+    def answer() -> None:  # the problem with the last file, said in a modal box
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            told.append(box.text())
+            box.accept()
+        elif not told:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    window.offer_file(brought)
+    window.open_database(broken)
+    qtbot.waitUntil(lambda: bool(told) and bool(opened), timeout=20000)
+    assert window.need_db().path == brought.absolute()
+    window.close()
