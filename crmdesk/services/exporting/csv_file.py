@@ -19,14 +19,12 @@ from typing import IO
 from crmdesk.errors import CrmError
 from crmdesk.model.enums import ContactPreference
 from crmdesk.services.exporting.people import ExportedClient
+from crmdesk.services.spreadsheet_cells import neutralised
 
 
 class ExportError(CrmError):
     """An export asked for something there is not (a column, a vCard version, clients);
     nothing was written."""
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -107,11 +105,6 @@ def check_columns(keys: Sequence[str] | None) -> tuple[CsvColumn, ...]:
     if unknown:
         raise ExportError(f"No column “{unknown[0]}”; choose from {', '.join(BY_KEY)}.")
     return tuple(BY_KEY[k] for k in chosen)
-
-
-def neutralised(cell: str) -> str:
-    """`cell` as a spreadsheet will show it and never run it (see the module's doc)."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def write_csv(

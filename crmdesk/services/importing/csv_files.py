@@ -37,6 +37,7 @@ from crmdesk.services.importing.records import (
     PostalAddress,
     RememberedDate,
 )
+from crmdesk.services.spreadsheet_cells import restored
 
 DELIMITERS = (",", ";", "\t", "|")
 MULTI = " ::: "  # Google Contacts joins several values of one cell with it
@@ -221,7 +222,7 @@ def contact_from_row(
     for at, target, header in plan.columns:
         if at >= len(cells):
             break
-        text = cells[at].strip()
+        text = restored(cells[at]).strip()  # (a crmdesk export's formula guard taken off)
         if not text:
             continue
         if "\r\n" in text:  # a Windows new line inside a cell

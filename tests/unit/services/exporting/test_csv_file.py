@@ -11,7 +11,7 @@ from crmdesk.errors import CrmError
 from crmdesk.services import clients, exporting, settings
 from crmdesk.services.clients import ClientForm, Labelled
 from crmdesk.services.exporting import ExportFormat
-from crmdesk.services.exporting.csv_file import neutralised
+from crmdesk.services.spreadsheet_cells import neutralised, restored
 from crmdesk.store.database import Database
 
 
@@ -55,6 +55,24 @@ def test_a_csv_has_a_bom_the_columns_chosen_and_every_script(
 )  # fmt: skip
 def test_a_cell_that_would_be_a_formula_is_neutralised(typed: str, cell: str) -> None:
     assert neutralised(typed) == cell
+    assert restored(cell) == typed  # read back, as it was typed
+
+
+def test_an_export_reads_back_without_the_formula_guard(
+    db: Database, people: list[str], tmp_path: Path
+) -> None:
+    """Importing crmdesk's own CSV gives the phone and the yearless birthday as they were,
+    not "'+44 …" (an apostrophe a person typed before other text is kept)."""
+    from crmdesk.services.importing import open_import
+
+    out = tmp_path / "clients.csv"
+    columns = ["family_name", "given_name", "phone", "birthday", "notes"]
+    exporting.export_clients(db, people, out, ExportFormat.CSV, columns=columns)
+    read = {c.family_name: c for c in open_import(out, locale="en_GB").contacts()}
+    assert [p.value for p in read["Wróbel"].phones] == ["+44 7911 123400"]
+    birthday = read["Wróbel"].birthday
+    assert birthday is not None and (birthday.month, birthday.day, birthday.year) == (4, 15, None)
+    assert restored("'Tis the season") == "'Tis the season"
 
 
 def test_a_formula_typed_as_a_name_is_written_as_text(db: Database, tmp_path: Path) -> None:
