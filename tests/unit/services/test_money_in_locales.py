@@ -168,16 +168,15 @@ def test_a_fixed_date_style_chosen_for_letters_is_kept(db: Database) -> None:
     assert "locale" not in (db.meta(shop.SHOP_KEY) or "")  # (the locale is the settings')
 
 
-def test_the_report_pdf_prints_yen_and_dinars_as_they_are_written(
-    db: Database, tmp_path: Path
-) -> None:
+def test_the_report_pdf_prints_yen_and_dinars_as_they_are_written(tmp_path: Path) -> None:
     for country, month, amount, printed in [("JP", "2026-08", "1234", "￥1,234"),
                                             ("KW", "2026-07", "1.5", "KWD1.500")]:  # fmt: skip
-        settings.set_phone_region(db, country)
-        cid = add_client(db, f"Client {country}")
-        bought = datetime.fromisoformat(f"{month}-10 11:00")
-        retention.record_purchase(db, cid, amount, "", bought, confirmed=True)
-        report = reports.report(db, reports.parse_period(month), today=date(2026, 9, 1))
+        with Database.open(tmp_path / f"{country}.crmdesk", create=True) as db:  # a shop each
+            settings.set_phone_region(db, country)
+            cid = add_client(db, f"Client {country}")
+            bought = datetime.fromisoformat(f"{month}-10 11:00")
+            retention.record_purchase(db, cid, amount, "", bought, confirmed=True)
+            report = reports.report(db, reports.parse_period(month), today=date(2026, 9, 1))
         shown = report.money(report.revenue_cents)
         assert printed.removeprefix("KWD") in shown, shown
         out = tmp_path / f"report-{country}.pdf"
