@@ -34,6 +34,8 @@ from crmdesk.store.database import Database, Write
 from crmdesk.wording import count
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from crmdesk.documents.form_geometry import FormSpec
     from crmdesk.documents.survey_form import FormText
 
@@ -93,35 +95,42 @@ class SurveyRecord:
     definition: SurveyDefinition
 
 
+BUILTIN_NAME = "How are we doing?"
+BUILTIN = SurveyDefinition(
+    extra=(Question("rating", "How did we do on service today? (1 = poor, 5 = excellent)"),)
+)
+
+
 def builtin_survey(db: Database) -> SurveyRecord:
-    """The survey every shop starts with (made in the database on first use, with an id
-    that is the same on every machine, so two copies agree on it)."""
+    """The survey every shop starts with, with an id that is the same on every machine (so
+    two copies agree on it). Reading it writes nothing: it is written with the first form,
+    answer or edit that names it (`keep_builtin`), so opening Surveys is a read only."""
     rows = db.query("SELECT id, name, definition FROM surveys WHERE id = ?", (BUILTIN_ID,))
     if rows:
         survey_id, name, stored = rows[0]
         return SurveyRecord(survey_id, name, SurveyDefinition.from_json(stored))
+    return SurveyRecord(BUILTIN_ID, BUILTIN_NAME, BUILTIN)
+
+
+def keep_builtin(session: Session) -> None:
+    """Write the built-in survey in this write, if it is not in the file yet."""
     from crmdesk import model
 
-    definition = SurveyDefinition(
-        extra=(Question("rating", "How did we do on service today? (1 = poor, 5 = excellent)"),)
-    )
-    with db.write() as w:
-        w.session.add(model.Survey(id=BUILTIN_ID, name="How are we doing?",
-                                   definition=definition.to_json()))  # fmt: skip
-    return SurveyRecord(BUILTIN_ID, "How are we doing?", definition)
+    if session.get(model.Survey, BUILTIN_ID) is None:
+        session.add(model.Survey(id=BUILTIN_ID, name=BUILTIN_NAME, definition=BUILTIN.to_json()))
+        session.flush()
 
 
 def list_surveys(db: Database) -> list[SurveyRecord]:
-    builtin_survey(db)
+    """The built-in survey first (written or not yet), then the shop's own by name."""
     rows = db.query(
-        "SELECT id, name, definition FROM surveys WHERE deleted_at IS NULL"
-        " ORDER BY id <> ?, name COLLATE NOCASE",
+        "SELECT id, name, definition FROM surveys WHERE deleted_at IS NULL AND id <> ?"
+        " ORDER BY name COLLATE NOCASE",
         (BUILTIN_ID,),
     )
-    return [
-        SurveyRecord(survey_id, name, SurveyDefinition.from_json(definition))
-        for survey_id, name, definition in rows
-    ]
+    own = [SurveyRecord(survey_id, name, SurveyDefinition.from_json(definition))
+           for survey_id, name, definition in rows]  # fmt: skip
+    return [builtin_survey(db), *own]
 
 
 def get_survey(db: Database, survey_id: str) -> SurveyRecord:
@@ -156,6 +165,8 @@ def save_survey(
 
     check_survey(name, definition)
     with db.write() as w:
+        if survey_id == BUILTIN_ID:
+            keep_builtin(w.session)
         if survey_id:
             row = w.session.get(model.Survey, survey_id)
             if row is None or row.deleted_at is not None:
@@ -275,6 +286,11 @@ def _record_forms(
 
     when = now()
     frozen = spec.to_json()
+    if survey.id == BUILTIN_ID and not db.query(
+        "SELECT 1 FROM surveys WHERE id = ?", (BUILTIN_ID,)
+    ):
+        with db.write() as w:  # (the first forms of a file: they name it)
+            keep_builtin(w.session)
     with db.bulk() as bulk:
         forms = [{"code": f.code, "survey_id": survey.id, "client_id": f.client_id,
                   "issued_at": when, "paper": spec.paper, "layout": frozen,
@@ -437,6 +453,8 @@ def add_answer(w: Write, checked: CheckedAnswer) -> str:
     assert answer.score is not None
     if client_id:
         live_client(w.session, client_id)
+    if checked.survey.id == BUILTIN_ID:
+        keep_builtin(w.session)
     row = model.SurveyAnswer(
         survey_id=checked.survey.id, form_id=form.form_id if form else None,
         client_id=client_id, answered_at=answer.answered_at or now(),
