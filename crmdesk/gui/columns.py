@@ -3,7 +3,7 @@
 Each column says what kind of thing it holds (a `Sizing`): a date, an amount or a short code
 is exactly as wide as its widest value (and its header); a name or a short label grows to
 hold its widest value (up to a limit; the leftmost first); long text takes what is left,
-elided, with the whole text in the cell's tooltip (the models give every cell one). Amounts
+elided, with the whole text in the cell's tooltip (its own, or its text). Amounts
 are right-aligned. `ColumnFitter` measures the cells when the model changes and shares out
 the width whenever the view is resized, so the last column ends inside the view.
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTreeView
+from PySide6.QtGui import QFont, QFontMetrics, QHelpEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip, QTreeView
 from shiboken6 import isValid
 
 from crmdesk.services.date_text import day_text, moment_text
@@ -124,6 +124,8 @@ class ColumnFitter(QObject):
         self._timer.start()  # once, after a burst of changes (a tree filled item by item)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and watched is self._viewport:
+            return self._whole_text(event)  # type: ignore[arg-type]
         if event.type() == QEvent.Type.Show and watched is self._viewport and self._hidden_change:
             self.fit()  # what changed while the view was hidden (Today behind the page)
         elif (
@@ -134,6 +136,19 @@ class ColumnFitter(QObject):
         ):
             self._share_out()
         return False
+
+    def _whole_text(self, event: QHelpEvent) -> bool:
+        """A cell with no tooltip of its own shows its whole text in one (an elided name
+        or note is read there): set per cell, Today's 200 rows took 20 ms to fill."""
+        index = self._view.indexAt(event.pos())
+        if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
+            return False  # (the view shows the cell's own)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if text:
+            QToolTip.showText(event.globalPos(), str(text), self._viewport)
+        else:
+            QToolTip.hideText()
+        return True
 
     # ------------------------------------------------------------------ measuring
 
