@@ -94,7 +94,7 @@ class SurveysDialog(QDialog):
         self._figures = TaskManager(self)  # the score's reads, dropped when the window closes
         self._asked = self._shown = 0
         self.db, self.selection = db, selection
-        self.survey = surveys.builtin_survey(db)
+        self.survey = surveys.builtin_survey(db, keep=False)  # (opening writes nothing)
         self._period = ""
         self.tabs = QTabWidget()
         self.tabs.addTab(self._print_tab(), "&Print forms")

@@ -251,8 +251,6 @@ def _survey_answers(
     from crmdesk.services.survey_questions import describe
 
     builtin = surveys.builtin_survey(db)
-    with db.write() as w:  # (the answers name it)
-        surveys.keep_builtin(w.session)
     survey_id, [service] = builtin.id, builtin.definition.extra
     weights = [2, 1, 1, 1, 2, 3, 4, 9, 12, 14, 12]
     for start in range(0, len(clients), CHUNK):

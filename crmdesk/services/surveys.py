@@ -101,14 +101,18 @@ BUILTIN = SurveyDefinition(
 )
 
 
-def builtin_survey(db: Database) -> SurveyRecord:
+def builtin_survey(db: Database, *, keep: bool = True) -> SurveyRecord:
     """The survey every shop starts with, with an id that is the same on every machine (so
-    two copies agree on it). Reading it writes nothing: it is written with the first form,
-    answer or edit that names it (`keep_builtin`), so opening Surveys is a read only."""
+    two copies agree on it), written in the file on first use. `keep=False` reads only (a
+    window opening on it writes nothing): the first form, answer or edit that names it then
+    writes it (`keep_builtin`)."""
     rows = db.query("SELECT id, name, definition FROM surveys WHERE id = ?", (BUILTIN_ID,))
     if rows:
         survey_id, name, stored = rows[0]
         return SurveyRecord(survey_id, name, SurveyDefinition.from_json(stored))
+    if keep:
+        with db.write() as w:
+            keep_builtin(w.session)
     return SurveyRecord(BUILTIN_ID, BUILTIN_NAME, BUILTIN)
 
 
@@ -122,7 +126,8 @@ def keep_builtin(session: Session) -> None:
 
 
 def list_surveys(db: Database) -> list[SurveyRecord]:
-    """The built-in survey first (written or not yet), then the shop's own by name."""
+    """The built-in survey first (written or not yet: this reads only), then the shop's
+    own by name."""
     rows = db.query(
         "SELECT id, name, definition FROM surveys WHERE deleted_at IS NULL AND id <> ?"
         " ORDER BY name COLLATE NOCASE",
@@ -130,7 +135,7 @@ def list_surveys(db: Database) -> list[SurveyRecord]:
     )
     own = [SurveyRecord(survey_id, name, SurveyDefinition.from_json(definition))
            for survey_id, name, definition in rows]  # fmt: skip
-    return [builtin_survey(db), *own]
+    return [builtin_survey(db, keep=False), *own]
 
 
 def get_survey(db: Database, survey_id: str) -> SurveyRecord:
@@ -434,7 +439,7 @@ def check_answer(
     if form is not None:
         client_id, survey = form.client_id or client_id, form.survey
     else:
-        survey = get_survey(db, survey_id) if survey_id else builtin_survey(db)
+        survey = get_survey(db, survey_id) if survey_id else builtin_survey(db, keep=False)
     try:
         extra = check_extra(survey.definition.extra, answer.extra)
     except ValidationError as exc:

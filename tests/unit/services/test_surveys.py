@@ -319,12 +319,13 @@ def test_looking_at_the_built_in_survey_writes_nothing_until_forms_or_answers_na
         return db.query("SELECT id, name FROM surveys")
 
     version = db.query("PRAGMA data_version")
-    survey = surveys.builtin_survey(db)
+    survey = surveys.builtin_survey(db, keep=False)
     assert [s.id for s in surveys.list_surveys(db)] == [surveys.BUILTIN_ID]
     assert survey.definition.extra[0].text.startswith("How did we do on service today?")
     assert stored() == [] and db.query("PRAGMA data_version") == version
     surveys.print_forms(db, survey, tmp_path / "forms.pdf", blank=1)
     assert stored() == [(surveys.BUILTIN_ID, "How are we doing?")]
+    assert surveys.builtin_survey(db) == survey
 
 
 def test_an_answer_by_phone_or_an_edit_writes_the_built_in_survey_first(db: Database) -> None:
