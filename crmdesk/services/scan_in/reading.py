@@ -23,7 +23,7 @@ from crmdesk.documents.survey_form import options_of
 from crmdesk.errors import CrmError
 from crmdesk.services import surveys
 from crmdesk.services.scan_in.codes import FoundCode, find_code
-from crmdesk.services.scan_in.cutouts import cut_out, rows
+from crmdesk.services.scan_in.cutouts import cut_all
 from crmdesk.services.scan_in.marks import (
     OUTLINE,
     RING,
@@ -63,9 +63,13 @@ class PageReading:
     form: surveys.FormInfo | None = None  # the issued form, when its code is one
     recordable: bool = False  # read surely, of a form issued and not yet entered
     # with keep_images: the score row, each question, the consents and the handwritten
-    # parts, cut out upright (crmdesk.services.scan_in.cutouts)
+    # parts written in, cut out upright (crmdesk.services.scan_in.cutouts)
     images: dict[str, Image.Image] = field(default_factory=dict)
+    doubtful: list[str] = field(default_factory=list)  # the rows doubted ("score", "consents")
     path: Path | None = None  # the file, to read the page again (with a code typed)
+    # where the page lies in its image, and on what paper: to show it whole and upright
+    registration: Registration | None = None
+    paper: tuple[float, float] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "page": self.page, "code": self.code, "score": self.score,
@@ -102,9 +106,10 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
         reg = register(marks, geo, found.turned if found is not None else None)
     except NotRegistered as exc:
         return _check(reading, f"the page could not be laid on its form: {exc}")
+    reading.registration, reading.paper = reg, geo.page
     grey = np.asarray(image, dtype=np.uint8)
     if keep_images:
-        reading.images = {name: cut_out(image, reg, box) for name, box in rows(geo).items()}
+        reading.images = cut_all(image, reg, geo)
     (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
     reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
     score_fills = [measure(grey, reg, box, above=geo.numbers_inside, reach=reach)
@@ -202,6 +207,8 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
         ringed = _ringed_numbers(grey, reg, geo)
         if ringed:
             doubts.append(f"score: a mark round the number {' and '.join(ringed)} above the boxes")
+    if doubts:
+        reading.doubtful.append("score")
     questions = survey.definition.extra
     same = tuple((q.kind, len(options_of(q.kind, q.choices))) for q in questions) == spec.extra
     for n, ((kind, _count), boxes) in enumerate(zip(spec.extra, geo.extra_boxes, strict=True), 1):
@@ -213,6 +220,7 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
             doubts.append(
                 f"question {n}: the survey's questions changed since this form was printed"
             )
+            reading.doubtful.append(f"question {n}")
             continue
         q = questions[n - 1]
         labels = options_of(q.kind, q.choices)
@@ -223,6 +231,8 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
             doubts.append(f"question {n}: its boxes are not where the form's layout puts them")
         elif not answer.sure:
             doubts.append(f"question {n}: {answer.why}")
+        if doubts and doubts[-1].startswith(f"question {n}:"):
+            reading.doubtful.append(f"question {n}")
     for key, box in geo.consent_boxes.items():
         fill = measure(grey, reg, box)
         tick = read_tick(fill, CONSENT_LABELS[key])
@@ -231,6 +241,10 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
             doubts.append(f"the “{CONSENT_LABELS[key]}” box is not where the form's layout puts it")
         elif not tick.sure:
             doubts.append(tick.why)
+        else:
+            continue
+        if "consents" not in reading.doubtful:
+            reading.doubtful.append("consents")
     return doubts
 
 
