@@ -105,10 +105,12 @@ def written(cut: Image.Image, part: Box, zones: list[Box], dpi: float = CUT_DPI)
     return ink >= WRITTEN_PX
 
 
-def cut_all(image: Image.Image, reg: Registration, geo: FormLayout) -> dict[str, Image.Image]:
-    """Every row of `rows(geo)` cut out; a handwritten part only if something is written
-    in it (an empty comment is not kept)."""
-    boxes = rows(geo)
+def cut_all(image: Image.Image, reg: Registration, geo: FormLayout,
+            with_rows: bool = True) -> dict[str, Image.Image]:  # fmt: skip
+    """Every row of `rows(geo)` cut out (only the handwritten parts, without `with_rows`);
+    a handwritten part only if something is written in it (an empty comment is not
+    kept)."""
+    boxes = rows(geo) if with_rows else handwriting(geo)
     cuts = {name: cut_out(image, reg, box) for name, box in boxes.items()}
     for part, zones in writing_zones(geo).items():
         if not written(cuts[part], boxes[part], zones):

@@ -22,6 +22,7 @@ from crmdesk.documents.form_geometry import (
 from crmdesk.documents.survey_form import options_of
 from crmdesk.errors import CrmError
 from crmdesk.services import surveys
+from crmdesk.services.answer_images import PARTS, png_of
 from crmdesk.services.scan_in.codes import FoundCode, find_code
 from crmdesk.services.scan_in.cutouts import cut_all
 from crmdesk.services.scan_in.marks import (
@@ -66,6 +67,9 @@ class PageReading:
     # parts written in, cut out upright (crmdesk.services.scan_in.cutouts)
     images: dict[str, Image.Image] = field(default_factory=dict)
     doubtful: list[str] = field(default_factory=list)  # the rows doubted ("score", "consents")
+    # with keep_handwriting: what is written on the form (reason, referral) as small PNGs,
+    # to keep with the answer (services.answer_images); a part with nothing written is not
+    handwriting: dict[str, bytes] = field(default_factory=dict)
     path: Path | None = None  # the file, to read the page again (with a code typed)
     # where the page lies in its image, and on what paper: to show it whole and upright
     registration: Registration | None = None
@@ -78,11 +82,14 @@ class PageReading:
 
 
 def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool = False,
-              typed_code: str | None = None) -> PageReading:  # fmt: skip
+              typed_code: str | None = None,
+              keep_handwriting: bool | None = None) -> PageReading:  # fmt: skip
     """`seen`: code → where it was read earlier in this batch (a form scanned twice is
-    named, not read twice). `keep_images`: cut out the rows and handwriting (for the
-    check, and to keep with the answer). `typed_code`: the code a person read off a page
-    whose QR code did not read (the page's orientation then comes from its hollow mark)."""
+    named, not read twice). `keep_images`: cut out the rows (for the check) and the
+    handwriting. `keep_handwriting` (as `keep_images` unless given): what is written on
+    the form, as PNGs to keep with the answer. `typed_code`: the code a person read off a
+    page whose QR code did not read (the page's orientation then comes from its hollow
+    mark)."""
     reading = PageReading(page.file.name, page.number, path=page.file)
     image = page.image
     found = None if typed_code is not None else find_code(image)
@@ -108,8 +115,13 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
         return _check(reading, f"the page could not be laid on its form: {exc}")
     reading.registration, reading.paper = reg, geo.page
     grey = np.asarray(image, dtype=np.uint8)
-    if keep_images:
-        reading.images = cut_all(image, reg, geo)
+    if keep_images or keep_handwriting:
+        cuts = cut_all(image, reg, geo, with_rows=keep_images)
+        reading.handwriting = {part: png_of(cuts.pop(part)) for part in PARTS if part in cuts}
+        if keep_handwriting is False:
+            reading.handwriting = {}
+        if keep_images:
+            reading.images = cuts
     (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
     reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
     score_fills = [measure(grey, reg, box, above=geo.numbers_inside, reach=reach)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from crmdesk.errors import CrmError, ValidationError
 from crmdesk.services import surveys
-from crmdesk.services.answer_images import PARTS, png_of
 from crmdesk.services.changes import Changes, from_write
 from crmdesk.services.scan_in.reading import PageReading
 from crmdesk.store.database import Database
@@ -32,8 +31,7 @@ def answer_of(reading: PageReading) -> surveys.AnswerForm:
         score=reading.score, extra=extra, channel="form",
         consent_contact=reading.consents.get("contact", False),
         consent_quote=reading.consents.get("quote", False),
-        handwriting={part: png_of(reading.images[part])
-                     for part in PARTS if part in reading.images},
+        handwriting=dict(reading.handwriting),
     )  # fmt: skip
 
 

@@ -62,7 +62,8 @@ def test_the_rows_and_handwriting_are_cut_out_upright(shop_db: Database, tmp_pat
     path, _code = filled_form(shop_db, tmp_path, [("filled", 9), ("write", "reason")], scan)
     (page,) = pages(path)
     reading = read_page(shop_db, page, {}, keep_images=True)
-    assert set(reading.images) == {"score", "question 1", "consents", "reason"}
+    assert set(reading.images) == {"score", "question 1", "consents"}
+    assert set(reading.handwriting) == {"reason"}  # as a PNG to keep with the answer
     row = np.asarray(reading.images["score"], dtype=np.float64)
     assert row.shape[1] > 4 * row.shape[0]  # a row: wide, not tall (turned upright)
     darkness = (row < 128).mean(axis=0)
