@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from crmdesk.services.answer_images import KeptImage
 
-THUMB_HEIGHT = 40  # pixels: the writing still shows its shape; a click shows it whole
+# thumbnails are the images made smaller by one factor (the writing the same size in each)
+STRIP_SCALE = 0.45  # under the history entry: the writing about half its printed size
+CELL_SCALE = 0.35  # in a table's row
 
 
 def pixmap_of(png: bytes) -> QPixmap:
@@ -31,21 +33,24 @@ def pixmap_of(png: bytes) -> QPixmap:
     return pixmap
 
 
-def thumbnail(images: Sequence[KeptImage], height: int = THUMB_HEIGHT) -> QPixmap:
-    """The images side by side, each scaled to `height`."""
+def thumbnail(images: Sequence[KeptImage], scale: float) -> QPixmap:
+    """The images one under the other, each made smaller by `scale`."""
     scaled = [
-        pixmap_of(i.png).scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+        pixmap_of(i.png).scaledToWidth(
+            max(1, round(i.width * scale)), Qt.TransformationMode.SmoothTransformation
+        )
         for i in images
     ]
-    gap = 6
-    width = sum(p.width() for p in scaled) + gap * max(0, len(scaled) - 1)
-    out = QPixmap(max(1, width), height)
+    gap = 4
+    width = max((p.width() for p in scaled), default=1)
+    height = sum(p.height() for p in scaled) + gap * max(0, len(scaled) - 1)
+    out = QPixmap(width, max(1, height))
     out.fill(Qt.GlobalColor.white)
     painter = QPainter(out)
-    x = 0
+    y = 0
     for p in scaled:
-        painter.drawPixmap(x, 0, p)
-        x += p.width() + gap
+        painter.drawPixmap(0, y, p)
+        y += p.height() + gap
     painter.end()
     return out
 
@@ -106,7 +111,7 @@ class Handwriting(QWidget):
         for n, image in enumerate(self._images):
             button = QPushButton()
             button.setFlat(True)
-            picture = thumbnail([image])
+            picture = thumbnail([image], STRIP_SCALE)
             button.setIcon(picture)
             button.setIconSize(QSize(picture.width(), picture.height()))
             button.setAccessibleName(f"{image.label} (handwritten): show full size")
@@ -132,7 +137,6 @@ class WrittenColumn(QObject):
         super().__init__(view)
         self.view, self.model, self.column = view, model, column
         self.found: dict[str, list[KeptImage]] = {}  # answer id → its handwriting
-        view.setIconSize(QSize(320, THUMB_HEIGHT))
         view.clicked.connect(self._on_view_clicked)
         view.activated.connect(self._on_view_clicked)
 
@@ -141,17 +145,22 @@ class WrittenColumn(QObject):
 
     def show(self, found: dict[str, list[KeptImage]]) -> None:
         self.found = found
+        size = QSize(0, 0)
         for row in range(self.model.rowCount()):
             images = found.get(self.model.item(row, 0).data(Qt.ItemDataRole.UserRole))
             if not images:
                 continue
             cell = self.model.item(row, self.column)
             names = ", ".join(i.label for i in images)
-            cell.setData(thumbnail(images), Qt.ItemDataRole.DecorationRole)
+            picture = thumbnail(images, CELL_SCALE)
+            size = size.expandedTo(picture.size())
+            cell.setData(picture, Qt.ItemDataRole.DecorationRole)
+            cell.setText("✎")  # (the column is measured by its text and the picture beside it)
             cell.setToolTip(f"Handwritten on the form: {names}. Click to see it full size.")
             cell.setAccessibleText(f"{names} (handwritten)")
+        if not size.isEmpty():
+            self.view.setIconSize(size)
         self.view.resizeRowsToContents()
-        self.view.resizeColumnToContents(self.column)
 
     def _on_view_clicked(self, index: QModelIndex) -> None:
         self.open_full_size(index.row(), index.column())

@@ -164,7 +164,7 @@ class ScanInTab(QWidget):
         else:
             proposal = f"Enter accepts {r.score}; " if r.score is not None else ""
             self.answer.setPlaceholderText(
-                f"{proposal}type the score (0–10) and Enter; N no answer; S skip"
+                f"{proposal}type the score (0–10) and Enter; N no answer; S skip; P whole page"
             )
         self.answer.clear()
         self.answer_error.show_problem(None)

@@ -93,7 +93,7 @@ def test_the_handwriting_is_shown_in_the_history_and_in_the_survey_results(
     assert names == ["Main reason for the score (handwritten): show full size",
                      "Who else would enjoy us (handwritten): show full size"]  # fmt: skip
     thumb = page.handwriting.buttons[0].iconSize()
-    assert thumb.height() == 40 and thumb.width() < 300  # small
+    assert (thumb.width(), thumb.height()) == (308, 57)  # small: 685 × 126 made 0.45 as big
     qtbot.mouseClick(page.handwriting.buttons[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.findChild(FullSize) is not None)
     full = page.findChild(FullSize)
