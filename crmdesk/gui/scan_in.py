@@ -235,9 +235,10 @@ class ScanInTab(QWidget):
             assert isinstance(event, QKeyEvent)
             key = event.key()
             current = self.readings[self._todo[0]] if self._todo else None
-            if key == Qt.Key.Key_Escape and self.page_view.isVisible() and self.row_images:
-                self._show_whole_page(False)
-                return True
+            if key == Qt.Key.Key_Escape and self.page_view.isVisible():
+                if self.row_images:
+                    self._show_whole_page(False)
+                return True  # (a page shown whole for want of rows stays: the check goes on)
             if current is not None and current.code is not None and not self.answer.text():
                 if key == Qt.Key.Key_P:
                     self.show_whole_page()

@@ -61,6 +61,8 @@ def test_scans_are_read_checked_from_the_keyboard_and_recorded_as_one_step(
     assert "QR code could not be read" in tab.why.text()
     assert tab.row_images == [] and tab.page_view.isVisible()  # shown whole: read its code
     qtbot.waitUntil(lambda: not tab.page_image.pixmap().isNull(), timeout=30000)
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Escape)  # no rows to go back to: the page stays
+    assert dialog.isVisible() and tab.page_view.isVisible()
     qtbot.keyClicks(tab.answer, "S-2345678")  # never printed
     qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
     qtbot.waitUntil(tab.answer_error.isVisible, timeout=30000)
