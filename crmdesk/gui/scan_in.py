@@ -196,17 +196,17 @@ class ScanInTab(QWidget):
             return
         r = self.readings[self._todo[0]]
         self._show_whole_page(True)
-        if self._page_of == (r.file, r.page):
+        if self._page_of == (str(r.path), r.page):
             return
         self.page_image.setText("Reading the page…")
         self.page_image.adjustSize()
-        self._page_of = (r.file, r.page)
+        self._page_of = (str(r.path), r.page)
         self.runner.op(lambda: _whole_page(r), parent=self).success(
             lambda image: self._on_whole_page(r, image)
         ).failure(self._on_page_failed).read()  # fmt: skip
 
     def _on_whole_page(self, r: PageReading, image: Image.Image) -> None:
-        if self._page_of != (r.file, r.page):
+        if self._page_of != (str(r.path), r.page):
             return  # the check moved on meanwhile
         self.page_image.setPixmap(_pixmap(image))
         self.page_image.adjustSize()

@@ -63,8 +63,8 @@ class PageReading:
     kind: str = "form"  # or "blank", "other" (not a crmdesk form)
     form: surveys.FormInfo | None = None  # the issued form, when its code is one
     recordable: bool = False  # read surely, of a form issued and not yet entered
-    # with keep_images: the score row, each question, the consents and the handwritten
-    # parts written in, cut out upright (crmdesk.services.scan_in.cutouts)
+    # with keep_images: the score row, each question and the consents, cut out upright
+    # (crmdesk.services.scan_in.cutouts)
     images: dict[str, Image.Image] = field(default_factory=dict)
     doubtful: list[str] = field(default_factory=list)  # the rows doubted ("score", "consents")
     # with keep_handwriting: what is written on the form (reason, referral) as small PNGs,
@@ -113,13 +113,13 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
         reg = register(marks, geo, found.turned if found is not None else None)
     except NotRegistered as exc:
         return _check(reading, f"the page could not be laid on its form: {exc}")
-    reading.registration, reading.paper = reg, geo.page
     grey = np.asarray(image, dtype=np.uint8)
-    if keep_images or keep_handwriting:
+    handwriting = keep_images if keep_handwriting is None else keep_handwriting
+    if keep_images or handwriting:
         cuts = cut_all(image, reg, geo, with_rows=keep_images)
-        reading.handwriting = {part: png_of(cuts.pop(part)) for part in PARTS if part in cuts}
-        if keep_handwriting is False:
-            reading.handwriting = {}
+        written = {part: cuts.pop(part) for part in PARTS if part in cuts}
+        if handwriting:
+            reading.handwriting = {part: png_of(cut) for part, cut in written.items()}
         if keep_images:
             reading.images = cuts
     (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
@@ -128,6 +128,7 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
                    for box in geo.score_boxes]  # fmt: skip
     if (why := _misregistered(reg, geo, found, score_fills)) is not None:
         return _check(reading, why)
+    reading.registration, reading.paper = reg, geo.page  # (the whole page shown upright)
     doubts = _read_answers(reading, grey, reg, geo, spec, form.survey, score_fills)
     reading.needs_check = bool(doubts)
     if doubts:
