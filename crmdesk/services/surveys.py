@@ -372,6 +372,8 @@ class AnswerForm:
     referral_phone: str = ""
     channel: str = "form"  # or phone, in person
     answered_at: datetime | None = None
+    # from a scanned form: its handwriting as PNGs, part → image (services.answer_images)
+    handwriting: dict[str, bytes] = field(default_factory=dict)
 
 
 def score_problem(typed: str) -> str | None:
@@ -452,6 +454,7 @@ def check_answer(
 def add_answer(w: Write, checked: CheckedAnswer) -> str:
     """Save a checked answer in the write `w` (and its history entry); returns its id."""
     from crmdesk import model
+    from crmdesk.services.answer_images import add_images, kept_line
     from crmdesk.services.clients import live_client
 
     answer, form, client_id = checked.answer, checked.form, checked.client_id
@@ -470,18 +473,23 @@ def add_answer(w: Write, checked: CheckedAnswer) -> str:
         referral_phone=answer.referral_phone.strip(),
     )  # fmt: skip
     w.session.add(row)
+    entry = None
     if client_id:
         said = describe(checked.extra_json, row.consent_contact, row.consent_quote,
                         row.referral_name, row.referral_phone)  # fmt: skip
         # an answer typed in from a form is not a contact the owner made; one taken by
         # phone or in person is
-        w.session.add(model.HistoryEntry(
+        entry = model.HistoryEntry(
             client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
             occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
-            body="\n".join(line for line in (row.reason, *said) if line),
+            body="\n".join(line for line in (row.reason, *said, kept_line(answer.handwriting))
+                           if line),
             outcome=group_of(answer.score).capitalize(), personal=form is None,
-        ))  # fmt: skip
+        )  # fmt: skip
+        w.session.add(entry)
     w.session.flush()
+    if answer.handwriting:
+        add_images(w, row.id, client_id, entry.id if entry else None, answer.handwriting)
     return str(row.id)
 
 
