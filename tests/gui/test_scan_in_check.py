@@ -57,6 +57,8 @@ def test_the_check_shows_the_doubtful_consent_row_and_the_whole_page_on_p(
     assert consents.width() > 4 * consents.height()  # a row, upright though scanned sideways
     assert tab.rows.isVisible() and not tab.page_view.isVisible()
 
+    dialog.activateWindow()  # (offscreen, closing the reading's progress leaves no window
+    qtbot.waitUntil(dialog.isActiveWindow)  # active; a desktop gives the dialog back)
     qtbot.keyClick(tab.answer, Qt.Key.Key_P)  # the whole page, read again on a worker
     qtbot.waitUntil(lambda: not tab.page_image.pixmap().isNull(), timeout=30000)
     page = tab.page_image.pixmap()
