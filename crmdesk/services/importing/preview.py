@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from crmdesk.services import settings
 from crmdesk.services.importing import ImportSource
+from crmdesk.services.importing.collection import collection_paused
 from crmdesk.services.importing.layouts import remembered_mapping
 from crmdesk.services.importing.mapping import Field
 from crmdesk.services.importing.matching import ClientIndex, read_index
@@ -73,11 +74,12 @@ def preview_file(
     region = region or settings.phone_region(db)
     index = index or read_index(db)
     rows: list[PlannedRow] = []
-    for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
-        rows.append(row)
-        reached = int(source.progress * _SCALE)
-        if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
-            raise ImportCancelled()
+    with collection_paused():
+        for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
+            rows.append(row)
+            reached = int(source.progress * _SCALE)
+            if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
+                raise ImportCancelled()
     return Preview(source, rows, list(source.problems), index)
 
 
