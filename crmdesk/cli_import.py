@@ -24,6 +24,9 @@ def add_parser(commands: Any) -> None:
             "phone number, else a similar name with the same postcode or town. A matched client "
             "is updated (--on-match update: empty fields filled; a value that differs is kept "
             "in a note, never overwritten), skipped, or added as a new client (--on-match new). "
+            "A contact that is the same person as an earlier one of the same file (by the same "
+            "rules) is taken into the client that one became or updated, or skipped with it "
+            "(--on-match new adds it as a client of its own). "
             "Each file is written in one transaction (all of it or, on an error, "
             "nothing); importing the same file again adds nothing. A CSV's columns are "
             "mapped as last set in the window for the same headers, else guessed from them. "
@@ -53,8 +56,9 @@ def add_parser(commands: Any) -> None:
     found.add_argument(
         "--json",
         action="store_true",
-        help='print {"added": N, "updated": N, "skipped": N, "problems": [{"file", "line", '
-        '"message"}], "not_imported": [...]}',
+        help='print {"added": N, "updated": N, "skipped": N, "folded": N, "problems": '
+        '[{"file", "line", "message"}], "not_imported": [...]} (folded: contacts taken into '
+        "the client of an earlier contact of the same file)",
     )
 
 
@@ -68,8 +72,8 @@ def run(args: argparse.Namespace, open_database: Any) -> int:
     if args.region and not is_region(args.region):
         raise CrmError(f"“{args.region}” is not a country code; give one like DE, GB or US.")
     on_match = OnMatch(args.on_match)
-    totals: dict[str, Any] = {"added": 0, "updated": 0, "skipped": 0, "problems": [],
-                              "not_imported": []}  # fmt: skip
+    totals: dict[str, Any] = {"added": 0, "updated": 0, "skipped": 0, "folded": 0,
+                              "problems": [], "not_imported": []}  # fmt: skip
     with open_database(args.db) as db:
         region = (args.region or settings.phone_region(db)).upper()
         locale = settings.locale_for(db)
@@ -88,14 +92,16 @@ def run(args: argparse.Namespace, open_database: Any) -> int:
             else:
                 result = import_file(db, source, on_match, region=region)
             said = result.as_json()
-            for key in ("added", "updated", "skipped"):
+            for key in ("added", "updated", "skipped", "folded"):
                 totals[key] += said[key]
             totals["problems"] += said["problems"]
             totals["not_imported"] += said["not_imported"]
             if not args.json:
                 would = "would be " if args.dry_run else ""
+                folded = (f", {result.folded} {would}taken into the client of an earlier "
+                          "contact of the same person" if result.folded else "")  # fmt: skip
                 print(f"{path.name}: {result.added} {would}added, {result.updated} {would}"
-                      f"updated, {result.skipped} {would}skipped.")  # fmt: skip
+                      f"updated, {result.skipped} {would}skipped{folded}.")  # fmt: skip
     if args.json:
         print(json.dumps(totals, indent=1, ensure_ascii=False))
     else:

@@ -41,7 +41,8 @@ from crmdesk.services.importing.writing import ImportResult
 from crmdesk.store.database import Database
 from crmdesk.wording import count
 
-ON_MATCH = [
+ON_MATCH = [  # (a row the same as an earlier row goes where that row goes; "add as new"
+    # adds it as a client of its own)
     (OnMatch.UPDATE, "Update them (fill empty fields; other values go to a note)"),
     (OnMatch.SKIP, "Skip them"),
     (OnMatch.NEW, "Add them as new clients"),
@@ -173,7 +174,7 @@ class ImportDialog(QDialog):
             self.has_header.show()
             self.mapping_table.show()
         self._say_counts()
-        self.import_button.setEnabled(any(r.status in (Status.NEW, Status.MATCH)
+        self.import_button.setEnabled(any(r.status in (Status.NEW, Status.MATCH, Status.SAME)
                                           for r in preview.rows))  # fmt: skip
         self.previewed.emit()
 
@@ -193,6 +194,8 @@ class ImportDialog(QDialog):
         parts = [count(counts[Status.NEW], "new client")]
         if counts[Status.MATCH]:
             parts.append(f"{counts[Status.MATCH]} matching clients here")
+        if counts[Status.SAME]:
+            parts.append(f"{counts[Status.SAME]} the same person as an earlier row")
         if counts[Status.DONE]:
             parts.append(f"{counts[Status.DONE]} imported before")
         if counts[Status.PROBLEM]:

@@ -1,5 +1,6 @@
 """The import preview's two tables: the rows as they will become clients (with each row's
-status: new, matches whom and why, imported before, a problem), and a table's columns with
+status: new, matches whom and why, the same person as an earlier row, imported before, a
+problem), and a table's columns with
 the field each one goes to, which the user can change."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def _address(row: PlannedRow) -> str:
 
 
 def _status(row: PlannedRow) -> str:
-    if row.status is Status.MATCH and row.update is not None:
+    if row.status in (Status.MATCH, Status.SAME) and row.update is not None:
         return f"{row.status_text()} — {row.update.describe()}"
     return row.status_text()
 
@@ -56,7 +57,8 @@ STATUS_COLUMN = 7
 
 
 class PreviewModel(RecordTableModel[PlannedRow]):
-    """The preview's rows; `unmatch` turns matched rows into new clients."""
+    """The preview's rows; `unmatch` turns matched rows (and rows the same as an earlier
+    one) into new clients."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(PREVIEW_COLUMNS, parent)
@@ -66,7 +68,7 @@ class PreviewModel(RecordTableModel[PlannedRow]):
         done = 0
         for at in rows:
             planned = self.record(at)
-            if planned.status is Status.MATCH:
+            if planned.status in (Status.MATCH, Status.SAME):
                 planned.unmatch()
                 done += 1
                 self.dataChanged.emit(self.index(at, 0), self.index(at, self.columnCount() - 1))

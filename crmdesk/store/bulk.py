@@ -19,6 +19,8 @@ from crmdesk.model.ids import new_ids
 from crmdesk.store.clock import HybridClock
 from crmdesk.store.tracking import ALL_FIELDS, save_clock
 
+_NOTHING = object()
+
 
 @dataclass
 class BulkWriter:
@@ -87,11 +89,19 @@ class BulkWriter:
         processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
         processed = [(at, p) for at, p in enumerate(processors) if p is not None]
         params = []
+        # a value the row before had too (the import's one time of writing, False, "any")
+        # is made ready once: each column remembers its last value, by identity
+        last: list[tuple[object, object]] = [(_NOTHING, None)] * len(processors)
         for row in rows:
             raw = [row[k] for k in keys]
             raw += [d.arg(None) if callable_ else made for callable_, made, d in values]  # type: ignore[attr-defined]
             for at, process in processed:
-                raw[at] = process(raw[at])
+                value = raw[at]
+                before, ready = last[at]
+                if value is not before:
+                    ready = process(value)
+                    last[at] = (value, ready)
+                raw[at] = ready
             params.append(tuple(raw))
         names = ", ".join(f'"{c.name}"' for c in columns)
         marks = ", ".join("?" * len(columns))

@@ -86,6 +86,46 @@ def test_preview_change_a_mapping_import_and_undo(
     seen["window"].save(str(tmp_path / "import-preview.png"))  # type: ignore[attr-defined]
 
 
+def test_the_same_person_twice_in_the_file(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    db = window.need_db()
+    file = tmp_path / "kunden.csv"
+    twice = [*ROWS, ["Juergen", "Weiss", "JW@example.de", "", "York", ""],
+             ["סופיה", "", "", "07712 654321", "", ""]]  # fmt: skip
+    with file.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(twice)
+    seen: dict[str, object] = {}
+
+    def answer(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+        model = dialog.model
+        status = [model.index(r, STATUS_COLUMN).data() for r in range(5)]
+        assert status[3].startswith("same as line 2, Jürgen Weiß (same email JW@example.de) — ")
+        assert "keeps 2 different values in a note" in status[3]
+        assert status[4].startswith("same as line 3, Σοφία Παπαδοπούλου (same phone +447712654321)")
+        assert "2 the same person as an earlier row" in dialog.status.text()
+        seen["window"] = dialog.grab()
+        # the user knows better for the last row: another person
+        dialog.table.selectRow(4)
+        qtbot.mouseClick(dialog.unmatch_button, Qt.MouseButton.LeftButton)
+        assert model.index(4, STATUS_COLUMN).data() == "new"
+        assert "1 the same person as an earlier row" in dialog.status.text()
+        with qtbot.waitSignal(dialog.finished_import, timeout=20000) as done:
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        result = done.args[0]
+        assert (result.added, result.updated, result.folded) == (4, 0, 1)
+        assert "1 row of the same person as an earlier row taken into that client" in \
+            dialog.summary.toPlainText()  # fmt: skip
+        dialog.reject()
+
+    answer_dialog(qtbot, ImportDialog, answer, lambda: window.importing.import_files([file]))
+    assert client_list.count_clients(db) == 4
+    [city] = db.query("SELECT city FROM clients WHERE given_name = 'Jürgen'")
+    assert tuple(city) == ("Leeds",)
+    seen["window"].save(str(tmp_path / "import-same-person.png"))  # type: ignore[attr-defined]
+
+
 def test_the_mapping_is_remembered_for_the_same_headers(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:

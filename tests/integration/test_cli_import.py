@@ -75,3 +75,20 @@ def test_a_folder_is_a_problem_not_a_traceback(
     assert code == 2 and "Traceback" not in err
     [problem] = said["problems"]  # type: ignore[misc]
     assert problem["file"] == tmp_path.name and problem["line"] == 0
+
+
+def test_the_same_person_twice_is_one_client(db_path: Path, data_dir: Path, tmp_path: Path) -> None:
+    file = tmp_path / "c.csv"
+    file.write_text("Name,E-mail,Town\nДмитрий Орлов,dima@example.ru,\n"
+                    "Dmitri Orlov,Dima@example.ru,Leeds\n", "utf-8")  # fmt: skip
+    code, said, err = _run(str(file), "--dry-run", db=db_path, data_dir=data_dir)
+    assert (said["added"], said["folded"]) == (1, 1), err
+    code, said, err = _run(str(file), db=db_path, data_dir=data_dir)
+    assert (code, said["added"], said["updated"], said["folded"]) == (0, 1, 0, 1), err
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT given_name, city FROM clients").fetchall() == [
+            ("Дмитрий", "Leeds")
+        ]
+    plain = crmdesk("import", str(file), "--db", str(db_path), "--on-match", "new",
+                    data_dir=data_dir)  # fmt: skip
+    assert plain.stdout.startswith("c.csv: 0 added")  # (imported before: nothing twice)

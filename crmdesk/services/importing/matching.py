@@ -2,15 +2,21 @@
 
 In order: the same email address (case aside), the same phone number (in E.164, so
 "07911 123456" and "+44 7911 123456" are one number), then a similar name (rapidfuzz, at
-least `NAME_SCORE`) with the same postcode or the same town. The index is read once, in
-one pass over the clients (a fifth of a second at 100,000), into dictionaries: matching a
-row is a few look-ups, never a scan.
+least `NAME_SCORE`) with the same postcode or the same town; names that differ in their
+numbers are not similar ("Studio 54" and "Studio 45", "Ann Lee 2" and "Ann Lee"). The
+index is read once, in one pass over the clients (a fifth of a second at 100,000), into
+dictionaries: matching a row is a few look-ups, never a scan.
+
+The rows of the file read so far are an index of the same kind (`match_first` asks the
+clients first, then the earlier rows, rule by rule), so the same person twice in one
+file is found as they are found among the clients.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crmdesk.model.folding import fold
 from crmdesk.model.names import display_name
@@ -22,32 +28,64 @@ NAME_SCORE = 88  # token_sort_ratio: "Jon Smith" ~ "John Smith" (95), not "Joan 
 
 @dataclass(frozen=True)
 class Match:
-    client_id: str
+    client_id: str  # the client's id; for an earlier row of the file, the row's number
     name: str  # the client's name as the list shows it
     reason: str  # "same email ann@example.org", "similar name (94%) and same postcode LS1 4AB"
 
 
+@lru_cache(maxsize=8192)
+def _folded_words(text: str) -> tuple[str, ...]:
+    """The words of `text`, folded: names and places repeat (a file of 10,000 people has a
+    few hundred first names and towns), so each is folded once."""
+    return tuple(fold(text).split())
+
+
 def _place(text: str) -> str:
-    return "".join(fold(text).split())
+    return "".join(_folded_words(text))
 
 
 def _name_key(given: str, family: str, company: str) -> str:
     """The name folded, its words in order (so "Smith John" is "John Smith"): compared with
     rapidfuzz's plain ratio, it is token_sort_ratio without sorting each name again."""
-    return " ".join(sorted(fold(" ".join(p for p in (given, family) if p) or company).split()))
+    words = _folded_words(given) + _folded_words(family) or _folded_words(company)
+    return " ".join(sorted(words))
 
 
-def _initial(name_key: str) -> str:
-    """The block a name is compared within: the first letter of its words in order, so a
-    similar name is looked for among a few, not a whole town."""
-    return name_key[:1]
+def _block(name_key: str) -> str:
+    """The block a name is compared within: the first letter of its words in order, and the
+    numbers in it (names with other numbers are other people), so a similar name is looked
+    for among a few, not a whole town."""
+    return name_key[:1] + "".join(filter(str.isdigit, name_key))
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What a contact is matched by, worked out once for all the indexes asked."""
+
+    emails: list[str]  # as written
+    phones: list[str]  # E.164
+    name: str  # _name_key
+    places: list[tuple[str, str, str]]  # (kind, folded place, as written)
+
+    @classmethod
+    def of(cls, draft: ClientDraft) -> Keys:
+        v = draft.values
+        places = [(kind, _place(typed), typed)
+                  for kind, typed in (("postcode", v["postcode"]), ("city", v["city"]))
+                  if typed]  # fmt: skip
+        return cls(
+            draft.email_addresses(),
+            draft.phone_numbers(),
+            _name_key(v["given_name"], v["family_name"], v["company"]),
+            [p for p in places if p[1]],
+        )
 
 
 @dataclass
 class ClientIndex:
     by_email: dict[str, str] = field(default_factory=dict)
     by_phone: dict[str, str] = field(default_factory=dict)
-    # (place kind, folded place, initial) → ([ids], [folded names]), compared in C
+    # (place kind, folded place, block) → ([ids], [folded names]), compared in C
     by_place: dict[tuple[str, str, str], tuple[list[str], list[str]]] = field(
         default_factory=lambda: defaultdict(lambda: ([], []))
     )
@@ -59,54 +97,82 @@ class ClientIndex:
         given, family, company = (str(values[k] or "") for k in ("given_name", "family_name",
                                                                    "company"))  # fmt: skip
         self.names[cid] = display_name(given, family, company)
+        places = [(kind, _place(str(values[kind] or ""))) for kind in ("postcode", "city")]
+        self._add(cid, _name_key(given, family, company), places, emails, phones, once=False)
+
+    def add_keys(self, cid: str, name: str, keys: Keys) -> None:
+        """Add one under `cid`, by keys worked out before (a row of the file)."""
+        self.names.setdefault(cid, name)
+        places = [(kind, place) for kind, place, _typed in keys.places]
+        self._add(cid, keys.name, places, keys.emails, keys.phones, once=True)
+
+    def _add(self, cid: str, key: str, places: list[tuple[str, str]], emails: list[str],
+             phones: list[str], *, once: bool) -> None:  # fmt: skip
+        """`once`: a name added under `cid` before in the same block is not added again
+        (the rows of one person; a client is added once anyway)."""
         for address in emails:
             self.by_email.setdefault(address.casefold(), cid)
         for number in phones:
             self.by_phone.setdefault(number, cid)
-        key = _name_key(given, family, company)
         if not key:
             return
-        for kind, place in (("postcode", _place(str(values["postcode"] or ""))),
-                            ("city", _place(str(values["city"] or "")))):  # fmt: skip
+        block = _block(key)
+        for kind, place in places:
             if place:
-                ids, names = self.by_place[(kind, place, _initial(key))]
-                ids.append(cid)
-                names.append(key)
+                ids, names = self.by_place[(kind, place, block)]
+                if not (once and key in names and ids[names.index(key)] == cid):
+                    ids.append(cid)
+                    names.append(key)
 
     def match(self, draft: ClientDraft) -> Match | None:
-        for address in draft.email_addresses():
+        found = match_first(Keys.of(draft), self)
+        return None if found is None else found[1]
+
+    def _by_email(self, keys: Keys) -> Match | None:
+        for address in keys.emails:
             cid = self.by_email.get(address.casefold())
             if cid is not None:
                 return Match(cid, self.names[cid], f"same email {address}")
-        for number in draft.phone_numbers():
+        return None
+
+    def _by_phone(self, keys: Keys) -> Match | None:
+        for number in keys.phones:
             cid = self.by_phone.get(number)
             if cid is not None:
                 return Match(cid, self.names[cid], f"same phone {number}")
-        return self._similar_name(draft)
+        return None
 
-    def _similar_name(self, draft: ClientDraft) -> Match | None:
+    def _similar_name(self, keys: Keys) -> Match | None:
+        if not keys.name or not self.by_place:
+            return None
         from rapidfuzz import fuzz, process
 
-        v = draft.values
-        key = _name_key(v["given_name"], v["family_name"], v["company"])
-        if not key:
-            return None
-        for kind, typed in (("postcode", v["postcode"]), ("city", v["city"])):
-            place = _place(typed)
-            if not place:
+        block = _block(keys.name)
+        for kind, place, typed in keys.places:
+            found_in = self.by_place.get((kind, place, block))
+            if found_in is None:
                 continue
-            block = self.by_place.get((kind, place, _initial(key)))
-            if block is None:
-                continue
-            found = process.extractOne(key, block[1], scorer=fuzz.ratio, score_cutoff=NAME_SCORE)
+            found = process.extractOne(keys.name, found_in[1], scorer=fuzz.ratio,
+                                       score_cutoff=NAME_SCORE)  # fmt: skip
             if found is not None:
                 _name, score, at = found
-                cid = block[0][at]
+                cid = found_in[0][at]
                 what = "postcode" if kind == "postcode" else "town"
                 return Match(
                     cid, self.names[cid], f"similar name ({score:.0f}%) and same {what} {typed}"
                 )
         return None
+
+
+def match_first(keys: Keys, *indexes: ClientIndex) -> tuple[int, Match] | None:
+    """The first match, rule by rule (email, phone, similar name), each rule asking the
+    indexes in order; with the place of the index that found it among those given."""
+    for rule in (ClientIndex._by_email, ClientIndex._by_phone, ClientIndex._similar_name):
+        for at, index in enumerate(indexes):
+            found = rule(index, keys)
+            if found is not None:
+                return at, found
+    return None
 
 
 _LIVE = "deleted_at IS NULL AND erased_at IS NULL"

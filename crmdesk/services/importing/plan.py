@@ -1,6 +1,7 @@
 """The preview of an import: for each contact read, whether it becomes a new client, matches
-a client already here (with the reason, and what an update would change), was imported
-before, or cannot be imported at all — before anything is written.
+a client already here (with the reason, and what an update would change), is the same
+person as an earlier row of the file, was imported before, or cannot be imported at all —
+before anything is written.
 
     index, marks = read_index(db), imported_marks(db)
     for row in plan_rows(db, source.contacts(), region, index, marks): row.status, row.match
@@ -29,7 +30,7 @@ from crmdesk.services.importing.drafts import (
     FactDraft,
     draft_of,
 )
-from crmdesk.services.importing.matching import ClientIndex, Match
+from crmdesk.services.importing.matching import ClientIndex, Keys, Match, match_first
 from crmdesk.services.importing.records import ImportedContact, Problem
 from crmdesk.store.database import Database
 
@@ -47,6 +48,7 @@ def history_body(line: int, mark: str) -> str:
 class Status(enum.StrEnum):
     NEW = "new"
     MATCH = "match"
+    SAME = "same as an earlier row"  # taken into the client that row becomes or updates
     DONE = "imported before"
     PROBLEM = "problem"
 
@@ -102,21 +104,32 @@ class PlannedRow:
     contact: ImportedContact
     draft: ClientDraft
     status: Status
-    match: Match | None = None
+    match: Match | None = None  # a client here; or (SAME) the earlier row, by its number
     update: Update | None = None  # for a match: what updating would change
+    same_as_line: int = 0  # SAME: the line of the earlier row
 
     @property
     def number(self) -> int:
         return self.contact.origin.number
 
+    @property
+    def same_as(self) -> int | None:
+        """SAME: the number (among the file's rows) of the earlier row it is taken into."""
+        if self.status is Status.SAME and self.match is not None:
+            return int(self.match.client_id)
+        return None
+
     def unmatch(self) -> None:
-        """The user says it is not that client: the row becomes a new client."""
-        if self.status is Status.MATCH:
+        """The user says it is not that client (or not that earlier row's person): the row
+        becomes a new client."""
+        if self.status in (Status.MATCH, Status.SAME):
             self.status, self.match, self.update = Status.NEW, None, None
 
     def status_text(self) -> str:
         if self.status is Status.MATCH and self.match is not None:
             return f"matches {self.match.name} ({self.match.reason})"
+        if self.status is Status.SAME and self.match is not None:
+            return f"same as line {self.same_as_line}, {self.match.name} ({self.match.reason})"
         if self.status is Status.PROBLEM:
             return "not imported: " + (self.draft.problems[-1].text if self.draft.problems
                                        else "nothing to import")  # fmt: skip
@@ -133,6 +146,16 @@ class Current:
     tags: list[str]
     facts: set[tuple[str, str]]
     notes: set[str]
+
+    def take(self, update: Update) -> None:
+        """The client as `update` leaves them (for the next row of the same person)."""
+        for name, value in update.fills.items():
+            self.values[name] = value
+        self.phones.extend(p["number"] for p in update.phones)
+        self.emails.extend(e["address"] for e in update.emails)
+        self.tags.extend(update.tags)
+        self.facts.update((f.label, f.value) for f in update.facts)
+        self.notes.update(update.notes)
 
 
 def different_note(draft: ClientDraft, contact: ImportedContact, differing: list[str]) -> str:
@@ -226,8 +249,31 @@ def imported_marks(db: Database) -> set[str]:
     return marks
 
 
+class _Earlier:
+    """The rows of the file planned so far, as an index of the same kind as the clients':
+    each row is indexed under the row it is the same person as (or its own number)."""
+
+    def __init__(self, keep_rows: bool) -> None:
+        self.index = ClientIndex()
+        self.lines: dict[str, int] = {}
+        self.rows: dict[str, PlannedRow] | None = {} if keep_rows else None
+
+    def add(self, row: PlannedRow, keys: Keys) -> None:
+        root = row.match.client_id if row.status is Status.SAME and row.match else \
+            str(row.number)  # fmt: skip
+        if root not in self.lines:
+            self.lines[root] = row.contact.origin.line
+            if self.rows is not None:
+                self.rows[root] = row
+        self.index.add_keys(root, row.draft.name, keys)
+
+
 def plan_contact(
-    contact: ImportedContact, region: str, index: ClientIndex, marks: set[str]
+    contact: ImportedContact,
+    region: str,
+    index: ClientIndex,
+    marks: set[str],
+    earlier: _Earlier | None = None,
 ) -> PlannedRow:
     draft = draft_of(contact, region)
     if draft.fingerprint in marks:
@@ -242,10 +288,32 @@ def plan_contact(
             text = f"{text} (it held: {kept})"
         draft.problems.append(_problem(contact, text))
         return PlannedRow(contact, draft, Status.PROBLEM)
-    match = index.match(draft)
-    if match is None:
-        return PlannedRow(contact, draft, Status.NEW)
-    return PlannedRow(contact, draft, Status.MATCH, match)
+    keys = Keys.of(draft)
+    found = match_first(keys, index) if earlier is None else match_first(keys, index, earlier.index)
+    if found is None:
+        row = PlannedRow(contact, draft, Status.NEW)
+    elif found[0] == 0:
+        row = PlannedRow(contact, draft, Status.MATCH, found[1])
+    else:
+        assert earlier is not None
+        row = PlannedRow(contact, draft, Status.SAME, found[1])
+        row.same_as_line = earlier.lines[found[1].client_id]
+    if earlier is not None:
+        earlier.add(row, keys)
+    return row
+
+
+def current_of(draft: ClientDraft) -> Current:
+    """An earlier row of the file as the client it will be (what a later row of the same
+    person would change is worked out from it)."""
+    return Current(
+        {name: draft.values[name] for name in (*TEXT_FIELDS, "birthday")},
+        draft.phone_numbers(),
+        draft.email_addresses(),
+        list(draft.values["tags"]),
+        {(f.label, f.value) for f in draft.facts},
+        set(draft.notes),
+    )
 
 
 def _problem(contact: ImportedContact, text: str) -> Problem:
@@ -261,17 +329,24 @@ def plan_rows(
     *,
     describe: bool = True,
 ) -> Iterator[PlannedRow]:
-    """Each contact, planned, in order. `describe`: work out what each match's update would
-    change (the preview shows it; writing works it out again in its own transaction)."""
+    """Each contact, planned, in order: matched against the clients here, then against the
+    rows before it. `describe`: work out what each match's update would change (the preview
+    shows it; writing works it out again in its own transaction)."""
     contacts = iter(contacts)
+    earlier = _Earlier(keep_rows=describe)
     while chunk := list(islice(contacts, CHUNK)):
-        planned = [plan_contact(c, region, index, marks) for c in chunk]
+        planned = [plan_contact(c, region, index, marks, earlier) for c in chunk]
         if describe:
-            ids = [r.match.client_id for r in planned if r.match is not None]
+            ids = [r.match.client_id for r in planned if r.status is Status.MATCH and r.match]
             current = read_current(db.query_ids, ids) if ids else {}
             for row in planned:
-                if row.match is not None and row.match.client_id in current:
-                    row.update = work_out_update(
-                        row.draft, row.contact, current[row.match.client_id]
-                    )
+                if row.match is None:
+                    continue
+                if row.status is Status.MATCH and row.match.client_id in current:
+                    now_there: Current | None = current[row.match.client_id]
+                else:
+                    first = (earlier.rows or {}).get(row.match.client_id)
+                    now_there = current_of(first.draft) if first is not None else None
+                if now_there is not None:
+                    row.update = work_out_update(row.draft, row.contact, now_there)
         yield from planned

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from crmdesk.services import settings
 from crmdesk.services.importing import ImportSource
+from crmdesk.services.importing.collection import collection_paused
 from crmdesk.services.importing.layouts import remembered_mapping
 from crmdesk.services.importing.mapping import Field
 from crmdesk.services.importing.matching import ClientIndex, read_index
@@ -73,11 +74,12 @@ def preview_file(
     region = region or settings.phone_region(db)
     index = index or read_index(db)
     rows: list[PlannedRow] = []
-    for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
-        rows.append(row)
-        reached = int(source.progress * _SCALE)
-        if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
-            raise ImportCancelled()
+    with collection_paused():
+        for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
+            rows.append(row)
+            reached = int(source.progress * _SCALE)
+            if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
+                raise ImportCancelled()
     return Preview(source, rows, list(source.problems), index)
 
 
@@ -134,14 +136,22 @@ def dry_run(
     use_remembered_mapping(db, source)
     preview = preview_file(db, source, region=region)
     result = ImportResult()
+    went: set[int] = set()  # the rows that became or updated a client
     for row in preview.rows:
         if row.status is not Status.DONE:
             result.problems += row.draft.problems
-        if row.status is Status.NEW or (row.status is Status.MATCH and on_match is OnMatch.NEW):
+        matched = row.status in (Status.MATCH, Status.SAME)
+        changes = bool(row.update and not row.update.is_empty())
+        if row.status is Status.NEW or (matched and on_match is OnMatch.NEW):
             result.added += 1
-        elif row.status is Status.MATCH and on_match is OnMatch.UPDATE and row.update and \
-                not row.update.is_empty():  # fmt: skip
-            result.updated += 1
+            went.add(row.number)
+        elif row.status is Status.MATCH and on_match is OnMatch.UPDATE:
+            went.add(row.number)
+            result.updated += changes
+            result.skipped += not changes
+        elif row.status is Status.SAME and row.same_as in went:
+            result.folded += changes
+            result.skipped += not changes
         else:
             result.skipped += 1
     result.problems += preview.problems

@@ -10,6 +10,11 @@ written in flat memory when they are streamed from the file.
 The history entry of each imported row carries the row's mark (its content's fingerprint):
 importing the same file again finds every row imported before and adds nothing, even rows
 that match no client (a name alone); Undo of the import drops the marks with the entries.
+
+A row that is the same person as an earlier row of the file is taken into the client that
+row became or updated, as an update (empty fields filled, a different value to a note);
+updates to one client are worked out one after the other, each from what the one before
+left, so no value is lost between two rows of the same person.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from crmdesk.model.ids import new_ids, now
 from crmdesk.model.names import client_sort_name
 from crmdesk.services.changes import Changes, UndoStep
+from crmdesk.services.importing.collection import collection_paused
 from crmdesk.services.importing.drafts import TEXT_FIELDS, ClientDraft
 from crmdesk.services.importing.layouts import store_mapping
 from crmdesk.services.importing.plan import (
@@ -31,6 +37,7 @@ from crmdesk.services.importing.plan import (
     OnMatch,
     PlannedRow,
     Status,
+    Update,
     adds_the_year,
     history_body,
     read_current,
@@ -59,6 +66,7 @@ class ImportResult:
     added: int = 0
     updated: int = 0
     skipped: int = 0
+    folded: int = 0  # rows taken into the client of an earlier row of the same file
     problems: list[Problem] = field(default_factory=list)
     not_imported: list[str] = field(default_factory=list)  # "file: column" not imported
     changes: Changes | None = None
@@ -68,6 +76,7 @@ class ImportResult:
             "added": self.added,
             "updated": self.updated,
             "skipped": self.skipped,
+            "folded": self.folded,
             "problems": [
                 {"file": p.file, "line": p.line, "message": p.text} for p in self.problems
             ],
@@ -78,6 +87,9 @@ class ImportResult:
         """ "3 clients added, 1 updated, 2 skipped; 4 problems." """
         text = (f"{count(self.added, 'client')} added, {self.updated} updated, "
                 f"{self.skipped} skipped")  # fmt: skip
+        if self.folded:
+            text += (f"; {count(self.folded, 'row')} of the same person as an earlier row "
+                     "taken into that client")  # fmt: skip
         if self.problems:
             text += f"; {count(len(self.problems), 'problem')}"
         return text + "."
@@ -118,7 +130,7 @@ class _Chunk:
     history: list[dict[str, Any]] = field(default_factory=list)
     ids: Iterator[str] = field(default_factory=lambda: iter(new_ids(CHUNK)))
 
-    def add_new(self, row: PlannedRow, draft: ClientDraft, when: datetime, locale: str) -> None:
+    def add_new(self, row: PlannedRow, draft: ClientDraft, when: datetime, locale: str) -> str:
         cid = next(self.ids)
         v = draft.values
         self.clients.append({
@@ -141,24 +153,27 @@ class _Chunk:
             for text in draft.notes
         ]  # fmt: skip
         self.history.append(_history(cid, row, when))
+        return cid
 
 
 def _gone(row: PlannedRow) -> Problem:
     assert row.match is not None
     origin = row.contact.origin
+    whom = f"the client it matched ({row.match.name})" if row.status is Status.MATCH else \
+        f"the client of line {row.same_as_line}, the same person,"  # fmt: skip
     return Problem(
-        f"the client it matched ({row.match.name}) was deleted meanwhile: not imported; "
-        "import the file again to add it",
+        f"{whom} was deleted meanwhile: not imported; import the file again to add it",
         origin.file,
         origin.line,
     )
 
 
-def _apply_update(session: Session, row: PlannedRow, update: Any, when: datetime) -> None:
+def _apply_update(
+    session: Session, row: PlannedRow, client_id: str, update: Update, when: datetime
+) -> None:
     from crmdesk import model
 
-    assert row.match is not None
-    client = session.get(model.Client, row.match.client_id)
+    client = session.get(model.Client, client_id)
     assert client is not None
     for name, value in update.fills.items():
         now_there = getattr(client, name)
@@ -210,7 +225,7 @@ def write_import(
     created: dict[str, list[str]] = {"clients": [], "facts": [], "notes": [], "history": []}
     when = now()
     done = 0
-    with db.write() as w:
+    with collection_paused(), db.write() as w:
         session = w.session
         conn = session.connection()
         raw = conn.connection.driver_connection
@@ -224,40 +239,56 @@ def write_import(
             locale = str(conn.exec_driver_sql(
                 "SELECT value FROM meta WHERE key = 'sort_locale'").scalar() or "")  # fmt: skip
             query_ids = _reader(conn)
+            targets: dict[str, str] = {}  # a row's number → the client it went to
+            gone: set[str] = set()  # rows whose client was deleted since the preview
             rows = iter(rows)
             while batch := list(islice(rows, CHUNK)):
-                chunk, updates = _Chunk(), []
+                chunk = _Chunk()
+                updates: list[tuple[PlannedRow, str]] = []
                 for row in batch:
                     if row.status is not Status.DONE:  # (told when it was imported)
                         result.problems += row.draft.problems
                     status = row.status
-                    if status is Status.MATCH and on_match is OnMatch.NEW:
+                    if status in (Status.MATCH, Status.SAME) and on_match is OnMatch.NEW:
                         status = Status.NEW
                     if status is Status.NEW:
-                        chunk.add_new(row, row.draft, when, locale)
+                        targets[str(row.number)] = chunk.add_new(row, row.draft, when, locale)
                         result.added += 1
                     elif status is Status.MATCH and on_match is OnMatch.UPDATE:
-                        updates.append(row)
-                    else:
+                        assert row.match is not None
+                        targets[str(row.number)] = row.match.client_id
+                        updates.append((row, row.match.client_id))
+                    elif status is Status.SAME and row.same_as is not None and \
+                            str(row.same_as) in targets:  # fmt: skip
+                        updates.append((row, targets[str(row.same_as)]))
+                    else:  # (the earlier row of the same person was skipped: so is this one)
+                        if row.status is Status.SAME and str(row.same_as) in gone:
+                            result.problems.append(_gone(row))
                         result.skipped += 1
                 created["clients"] += bulk.insert(model.Client.__table__, chunk.clients)
                 created["facts"] += bulk.insert(model.Fact.__table__, chunk.facts)
                 created["notes"] += bulk.insert(model.Note.__table__, chunk.notes)
                 created["history"] += bulk.insert(model.HistoryEntry.__table__, chunk.history)
                 if updates:
-                    ids = [r.match.client_id for r in updates if r.match is not None]
-                    current = read_current(query_ids, ids)
-                    for row in updates:
-                        assert row.match is not None
-                        now_there = current.get(row.match.client_id)
-                        update = now_there and work_out_update(row.draft, row.contact, now_there)
+                    current = read_current(query_ids, [cid for _row, cid in updates])
+                    for row, cid in updates:
+                        now_there = current.get(cid)
                         if now_there is None:  # deleted since the preview: said, not lost
                             result.problems.append(_gone(row))
-                        if not update or update.is_empty():
+                            gone.add(str(row.same_as or row.number))
+                            targets.pop(str(row.number), None)
                             result.skipped += 1
                             continue
-                        _apply_update(session, row, update, when)
-                        result.updated += 1
+                        update = work_out_update(row.draft, row.contact, now_there)
+                        if update.is_empty():
+                            result.skipped += 1
+                            continue
+                        _apply_update(session, row, cid, update, when)
+                        now_there.take(update)  # (the next row of this client sees it)
+                        if row.status is Status.SAME:
+                            result.folded += 1
+                        else:
+                            result.updated += 1
                     session.flush()
                     session.expunge_all()  # (memory stays flat over 100,000 updates)
                 done += len(batch)

@@ -164,7 +164,9 @@ def test_every_fixture_imports_without_losing_a_row(db: Database) -> None:
         rows = preview_file(db, source).rows
         result = write_preview(db, preview_file(db, open_import(path, locale="de_DE")),
                                OnMatch.UPDATE)  # fmt: skip
-        assert result.added + result.updated + result.skipped == len(rows), path.name
+        assert result.added + result.updated + result.skipped + result.folded == len(rows), (
+            path.name
+        )
         assert all(p.file == path.name and p.line >= 1 for p in result.problems), path.name
 
 
