@@ -549,10 +549,10 @@ def _plural(n: int, word: str) -> str:
 def _gui(args: argparse.Namespace) -> int:
     # Qt's bindings make ~100,000 objects while the window starts; the cycle collector would
     # walk them again and again (~10 ms), and once a file is open a full pass holds the
-    # window 60–70 ms. It runs again once the window has settled (gui.collector).
-    from crmdesk.gui import collector
+    # window 60–70 ms. It runs again once the window has settled (crmdesk.collector).
+    from crmdesk import collector
 
-    collector.pause()
+    collector.pause_for_start()
     from crmdesk.gui import app
     from crmdesk.services import recent
 

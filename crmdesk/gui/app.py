@@ -14,8 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from crmdesk import __version__, paths
-from crmdesk.gui import collector
+from crmdesk import __version__, collector, paths
 from crmdesk.gui.main_window import MainWindow
 
 log = logging.getLogger("crmdesk")
@@ -124,7 +123,7 @@ def add_fonts() -> list[str]:
 
 def _started() -> None:
     """The window is up: what start-up made stays (frozen, never walked again); the cycle
-    collector runs again once the window has settled (gui.collector)."""
+    collector runs again once the window has settled (crmdesk.collector)."""
     collector.keep_what_loaded()
     QTimer.singleShot(collector.SETTLE_AT_MOST_MS, collector.settled)
 

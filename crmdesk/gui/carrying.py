@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from crmdesk import paths
+from crmdesk import collector, paths
 from crmdesk.errors import CrmError
-from crmdesk.gui import collector, dialogs
+from crmdesk.gui import dialogs
 from crmdesk.gui.controller import Controller
 from crmdesk.gui.problems import show_problem
 

@@ -13,8 +13,9 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
+from crmdesk import collector
 from crmdesk.errors import CrmError
-from crmdesk.gui import collector, dialogs
+from crmdesk.gui import dialogs
 from crmdesk.gui.app_state import AppState
 from crmdesk.gui.client_list_model import ID_ROLE
 from crmdesk.gui.client_list_view import ClientListView

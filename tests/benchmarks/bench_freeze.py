@@ -400,9 +400,9 @@ def run(path: Path, other: Path, folder: Path) -> dict[str, Any]:
     from crmdesk import paths
 
     paths.override(folder / "home")  # recent files and backups: not the user's
-    from crmdesk.gui import collector
+    from crmdesk import collector
 
-    collector.pause()  # as `crmdesk` starts the window: collections wait for it to settle
+    collector.pause_for_start()  # as `crmdesk` starts the window: collections wait for it to settle
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from crmdesk.gui.main_window import MainWindow
 

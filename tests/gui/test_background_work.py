@@ -107,11 +107,11 @@ def test_the_collector_waits_for_the_window_to_settle_then_runs_over_new_objects
     frozen and the collector runs again."""
     import gc
 
-    from crmdesk.gui import collector
+    from crmdesk import collector
 
     with Database.open(db_path) as db:
         add_client(db, "Ånström")
-    collector.pause()
+    collector.pause_for_start()
     try:
         window = open_window(qtbot, db_path)
         assert not gc.isenabled()  # (the file is open; its on-open work is still to come)
@@ -119,5 +119,6 @@ def test_the_collector_waits_for_the_window_to_settle_then_runs_over_new_objects
         assert gc.isenabled()
         assert gc.get_freeze_count() > 10_000  # what start-up and the warm-up loaded
     finally:
+        collector.settled()  # (if the test failed before)
         gc.unfreeze()
         gc.enable()

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from crmdesk import collector
 from crmdesk.services import settings
 from crmdesk.services.importing import ImportSource
-from crmdesk.services.importing.collection import collection_paused
 from crmdesk.services.importing.layouts import remembered_mapping
 from crmdesk.services.importing.mapping import Field
 from crmdesk.services.importing.matching import ClientIndex, read_index
@@ -74,7 +74,7 @@ def preview_file(
     region = region or settings.phone_region(db)
     index = index or read_index(db)
     rows: list[PlannedRow] = []
-    with collection_paused():
+    with collector.paused():
         for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
             rows.append(row)
             reached = int(source.progress * _SCALE)

@@ -25,10 +25,10 @@ from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from crmdesk import collector
 from crmdesk.model.ids import new_ids, now
 from crmdesk.model.names import client_sort_name
 from crmdesk.services.changes import Changes, UndoStep
-from crmdesk.services.importing.collection import collection_paused
 from crmdesk.services.importing.drafts import TEXT_FIELDS, ClientDraft
 from crmdesk.services.importing.layouts import store_mapping
 from crmdesk.services.importing.plan import (
@@ -225,7 +225,7 @@ def write_import(
     created: dict[str, list[str]] = {"clients": [], "facts": [], "notes": [], "history": []}
     when = now()
     done = 0
-    with collection_paused(), db.write() as w:
+    with collector.paused(), db.write() as w:
         session = w.session
         conn = session.connection()
         raw = conn.connection.driver_connection

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from crmdesk.collector import paused as collection_paused
 from crmdesk.services.importing import open_import
-from crmdesk.services.importing.collection import collection_paused
 from crmdesk.services.importing.plan import OnMatch
 from crmdesk.services.importing.preview import ImportCancelled, preview_file, write_preview
 from crmdesk.store.database import Database
@@ -51,3 +51,23 @@ def test_overlapping_pauses_end_with_the_last() -> None:
     with collection_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_an_import_while_the_window_settles_keeps_it_paused_until_the_import_is_done() -> None:
+    """The window's start-up pause and an import's share one switch: the window settling
+    in the middle of an import does not switch the collector on under the import."""
+    from crmdesk import collector
+
+    collector.pause_for_start()
+    try:
+        assert not gc.isenabled()
+        with collection_paused():
+            collector.settled()  # the file's on-open work is done meanwhile
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        with collection_paused():  # a later import pauses it again, and gives it back
+            assert not gc.isenabled()
+        assert gc.isenabled()
+    finally:
+        collector.settled()
+        gc.unfreeze()
