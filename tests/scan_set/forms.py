@@ -96,7 +96,8 @@ def fill_page(page: Image.Image, spec: FormSpec, code: str, rng: random.Random,
 
 
 def make_set(db: Database, folder: Path, count: int, seed: int, paper: str = "A4",
-             scan: Scan | None = None, photos: bool = False) -> list[tuple[Path, Truth]]:  # fmt: skip
+             scan: Scan | None = None,
+             photos: bool = False) -> list[tuple[Path, Truth]]:  # fmt: skip
     """`count` blank forms issued, filled in and scanned into files in `folder` (PNG,
     JPEG or TIFF, as tests.scan_set.degrade saves them); `photos`: photographed on a table
     instead (JPEG, tests.scan_set.photo)."""
@@ -134,10 +135,10 @@ def render(pdf_path: Path, index: int = 0) -> Image.Image:
         pdf.close()
 
 
-def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: Scan,
+def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: Scan | photo.Photo,
                 client_id: str | None = None, version: int | None = None,
                 seed: int = 0) -> tuple[Path, str]:  # fmt: skip
-    """One form issued (for `client_id`, or blank), marked and scanned into a PNG.
+    """One form issued (for `client_id`, or blank), marked and scanned (or photographed).
     `marks`: (kind, where): where is a score 0–10, "contact", "quote", or (question, box)
     (both from 1). `version` 1: printed in the old layout, with no layout kept (as forms
     printed before layouts were kept)."""
@@ -172,4 +173,6 @@ def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: 
         else:
             box = geo.extra_boxes[where[0] - 1][where[1] - 1]
         pen.mark(kind, box)
+    if isinstance(scan, photo.Photo):
+        return photo.save(photo.photograph(page, scan, rng), scan, folder / f"form-{n}"), form.code
     return save(degrade(page, SOURCE_DPI, scan, rng), scan, folder / f"form-{n}"), form.code

@@ -34,8 +34,13 @@ class Photo:
     jpeg: int = 85
 
     def describe(self) -> str:
-        parts = [f"photo {self.size[0]}×{self.size[1]}", f"page {self.fill:.0%} of the frame",
-                 f"turned {self.turn:.0f}°", f"tilt {self.tilt:.0f}°", f"table {self.table}"]
+        parts = [
+            f"photo {self.size[0]}×{self.size[1]}",
+            f"page {self.fill:.0%} of the frame",
+            f"turned {self.turn:.0f}°",
+            f"tilt {self.tilt:.0f}°",
+            f"table {self.table}",
+        ]
         parts += [f"one side {self.shade:.0%} darker"] if self.shade else []
         parts += [f"shadow {self.shadow:.0%}"] if self.shadow else []
         parts += [f"blur {self.blur:.1f}", f"JPEG q{self.jpeg}"]

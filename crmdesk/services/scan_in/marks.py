@@ -97,7 +97,8 @@ def read_row(fills: Sequence[BoxFill], labels: Sequence[str],
     filled = [n for n, f in enumerate(fills) if f.ink >= FILLED]
     usual = float(np.median([f.light for f in fills])) if numbers_inside else 0.0
     faint = [n for n, f in enumerate(fills) if n not in marked and n not in filled
-             and (f.stray_ink >= FAINT or f.light - usual * len(labels[n]) >= FAINT_LIGHT)]  # fmt: skip
+             and (f.stray_ink >= FAINT
+                  or f.light - usual * len(labels[n]) >= FAINT_LIGHT)]  # fmt: skip
     outside = [n for n, f in enumerate(fills) if f.outside >= OUTSIDE and f.ink < MARKED]
 
     def named(ns: list[int]) -> str:

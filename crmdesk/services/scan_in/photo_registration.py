@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from crmdesk.documents.form_geometry import MARK, MARK2, FormLayout
+from crmdesk.documents.form_geometry import FormLayout
 from crmdesk.services.scan_in.codes import FoundCode
 from crmdesk.services.scan_in.light import flatten
 from crmdesk.services.scan_in.registration import (
@@ -83,7 +83,7 @@ def find_blobs(image: Image.Image) -> list[Blob]:
     return sorted(blobs, key=lambda b: -b.side)[:CANDIDATES]  # (letters are smaller)
 
 
-def _square_scores(dark: np.ndarray, work_long: int) -> tuple[Array, Array]:
+def _square_scores(dark: np.ndarray, work_long: int) -> tuple[np.ndarray, np.ndarray]:
     """For each pixel, the best score of a square centred on it (the inside's share of ink
     less twice the ring's) over the sizes a mark can have, and that size."""
     integral = np.pad(dark.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32), ((1, 0), (1, 0)))
@@ -125,7 +125,8 @@ def _look_closely(dark: np.ndarray, r: int, c: int,
     reach = round(1.1 * s) + 3
     r0, c0 = max(0, r - reach), max(0, c - reach)
     patch = dark[r0 : r + reach + 1, c0 : c + reach + 1]
-    rr, cc = np.indices(patch.shape)
+    grid = np.indices(patch.shape)
+    rr, cc = grid[0], grid[1]
     near = patch & ((rr - (r - r0)) ** 2 + (cc - (c - c0)) ** 2 <= (0.3 * s) ** 2 + 2)
     if not near.any():
         return None

@@ -119,8 +119,11 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
     return reading
 
 
+Laid = tuple[Registration, Image.Image, list[BoxFill]]
+
+
 def _laid(image: Image.Image, geo: FormLayout, spec: FormSpec,
-          found: FoundCode | None) -> tuple[Registration, Image.Image, list[BoxFill]] | str:  # fmt: skip
+          found: FoundCode | None) -> Laid | str:  # fmt: skip
     """The page laid on its form: as a scan (its corner marks near the image's corners),
     else as a photo (the marks anywhere, the page seen at an angle, its light evened out
     first); with the image to measure on and the score boxes' fill. Or why it could not be."""
