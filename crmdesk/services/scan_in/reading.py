@@ -4,7 +4,7 @@ person must look at it. Nothing here writes; crmdesk.services.scan_in.recording 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,11 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
     spec = _spec_of(form, image)
     geo = layout_of(spec)
     laid = _laid(image, geo, spec, found)
+    if isinstance(laid, str) and not (form.layout and form.paper):
+        # a form printed before papers were kept, photographed: its shape says nothing
+        other = replace(spec, paper="Letter" if spec.paper == "A4" else "A4")
+        if not isinstance(other_laid := _laid(image, layout_of(other), other, found), str):
+            spec, geo, laid = other, layout_of(other), other_laid
     if isinstance(laid, str):
         return _check(reading, laid)
     reg, image, score_fills = laid
@@ -174,13 +179,12 @@ def _not_named(reading: PageReading, image: Image.Image, found: FoundCode | None
     try:
         find_marks(image, page_size(_paper_by_shape(image)))
     except NotRegistered:
-        if photo_marks_found(image, _ANY_FORM):
-            return _check(reading, "the QR code could not be read: type the code printed under it")
-        reading.kind, reading.why = (
-            "other",
-            "not a crmdesk survey form (no QR code, no corner marks)",
-        )
-        return reading
+        if not photo_marks_found(image, _ANY_FORM):  # (nor a photo of a form)
+            reading.kind, reading.why = (
+                "other",
+                "not a crmdesk survey form (no QR code, no corner marks)",
+            )
+            return reading
     return _check(reading, "the QR code could not be read: type the code printed under it")
 
 

@@ -84,3 +84,15 @@ def test_a_photo_of_another_paper_is_listed_never_attributed(
     path = save(photograph(other, DIM, random.Random(3)), DIM, tmp_path / "invoice")
     (reading,) = read_files(shop_db, [path])
     assert reading.code is None and reading.kind == "other" and not reading.recordable
+
+
+def test_an_old_form_photographed_reads_by_its_old_layout(
+    shop_db: Database, tmp_path: Path
+) -> None:
+    """A form printed before layouts were kept (four identical corner marks, numbers above
+    the boxes, no paper size stored): the QR code says which way up it lies, and the
+    photo's shape says nothing of its paper (it is tried on both)."""
+    path, code = filled_form(shop_db, tmp_path, [("cross", 4), ("tick", "quote")], DIM, version=1)
+    (reading,) = read_files(shop_db, [path])
+    assert (reading.code, reading.score, reading.needs_check) == (code, 4, False), reading.why
+    assert reading.consents == {"contact": False, "quote": True}
