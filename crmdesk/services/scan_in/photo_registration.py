@@ -23,7 +23,7 @@ from PIL import Image
 
 from crmdesk.documents.form_geometry import FormLayout
 from crmdesk.services.scan_in.codes import FoundCode
-from crmdesk.services.scan_in.light import flatten
+from crmdesk.services.scan_in.light import PAPER, flatten
 from crmdesk.services.scan_in.registration import (
     Array,
     NotRegistered,
@@ -56,15 +56,15 @@ class Blob:
 
 
 def find_blobs(image: Image.Image) -> list[Blob]:
-    """The squares of ink with paper round them that could be corner marks, best first
-    (at most CANDIDATES of them)."""
+    """The squares of ink with paper round them that could be corner marks: the biggest
+    CANDIDATES of them (letters and the score row's anchors are smaller)."""
     long = max(image.size)
     factor = max(1, long // WORK_LONG)
     small = image.reduce(factor) if factor > 1 else image
     work_long = max(small.size)
     # the paper's scale is not known yet: say the page's long side is ¾ of the photo's
     flat = np.asarray(flatten(small, 0.75 * work_long / 297), dtype=np.float32)
-    dark = flat < 0.5 * 235
+    dark = flat < 0.5 * PAPER
     best, side = _square_scores(dark, work_long)
     blobs = []
     for _ in range(LOOKS):
@@ -80,7 +80,7 @@ def find_blobs(image: Image.Image) -> list[Blob]:
             y, x, area, hollow = blob
             blobs.append(Blob((x + 0.5) * factor - 0.5, (y + 0.5) * factor - 0.5,
                               math.sqrt(area) * factor, hollow))  # fmt: skip
-    return sorted(blobs, key=lambda b: -b.side)[:CANDIDATES]  # (letters are smaller)
+    return sorted(blobs, key=lambda b: -b.side)[:CANDIDATES]
 
 
 def _square_scores(dark: np.ndarray, work_long: int) -> tuple[np.ndarray, np.ndarray]:
@@ -308,7 +308,7 @@ def _pin_by_anchors(flat: np.ndarray, reg: Registration, geo: FormLayout,
         r0, c0 = round(v) - reach, round(u) - reach
         if r0 < 0 or c0 < 0 or r0 + 2 * reach >= flat.shape[0] or c0 + 2 * reach >= flat.shape[1]:
             return None
-        patch = flat[r0 : r0 + 2 * reach + 1, c0 : c0 + 2 * reach + 1] < 0.5 * 235
+        patch = flat[r0 : r0 + 2 * reach + 1, c0 : c0 + 2 * reach + 1] < 0.5 * PAPER
         side = box[2] / MM * px_mm
         seen = _look_closely(patch, reach, reach, side)
         if seen is None:
