@@ -5,7 +5,9 @@ The marks are found as squares of ink with white paper round them, one near each
 the image; a mark's size comes from the image's size against the paper's, so a page scaled
 a few percent, skewed a few degrees, turned a quarter or upside down is found the same. The
 top left mark of a version 2 form is hollow, which gives the page's orientation without its
-QR code; the QR code gives it on any form, and where both are read they must agree."""
+QR code; the QR code gives it on any form, and where both are read they must agree.
+A phone photo (the page smaller than the frame, seen at an angle) is laid on its form by
+crmdesk.services.scan_in.photo_registration instead."""
 
 from __future__ import annotations
 
