@@ -61,24 +61,26 @@ def measure(grey: Grey, reg: Registration, box: Box, above: bool = True,
             reach: float = RING[1], label: str = "") -> BoxFill:  # fmt: skip
     """`above` False: ink just above the box is not looked for (a number printed there);
     `reach`: how far out "just outside" goes (short of the next box's line); `label`: the
-    number printed faintly in the box's middle, left out of the faint marks looked for on
-    a photo (where a blurred pencil line is as grey as it)."""
+    number printed faintly in the box's middle: on a photo, where a blurred pen line is
+    about as grey as it, ink over it counts only as dark as on a scan, and no faint mark
+    is looked for there."""
     x, y, w, h = box
     ink, light = (PHOTO_INK, PHOTO_LIGHT) if reg.photo else (INK, LIGHT)
     step = max(0.6, 1 / reg.px_per_pt)  # a sample per pixel, or per 0.2 mm
     xs, ys = _grid(x + INSET, y + INSET, w - 2 * INSET, h - 2 * INSET, step)
     inside = _sample(grey, reg, (xs, ys))
-    faint = inside
+    off_label = np.ones(inside.shape, dtype=bool)
     if reg.photo and label:
         half_w, half_h = (LABEL_DIGIT * len(label) + LABEL_MARGIN) / 2, LABEL_HEIGHT / 2
-        faint = inside[(abs(xs - x - w / 2) > half_w) | (abs(ys - y - h / 2) > half_h)]
+        off_label = (abs(xs - x - w / 2) > half_w) | (abs(ys - y - h / 2) > half_h)
+    faint = inside[off_label]
     around = _sample(grey, reg, _ring(x, y, w, h, RING[0], PAPER_RING, 2.5 * step))
     k = int(len(around) * 0.9)
     paper = max(float(np.partition(around, k)[k]), 1.0)  # (the 90th percentile, quicker)
     strips = _sides(x, y, w, h, RING[0], max(reach, RING[0] + step), step)
     sides = [float((_sample(grey, reg, s) < ink * paper).mean()) for s in strips[: 3 + above]]
     return BoxFill(
-        ink=float((inside < ink * paper).mean()),
+        ink=float(np.where(off_label, inside < ink * paper, inside < INK * paper).mean()),
         light=float((faint < light * paper).mean()),
         outside=max(sides),
         outline=_outline(grey, reg, box, paper),
