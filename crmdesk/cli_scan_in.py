@@ -24,9 +24,11 @@ def add_parser(commands: Any) -> None:
     scan = commands.add_parser(
         "scan-in",
         parents=[cli_sync.DB_OPTION],
-        help="read filled survey forms back from scans (PNG, JPEG, TIFF, PDF)",
+        help="read filled survey forms back from scans or phone photos (PNG, JPEG, TIFF, PDF)",
         description=(
-            "Read filled survey forms from scanned pages: each page's form by its QR code, "
+            "Read filled survey forms from scanned pages or phone photos of them (a form "
+            "lying on a table, seen at an angle, in uneven light): each page's form by its "
+            "QR code, "
             "the 0-10 box marked, the extra questions and the consents. Pages read surely "
             "are recorded like typed answers (history, score, follow-ups), all as one step, "
             "with what is handwritten in the comment box and on the referral lines kept as "
@@ -44,7 +46,7 @@ def add_parser(commands: Any) -> None:
     )
     scan.add_argument(
         "files", nargs="+", type=Path, metavar="FILE",
-        help="scans: PNG, JPEG, TIFF (every page), PDF (every page), or folders of them",
+        help="scans or photos: PNG, JPEG, TIFF (every page), PDF (every page), or folders",
     )  # fmt: skip
     scan.add_argument("--dry-run", action="store_true", help="read only: record nothing")
     scan.add_argument("--json", action="store_true", help="print what each page says as JSON")

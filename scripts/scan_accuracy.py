@@ -1,10 +1,12 @@
 """Make a larger generated set of filled, scanned survey forms and report how well
 crmdesk reads it (issue 17's figures):
 
-    python scripts/scan_accuracy.py [--forms 200] [--seed 1] [--keep FOLDER]
+    python scripts/scan_accuracy.py [--forms 200] [--photos 0] [--seed 1] [--keep FOLDER]
 
 Forms are printed into a fresh database, marked with pens of many kinds and scanned
-badly (tests/scan_set); `--keep` leaves the images and the database in FOLDER."""
+badly (tests/scan_set); `--photos N` also photographs N more with a phone on a table
+(perspective, shadows, uneven light), and each kind's figures are given apart; `--keep`
+leaves the images and the database in FOLDER."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ from tests.scan_set.forms import make_set
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--forms", type=int, default=200)
+    parser.add_argument("--forms", type=int, default=200, help="scanned forms")
+    parser.add_argument("--photos", type=int, default=0, help="photographed forms")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--paper", choices=("A4", "Letter"), default="A4")
     parser.add_argument("--keep", type=Path, help="make the set in this (new) folder, and keep it")
@@ -39,35 +42,42 @@ def main() -> int:
     try:
         with Database.open(folder / "forms.crmdesk", create=True) as db:
             set_up_shop(db)
-            start = time.perf_counter()
-            made = make_set(db, folder, args.forms, args.seed, args.paper)
-            print(f"made {len(made)} scans in {time.perf_counter() - start:.0f} s")
-            start = time.perf_counter()
-            truths = {path.name: truth for path, truth in made}
-            accuracy = Accuracy()
-            for reading in read_files(db, [p for p, _ in made]):
-                accuracy.add(reading, truths[reading.file])
-            took = time.perf_counter() - start
-            start = time.perf_counter()
-            for path, _ in made:  # the floor: load each page and decode its QR code
-                for page in pages(path):
-                    find_code(page.image)
-            floor = time.perf_counter() - start
-        print(
-            f"read in {took:.1f} s ({1000 * took / len(made):.0f} ms a page); loading the "
-            f"pages and decoding their QR codes alone: {floor:.1f} s ({took / floor:.2f}×)"
-        )
-        print(accuracy.report())
-        for line in accuracy.errors if args.errors else accuracy.errors[:10]:
-            print("  " + line)
-        if args.errors:
-            print("clearly marked pages sent to the check:")
-            for line in accuracy.needless:
-                print("  " + line)
+            for kind, count in (("scans", args.forms), ("photos", args.photos)):
+                if count:
+                    _measure(db, folder / kind, kind, count, args)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def _measure(db: Database, folder: Path, kind: str, count: int, args: argparse.Namespace) -> None:
+    folder.mkdir()
+    start = time.perf_counter()
+    made = make_set(db, folder, count, args.seed, args.paper, photos=kind == "photos")
+    print(f"{kind}: made {len(made)} in {time.perf_counter() - start:.0f} s")
+    start = time.perf_counter()
+    truths = {path.name: truth for path, truth in made}
+    accuracy = Accuracy()
+    for reading in read_files(db, [p for p, _ in made]):
+        accuracy.add(reading, truths[reading.file])
+    took = time.perf_counter() - start
+    start = time.perf_counter()
+    for path, _ in made:  # the floor: load each page and decode its QR code
+        for page in pages(path):
+            find_code(page.image)
+    floor = time.perf_counter() - start
+    print(
+        f"read in {took:.1f} s ({1000 * took / len(made):.0f} ms a page); loading the "
+        f"pages and decoding their QR codes alone: {floor:.1f} s ({took / floor:.2f}×)"
+    )
+    print(f"{kind}: {accuracy.report()}")
+    for line in accuracy.errors if args.errors else accuracy.errors[:10]:
+        print("  " + line)
+    if args.errors:
+        print("clearly marked pages sent to the check:")
+        for line in accuracy.needless:
+            print("  " + line)
 
 
 if __name__ == "__main__":

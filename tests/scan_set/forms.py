@@ -19,6 +19,7 @@ from crmdesk.documents.survey_form import options_of
 from crmdesk.services import surveys
 from crmdesk.services.survey_questions import Question
 from crmdesk.store.database import Database
+from tests.scan_set import photo
 from tests.scan_set.degrade import Scan, degrade, random_scan, save
 from tests.scan_set.pen import KINDS, MM, Pen
 
@@ -36,7 +37,7 @@ class Truth:
     consents: dict[str, bool] = field(default_factory=dict)
     extra: list[Any] = field(default_factory=list)
     marks: str = ""  # what was drawn, for a failure's message
-    scan: Scan = field(default_factory=Scan)
+    scan: Scan | photo.Photo = field(default_factory=Scan)
 
 
 def scenario(rng: random.Random) -> tuple[str, str]:
@@ -95,8 +96,11 @@ def fill_page(page: Image.Image, spec: FormSpec, code: str, rng: random.Random,
 
 
 def make_set(db: Database, folder: Path, count: int, seed: int, paper: str = "A4",
-             scan: Scan | None = None) -> list[tuple[Path, Truth]]:  # fmt: skip
-    """`count` blank forms issued, filled in and scanned into PNG files in `folder`."""
+             scan: Scan | None = None,
+             photos: bool = False) -> list[tuple[Path, Truth]]:  # fmt: skip
+    """`count` blank forms issued, filled in and scanned into files in `folder` (PNG,
+    JPEG or TIFF, as tests.scan_set.degrade saves them); `photos`: photographed on a table
+    instead (JPEG, tests.scan_set.photo)."""
     rng = random.Random(seed)
     survey = surveys.builtin_survey(db)
     run = surveys.print_forms(db, survey, folder / "printed.pdf", blank=count, paper=paper)
@@ -109,9 +113,14 @@ def make_set(db: Database, folder: Path, count: int, seed: int, paper: str = "A4
             spec = FormSpec.from_json(info.layout, info.paper)
             page = pdf[n].render(scale=SOURCE_DPI / 72, grayscale=True).to_pil().convert("L")
             truth = fill_page(page, spec, form.code, rng, survey.definition.extra)
-            truth.scan = scan or random_scan(rng)
-            scanned = degrade(page, SOURCE_DPI, truth.scan, rng)
-            out = save(scanned, truth.scan, folder / f"scan-{n + 1:03}")
+            if photos:
+                shot = truth.scan = photo.random_photo(rng)
+                taken = photo.photograph(page, shot, rng)
+                out = photo.save(taken, shot, folder / f"photo-{n + 1:03}")
+            else:
+                truth.scan = scan or random_scan(rng)
+                scanned = degrade(page, SOURCE_DPI, truth.scan, rng)
+                out = save(scanned, truth.scan, folder / f"scan-{n + 1:03}")
             made.append((out, truth))
     finally:
         pdf.close()
@@ -126,10 +135,10 @@ def render(pdf_path: Path, index: int = 0) -> Image.Image:
         pdf.close()
 
 
-def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: Scan,
+def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: Scan | photo.Photo,
                 client_id: str | None = None, version: int | None = None,
                 seed: int = 0) -> tuple[Path, str]:  # fmt: skip
-    """One form issued (for `client_id`, or blank), marked and scanned into a PNG.
+    """One form issued (for `client_id`, or blank), marked and scanned (or photographed).
     `marks`: (kind, where): where is a score 0–10, "contact", "quote", or (question, box)
     (both from 1); ("write", "reason" or "referral"): handwriting in the comment box or on
     the referral's lines. `version` 1: printed in the old layout, with no layout kept (as forms
@@ -172,4 +181,6 @@ def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: 
         else:
             box = geo.extra_boxes[where[0] - 1][where[1] - 1]
         pen.mark(kind, box)
+    if isinstance(scan, photo.Photo):
+        return photo.save(photo.photograph(page, scan, rng), scan, folder / f"form-{n}"), form.code
     return save(degrade(page, SOURCE_DPI, scan, rng), scan, folder / f"form-{n}"), form.code

@@ -23,6 +23,9 @@ RING = (0.8 * MM, 2.2 * MM)  # "just outside the box"
 PAPER_RING = 3.2 * MM  # the paper is measured out to here
 INK = 0.5  # darker than this share of the paper's brightness is ink
 LIGHT = 0.72  # darker than this is a mark, if a faint one (pencil)
+# on a photo, a pen line a pixel or two wide is blurred to grey: ink and pencil are lighter
+PHOTO_INK, PHOTO_LIGHT = 0.7, 0.84
+LABEL_DIGIT, LABEL_MARGIN, LABEL_HEIGHT = 3.95 * MM, 1.0 * MM, 5.6 * MM  # a 20 pt bold digit
 
 # what a box's share of ink means
 MARKED = 0.03  # a cross, a tick, a slash
@@ -39,6 +42,12 @@ class BoxFill:
     light: float  # share that is at least pencil-grey (ink included)
     outside: float  # share of the ring just outside that is ink
     outline: float  # share of the printed outline found where the layout puts it
+    stray: float | None = None  # on a photo: the ink's share away from the box's number
+
+    @property
+    def stray_ink(self) -> float:
+        """The ink that is no printed number (what a faint mark is looked for in)."""
+        return self.ink if self.stray is None else self.stray
 
 
 @dataclass(frozen=True)
@@ -49,22 +58,33 @@ class RowReading:
 
 
 def measure(grey: Grey, reg: Registration, box: Box, above: bool = True,
-            reach: float = RING[1]) -> BoxFill:  # fmt: skip
+            reach: float = RING[1], label: str = "") -> BoxFill:  # fmt: skip
     """`above` False: ink just above the box is not looked for (a number printed there);
-    `reach`: how far out "just outside" goes (short of the next box's line)."""
+    `reach`: how far out "just outside" goes (short of the next box's line); `label`: the
+    number printed faintly in the box's middle: on a photo, where a blurred pen line is
+    about as grey as it, ink over it counts only as dark as on a scan, and no faint mark
+    is looked for there."""
     x, y, w, h = box
+    ink, light = (PHOTO_INK, PHOTO_LIGHT) if reg.photo else (INK, LIGHT)
     step = max(0.6, 1 / reg.px_per_pt)  # a sample per pixel, or per 0.2 mm
-    inside = _sample(grey, reg, _grid(x + INSET, y + INSET, w - 2 * INSET, h - 2 * INSET, step))
+    xs, ys = _grid(x + INSET, y + INSET, w - 2 * INSET, h - 2 * INSET, step)
+    inside = _sample(grey, reg, (xs, ys))
+    off_label = np.ones(inside.shape, dtype=bool)
+    if reg.photo and label:
+        half_w, half_h = (LABEL_DIGIT * len(label) + LABEL_MARGIN) / 2, LABEL_HEIGHT / 2
+        off_label = (abs(xs - x - w / 2) > half_w) | (abs(ys - y - h / 2) > half_h)
+    faint = inside[off_label]
     around = _sample(grey, reg, _ring(x, y, w, h, RING[0], PAPER_RING, 2.5 * step))
     k = int(len(around) * 0.9)
     paper = max(float(np.partition(around, k)[k]), 1.0)  # (the 90th percentile, quicker)
     strips = _sides(x, y, w, h, RING[0], max(reach, RING[0] + step), step)
-    sides = [float((_sample(grey, reg, s) < INK * paper).mean()) for s in strips[: 3 + above]]
+    sides = [float((_sample(grey, reg, s) < ink * paper).mean()) for s in strips[: 3 + above]]
     return BoxFill(
-        ink=float((inside < INK * paper).mean()),
-        light=float((inside < LIGHT * paper).mean()),
+        ink=float(np.where(off_label, inside < ink * paper, inside < INK * paper).mean()),
+        light=float((faint < light * paper).mean()),
         outside=max(sides),
         outline=_outline(grey, reg, box, paper),
+        stray=float((faint < ink * paper).mean()),
     )
 
 
@@ -79,7 +99,8 @@ def read_row(fills: Sequence[BoxFill], labels: Sequence[str],
     filled = [n for n, f in enumerate(fills) if f.ink >= FILLED]
     usual = float(np.median([f.light for f in fills])) if numbers_inside else 0.0
     faint = [n for n, f in enumerate(fills) if n not in marked and n not in filled
-             and (f.ink >= FAINT or f.light - usual * len(labels[n]) >= FAINT_LIGHT)]  # fmt: skip
+             and (f.stray_ink >= FAINT
+                  or f.light - usual * len(labels[n]) >= FAINT_LIGHT)]  # fmt: skip
     outside = [n for n, f in enumerate(fills) if f.outside >= OUTSIDE and f.ink < MARKED]
 
     def named(ns: list[int]) -> str:

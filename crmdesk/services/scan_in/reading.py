@@ -4,7 +4,7 @@ person must look at it. Nothing here writes; crmdesk.services.scan_in.recording 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ from PIL import Image
 from crmdesk.documents.form_geometry import (
     MARK,
     MARK2,
+    PAPERS,
+    VERSIONS,
     FormLayout,
     FormSpec,
     layout_of,
@@ -35,6 +37,7 @@ from crmdesk.services.scan_in.marks import (
     read_tick,
 )
 from crmdesk.services.scan_in.pages import Page
+from crmdesk.services.scan_in.photo_registration import photo_marks_found, register_photo
 from crmdesk.services.scan_in.registration import (
     NotRegistered,
     Registration,
@@ -48,6 +51,8 @@ QR_TOLERANCE_MM = 6  # the QR code found this far from where the layout has it: 
 ABOVE = (0.8 * 72 / 25.4, 10 * 72 / 25.4)  # version 1: where the number above a box is
 RINGED = 0.06  # this much more ink round a number than its digits have: a ring
 CONSENT_LABELS = {"contact": "may we contact you", "quote": "may we quote you"}
+# every paper and layout a form may have been printed on (to tell a form from other papers)
+_ANY_FORM = [layout_of(FormSpec(v, p, (), True, True, True)) for v in VERSIONS for p in PAPERS]
 
 
 @dataclass
@@ -108,11 +113,15 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
         return _check(reading, str(exc))
     spec = _spec_of(form, image)
     geo = layout_of(spec)
-    try:
-        marks = find_marks(image, geo.page, MARK2 if spec.version >= 2 else MARK)
-        reg = register(marks, geo, found.turned if found is not None else None)
-    except NotRegistered as exc:
-        return _check(reading, f"the page could not be laid on its form: {exc}")
+    laid = _laid(image, geo, spec, found)
+    if isinstance(laid, str) and not (form.layout and form.paper):
+        # a form printed before papers were kept, photographed: its shape says nothing
+        other = replace(spec, paper="Letter" if spec.paper == "A4" else "A4")
+        if not isinstance(other_laid := _laid(image, layout_of(other), other, found), str):
+            spec, geo, laid = other, layout_of(other), other_laid
+    if isinstance(laid, str):
+        return _check(reading, laid)
+    reg, image, score_fills = laid
     grey = np.asarray(image, dtype=np.uint8)
     handwriting = keep_images if keep_handwriting is None else keep_handwriting
     if keep_images or handwriting:
@@ -122,12 +131,6 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
             reading.handwriting = {part: png_of(cut) for part, cut in written.items()}
         if keep_images:
             reading.images = cuts
-    (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
-    reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
-    score_fills = [measure(grey, reg, box, above=geo.numbers_inside, reach=reach)
-                   for box in geo.score_boxes]  # fmt: skip
-    if (why := _misregistered(reg, geo, found, score_fills)) is not None:
-        return _check(reading, why)
     reading.registration, reading.paper = reg, geo.page  # (the whole page shown upright)
     doubts = _read_answers(reading, grey, reg, geo, spec, form.survey, score_fills)
     reading.needs_check = bool(doubts)
@@ -137,6 +140,43 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
         reading.why = "no score marked: nothing to record"
     reading.recordable = not doubts and reading.score is not None
     return reading
+
+
+Laid = tuple[Registration, Image.Image, list[BoxFill]]
+
+
+def _laid(image: Image.Image, geo: FormLayout, spec: FormSpec,
+          found: FoundCode | None) -> Laid | str:  # fmt: skip
+    """The page laid on its form: as a scan (its corner marks near the image's corners),
+    else as a photo (the marks anywhere, the page seen at an angle, its light evened out
+    first); with the image to measure on and the score boxes' fill. Or why it could not be."""
+    (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
+    reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
+
+    def fills(reg: Registration, image: Image.Image) -> list[BoxFill]:
+        grey = np.asarray(image, dtype=np.uint8)
+        labels = [str(n) if geo.numbers_inside else "" for n in range(11)]
+        return [measure(grey, reg, box, above=geo.numbers_inside, reach=reach, label=label)
+                for box, label in zip(geo.score_boxes, labels, strict=True)]  # fmt: skip
+
+    try:
+        marks = find_marks(image, geo.page, MARK2 if spec.version >= 2 else MARK)
+        reg = register(marks, geo, found.turned if found is not None else None)
+    except NotRegistered as exc:
+        why = f"the page could not be laid on its form: {exc}"
+    else:
+        score_fills = fills(reg, image)
+        if (misplaced := _misregistered(reg, geo, found, score_fills)) is None:
+            return reg, image, score_fills
+        why = misplaced
+    try:
+        reg, flat = register_photo(image, geo, found)
+    except NotRegistered:
+        return why
+    score_fills = fills(reg, flat)
+    if (misplaced := _misregistered(reg, geo, found, score_fills)) is None:
+        return reg, flat, score_fills
+    return misplaced
 
 
 def _check(reading: PageReading, why: str) -> PageReading:
@@ -157,11 +197,12 @@ def _not_named(reading: PageReading, image: Image.Image, found: FoundCode | None
     try:
         find_marks(image, page_size(_paper_by_shape(image)))
     except NotRegistered:
-        reading.kind, reading.why = (
-            "other",
-            "not a crmdesk survey form (no QR code, no corner marks)",
-        )
-        return reading
+        if not photo_marks_found(image, _ANY_FORM):  # (nor a photo of a form)
+            reading.kind, reading.why = (
+                "other",
+                "not a crmdesk survey form (no QR code, no corner marks)",
+            )
+            return reading
     return _check(reading, "the QR code could not be read: type the code printed under it")
 
 

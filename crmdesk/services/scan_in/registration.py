@@ -5,10 +5,13 @@ The marks are found as squares of ink with white paper round them, one near each
 the image; a mark's size comes from the image's size against the paper's, so a page scaled
 a few percent, skewed a few degrees, turned a quarter or upside down is found the same. The
 top left mark of a version 2 form is hollow, which gives the page's orientation without its
-QR code; the QR code gives it on any form, and where both are read they must agree."""
+QR code; the QR code gives it on any form, and where both are read they must agree.
+A phone photo (the page smaller than the frame, seen at an angle) is laid on its form by
+crmdesk.services.scan_in.photo_registration instead."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +37,7 @@ class Registration:
     px_per_pt: float
     turned: int  # anticlockwise, degrees
     hollow_seen: bool  # the hollow mark was found where the layout has it
+    photo: bool = False  # a photo, its light evened out (a thin pen line is greyer in it)
 
     def to_image(self, xs: Array, ys: Array) -> tuple[Array, Array]:
         m = self.matrix
@@ -140,7 +144,7 @@ def register(found: FoundMarks, geo: FormLayout, turned: int | None) -> Registra
     src = [(x + w / 2, y + h / 2) for x, y, w, h in geo.corners]
     dst = [found.centres[_image_corner(n, turned)] for n in range(4)]
     _check_shape(src, dst)
-    matrix = _homography(src, dst)
+    matrix = homography(src, dst)
     return Registration(matrix, found.px_per_pt, turned, by_mark is not None)
 
 
@@ -165,11 +169,14 @@ def _check_shape(src: list[tuple[float, float]], dst: list[tuple[float, float]])
         raise NotRegistered("the corner marks found do not make the form's rectangle")
 
 
-def _homography(src: list[tuple[float, float]], dst: list[tuple[float, float]]) -> Array:
+def homography(src: Sequence[tuple[float, float]], dst: Sequence[tuple[float, float]]) -> Array:
+    """The projective map taking each of `src` to its `dst`: exact through four points, the
+    least-squares fit through more."""
     rows, rhs = [], []
     for (x, y), (u, v) in zip(src, dst, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
         rhs += [u, v]
-    h = np.linalg.solve(np.array(rows, dtype=np.float64), np.array(rhs, dtype=np.float64))
+    a, b = np.array(rows, dtype=np.float64), np.array(rhs, dtype=np.float64)
+    h = np.linalg.solve(a, b) if len(src) == 4 else np.linalg.lstsq(a, b, rcond=None)[0]
     return np.append(h, 1.0).reshape(3, 3)
