@@ -122,6 +122,7 @@ class _Merge:
         # a client's rows changed by this merge: client id -> the newest stamp among them
         self.touched_clients: dict[str, Stamp] = {}
         self.new_conflicts: list[dict[str, Any]] = []
+        self.wrote_own = False  # a change stamped as this machine's own (store.merged_clients)
 
     def _columns(self, table: str) -> list[str]:
         return [
@@ -231,8 +232,12 @@ class _Merge:
                 merge_tombstones.revive(
                     self, table, row_id, here, deleted, final["deleted_at"], latest
                 )
-                taken["deleted_at"], stamps["deleted_at"] = None, latest
-                final["deleted_at"] = latest
+                # a change of this copy's own (as in merge_tombstones.revive_clients): with
+                # the edit's stamp, a copy that had seen the edit but not come to the same
+                # un-delete would never take it
+                revived = (self.clock.now(), self.site)
+                taken["deleted_at"], stamps["deleted_at"] = None, revived
+                final["deleted_at"] = revived
         # the row's own stamp is the newest of both copies' (a row revived on one side, or
         # changed there to what it already was here, would otherwise keep two stamps)
         row_stamp = max((here["hlc"], here["site_id"]), (there["hlc"], there["site_id"]))
@@ -410,7 +415,7 @@ class _Merge:
         )
 
     def _advance_clocks(self) -> None:
-        if self.new_conflicts:
+        if self.new_conflicts or self.wrote_own:
             self.conn.execute(
                 "INSERT INTO main.site_clocks(site_id, hlc) VALUES (?, ?) ON CONFLICT(site_id)"
                 " DO UPDATE SET hlc = max(hlc, excluded.hlc)",

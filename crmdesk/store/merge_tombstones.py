@@ -88,7 +88,8 @@ def revive(
 
 def revive_clients(merge: _Merge) -> None:
     """A client deleted on one side while the other added or changed rows of theirs
-    later is kept (not for an erased client: see _sweep_erased)."""
+    later, or changed their profile later (an edit of a client merged into them, carried
+    onto them: store.merged_clients), is kept (not for an erased client: sweep_erased)."""
     for client_id in list(merge.touched_clients):
         deleted_at, erased_at, merged_into = merge.conn.execute(
             "SELECT deleted_at, erased_at, merged_into_id FROM main.clients WHERE id = ?",
@@ -97,7 +98,10 @@ def revive_clients(merge: _Merge) -> None:
         if deleted_at is None or erased_at is not None or merged_into is not None:
             continue
         deleted = merge._stamp_of("clients", client_id, "deleted_at")
-        latest = _newest_child_change(merge, client_id)
+        latest = max(
+            [_newest_child_change(merge, client_id), _newest_profile_change(merge, client_id)],
+            key=lambda s: s or ("", ""),
+        )
         if latest is None or latest <= deleted:
             continue
         here = {"id": client_id, "client_id": client_id}
@@ -112,6 +116,17 @@ def revive_clients(merge: _Merge) -> None:
         merge._write_stamps("clients", client_id, {"deleted_at": revived})
         counts = merge.result.counts["clients"]
         counts.updated += 1
+
+
+def _newest_profile_change(merge: _Merge, client_id: str) -> Stamp | None:
+    [(hlc, site)] = merge.conn.execute(
+        "SELECT hlc, site_id FROM main.field_changes WHERE table_name = 'clients'"
+        " AND row_id = ? AND column_name NOT IN"
+        " ('deleted_at', 'erased_at', 'merged_into_id', 'merged_seen')"
+        " ORDER BY hlc DESC, site_id DESC LIMIT 1",
+        (client_id,),
+    ).fetchall() or [(None, None)]
+    return None if hlc is None else (hlc, site)
 
 
 def _newest_child_change(merge: _Merge, client_id: str) -> Stamp | None:

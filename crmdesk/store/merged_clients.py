@@ -52,6 +52,8 @@ def redirect(merge: _Merge) -> None:
         )
     }
     todo = {c for c in merge.touched_clients if c in merged} | _into_erased(merge, merged)
+    # (a conflict found here on a client merged away, even if nothing of theirs changed)
+    todo |= {c["row_id"] for c in merge.new_conflicts if c["table_name"] == "clients"} & set(merged)
     for cid in sorted(todo):
         if cid not in merged:
             continue  # brought back by a loop broken here
@@ -62,7 +64,7 @@ def redirect(merge: _Merge) -> None:
         if target is None:
             continue
         merged_stamp = merge._stamp_of("clients", cid, "merged_into_id")
-        moved = _move_rows(merge, cid, target, merged_stamp)
+        moved = _move_rows(merge, cid, target)
         if _erase_with(merge, cid, target):
             carried = []
         else:
@@ -155,7 +157,16 @@ def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> 
     del merged[back]
 
 
-def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stamp]:
+def _own_stamp(merge: _Merge) -> Stamp:
+    """A change this merge makes as this machine's own (a row moved to the client kept).
+    Two copies can come to different moves (one knew of a second merge of the same client
+    into another, the other not yet); as a change of their own, each travels to the
+    other, and the later one stands on both."""
+    merge.wrote_own = True
+    return merge.clock.now(), merge.site
+
+
+def _move_rows(merge: _Merge, cid: str, target: str) -> list[Stamp]:
     """Move the rows still on `cid` to `target`; the stamps written."""
     conn = merge.conn
     written: list[Stamp] = []
@@ -164,8 +175,7 @@ def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stam
             i for (i,) in conn.execute(f"SELECT id FROM main.{table} WHERE client_id = ?", (cid,))
         ]
         for row_id in ids:
-            newest = max([merged, *merge._stamps("main", table, [row_id]).get(row_id, {}).values()])
-            stamp = after(newest, merged[1])
+            stamp = _own_stamp(merge)
             _write(merge, table, row_id, {"client_id": target}, stamp)
             written.append(stamp)
         if ids:
@@ -173,8 +183,7 @@ def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stam
     for (row_id,) in conn.execute(
         "SELECT id FROM main.clients WHERE referred_by_id = ?", (cid,)
     ).fetchall():
-        newest = max([merged, *merge._stamps("main", "clients", [row_id]).get(row_id, {}).values()])
-        stamp = after(newest, merged[1])
+        stamp = _own_stamp(merge)
         _write(
             merge,
             "clients",

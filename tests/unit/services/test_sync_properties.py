@@ -345,13 +345,14 @@ def _check_merged_clients(world: World, logged: set[tuple[str, str, str]]) -> No
         )
 
 
-def _log(path: Path) -> list[tuple[str, str, str, str, str]]:
-    """The conflict log as the user reads it: what, which, found when, status."""
+def _log(path: Path) -> list[tuple[str, str, str, str, str, str]]:
+    """The conflict log as the user reads it: what, which, whose change lost when, status."""
     conn = sqlite3.connect(path)
     try:
         return sorted(
             conn.execute(
-                "SELECT table_name, row_id, column_name, other_hlc, status FROM conflicts"
+                "SELECT table_name, row_id, column_name, other_hlc, other_site, status"
+                " FROM conflicts"
                 " WHERE deleted_at IS NULL"
             ).fetchall()
         )
