@@ -28,7 +28,9 @@ def add_parser(commands: Any) -> None:
         description=(
             "Read filled survey forms from scanned pages: each page's form by its QR code, "
             "the 0-10 box marked, the extra questions and the consents. Pages read surely "
-            "are recorded like typed answers (history, score, follow-ups), all as one step; "
+            "are recorded like typed answers (history, score, follow-ups), all as one step, "
+            "with what is handwritten in the comment box and on the referral lines kept as "
+            "small images (not read); "
             "pages with a doubt (two boxes marked, a faint mark, an unreadable QR code, a "
             "form never printed or already entered) are listed for a person to check and "
             "not recorded. Blank pages and pages that are not crmdesk forms are listed."
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace, open_database: OpenDatabase) -> int:
     from crmdesk.services.scan_in.recording import Recorded, record_pages
 
     with open_database(getattr(args, "db", None)) as db:
-        readings = list(read_files(db, args.files))
+        readings = list(read_files(db, args.files, keep_handwriting=not args.dry_run))
         recorded = Recorded(None) if args.dry_run else record_pages(db, readings)
     if args.json:
         print(json.dumps([r.as_json() for r in readings], ensure_ascii=False, indent=1))

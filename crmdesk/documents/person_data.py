@@ -14,6 +14,7 @@ it is.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Entry:
     heading: str
     fields: tuple[tuple[str, str], ...] = ()
     deleted: str = ""  # "Deleted on 3 June 2026 (in the Trash, still held)" or ""
+    images: tuple[tuple[str, bytes], ...] = ()  # label, PNG: handwriting kept with a record
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,43 @@ class _Text(Flowable):
         canvas.restoreState()
 
 
+class _Picture(Flowable):
+    """An image (a PNG at `dpi`) under its label: printed at its own size, or smaller to
+    fit the width."""
+
+    LABEL = 9.0  # points
+
+    def __init__(self, label: str, png: bytes, dpi: float = 100) -> None:
+        super().__init__()
+        from reportlab.lib.utils import ImageReader
+
+        self.label, self.space_after = label, 1.0
+        self.image = ImageReader(io.BytesIO(png))
+        width, height = self.image.getSize()
+        self.natural = (width * 72 / dpi, height * 72 / dpi)
+        self.scale = 1.0
+
+    def wrap(self, avail_width: float, _avail_height: float) -> tuple[float, float]:
+        w, h = self.natural
+        self.scale = min(1.0, avail_width / w)
+        self.width, self.height = avail_width, self.LABEL * 1.38 + h * self.scale
+        return self.width, self.height
+
+    def getSpaceAfter(self) -> float:
+        return self.space_after
+
+    def draw(self) -> None:
+        from reportlab.lib.colors import HexColor
+
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(HexColor(MUTED))
+        scripts.draw(canvas, 0, self.height - self.LABEL, self.label, self.LABEL)
+        w, h = self.natural
+        canvas.drawImage(self.image, 0, 0, w * self.scale, h * self.scale)
+        canvas.restoreState()
+
+
 class _Rule(Flowable):
     """A thin line under a section's title."""
 
@@ -298,9 +337,10 @@ def _entry(entry: Entry, label_width: float) -> list[Flowable]:
     head = [_Text(shown(entry.heading), 9.5, bold=True, space_after=1)]
     if entry.deleted:
         head.append(_Text(shown(entry.deleted), 8.5, colour=DELETED, space_after=1))
-    body: list[_Text] = []
+    body: list[_Text | _Picture] = []
     for label, value in entry.fields:
         body.append(_Text(shown(value), 9, label=shown(label), indent=label_width, space_after=1))
+    body += [_Picture(shown(label), png) for label, png in entry.images]
     if body:
         body[-1].space_after = 7
     else:

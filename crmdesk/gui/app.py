@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import signal
@@ -16,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from crmdesk import __version__, paths
+from crmdesk.gui import collector
 from crmdesk.gui.main_window import MainWindow
 
 log = logging.getLogger("crmdesk")
@@ -123,10 +123,10 @@ def add_fonts() -> list[str]:
 
 
 def _started() -> None:
-    """The window is up: what start-up made stays (frozen, never scanned again), and the
-    cycle collector runs again (the command line paused it while Qt loaded)."""
-    gc.freeze()
-    gc.enable()
+    """The window is up: what start-up made stays (frozen, never walked again); the cycle
+    collector runs again once the window has settled (gui.collector)."""
+    collector.keep_what_loaded()
+    QTimer.singleShot(collector.SETTLE_AT_MOST_MS, collector.settled)
 
 
 def _close_on_signals(window: MainWindow) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from crmdesk import paths
 from crmdesk.errors import CrmError
-from crmdesk.gui import dialogs
+from crmdesk.gui import collector, dialogs
 from crmdesk.gui.controller import Controller
 from crmdesk.gui.problems import show_problem
 
@@ -166,7 +166,7 @@ class Carrying(Controller):
             markup.blocks("**Dear** client,\n\n- a list")
             scripts.is_simple("Zoë")
 
-        self.background.run(work, lambda _none: None)
+        self.background.run(work, lambda _none: collector.settled())
 
     @property
     def busy(self) -> bool:

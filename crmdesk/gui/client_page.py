@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from crmdesk.errors import NotFoundError
 from crmdesk.gui.client_tabs import Tab
 from crmdesk.gui.columns import AMOUNT, DATE, LABEL, TEXT, ColumnFitter
+from crmdesk.gui.handwriting import Handwriting
 from crmdesk.gui.record_models import Column, RecordTableModel, TimelineModel
 from crmdesk.gui.widgets import ElidedLabel, elide, never_wider
 from crmdesk.model.enums import ContactPreference, HistoryKind
 from crmdesk.services import (
+    answer_images,
     clients,
     complaints,
     dates,
@@ -140,6 +142,8 @@ class ClientPage(QWidget):
             )
         self.timeline_count = QLabel(self)
         self.entry_delete = _button("Delete", "Delete history entry", self)
+        # under the entry chosen: what the client wrote on a scanned form, kept as images
+        self.handwriting = Handwriting(self)
 
         # Things to remember
         self.facts_model: RecordTableModel[FactRecord] = RecordTableModel(
@@ -219,7 +223,10 @@ class ClientPage(QWidget):
         self.tabs.setAccessibleName("Client sections")
         self.tabs.addTab(
             self._panel(
-                self.timeline, [self.kind_filter, self.timeline_count], [self.entry_delete]
+                self.timeline,
+                [self.kind_filter, self.timeline_count],
+                [self.entry_delete],
+                under=self.handwriting,
             ),
             "&Timeline",
         )
@@ -260,6 +267,9 @@ class ClientPage(QWidget):
             lambda i: self.entry_requested.emit(self.timeline_model.record(i.row()))
         )
         self.entry_delete.clicked.connect(self._on_entry_delete_clicked)
+        self.timeline.selectionModel().currentRowChanged.connect(
+            self._on_timeline_current_row_changed
+        )
         self.loyalty_button.clicked.connect(self.loyalty_requested)
         self.purchase_add.clicked.connect(self.purchase_requested)
         self.purchase_delete.clicked.connect(self._on_purchase_delete_clicked)
@@ -269,7 +279,8 @@ class ClientPage(QWidget):
         )
         self.show_client(None, None)
 
-    def _panel(self, view: QTableView, above: list[QWidget], below: list[QWidget]) -> QWidget:
+    def _panel(self, view: QTableView, above: list[QWidget], below: list[QWidget],
+               under: QWidget | None = None) -> QWidget:  # fmt: skip
         panel = QWidget(self)
         layout = QVBoxLayout(panel)
         if above:
@@ -279,6 +290,8 @@ class ClientPage(QWidget):
             row.addStretch(1)
             layout.addLayout(row)
         layout.addWidget(view, 1)
+        if under is not None:
+            layout.addWidget(under)
         row = QHBoxLayout()
         row.addStretch(1)
         for w in below:
@@ -329,6 +342,7 @@ class ClientPage(QWidget):
         self.notes_model.set_records(notes.notes_of(db, cid) if db and cid else [])
         kind = self.kind_filter.currentData()
         self.timeline_model.show(db, cid, [kind] if kind else None)
+        self.handwriting.show_images([])  # (no entry is chosen in the list shown anew)
         total = self.timeline_model.total
         self.timeline_count.setText(f"{total} entr{'y' if total == 1 else 'ies'}" if cid else "")
         self.tabs.setTabText(Tab.FACTS, f"Things to &remember ({self.facts_model.rowCount()})")
@@ -459,6 +473,18 @@ class ClientPage(QWidget):
         row = self._selected(self.purchases)
         if row is not None:
             self.purchase_delete_requested.emit(self.purchases_model.record(row))
+
+    def _on_timeline_current_row_changed(self, current: QModelIndex, _previous: object) -> None:
+        """Under the entry chosen, the handwriting kept with the answer it records (one
+        indexed read of a few KB)."""
+        db = self._db
+        if db is None or not current.isValid():
+            self.handwriting.show_images([])
+            return
+        entry = self.timeline_model.record(current.row())
+        self.handwriting.show_images(
+            answer_images.of_entry(db, entry.id) if entry.kind == HistoryKind.OTHER.value else []
+        )
 
     def _on_entry_delete_clicked(self) -> None:
         row = self._selected(self.timeline)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QImage,
     QKeySequence,
     QStandardItem,
     QStandardItemModel,
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
 from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.letter_recipients import RecipientsPicker, Selection, ask_about_missing
-from crmdesk.gui.pdf_view import PdfView, print_pdf
+from crmdesk.gui.pdf_view import PdfView, print_pdf, render_pages
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.runner import Runner
 from crmdesk.gui.taskman import TaskManager
@@ -408,11 +409,13 @@ class LettersDialog(QDialog):
     def _start_preview(self, source: str) -> None:
         db, client = self.db, self.selection.current[0] if self.selection.current else None
         stop = self._preview_stop = threading.Event()
+        width = self.preview.drawing_width() if self.preview.isVisible() else 0
 
-        def work() -> tuple[bytes, int]:
+        def work() -> tuple[bytes, int, list[QImage]]:
             buffer = io.BytesIO()
             pages = letters.preview(db, source, client, buffer, cancelled=stop.is_set)
-            return buffer.getvalue(), pages
+            drawn = render_pages(buffer.getvalue(), width) if width else []  # (here, not
+            return buffer.getvalue(), pages, drawn  # on the GUI thread)
 
         self._preview_source = source
         self.tasks.run(work, self._on_preview_made, self._on_preview_failed)
@@ -426,12 +429,12 @@ class LettersDialog(QDialog):
             self._start_preview(self._preview_wanted)
         return False
 
-    def _on_preview_made(self, made_pdf: tuple[bytes, int]) -> None:
-        pdf, pages = made_pdf
+    def _on_preview_made(self, made_pdf: tuple[bytes, int, list[QImage]]) -> None:
+        pdf, pages, drawn = made_pdf
         made = self._preview_source
         if self._preview_is_current():
             self._preview_shown = made
-            self.preview.show_pdf(pdf, pages)
+            self.preview.show_pdf(pdf, pages, drawn)
             self._show_preview_state()
             self.preview_updated.emit()
 

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from crmdesk.gui.columns import DATE, FIT, LABEL, RIGHT, TEXT, Sizing
+from crmdesk.gui.columns import FIT, LABEL, RIGHT, TEXT, Sizing, any_day, any_moment
 from crmdesk.model.enums import Direction, HistoryKind
 from crmdesk.services import history
 from crmdesk.services.date_text import day_text, moment_text
@@ -48,6 +48,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def sizings(self) -> list[Sizing]:
         return [c.sizing for c in self._columns]
+
+    def column_texts(self, column: int, rows: list[int]) -> list[str]:
+        """The texts of `column` in `rows`, for measuring the column (gui.columns): the
+        cells are plain text, with no font, icon or widget of their own."""
+        text = self._columns[column].text
+        records = self._records
+        return [text(records[r]) for r in rows if 0 <= r < len(records)]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._records)
@@ -91,13 +98,13 @@ def _direction_label(direction: str) -> str:
 
 
 TIMELINE_COLUMNS: list[Column[HistoryRecord]] = [
-    Column("When", lambda r: moment_text(r.occurred_at), sizing=DATE),
+    Column("When", lambda r: moment_text(r.occurred_at), sizing=any_moment()),
     Column("Kind", lambda r: f"{_direction_label(r.direction)} {_kind_label(r.kind)}"),
     Column("Subject", lambda r: r.subject, sizing=LABEL),  # (elided: whole in the tooltip)
     Column("What was said", lambda r: " ".join(r.body.split()), lambda r: r.body, TEXT),
     Column("Outcome", lambda r: r.outcome, sizing=LABEL),
     Column("Follow up", lambda r: day_text(r.follow_up_on) if r.follow_up_on else "",
-           sizing=DATE),
+           sizing=any_day()),
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from crmdesk.documents.output import write_atomically
 from crmdesk.documents.report import write_report
 from crmdesk.errors import CrmError
-from crmdesk.gui.pdf_view import PdfView, print_pdf
+from crmdesk.gui.pdf_view import PdfView, print_pdf, render_pages
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import reports, shop
@@ -107,13 +108,15 @@ class ReportsDialog(QDialog):
         self.print_button.setEnabled(False)
         self.summary.setText(f"Working out the report for {period.label}…")
         db = self.db
+        width = self.preview.drawing_width() if self.preview.isVisible() else 0
 
-        def work() -> tuple[Report, bytes]:
+        def work() -> tuple[Report, bytes, list[QImage]]:
             report = reports.report(db, period)
             profile = shop.get_shop(db)
             out = io.BytesIO()
             write_report(out, report, profile.name, profile.paper)
-            return report, out.getvalue()
+            drawn = render_pages(out.getvalue(), width) if width else []  # (not on the
+            return report, out.getvalue(), drawn  # GUI thread)
 
         self._tasks.run(
             work,
@@ -123,15 +126,15 @@ class ReportsDialog(QDialog):
 
     @property
     def working(self) -> bool:
-        """A report is being worked out: what is on screen may be about to change."""
-        return self._shown != self._asked
+        """A report is being worked out or drawn: what is on screen may be about to change."""
+        return self._shown != self._asked or self.preview.drawing
 
-    def _show(self, asked: int, report: Report, pdf: bytes) -> None:
+    def _show(self, asked: int, report: Report, pdf: bytes, drawn: list[QImage]) -> None:
         if asked != self._asked:
             return  # the period was changed meanwhile: its report is on its way
         self._shown = asked
         self.report, self.pdf = report, pdf
-        self.preview.show_pdf(self.pdf)
+        self.preview.show_pdf(self.pdf, drawn=drawn)
         self.preview.verticalScrollBar().setValue(0)  # a new report starts at its top
         self.summary.setText(self._describe(self.report))
         self.save_button.setEnabled(True)

@@ -1,9 +1,10 @@
 """Surveys ▸ Read scans: scanned forms read in the background (progress, Cancel), then
-the check, keyboard first: for each page the reader was not sure of, the cut-out of its
-score row and why; Enter accepts the reading proposed, a score typed and Enter corrects,
-N = no answer, S = skip; a page whose QR code did not read asks for the code printed under
-it. The sure pages and the checked ones are then recorded together: one step Undo takes
-back."""
+the check, keyboard first: for each page the reader was not sure of, the cut-out of each
+row it doubts (the score, an extra question, the consents) and why; Enter accepts the
+reading proposed, a score typed and Enter corrects, N = no answer, S = skip, P = the whole
+page (upright; Esc back to the rows); a page whose QR code did not read asks for the code
+printed under it, with the whole page shown. The sure pages and the checked ones are then
+recorded together, with the handwriting cut out of each: one step Undo takes back."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -67,16 +69,36 @@ class ScanInTab(QWidget):
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.why.setAccessibleName("Why it is to check")
-        self.row_image = QLabel()
-        self.row_image.setAccessibleName("The score row as scanned")
+        # the rows doubted, cut out of the page (or the whole page, on P)
+        self.rows = QWidget()
+        self.rows.setAccessibleName("The rows to check, as scanned")
+        self._rows_layout = QVBoxLayout(self.rows)
+        self._rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.row_images: list[QLabel] = []
+        self.page_image = QLabel()
+        self.page_image.setAccessibleName("The whole page, upright")
+        self.page_view = QScrollArea()
+        self.page_view.setWidget(self.page_image)
+        self.page_view.setAccessibleName("The whole page")
+        self.page_button = QPushButton("Whole page (P)")
+        self.page_button.setAccessibleName("Show the whole page")
+        self.page_button.clicked.connect(self._on_page_button_clicked)
         self.answer = QLineEdit()
         self.answer.setAccessibleName("Score, or the form's code")
         self.answer.installEventFilter(self)
         self.answer.returnPressed.connect(self._on_answer_return_pressed)
         self.answer_error = FieldError("answer")
-        for widget in (self.page_label, self.why, self.row_image, self.answer, self.answer_error):
-            column.addWidget(widget)
+        heading = QHBoxLayout()
+        heading.addWidget(self.page_label, 1)
+        heading.addWidget(self.page_button)
+        column.addLayout(heading)
+        column.addWidget(self.why)
+        column.addWidget(self.rows)
+        column.addWidget(self.page_view, 4)
+        column.addWidget(self.answer)
+        column.addWidget(self.answer_error)
         column.addStretch(1)
+        self._page_of: tuple[str, int] | None = None  # the page whose whole page is shown
         self._show_check(False)
 
     # ------------------------------------------------------------------ reading
@@ -136,26 +158,91 @@ class ScanInTab(QWidget):
         self.page_label.setText(f"{count(len(self._todo), 'page')} to check. {r.file}, page "
                                 f"{r.page}: form {r.code or '(code not read)'}{whose}")  # fmt: skip
         self.why.setText(r.why)
-        image = r.images.get("score")
-        self.row_image.setPixmap(_pixmap(image) if image is not None else QPixmap())
+        self._show_rows(r)
         if r.code is None:
             self.answer.setPlaceholderText("Type the code printed under the QR code, then Enter")
         else:
             proposal = f"Enter accepts {r.score}; " if r.score is not None else ""
             self.answer.setPlaceholderText(
-                f"{proposal}type the score (0–10) and Enter; N no answer; S skip"
+                f"{proposal}type the score (0–10) and Enter; N no answer; S skip; P whole page"
             )
         self.answer.clear()
         self.answer_error.show_problem(None)
         self.answer.setFocus()
 
+    def _show_rows(self, r: PageReading) -> None:
+        """The cut-out of each row doubted (the score row if none is named); a page with
+        none to show (its QR code or its corner marks not read) is shown whole."""
+        for label in self.row_images:
+            label.deleteLater()
+        self.row_images = []
+        names = [n for n in (r.doubtful or ["score"]) if n in r.images]
+        for name in names:
+            label = QLabel()
+            label.setPixmap(_pixmap(r.images[name]))
+            label.setAccessibleName(f"The {name} row as scanned")
+            label.setToolTip(name.capitalize())
+            self._rows_layout.addWidget(label)
+            self.row_images.append(label)
+        if names:
+            self._show_whole_page(False)
+        else:
+            self.show_whole_page()
+
+    def show_whole_page(self) -> None:
+        """The page being checked, whole and upright, read again from its file on a worker
+        (Esc in the answer box goes back to its rows)."""
+        if not self._todo:
+            return
+        r = self.readings[self._todo[0]]
+        self._show_whole_page(True)
+        if self._page_of == (str(r.path), r.page):
+            return
+        self.page_image.setText("Reading the page…")
+        self.page_image.adjustSize()
+        self._page_of = (str(r.path), r.page)
+        self.runner.op(lambda: _whole_page(r), parent=self).success(
+            lambda image: self._on_whole_page(r, image)
+        ).failure(self._on_page_failed).read()  # fmt: skip
+
+    def _on_whole_page(self, r: PageReading, image: Image.Image) -> None:
+        if self._page_of != (str(r.path), r.page):
+            return  # the check moved on meanwhile
+        self.page_image.setPixmap(_pixmap(image))
+        self.page_image.adjustSize()
+
+    def _on_page_failed(self, error: Exception) -> None:
+        self._page_of = None
+        self.page_image.setText(str(error))
+        self.page_image.adjustSize()
+
+    def _show_whole_page(self, shown: bool) -> None:
+        self.page_view.setVisible(shown)
+        self.rows.setVisible(not shown)
+        self.page_button.setText("Rows to check (Esc)" if shown else "Whole page (P)")
+
+    def _on_page_button_clicked(self) -> None:
+        if self.page_view.isVisible() and self.row_images:
+            self._show_whole_page(False)
+        else:
+            self.show_whole_page()
+        self.answer.setFocus()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """N and S in the answer box decide the page at once (no answer, skip)."""
+        """N and S in the answer box decide the page at once (no answer, skip); P shows the
+        whole page and Esc goes back to the rows."""
         if watched is self.answer and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
             current = self.readings[self._todo[0]] if self._todo else None
+            if key == Qt.Key.Key_Escape and self.page_view.isVisible():
+                if self.row_images:
+                    self._show_whole_page(False)
+                return True  # (a page shown whole for want of rows stays: the check goes on)
             if current is not None and current.code is not None and not self.answer.text():
+                if key == Qt.Key.Key_P:
+                    self.show_whole_page()
+                    return True
                 from crmdesk.services.scan_in.check import Decision, decide  # (loaded by now)
 
                 if key == Qt.Key.Key_N:
@@ -204,14 +291,16 @@ class ScanInTab(QWidget):
         still doubtful)."""
         n = self._todo.pop(0)
         self.readings[n] = reading
+        self._page_of = None  # (a page read again with its code is now upright)
         if again and reading.needs_check and reading.form is not None:
             self._todo.insert(0, n)
         self._next()
 
     def _show_check(self, shown: bool) -> None:
-        for widget in (self.page_label, self.why, self.row_image, self.answer):
+        for widget in (self.page_label, self.why, self.rows, self.answer, self.page_button):
             widget.setVisible(shown)
         if not shown:
+            self.page_view.setVisible(False)
             self.answer_error.show_problem(None)
 
     # ------------------------------------------------------------------ recording
@@ -244,6 +333,12 @@ def _record_pages(db: Database, readings: list[PageReading]) -> Recorded:
     from crmdesk.services.scan_in.recording import record_pages
 
     return record_pages(db, readings)
+
+
+def _whole_page(reading: PageReading) -> Image.Image:
+    from crmdesk.services.scan_in.check import whole_page
+
+    return whole_page(reading)
 
 
 def _with_code(db: Database, reading: PageReading, typed: str) -> PageReading:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.columns import DATE, FIT, LABEL, NAME, TEXT, ColumnFitter, Sizing
+from crmdesk.gui.handwriting import WrittenColumn
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
 from crmdesk.gui.pdf_view import print_pdf
@@ -40,11 +41,14 @@ from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.gui.tags import when_tags_known
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
-from crmdesk.services import letters, nps, surveys
+from crmdesk.services import answer_images, letters, nps, surveys
+from crmdesk.services.answer_images import KeptImage
 from crmdesk.services.changes import Changes
 from crmdesk.services.date_text import day_text, moment_text
 from crmdesk.store.database import Database
 from crmdesk.wording import count
+
+WRITTEN = 5  # the answers' column of what was written on the form
 
 
 def _table(
@@ -94,7 +98,7 @@ class SurveysDialog(QDialog):
         self._figures = TaskManager(self)  # the score's reads, dropped when the window closes
         self._asked = self._shown = 0
         self.db, self.selection = db, selection
-        self.survey = surveys.builtin_survey(db)
+        self.survey = surveys.builtin_survey(db, keep=False)  # (opening writes nothing)
         self._period = ""
         self.tabs = QTabWidget()
         self.tabs.addTab(self._print_tab(), "&Print forms")
@@ -331,9 +335,10 @@ class SurveysDialog(QDialog):
         self.distribution.setAccessibleName("Scores given, 0 to 10")
         self.answers_view, self.answers_model = _table(
             "Answers",
-            ["When", "Client", "Score", "Reason", "Other answers"],
-            [DATE, NAME, FIT, TEXT, TEXT],  # the reason and the other answers share the rest
+            ["When", "Client", "Score", "Reason", "Other answers", "Written on the form"],
+            [DATE, NAME, FIT, TEXT, TEXT, FIT],  # the reason and the other answers share the rest
         )
+        self.written = WrittenColumn(self.answers_view, self.answers_model, WRITTEN)
         column.addLayout(top)
         column.addWidget(self.chart, 2)
         column.addWidget(self.distribution)
@@ -368,17 +373,29 @@ class SurveysDialog(QDialog):
     def show_period(self, period: str) -> None:
         self._period = period
         self.answers_model.removeRows(0, self.answers_model.rowCount())
+        self.written.clear()
         group, who = self.group.currentData(), self._who()
+        ids = []
         for a in nps.answers_in(self.db, self.by.currentText(), period, group, **who):
             other = QStandardItem(" · ".join(a.other))
             other.setToolTip("\n".join(a.other))
             reason = QStandardItem(a.reason)
             reason.setToolTip(a.reason)
+            when = QStandardItem(day_text(a.answered_at))
+            when.setData(a.answer_id, Qt.ItemDataRole.UserRole)
             self.answers_model.appendRow([
-                QStandardItem(day_text(a.answered_at)),
-                QStandardItem(a.client_name or "anonymous"),
-                QStandardItem(str(a.score)), reason, other,
+                when, QStandardItem(a.client_name or "anonymous"),
+                QStandardItem(str(a.score)), reason, other, QStandardItem(),
             ])  # fmt: skip
+            ids.append(a.answer_id)
+        db, asked = self.db, (period, self._asked)
+        # the handwriting (a few KB an answer) read beside the window, shown as it comes
+        self._figures.run(lambda: answer_images.of_answers(db, ids),
+                          lambda found: self._show_written(asked, found))  # fmt: skip
+
+    def _show_written(self, asked: tuple[str, int], found: dict[str, list[KeptImage]]) -> None:
+        if asked == (self._period, self._asked):  # (not another period shown meanwhile)
+            self.written.show(found)
 
     # ------------------------------------------------------------------ follow up
 

@@ -269,9 +269,7 @@ class TodayView(QWidget):
 
     def _add_row(self, parent: QTreeWidgetItem, row: TodayRow) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [row.name, row.text, row.when, ""])
-        item.setData(0, ROW_ROLE, row)
-        for column, text in enumerate((row.name, row.text, row.when)):
-            item.setToolTip(column, text)
+        item.setData(0, ROW_ROLE, row)  # (each cell's tooltip is its text: gui.columns)
         if row.urgent:
             item.setForeground(2, QBrush(URGENT))
             font = item.font(2)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from crmdesk.model.history import HistoryEntry
     from crmdesk.model.letters import LetterTemplate
     from crmdesk.model.retention import Complaint, Purchase
-    from crmdesk.model.surveys import Survey, SurveyAnswer, SurveyForm
+    from crmdesk.model.surveys import AnswerImage, Survey, SurveyAnswer, SurveyForm
     from crmdesk.model.sync import Conflict, FieldChange, Meta, SiteClock
 
 _LAZY = {
@@ -37,6 +37,7 @@ _LAZY = {
     "Survey": "crmdesk.model.surveys",
     "SurveyForm": "crmdesk.model.surveys",
     "SurveyAnswer": "crmdesk.model.surveys",
+    "AnswerImage": "crmdesk.model.surveys",
     "FieldChange": "crmdesk.model.sync",
     "Meta": "crmdesk.model.sync",
     "Conflict": "crmdesk.model.sync",
@@ -49,6 +50,7 @@ MODULES = tuple(sorted(set(_LAZY.values())))  # every module of mapped classes
 __getattr__ = lazy_attributes(__name__, _LAZY, load_together=MODULES)
 
 __all__ = [
+    "AnswerImage",
     "Base",
     "Client",
     "Complaint",

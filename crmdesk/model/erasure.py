@@ -3,9 +3,9 @@ personal data, table by table. Plain data, no SQLAlchemy. (Which tables hold a c
 rows is said by their mapped classes: model.kinds.client_tables.)
 
 The client row stays as a tombstone (id, created_at, deleted_at, erased_at). Their notes,
-facts, history and complaints are blanked and tombstoned. Purchases keep amount and date,
-survey answers keep the score: the shop's revenue and NPS stay right, with nothing left
-that says who.
+facts, history, complaints and the handwriting kept from their forms are blanked and
+tombstoned. Purchases keep amount and date, survey answers keep the score: the shop's
+revenue and NPS stay right, with nothing left that says who.
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ BLANK: dict[str, dict[str, Any]] = {
     "complaints": {"category": "", "description": "", "resolution": ""},
     "survey_answers": {"reason": "", "extra": "{}", "referral_name": "", "referral_phone": ""},
     "conflicts": {"kept_value": "null", "other_value": "null"},
+    "answer_images": {"png": b"", "width": 0, "height": 0},  # the handwriting, gone
 }
 
 # the person's rows that are tombstoned as well as blanked
-TOMBSTONED = frozenset({"facts", "notes", "history", "complaints", "conflicts"})
+TOMBSTONED = frozenset({"facts", "notes", "history", "complaints", "conflicts", "answer_images"})

@@ -31,6 +31,7 @@ MERGE_ORDER = (
     "facts",
     "notes",
     "history",
+    "answer_images",
     "purchases",
     "complaints",
     "letter_templates",

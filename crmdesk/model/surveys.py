@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmdesk.model.base import Base, Synced, now
@@ -71,4 +71,31 @@ class SurveyAnswer(Synced, Base):
         ),
         Index("ix_survey_answers_client_id", "client_id"),
         Index("ix_survey_answers_form_id", "form_id"),
+    )
+
+
+class AnswerImage(Synced, Base):
+    """Handwriting on a scanned form, kept with the answer read from it: the comment ("main
+    reason for your score") or the referral ("who else would enjoy us"), cut out upright as
+    a small grey PNG (about 100 dpi, a few KB) for the owner to read. Nothing is OCR'd. An
+    image is never edited: it is made with its answer, and goes with it (undo, the Trash)
+    or with its client (erasure blanks it)."""
+
+    __tablename__ = "answer_images"
+    kind_name = "Handwriting on survey forms"
+    erased_with_client = True
+
+    answer_id: Mapped[str] = mapped_column(ForeignKey("survey_answers.id"))
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"), default=None)
+    # the answer's entry in the client's history, where the images are shown
+    history_id: Mapped[str | None] = mapped_column(ForeignKey("history.id"), default=None)
+    part: Mapped[str] = mapped_column(String(20))  # reason, referral
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer, default=0)  # pixels
+    height: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_answer_images_answer_id", "answer_id"),
+        Index("ix_answer_images_client_id", "client_id"),
+        Index("ix_answer_images_history_id", "history_id"),
     )

@@ -27,6 +27,8 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from crmdesk.services.locales import babel_locale
+
 MAX_UNITS = Decimal(99_999_999)  # above this, a purchase in a small shop is a typing slip
 _SPACES = "\u0020\u00a0\u202f\u2009"
 _APOSTROPHES = "'\u2019"
@@ -49,14 +51,14 @@ def show(minor: int, currency: str, locale: str) -> str:
     machine that says none either), the number alone, never a guessed sign: "12,345.50"."""
     if not currency:
         return plain(minor, currency, locale)
-    return format_currency(to_decimal(minor, currency), currency, locale=locale)
+    return format_currency(to_decimal(minor, currency), currency, locale=babel_locale(locale))
 
 
 def plain(minor: int, currency: str, locale: str) -> str:
     """The amount as it would be typed back: "12,345.50" (no symbol)."""
     places = precision(currency)
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(to_decimal(minor, currency), pattern, locale=locale)
+    return format_decimal(to_decimal(minor, currency), pattern, locale=babel_locale(locale))
 
 
 def example(currency: str, locale: str) -> str:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from babel import Locale
 from babel.dates import format_date, tokenize_pattern
 
 from crmdesk.model.partial_date import PartialDate, most_days
+from crmdesk.services.locales import babel_locale, date_in
 
 EXAMPLE = date(1990, 5, 23)  # a day above 12, so the example shows which comes first
 EARLIEST_YEAR = 1800
@@ -30,9 +30,7 @@ _ORDER_WORDS = {"d": "day", "m": "month", "y": "year"}
 Token = tuple[str, str]  # ("digits", "12") or ("word", "mai")
 
 
-@lru_cache(maxsize=64)
-def _locale(name: str) -> Locale:
-    return Locale.parse(name)
+_locale = babel_locale
 
 
 def _tokens(text: str) -> list[Token]:
@@ -145,7 +143,7 @@ def _short_pattern(locale: str) -> str:
 
 def show(day: date, locale: str) -> str:
     """How a date is shown back in a field: "12 May 1990", "May 12, 1990", "12.05.1990"."""
-    return format_date(day, "medium", locale=locale)
+    return date_in(day, "medium", locale)
 
 
 def example(locale: str) -> str:

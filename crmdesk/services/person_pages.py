@@ -5,6 +5,7 @@ amounts in the shop's currency, exactly."""
 
 from __future__ import annotations
 
+import base64
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -310,7 +311,14 @@ def _answers(w: _Words, answers: list[dict[str, Any]]) -> Section:
             ("May quote", _yes(a["consent_quote"])),
             ("Who else would enjoy us", referral),
         )
-        entries.append(Entry(f"{w.moment(a['answered_at'])} · {how}", fields, w.deleted(a)))
+        written = tuple(
+            (f"{h['label']} (handwritten)", base64.b64decode(h["png_base64"]))
+            for h in a.get("handwriting", ())
+            if not h["deleted_at"] or a["deleted_at"]  # (an image taken back with its answer)
+        )
+        entries.append(
+            Entry(f"{w.moment(a['answered_at'])} · {how}", fields, w.deleted(a), written)
+        )
     return Section("Survey answers", tuple(entries))
 
 

@@ -21,6 +21,7 @@ change within a `format_version`. services.person_export writes it into files.
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date, datetime
 from typing import Any
@@ -30,12 +31,13 @@ from crmdesk.model.kinds import kind_names
 from crmdesk.model.names import display_name
 from crmdesk.model.partial_date import PartialDate
 from crmdesk.services import amounts, clients, retention, settings, surveys
+from crmdesk.services.answer_images import PARTS
 from crmdesk.services.shop import get_shop
 from crmdesk.services.survey_questions import read_extra
 from crmdesk.store.database import Database
 
 FORMAT = "crmdesk personal data"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: survey answers carry the handwriting kept from their forms
 
 
 def _when(value: str | None) -> str | None:
@@ -95,6 +97,7 @@ def collect(db: Database, client_id: str, at: datetime | None = None) -> dict[st
         data["purchases"] = _purchases(db, client_id, currency)
         data["complaints"] = _complaints(db, client_id, data["history"])
         data["survey_answers"] = _answers(db, client_id)
+        _add_handwriting(db, client_id, data["survey_answers"])
         data["survey_forms"] = _forms(db, client_id)
         data["referrals"] = _referrals(db, client_id, profile["referred_by_name"])
         data["follow_ups"] = _follow_ups(db, client_id, data["history"])
@@ -378,6 +381,26 @@ def _answers(db: Database, client_id: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _add_handwriting(db: Database, client_id: str, answers: list[dict[str, Any]]) -> None:
+    """Each answer's `handwriting`: what was written on its form (the reason, who else
+    would enjoy us), kept as images, each a PNG in base64 with its part, size and dates."""
+    rows = db.query(
+        "SELECT i.answer_id, i.id, i.part, i.png, i.width, i.height, i.created_at, i.deleted_at"
+        " FROM answer_images AS i JOIN survey_answers AS a ON a.id = i.answer_id"
+        " WHERE a.client_id = ? ORDER BY i.answer_id, CASE i.part WHEN 'reason' THEN 0 ELSE 1 END",
+        (client_id,),
+    )
+    found: dict[str, list[dict[str, Any]]] = {}
+    for answer_id, iid, part, png, width, height, created, deleted in rows:
+        found.setdefault(answer_id, []).append({
+            "id": iid, "part": part, "label": PARTS.get(part, part), "media_type": "image/png",
+            "width": width, "height": height, "png_base64": base64.b64encode(png).decode("ascii"),
+            "created_at": _when(created), "deleted_at": _when(deleted),
+        })  # fmt: skip
+    for answer in answers:
+        answer["handwriting"] = found.get(answer["id"], [])
 
 
 def _forms(db: Database, client_id: str) -> list[dict[str, Any]]:

@@ -81,6 +81,7 @@ def _clean_country(raw: Any, _values: Values) -> str:
     return code
 
 
+@lru_cache(maxsize=32)
 def locale_of_country(country: str) -> str:
     """The usual locale of a country: GB → en_GB, CH → de_CH, JP → ja_JP."""
     from babel import Locale, UnknownLocaleError
@@ -118,6 +119,7 @@ def _clean_locale(raw: Any, _values: Values) -> str:
     return text
 
 
+@lru_cache(maxsize=32)
 def currency_of_country(country: str) -> str:
     """The currency a country pays in today (Babel's territory currencies, legal tender
     first): GB → GBP, DE → EUR, JP → JPY; "" for no known country (never a guess)."""

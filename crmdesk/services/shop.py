@@ -56,9 +56,9 @@ def format_date(day: date, style: str, locale: str = "en_GB") -> str:
     """`day` as a letter writes it: in the shop's locale ("locale": Babel's long date, "23.
     November 2026" in German, "2026年11月23日" in Japanese), or in one of the fixed styles."""
     if style == "locale":
-        from babel.dates import format_date as babel_date
+        from crmdesk.services.locales import date_in
 
-        return babel_date(day, "long", locale=locale or "en_GB")
+        return date_in(day, "long", locale or "en_GB")
     d, m, y, month = day.day, day.month, day.year, MONTHS[day.month - 1]
     return {
         "day-month-year": f"{d} {month} {y}",

@@ -34,6 +34,8 @@ from crmdesk.store.database import Database, Write
 from crmdesk.wording import count
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from crmdesk.documents.form_geometry import FormSpec
     from crmdesk.documents.survey_form import FormText
 
@@ -93,35 +95,47 @@ class SurveyRecord:
     definition: SurveyDefinition
 
 
-def builtin_survey(db: Database) -> SurveyRecord:
-    """The survey every shop starts with (made in the database on first use, with an id
-    that is the same on every machine, so two copies agree on it)."""
+BUILTIN_NAME = "How are we doing?"
+BUILTIN = SurveyDefinition(
+    extra=(Question("rating", "How did we do on service today? (1 = poor, 5 = excellent)"),)
+)
+
+
+def builtin_survey(db: Database, *, keep: bool = True) -> SurveyRecord:
+    """The survey every shop starts with, with an id that is the same on every machine (so
+    two copies agree on it), written in the file on first use. `keep=False` reads only (a
+    window opening on it writes nothing): the first form, answer or edit that names it then
+    writes it (`keep_builtin`)."""
     rows = db.query("SELECT id, name, definition FROM surveys WHERE id = ?", (BUILTIN_ID,))
     if rows:
         survey_id, name, stored = rows[0]
         return SurveyRecord(survey_id, name, SurveyDefinition.from_json(stored))
+    if keep:
+        with db.write() as w:
+            keep_builtin(w.session)
+    return SurveyRecord(BUILTIN_ID, BUILTIN_NAME, BUILTIN)
+
+
+def keep_builtin(session: Session) -> None:
+    """Write the built-in survey in this write, if it is not in the file yet."""
     from crmdesk import model
 
-    definition = SurveyDefinition(
-        extra=(Question("rating", "How did we do on service today? (1 = poor, 5 = excellent)"),)
-    )
-    with db.write() as w:
-        w.session.add(model.Survey(id=BUILTIN_ID, name="How are we doing?",
-                                   definition=definition.to_json()))  # fmt: skip
-    return SurveyRecord(BUILTIN_ID, "How are we doing?", definition)
+    if session.get(model.Survey, BUILTIN_ID) is None:
+        session.add(model.Survey(id=BUILTIN_ID, name=BUILTIN_NAME, definition=BUILTIN.to_json()))
+        session.flush()
 
 
 def list_surveys(db: Database) -> list[SurveyRecord]:
-    builtin_survey(db)
+    """The built-in survey first (written or not yet: this reads only), then the shop's
+    own by name."""
     rows = db.query(
-        "SELECT id, name, definition FROM surveys WHERE deleted_at IS NULL"
-        " ORDER BY id <> ?, name COLLATE NOCASE",
+        "SELECT id, name, definition FROM surveys WHERE deleted_at IS NULL AND id <> ?"
+        " ORDER BY name COLLATE NOCASE",
         (BUILTIN_ID,),
     )
-    return [
-        SurveyRecord(survey_id, name, SurveyDefinition.from_json(definition))
-        for survey_id, name, definition in rows
-    ]
+    own = [SurveyRecord(survey_id, name, SurveyDefinition.from_json(definition))
+           for survey_id, name, definition in rows]  # fmt: skip
+    return [builtin_survey(db, keep=False), *own]
 
 
 def get_survey(db: Database, survey_id: str) -> SurveyRecord:
@@ -156,6 +170,8 @@ def save_survey(
 
     check_survey(name, definition)
     with db.write() as w:
+        if survey_id == BUILTIN_ID:
+            keep_builtin(w.session)
         if survey_id:
             row = w.session.get(model.Survey, survey_id)
             if row is None or row.deleted_at is not None:
@@ -275,6 +291,11 @@ def _record_forms(
 
     when = now()
     frozen = spec.to_json()
+    if survey.id == BUILTIN_ID and not db.query(
+        "SELECT 1 FROM surveys WHERE id = ?", (BUILTIN_ID,)
+    ):
+        with db.write() as w:  # (the first forms of a file: they name it)
+            keep_builtin(w.session)
     with db.bulk() as bulk:
         forms = [{"code": f.code, "survey_id": survey.id, "client_id": f.client_id,
                   "issued_at": when, "paper": spec.paper, "layout": frozen,
@@ -351,6 +372,8 @@ class AnswerForm:
     referral_phone: str = ""
     channel: str = "form"  # or phone, in person
     answered_at: datetime | None = None
+    # from a scanned form: its handwriting as PNGs, part → image (services.answer_images)
+    handwriting: dict[str, bytes] = field(default_factory=dict)
 
 
 def score_problem(typed: str) -> str | None:
@@ -418,7 +441,7 @@ def check_answer(
     if form is not None:
         client_id, survey = form.client_id or client_id, form.survey
     else:
-        survey = get_survey(db, survey_id) if survey_id else builtin_survey(db)
+        survey = get_survey(db, survey_id) if survey_id else builtin_survey(db, keep=False)
     try:
         extra = check_extra(survey.definition.extra, answer.extra)
     except ValidationError as exc:
@@ -431,12 +454,15 @@ def check_answer(
 def add_answer(w: Write, checked: CheckedAnswer) -> str:
     """Save a checked answer in the write `w` (and its history entry); returns its id."""
     from crmdesk import model
+    from crmdesk.services.answer_images import add_images, kept_line
     from crmdesk.services.clients import live_client
 
     answer, form, client_id = checked.answer, checked.form, checked.client_id
     assert answer.score is not None
     if client_id:
         live_client(w.session, client_id)
+    if checked.survey.id == BUILTIN_ID:
+        keep_builtin(w.session)
     row = model.SurveyAnswer(
         survey_id=checked.survey.id, form_id=form.form_id if form else None,
         client_id=client_id, answered_at=answer.answered_at or now(),
@@ -447,18 +473,23 @@ def add_answer(w: Write, checked: CheckedAnswer) -> str:
         referral_phone=answer.referral_phone.strip(),
     )  # fmt: skip
     w.session.add(row)
+    entry = None
     if client_id:
         said = describe(checked.extra_json, row.consent_contact, row.consent_quote,
                         row.referral_name, row.referral_phone)  # fmt: skip
         # an answer typed in from a form is not a contact the owner made; one taken by
         # phone or in person is
-        w.session.add(model.HistoryEntry(
+        entry = model.HistoryEntry(
             client_id=client_id, kind=HistoryKind.OTHER.value, direction="in",
             occurred_at=row.answered_at, subject=f"Survey answer: {answer.score}/10",
-            body="\n".join(line for line in (row.reason, *said) if line),
+            body="\n".join(line for line in (row.reason, *said, kept_line(answer.handwriting))
+                           if line),
             outcome=group_of(answer.score).capitalize(), personal=form is None,
-        ))  # fmt: skip
+        )  # fmt: skip
+        w.session.add(entry)
     w.session.flush()
+    if answer.handwriting:
+        add_images(w, row.id, client_id, entry.id if entry else None, answer.handwriting)
     return str(row.id)
 
 

@@ -321,6 +321,8 @@ class _Merge:
         lost_stamp: Stamp,
         kind: str = "field",
     ) -> None:
+        if isinstance(kept, bytes) or isinstance(lost, bytes):
+            return  # handwriting kept as an image is never edited, only blanked by an erasure
         client = row_id if table == "clients" else here.get("client_id")
         self.new_conflicts.append(
             {

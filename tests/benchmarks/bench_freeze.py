@@ -75,6 +75,7 @@ class Heartbeat(QObject):
         self.current: Phase | None = None
         self._last = 0.0
         self._watching = False
+        self._busy = 0.0  # the GUI thread's own time at the last tick (while watching)
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(interval_ms)
@@ -93,13 +94,16 @@ class Heartbeat(QObject):
         self._watching = False
 
     def _watch(self, gui: int) -> None:
-        """Every 10 ms: if the GUI thread has not ticked for 60 ms, note its stack (once
-        per stall, and again every 100 ms of it), for a developer to see what holds it."""
+        """Every 10 ms: if the GUI thread has not ticked for `CRMDESK_B16_STACKS` ms (60 if
+        it is not a number), note its stack (once per stall, and again every 100 ms of it),
+        for a developer to see what holds it."""
+        setting = os.environ.get("CRMDESK_B16_STACKS", "")
+        limit = float(setting) if setting.isdigit() else 60.0
         noted = 0.0
         while self._watching:
             time.sleep(0.01)
             stalled = (time.perf_counter() - self._last) * 1000
-            if stalled > 60 and (noted == 0 or stalled - noted > 100):
+            if stalled > limit and (noted == 0 or stalled - noted > 100):
                 frames = sys._current_frames()
                 frame = frames.get(gui)
                 where = traceback.format_stack(frame, limit=12) if frame is not None else []
@@ -114,13 +118,19 @@ class Heartbeat(QObject):
                             file=sys.stderr,
                         )
                 noted = stalled
-            elif stalled < 60:
+            elif stalled < limit:
                 noted = 0.0
 
     def _tick(self) -> None:
         now = time.perf_counter()
         gap = (now - self._last) * 1000
         self._last = now
+        if self._watching:  # how much of a long gap the GUI thread itself was working
+            busy, self._busy = (time.thread_time() - self._busy) * 1000, time.thread_time()
+            if gap > 30:
+                name = self.current.name if self.current else "-"
+                print(f"--- gap {gap:.0f} ms in {name}: the GUI thread worked {busy:.0f} ms "
+                      "of it", file=sys.stderr)  # fmt: skip
         self.ticks += 1
         if self.current is not None:
             self.current.ticks += 1
@@ -390,11 +400,15 @@ def run(path: Path, other: Path, folder: Path) -> dict[str, Any]:
     from crmdesk import paths
 
     paths.override(folder / "home")  # recent files and backups: not the user's
+    from crmdesk.gui import collector
+
+    collector.pause()  # as `crmdesk` starts the window: collections wait for it to settle
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from crmdesk.gui.main_window import MainWindow
 
     window = MainWindow()
     window.show()
+    collector.keep_what_loaded()
     hb = Heartbeat()
     pause(500)  # the empty window's first paints: start-up is B1's
     hb.start()

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QTableView, QTreeView
+from PySide6.QtCore import QEvent, QModelIndex, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QHelpEvent
+from PySide6.QtWidgets import QApplication, QTableView, QToolTip, QTreeView
 from pytestqt.qtbot import QtBot
 
 from crmdesk.gui.columns import ColumnFitter
@@ -85,12 +85,23 @@ def assert_columns_fit(view: QTableView | QTreeView, what: str, on_screen: bool 
             if need < header.sectionSize(c) - 4:
                 continue
             assert elides or sizing.max_chars, f"{what}: “{text}” is cut in “{title}”"
-            tip = index.data(TOOLTIP) or ""
+            tip = _tooltip(view, index)
             words = text.replace("·", " ").split()  # (a list, one a line in the tooltip)
             assert " ".join(words) in " ".join(tip.replace("·", " ").split()), (
                 f"{what}: “{text}” is cut in “{title}” and its tooltip does not hold it"
             )
     return checked
+
+
+def _tooltip(view: QTableView | QTreeView, index: QModelIndex) -> str:
+    """The tooltip a person sees on the cell: its own, or (gui.columns) its whole text."""
+    view.scrollTo(index)
+    at = view.visualRect(index).center()
+    assert view.indexAt(at) == index
+    event = QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at))
+    QToolTip.hideText()
+    QApplication.sendEvent(view.viewport(), event)
+    return QToolTip.text()
 
 
 def test_the_client_list_fits_and_an_empty_search_says_so_in_the_list(

@@ -51,13 +51,18 @@ def test_scans_are_read_checked_from_the_keyboard_and_recorded_as_one_step(
 
     assert "Read 5 pages: 1 read surely, 4 to check." in tab.summary.text()
     assert "3 and 7 are both marked" in tab.why.text()
-    assert not tab.row_image.pixmap().isNull()
+    [row] = tab.row_images  # the row it doubts: the score
+    assert row.accessibleName() == "The score row as scanned" and not row.pixmap().isNull()
     qtbot.keyClicks(tab.answer, "7")
     qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
     assert "2 filled in (cancelled?) and 5 marked" in tab.why.text()
     assert "Enter accepts 5" in tab.answer.placeholderText()
     qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
     assert "QR code could not be read" in tab.why.text()
+    assert tab.row_images == [] and tab.page_view.isVisible()  # shown whole: read its code
+    qtbot.waitUntil(lambda: not tab.page_image.pixmap().isNull(), timeout=30000)
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Escape)  # no rows to go back to: the page stays
+    assert dialog.isVisible() and tab.page_view.isVisible()
     qtbot.keyClicks(tab.answer, "S-2345678")  # never printed
     qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
     qtbot.waitUntil(tab.answer_error.isVisible, timeout=30000)

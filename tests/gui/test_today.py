@@ -169,3 +169,26 @@ def test_a_contact_refreshes_today_for_its_client_and_a_setting_works_it_all_out
     settled_today(qtbot, window)
     assert runs[1:] == ["all"]
     window.close()
+
+
+def test_a_row_cut_short_shows_its_whole_text_in_its_tooltip(qtbot: QtBot, db_path: Path) -> None:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    subject = "Quote for the wedding flowers of Ελένη Παπαδοπούλου — " + "peonies, " * 5
+    with Database.open(db_path) as db:
+        anna = add_client(db, "Anna")
+        history.log_contact(db, anna, ContactForm(
+            subject=subject.strip(), occurred_at=datetime.now() - timedelta(days=3),
+            follow_up_on=date.today() - timedelta(days=1)))  # fmt: skip
+    window = open_window(qtbot, db_path)
+    tree = settled_today(qtbot, window).tree
+    item = tree.topLevelItem(0).child(0)
+    rect = tree.visualItemRect(item)
+    at = QPoint(tree.header().sectionPosition(1) + 20, rect.center().y())
+    assert tree.indexAt(at).data() == f"Follow up: {subject.strip()}"  # (elided on screen)
+    event = QHelpEvent(QEvent.Type.ToolTip, at, tree.viewport().mapToGlobal(at))
+    QApplication.sendEvent(tree.viewport(), event)
+    assert QToolTip.text() == f"Follow up: {subject.strip()}"
+    window.close()

@@ -20,7 +20,7 @@ from crmdesk.services import surveys
 from crmdesk.services.survey_questions import Question
 from crmdesk.store.database import Database
 from tests.scan_set.degrade import Scan, degrade, random_scan, save
-from tests.scan_set.pen import KINDS, Pen
+from tests.scan_set.pen import KINDS, MM, Pen
 
 SOURCE_DPI = 200  # the page as printed, before it is scanned
 READ_KINDS = [k for k, v in KINDS.items() if v == "read"]
@@ -131,7 +131,8 @@ def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: 
                 seed: int = 0) -> tuple[Path, str]:  # fmt: skip
     """One form issued (for `client_id`, or blank), marked and scanned into a PNG.
     `marks`: (kind, where): where is a score 0–10, "contact", "quote", or (question, box)
-    (both from 1). `version` 1: printed in the old layout, with no layout kept (as forms
+    (both from 1); ("write", "reason" or "referral"): handwriting in the comment box or on
+    the referral's lines. `version` 1: printed in the old layout, with no layout kept (as forms
     printed before layouts were kept)."""
     from crmdesk.documents.survey_form import FormCopy, write_forms
 
@@ -154,6 +155,13 @@ def filled_form(db: Database, folder: Path, marks: list[tuple[str, Any]], scan: 
     geo = layout_of(spec)
     pen = Pen(page, geo.page[1], SOURCE_DPI, rng)
     for kind, where in marks:
+        if kind == "write":  # handwriting: in the reason box, or on the referral's lines
+            if where == "reason":
+                pen.write(geo.reason_box, words=5)
+            else:
+                for lx, ly, lw, _ in geo.referral_lines.values():
+                    pen.write((lx, ly - 1.2 * MM, lw, 8 * MM), words=2, height_mm=3.0)
+            continue
         if isinstance(where, int):
             box = geo.score_boxes[where]
         elif isinstance(where, tuple) and where[0] == "number":  # the number above a box

@@ -91,3 +91,25 @@ class Pen:
             self._line([(cx - r, cy + r), (cx + r, cy - r)], pen, ink)
         else:
             raise ValueError(kind)
+
+    def write(self, box: Box, words: int = 4, height_mm: float = 4.0) -> None:
+        """Handwriting along the bottom of `box`: `words` words of joined-up loops, as a
+        ballpoint leaves them (nothing a reader could take for a mark)."""
+        import math
+
+        x, y, w, _h = box
+        ink, pen = self.rng.randint(10, 70), self.rng.uniform(0.35, 0.6)
+        at, base = x + 2 * MM, y + 2 * MM
+        for _ in range(words):
+            letters = self.rng.randint(3, 7)
+            points = []
+            for n in range(letters * 8 + 1):
+                t = n / 8  # a letter every 8 points along
+                tall = 1.0 if int(t) % 3 else self.rng.uniform(1.4, 1.8)  # an ascender
+                lift = height_mm * MM * 0.5 * (1 - math.cos(2 * math.pi * t)) * tall
+                points.append((at + t * 2.6 * MM + self.rng.uniform(-0.2, 0.2) * MM,
+                               base + lift * self.rng.uniform(0.7, 1.0)))  # fmt: skip
+            if points[-1][0] > x + w - 2 * MM:
+                break
+            self._line(points, pen, ink)
+            at = points[-1][0] + self.rng.uniform(3, 5) * MM

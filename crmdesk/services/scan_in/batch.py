@@ -17,11 +17,13 @@ def read_files(
     paths: Iterable[Path],
     progress: Callable[[int, int], bool] | None = None,
     keep_images: bool = False,
+    keep_handwriting: bool | None = None,
 ) -> Iterator[PageReading]:
     """Each page of the files (and folders) read. progress(done, total) False cancels
     (Cancelled). A file missing, of another kind or unreadable is a CrmError before or
-    when its turn comes. `keep_images`: each form's rows and handwriting cut out (for the
-    check screen, and to keep with the answers)."""
+    when its turn comes. `keep_images`: each form's rows cut out (for the check screen)
+    and its handwriting; `keep_handwriting` (as `keep_images` unless given): only the
+    handwriting, as small PNGs to keep with the answers."""
     files = files_in(paths)
     total = sum(count_pages(f) for f in files) if progress is not None else 0
     seen: dict[str, str] = {}
@@ -30,7 +32,7 @@ def read_files(
         for page in pages(path):
             if progress is not None and progress(done, total) is False:
                 raise Cancelled()
-            yield read_page(db, page, seen, keep_images)
+            yield read_page(db, page, seen, keep_images, keep_handwriting=keep_handwriting)
             done += 1
     if progress is not None:
         progress(done, total)

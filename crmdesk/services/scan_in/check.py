@@ -1,12 +1,16 @@
 """What the person checking a doubtful page decides (the check screen's keys): accept the
-reading proposed, give the score, no answer, or skip the page for later; and the code typed
-for a page whose QR code did not read, with which the page is read again as that form."""
+reading proposed, give the score, no answer, or skip the page for later; the code typed
+for a page whose QR code did not read, with which the page is read again as that form;
+and the whole page, upright, for a look at all of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from PIL import Image
+
 from crmdesk.errors import CrmError
+from crmdesk.services.scan_in import cutouts
 from crmdesk.services.scan_in.pages import pages
 from crmdesk.services.scan_in.reading import PageReading, read_page
 from crmdesk.store.database import Database
@@ -40,6 +44,24 @@ def decide(reading: PageReading, decision: Decision) -> PageReading:
         raise CrmError("Type the score the client marked, 0 to 10, or N for no answer.")
     return replace(reading, score=score, needs_check=False, recordable=True,
                    why=f"checked: {score}/10")  # fmt: skip
+
+
+def whole_page(reading: PageReading) -> Image.Image:
+    """The page read again from its file: upright as printed (at cutouts.PAGE_DPI) if it
+    was laid on its form, else as scanned, made as small."""
+    if reading.path is None:
+        raise CrmError(f"{reading.file} is not at hand to show.")
+    for page in pages(reading.path):
+        if page.number != reading.page:
+            continue
+        if reading.registration is not None and reading.paper is not None:
+            box = (0.0, 0.0, *reading.paper)
+            return cutouts.cut_out(page.image, reading.registration, box, margin_mm=0,
+                                   dpi=cutouts.PAGE_DPI)  # fmt: skip
+        inches = 11.7  # (the long side of A4; a Letter page comes out a little smaller)
+        factor = max(1, round(max(page.image.size) / (inches * cutouts.PAGE_DPI)))
+        return page.image.reduce(factor)
+    raise CrmError(f"{reading.file} has no page {reading.page} any more.")
 
 
 def with_code(db: Database, reading: PageReading, typed: str,

@@ -22,8 +22,9 @@ from crmdesk.documents.form_geometry import (
 from crmdesk.documents.survey_form import options_of
 from crmdesk.errors import CrmError
 from crmdesk.services import surveys
+from crmdesk.services.answer_images import PARTS, png_of
 from crmdesk.services.scan_in.codes import FoundCode, find_code
-from crmdesk.services.scan_in.cutouts import cut_out, rows
+from crmdesk.services.scan_in.cutouts import cut_all
 from crmdesk.services.scan_in.marks import (
     OUTLINE,
     RING,
@@ -62,10 +63,17 @@ class PageReading:
     kind: str = "form"  # or "blank", "other" (not a crmdesk form)
     form: surveys.FormInfo | None = None  # the issued form, when its code is one
     recordable: bool = False  # read surely, of a form issued and not yet entered
-    # with keep_images: the score row, each question, the consents and the handwritten
-    # parts, cut out upright (crmdesk.services.scan_in.cutouts)
+    # with keep_images: the score row, each question and the consents, cut out upright
+    # (crmdesk.services.scan_in.cutouts)
     images: dict[str, Image.Image] = field(default_factory=dict)
+    doubtful: list[str] = field(default_factory=list)  # the rows doubted ("score", "consents")
+    # with keep_handwriting: what is written on the form (reason, referral) as small PNGs,
+    # to keep with the answer (services.answer_images); a part with nothing written is not
+    handwriting: dict[str, bytes] = field(default_factory=dict)
     path: Path | None = None  # the file, to read the page again (with a code typed)
+    # where the page lies in its image, and on what paper: to show it whole and upright
+    registration: Registration | None = None
+    paper: tuple[float, float] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "page": self.page, "code": self.code, "score": self.score,
@@ -74,11 +82,14 @@ class PageReading:
 
 
 def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool = False,
-              typed_code: str | None = None) -> PageReading:  # fmt: skip
+              typed_code: str | None = None,
+              keep_handwriting: bool | None = None) -> PageReading:  # fmt: skip
     """`seen`: code → where it was read earlier in this batch (a form scanned twice is
-    named, not read twice). `keep_images`: cut out the rows and handwriting (for the
-    check, and to keep with the answer). `typed_code`: the code a person read off a page
-    whose QR code did not read (the page's orientation then comes from its hollow mark)."""
+    named, not read twice). `keep_images`: cut out the rows (for the check) and the
+    handwriting. `keep_handwriting` (as `keep_images` unless given): what is written on
+    the form, as PNGs to keep with the answer. `typed_code`: the code a person read off a
+    page whose QR code did not read (the page's orientation then comes from its hollow
+    mark)."""
     reading = PageReading(page.file.name, page.number, path=page.file)
     image = page.image
     found = None if typed_code is not None else find_code(image)
@@ -103,14 +114,21 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
     except NotRegistered as exc:
         return _check(reading, f"the page could not be laid on its form: {exc}")
     grey = np.asarray(image, dtype=np.uint8)
-    if keep_images:
-        reading.images = {name: cut_out(image, reg, box) for name, box in rows(geo).items()}
+    handwriting = keep_images if keep_handwriting is None else keep_handwriting
+    if keep_images or handwriting:
+        cuts = cut_all(image, reg, geo, with_rows=keep_images)
+        written = {part: cuts.pop(part) for part in PARTS if part in cuts}
+        if handwriting:
+            reading.handwriting = {part: png_of(cut) for part, cut in written.items()}
+        if keep_images:
+            reading.images = cuts
     (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
     reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
     score_fills = [measure(grey, reg, box, above=geo.numbers_inside, reach=reach)
                    for box in geo.score_boxes]  # fmt: skip
     if (why := _misregistered(reg, geo, found, score_fills)) is not None:
         return _check(reading, why)
+    reading.registration, reading.paper = reg, geo.page  # (the whole page shown upright)
     doubts = _read_answers(reading, grey, reg, geo, spec, form.survey, score_fills)
     reading.needs_check = bool(doubts)
     if doubts:
@@ -202,6 +220,8 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
         ringed = _ringed_numbers(grey, reg, geo)
         if ringed:
             doubts.append(f"score: a mark round the number {' and '.join(ringed)} above the boxes")
+    if doubts:
+        reading.doubtful.append("score")
     questions = survey.definition.extra
     same = tuple((q.kind, len(options_of(q.kind, q.choices))) for q in questions) == spec.extra
     for n, ((kind, _count), boxes) in enumerate(zip(spec.extra, geo.extra_boxes, strict=True), 1):
@@ -213,6 +233,7 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
             doubts.append(
                 f"question {n}: the survey's questions changed since this form was printed"
             )
+            reading.doubtful.append(f"question {n}")
             continue
         q = questions[n - 1]
         labels = options_of(q.kind, q.choices)
@@ -223,6 +244,8 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
             doubts.append(f"question {n}: its boxes are not where the form's layout puts them")
         elif not answer.sure:
             doubts.append(f"question {n}: {answer.why}")
+        if doubts and doubts[-1].startswith(f"question {n}:"):
+            reading.doubtful.append(f"question {n}")
     for key, box in geo.consent_boxes.items():
         fill = measure(grey, reg, box)
         tick = read_tick(fill, CONSENT_LABELS[key])
@@ -231,6 +254,10 @@ def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormL
             doubts.append(f"the “{CONSENT_LABELS[key]}” box is not where the form's layout puts it")
         elif not tick.sure:
             doubts.append(tick.why)
+        else:
+            continue
+        if "consents" not in reading.doubtful:
+            reading.doubtful.append("consents")
     return doubts
 
 

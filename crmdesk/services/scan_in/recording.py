@@ -1,6 +1,7 @@
 """Pages read surely, saved as the answers they say, exactly as typed answers are saved
-(services.surveys: the client's history, the score, the follow-ups), all in one write: the
-whole batch is one step that Undo takes back."""
+(services.surveys: the client's history, the score, the follow-ups), with the handwriting
+cut out of each page kept as images (services.answer_images), all in one write: the whole
+batch is one step that Undo takes back."""
 
 from __future__ import annotations
 
@@ -23,12 +24,14 @@ class Recorded:
 
 
 def answer_of(reading: PageReading) -> surveys.AnswerForm:
-    """The answer a page says, as if typed in from it (nothing handwritten is read)."""
+    """The answer a page says, as if typed in from it; what is handwritten on it (the
+    reason, the referral) is kept as images, not read."""
     extra = {str(n): v for n, v in enumerate(reading.extra, 1) if v is not None}
     return surveys.AnswerForm(
         score=reading.score, extra=extra, channel="form",
         consent_contact=reading.consents.get("contact", False),
         consent_quote=reading.consents.get("quote", False),
+        handwriting=dict(reading.handwriting),
     )  # fmt: skip
 
 

@@ -34,10 +34,12 @@ def test_the_merge_inserts_parents_before_children() -> None:
 def test_the_lists_are_those_kept_by_hand_before() -> None:
     assert kinds.synced_tables() == (
         "clients", "not_duplicates", "surveys", "survey_forms", "survey_answers", "facts",
-        "notes", "history", "purchases", "complaints", "letter_templates", "conflicts",
+        "notes", "history", "answer_images", "purchases", "complaints", "letter_templates",
+        "conflicts",
     )  # fmt: skip
     assert set(kinds.client_tables()) == {
-        "facts", "notes", "history", "purchases", "complaints", "survey_answers", "conflicts"
+        "facts", "notes", "history", "purchases", "complaints", "survey_answers", "conflicts",
+        "answer_images",
     }  # fmt: skip
     assert dict(kinds.kind_names()) == {
         "clients": "Clients",
@@ -50,11 +52,13 @@ def test_the_lists_are_those_kept_by_hand_before() -> None:
         "surveys": "Surveys",
         "survey_forms": "Survey forms",
         "survey_answers": "Survey answers",
+        "answer_images": "Handwriting on survey forms",
         "letter_templates": "Letter templates",
         "conflicts": "Conflict log",
     }
     assert kinds.moved_tables() == (
-        "survey_forms", "survey_answers", "facts", "notes", "history", "purchases", "complaints",
+        "survey_forms", "survey_answers", "facts", "notes", "history", "answer_images",
+        "purchases", "complaints",
     )  # fmt: skip
     assert sync.kind_name("settings") == "Settings"
     assert kinds.mapped_class("history") is model.HistoryEntry

@@ -165,7 +165,7 @@ def test_every_record_of_theirs_is_in_the_json_and_nothing_of_anyone_else(
     done = person_export.export_person(db, people.cid, out, at=AT)
     data = json.loads(done.json.read_text(encoding="utf-8"))
     assert data == personal_data.collect(db, people.cid, AT)  # the file is the document
-    assert data["format"] == "crmdesk personal data" and data["format_version"] == 1
+    assert data["format"] == "crmdesk personal data" and data["format_version"] == 2
     assert data["exported_at"] == "2026-11-20T10:30:00"
     profile = data["profile"]
     assert (profile["given_name"], profile["family_name"], profile["city"]) == (
@@ -200,7 +200,7 @@ def test_every_record_of_theirs_is_in_the_json_and_nothing_of_anyone_else(
     [answer] = data["survey_answers"]
     assert (answer["score"], answer["form_code"], answer["consent_contact"]) == (
         3, people.form_code, True)  # fmt: skip
-    assert answer["extra_answers"][0]["answer"] == 2
+    assert answer["extra_answers"][0]["answer"] == 2 and answer["handwriting"] == []  # typed
     assert (answer["referral_name"], answer["referral_phone"]) == ("ราม", "0812345678")
     assert [f["code"] for f in data["survey_forms"]] == [people.form_code]
     assert data["survey_forms"][0]["answered"] is True

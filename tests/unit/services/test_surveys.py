@@ -307,3 +307,33 @@ def test_a_logged_call_closes_the_loop(db: Database) -> None:
     sad, _ = _detractor(db)
     history.log_contact(db, sad, ContactForm(kind="call", subject="Sorry about the delay"))
     assert _called_back(db, sad)
+
+
+def test_looking_at_the_built_in_survey_writes_nothing_until_forms_or_answers_name_it(
+    db: Database, tmp_path: Path
+) -> None:
+    """Opening Surveys on a new file is a read (it wrote the survey on the window's thread);
+    the first forms, answer or edit write it, and both copies agree on its id."""
+
+    def stored() -> list[tuple[str, str]]:
+        return db.query("SELECT id, name FROM surveys")
+
+    version = db.query("PRAGMA data_version")
+    survey = surveys.builtin_survey(db, keep=False)
+    assert [s.id for s in surveys.list_surveys(db)] == [surveys.BUILTIN_ID]
+    assert survey.definition.extra[0].text.startswith("How did we do on service today?")
+    assert stored() == [] and db.query("PRAGMA data_version") == version
+    surveys.print_forms(db, survey, tmp_path / "forms.pdf", blank=1)
+    assert stored() == [(surveys.BUILTIN_ID, "How are we doing?")]
+    assert surveys.builtin_survey(db) == survey
+
+
+def test_an_answer_by_phone_or_an_edit_writes_the_built_in_survey_first(db: Database) -> None:
+    set_up_shop(db)
+    [cid] = add_people(db)[:1]
+    surveys.record_answer(db, AnswerForm(score=9, channel="phone"), client_id=cid)
+    assert db.query("SELECT count(*) FROM surveys") == [(1,)]
+    with Database.open(db.path.with_name("other.crmdesk"), create=True) as other:
+        edited = replace(surveys.BUILTIN, extra=())
+        surveys.save_survey(other, surveys.BUILTIN_ID, "Wie war es?", edited)
+        assert surveys.builtin_survey(other).name == "Wie war es?"

@@ -248,3 +248,40 @@ def test_a_birthday_without_its_year_travels_as_it_is(pair) -> None:
     with machine(b_path, "B") as b:
         sync.merge(b, a_path)
         assert birthdays.birthday_of(b, cid) == PartialDate(4, 15, 1975)
+
+
+def test_handwriting_kept_with_a_scanned_answer_travels_and_its_erasure_follows(
+    pair, tmp_path: Path
+) -> None:
+    """The images of a scanned form's comment and referral go with the answer to the other
+    copy, exactly; merging again changes nothing; erasing the client on that copy erases
+    them on this one at the next merge."""
+    from crmdesk.services import erase
+    from crmdesk.services.scan_in.batch import read_files
+    from crmdesk.services.scan_in.recording import record_pages
+    from tests.letters_helpers import set_up_shop
+    from tests.scan_set.degrade import Scan
+    from tests.scan_set.forms import filled_form
+
+    a_path, b_path, cid = pair
+    with machine(b_path, "B") as b:
+        set_up_shop(b)
+        marks = [("cross", 9), ("write", "reason"), ("write", "referral")]
+        scan, _ = filled_form(b, tmp_path, marks, Scan(dpi=200, skew=1.0, noise=4), client_id=cid)
+        record_pages(b, read_files(b, [scan], keep_images=True))
+        made = b.query("SELECT id, part, png FROM answer_images ORDER BY part")
+    assert [part for _i, part, _p in made] == ["reason", "referral"]
+    with machine(a_path, "A") as a:
+        summary = sync.merge(a, b_path)
+        assert summary.counts["answer_images"].added == 2
+        assert a.query("SELECT id, part, png FROM answer_images ORDER BY part") == made
+        assert not sync.merge(a, b_path).changed
+    here, there = content(a_path), content(b_path)
+    for table in ("survey_answers", "history", "answer_images"):  # every column, stamps too
+        assert here[table] == there[table], table
+    with machine(a_path, "A") as a:
+        erase.erase_client(a, cid)
+    with machine(b_path, "B") as b:
+        sync.merge(b, a_path)
+        rows = b.query("SELECT png, deleted_at FROM answer_images")
+        assert len(rows) == 2 and all(png == b"" and deleted for png, deleted in rows)

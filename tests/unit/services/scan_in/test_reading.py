@@ -56,12 +56,14 @@ def test_a_stack_of_scans_is_read_right(shop_db: Database, tmp_path: Path) -> No
 
 def test_the_rows_and_handwriting_are_cut_out_upright(shop_db: Database, tmp_path: Path) -> None:
     """However the page lay in the scanner, the score row cut out for the check shows the
-    boxes left to right, 0 to 10, the mark in its box."""
+    boxes left to right, 0 to 10, the mark in its box; the comment written in is cut out,
+    the referral left empty is not."""
     scan = Scan(dpi=200, skew=2.5, scale=0.98, turn=90, noise=4)
-    path, _code = filled_form(shop_db, tmp_path, [("filled", 9)], scan)
+    path, _code = filled_form(shop_db, tmp_path, [("filled", 9), ("write", "reason")], scan)
     (page,) = pages(path)
     reading = read_page(shop_db, page, {}, keep_images=True)
-    assert set(reading.images) == {"score", "question 1", "consents", "reason", "referral"}
+    assert set(reading.images) == {"score", "question 1", "consents"}
+    assert set(reading.handwriting) == {"reason"}  # as a PNG to keep with the answer
     row = np.asarray(reading.images["score"], dtype=np.float64)
     assert row.shape[1] > 4 * row.shape[0]  # a row: wide, not tall (turned upright)
     darkness = (row < 128).mean(axis=0)

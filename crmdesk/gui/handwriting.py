@@ -1,0 +1,179 @@
+"""The handwriting kept with a scanned answer (services.answer_images), shown small where
+the answer is listed — under its entry in the client's history, beside it in the survey
+results — and full size on a click (or Enter/Space on the thumbnail)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
+from PySide6.QtGui import QPainter, QPixmap, QStandardItemModel
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.services.answer_images import KeptImage
+
+# thumbnails are the images made smaller by one factor (the writing the same size in each)
+STRIP_SCALE = 0.45  # under the history entry: the writing about half its printed size
+CELL_SCALE = 0.35  # in a table's row
+
+
+def pixmap_of(png: bytes) -> QPixmap:
+    pixmap = QPixmap()
+    pixmap.loadFromData(png, "PNG")
+    return pixmap
+
+
+def thumbnail(images: Sequence[KeptImage], scale: float) -> QPixmap:
+    """The images one under the other, each made smaller by `scale`."""
+    scaled = [
+        pixmap_of(i.png).scaledToWidth(
+            max(1, round(i.width * scale)), Qt.TransformationMode.SmoothTransformation
+        )
+        for i in images
+    ]
+    gap = 4
+    width = max((p.width() for p in scaled), default=1)
+    height = sum(p.height() for p in scaled) + gap * max(0, len(scaled) - 1)
+    out = QPixmap(width, max(1, height))
+    out.fill(Qt.GlobalColor.white)
+    painter = QPainter(out)
+    y = 0
+    for p in scaled:
+        painter.drawPixmap(0, y, p)
+        y += p.height() + gap
+    painter.end()
+    return out
+
+
+class FullSize(QDialog):
+    """The handwriting of one answer at its own size (about 100 dpi), each part named."""
+
+    def __init__(self, images: Sequence[KeptImage], title: str,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName("Handwriting, full size")
+        inside = QWidget()
+        column = QVBoxLayout(inside)
+        self.pictures: list[QLabel] = []
+        for image in images:
+            caption = QLabel(f"<b>{image.label}</b> (handwritten)")
+            picture = QLabel()
+            picture.setPixmap(pixmap_of(image.png))
+            picture.setAccessibleName(f"{image.label}, as written on the form")
+            column.addWidget(caption)
+            column.addWidget(picture)
+            self.pictures.append(picture)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(inside)
+        scroll.setWidgetResizable(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        widest = max((i.width for i in images), default=300)
+        tallest = sum(i.height + 30 for i in images)
+        self.resize(min(widest + 60, 1000), min(tallest + 90, 700))
+
+
+class Handwriting(QWidget):
+    """A row of thumbnails, one per part written on the form; each opens FullSize."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Handwriting on the form")
+        self._images: list[KeptImage] = []
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._caption = QLabel("Written on the form:")
+        self._row.addWidget(self._caption)
+        self.buttons: list[QPushButton] = []
+        self._row.addStretch(1)
+        self.setVisible(False)
+
+    def show_images(self, images: Sequence[KeptImage]) -> None:
+        for button in self.buttons:
+            button.deleteLater()
+        self.buttons = []
+        self._images = list(images)
+        for n, image in enumerate(self._images):
+            button = QPushButton()
+            button.setFlat(True)
+            picture = thumbnail([image], STRIP_SCALE)
+            button.setIcon(picture)
+            button.setIconSize(QSize(picture.width(), picture.height()))
+            button.setAccessibleName(f"{image.label} (handwritten): show full size")
+            button.setToolTip(f"{image.label} — click to see it full size")
+            button.clicked.connect(lambda _=False, at=n: self.open_full_size(at))
+            self._row.insertWidget(1 + n, button)
+            self.buttons.append(button)
+        self.setVisible(bool(self._images))
+
+    def open_full_size(self, _at: int = 0) -> FullSize:
+        dialog = FullSize(self._images, "Written on the form", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+
+class WrittenColumn(QObject):
+    """A column of a table of answers (the survey results) showing each answer's
+    handwriting small; a click on it (or Enter) shows it full size. Column 0 holds each
+    row's answer id (UserRole), column 1 whose answer it is."""
+
+    def __init__(self, view: QTableView, model: QStandardItemModel, column: int) -> None:
+        super().__init__(view)
+        self.view, self.model, self.column = view, model, column
+        self.found: dict[str, list[KeptImage]] = {}  # answer id → its handwriting
+        view.clicked.connect(self._on_view_clicked)
+        view.activated.connect(self._on_view_clicked)
+
+    def clear(self) -> None:
+        self.found = {}
+
+    def show(self, found: dict[str, list[KeptImage]]) -> None:
+        self.found = found
+        size = QSize(0, 0)
+        for row in range(self.model.rowCount()):
+            images = found.get(self.model.item(row, 0).data(Qt.ItemDataRole.UserRole))
+            if not images:
+                continue
+            cell = self.model.item(row, self.column)
+            names = ", ".join(i.label for i in images)
+            picture = thumbnail(images, CELL_SCALE)
+            size = size.expandedTo(picture.size())
+            cell.setData(picture, Qt.ItemDataRole.DecorationRole)
+            cell.setText("✎")  # (the column is measured by its text and the picture beside it)
+            cell.setToolTip(f"Handwritten on the form: {names}. Click to see it full size.")
+            cell.setAccessibleText(f"{names} (handwritten)")
+        if not size.isEmpty():
+            self.view.setIconSize(size)
+        self.view.resizeRowsToContents()
+
+    def _on_view_clicked(self, index: QModelIndex) -> None:
+        self.open_full_size(index.row(), index.column())
+
+    def open_full_size(self, row: int, column: int | None = None) -> FullSize | None:
+        """The handwriting of the answer in `row`, full size (a click elsewhere than on
+        its column opens nothing)."""
+        answer_id = self.model.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        images = self.found.get(answer_id)
+        if (column is not None and column != self.column) or not images:
+            return None
+        who = self.model.item(row, 1).text()
+        dialog = FullSize(images, f"Written on the form — {who}", self.view)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
