@@ -7,8 +7,12 @@ in random orders reaches a fixed point within a few rounds, where every copy hol
 and erasures reach every copy. Histories include crosswise merges, where two machines each
 merge the other's copy as it was, so both find the same conflicts; and duplicates merged on
 one machine while another still adds notes to the merged-away client and edits it: at the
-fixed point every note is on a client that was not merged away, and every edit the merging
-machine had not seen is on the client kept (or in its conflict log).
+fixed point every note is on a client that was not merged away (blank if its person was
+erased), and every edit the merging machine had not seen is on the client kept (or in the
+kept client's conflict log), with deletes, restores and erasures of either client on any
+copy. Each machine has a data folder of its own (the erasures it remembers) and a clock
+that ticks a millisecond a step, a little ahead of or behind the others': the same history
+stamps the same way on every run, so a failure found is a failure replayed.
 """
 
 from __future__ import annotations
@@ -403,10 +407,7 @@ SETTINGS = settings(
 
 
 steps = st.one_of(edit, edit, merge, crosswise, review, delete, restore)
-# with duplicates merged on one machine while another adds and edits. (No plain deletes
-# here yet: a client deleted on one copy and given a note on another is now the same row
-# on both (test_sync), but a delete of a client that a merge of duplicates kept, on three
-# copies, still leaves the copies apart: a known gap, see the README.)
+# with duplicates merged on one machine while others add, edit, delete, restore and erase
 merging_steps = st.one_of(
     edit, edit, merge, crosswise, dupmerge, note_op, review, delete, restore, erase_op
 )
