@@ -9,14 +9,19 @@ for each such client the merge touched:
   forms) move to the client kept, and so do the clients it referred;
 - each profile field changed where the merging machine had not seen it goes to the client
   kept, if it is the later change there; otherwise it is logged as a conflict on the kept
-  client (tags are added, never lost), as any two changes of one field would be.
+  client (tags are added, never lost), as any two changes of one field would be;
+- a value of theirs that lost to another change of the same field (a conflict logged on
+  the client merged away, here or on another copy) is logged on the client kept instead;
+- if the client kept was erased, the client merged into them is erased too.
 
-Every stamp written here is made from the two copies alone (a moved row's is one past the
-newest change of the row or the merge; a carried field keeps the stamp of the edit), so
-each copy that sees the same records makes the same changes, merges stay order
-independent, and merging again finds nothing new. A chain (merged into a client merged in
-turn) is followed to its end. A loop (two machines each merged one of two clients into the
-other) is broken by bringing back the client merged away last, logged as a delete undone.
+A carried field keeps the stamp of the edit, and a conflict entry moved or an erasure
+follows from stamps of the two copies alone, so each copy that sees the same records makes
+the same change. A moved row is stamped as this machine's own change: two copies may move
+it to different clients (one has learnt of a second merge of the same client, the other
+not yet), and only a change of their own is sure to reach the other, where the later move
+stands. Merging again finds nothing new. A chain (merged into a client merged in turn) is
+followed to its end. A loop (two machines each merged one of two clients into the other)
+is broken by bringing back the client merged away last, logged as a delete undone.
 """
 
 from __future__ import annotations
