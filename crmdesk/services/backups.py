@@ -209,7 +209,7 @@ class LostWork:
 
     @property
     def made_at(self) -> datetime:
-        from crmdesk.store.merge import stamp_time
+        from crmdesk.store.clock import stamp_time
 
         return datetime.fromisoformat(stamp_time(self.remembered))
 

@@ -25,6 +25,14 @@ def parse_hlc(value: str) -> tuple[int, int]:
     return int(millis, 16), int(counter, 16)
 
 
+def stamp_time(hlc: str) -> str:
+    """The wall-clock time inside an HLC value, as the file stores datetimes."""
+    from datetime import datetime
+
+    millis, _counter = parse_hlc(hlc)
+    return datetime.fromtimestamp(millis / 1000).isoformat(sep=" ", timespec="microseconds")
+
+
 class HybridClock:
     """Issues strictly increasing HLC values; thread-safe."""
 

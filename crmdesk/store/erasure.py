@@ -24,19 +24,39 @@ from crmdesk.store import search_index
 Stamp = tuple[str, str]  # (hlc, site id)
 
 UNTRACKED = frozenset({"sort_name"})
+# an erased client is merged into nobody: the link to another client's record goes too
+_UNLINKED = {"merged_into_id": None, "merged_seen": None}
 
 
 def blank_client(conn: sqlite3.Connection, client_id: str, stamp: Stamp, when: str) -> None:
-    """Make the client row a tombstone with nothing personal left."""
-    values = BLANK["clients"]
+    """Make the client row a tombstone with nothing personal left. Its values come from the
+    erasure alone (not from what the row held before: deleted, or merged into another
+    client, on one copy and not on another), so every copy that applies the same erasure
+    holds the same row; each field is stamped with the later of `stamp` and its own last
+    change (an erasure applied again never hides a later change from the other copies)."""
+    values = {**BLANK["clients"], **_UNLINKED}
     sets = ", ".join(f'"{c}" = ?' for c in values)
     conn.execute(
-        f"UPDATE clients SET {sets}, erased_at = coalesce(erased_at, ?),"
-        " deleted_at = coalesce(deleted_at, ?), hlc = ?, site_id = ? WHERE id = ?",
-        (*values.values(), when, when, *stamp, client_id),
+        f"UPDATE clients SET {sets}, erased_at = ?, deleted_at = ?,"
+        " site_id = CASE WHEN hlc < ? THEN ? ELSE site_id END, hlc = max(hlc, ?) WHERE id = ?",
+        (*values.values(), when, when, stamp[0], stamp[1], stamp[0], client_id),
     )
     columns = [c for c in values if c not in UNTRACKED] + ["erased_at", "deleted_at"]
-    _stamp_fields(conn, "clients", [(client_id, stamp)], columns)
+    marks = ", ".join("?" * len(columns))
+    newer = {
+        column: (hlc, site)
+        for column, hlc, site in conn.execute(
+            "SELECT column_name, hlc, site_id FROM field_changes WHERE table_name = 'clients'"
+            f" AND row_id = ? AND column_name IN ({marks})",
+            (client_id, *columns),
+        )
+        if (hlc, site) > stamp
+    }
+    conn.executemany(
+        "INSERT OR REPLACE INTO field_changes(table_name, row_id, column_name, hlc, site_id)"
+        " VALUES ('clients', ?, ?, ?, ?)",
+        [(client_id, c, *newer.get(c, stamp)) for c in columns],
+    )
 
 
 def sweep(conn: sqlite3.Connection, client_id: str, stamp: Stamp, when: str) -> int:

@@ -13,7 +13,10 @@ not seen, and for each field of each such row:
 
 A record deleted on one side and changed later on the other (a field, or for a client a row
 of theirs) is kept and the delete logged as a conflict. An erased client wins everything:
-the erased side's blanks are taken and every row of theirs is blanked (store.erasure).
+the erased side's blanks are taken and every row of theirs is blanked (store.erasure;
+both in store.merge_tombstones). The conflict log merges as a set (store.conflict_log);
+what was added to a client merged into another goes to the client kept
+(store.merged_clients).
 
 Every decision is a function of the two copies alone (stamps order totally; conflict ids
 come from the losing change), so merging A into B gives B what merging B into A gives A, and
@@ -29,26 +32,20 @@ import uuid
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from crmdesk.errors import CrmError
 from crmdesk.model import kinds
 from crmdesk.model.names import client_sort_name
-from crmdesk.store import erasure, merged_clients, search_index, sorting
-from crmdesk.store.clock import HybridClock, parse_hlc
+from crmdesk.store import conflict_log, merge_tombstones, merged_clients, search_index, sorting
+from crmdesk.store.clock import HybridClock, stamp_time
 from crmdesk.store.gate import roll_back_interrupted_write
+from crmdesk.store.stamps import NOT_MERGED, Stamp, effective
 from crmdesk.store.tracking import ALL_FIELDS, LOCAL_META
-
-Stamp = tuple[str, str]  # (hlc, site id): compared as a tuple, so ties break by site
 
 # Tables in the order their new rows go in (a row's parents first).
 SYNCED_TABLES = kinds.synced_tables()
-# Columns that are not user data: the row's own stamp, and values derived from others.
-NOT_MERGED = {"id", "hlc", "site_id", "last_contact_at", "sort_name"}
-# the conflict log's columns a user changes by reviewing an entry
-_REVIEWED = frozenset({"status", "deleted_at"})
 _CONFLICT_IDS = uuid.UUID("6f1c1f0e-8a36-4f3e-9a63-0c7f5d0c2b11")
 _CHUNK = 400
 
@@ -110,12 +107,6 @@ def conflict_id(table: str, row_id: str, column: str, lost: Stamp) -> str:
     return str(uuid.uuid5(_CONFLICT_IDS, f"{table}|{row_id}|{column}|{lost[0]}|{lost[1]}"))
 
 
-def stamp_time(hlc: str) -> str:
-    """The wall-clock time inside an HLC value, as the file stores datetimes."""
-    millis, _counter = parse_hlc(hlc)
-    return datetime.fromtimestamp(millis / 1000).isoformat(sep=" ", timespec="microseconds")
-
-
 class _Merge:
     def __init__(self, conn: sqlite3.Connection, clock: HybridClock, site: str) -> None:
         self.conn = conn
@@ -131,6 +122,7 @@ class _Merge:
         # a client's rows changed by this merge: client id -> the newest stamp among them
         self.touched_clients: dict[str, Stamp] = {}
         self.new_conflicts: list[dict[str, Any]] = []
+        self.wrote_own = False  # a change stamped as this machine's own (store.merged_clients)
 
     def _columns(self, table: str) -> list[str]:
         return [
@@ -150,8 +142,8 @@ class _Merge:
                 self._merge_rows(table, ids[start : start + _CHUNK])
         self._merge_meta(candidates.pop("meta", []))
         merged_clients.redirect(self)  # what was added to a client merged into another
-        self._revive_clients()
-        self._sweep_erased()
+        merge_tombstones.revive_clients(self)
+        merge_tombstones.sweep_erased(self)
         self._log_conflicts()
         self._advance_clocks()
         return self.result
@@ -186,7 +178,7 @@ class _Merge:
             if here is None:
                 new_ids.append(row_id)
                 self._count_new(table, there)
-                self._touch(table, there, _effective(their_stamps[row_id], there, ALL_FIELDS))
+                self._touch(table, there, effective(their_stamps[row_id], there, ALL_FIELDS))
                 continue
             self._merge_row(table, merged, here, there, our_stamps[row_id], their_stamps[row_id])
         if new_ids:
@@ -203,16 +195,16 @@ class _Merge:
     ) -> None:
         row_id = here["id"]
         if table == "clients" and (here["erased_at"] or there["erased_at"]):
-            self._merge_erased(here, there, our, their)
+            merge_tombstones.merge_erased(self, here, there, our, their)
             return
         if table == "conflicts":
-            self._merge_log_entry(merged, here, there, our, their)
+            conflict_log.merge_entry(self, merged, here, there, our, their)
             return
         taken: dict[str, Any] = {}
         stamps: dict[str, Stamp] = {}
         final: dict[str, Stamp] = {}
         for col in merged:
-            mine, other = _effective(our, here, col), _effective(their, there, col)
+            mine, other = effective(our, here, col), effective(their, there, col)
             final[col] = max(mine, other)
             if mine == other:
                 continue
@@ -237,9 +229,15 @@ class _Merge:
             edits = [s for c, s in final.items() if c != "deleted_at"]
             if max(edits) > final["deleted_at"]:  # changed after it was deleted: keep it
                 latest = max(edits)
-                self._revive(table, row_id, here, deleted, final["deleted_at"], latest)
-                taken["deleted_at"], stamps["deleted_at"] = None, latest
-                final["deleted_at"] = latest
+                merge_tombstones.revive(
+                    self, table, row_id, here, deleted, final["deleted_at"], latest
+                )
+                # a change of this copy's own (as in merge_tombstones.revive_clients): with
+                # the edit's stamp, a copy that had seen the edit but not come to the same
+                # un-delete would never take it
+                revived = (self.clock.now(), self.site)
+                taken["deleted_at"], stamps["deleted_at"] = None, revived
+                final["deleted_at"] = revived
         # the row's own stamp is the newest of both copies' (a row revived on one side, or
         # changed there to what it already was here, would otherwise keep two stamps)
         row_stamp = max((here["hlc"], here["site_id"]), (there["hlc"], there["site_id"]))
@@ -259,127 +257,6 @@ class _Merge:
             counts.updated += 1
         self._touch(table, here, max(stamps.values()))
 
-    def _merge_erased(
-        self,
-        here: dict[str, Any],
-        there: dict[str, Any],
-        our: dict[str, Stamp],
-        their: dict[str, Stamp],
-    ) -> None:
-        """An erasure wins over any edit; between two erasures the later stamp wins."""
-        mine, other = _effective(our, here, "erased_at"), _effective(their, there, "erased_at")
-        take_theirs = there["erased_at"] is not None and (here["erased_at"] is None or other > mine)
-        if take_theirs:
-            columns = [c for c in self.columns["clients"] if c not in ("id",)]
-            sets = ", ".join(f'"{c}" = ?' for c in columns)
-            self.conn.execute(
-                f"UPDATE main.clients SET {sets} WHERE id = ?",
-                (*(there[c] for c in columns), here["id"]),
-            )
-            self.conn.execute(
-                "DELETE FROM main.field_changes WHERE table_name = 'clients' AND row_id = ?",
-                (here["id"],),
-            )
-            self.conn.execute(
-                "INSERT INTO main.field_changes SELECT * FROM other.field_changes"
-                " WHERE table_name = 'clients' AND row_id = ?",
-                (here["id"],),
-            )
-            if here["erased_at"] is None:
-                self.result.counts["clients"].erased += 1
-            else:
-                self.result.counts["clients"].updated += 1
-        self._touch("clients", here, max(mine, other))
-
-    def _merge_log_entry(
-        self,
-        merged: list[str],
-        here: dict[str, Any],
-        there: dict[str, Any],
-        our: dict[str, Stamp],
-        their: dict[str, Stamp],
-    ) -> None:
-        """The conflict log merges as a set and never conflicts with itself. Both copies
-        hold this entry: the same conflict (its id comes from the losing change), found on
-        each. The findings can differ only if a third value came in between: in what had won
-        (the later winner is kept) and so in when the conflict arose (the earlier is kept);
-        what the user did about it (reviewed, restored, deleted) goes by the later stamp of
-        such an action; a finding's own stamp (when it was found) never undoes a review.
-        Each rule is a maximum or a minimum, so any order of merges ends in the same entry.
-        A value taken keeps the stamp of the finding it came from (not the newer of the
-        two): a copy that has seen that finding holds it already, one that has not will
-        take it from here."""
-        taken: dict[str, Any] = {}
-        stamps: dict[str, Stamp] = {}
-
-        def take(col: str) -> None:  # with the stamp it has there, so it travels on as such
-            taken[col] = there[col]
-            stamps[col] = _effective(their, there, col)
-
-        if (there["kept_hlc"], there["kept_value"]) > (here["kept_hlc"], here["kept_value"]):
-            take("kept_hlc")
-            take("kept_value")
-        if str(there["created_at"]) < str(here["created_at"]):
-            take("created_at")
-        for col in merged:
-            if col in ("kept_hlc", "kept_value", "created_at") or here[col] == there[col]:
-                continue
-            if col in _REVIEWED:  # what the user did: only a stamp of their own action counts
-                mine, other = our.get(col), their.get(col)
-                if other is not None and (mine is None or other > mine):
-                    taken[col], stamps[col] = there[col], other
-                continue
-            if _effective(their, there, col) > _effective(our, here, col):
-                take(col)
-        if not taken:
-            return
-        newest = max(max(s.values()) for s in (our, their) if s)
-        self._update("conflicts", here["id"], taken, stamps, newest, here, there)
-        self.result.counts["conflicts"].updated += 1
-        self._touch("conflicts", here, max(stamps.values()))
-
-    # ------------------------------------------------------------------ deletes
-
-    def _revive(
-        self,
-        table: str,
-        row_id: str,
-        here: dict[str, Any],
-        deleted_at: Any,
-        deleted: Stamp,
-        latest: Stamp,
-    ) -> None:
-        self._conflict(
-            table, row_id, "deleted_at", here, None, latest, deleted_at, deleted, "delete"
-        )
-
-    def _revive_clients(self) -> None:
-        """A client deleted on one side while the other added or changed rows of theirs
-        later is kept (not for an erased client: see _sweep_erased)."""
-        for client_id in list(self.touched_clients):
-            deleted_at, erased_at, merged_into = self.conn.execute(
-                "SELECT deleted_at, erased_at, merged_into_id FROM main.clients WHERE id = ?",
-                (client_id,),
-            ).fetchone() or (None, None, None)
-            if deleted_at is None or erased_at is not None or merged_into is not None:
-                continue
-            deleted = self._stamp_of("clients", client_id, "deleted_at")
-            latest = self._newest_child_change(client_id)
-            if latest is None or latest <= deleted:
-                continue
-            here = {"id": client_id, "client_id": client_id}
-            self._revive("clients", client_id, here, deleted_at, deleted, latest)
-            # a change of this copy's own: stamped with the other site's stamp (the child's),
-            # it would look already seen there, and the copies would keep different rows
-            revived = (self.clock.now(), self.site)
-            self.conn.execute(
-                "UPDATE main.clients SET deleted_at = NULL, hlc = ?, site_id = ? WHERE id = ?",
-                (*revived, client_id),
-            )
-            self._write_stamps("clients", client_id, {"deleted_at": revived})
-            counts = self.result.counts["clients"]
-            counts.updated += 1
-
     def _stamp_of(self, table: str, row_id: str, column: str) -> Stamp:
         rows = dict(
             (c, (h, s))
@@ -390,32 +267,6 @@ class _Merge:
             )
         )
         return rows.get(column) or rows.get(ALL_FIELDS) or ("", "")
-
-    def _newest_child_change(self, client_id: str) -> Stamp | None:
-        newest: Stamp | None = None
-        for table in kinds.client_tables():
-            if table == "conflicts":
-                continue
-            for hlc, site in self.conn.execute(
-                f"SELECT f.hlc, f.site_id FROM main.{table} AS t JOIN main.field_changes AS f"
-                f" ON f.table_name = '{table}' AND f.row_id = t.id"
-                " WHERE t.client_id = ? ORDER BY f.hlc DESC, f.site_id DESC LIMIT 1",
-                (client_id,),
-            ):
-                if newest is None or (hlc, site) > newest:
-                    newest = (hlc, site)
-        return newest
-
-    def _sweep_erased(self) -> None:
-        for client_id in self.touched_clients:
-            (erased_at,) = self.conn.execute(
-                "SELECT erased_at FROM main.clients WHERE id = ?", (client_id,)
-            ).fetchone() or (None,)
-            if erased_at is None:
-                continue
-            stamp = self._stamp_of("clients", client_id, "erased_at")
-            erasure.sweep(self.conn, client_id, stamp, erased_at)
-            self.new_conflicts = [c for c in self.new_conflicts if c["client_id"] != client_id]
 
     # ------------------------------------------------------------------ settings
 
@@ -566,7 +417,7 @@ class _Merge:
         )
 
     def _advance_clocks(self) -> None:
-        if self.new_conflicts:
+        if self.new_conflicts or self.wrote_own:
             self.conn.execute(
                 "INSERT INTO main.site_clocks(site_id, hlc) VALUES (?, ?) ON CONFLICT(site_id)"
                 " DO UPDATE SET hlc = max(hlc, excluded.hlc)",
@@ -620,6 +471,8 @@ class _Merge:
                 self.result.counts["conflicts"].updated += 1
         elif row["deleted_at"] is None:
             self.result.counts[table].added += 1
+        else:  # added and deleted over there: it arrives in the Trash
+            self.result.counts[table].deleted += 1
 
     def _count_conflict(self, table: str) -> None:
         self.result.counts["settings" if table == "meta" else table].conflicts += 1
@@ -630,8 +483,3 @@ class _Merge:
             self.result.client_ids.add(client)
             if stamp > self.touched_clients.get(client, ("", "")):
                 self.touched_clients[client] = stamp
-
-
-def _effective(stamps: dict[str, Stamp], row: dict[str, Any], column: str) -> Stamp:
-    """A field's last change: its own record, else its row's creation, else the row's stamp."""
-    return stamps.get(column) or stamps.get(ALL_FIELDS) or (row["hlc"], row["site_id"])

@@ -9,14 +9,19 @@ for each such client the merge touched:
   forms) move to the client kept, and so do the clients it referred;
 - each profile field changed where the merging machine had not seen it goes to the client
   kept, if it is the later change there; otherwise it is logged as a conflict on the kept
-  client (tags are added, never lost), as any two changes of one field would be.
+  client (tags are added, never lost), as any two changes of one field would be;
+- a value of theirs that lost to another change of the same field (a conflict logged on
+  the client merged away, here or on another copy) is logged on the client kept instead;
+- if the client kept was erased, the client merged into them is erased too.
 
-Every stamp written here is made from the two copies alone (a moved row's is one past the
-newest change of the row or the merge; a carried field keeps the stamp of the edit), so
-each copy that sees the same records makes the same changes, merges stay order
-independent, and merging again finds nothing new. A chain (merged into a client merged in
-turn) is followed to its end. A loop (two machines each merged one of two clients into the
-other) is broken by bringing back the client merged away last, logged as a delete undone.
+A carried field keeps the stamp of the edit, and a conflict entry moved or an erasure
+follows from stamps of the two copies alone, so each copy that sees the same records makes
+the same change. A moved row is stamped as this machine's own change: two copies may move
+it to different clients (one has learnt of a second merge of the same client, the other
+not yet), and only a change of their own is sure to reach the other, where the later move
+stands. Merging again finds nothing new. A chain (merged into a client merged in turn) is
+followed to its end. A loop (two machines each merged one of two clients into the other)
+is broken by bringing back the client merged away last, logged as a delete undone.
 """
 
 from __future__ import annotations
@@ -26,13 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from crmdesk.model import kinds
 from crmdesk.model.names import client_sort_name
-from crmdesk.store.clock import format_hlc, parse_hlc
-from crmdesk.store.tracking import ALL_FIELDS
+from crmdesk.store import erasure
+from crmdesk.store.clock import stamp_time
+from crmdesk.store.stamps import Stamp, after, effective
 
 if TYPE_CHECKING:
     from crmdesk.store.merge import _Merge
 
-Stamp = tuple[str, str]
 # clients' columns that are the tombstone's own, or not a profile field
 NOT_CARRIED = frozenset(
     {"id", "hlc", "site_id", "created_at", "deleted_at", "erased_at", "merged_into_id",
@@ -51,7 +56,10 @@ def redirect(merge: _Merge) -> None:
             " WHERE merged_into_id IS NOT NULL AND erased_at IS NULL"
         )
     }
-    for cid in sorted(c for c in merge.touched_clients if c in merged):
+    todo = {c for c in merge.touched_clients if c in merged} | _into_erased(merge, merged)
+    # (a conflict found here on a client merged away, even if nothing of theirs changed)
+    todo |= {c["row_id"] for c in merge.new_conflicts if c["table_name"] == "clients"} & set(merged)
+    for cid in sorted(todo):
         if cid not in merged:
             continue  # brought back by a loop broken here
         target = _end_of_chain(cid, merged)
@@ -61,13 +69,59 @@ def redirect(merge: _Merge) -> None:
         if target is None:
             continue
         merged_stamp = merge._stamp_of("clients", cid, "merged_into_id")
-        moved = _move_rows(merge, cid, target, merged_stamp)
-        carried = _carry_fields(merge, cid, target, json.loads(merged[cid][1] or "{}"))
+        moved = _move_rows(merge, cid, target)
+        if _erase_with(merge, cid, target):
+            carried = []
+        else:
+            carried = _carry_fields(merge, cid, target, json.loads(merged[cid][1] or "{}"))
+            carried += _move_conflicts(merge, cid, target, merged_stamp)
         if moved or carried:
             merge.result.client_ids.add(target)
             newest = max(moved + carried)
             if newest > merge.touched_clients.get(target, ("", "")):
                 merge.touched_clients[target] = newest
+
+
+def _into_erased(merge: _Merge, merged: dict[str, tuple[str, Any]]) -> set[str]:
+    """The clients merged (perhaps through others) into one this merge touched who is
+    erased: erased with them, even if nothing of theirs changed here."""
+    touched = [c for c in merge.touched_clients if c not in merged]
+    erased: set[str] = set()
+    for start in range(0, len(touched), 500):
+        chunk = touched[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        erased.update(
+            cid
+            for (cid,) in merge.conn.execute(
+                f"SELECT id FROM main.clients WHERE erased_at IS NOT NULL AND id IN ({marks})",
+                chunk,
+            )
+        )
+    if not erased:
+        return set()
+    return {cid for cid in merged if _end_of_chain(cid, merged) in erased}
+
+
+def _erase_with(merge: _Merge, cid: str, target: str) -> bool:
+    """A client merged into one whose data was erased is erased too (as erasing a person
+    erases the duplicates merged into them): nothing is carried onto the erased record.
+    True if `target` is erased. The erasure is stamped one past the later of the merge
+    into `target` and `target`'s erasure, as a change of the machine that merged them: a
+    copy that has seen it knows of that merge, so it comes to the same erasure itself,
+    and one that does not takes it from here."""
+    [(erased_at,)] = merge.conn.execute(
+        "SELECT erased_at FROM main.clients WHERE id = ?", (target,)
+    ).fetchall()
+    if erased_at is None:
+        return False
+    link = merge._stamp_of("clients", cid, "merged_into_id")
+    stamp = after(max(link, merge._stamp_of("clients", target, "erased_at")), link[1])
+    erasure.blank_client(merge.conn, cid, stamp, erased_at)
+    _observe(merge, stamp)
+    merge.result.counts["clients"].erased += 1
+    merge.result.client_ids.add(cid)
+    merge.touched_clients[target] = max(stamp, merge.touched_clients.get(target, ("", "")))
+    return True
 
 
 def _end_of_chain(cid: str, merged: dict[str, tuple[str, Any]]) -> str | None:
@@ -94,7 +148,7 @@ def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> 
     back = max(members, key=lambda m: merge._stamp_of("clients", m, "merged_into_id"))
     stamps = merge._stamps("main", "clients", [back]).get(back, {})
     deleted = merge._stamp_of("clients", back, "deleted_at")
-    stamp = _after(max([deleted, *stamps.values()]), deleted[1])
+    stamp = after(max([deleted, *stamps.values()]), deleted[1])
     [(deleted_at,)] = merge.conn.execute(
         "SELECT deleted_at FROM main.clients WHERE id = ?", (back,)
     ).fetchall()
@@ -108,12 +162,16 @@ def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> 
     del merged[back]
 
 
-def _after(stamp: Stamp, site: str) -> Stamp:
-    millis, counter = parse_hlc(stamp[0])
-    return format_hlc(millis, counter + 1), site
+def _own_stamp(merge: _Merge) -> Stamp:
+    """A change this merge makes as this machine's own (a row moved to the client kept).
+    Two copies can come to different moves (one knew of a second merge of the same client
+    into another, the other not yet); as a change of their own, each travels to the
+    other, and the later one stands on both."""
+    merge.wrote_own = True
+    return merge.clock.now(), merge.site
 
 
-def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stamp]:
+def _move_rows(merge: _Merge, cid: str, target: str) -> list[Stamp]:
     """Move the rows still on `cid` to `target`; the stamps written."""
     conn = merge.conn
     written: list[Stamp] = []
@@ -122,8 +180,7 @@ def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stam
             i for (i,) in conn.execute(f"SELECT id FROM main.{table} WHERE client_id = ?", (cid,))
         ]
         for row_id in ids:
-            newest = max([merged, *merge._stamps("main", table, [row_id]).get(row_id, {}).values()])
-            stamp = _after(newest, merged[1])
+            stamp = _own_stamp(merge)
             _write(merge, table, row_id, {"client_id": target}, stamp)
             written.append(stamp)
         if ids:
@@ -131,8 +188,7 @@ def _move_rows(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stam
     for (row_id,) in conn.execute(
         "SELECT id FROM main.clients WHERE referred_by_id = ?", (cid,)
     ).fetchall():
-        newest = max([merged, *merge._stamps("main", "clients", [row_id]).get(row_id, {}).values()])
-        stamp = _after(newest, merged[1])
+        stamp = _own_stamp(merge)
         _write(
             merge,
             "clients",
@@ -155,17 +211,17 @@ def _carry_fields(merge: _Merge, cid: str, target: str, seen: dict[str, str]) ->
     stamps = merge._stamps("main", "clients", [cid, target])
     written: list[Stamp] = []
     for col in columns:
-        edit = _effective(stamps.get(cid, {}), gone, col)
+        edit = effective(stamps.get(cid, {}), gone, col)
         if edit[0] <= seen.get(edit[1], "") or gone[col] == kept[col]:
             continue  # the merging machine chose with this value before it
         if col == "referred_by_id" and gone[col] in (cid, target):
             continue
-        here = _effective(stamps.get(target, {}), kept, col)
+        here = effective(stamps.get(target, {}), kept, col)
         if col == "tags":
             both = list(dict.fromkeys([*json.loads(kept[col]), *json.loads(gone[col])]))
             value = json.dumps(both, ensure_ascii=False)
             if both != json.loads(kept[col]):
-                stamp = max(edit, _after(here, edit[1]))
+                stamp = max(edit, after(here, edit[1]))
                 _write(merge, "clients", target, {col: value}, stamp)
                 written.append(stamp)
             continue
@@ -178,6 +234,51 @@ def _carry_fields(merge: _Merge, cid: str, target: str, seen: dict[str, str]) ->
             merge._conflict("clients", target, col, me, kept[col], here, gone[col], edit)
     if written:
         merge.result.counts["clients"].updated += 1
+    return written
+
+
+def _move_conflicts(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stamp]:
+    """A value of `cid`'s profile that lost to another change of the same field (found
+    here, or logged on another copy) is logged on `target`, against its value there, where
+    the owner sees it and can put it back; the entry under `cid` is deleted. The new entry's
+    id comes from `target` and the losing change, so every copy makes the same one.
+    Returns the stamps written."""
+    columns = [c for c in merge.columns["clients"] if c not in NOT_CARRIED]
+    pending = [
+        c
+        for c in merge.new_conflicts
+        if (c["table_name"], c["row_id"], c["kind"]) == ("clients", cid, "field")
+        and c["column_name"] in columns
+    ]
+    logged = merge.conn.execute(
+        "SELECT id, column_name, other_value, other_hlc, other_site FROM main.conflicts"
+        " WHERE table_name = 'clients' AND row_id = ? AND kind = 'field'"
+        " AND status = 'open' AND deleted_at IS NULL",
+        (cid,),
+    ).fetchall()
+    found = [
+        (c["column_name"], c["other_value"], (c["other_hlc"], c["other_site"])) for c in pending
+    ]
+    found += [(col, value, (hlc, site)) for _i, col, value, hlc, site in logged if col in columns]
+    if not found:
+        return []
+    merge.new_conflicts = [c for c in merge.new_conflicts if not any(c is p for p in pending)]
+    [kept] = merge._rows("main", "clients", ["id", "hlc", "site_id", *columns], [target]).values()
+    stamps = merge._stamps("main", "clients", [target]).get(target, {})
+    for col, value, lost in found:
+        lost_value = json.loads(value)
+        if lost_value != kept[col]:
+            here = effective(stamps, kept, col)
+            merge._conflict("clients", target, col, {"id": target}, kept[col], here,
+                            lost_value, lost)  # fmt: skip
+    written = []
+    for entry_id, *_rest in logged:
+        entry_stamps = merge._stamps("main", "conflicts", [entry_id]).get(entry_id, {})
+        stamp = after(max([merged, *entry_stamps.values()]), merged[1])
+        _write(merge, "conflicts", entry_id, {"deleted_at": stamp_time(stamp[0])}, stamp)
+        written.append(stamp)
+    if written:
+        merge.result.counts["conflicts"].updated += len(written)
     return written
 
 
@@ -196,13 +297,14 @@ def _write(merge: _Merge, table: str, row_id: str, values: dict[str, Any], stamp
         (*values.values(), stamp[0], stamp[0], stamp[1], row_id),
     )
     merge._write_stamps(table, row_id, stamps)
+    _observe(merge, stamp)
+
+
+def _observe(merge: _Merge, stamp: Stamp) -> None:
+    """Keep this copy's clock past a stamp written here."""
     merge.clock.observe(stamp[0])
     merge.conn.execute(
         "INSERT INTO main.meta(key, value) VALUES ('clock', ?) ON CONFLICT(key)"
         " DO UPDATE SET value = max(value, excluded.value)",
         (stamp[0],),
     )
-
-
-def _effective(stamps: dict[str, Stamp], row: dict[str, Any], column: str) -> Stamp:
-    return stamps.get(column) or stamps.get(ALL_FIELDS) or (row["hlc"], row["site_id"])

@@ -212,6 +212,76 @@ def test_an_older_edit_of_the_merged_client_is_kept_in_the_conflict_log(
         assert any(c.column == "city" and c.other == "Otley" for c in logged), logged
 
 
+def test_a_town_that_lost_to_another_edit_of_the_merged_client_is_logged_on_the_kept_one(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Desk and laptop both change the town of a client; the desk then merges that client
+    into their duplicate, keeping the desk's town. The laptop's town, which lost to the
+    desk's later one, is in the conflict log under the client kept (whose record the owner
+    sees), not the merged-away one, and Keep the other value puts it on the client kept."""
+    with machine(db_path, "A") as desk:
+        kept, other = _pair(desk)
+    laptop_path = copy_to(db_path, tmp_path / "laptop.crmdesk")
+    with machine(laptop_path, "B") as laptop:
+        edit_client(laptop, other, city="Αθήνα")
+    with machine(db_path, "A") as desk:
+        edit_client(desk, other, city="Москва")  # later: wins over the laptop's
+        client_merge.merge_clients(desk, kept, other, {"city": "other"})
+    for here, there, site in ((db_path, laptop_path, "A"), (laptop_path, db_path, "B")):
+        with machine(here, site) as db:
+            sync.merge(db, there)
+    for path, site in ((db_path, "A"), (laptop_path, "B")):
+        with machine(path, site) as db:
+            assert clients.get_client(db, kept).city == "Москва"
+            [conflict] = [c for c in sync.conflicts(db) if c.other == "Αθήνα"]
+            assert (conflict.row_id, conflict.client_id) == (kept, kept)
+            assert (conflict.kept, conflict.now) == ("Москва", "Москва")
+    with machine(db_path, "A") as desk:
+        sync.keep_other(desk, conflict.id)
+        assert clients.get_client(desk, kept).city == "Αθήνα"
+
+
+def test_a_duplicate_merged_into_a_person_erased_on_another_copy_is_erased_too(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The laptop erases a person on request while the desk, not knowing, merges their
+    duplicate into them: once the copies are merged, the duplicate is erased too (nothing
+    carried onto the erased record), on both machines and on a third that only ever sees
+    the desk's copy after the laptop's."""
+    with machine(db_path, "A") as desk:
+        kept, other = _pair(desk)
+    laptop_path = copy_to(db_path, tmp_path / "laptop.crmdesk")
+    third_path = copy_to(db_path, tmp_path / "third.crmdesk")
+    from crmdesk import paths
+    from crmdesk.services import erase
+
+    desk_home = paths.data_dir().parent
+    paths.override(tmp_path / "laptop-home")  # (the laptop remembers its erasures)
+    try:
+        with machine(laptop_path, "B") as laptop:
+            erase.erase_client(laptop, kept)
+    finally:
+        paths.override(desk_home)
+    with machine(db_path, "A") as desk:
+        client_merge.merge_clients(desk, kept, other, {"given_name": "other"})
+        sync.merge(desk, laptop_path)
+    paths.override(tmp_path / "third-home")
+    try:
+        with machine(third_path, "C") as third:
+            sync.merge(third, laptop_path)
+            sync.merge(third, db_path)
+    finally:
+        paths.override(desk_home)
+    for path, site in ((db_path, "A"), (third_path, "C")):
+        with machine(path, site) as db:
+            for client_id in (kept, other):
+                [(given, phones, erased)] = db.query(
+                    "SELECT given_name, phones, erased_at FROM clients WHERE id = ?",
+                    (client_id,),
+                )
+                assert (given, phones) == ("", "[]") and erased is not None, (site, client_id)
+
+
 def test_erasing_a_person_erases_the_duplicate_merged_into_them(db: Database) -> None:
     from crmdesk.services import erase
 
