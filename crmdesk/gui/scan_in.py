@@ -157,7 +157,7 @@ class ScanInTab(QWidget):
             whose = f" — {r.form.client_name or 'a blank form'}"
         self.page_label.setText(f"{count(len(self._todo), 'page')} to check. {r.file}, page "
                                 f"{r.page}: form {r.code or '(code not read)'}{whose}")  # fmt: skip
-        self.why.setText(r.why)
+        self.why.setText(r.why[:1].upper() + r.why[1:])  # (the JSON keeps it as read)
         self._show_rows(r)
         if r.code is None:
             self.answer.setPlaceholderText("Type the code printed under the QR code, then Enter")

@@ -50,7 +50,7 @@ def test_the_check_shows_the_doubtful_consent_row_and_the_whole_page_on_p(
     qtbot.mouseClick(tab.read_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(tab.answer.isVisible, timeout=60000)
 
-    assert "contact you box is filled in" in tab.why.text()
+    assert "The “may we contact you” box is filled in" in tab.why.text()
     [row] = tab.row_images  # the consents, not the score row
     assert row.accessibleName() == "The consents row as scanned"
     consents = row.pixmap()

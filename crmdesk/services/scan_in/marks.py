@@ -128,7 +128,7 @@ def read_row(fills: Sequence[BoxFill], labels: Sequence[str],
 def read_tick(fill: BoxFill, label: str) -> RowReading:
     """A single box (a consent): marked is yes, empty no; filled in or faint is doubtful."""
     if fill.ink >= FILLED:
-        return RowReading(None, False, f"the {label} box is filled in (cancelled?)")
+        return RowReading(None, False, f"the “{label}” box is filled in (cancelled?)")
     if fill.ink >= MARKED:
         return RowReading(0, True, "")
     if fill.ink >= FAINT or fill.light >= FAINT_LIGHT:
