@@ -59,3 +59,22 @@ def test_a_code_typed_for_an_unreadable_qr_code_reads_the_page(
     record_pages(db, [read])
     with pytest.raises(CrmError, match="already entered"):
         surveys.look_up_form(db, code)
+
+
+def test_a_doubtful_consent_is_asked_not_taken_as_no(db: Database, tmp_path: Path) -> None:
+    set_up_shop(db)
+    path, code = filled_form(db, tmp_path, [("cross", 8), ("filled", "contact")], SCAN)
+    (reading,) = read_files(db, [path])
+    assert reading.needs_check and not reading.recordable and reading.score == 8
+    assert [(d.row, d.proposal) for d in reading.doubts] == [("contact", None)]
+    with pytest.raises(CrmError, match="Press Y if the “may we contact you” box says yes"):
+        decide(reading, Decision("accept"))  # nothing proposed: no silent "no"
+    with pytest.raises(CrmError, match="Press Y"):
+        decide(reading, Decision("score", 5))  # a score is not an answer to a consent
+    given, refused = decide(reading, Decision("yes")), decide(reading, Decision("no"))
+    assert given.recordable and given.score == 8
+    assert given.consents == {"contact": True, "quote": False}
+    assert refused.consents["contact"] is False and refused.recordable
+    assert decide(reading, Decision("skip")) is reading  # skipped: left as it was
+    record_pages(db, [given])
+    assert db.query("SELECT consent_contact FROM survey_answers")[0][0] == 1
