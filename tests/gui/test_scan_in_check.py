@@ -1,7 +1,8 @@
 """The check of scanned forms shows the row it doubts (a consent here, not the score) and
 the whole page upright on P, Esc back; each doubtful row of a page (the score, a consent,
-an extra question) is decided in turn, with its own keys, before the page is recorded; the handwriting kept with an answer is shown under
-its history entry and in the survey results, full size on a click."""
+an extra question) is decided in turn, with its own keys, before the page is recorded;
+the handwriting kept with an answer is shown under its history entry and in the survey
+results, full size on a click."""
 
 from __future__ import annotations
 
@@ -94,8 +95,8 @@ def test_each_doubtful_row_of_a_page_is_decided_in_turn_before_it_is_recorded(
         # with its boxes 2 and 4 both marked
         marks = [("cross", 3), ("tick", 7), ("filled", "quote"), ("cross", (1, 2)),
                  ("cross", (1, 4))]  # fmt: skip
-        path, code = filled_form(db, tmp_path, marks, Scan(dpi=200, skew=-1.0, noise=4),
-                                 client_id=cid)  # fmt: skip
+        path, _ = filled_form(db, tmp_path, marks, Scan(dpi=200, skew=-1.0, noise=4),
+                              client_id=cid)  # fmt: skip
     window = open_window(qtbot, db_path)
     dialog = _surveys(qtbot, window)
     dialog.tabs.setCurrentWidget(dialog.scan_in)

@@ -63,7 +63,7 @@ def test_a_code_typed_for_an_unreadable_qr_code_reads_the_page(
 
 def test_a_doubtful_consent_is_asked_not_taken_as_no(db: Database, tmp_path: Path) -> None:
     set_up_shop(db)
-    path, code = filled_form(db, tmp_path, [("cross", 8), ("filled", "contact")], SCAN)
+    path, _ = filled_form(db, tmp_path, [("cross", 8), ("filled", "contact")], SCAN)
     (reading,) = read_files(db, [path])
     assert reading.needs_check and not reading.recordable and reading.score == 8
     assert [(d.row, d.proposal) for d in reading.doubts] == [("contact", None)]
