@@ -3,6 +3,7 @@ page whose QR code did not read."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from crmdesk.services import surveys
 from crmdesk.services.scan_in.batch import read_files
 from crmdesk.services.scan_in.check import Decision, decide, with_code
 from crmdesk.services.scan_in.recording import record_pages
+from crmdesk.services.survey_questions import Question
 from crmdesk.store.database import Database
 from tests.letters_helpers import set_up_shop
 from tests.scan_set.degrade import Scan
@@ -78,3 +80,35 @@ def test_a_doubtful_consent_is_asked_not_taken_as_no(db: Database, tmp_path: Pat
     assert decide(reading, Decision("skip")) is reading  # skipped: left as it was
     record_pages(db, [given])
     assert db.query("SELECT consent_contact FROM survey_answers")[0][0] == 1
+
+
+def test_rows_whose_boxes_are_not_found_are_each_asked_proposing_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    """An old form (no layout kept) of a survey that has gained a question since: its
+    consents and questions are not where the survey now puts them; each is asked (a ticked
+    consent is not recorded as "no"), then the page is recorded as decided."""
+    set_up_shop(db)
+    path, code = filled_form(db, tmp_path, [("cross", 8), ("tick", "contact")], SCAN,
+                             version=1)  # fmt: skip
+    survey = surveys.builtin_survey(db)
+    more = (Question("yesno", "Did you find parking?"), *survey.definition.extra)
+    surveys.save_survey(db, survey.id, survey.name, replace(survey.definition, extra=more))
+    (reading,) = read_files(db, [path])
+    assert reading.score == 8 and reading.needs_check
+    rows = [(d.row, d.proposal) for d in reading.doubts]
+    assert rows == [("contact", None), ("quote", None), ("question 1", None),
+                    ("question 2", None)]  # fmt: skip
+    for decision in (Decision("yes"), Decision("no"), Decision("none")):
+        reading = decide(reading, decision)
+        assert reading.needs_check and not reading.recordable  # rows left
+    with pytest.raises(CrmError, match="question 2, 1 to 5"):
+        decide(reading, Decision("choice", 6))
+    done = decide(reading, Decision("choice", 3))
+    assert (done.needs_check, done.recordable, done.why) == (False, True, "checked: 8/10")
+    assert done.consents == {"contact": True, "quote": False} and done.extra == [None, 3]
+    record_pages(db, [done])
+    [(contact, quote)] = db.query("SELECT consent_contact, consent_quote FROM survey_answers")
+    assert (contact, quote) == (1, 0)
+    with pytest.raises(CrmError, match="already entered"):
+        surveys.look_up_form(db, code)
