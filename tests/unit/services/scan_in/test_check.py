@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from crmdesk.documents.form_geometry import FormSpec, layout_of
 from crmdesk.errors import CrmError
 from crmdesk.services import surveys
 from crmdesk.services.scan_in.batch import read_files
@@ -112,3 +113,30 @@ def test_rows_whose_boxes_are_not_found_are_each_asked_proposing_nothing(
     assert (contact, quote) == (1, 0)
     with pytest.raises(CrmError, match="already entered"):
         surveys.look_up_form(db, code)
+
+
+def test_a_page_not_laid_on_its_form_asks_every_row(db: Database, tmp_path: Path) -> None:
+    """Its score boxes gone (whited out here): nothing on the page is read, so the score,
+    both consents and the question are each asked, none proposed, on the whole page."""
+    set_up_shop(db)
+    path, code = filled_form(db, tmp_path, [("cross", 8), ("tick", "contact")],
+                             Scan(dpi=200, noise=4))  # fmt: skip
+    info = surveys.look_up_form(db, code)
+    assert info.layout is not None and info.paper is not None
+    geo = layout_of(FormSpec.from_json(info.layout, info.paper))
+    image = Image.open(path).convert("L")
+    k = image.height / geo.page[1]  # pixels per point (the scan neither skewed nor scaled)
+    (x0, y0, _, h0), (x1, _, w1, _) = geo.score_boxes[0], geo.score_boxes[-1]
+    top, bottom = (geo.page[1] - y0 - h0) * k - 20, (geo.page[1] - y0) * k + 20
+    ImageDraw.Draw(image).rectangle((x0 * k - 20, top, (x1 + w1) * k + 20, bottom), fill=255)
+    image.save(path)
+    (reading,) = read_files(db, [path], keep_images=True)
+    assert "score boxes are not where this form's layout puts them" in reading.why
+    assert reading.images == {}  # (shown whole)
+    rows = [(d.row, d.proposal) for d in reading.doubts]
+    assert rows == [("score", None), ("contact", None), ("quote", None), ("question 1", None)]
+    for decision in (Decision("score", 8), Decision("yes"), Decision("no")):
+        reading = decide(reading, decision)
+    done = decide(reading, Decision("none"))  # question 1: no answer
+    assert (done.recordable, done.score, done.extra) == (True, 8, [None])
+    assert done.consents == {"contact": True, "quote": False}
