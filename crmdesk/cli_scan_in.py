@@ -34,8 +34,9 @@ def add_parser(commands: Any) -> None:
             "with what is handwritten in the comment box and on the referral lines kept as "
             "small images (not read); "
             "pages with a doubt (two boxes marked, a faint mark, an unreadable QR code, a "
-            "form never printed or already entered) are listed for a person to check and "
-            "not recorded. Blank pages and pages that are not crmdesk forms are listed."
+            "form never printed or already entered) are listed and not recorded: check "
+            "them in Surveys > Read scans, which asks each doubtful row (score, consent, "
+            "question) in turn. Blank pages and pages that are not crmdesk forms are listed."
         ),
         epilog=(
             "--json prints a list with one object per page: file, page, code (or null), "

@@ -1,10 +1,12 @@
 """Surveys ▸ Read scans: scanned forms read in the background (progress, Cancel), then
-the check, keyboard first: for each page the reader was not sure of, the cut-out of each
-row it doubts (the score, an extra question, the consents) and why; Enter accepts the
-reading proposed, a score typed and Enter corrects, N = no answer, S = skip, P = the whole
-page (upright; Esc back to the rows); a page whose QR code did not read asks for the code
-printed under it, with the whole page shown. The sure pages and the checked ones are then
-recorded together, with the handwriting cut out of each: one step Undo takes back."""
+the check, keyboard first: for each page the reader was not sure of, each row it doubts in
+turn — the score, then each consent, then each extra question — its cut-out shown, with
+why: Enter accepts the reading proposed; the score typed and Enter corrects it, N = no
+answer; a consent Y = yes, N = no; a question its box's number and Enter, N = no answer;
+S skips the page, P = the whole page (upright; Esc back to the row); a page whose QR
+code did not read asks for the code printed under it, with the whole page shown. A page
+is done once each of its rows is; the sure pages and the checked ones are then recorded
+together, with the handwriting cut out of each: one step Undo takes back."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from crmdesk.store.database import Database
 from crmdesk.wording import count
 
 if TYPE_CHECKING:
-    from crmdesk.services.scan_in.reading import PageReading
+    from crmdesk.services.scan_in.reading import Doubt, PageReading
     from crmdesk.services.scan_in.recording import Recorded
 
 # The reader (numpy and its page arithmetic) is imported on the worker that reads the first
@@ -157,26 +159,25 @@ class ScanInTab(QWidget):
             whose = f" — {r.form.client_name or 'a blank form'}"
         self.page_label.setText(f"{count(len(self._todo), 'page')} to check. {r.file}, page "
                                 f"{r.page}: form {r.code or '(code not read)'}{whose}")  # fmt: skip
-        self.why.setText(r.why[:1].upper() + r.why[1:])  # (the JSON keeps it as read)
-        self._show_rows(r)
-        if r.code is None:
-            self.answer.setPlaceholderText("Type the code printed under the QR code, then Enter")
-        else:
-            proposal = f"Enter accepts {r.score}; " if r.score is not None else ""
-            self.answer.setPlaceholderText(
-                f"{proposal}type the score (0–10) and Enter; N no answer; S skip; P whole page"
-            )
+        from crmdesk.services.scan_in.check import current  # (loaded by now)
+
+        doubt = current(r)
+        left = len(r.doubts) - 1
+        more = f" ({count(left, 'more row')} on this page after it)" if left > 0 else ""
+        self.why.setText(doubt.why[:1].upper() + doubt.why[1:] + more)  # (the JSON keeps it)
+        self._show_rows(r, doubt.image)
+        self.answer.setPlaceholderText(_hint(r, doubt))
         self.answer.clear()
         self.answer_error.show_problem(None)
         self.answer.setFocus()
 
-    def _show_rows(self, r: PageReading) -> None:
-        """The cut-out of each row doubted (the score row if none is named); a page with
-        none to show (its QR code or its corner marks not read) is shown whole."""
+    def _show_rows(self, r: PageReading, name: str) -> None:
+        """The cut-out of the row being decided; a page with none to show (its QR code or
+        its corner marks not read) is shown whole."""
         for label in self.row_images:
             label.deleteLater()
         self.row_images = []
-        names = [n for n in (r.doubtful or ["score"]) if n in r.images]
+        names = [name] if name in r.images else []
         for name in names:
             label = QLabel()
             label.setPixmap(_pixmap(r.images[name]))
@@ -229,8 +230,9 @@ class ScanInTab(QWidget):
         self.answer.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """N and S in the answer box decide the page at once (no answer, skip); P shows the
-        whole page and Esc goes back to the rows."""
+        """In the empty answer box: N decides the row at once (no answer; a consent not
+        given), Y a consent given, S skips the page; P shows the whole page and Esc goes
+        back to the row."""
         if watched is self.answer and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
@@ -243,39 +245,51 @@ class ScanInTab(QWidget):
                 if key == Qt.Key.Key_P:
                     self.show_whole_page()
                     return True
-                from crmdesk.services.scan_in.check import Decision, decide  # (loaded by now)
+                from crmdesk.services.scan_in.check import current as row  # (loaded by now)
 
-                if key == Qt.Key.Key_N:
-                    self._decided(decide(current, Decision("none")))
-                    return True
-                if key == Qt.Key.Key_S:
-                    self._decided(current)
+                consent = row(current).kind == "consent"
+                keys = {Qt.Key.Key_N: "no" if consent else "none", Qt.Key.Key_S: "skip"}
+                if consent:
+                    keys[Qt.Key.Key_Y] = "yes"
+                if (action := keys.get(Qt.Key(key))) is not None:
+                    self._decide(current, action)
                     return True
         return super().eventFilter(watched, event)
 
     def _on_answer_return_pressed(self) -> None:
         if not self._todo:
             return
-        from crmdesk.services.scan_in.check import Decision, decide  # (loaded by now)
-
         current = self.readings[self._todo[0]]
         typed = self.answer.text().strip()
+        if current.code is None:  # the page is read again (a tenth of a second or so)
+            db = self.db
+            self.answer.setEnabled(False)
+            self.runner.op(lambda: _with_code(db, current, typed), parent=self).success(
+                self._on_read_again
+            ).failure(self._on_failed).write()  # fmt: skip
+        elif not typed:
+            self._decide(current, "accept")
+        elif typed.isdigit():
+            from crmdesk.services.scan_in.check import current as row  # (loaded by now)
+
+            self._decide(current, "score" if row(current).kind == "score" else "choice",
+                         int(typed))  # fmt: skip
+        else:
+            self._refuse(f"{typed} is not an answer here: " + self.answer.placeholderText())
+
+    def _decide(self, current: PageReading, action: str, number: int | None = None) -> None:
+        from crmdesk.services.scan_in.check import Decision, decide  # (loaded by now)
+
         try:
-            if current.code is None:  # the page is read again (a tenth of a second or so)
-                db = self.db
-                self.answer.setEnabled(False)
-                self.runner.op(lambda: _with_code(db, current, typed), parent=self).success(
-                    self._on_read_again
-                ).failure(self._on_failed).write()  # fmt: skip
-            elif not typed:
-                self._decided(decide(current, Decision("accept")))
-            elif typed.isdigit():
-                self._decided(decide(current, Decision("score", int(typed))))
-            else:
-                raise CrmError(f"{typed} is not a score: type 0 to 10, N or S.")
+            decided = decide(current, Decision(action, number))
         except CrmError as exc:
-            self.answer_error.show_problem(str(exc))
-            self.answer.selectAll()
+            self._refuse(str(exc))
+            return
+        self._decided(decided, skipped=action == "skip")
+
+    def _refuse(self, problem: str) -> None:
+        self.answer_error.show_problem(problem)
+        self.answer.selectAll()
 
     def _on_read_again(self, again: PageReading) -> None:
         self.answer.setEnabled(True)
@@ -286,13 +300,15 @@ class ScanInTab(QWidget):
             return
         self._decided(again, again=True)
 
-    def _decided(self, reading: PageReading, again: bool = False) -> None:
-        """The page as decided (or, read again with its code, to check once more if it is
-        still doubtful)."""
+    def _decided(self, reading: PageReading, again: bool = False, skipped: bool = False) -> None:
+        """The page as decided: on to its next row to decide, or the next page (a page read
+        again with its code is checked once more if it is still doubtful)."""
         n = self._todo.pop(0)
         self.readings[n] = reading
-        self._page_of = None  # (a page read again with its code is now upright)
-        if again and reading.needs_check and reading.form is not None:
+        if again:
+            self._page_of = None  # (a page read again with its code is now upright)
+        more = reading.needs_check and reading.form is not None and (again or reading.doubts)
+        if more and not skipped:
             self._todo.insert(0, n)
         self._next()
 
@@ -351,6 +367,30 @@ def _to_check(r: PageReading) -> bool:
     """A doubtful page a person can settle: a form to record, or one whose code is to type
     (not an unknown or already entered form, which is only listed)."""
     return r.needs_check and (r.form is not None or (r.code is None and r.kind == "form"))
+
+
+def _hint(r: PageReading, doubt: Doubt) -> str:
+    """The answer box's hint: the row being decided, named, and its keys."""
+    if r.code is None:
+        return "Type the code printed under the QR code, then Enter"
+    keys = "S skip the page; P whole page"
+    if doubt.kind == "score":
+        accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
+        return f"Score: {accept}type the score (0–10) and Enter; N no answer; {keys}"
+    if doubt.kind == "consent":
+        accept = "Enter accepts yes; " if doubt.proposal else ""
+        from crmdesk.services.scan_in.reading import CONSENT_LABELS  # (loaded by now)
+
+        label = CONSENT_LABELS[doubt.row]
+        return f"“{label.capitalize()}”: {accept}Y yes (given); N no; {keys}"
+    name = doubt.row.capitalize()
+    if doubt.kind == "changed":
+        return f"{name} (changed since printed): N no answer; {keys}"
+    accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
+    numbered = ", ".join(f"{n} = {c}" for n, c in enumerate(doubt.choices, 1))
+    if doubt.kind == "rating":
+        numbered = f"1 to {len(doubt.choices)}"
+    return f"{name}: {accept}type the box's number ({numbered}) and Enter; N no answer; {keys}"
 
 
 def _pixmap(image: Image.Image) -> QPixmap:

@@ -1,9 +1,12 @@
 """The check of scanned forms shows the row it doubts (a consent here, not the score) and
-the whole page upright on P, Esc back; the handwriting kept with an answer is shown under
-its history entry and in the survey results, full size on a click."""
+the whole page upright on P, Esc back; each doubtful row of a page (the score, a consent,
+an extra question) is decided in turn, with its own keys, before the page is recorded;
+the handwriting kept with an answer is shown under its history entry and in the survey
+results, full size on a click."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -68,9 +71,71 @@ def test_the_check_shows_the_doubtful_consent_row_and_the_whole_page_on_p(
     qtbot.keyClick(tab.answer, Qt.Key.Key_Escape)  # back to the rows; the window stays
     assert tab.rows.isVisible() and not tab.page_view.isVisible() and dialog.isVisible()
 
+    # the score (6) is sure: the row decided is the consent, which proposes nothing
+    assert tab.answer.placeholderText().startswith("“May we contact you”: Y yes (given); N no")
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Return)  # Enter records nothing unproposed
+    assert "Press Y if the “may we contact you” box says yes" in tab.answer_error.text()
+    assert tab.answer.isVisible() and "Recorded" not in tab.summary.text()
     with qtbot.waitSignal(dialog.changed, timeout=30000):
-        qtbot.keyClick(tab.answer, Qt.Key.Key_Return)  # the 6 proposed, accepted
+        qtbot.keyClick(tab.answer, Qt.Key.Key_Y)  # the client meant yes: consent given
     assert "Recorded 1 answer" in tab.summary.text()
+    db2 = window.db
+    assert db2 is not None
+    rows = db2.query("SELECT client_id, score, consent_contact, consent_quote FROM survey_answers")
+    assert [tuple(r) for r in rows] == [(cid, 6, 1, 0)]
+
+
+def test_each_doubtful_row_of_a_page_is_decided_in_turn_before_it_is_recorded(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Database.open(db_path) as db:
+        set_up_shop(db)
+        [_, cid, *_] = add_people(db)
+        # two scores, the "may we quote you" box filled in, question 1 (a rating of 1–5)
+        # with its boxes 2 and 4 both marked
+        marks = [("cross", 3), ("tick", 7), ("filled", "quote"), ("cross", (1, 2)),
+                 ("cross", (1, 4))]  # fmt: skip
+        path, _ = filled_form(db, tmp_path, marks, Scan(dpi=200, skew=-1.0, noise=4),
+                              client_id=cid)  # fmt: skip
+    window = open_window(qtbot, db_path)
+    dialog = _surveys(qtbot, window)
+    dialog.tabs.setCurrentWidget(dialog.scan_in)
+    tab = dialog.scan_in
+    tab.read([path])
+    qtbot.waitUntil(tab.answer.isVisible, timeout=60000)
+
+    def shown() -> str:
+        [row] = tab.row_images  # the one row being decided
+        return row.accessibleName()
+
+    assert "3 and 7 are both marked (2 more rows on this page after it)" in tab.why.text()
+    assert shown() == "The score row as scanned"
+    assert tab.answer.placeholderText().startswith("Score: type the score (0–10)")
+    qtbot.keyClicks(tab.answer, "7")
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
+    assert "The “may we quote you” box is filled in (cancelled?) (1 more row" in tab.why.text()
+    assert shown() == "The consents row as scanned"
+    qtbot.keyClick(tab.answer, Qt.Key.Key_N)  # cancelled: no consent
+    assert tab.why.text() == "Question 1: 2 and 4 are both marked"
+    assert shown() == "The question 1 row as scanned"
+    hint = tab.answer.placeholderText()
+    assert hint.startswith("Question 1: type the box's number (1 to 5) and Enter; N no answer")
+    qtbot.keyClicks(tab.answer, "9")  # no such box: said, the page still to decide
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
+    assert "Type the number of the box marked for question 1, 1 to 5" in tab.answer_error.text()
+    assert "Recorded" not in tab.summary.text() and tab.answer.text() == "9"
+    tab.answer.clear()
+    qtbot.keyClicks(tab.answer, "4")
+    with qtbot.waitSignal(dialog.changed, timeout=30000):
+        qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
+    assert "Recorded 1 answer" in tab.summary.text()
+    db2 = window.db
+    assert db2 is not None
+    rows = db2.query("SELECT client_id, score, consent_contact, consent_quote, extra"
+                     " FROM survey_answers")  # fmt: skip
+    [(client, score, contact, quote, extra)] = rows
+    assert (client, score, contact, quote) == (cid, 7, 0, 0)
+    assert json.loads(extra)["1"]["answer"] == 4
 
 
 def test_the_handwriting_is_shown_in_the_history_and_in_the_survey_results(

@@ -1,5 +1,6 @@
-"""What the person checking a doubtful page decides (the check screen's keys): accept the
-reading proposed, give the score, no answer, or skip the page for later; the code typed
+"""What the person checking a doubtful page decides, row by row (the check screen's keys):
+accept the reading proposed, give the score, a consent yes or no, a question's choice, no
+answer, or skip the page for later; the code typed
 for a page whose QR code did not read, with which the page is read again as that form;
 and the whole page, upright, for a look at all of it."""
 
@@ -12,38 +13,92 @@ from PIL import Image
 from crmdesk.errors import CrmError
 from crmdesk.services.scan_in import cutouts
 from crmdesk.services.scan_in.pages import pages
-from crmdesk.services.scan_in.reading import PageReading, read_page
+from crmdesk.services.scan_in.reading import CONSENT_LABELS, Doubt, PageReading, read_page
 from crmdesk.store.database import Database
 
-ACTIONS = ("accept", "score", "none", "skip")
+ACTIONS = ("accept", "score", "choice", "yes", "no", "none", "skip")
 
 
 @dataclass(frozen=True)
 class Decision:
-    action: str  # accept (Enter), score (a number typed), none (N), skip (S)
-    score: int | None = None
+    """accept (Enter: the reading proposed), score (the score typed), choice (a question's
+    choice, by its number from 1), yes / no (a consent: Y, N), none (N: no answer), skip
+    (S: the page left for later)."""
+
+    action: str
+    score: int | None = None  # the score, or the choice's number
+
+
+def current(reading: PageReading) -> Doubt:
+    """The row of a page to check that is decided next (a page doubted as a whole, with no
+    rows named — its code typed, say — is decided by its score)."""
+    return reading.doubts[0] if reading.doubts else Doubt("score", reading.why, reading.score)
 
 
 def decide(reading: PageReading, decision: Decision) -> PageReading:
-    """The page as the person decided: recordable with the score accepted or given; no
-    answer (nothing recorded, not asked again); or as it was (skipped). A page without a
-    form to record it on (unknown, already entered, no code) can only be skipped or left
-    without an answer: a CrmError says so."""
+    """The page with its current row decided: the page is recordable once every row is (a
+    score given or accepted), still to check while rows are left; no answer to the score
+    leaves the page unrecorded (not asked again, nor its other rows); skipped, the page is
+    as it was. A page without a form to record it on (unknown, already entered, no code)
+    can only be skipped or left without an answer. A key that does not fit the row (a
+    score for a consent, a choice out of range) raises a CrmError saying what to type."""
     if decision.action not in ACTIONS:
         raise ValueError(decision.action)
     if decision.action == "skip":
         return reading
-    if decision.action == "none":
-        return replace(reading, score=None, needs_check=False, recordable=False,
+    doubt = current(reading)
+    if doubt.kind == "score" and decision.action == "none":
+        return replace(reading, score=None, needs_check=False, recordable=False, doubts=[],
                        why="checked: no answer")  # fmt: skip
     if reading.form is None:
         raise CrmError(f"{reading.file} page {reading.page} is not a form that can be "
                        f"recorded ({reading.why}): press N or S.")  # fmt: skip
-    score = reading.score if decision.action == "accept" else decision.score
-    if score is None or not 0 <= score <= 10:
-        raise CrmError("Type the score the client marked, 0 to 10, or N for no answer.")
-    return replace(reading, score=score, needs_check=False, recordable=True,
-                   why=f"checked: {score}/10")  # fmt: skip
+    decided = _decided(reading, doubt, decision)
+    left = reading.doubts[1:]
+    if left:
+        return replace(decided, doubts=left, why="; ".join(d.why for d in left))
+    if decided.score is None:  # (no score marked, surely: nothing to record)
+        return replace(decided, needs_check=False, recordable=False, doubts=[],
+                       why="checked: no score marked, nothing to record")  # fmt: skip
+    return replace(decided, needs_check=False, recordable=True, doubts=[],
+                   why=f"checked: {decided.score}/10")  # fmt: skip
+
+
+def _decided(reading: PageReading, doubt: Doubt, decision: Decision) -> PageReading:
+    """`reading` with `doubt`'s row set as decided."""
+    action, number = decision.action, decision.score
+    proposed = action == "accept" and doubt.proposal is not None
+    if doubt.kind == "score":
+        score = doubt.proposal if proposed else number if action == "score" else None
+        if score is None or not 0 <= score <= 10:
+            raise CrmError("Type the score the client marked, 0 to 10, or N for no answer.")
+        return replace(reading, score=score)
+    if doubt.kind == "consent":
+        if action not in ("yes", "no") and not proposed:
+            raise CrmError(f"Press Y if the {_consent(doubt.row)} box says yes (given), "
+                           "N if it says no.")  # fmt: skip
+        given = bool(doubt.proposal) if proposed else action == "yes"
+        return replace(reading, consents={**reading.consents, doubt.row: given})
+    n = int(doubt.row.split()[-1])
+    extra = list(reading.extra) + [None] * (n - len(reading.extra))
+    if action == "none":
+        value = None
+    elif doubt.kind == "changed":
+        raise CrmError(f"{doubt.row.capitalize()} changed since this form was printed: "
+                       "press N to record no answer to it.")  # fmt: skip
+    elif proposed:
+        value = doubt.proposal
+    elif action == "choice" and number is not None and 1 <= number <= len(doubt.choices):
+        value = number if doubt.kind == "rating" else doubt.choices[number - 1]
+    else:
+        raise CrmError(f"Type the number of the box marked for {doubt.row}, 1 to "
+                       f"{len(doubt.choices)}, or N for no answer.")  # fmt: skip
+    extra[n - 1] = value
+    return replace(reading, extra=extra)
+
+
+def _consent(key: str) -> str:
+    return f"“{CONSENT_LABELS[key]}”"
 
 
 def whole_page(reading: PageReading) -> Image.Image:

@@ -55,6 +55,20 @@ CONSENT_LABELS = {"contact": "may we contact you", "quote": "may we quote you"}
 _ANY_FORM = [layout_of(FormSpec(v, p, (), True, True, True)) for v in VERSIONS for p in PAPERS]
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """One row of a page the person checking it decides: the score, a consent ("contact",
+    "quote") or an extra question ("question 2"), with why and the reading proposed (None:
+    nothing to propose); `image`: its cut-out in PageReading.images."""
+
+    row: str  # "score", "contact", "quote" or "question N"
+    why: str
+    proposal: Any = None  # the score, True for a consent, or the question's value
+    image: str = "score"
+    kind: str = "score"  # "score", "consent", or the question's kind (rating, yesno, choice)
+    choices: tuple[str, ...] = ()  # a question's choices, numbered from 1 on the check
+
+
 @dataclass
 class PageReading:
     file: str
@@ -72,6 +86,8 @@ class PageReading:
     # (crmdesk.services.scan_in.cutouts)
     images: dict[str, Image.Image] = field(default_factory=dict)
     doubtful: list[str] = field(default_factory=list)  # the rows doubted ("score", "consents")
+    # the rows still to decide, in the check's order: the score, the consents, the questions
+    doubts: list[Doubt] = field(default_factory=list)
     # with keep_handwriting: what is written on the form (reason, referral) as small PNGs,
     # to keep with the answer (services.answer_images); a part with nothing written is not
     handwriting: dict[str, bytes] = field(default_factory=dict)
@@ -120,6 +136,7 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
         if not isinstance(other_laid := _laid(image, layout_of(other), other, found), str):
             spec, geo, laid = other, layout_of(other), other_laid
     if isinstance(laid, str):
+        reading.doubts = _every_row(spec, form.survey, laid)
         return _check(reading, laid)
     reg, image, score_fills = laid
     grey = np.asarray(image, dtype=np.uint8)
@@ -251,55 +268,75 @@ def _misregistered(reg: Registration, geo: FormLayout, found: FoundCode | None,
 def _read_answers(reading: PageReading, grey: Any, reg: Registration, geo: FormLayout,
                   spec: FormSpec, survey: surveys.SurveyRecord,
                   score_fills: list[BoxFill]) -> list[str]:  # fmt: skip
-    """Fill `reading` with what the boxes say; return the doubts."""
-    doubts = []
+    """Fill `reading` with what the boxes say, and its rows to decide (`doubts`: the
+    score, the consents, the questions); return why, row by row in the form's order."""
+    doubts: list[Doubt] = []
     row = read_row(score_fills, [str(n) for n in range(11)], geo.numbers_inside)
     reading.score = row.choice
     if not row.sure:
-        doubts.append(f"score: {row.why}")
+        doubts.append(Doubt("score", f"score: {row.why}", row.choice))
     elif row.choice is None and not geo.numbers_inside:
         ringed = _ringed_numbers(grey, reg, geo)
         if ringed:
-            doubts.append(f"score: a mark round the number {' and '.join(ringed)} above the boxes")
-    if doubts:
-        reading.doubtful.append("score")
+            why = f"score: a mark round the number {' and '.join(ringed)} above the boxes"
+            doubts.append(Doubt("score", why))
     questions = survey.definition.extra
     same = tuple((q.kind, len(options_of(q.kind, q.choices))) for q in questions) == spec.extra
     for n, ((kind, _count), boxes) in enumerate(zip(spec.extra, geo.extra_boxes, strict=True), 1):
+        name = f"question {n}"
         if kind == "text":
             reading.extra.append(None)
             continue
-        if not same:
+        if not same:  # (its choices as printed are not known: only "no answer" is kept)
             reading.extra.append(None)
-            doubts.append(
-                f"question {n}: the survey's questions changed since this form was printed"
-            )
-            reading.doubtful.append(f"question {n}")
+            why = f"{name}: the survey's questions changed since this form was printed"
+            doubts.append(Doubt(name, why, image=name, kind="changed"))
             continue
         q = questions[n - 1]
         labels = options_of(q.kind, q.choices)
         fills = [measure(grey, reg, b) for b in boxes]
         answer = read_row(fills, labels)
-        reading.extra.append(_value(q.kind, labels, answer))
+        value = _value(q.kind, labels, answer)
+        reading.extra.append(value)
         if min(f.outline for f in fills) < OUTLINE:  # (an old form of a survey since edited)
-            doubts.append(f"question {n}: its boxes are not where the form's layout puts them")
+            why = f"{name}: its boxes are not where the form's layout puts them"
+            doubts.append(Doubt(name, why, image=name, kind=q.kind, choices=labels))
         elif not answer.sure:
-            doubts.append(f"question {n}: {answer.why}")
-        if doubts and doubts[-1].startswith(f"question {n}:"):
-            reading.doubtful.append(f"question {n}")
+            doubts.append(Doubt(name, f"{name}: {answer.why}", value, name, q.kind, labels))
     for key, box in geo.consent_boxes.items():
         fill = measure(grey, reg, box)
         tick = read_tick(fill, CONSENT_LABELS[key])
         reading.consents[key] = tick.choice == 0
         if fill.outline < OUTLINE:
-            doubts.append(f"the “{CONSENT_LABELS[key]}” box is not where the form's layout puts it")
+            why = f"the “{CONSENT_LABELS[key]}” box is not where the form's layout puts it"
+            doubts.append(Doubt(key, why, image="consents", kind="consent"))
         elif not tick.sure:
-            doubts.append(tick.why)
-        else:
+            proposal = True if tick.choice == 0 else None
+            doubts.append(Doubt(key, tick.why, proposal, "consents", "consent"))
+    for doubt in doubts:
+        if doubt.image not in reading.doubtful:
+            reading.doubtful.append(doubt.image)
+    order = {"score": 0, "consent": 1}
+    reading.doubts = sorted(doubts, key=lambda d: order.get(d.kind, 2))  # (stable)
+    return [d.why for d in doubts]
+
+
+def _every_row(spec: FormSpec, survey: surveys.SurveyRecord, why: str) -> list[Doubt]:
+    """A page that could not be laid on its form: nothing on it was read, so every row
+    is asked (on the whole page), none with a reading proposed."""
+    rows = [Doubt("score", why)]
+    keys = [k for k, asked in (("contact", spec.contact), ("quote", spec.quote)) if asked]
+    rows += [Doubt(k, why, image="consents", kind="consent") for k in keys]
+    questions = survey.definition.extra
+    same = tuple((q.kind, len(options_of(q.kind, q.choices))) for q in questions) == spec.extra
+    for n, (kind, _count) in enumerate(spec.extra, 1):
+        if kind == "text":
             continue
-        if "consents" not in reading.doubtful:
-            reading.doubtful.append("consents")
-    return doubts
+        q = questions[n - 1] if same else None
+        rows.append(Doubt(f"question {n}", why, image=f"question {n}",
+                          kind=q.kind if q else "changed",
+                          choices=options_of(q.kind, q.choices) if q else ()))  # fmt: skip
+    return rows
 
 
 def _ringed_numbers(grey: Any, reg: Registration, geo: FormLayout) -> list[str]:
