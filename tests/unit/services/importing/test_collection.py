@@ -70,4 +70,3 @@ def test_an_import_while_the_window_settles_keeps_it_paused_until_the_import_is_
         assert gc.isenabled()
     finally:
         collector.settled()
-        gc.unfreeze()
