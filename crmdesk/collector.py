@@ -89,5 +89,5 @@ def collect_young() -> None:
     generation: while paused, everything made since), without walking the rest. An
     import's write calls it after each chunk that updated clients: each updated client's
     ORM state holds cycles (its attribute states point back at it), which a paused collector
-    would keep until the import ends — some 7 KB a client."""
+    would keep until the import ends — over 2 KB a client."""
     gc.collect(0)
