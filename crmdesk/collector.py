@@ -82,3 +82,12 @@ def paused() -> Iterator[None]:
         with _lock:
             _pausing -= 1
             _release()
+
+
+def collect_young() -> None:
+    """Free the cycles among what was made since the last collection (the youngest
+    generation: while paused, everything made since), without walking the rest. An
+    import's write calls it after each chunk that updated clients: each updated client's
+    ORM state holds cycles (its attribute states point back at it), which a paused collector
+    would keep until the import ends — over 2 KB a client."""
+    gc.collect(0)

@@ -9,7 +9,9 @@ dictionaries: matching a row is a few look-ups, never a scan.
 
 The rows of the file read so far are an index of the same kind (`match_first` asks the
 clients first, then the earlier rows, rule by rule), so the same person twice in one
-file is found as they are found among the clients.
+file is found as they are found among the clients: in memory for the window's preview
+(which keeps every row anyway), on disk for the command line's streaming import
+(`earlier_rows.py`), so its memory stays flat however long the file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 from crmdesk.model.folding import fold
 from crmdesk.model.names import display_name
@@ -51,7 +54,7 @@ def _name_key(given: str, family: str, company: str) -> str:
     return " ".join(sorted(words))
 
 
-def _block(name_key: str) -> str:
+def name_block(name_key: str) -> str:
     """The block a name is compared within: the first letter of its words in order, and the
     numbers in it (names with other numbers are other people), so a similar name is looked
     for among a few, not a whole town."""
@@ -116,7 +119,7 @@ class ClientIndex:
             self.by_phone.setdefault(number, cid)
         if not key:
             return
-        block = _block(key)
+        block = name_block(key)
         for kind, place in places:
             if place:
                 ids, names = self.by_place[(kind, place, block)]
@@ -128,26 +131,26 @@ class ClientIndex:
         found = match_first(Keys.of(draft), self)
         return None if found is None else found[1]
 
-    def _by_email(self, keys: Keys) -> Match | None:
+    def email_match(self, keys: Keys) -> Match | None:
         for address in keys.emails:
             cid = self.by_email.get(address.casefold())
             if cid is not None:
                 return Match(cid, self.names[cid], f"same email {address}")
         return None
 
-    def _by_phone(self, keys: Keys) -> Match | None:
+    def phone_match(self, keys: Keys) -> Match | None:
         for number in keys.phones:
             cid = self.by_phone.get(number)
             if cid is not None:
                 return Match(cid, self.names[cid], f"same phone {number}")
         return None
 
-    def _similar_name(self, keys: Keys) -> Match | None:
+    def name_match(self, keys: Keys) -> Match | None:
         if not keys.name or not self.by_place:
             return None
         from rapidfuzz import fuzz, process
 
-        block = _block(keys.name)
+        block = name_block(keys.name)
         for kind, place, typed in keys.places:
             found_in = self.by_place.get((kind, place, block))
             if found_in is None:
@@ -164,12 +167,21 @@ class ClientIndex:
         return None
 
 
-def match_first(keys: Keys, *indexes: ClientIndex) -> tuple[int, Match] | None:
+class Index(Protocol):
+    """What a contact is matched against: the clients here (`ClientIndex`), or the rows
+    of the file read so far (in memory, or on disk: `earlier_rows.EarlierRows`)."""
+
+    def email_match(self, keys: Keys) -> Match | None: ...
+    def phone_match(self, keys: Keys) -> Match | None: ...
+    def name_match(self, keys: Keys) -> Match | None: ...
+
+
+def match_first(keys: Keys, *indexes: Index) -> tuple[int, Match] | None:
     """The first match, rule by rule (email, phone, similar name), each rule asking the
     indexes in order; with the place of the index that found it among those given."""
-    for rule in (ClientIndex._by_email, ClientIndex._by_phone, ClientIndex._similar_name):
+    for rule in ("email_match", "phone_match", "name_match"):
         for at, index in enumerate(indexes):
-            found = rule(index, keys)
+            found: Match | None = getattr(index, rule)(keys)
             if found is not None:
                 return at, found
     return None

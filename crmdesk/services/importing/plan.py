@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -30,6 +30,7 @@ from crmdesk.services.importing.drafts import (
     FactDraft,
     draft_of,
 )
+from crmdesk.services.importing.earlier_rows import EarlierRows
 from crmdesk.services.importing.matching import ClientIndex, Keys, Match, match_first
 from crmdesk.services.importing.records import ImportedContact, Problem
 from crmdesk.store.database import Database
@@ -249,6 +250,11 @@ def imported_marks(db: Database) -> set[str]:
     return marks
 
 
+def _root(row: PlannedRow) -> str:
+    """The row a row is indexed under: the earlier row it is the same person as, else itself."""
+    return row.match.client_id if row.status is Status.SAME and row.match else str(row.number)
+
+
 class _Earlier:
     """The rows of the file planned so far, as an index of the same kind as the clients':
     each row is indexed under the row it is the same person as (or its own number)."""
@@ -259,13 +265,36 @@ class _Earlier:
         self.rows: dict[str, PlannedRow] | None = {} if keep_rows else None
 
     def add(self, row: PlannedRow, keys: Keys) -> None:
-        root = row.match.client_id if row.status is Status.SAME and row.match else \
-            str(row.number)  # fmt: skip
+        root = _root(row)
         if root not in self.lines:
             self.lines[root] = row.contact.origin.line
             if self.rows is not None:
                 self.rows[root] = row
         self.index.add_keys(root, row.draft.name, keys)
+
+    def line_of(self, root: str) -> int:
+        return self.lines[root]
+
+    def close(self) -> None:
+        pass
+
+
+class _EarlierOnDisk:
+    """The same, in a temporary SQLite file (the streaming import: memory stays flat)."""
+
+    rows = None
+
+    def __init__(self) -> None:
+        self.index = EarlierRows()
+
+    def add(self, row: PlannedRow, keys: Keys) -> None:
+        self.index.add_row(_root(row), row.contact.origin.line, row.draft.name, keys)
+
+    def line_of(self, root: str) -> int:
+        return self.index.line_of(root)
+
+    def close(self) -> None:
+        self.index.close()
 
 
 def plan_contact(
@@ -273,7 +302,7 @@ def plan_contact(
     region: str,
     index: ClientIndex,
     marks: set[str],
-    earlier: _Earlier | None = None,
+    earlier: _Earlier | _EarlierOnDisk | None = None,
 ) -> PlannedRow:
     draft = draft_of(contact, region)
     if draft.fingerprint in marks:
@@ -297,7 +326,7 @@ def plan_contact(
     else:
         assert earlier is not None
         row = PlannedRow(contact, draft, Status.SAME, found[1])
-        row.same_as_line = earlier.lines[found[1].client_id]
+        row.same_as_line = earlier.line_of(found[1].client_id)
     if earlier is not None:
         earlier.add(row, keys)
     return row
@@ -328,25 +357,40 @@ def plan_rows(
     marks: set[str],
     *,
     describe: bool = True,
-) -> Iterator[PlannedRow]:
+    on_disk: bool = False,
+) -> Generator[PlannedRow, None, None]:
     """Each contact, planned, in order: matched against the clients here, then against the
     rows before it. `describe`: work out what each match's update would change (the preview
-    shows it; writing works it out again in its own transaction)."""
+    shows it; writing works it out again in its own transaction). `on_disk` (not with
+    `describe`): the rows before are indexed in a temporary SQLite file, not in memory, so
+    a file streamed through is planned in flat memory (the index is deleted when the rows
+    are all planned, or the generator is closed)."""
+    assert not (describe and on_disk), "describing a match needs the earlier rows in memory"
     contacts = iter(contacts)
-    earlier = _Earlier(keep_rows=describe)
-    while chunk := list(islice(contacts, CHUNK)):
-        planned = [plan_contact(c, region, index, marks, earlier) for c in chunk]
-        if describe:
-            ids = [r.match.client_id for r in planned if r.status is Status.MATCH and r.match]
-            current = read_current(db.query_ids, ids) if ids else {}
-            for row in planned:
-                if row.match is None:
-                    continue
-                if row.status is Status.MATCH and row.match.client_id in current:
-                    now_there: Current | None = current[row.match.client_id]
-                else:
-                    first = (earlier.rows or {}).get(row.match.client_id)
-                    now_there = current_of(first.draft) if first is not None else None
-                if now_there is not None:
-                    row.update = work_out_update(row.draft, row.contact, now_there)
-        yield from planned
+    earlier = _EarlierOnDisk() if on_disk else _Earlier(keep_rows=describe)
+    try:
+        while chunk := list(islice(contacts, CHUNK)):
+            planned = [plan_contact(c, region, index, marks, earlier) for c in chunk]
+            if describe:
+                _describe(db, planned, earlier.rows or {})
+            yield from planned
+            del planned  # (let go before the next chunk is read)
+    finally:
+        earlier.close()
+
+
+def _describe(db: Database, planned: list[PlannedRow], first_rows: dict[str, PlannedRow]) -> None:
+    """What each matched row's update would change on its client (or on the client of the
+    earlier row of the same person)."""
+    ids = [r.match.client_id for r in planned if r.status is Status.MATCH and r.match]
+    current = read_current(db.query_ids, ids) if ids else {}
+    for row in planned:
+        if row.match is None:
+            continue
+        if row.status is Status.MATCH and row.match.client_id in current:
+            now_there: Current | None = current[row.match.client_id]
+        else:
+            first = first_rows.get(row.match.client_id)
+            now_there = current_of(first.draft) if first is not None else None
+        if now_there is not None:
+            row.update = work_out_update(row.draft, row.contact, now_there)

@@ -4,7 +4,8 @@ write it as it is read (the command line).
     preview = preview_file(db, source)                 # every row, planned; nothing written
     preview.rows[3].unmatch()                          # the user: not that client
     result = write_preview(db, preview, OnMatch.UPDATE, progress)
-    result = import_file(db, source, OnMatch.SKIP)     # streams: rows are not kept
+    result = import_file(db, source, OnMatch.SKIP)     # streams: rows are not kept, nor
+                                                       # their index (a temporary file)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from crmdesk import collector
 from crmdesk.services import settings
 from crmdesk.services.importing import ImportSource
+from crmdesk.services.importing.earlier_rows import RowTargets
 from crmdesk.services.importing.layouts import remembered_mapping
 from crmdesk.services.importing.mapping import Field
 from crmdesk.services.importing.matching import ClientIndex, read_index
@@ -110,20 +112,27 @@ def import_file(
     region: str | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Read, plan and write `source` as it streams, in one transaction."""
+    """Read, plan and write `source` as it streams, in one transaction: neither its rows
+    nor the index of those read so far (the same person twice in the file) are kept in
+    memory, so memory stays flat however many rows the file holds."""
     region = region or settings.phone_region(db)
     use_remembered_mapping(db, source)
-    rows = plan_rows(
-        db, source.contacts(), region, read_index(db), imported_marks(db), describe=False
-    )
-    result = write_import(
-        db,
-        rows,
-        on_match=on_match,
-        label=f"Import {source.name}",
-        progress=progress,
-        total=lambda _n: (int(source.progress * _SCALE), _SCALE),
-    )
+    rows = plan_rows(db, source.contacts(), region, read_index(db), imported_marks(db),
+                     describe=False, on_disk=True)  # fmt: skip
+    targets = RowTargets()
+    try:
+        result = write_import(
+            db,
+            rows,
+            on_match=on_match,
+            label=f"Import {source.name}",
+            progress=progress,
+            total=lambda _n: (int(source.progress * _SCALE), _SCALE),
+            targets=targets,
+        )
+    finally:
+        rows.close()  # (the earlier rows' index is deleted)
+        targets.close()
     result.problems += source.problems
     result.not_imported = not_imported(source)
     return result

@@ -19,7 +19,7 @@ left, so no value is lost between two rows of the same person.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -211,12 +211,15 @@ def write_import(
     progress: Progress | None = None,
     total: Callable[[int], tuple[int, int]] | None = None,
     mapping: ColumnMapping | None = None,
+    targets: MutableMapping[str, str] | None = None,
 ) -> ImportResult:
     """Write `rows` (a preview's, or planned as the file is read) in one transaction.
-    `progress(n, total)` is called after each chunk (`total(n)` says what to report when
-    the number of rows is not known in advance); answering False cancels: ImportCancelled,
-    nothing written. `mapping`: a table's columns as the user set them, remembered for the
-    next file with the same headers, in the same write."""
+        `progress(n, total)` is called after each chunk (`total(n)` says what to report when
+        the number of rows is not known in advance); answering False cancels: ImportCancelled,
+        nothing written. `mapping`: a table's columns as the user set them, remembered for the
+        next file with the same headers, in the same write. `targets`: where to keep which client
+    each row went to (a later row of the same person is taken into it): a dict unless given
+    (the streaming import gives one on disk)."""
     from crmdesk import model
     from crmdesk.store.bulk import BulkWriter
     from crmdesk.store.tracking import save_clock, write_log
@@ -239,7 +242,8 @@ def write_import(
             locale = str(conn.exec_driver_sql(
                 "SELECT value FROM meta WHERE key = 'sort_locale'").scalar() or "")  # fmt: skip
             query_ids = _reader(conn)
-            targets: dict[str, str] = {}  # a row's number → the client it went to
+            if targets is None:
+                targets = {}  # a row's number → the client it went to
             gone: set[str] = set()  # rows whose client was deleted since the preview
             rows = iter(rows)
             while batch := list(islice(rows, CHUNK)):
@@ -291,6 +295,7 @@ def write_import(
                             result.updated += 1
                     session.flush()
                     session.expunge_all()  # (memory stays flat over 100,000 updates)
+                    collector.collect_young()  # (their ORM states' cycles)
                 done += len(batch)
                 if progress is not None:
                     n, of = total(done) if total is not None else (done, done)

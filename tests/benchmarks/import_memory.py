@@ -1,0 +1,86 @@
+"""How much memory the command line's import takes as its file grows (issue 16: "large files
+stream (memory flat)"): each size is imported into a fresh database in a process of its
+own, and the process's peak resident memory is measured before and after the import.
+
+    python -m tests.benchmarks.import_memory 10000 100000
+
+The file is B14's (names in ten scripts, a phone, email and address each), with one row
+in ten the same person as an earlier row (their email again, written in capitals), so the
+index of the rows read so far is asked and found.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.bench_import import FAMILY, GIVEN, HEADER, TOWNS
+
+
+def write_file(path: Path, rows: int) -> None:
+    """`rows` people as an Outlook-style CSV, written as they are made (no list of them)."""
+    rng = random.Random(16)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(HEADER)
+        for n in range(rows):
+            town, area = rng.choice(TOWNS)
+            email = f"person{n}@example.org"
+            if n % 10 == 9:  # the same person as an earlier row
+                email = f"PERSON{rng.randrange(n)}@example.org"
+            out.writerow([
+                rng.choice(GIVEN), f"{rng.choice(FAMILY)} {n}", email,
+                f"07{rng.randrange(400, 999)} {n:06d}", f"{rng.randrange(1, 200)} High Street",
+                town, f"{area} {rng.randrange(1, 9)}AB", "", "Likes tulips" if n % 7 == 0 else "",
+            ])  # fmt: skip
+
+
+def peak_kb() -> int:
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
+
+
+def measure(rows: int) -> dict[str, float]:
+    """In this process: import a file of `rows` rows; the peak memory's growth in MB."""
+    from crmdesk.services import settings
+    from crmdesk.services.importing import open_import
+    from crmdesk.services.importing.preview import import_file
+    from crmdesk.store.database import Database
+
+    with tempfile.TemporaryDirectory(prefix="crmdesk-memory-") as folder:
+        file = Path(folder) / "clients.csv"
+        write_file(file, rows)
+        with Database.open(Path(folder) / "shop.crmdesk", create=True) as db:
+            settings.set_phone_region(db, "GB")
+            # the modules and a first small import loaded before measuring
+            small = Path(folder) / "small.csv"
+            write_file(small, 50)
+            import_file(db, open_import(small, locale="en_GB"))
+            before = peak_kb()
+            start = time.perf_counter()
+            result = import_file(db, open_import(file, locale="en_GB"))
+            seconds = time.perf_counter() - start
+            after = peak_kb()
+    assert result.added + result.folded + result.skipped >= rows - 50, result.summary()
+    return {"rows": rows, "growth_mb": (after - before) / 1024, "peak_mb": after / 1024,
+            "seconds": seconds, "folded": result.folded}  # fmt: skip
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--one"]:
+        said = measure(int(argv[1]))
+        print(" ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                       for k, v in said.items()))  # fmt: skip
+        return
+    for rows in [int(a) for a in argv] or [10_000, 100_000]:
+        subprocess.run([sys.executable, "-m", "tests.benchmarks.import_memory", "--one",
+                        str(rows)], check=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
