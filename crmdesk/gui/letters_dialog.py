@@ -211,7 +211,7 @@ class LettersDialog(QDialog):
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(100)
         save = QAction(self)
-        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.setShortcuts(QKeySequence.StandardKey.Save)
         self.addAction(save)
 
         self.template_list.selectionModel().currentChanged.connect(
