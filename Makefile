@@ -20,9 +20,13 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/crmdesk --resume
 
-## test: the whole suite, offscreen, on real SQLite files
+## test: the whole suite, offscreen, on real SQLite files (the window's tests a process per
+## file: some 64 windows into one process, PySide6 6.11 crashed inside Qt; see README)
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --ignore=tests/gui
+	@for file in tests/gui/test_*.py; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $$file || exit 1; \
+	done
 
 ## soak: long runs of the kill -9, lock race and merge property tests (minutes, not seconds)
 soak: $(STAMP)
