@@ -30,9 +30,6 @@ _ORDER_WORDS = {"d": "day", "m": "month", "y": "year"}
 Token = tuple[str, str]  # ("digits", "12") or ("word", "mai")
 
 
-_locale = babel_locale
-
-
 def _tokens(text: str) -> list[Token]:
     """Runs of digits (any script's, as ASCII) and of letters with their marks (case and
     accents folded); everything else separates them."""
@@ -93,7 +90,7 @@ def _words(locale: str) -> _Words:
     months: dict[tuple[str, ...], int] = {}
     clashes: set[tuple[str, ...]] = set()
     for loc in ("en", locale):
-        for context in _locale(loc).months.values():
+        for context in babel_locale(loc).months.values():
             for names in context.values():
                 for number, name in names.items():
                     key = tuple(t for _k, t in _tokens(name))
@@ -121,7 +118,7 @@ def _words(locale: str) -> _Words:
                 if months.setdefault((word,), m) != m:
                     months.pop((word,))
     weekdays = {
-        t for context in _locale(locale).days.values() for names in context.values()
+        t for context in babel_locale(locale).days.values() for names in context.values()
         for name in names.values() for _k, t in _tokens(name)
     }  # fmt: skip
     return _Words(months, _FILLERS | learnt | weekdays, words.longest)
@@ -130,14 +127,14 @@ def _words(locale: str) -> _Words:
 @lru_cache(maxsize=64)
 def order(locale: str) -> str:
     """ "dmy", "mdy" or "ymd": the order of day, month and year in the locale's short dates."""
-    pattern = _locale(locale).date_formats["short"].pattern
+    pattern = babel_locale(locale).date_formats["short"].pattern
     first = {letter: pattern.find(letter) for letter in "dMy"}
     return "".join(k.lower() for k in sorted(first, key=lambda k: first[k]))
 
 
 def _short_pattern(locale: str) -> str:
     """The locale's short date pattern with a four-digit year (5/23/1990, not 5/23/90)."""
-    pattern = _locale(locale).date_formats["short"].pattern
+    pattern = babel_locale(locale).date_formats["short"].pattern
     return re.sub(r"y+", "y", pattern)
 
 
@@ -266,7 +263,7 @@ def show_day_of_year(month: int, day: int, locale: str) -> str:
     """A day and month without a year, as the locale writes one: "15 April", "April 15",
     "15. April", "4月15日" (CLDR's month-day pattern, filled in here: nothing is formatted
     through a date, so no year is ever made up for it)."""
-    loc = _locale(locale)
+    loc = babel_locale(locale)
     skeleton = loc.datetime_skeletons.get("MMMMd")
     pattern = skeleton.pattern if skeleton is not None else "d MMMM"
     out = []
@@ -346,7 +343,7 @@ def parse_birthday(text: str, locale: str, *, today: date | None = None) -> Part
     try:
         return PartialDate(month, day)
     except ValueError:
-        name = _locale(locale).months["stand-alone"]["wide"][month]
+        name = babel_locale(locale).months["stand-alone"]["wide"][month]
         most = most_days(month)
         at_most = "at most " if month == 2 else ""
         raise ValueError(
