@@ -85,9 +85,11 @@ def _bare_reportlab(out: Path, letters_: list[list[tuple[str, str]]], paper: Any
 
 
 def _forget() -> None:
+    from crmdesk.documents import scripts
     from crmdesk.services import templating
 
     markup._chunk.cache_clear()
+    scripts._parsed.cache_clear()
     templating._check.cache_clear()
     templating.compiled.cache_clear()
 

@@ -290,3 +290,37 @@ def test_a_long_paragraph_laid_out_in_pieces_reads_as_one(db: Database, tmp_path
     assert pages == 3 and all(f"line {n}\r\n" in text for n in range(2, PIECE_LINES * 3, 17))
     cut = pieces("<br/>".join(["<b>a"] + ["b"] * PIECE_LINES + ["c</b>"]))
     assert len(cut) == 2 and cut[0].endswith("</b>") and cut[1].startswith("<b>")
+
+
+def test_letters_sharing_paragraphs_print_exactly_as_if_each_were_read_alone(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch reads each repeated paragraph once and its letters share what was read: the
+    PDF must be byte for byte the one made by reading every paragraph afresh."""
+    from reportlab import rl_config
+    from reportlab.platypus import Paragraph
+
+    from crmdesk.documents import scripts
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no date or random id in the file
+    set_up_shop(db)
+    ids = add_people(db)
+    body = (
+        "Dear {{ client.greeting_name }},\n\nThank you for **ten years** with us, and"
+        " *welcome* back. A long shared paragraph that wraps over several lines of the"
+        " letter, the same in every letter of the batch, word for word, line for line.\n\n"
+        "- first, for {{ client.first_name }}\n- second, the same for all\n\n"
+        "> Σοφία, Ольга, 你好, שלום, مرحبا, สวัสดี, नमस्ते\n\nWarm regards,\nAnna"
+    )
+    template = TemplateRecord("", "Shared", body)
+    batch = letters.prepare(db, template, ids)
+    chosen = [letter for _, letter in batch.letters]
+    head = letters.letterhead(batch.shop)
+    shared = letters.lay_out(tmp_path / "shared.pdf", chosen, head)
+    monkeypatch.setattr(scripts, "_parsed", lambda text, style: Paragraph(text, style).frags)
+    alone = letters.lay_out(tmp_path / "alone.pdf", chosen, head)
+    assert shared == alone == len(ids)
+    assert (tmp_path / "shared.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
+    pages = pdf_pages(tmp_path / "shared.pdf")
+    for page, (given, *_rest) in zip(pages, PEOPLE, strict=False):
+        assert f"first, for {given}" in page and "ten years" in page
