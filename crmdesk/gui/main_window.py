@@ -19,7 +19,6 @@ from crmdesk.gui import dialogs
 from crmdesk.gui.app_state import AppState
 from crmdesk.gui.client_list_model import ID_ROLE
 from crmdesk.gui.client_list_view import ClientListView
-from crmdesk.gui.problems import show_problem
 from crmdesk.gui.widgets import resize_within_screen
 from crmdesk.services import unpacking
 from crmdesk.store.database import Database, is_current
@@ -447,6 +446,8 @@ class MainWindow(QMainWindow):
             raise error
         self.say("")
         self.open_failed.emit(str(error))
+        from crmdesk.gui.problems import show_problem  # (QMessageBox: not before the list shows)
+
         show_problem(self, "Cannot open this file", error)
 
     @property
