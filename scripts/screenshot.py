@@ -148,6 +148,7 @@ def _welcome(app: QApplication, window: MainWindow, out: Path) -> None:
     window.show_welcome()
     page = window.controllers.welcome.page
     assert page is not None
+    _wait_for(app, lambda: page.ready)  # (the countries are listed on a worker)
     page.name.setText("Webber & Daughters, Florist")
     page.address.setPlainText("15 Valley Drive\nHarrogate HG1 2RS")
     page.country.setCurrentIndex(page.country.findData("GB"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from crmdesk.gui.controller import OnScreen
     from crmdesk.services.new_shop import NewShop
 
+Choices = tuple[str, list[tuple[str, str]], list[tuple[str, str]]]
+
 NO_IMPORT_YET = "Importing clients comes with File ▸ Import clients… (not in this version yet)."
 
 
@@ -56,8 +58,6 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None, can_import: bool = False) -> None:
         super().__init__(parent)
-        from crmdesk.services import amounts, settings
-
         self.setObjectName("welcome")
         self.setAccessibleName("Welcome")
         self.errors: dict[str, FieldError] = {}
@@ -79,19 +79,15 @@ class WelcomePage(QWidget):
         self.address.setTabChangesFocus(True)
         self.address.setPlaceholderText("One line per line of the letterhead")
         self.address.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        # the countries and currencies are filled in by show_choices (the lists are made on
+        # a worker: Babel's names and the phone rules take about 0.3 s on a first run)
+        self.ready = False
         self.country = QComboBox(form_box)
-        machine = settings.machine_region()
-        if not machine:
-            self.country.addItem("Choose the shop's country…", "")
-        for code, label in settings.country_choices():
-            self.country.addItem(label, code)
-        self.country.setCurrentIndex(max(0, self.country.findData(machine)))
-        fit_combo(self.country)
+        self.country.addItem("Finding the countries…", "")
+        self.country.setEnabled(False)
         self.currency = QComboBox(form_box)
         self.currency.addItem("", "")  # the country's: named by _on_country_changed
-        for code, label in amounts.currency_choices():
-            self.currency.addItem(label, code)
-        fit_combo(self.currency)
+        self.currency.setEnabled(False)
         self.signature_name = QLineEdit(form_box)
         self.signature_name.setPlaceholderText("e.g. Margaret Webber")
         self.signature_title = QLineEdit(form_box)
@@ -165,6 +161,23 @@ class WelcomePage(QWidget):
         self.open_copy.clicked.connect(self.open_requested)
         self.import_clients.clicked.connect(self._on_import_clients_clicked)
         self.name.returnPressed.connect(self._on_start_clicked)
+
+    def show_choices(self, choices: Choices) -> None:
+        """Fill in the countries (the machine's chosen) and the currencies."""
+        machine, countries, currencies = choices
+        with QSignalBlocker(self.country):
+            self.country.clear()
+            if not machine:
+                self.country.addItem("Choose the shop's country…", "")
+            for code, label in countries:
+                self.country.addItem(label, code)
+            self.country.setCurrentIndex(max(0, self.country.findData(machine)))
+        for code, label in currencies:
+            self.currency.addItem(label, code)
+        for box in (self.country, self.currency):
+            fit_combo(box)
+            box.setEnabled(not self.busy)
+        self.ready = True
         self._on_country_current_index_changed()
 
     def _add(
@@ -239,12 +252,16 @@ class WelcomePage(QWidget):
         self.busy = busy
         for button in (self.start, self.demo, self.open_copy):
             button.setEnabled(not busy)
+        for box in (self.country, self.currency):
+            box.setEnabled(self.ready and not busy)
         self.start.setText("Starting the shop…" if busy else "&Start the shop")
 
     # ------------------------------------------------------------------ slots
 
     def _on_country_current_index_changed(self, _index: int = 0) -> None:
         """The currency's first choice names the new country's own."""
+        if not self.ready:
+            return
         from crmdesk.services import amounts, settings
 
         code = str(self.country.currentData() or "")
@@ -262,6 +279,14 @@ class WelcomePage(QWidget):
     def _on_import_clients_clicked(self) -> None:
         if not self.busy and (new := self.checked()) is not None:
             self.import_requested.emit(new)
+
+
+def _choices() -> Choices:
+    """The machine's country, and the countries and currencies to choose from (on a worker:
+    the services and their data load here on a first run)."""
+    from crmdesk.services import amounts, settings
+
+    return settings.machine_region(), settings.country_choices(), amounts.currency_choices()
 
 
 class Welcome(Controller):
@@ -286,6 +311,7 @@ class Welcome(Controller):
 
     def make_page(self, parent: QWidget) -> WelcomePage:
         page = self.page = WelcomePage(parent, can_import=self.import_action is not None)
+        self.state.runner.op(_choices).success(page.show_choices).read()
         page.start_requested.connect(self.start)
         page.import_requested.connect(self._on_page_import_requested)
         page.demo_requested.connect(self.open_demo)

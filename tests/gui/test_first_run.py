@@ -31,6 +31,11 @@ def first_run(qtbot: QtBot) -> Iterator[MainWindow]:
     window.show()
     qtbot.waitExposed(window)
     window.show_welcome()
+    page = _page(window)
+    # the countries and currencies are made on a worker: the page shows at once without them
+    assert not page.ready and not page.country.isEnabled()
+    qtbot.waitUntil(lambda: page.ready, timeout=20000)
+    assert page.country.isEnabled() and page.country.findData("DE") >= 0
     yield window
     window.close()
 
@@ -203,6 +208,7 @@ def test_start_the_shop_and_import_clients(qtbot: QtBot) -> None:
     importer.triggered.connect(lambda: asked.append(str(window.db.path if window.db else "")))
     window.controllers.welcome.import_action = importer  # (what the hook line sets)
     window.show_welcome()
+    qtbot.waitUntil(lambda: _page(window).ready, timeout=20000)
     page = _page(window)
     assert page.import_clients.isEnabled()
     type_into(qtbot, page.name, "山田商店")
@@ -232,6 +238,7 @@ def test_start_the_shop_and_import_clients_with_the_real_importer(
     qtbot.addWidget(window)
     window.show()
     window.show_welcome()
+    qtbot.waitUntil(lambda: _page(window).ready, timeout=20000)
     page = _page(window)
     assert window.controllers.import_clients is window.importing.act_import
     assert page.import_clients.isEnabled()
