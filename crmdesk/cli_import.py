@@ -92,7 +92,7 @@ def run(args: argparse.Namespace, open_database: Any) -> int:
             if args.dry_run:
                 result = dry_run(db, source, on_match, region=region)
             else:
-                result = import_file(db, source, on_match, region=region)
+                result = import_file(db, source, on_match, region=region, undo=False)
             said = result.as_json()
             for key in ("added", "updated", "skipped", "folded"):
                 totals[key] += said[key]
