@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 __all__ = ["ImportCancelled", "ImportResult", "write_import"]
 
 _CACHE_KB = 131072  # SQLite's page cache while an import is written: 128 MB
-_STREAM_CACHE_KB = 16384  # the same, without Undo (the command line)
+_STREAM_CACHE_KB = 8192  # the same, without Undo (the command line): flat memory
 
 
 def _reader(conn: Connection) -> Callable[[str, Sequence[str]], list[Any]]:
