@@ -7,6 +7,7 @@ own, and the process's peak resident memory is measured before and after the imp
                                                                    # window's way of writing)
     python -m tests.benchmarks.import_memory --trace 10000         # + Python's own heap: its
                                                                    # peak and where it grew
+    python -m tests.benchmarks.import_memory --dry-run 10000       # `crmdesk import --dry-run`
 
 The file is B14's (names in ten scripts, a phone, email and address each), with one row
 in ten the same person as an earlier row (their email again, written in capitals), so the
@@ -50,14 +51,17 @@ def peak_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
 
 
-def measure(rows: int, *, undo: bool = False, trace: bool = False) -> dict[str, float]:
+def measure(
+    rows: int, *, undo: bool = False, trace: bool = False, dry: bool = False
+) -> dict[str, float]:
     """In this process: import a file of `rows` rows as the command line does (no Undo
     step, unless `undo`); the peak memory's growth in MB. `trace`: also the peak of what
     Python allocated (tracemalloc, which makes the import slower), and the lines whose
-    allocations were left at the end printed."""
+    allocations were left at the end printed. `dry`: `--dry-run` instead (nothing written)."""
     from crmdesk.services import settings
     from crmdesk.services.importing import open_import
-    from crmdesk.services.importing.preview import import_file
+    from crmdesk.services.importing.plan import OnMatch
+    from crmdesk.services.importing.preview import dry_run, import_file
     from crmdesk.store.database import Database
 
     with tempfile.TemporaryDirectory(prefix="crmdesk-memory-") as folder:
@@ -74,7 +78,11 @@ def measure(rows: int, *, undo: bool = False, trace: bool = False) -> dict[str, 
                 first = tracemalloc.take_snapshot()
             before = peak_kb()
             start = time.perf_counter()
-            result = import_file(db, open_import(file, locale="en_GB"), undo=undo)
+            source = open_import(file, locale="en_GB")
+            if dry:
+                result = dry_run(db, source, OnMatch.UPDATE)
+            else:
+                result = import_file(db, source, undo=undo)
             seconds = time.perf_counter() - start
             after = peak_kb()
             if trace:
@@ -92,10 +100,11 @@ def measure(rows: int, *, undo: bool = False, trace: bool = False) -> dict[str, 
 
 
 def main(argv: list[str]) -> None:
-    flags = [a for a in argv if a in ("--undo", "--trace")]
+    flags = [a for a in argv if a in ("--undo", "--trace", "--dry-run")]
     sizes = [a for a in argv if a not in flags]
     if sizes[:1] == ["--one"]:
-        said = measure(int(sizes[1]), undo="--undo" in flags, trace="--trace" in flags)
+        said = measure(int(sizes[1]), undo="--undo" in flags, trace="--trace" in flags,
+                       dry="--dry-run" in flags)  # fmt: skip
         print(" ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
                        for k, v in said.items()), flush=True)  # fmt: skip
         return
