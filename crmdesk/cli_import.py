@@ -29,7 +29,11 @@ def add_parser(commands: Any) -> None:
             "(--on-match new adds it as a client of its own). "
             "Each file is written in one transaction (all of it or, on an error, "
             "nothing), as it is read: the contacts read so far are matched in a temporary "
-            "file (about 400 bytes a contact, deleted after), not kept in memory. "
+            "file (about 400 bytes a contact, deleted after), not kept in memory, so memory "
+            "stays flat however long the file. The command line has no Undo (the window's "
+            "Ctrl+Z does not reach an import made here): to be able to take one back, run "
+            "`crmdesk backup` first; `crmdesk restore 1` then puts that backup back (and "
+            "with it takes back anything else written since). "
             "Importing the same file again adds nothing. A CSV's columns are "
             "mapped as last set in the window for the same headers, else guessed from them. "
             "Phones and emails that are not valid are kept as typed, as things to remember, "
@@ -53,7 +57,10 @@ def add_parser(commands: Any) -> None:
         help="what to do with a contact that matches a client here (default: update)",
     )
     found.add_argument(
-        "--dry-run", action="store_true", help="say what would be imported; write nothing"
+        "--dry-run",
+        action="store_true",
+        help="say what the import would do, worked out row by row as it would (the same "
+        "counts and problems); write nothing",
     )
     found.add_argument(
         "--json",
@@ -92,7 +99,7 @@ def run(args: argparse.Namespace, open_database: Any) -> int:
             if args.dry_run:
                 result = dry_run(db, source, on_match, region=region)
             else:
-                result = import_file(db, source, on_match, region=region)
+                result = import_file(db, source, on_match, region=region, undo=False)
             said = result.as_json()
             for key in ("added", "updated", "skipped", "folded"):
                 totals[key] += said[key]

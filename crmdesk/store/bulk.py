@@ -36,6 +36,9 @@ class BulkWriter:
             return []
         assert isinstance(table, Table)
         changes = []
+        # (a plain str: the name's own type, a str subclass, is looked up for an adapter
+        # by sqlite3 on every row)
+        name = str(table.name)
         fresh = iter(new_ids(sum(1 for row in rows if "id" not in row)))
         for row in rows:
             if "id" not in row:
@@ -44,7 +47,7 @@ class BulkWriter:
             row["hlc"], row["site_id"] = stamp, self.site_id
             changes.append(
                 {
-                    "table_name": table.name,
+                    "table_name": name,
                     "row_id": row["id"],
                     "column_name": ALL_FIELDS,
                     "hlc": stamp,

@@ -2,7 +2,12 @@
 stream (memory flat)"): each size is imported into a fresh database in a process of its
 own, and the process's peak resident memory is measured before and after the import.
 
-    python -m tests.benchmarks.import_memory 10000 100000
+    python -m tests.benchmarks.import_memory 10000 100000          # as `crmdesk import`
+    python -m tests.benchmarks.import_memory --undo 10000          # with an Undo step (the
+                                                                   # window's way of writing)
+    python -m tests.benchmarks.import_memory --trace 10000         # + Python's own heap: its
+                                                                   # peak and where it grew
+    python -m tests.benchmarks.import_memory --dry-run 10000       # `crmdesk import --dry-run`
 
 The file is B14's (names in ten scripts, a phone, email and address each), with one row
 in ten the same person as an earlier row (their email again, written in capitals), so the
@@ -18,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from tests.benchmarks.bench_import import FAMILY, GIVEN, HEADER, TOWNS
@@ -45,11 +51,17 @@ def peak_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KB on Linux
 
 
-def measure(rows: int) -> dict[str, float]:
-    """In this process: import a file of `rows` rows; the peak memory's growth in MB."""
+def measure(
+    rows: int, *, undo: bool = False, trace: bool = False, dry: bool = False
+) -> dict[str, float]:
+    """In this process: import a file of `rows` rows as the command line does (no Undo
+    step, unless `undo`); the peak memory's growth in MB. `trace`: also the peak of what
+    Python allocated (tracemalloc, which makes the import slower), and the lines whose
+    allocations were left at the end printed. `dry`: `--dry-run` instead (nothing written)."""
     from crmdesk.services import settings
     from crmdesk.services.importing import open_import
-    from crmdesk.services.importing.preview import import_file
+    from crmdesk.services.importing.plan import OnMatch
+    from crmdesk.services.importing.preview import dry_run, import_file
     from crmdesk.store.database import Database
 
     with tempfile.TemporaryDirectory(prefix="crmdesk-memory-") as folder:
@@ -61,25 +73,44 @@ def measure(rows: int) -> dict[str, float]:
             small = Path(folder) / "small.csv"
             write_file(small, 50)
             import_file(db, open_import(small, locale="en_GB"))
+            if trace:
+                tracemalloc.start(1)
+                first = tracemalloc.take_snapshot()
             before = peak_kb()
             start = time.perf_counter()
-            result = import_file(db, open_import(file, locale="en_GB"))
+            source = open_import(file, locale="en_GB")
+            if dry:
+                result = dry_run(db, source, OnMatch.UPDATE)
+            else:
+                result = import_file(db, source, undo=undo)
             seconds = time.perf_counter() - start
             after = peak_kb()
+            if trace:
+                python_peak = tracemalloc.get_traced_memory()[1] / 2**20
+                grown = tracemalloc.take_snapshot().compare_to(first, "lineno")
+                tracemalloc.stop()
+                for stat in grown[:8]:
+                    print(f"  {stat.size_diff / 1024:+.0f} KB  {stat.traceback}")
     assert result.added + result.folded + result.skipped >= rows - 50, result.summary()
-    return {"rows": rows, "growth_mb": (after - before) / 1024, "peak_mb": after / 1024,
+    said = {"rows": rows, "growth_mb": (after - before) / 1024, "peak_mb": after / 1024,
             "seconds": seconds, "folded": result.folded}  # fmt: skip
+    if trace:
+        said["python_peak_mb"] = python_peak
+    return said
 
 
 def main(argv: list[str]) -> None:
-    if argv[:1] == ["--one"]:
-        said = measure(int(argv[1]))
+    flags = [a for a in argv if a in ("--undo", "--trace", "--dry-run")]
+    sizes = [a for a in argv if a not in flags]
+    if sizes[:1] == ["--one"]:
+        said = measure(int(sizes[1]), undo="--undo" in flags, trace="--trace" in flags,
+                       dry="--dry-run" in flags)  # fmt: skip
         print(" ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
-                       for k, v in said.items()))  # fmt: skip
+                       for k, v in said.items()), flush=True)  # fmt: skip
         return
-    for rows in [int(a) for a in argv] or [10_000, 100_000]:
+    for rows in [int(a) for a in sizes] or [10_000, 100_000]:
         subprocess.run([sys.executable, "-m", "tests.benchmarks.import_memory", "--one",
-                        str(rows)], check=True)  # fmt: skip
+                        str(rows), *flags], check=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -159,7 +159,8 @@ def _written(value: Any) -> str:
 def fingerprint(contact: ImportedContact) -> str:
     """The same for the same person written the same way, wherever in a file they stand."""
     parts = [
-        _written(value)
+        # (a text or an empty value, most of a contact's, is its repr(): said at once)
+        repr(value) if type(value) is str or not value else _written(value)
         for key, value in contact.__dict__.items()
         if key not in ("origin", "problems")
     ]

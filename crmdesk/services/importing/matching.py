@@ -148,13 +148,13 @@ class ClientIndex:
     def name_match(self, keys: Keys) -> Match | None:
         if not keys.name or not self.by_place:
             return None
-        from rapidfuzz import fuzz, process
-
         block = name_block(keys.name)
         for kind, place, typed in keys.places:
             found_in = self.by_place.get((kind, place, block))
             if found_in is None:
                 continue
+            from rapidfuzz import fuzz, process  # (only when there are names to compare)
+
             found = process.extractOne(keys.name, found_in[1], scorer=fuzz.ratio,
                                        score_cutoff=NAME_SCORE)  # fmt: skip
             if found is not None:

@@ -6,6 +6,7 @@ write it as it is read (the command line).
     result = write_preview(db, preview, OnMatch.UPDATE, progress)
     result = import_file(db, source, OnMatch.SKIP)     # streams: rows are not kept, nor
                                                        # their index (a temporary file)
+    result = dry_run(db, source, OnMatch.UPDATE)       # the same, nothing written
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from crmdesk import collector
 from crmdesk.services import settings
 from crmdesk.services.importing import ImportSource
+from crmdesk.services.importing.dry_run import dry_run_rows
 from crmdesk.services.importing.earlier_rows import RowTargets
 from crmdesk.services.importing.layouts import remembered_mapping
 from crmdesk.services.importing.mapping import Field
@@ -111,10 +113,12 @@ def import_file(
     *,
     region: str | None = None,
     progress: Progress | None = None,
+    undo: bool = True,
 ) -> ImportResult:
     """Read, plan and write `source` as it streams, in one transaction: neither its rows
     nor the index of those read so far (the same person twice in the file) are kept in
-    memory, so memory stays flat however many rows the file holds."""
+    memory. `undo=False` (the command line) makes no Undo step and keeps SQLite's page
+    cache small: memory then stays flat however many rows the file holds."""
     region = region or settings.phone_region(db)
     use_remembered_mapping(db, source)
     rows = plan_rows(db, source.contacts(), region, read_index(db), imported_marks(db),
@@ -129,6 +133,7 @@ def import_file(
             progress=progress,
             total=lambda _n: (int(source.progress * _SCALE), _SCALE),
             targets=targets,
+            undo=undo,
         )
     finally:
         rows.close()  # (the earlier rows' index is deleted)
@@ -141,28 +146,16 @@ def import_file(
 def dry_run(
     db: Database, source: ImportSource, on_match: OnMatch, *, region: str | None = None
 ) -> ImportResult:
-    """What import_file would do, without writing anything."""
+    """What import_file would do, without writing anything: the same plan and the same
+    decisions, streamed as import_file streams (memory flat)."""
+    region = region or settings.phone_region(db)
     use_remembered_mapping(db, source)
-    preview = preview_file(db, source, region=region)
-    result = ImportResult()
-    went: set[int] = set()  # the rows that became or updated a client
-    for row in preview.rows:
-        if row.status is not Status.DONE:
-            result.problems += row.draft.problems
-        matched = row.status in (Status.MATCH, Status.SAME)
-        changes = bool(row.update and not row.update.is_empty())
-        if row.status is Status.NEW or (matched and on_match is OnMatch.NEW):
-            result.added += 1
-            went.add(row.number)
-        elif row.status is Status.MATCH and on_match is OnMatch.UPDATE:
-            went.add(row.number)
-            result.updated += changes
-            result.skipped += not changes
-        elif row.status is Status.SAME and row.same_as in went:
-            result.folded += changes
-            result.skipped += not changes
-        else:
-            result.skipped += 1
-    result.problems += preview.problems
+    rows = plan_rows(db, source.contacts(), region, read_index(db), imported_marks(db),
+                     describe=False, on_disk=True)  # fmt: skip
+    try:
+        result = dry_run_rows(db, rows, on_match)
+    finally:
+        rows.close()
+    result.problems += source.problems
     result.not_imported = not_imported(source)
     return result

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from crmdesk import collector
@@ -31,68 +30,37 @@ from crmdesk.model.names import client_sort_name
 from crmdesk.services.changes import Changes, UndoStep
 from crmdesk.services.importing.drafts import TEXT_FIELDS, ClientDraft
 from crmdesk.services.importing.layouts import store_mapping
+from crmdesk.services.importing.outcomes import (
+    ImportCancelled,
+    ImportResult,
+    Progress,
+    take_rows,
+)
 from crmdesk.services.importing.plan import (
     CHUNK,
     IMPORTED_FROM,
+    Current,
     OnMatch,
     PlannedRow,
-    Status,
     Update,
     adds_the_year,
     history_body,
     read_current,
-    work_out_update,
 )
-from crmdesk.services.importing.records import Problem
 from crmdesk.store.database import Database
 from crmdesk.store.revert import RowRevert
-from crmdesk.wording import count
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
     from crmdesk.services.importing.mapping import ColumnMapping
+    from crmdesk.store.bulk import BulkWriter
 
-Progress = Callable[[int, int], bool]
+__all__ = ["ImportCancelled", "ImportResult", "write_import"]
 
-
-class ImportCancelled(Exception):  # noqa: N818 (what the user did, not an error)
-    """The user cancelled the import: nothing was written."""
-
-
-@dataclass
-class ImportResult:
-    added: int = 0
-    updated: int = 0
-    skipped: int = 0
-    folded: int = 0  # rows taken into the client of an earlier row of the same file
-    problems: list[Problem] = field(default_factory=list)
-    not_imported: list[str] = field(default_factory=list)  # "file: column" not imported
-    changes: Changes | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "skipped": self.skipped,
-            "folded": self.folded,
-            "problems": [
-                {"file": p.file, "line": p.line, "message": p.text} for p in self.problems
-            ],
-            "not_imported": self.not_imported,
-        }
-
-    def summary(self) -> str:
-        """ "3 clients added, 1 updated, 2 skipped; 4 problems." """
-        text = (f"{count(self.added, 'client')} added, {self.updated} updated, "
-                f"{self.skipped} skipped")  # fmt: skip
-        if self.folded:
-            text += (f"; {count(self.folded, 'row')} of the same person as an earlier row "
-                     "taken into that client")  # fmt: skip
-        if self.problems:
-            text += f"; {count(len(self.problems), 'problem')}"
-        return text + "."
+_CACHE_KB = 131072  # SQLite's page cache while an import is written: 128 MB
+_STREAM_CACHE_KB = 8192  # the same, without Undo (the command line): flat memory
 
 
 def _reader(conn: Connection) -> Callable[[str, Sequence[str]], list[Any]]:
@@ -156,18 +124,6 @@ class _Chunk:
         return cid
 
 
-def _gone(row: PlannedRow) -> Problem:
-    assert row.match is not None
-    origin = row.contact.origin
-    whom = f"the client it matched ({row.match.name})" if row.status is Status.MATCH else \
-        f"the client of line {row.same_as_line}, the same person,"  # fmt: skip
-    return Problem(
-        f"{whom} was deleted meanwhile: not imported; import the file again to add it",
-        origin.file,
-        origin.line,
-    )
-
-
 def _apply_update(
     session: Session, row: PlannedRow, client_id: str, update: Update, when: datetime
 ) -> None:
@@ -202,6 +158,60 @@ def _apply_update(
     session.add(model.HistoryEntry(**_history(client.id, row, when)))
 
 
+class _Written:
+    """The rows' outcomes written into the open transaction: new clients in bulk, a chunk
+    at a time; updates through the session (so Undo puts them back)."""
+
+    def __init__(self, session: Session, bulk: BulkWriter, locale: str, undo: bool) -> None:
+        from crmdesk import model
+
+        self.session, self.bulk, self.locale, self.undo = session, bulk, locale, undo
+        self.query_ids = _reader(session.connection())
+        self.when = now()
+        self.chunk = _Chunk()
+        self.tables = {
+            "clients": model.Client.__table__,
+            "facts": model.Fact.__table__,
+            "notes": model.Note.__table__,
+            "history": model.HistoryEntry.__table__,
+        }
+        self.created: dict[str, list[str]] = {name: [] for name in self.tables}
+        self.touched: set[str] = set()  # without Undo: the tables written
+
+    def add_new(self, row: PlannedRow) -> str:
+        return self.chunk.add_new(row, row.draft, self.when, self.locale)
+
+    def write_new(self) -> None:
+        chunk, self.chunk = self.chunk, _Chunk()
+        for name, made in (("clients", chunk.clients), ("facts", chunk.facts),
+                           ("notes", chunk.notes), ("history", chunk.history)):  # fmt: skip
+            ids = self.bulk.insert(self.tables[name], made)
+            if self.undo:
+                self.created[name] += ids
+            elif ids:
+                self.touched.add(name)
+
+    def current(self, ids: Sequence[str]) -> dict[str, Current]:
+        return read_current(self.query_ids, ids)
+
+    def update(self, row: PlannedRow, cid: str, update: Update, now_there: Current) -> None:
+        _apply_update(self.session, row, cid, update, self.when)
+
+    def end_chunk(self, updated: bool) -> None:
+        if not updated:
+            return
+        from crmdesk.store.tracking import write_log
+
+        self.session.flush()
+        if not self.undo:  # (what Undo would need, and which clients to refresh)
+            log = write_log(self.session)
+            self.touched.update(log.tables)
+            log.reverts.clear()
+            log.client_ids.clear()
+        self.session.expunge_all()  # (memory stays flat over 100,000 updates)
+        collector.collect_young()  # (their ORM states' cycles)
+
+
 def write_import(
     db: Database,
     rows: Iterable[PlannedRow],
@@ -212,22 +222,22 @@ def write_import(
     total: Callable[[int], tuple[int, int]] | None = None,
     mapping: ColumnMapping | None = None,
     targets: MutableMapping[str, str] | None = None,
+    undo: bool = True,
 ) -> ImportResult:
     """Write `rows` (a preview's, or planned as the file is read) in one transaction.
-        `progress(n, total)` is called after each chunk (`total(n)` says what to report when
-        the number of rows is not known in advance); answering False cancels: ImportCancelled,
-        nothing written. `mapping`: a table's columns as the user set them, remembered for the
-        next file with the same headers, in the same write. `targets`: where to keep which client
+    `progress(n, total)` is called after each chunk (`total(n)` says what to report when
+    the number of rows is not known in advance); answering False cancels: ImportCancelled,
+    nothing written. `mapping`: a table's columns as the user set them, remembered for the
+    next file with the same headers, in the same write. `targets`: where to keep which client
     each row went to (a later row of the same person is taken into it): a dict unless given
-    (the streaming import gives one on disk)."""
-    from crmdesk import model
+    (the streaming import gives one on disk). `undo=False` (the command line: no window,
+    no Ctrl+Z): no Undo step is made (it holds every row's id and each updated client's
+    values before, about 1 KB a row) and SQLite's page cache stays small, so memory stays
+    flat; `changes` then names the tables only."""
     from crmdesk.store.bulk import BulkWriter
     from crmdesk.store.tracking import save_clock, write_log
 
     result = ImportResult()
-    created: dict[str, list[str]] = {"clients": [], "facts": [], "notes": [], "history": []}
-    when = now()
-    done = 0
     with collector.paused(), db.write() as w:
         session = w.session
         conn = session.connection()
@@ -235,72 +245,16 @@ def write_import(
         assert raw is not None
         (cache,) = raw.execute("PRAGMA cache_size").fetchone()
         # room for a big import in memory (SQLite's page cache: 10,000 clients with their
-        # search index are some 40 MB): pages spilled to the file mid-way cost a third more
-        raw.execute("PRAGMA cache_size = -131072")
+        # search index are some 40 MB): pages spilled to the file mid-way cost a third more;
+        # without Undo (the command line) memory stays flat, and the spill is paid
+        raw.execute(f"PRAGMA cache_size = -{_CACHE_KB if undo else _STREAM_CACHE_KB}")
         try:
             bulk = BulkWriter(conn, db.clock, db.site_id)
             locale = str(conn.exec_driver_sql(
                 "SELECT value FROM meta WHERE key = 'sort_locale'").scalar() or "")  # fmt: skip
-            query_ids = _reader(conn)
-            if targets is None:
-                targets = {}  # a row's number → the client it went to
-            gone: set[str] = set()  # rows whose client was deleted since the preview
-            rows = iter(rows)
-            while batch := list(islice(rows, CHUNK)):
-                chunk = _Chunk()
-                updates: list[tuple[PlannedRow, str]] = []
-                for row in batch:
-                    if row.status is not Status.DONE:  # (told when it was imported)
-                        result.problems += row.draft.problems
-                    status = row.status
-                    if status in (Status.MATCH, Status.SAME) and on_match is OnMatch.NEW:
-                        status = Status.NEW
-                    if status is Status.NEW:
-                        targets[str(row.number)] = chunk.add_new(row, row.draft, when, locale)
-                        result.added += 1
-                    elif status is Status.MATCH and on_match is OnMatch.UPDATE:
-                        assert row.match is not None
-                        targets[str(row.number)] = row.match.client_id
-                        updates.append((row, row.match.client_id))
-                    elif status is Status.SAME and row.same_as is not None and \
-                            str(row.same_as) in targets:  # fmt: skip
-                        updates.append((row, targets[str(row.same_as)]))
-                    else:  # (the earlier row of the same person was skipped: so is this one)
-                        if row.status is Status.SAME and str(row.same_as) in gone:
-                            result.problems.append(_gone(row))
-                        result.skipped += 1
-                created["clients"] += bulk.insert(model.Client.__table__, chunk.clients)
-                created["facts"] += bulk.insert(model.Fact.__table__, chunk.facts)
-                created["notes"] += bulk.insert(model.Note.__table__, chunk.notes)
-                created["history"] += bulk.insert(model.HistoryEntry.__table__, chunk.history)
-                if updates:
-                    current = read_current(query_ids, [cid for _row, cid in updates])
-                    for row, cid in updates:
-                        now_there = current.get(cid)
-                        if now_there is None:  # deleted since the preview: said, not lost
-                            result.problems.append(_gone(row))
-                            gone.add(str(row.same_as or row.number))
-                            targets.pop(str(row.number), None)
-                            result.skipped += 1
-                            continue
-                        update = work_out_update(row.draft, row.contact, now_there)
-                        if update.is_empty():
-                            result.skipped += 1
-                            continue
-                        _apply_update(session, row, cid, update, when)
-                        now_there.take(update)  # (the next row of this client sees it)
-                        if row.status is Status.SAME:
-                            result.folded += 1
-                        else:
-                            result.updated += 1
-                    session.flush()
-                    session.expunge_all()  # (memory stays flat over 100,000 updates)
-                    collector.collect_young()  # (their ORM states' cycles)
-                done += len(batch)
-                if progress is not None:
-                    n, of = total(done) if total is not None else (done, done)
-                    if not progress(n, of):
-                        raise ImportCancelled()
+            written = _Written(session, bulk, locale, undo)
+            take_rows(rows, on_match, written, {} if targets is None else targets, result,
+                      progress, total)  # fmt: skip
             if mapping is not None:
                 store_mapping(session, mapping)
                 session.flush()
@@ -309,15 +263,16 @@ def write_import(
                 save_clock(conn, bulk.last_hlc, db.site_id)
         finally:
             raw.execute(f"PRAGMA cache_size = {int(cache)}")
+    created = written.created
     reverts = tuple(w.reverts) + tuple(
         RowRevert(table, row_id, created=True) for table, ids in created.items() for row_id in ids
     )
-    tables = w.tables | {t for t, ids in created.items() if ids}
+    tables = w.tables | written.touched | {t for t, ids in created.items() if ids}
     client_ids = w.client_ids | set(created["clients"])
     result.changes = Changes(
         label,
         frozenset(tables),
         frozenset(client_ids),
-        UndoStep(label, reverts) if reverts else None,
+        UndoStep(label, reverts) if reverts and undo else None,
     )
     return result
