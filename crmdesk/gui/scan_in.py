@@ -133,7 +133,9 @@ class ScanInTab(QWidget):
         blank = sum(1 for r in readings if r.kind == "blank")
         other = sum(1 for r in readings if r.kind == "other")
         left = sum(1 for r in readings if r.needs_check) - len(self._todo)
+        empty = sum(1 for r in readings if _no_score(r))
         parts = [f"{sure} read surely", f"{len(self._todo)} to check"]
+        parts += [f"{empty} with no score marked (not recorded)"] if empty else []
         parts += [count(blank, "blank page")] if blank else []
         parts += [f"{count(other, 'page')} not a crmdesk form"] if other else []
         parts += [f"{left} not to record (a form unknown or already entered)"] if left else []
@@ -361,6 +363,11 @@ def _with_code(db: Database, reading: PageReading, typed: str) -> PageReading:
     from crmdesk.services.scan_in.check import with_code
 
     return with_code(db, reading, typed)
+
+
+def _no_score(r: PageReading) -> bool:
+    """A form read surely with no score marked: nothing on it is recorded nor asked."""
+    return r.form is not None and not r.needs_check and not r.recordable and r.score is None
 
 
 def _to_check(r: PageReading) -> bool:

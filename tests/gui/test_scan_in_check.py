@@ -138,6 +138,45 @@ def test_each_doubtful_row_of_a_page_is_decided_in_turn_before_it_is_recorded(
     assert json.loads(extra)["1"]["answer"] == 4
 
 
+def test_a_page_with_no_score_is_not_asked_its_other_rows(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    """An answer is kept only with its score (as a typed one): a page whose score row is
+    surely empty is not asked about its doubtful consent (the answer would be thrown away
+    after); it is named in the summary, and the check goes straight to the page with a
+    doubtful score, whose consent is then asked and recorded."""
+    with Database.open(db_path) as db:
+        set_up_shop(db)
+        [cid, other, *_] = add_people(db)
+        # no score; "may we contact you" filled in (cancelled, or yes?) and quote ticked
+        empty, _ = filled_form(db, tmp_path, [("filled", "contact"), ("tick", "quote")],
+                               Scan(dpi=200, skew=1.0, noise=4), client_id=cid)  # fmt: skip
+        # two scores marked and the same doubtful consent: both asked, in turn
+        two, _ = filled_form(db, tmp_path, [("cross", 2), ("cross", 9), ("filled", "contact")],
+                             Scan(dpi=200, skew=-1.0, noise=4), client_id=other)  # fmt: skip
+    window = open_window(qtbot, db_path)
+    dialog = _surveys(qtbot, window)
+    dialog.tabs.setCurrentWidget(dialog.scan_in)
+    tab = dialog.scan_in
+    tab.read([empty, two])
+    qtbot.waitUntil(tab.answer.isVisible, timeout=60000)
+
+    assert ("Read 2 pages: 0 read surely, 1 to check, 1 with no score marked (not recorded)."
+            in tab.summary.text())  # fmt: skip
+    assert "1 page to check" in tab.page_label.text() and two.name in tab.page_label.text()
+    assert "2 and 9 are both marked (1 more row on this page after it)" in tab.why.text()
+    qtbot.keyClicks(tab.answer, "9")
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
+    assert "The “may we contact you” box is filled in" in tab.why.text()
+    with qtbot.waitSignal(dialog.changed, timeout=30000):
+        qtbot.keyClick(tab.answer, Qt.Key.Key_Y)  # the last row of the last page to check
+    assert "Recorded 1 answer" in tab.summary.text() and not tab.answer.isVisible()
+    db2 = window.db
+    assert db2 is not None
+    rows = db2.query("SELECT client_id, score, consent_contact FROM survey_answers")
+    assert [tuple(r) for r in rows] == [(other, 9, 1)]  # the page without a score: nothing
+
+
 def test_the_handwriting_is_shown_in_the_history_and_in_the_survey_results(
     qtbot: QtBot, db_path: Path, tmp_path: Path
 ) -> None:

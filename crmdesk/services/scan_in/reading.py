@@ -50,6 +50,8 @@ BLANK_INK = 0.002  # a page with less ink than this (of its area) is blank
 QR_TOLERANCE_MM = 6  # the QR code found this far from where the layout has it: not registered
 ABOVE = (0.8 * 72 / 25.4, 10 * 72 / 25.4)  # version 1: where the number above a box is
 RINGED = 0.06  # this much more ink round a number than its digits have: a ring
+NO_SCORE = "no score marked: nothing to record"
+MORE_MARKED = " (a consent or a question is marked, but an answer is kept only with its score)"
 CONSENT_LABELS = {"contact": "may we contact you", "quote": "may we quote you"}
 # every paper and layout a form may have been printed on (to tell a form from other papers)
 _ANY_FORM = [layout_of(FormSpec(v, p, (), True, True, True)) for v in VERSIONS for p in PAPERS]
@@ -150,11 +152,17 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
             reading.images = cuts
     reading.registration, reading.paper = reg, geo.page  # (the whole page shown upright)
     doubts = _read_answers(reading, grey, reg, geo, spec, form.survey, score_fills)
+    more = _more_marked(reading)
+    if reading.score is None and not any(d.kind == "score" for d in reading.doubts):
+        # no score, surely: an answer without a score is not recorded (a typed one is
+        # refused), so nothing else on the page is asked only to be thrown away
+        more = more or any(_a_mark(d) for d in reading.doubts)
+        doubts, reading.doubts, reading.doubtful = [], [], []
     reading.needs_check = bool(doubts)
     if doubts:
         reading.why = "; ".join(doubts)
     elif reading.score is None:
-        reading.why = "no score marked: nothing to record"
+        reading.why = NO_SCORE + (MORE_MARKED if more else "")
     reading.recordable = not doubts and reading.score is not None
     return reading
 
@@ -347,6 +355,16 @@ def _ringed_numbers(grey: Any, reg: Registration, geo: FormLayout) -> list[str]:
     ink = [measure(grey, reg, zone).ink for zone in zones]
     usual = float(np.median(ink))  # a one-digit number's ink; "10" has two digits
     return [str(n) for n, share in enumerate(ink) if share > usual * len(str(n)) + RINGED]
+
+
+def _more_marked(reading: PageReading) -> bool:
+    """Whether anything but the score is marked on the page (surely or not)."""
+    return any(reading.consents.values()) or any(v is not None for v in reading.extra)
+
+
+def _a_mark(doubt: Doubt) -> bool:
+    """Whether a row is doubted for a mark on it (not for its boxes not being found)."""
+    return doubt.kind != "changed" and "not where" not in doubt.why
 
 
 def _value(kind: str, labels: tuple[str, ...], row: RowReading) -> Any:
