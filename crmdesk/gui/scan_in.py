@@ -371,33 +371,16 @@ def _no_score(r: PageReading) -> bool:
 
 
 def _to_check(r: PageReading) -> bool:
-    """A doubtful page a person can settle: a form to record, or one whose code is to type
-    (not an unknown or already entered form, which is only listed)."""
-    return r.needs_check and (r.form is not None or (r.code is None and r.kind == "form"))
+    from crmdesk.services.scan_in.check import to_check  # (loaded by now)
+
+    return to_check(r)
 
 
 def _hint(r: PageReading, doubt: Doubt) -> str:
     """The answer box's hint: the row being decided, named, and its keys."""
-    if r.code is None:
-        return "Type the code printed under the QR code, then Enter"
-    keys = "S skip the page; P whole page"
-    if doubt.kind == "score":
-        accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
-        return f"Score: {accept}type the score (0–10) and Enter; N no answer; {keys}"
-    if doubt.kind == "consent":
-        accept = "Enter accepts yes; " if doubt.proposal else ""
-        from crmdesk.services.scan_in.reading import CONSENT_LABELS  # (loaded by now)
+    from crmdesk.services.scan_in.check import hint  # (loaded by now)
 
-        label = CONSENT_LABELS[doubt.row]
-        return f"“{label.capitalize()}”: {accept}Y yes (given); N no; {keys}"
-    name = doubt.row.capitalize()
-    if doubt.kind == "changed":
-        return f"{name} (changed since printed): N no answer; {keys}"
-    accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
-    numbered = ", ".join(f"{n} = {c}" for n, c in enumerate(doubt.choices, 1))
-    if doubt.kind == "rating":
-        numbered = f"1 to {len(doubt.choices)}"
-    return f"{name}: {accept}type the box's number ({numbered}) and Enter; N no answer; {keys}"
+    return hint(r, doubt, "S skip the page; P whole page")
 
 
 def _pixmap(image: Image.Image) -> QPixmap:
