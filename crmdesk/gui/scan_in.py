@@ -300,6 +300,9 @@ class ScanInTab(QWidget):
             self.answer_error.show_problem(again.why)
             self.answer.selectAll()
             return
+        if not again.needs_check and not again.recordable:  # (no score marked on it)
+            self.summary.setText(f"{self.summary.text()}\n{again.file} page {again.page}: "
+                                 f"{again.why}.")  # fmt: skip
         self._decided(again, again=True)
 
     def _decided(self, reading: PageReading, again: bool = False, skipped: bool = False) -> None:
