@@ -20,7 +20,7 @@ crmdesk letters --template NAME (--client ID... | --tag T | --search Q | --birth
         -o out.pdf [--labels labels.pdf] [--include-without-address] [--db PATH]
                              letters for those clients in one PDF, logged in their history
 crmdesk survey-forms (--blank N | --client ID... | --tag T) [--paper a4|letter] -o forms.pdf
-crmdesk scan-in FILES... [--dry-run] [--json]
+crmdesk scan-in FILES... [--dry-run] [--json] [--check]
                              read filled survey forms back from scans and record them
 crmdesk nps [--by month|quarter|year] [--tag T | --stage S] [--json]
 crmdesk report [--period 2026-Q3] -o report.pdf

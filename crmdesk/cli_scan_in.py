@@ -35,8 +35,10 @@ def add_parser(commands: Any) -> None:
             "small images (not read); "
             "pages with a doubt (two boxes marked, a faint mark, an unreadable QR code, a "
             "form never printed or already entered) are listed and not recorded: check "
-            "them in Surveys > Read scans, which asks each doubtful row (score, consent, "
-            "question) in turn. Blank pages and pages that are not crmdesk forms are listed."
+            "them with --check, or in Surveys > Read scans, which asks each doubtful row "
+            "(score, consent, question) in turn. A page with no score marked is not "
+            "recorded (an answer needs its score). Blank pages and pages that are not "
+            "crmdesk forms are listed."
         ),
         epilog=(
             "--json prints a list with one object per page: file, page, code (or null), "
@@ -51,14 +53,29 @@ def add_parser(commands: Any) -> None:
     )  # fmt: skip
     scan.add_argument("--dry-run", action="store_true", help="read only: record nothing")
     scan.add_argument("--json", action="store_true", help="print what each page says as JSON")
+    scan.add_argument(
+        "--check", action="store_true",
+        help="ask at the terminal about each doubtful row, then record: Enter accepts the "
+        "reading proposed, a number corrects it (the score, or the box's number from 1), "
+        "N = no answer (a consent: no), Y = a consent given, S = skip the page; a page "
+        "whose QR code did not read asks for the code printed under it",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace, open_database: OpenDatabase) -> int:
     from crmdesk.services.scan_in.batch import read_files
     from crmdesk.services.scan_in.recording import Recorded, record_pages
 
+    if args.check and (args.json or args.dry_run):
+        print("crmdesk: --check asks about each doubtful page and records what is decided: "
+              "leave out --json and --dry-run.", file=sys.stderr)  # fmt: skip
+        return 2
     with open_database(getattr(args, "db", None)) as db:
         readings = list(read_files(db, args.files, keep_handwriting=not args.dry_run))
+        if args.check:
+            from crmdesk.cli_scan_check import check_pages
+
+            readings = check_pages(db, readings, input)
         recorded = Recorded(None) if args.dry_run else record_pages(db, readings)
     if args.json:
         print(json.dumps([r.as_json() for r in readings], ensure_ascii=False, indent=1))

@@ -4,10 +4,10 @@ results — and full size on a click (or Enter/Space on the thumbnail)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
-from PySide6.QtGui import QPainter, QPixmap, QStandardItemModel
+from PySide6.QtGui import QImage, QPainter, QPixmap, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.services import answer_images
 from crmdesk.services.answer_images import KeptImage
+from crmdesk.store.database import Database
 
 # thumbnails are the images made smaller by one factor (the writing the same size in each)
 STRIP_SCALE = 0.45  # under the history entry: the writing about half its printed size
@@ -33,10 +35,15 @@ def pixmap_of(png: bytes) -> QPixmap:
     return pixmap
 
 
-def thumbnail(images: Sequence[KeptImage], scale: float) -> QPixmap:
-    """The images one under the other, each made smaller by `scale`."""
+def image_of(png: bytes) -> QImage:
+    """The PNG decoded (a QImage: this may run on a worker thread, a QPixmap may not)."""
+    return QImage.fromData(png)  # (the format is read from the data)
+
+
+def thumbnail_image(images: Sequence[KeptImage], scale: float) -> QImage:
+    """The images one under the other, each made smaller by `scale`; on any thread."""
     scaled = [
-        pixmap_of(i.png).scaledToWidth(
+        image_of(i.png).scaledToWidth(
             max(1, round(i.width * scale)), Qt.TransformationMode.SmoothTransformation
         )
         for i in images
@@ -44,15 +51,33 @@ def thumbnail(images: Sequence[KeptImage], scale: float) -> QPixmap:
     gap = 4
     width = max((p.width() for p in scaled), default=1)
     height = sum(p.height() for p in scaled) + gap * max(0, len(scaled) - 1)
-    out = QPixmap(width, max(1, height))
+    out = QImage(width, max(1, height), QImage.Format.Format_RGB32)
     out.fill(Qt.GlobalColor.white)
     painter = QPainter(out)
     y = 0
     for p in scaled:
-        painter.drawPixmap(0, y, p)
+        painter.drawImage(0, y, p)
         y += p.height() + gap
     painter.end()
     return out
+
+
+def thumbnail(images: Sequence[KeptImage], scale: float) -> QPixmap:
+    """thumbnail_image, made on the GUI thread (a few images: the history's strip)."""
+    return QPixmap.fromImage(thumbnail_image(images, scale))
+
+
+def cell_thumbnails(found: Mapping[str, Sequence[KeptImage]]) -> dict[str, QImage]:
+    """Each answer's handwriting as its table cell shows it (answer id → picture): the
+    PNGs decoded and scaled on the worker that read them, not on the GUI thread."""
+    return {answer: thumbnail_image(images, CELL_SCALE) for answer, images in found.items()}
+
+
+def read_written(db: Database, answer_ids: Sequence[str]
+                 ) -> tuple[dict[str, list[KeptImage]], dict[str, QImage]]:  # fmt: skip
+    """On a worker: the handwriting kept with the answers, and each one's cell picture."""
+    found = answer_images.of_answers(db, answer_ids)
+    return found, cell_thumbnails(found)
 
 
 class FullSize(QDialog):
@@ -143,16 +168,18 @@ class WrittenColumn(QObject):
     def clear(self) -> None:
         self.found = {}
 
-    def show(self, found: dict[str, list[KeptImage]]) -> None:
+    def show(self, found: dict[str, list[KeptImage]], pictures: Mapping[str, QImage]) -> None:
+        """`pictures`: cell_thumbnails(found), made on a worker."""
         self.found = found
         size = QSize(0, 0)
         for row in range(self.model.rowCount()):
-            images = found.get(self.model.item(row, 0).data(Qt.ItemDataRole.UserRole))
-            if not images:
+            answer_id = self.model.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            images, image = found.get(answer_id), pictures.get(answer_id)
+            if not images or image is None:
                 continue
             cell = self.model.item(row, self.column)
             names = ", ".join(i.label for i in images)
-            picture = thumbnail(images, CELL_SCALE)
+            picture = QPixmap.fromImage(image)
             size = size.expandedTo(picture.size())
             cell.setData(picture, Qt.ItemDataRole.DecorationRole)
             cell.setText("✎")  # (the column is measured by its text and the picture beside it)

@@ -133,7 +133,9 @@ class ScanInTab(QWidget):
         blank = sum(1 for r in readings if r.kind == "blank")
         other = sum(1 for r in readings if r.kind == "other")
         left = sum(1 for r in readings if r.needs_check) - len(self._todo)
+        empty = sum(1 for r in readings if _no_score(r))
         parts = [f"{sure} read surely", f"{len(self._todo)} to check"]
+        parts += [f"{empty} with no score marked (not recorded)"] if empty else []
         parts += [count(blank, "blank page")] if blank else []
         parts += [f"{count(other, 'page')} not a crmdesk form"] if other else []
         parts += [f"{left} not to record (a form unknown or already entered)"] if left else []
@@ -298,6 +300,9 @@ class ScanInTab(QWidget):
             self.answer_error.show_problem(again.why)
             self.answer.selectAll()
             return
+        if not again.needs_check and not again.recordable:  # (no score marked on it)
+            self.summary.setText(f"{self.summary.text()}\n{again.file} page {again.page}: "
+                                 f"{again.why}.")  # fmt: skip
         self._decided(again, again=True)
 
     def _decided(self, reading: PageReading, again: bool = False, skipped: bool = False) -> None:
@@ -363,34 +368,22 @@ def _with_code(db: Database, reading: PageReading, typed: str) -> PageReading:
     return with_code(db, reading, typed)
 
 
+def _no_score(r: PageReading) -> bool:
+    """A form read surely with no score marked: nothing on it is recorded nor asked."""
+    return r.form is not None and not r.needs_check and not r.recordable and r.score is None
+
+
 def _to_check(r: PageReading) -> bool:
-    """A doubtful page a person can settle: a form to record, or one whose code is to type
-    (not an unknown or already entered form, which is only listed)."""
-    return r.needs_check and (r.form is not None or (r.code is None and r.kind == "form"))
+    from crmdesk.services.scan_in.check import to_check  # (loaded by now)
+
+    return to_check(r)
 
 
 def _hint(r: PageReading, doubt: Doubt) -> str:
     """The answer box's hint: the row being decided, named, and its keys."""
-    if r.code is None:
-        return "Type the code printed under the QR code, then Enter"
-    keys = "S skip the page; P whole page"
-    if doubt.kind == "score":
-        accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
-        return f"Score: {accept}type the score (0–10) and Enter; N no answer; {keys}"
-    if doubt.kind == "consent":
-        accept = "Enter accepts yes; " if doubt.proposal else ""
-        from crmdesk.services.scan_in.reading import CONSENT_LABELS  # (loaded by now)
+    from crmdesk.services.scan_in.check import hint  # (loaded by now)
 
-        label = CONSENT_LABELS[doubt.row]
-        return f"“{label.capitalize()}”: {accept}Y yes (given); N no; {keys}"
-    name = doubt.row.capitalize()
-    if doubt.kind == "changed":
-        return f"{name} (changed since printed): N no answer; {keys}"
-    accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
-    numbered = ", ".join(f"{n} = {c}" for n, c in enumerate(doubt.choices, 1))
-    if doubt.kind == "rating":
-        numbered = f"1 to {len(doubt.choices)}"
-    return f"{name}: {accept}type the box's number ({numbered}) and Enter; N no answer; {keys}"
+    return hint(r, doubt, "S skip the page; P whole page")
 
 
 def _pixmap(image: Image.Image) -> QPixmap:

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QImage, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.columns import DATE, FIT, LABEL, NAME, TEXT, ColumnFitter, Sizing
-from crmdesk.gui.handwriting import WrittenColumn
+from crmdesk.gui.handwriting import WrittenColumn, read_written
 from crmdesk.gui.letters_dialog import Selection
 from crmdesk.gui.nps_chart import NpsChart
 from crmdesk.gui.pdf_view import print_pdf
@@ -41,7 +41,7 @@ from crmdesk.gui.survey_entry import SurveyEntry
 from crmdesk.gui.tags import when_tags_known
 from crmdesk.gui.taskman import TaskManager
 from crmdesk.gui.widgets import elide, fit_combo, resize_within_screen
-from crmdesk.services import answer_images, letters, nps, surveys
+from crmdesk.services import letters, nps, surveys
 from crmdesk.services.answer_images import KeptImage
 from crmdesk.services.changes import Changes
 from crmdesk.services.date_text import day_text, moment_text
@@ -389,13 +389,15 @@ class SurveysDialog(QDialog):
             ])  # fmt: skip
             ids.append(a.answer_id)
         db, asked = self.db, (period, self._asked)
-        # the handwriting (a few KB an answer) read beside the window, shown as it comes
-        self._figures.run(lambda: answer_images.of_answers(db, ids),
-                          lambda found: self._show_written(asked, found))  # fmt: skip
+        # the handwriting (a few KB an answer) read and its PNGs decoded beside the window
+        # (hundreds of answers take a good part of a second), shown as it comes
+        self._figures.run(lambda: read_written(db, ids),
+                          lambda got: self._show_written(asked, *got))  # fmt: skip
 
-    def _show_written(self, asked: tuple[str, int], found: dict[str, list[KeptImage]]) -> None:
+    def _show_written(self, asked: tuple[str, int], found: dict[str, list[KeptImage]],
+                      pictures: dict[str, QImage]) -> None:  # fmt: skip
         if asked == (self._period, self._asked):  # (not another period shown meanwhile)
-            self.written.show(found)
+            self.written.show(found, pictures)
 
     # ------------------------------------------------------------------ follow up
 

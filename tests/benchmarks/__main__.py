@@ -62,6 +62,7 @@ def main() -> int:
         "B17": lambda: bench_retention.b17(big, args.repeat),
         "B19": lambda: processes.b19(big, max(5, args.repeat)),
         "B18": lambda: bench_scan_in.b18(max(3, args.repeat // 2)),
+        "B18P": lambda: bench_scan_in.b18p(max(3, args.repeat // 2)),
     }
     rows: list[Row] = []
     failed: list[str] = []
@@ -74,7 +75,7 @@ def main() -> int:
         except Exception:  # one broken benchmark must not lose the others' figures
             traceback.print_exc()
             failed.append(name)
-    rows.sort(key=lambda r: (int(r.id[1:].rstrip("hm")), r.id))  # B1 … B9, B10, B18m
+    rows.sort(key=lambda r: (int(r.id[1:].rstrip("hmp")), r.id))  # B1 … B9, B10, B18m, B18p
     print(table(rows))
     context = {
         "when": datetime.now().isoformat(timespec="seconds"),

@@ -1,5 +1,6 @@
 """B18: reading scanned survey forms, against the floor of loading the same pages and
-decoding their QR codes; and memory over a 1,000-page batch (one page held at a time)."""
+decoding their QR codes; and memory over a 1,000-page batch (one page held at a time).
+B18p: the same for phone photos of forms lying on a table."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ DISTINCT = 25  # generated scans (150–300 dpi, skewed, noisy, JPEG, fax-like, 
 PAGES = 100
 BATCH = 1000
 MEMORY_LIMIT_MB = 30
+PHOTOS = 16  # generated phone photos (tests.scan_set.photo: 2, 7 and 12 MP, any angle)
+PHOTO_PAGES = 32
+PHOTO_LIMIT = 3.0
 
 
 def _peak_mb() -> float:
@@ -70,4 +74,36 @@ def b18(repeat: int) -> list[Row]:
             growth <= MEMORY_LIMIT_MB,
             note=f"after {PAGES}-page runs",
         ),
+    ]
+
+
+def b18p(repeat: int) -> list[Row]:
+    folder = Path(tempfile.mkdtemp(prefix="crmdesk-b18p-"))
+    try:
+        with Database.open(folder / "b18p.crmdesk", create=True) as db:
+            shop.save_shop(db, SHOP)
+            photos = [path for path, _ in make_set(db, folder, PHOTOS, seed=18, photos=True)]
+
+            def read() -> None:
+                for k in range(PHOTO_PAGES):
+                    for page in pages(photos[k % PHOTOS]):
+                        read_page(db, page, {})
+
+            def floor() -> None:
+                for k in range(PHOTO_PAGES):
+                    for page in pages(photos[k % PHOTOS]):
+                        find_code(page.image)
+
+            ours, base = interleaved(read, floor, repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [
+        ratio_row(
+            "B18p",
+            f"read {PHOTO_PAGES} phone photos of survey forms",
+            median(ours),
+            median(base),
+            PHOTO_LIMIT,
+            note="baseline: load the same photos and decode their QR codes",
+        )
     ]

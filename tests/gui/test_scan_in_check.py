@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
@@ -136,6 +137,57 @@ def test_each_doubtful_row_of_a_page_is_decided_in_turn_before_it_is_recorded(
     [(client, score, contact, quote, extra)] = rows
     assert (client, score, contact, quote) == (cid, 7, 0, 0)
     assert json.loads(extra)["1"]["answer"] == 4
+
+
+def test_a_page_with_no_score_is_not_asked_its_other_rows(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    """An answer is kept only with its score (as a typed one): a page whose score row is
+    surely empty is not asked about its doubtful consent (the answer would be thrown away
+    after); it is named in the summary, and the check goes straight to the page with a
+    doubtful score, whose consent is then asked and recorded; a page whose code is typed
+    and that then reads with no score is not asked either, and is named."""
+    with Database.open(db_path) as db:
+        set_up_shop(db)
+        [cid, other, *_] = add_people(db)
+        # no score; "may we contact you" filled in (cancelled, or yes?) and quote ticked
+        empty, _ = filled_form(db, tmp_path, [("filled", "contact"), ("tick", "quote")],
+                               Scan(dpi=200, skew=1.0, noise=4), client_id=cid)  # fmt: skip
+        # two scores marked and the same doubtful consent: both asked, in turn
+        two, _ = filled_form(db, tmp_path, [("cross", 2), ("cross", 9), ("filled", "contact")],
+                             Scan(dpi=200, skew=-1.0, noise=4), client_id=other)  # fmt: skip
+        # its QR code whited out, no score, the "may we quote you" box filled in
+        unread, code = filled_form(db, tmp_path, [("filled", "quote")], Scan(dpi=200, noise=4))
+    image = Image.open(unread).convert("L")
+    w, h = image.size  # (the QR code: 164–190 mm across, 22–48 mm down)
+    ImageDraw.Draw(image).rectangle((w * 0.77, h * 0.07, w * 0.91, h * 0.17), fill=255)
+    image.save(unread)
+    window = open_window(qtbot, db_path)
+    dialog = _surveys(qtbot, window)
+    dialog.tabs.setCurrentWidget(dialog.scan_in)
+    tab = dialog.scan_in
+    tab.read([empty, two, unread])
+    qtbot.waitUntil(tab.answer.isVisible, timeout=60000)
+
+    assert ("Read 3 pages: 0 read surely, 2 to check, 1 with no score marked (not recorded)."
+            in tab.summary.text())  # fmt: skip
+    assert "2 pages to check" in tab.page_label.text() and two.name in tab.page_label.text()
+    assert "2 and 9 are both marked (1 more row on this page after it)" in tab.why.text()
+    qtbot.keyClicks(tab.answer, "9")
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Return)
+    assert "The “may we contact you” box is filled in" in tab.why.text()
+    qtbot.keyClick(tab.answer, Qt.Key.Key_Y)
+    assert "QR code could not be read" in tab.why.text()  # the page whose code is typed
+    with qtbot.waitSignal(dialog.changed, timeout=30000):
+        qtbot.keyClicks(tab.answer, code)
+        qtbot.keyClick(tab.answer, Qt.Key.Key_Return)  # read again: no score, nothing asked
+    summary = tab.summary.text()
+    assert f"{unread.name} page 1: no score marked: nothing to record (a consent" in summary
+    assert "Recorded 1 answer" in summary and not tab.answer.isVisible()
+    db2 = window.db
+    assert db2 is not None
+    rows = db2.query("SELECT client_id, score, consent_contact FROM survey_answers")
+    assert [tuple(r) for r in rows] == [(other, 9, 1)]  # the page without a score: nothing
 
 
 def test_the_handwriting_is_shown_in_the_history_and_in_the_survey_results(

@@ -16,16 +16,17 @@ from tests.conftest import digest
 
 
 def crmdesk(
-    *args: str, data_dir: Path, env: dict[str, str] | None = None
+    *args: str, data_dir: Path, env: dict[str, str] | None = None, typed: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `crmdesk ARGS` as a user would, with no terminal on stdin (nothing can be typed)
-    and keyring's fail backend (the keyring of the machine running the tests is left alone)."""
+    """Run `crmdesk ARGS` as a user would, with no terminal on stdin (nothing can be typed;
+    or `typed`, the lines a person types) and keyring's fail backend (the keyring of the
+    machine running the tests is left alone)."""
     inherited = {k: v for k, v in os.environ.items() if k != "CRMDESK_PASSPHRASE"}
     return subprocess.run(
         [sys.executable, "-m", "crmdesk", *args],
         capture_output=True,
         text=True,
-        stdin=subprocess.DEVNULL,
+        **({"input": typed} if typed is not None else {"stdin": subprocess.DEVNULL}),
         env={
             **inherited,
             "CRMDESK_DATA_DIR": str(data_dir),

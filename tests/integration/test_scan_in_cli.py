@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
 from crmdesk.services import surveys
 from crmdesk.store.database import Database
 from tests.integration.test_cli import crmdesk
@@ -62,3 +64,57 @@ def test_a_file_that_is_not_a_scan_is_refused(tmp_path: Path, data_dir: Path) ->
     assert (
         "notes.txt is not a scan crmdesk reads: give PNG, JPEG, TIFF or PDF files." in result.stderr
     )
+
+
+def test_check_asks_each_doubtful_row_at_the_terminal_then_records(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """--check: two scores marked (a wrong key first, then 2), a consent filled in (Y), a
+    QR code whited out (its code typed, then read surely), a page skipped (S); the rest of
+    the page with no score is not asked. Everything decided is recorded as one step."""
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, create=True) as db:
+        set_up_shop(db)
+        people = add_people(db)
+        two, code_two = filled_form(db, tmp_path, [("cross", 1), ("cross", 2),
+                                                   ("filled", "contact")], SCAN,
+                                    client_id=people[5])  # fmt: skip
+        unread, code_unread = filled_form(db, tmp_path, [("tick", 8)], SCAN, client_id=people[0])
+        skipped, code_skipped = filled_form(db, tmp_path, [("cross", 3), ("cross", 6)], SCAN)
+        empty, _ = filled_form(db, tmp_path, [("filled", "quote")], SCAN, client_id=people[1])
+    image = Image.open(unread).convert("L")
+    w, h = image.size  # turned 180°: the QR code is at the bottom left; white it out
+    ImageDraw.Draw(image).rectangle((w * 0.09, h * 0.83, w * 0.23, h * 0.93), fill=255)
+    image.save(unread)
+    files = [str(p) for p in (two, unread, skipped, empty)]
+    typed = "x\n2\ny\nS-2345678\n" + code_unread.lower() + "\ns\n"
+    result = crmdesk("scan-in", "--db", str(db_file), "--check", *files, data_dir=data_dir,
+                     typed=typed)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"[1/3] {two.name} page 1: form {code_two}" in out
+    assert "score: 1 and 2 are both marked" in out
+    assert "Score: type the score (0–10) and Enter; N no answer; S skip the page" in out
+    assert "x is not an answer here: Score:" in out  # refused, asked again
+    assert "the “may we contact you” box is filled in" in out
+    assert "“May we contact you”: Y yes (given); N no; S skip the page" in out
+    assert f"[2/3] {unread.name} page 1: the QR code could not be read" in out
+    assert "No survey form has the code S-2345678" in out  # asked again
+    assert f"[3/3] {skipped.name} page 1" in out
+    assert "quote you" not in out  # the page with no score: its consent never asked
+    assert "Read 4 pages: 2 forms recorded, 1 to check." in out
+    assert f"{empty.name} page 1: " in out and "no score marked: nothing to record" in out
+    with Database.open(db_file) as db:
+        answers = db.query("SELECT client_id, score, consent_contact FROM survey_answers"
+                           " ORDER BY score")  # fmt: skip
+        assert [tuple(a) for a in answers] == [(people[5], 2, 1), (people[0], 8, 0)]
+        assert surveys.look_up_form(db, code_skipped).code == code_skipped  # left to check
+
+
+def test_check_is_refused_with_json_or_dry_run(tmp_path: Path, data_dir: Path) -> None:
+    db_file = tmp_path / "shop.crmdesk"
+    Database.open(db_file, create=True).close()
+    result = crmdesk("scan-in", "--db", str(db_file), "--check", "--json", str(tmp_path),
+                     data_dir=data_dir)  # fmt: skip
+    assert result.returncode == 2
+    assert "--check asks about each doubtful page and records what is decided" in result.stderr

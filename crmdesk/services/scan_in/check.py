@@ -29,6 +29,51 @@ class Decision:
     score: int | None = None  # the score, or the choice's number
 
 
+def to_check(reading: PageReading) -> bool:
+    """A doubtful page a person can settle: a form to record, or one whose code is to type
+    (not an unknown or already entered form, which is only listed)."""
+    return reading.needs_check and (
+        reading.form is not None or (reading.code is None and reading.kind == "form")
+    )
+
+
+def hint(reading: PageReading, doubt: Doubt, keys: str) -> str:
+    """What to type for the row being decided, the row named (`keys`: the keys every row
+    has, "S skip the page" and what else the screen offers)."""
+    if reading.code is None:
+        return "Type the code printed under the QR code, then Enter"
+    if doubt.kind == "score":
+        accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
+        return f"Score: {accept}type the score (0–10) and Enter; N no answer; {keys}"
+    if doubt.kind == "consent":
+        accept = "Enter accepts yes; " if doubt.proposal else ""
+        label = CONSENT_LABELS[doubt.row]
+        return f"“{label.capitalize()}”: {accept}Y yes (given); N no; {keys}"
+    name = doubt.row.capitalize()
+    if doubt.kind == "changed":
+        return f"{name} (changed since printed): N no answer; {keys}"
+    accept = f"Enter accepts {doubt.proposal}; " if doubt.proposal is not None else ""
+    numbered = ", ".join(f"{n} = {c}" for n, c in enumerate(doubt.choices, 1))
+    if doubt.kind == "rating":
+        numbered = f"1 to {len(doubt.choices)}"
+    return f"{name}: {accept}type the box's number ({numbered}) and Enter; N no answer; {keys}"
+
+
+def decision_of(typed: str, reading: PageReading) -> Decision:
+    """What a line typed for the page's current row means: nothing accepts the reading
+    proposed, a number gives the score (or the box's number), N no answer (a consent: no),
+    Y a consent given, S skips the page; anything else is a CrmError saying what to type."""
+    doubt = current(reading)
+    text = typed.strip().lower()
+    if text in ("", "s", "n") or (text == "y" and doubt.kind == "consent"):
+        consent = doubt.kind == "consent"
+        words = {"": "accept", "s": "skip", "n": "no" if consent else "none", "y": "yes"}
+        return Decision(words[text])
+    if text.isdigit():
+        return Decision("score" if doubt.kind == "score" else "choice", int(text))
+    raise CrmError(f"{typed.strip()} is not an answer here: {hint(reading, doubt, 'S skip')}.")
+
+
 def current(reading: PageReading) -> Doubt:
     """The row of a page to check that is decided next (a page doubted as a whole, with no
     rows named — its code typed, say — is decided by its score)."""

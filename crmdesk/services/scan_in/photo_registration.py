@@ -13,6 +13,7 @@ ends of the score row when they are found where it puts them."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ MM = 72 / 25.4
 WORK_LONG = 1300  # marks are looked for in the photo brought down to about this size
 SIZES = (0.005, 0.032)  # a mark's side against the photo's long side: smallest, largest
 SIZE_STEP = 1.25
+GRID = 8  # a square of side s is looked for centred every s / GRID pixels (at least 1)
 MIN_SCORE = 0.4  # a square's inside this much darker than the paper round it
 CANDIDATES = 20  # the biggest squares kept
 LOOKS = 80  # the best squares looked at closely
@@ -44,7 +46,9 @@ HOLE = (0.05, 0.4)  # the hollow mark's hole against the whole mark
 SIZE_SPREAD = 1.9  # the four marks' sides: the biggest at most this much the smallest
 ASPECT_SPREAD = 1.45  # the marks' quadrilateral against the layout's rectangle
 SCALE_SPREAD = 1.5  # a mark's size against the quadrilateral's
+GROW_STEPS = 4  # a piece of ink grown this many pixels between looks whether it is whole
 ANCHOR_MISS_MM = 1.0  # an anchor this far from where the four marks put it: not used
+PAGE_MARGIN_MM = 5.0  # the light is evened out this far round the page's edges too
 
 
 @dataclass(frozen=True)
@@ -58,38 +62,69 @@ class Blob:
 def find_blobs(image: Image.Image) -> list[Blob]:
     """The squares of ink with paper round them that could be corner marks: the biggest
     CANDIDATES of them (letters and the score row's anchors are smaller)."""
-    long = max(image.size)
-    factor = max(1, long // WORK_LONG)
+    factor = max(1, max(image.size) // WORK_LONG)
     small = image.reduce(factor) if factor > 1 else image
+    fx, fy = image.width / small.width, image.height / small.height
     work_long = max(small.size)
     # the paper's scale is not known yet: say the page's long side is ¾ of the photo's
-    flat = np.asarray(flatten(small, 0.75 * work_long / 297), dtype=np.float32)
+    flat = flatten(small, 0.75 * work_long / 297)
     dark = flat < 0.5 * PAPER
     best, side = _square_scores(dark, work_long)
+    bands = _Bands(best)
     blobs = []
     for _ in range(LOOKS):
-        at = int(best.argmax())
-        r, c = divmod(at, best.shape[1])
+        r, c = bands.best()
         if best[r, c] < MIN_SCORE:
             break
         s = float(side[r, c])
         reach = round(0.8 * s) + 1
-        best[max(0, r - reach) : r + reach + 1, max(0, c - reach) : c + reach + 1] = 0
+        bands.clear(max(0, r - reach), r + reach + 1, max(0, c - reach), c + reach + 1)
         blob = _look_closely(dark, r, c, s)
         if blob is not None:
             y, x, area, hollow = blob
-            blobs.append(Blob((x + 0.5) * factor - 0.5, (y + 0.5) * factor - 0.5,
-                              math.sqrt(area) * factor, hollow))  # fmt: skip
+            blobs.append(Blob((x + 0.5) * fx - 0.5, (y + 0.5) * fy - 0.5,
+                              math.sqrt(area * fx * fy), hollow))  # fmt: skip
     return sorted(blobs, key=lambda b: -b.side)[:CANDIDATES]
+
+
+class _Bands:
+    """The scores' highest first (as argmax finds it: the first in reading order), found
+    band of rows by band: a band's best is kept, and only the bands a cleared square
+    touches are looked at again."""
+
+    ROWS = 8
+
+    def __init__(self, scores: np.ndarray) -> None:
+        self.scores = scores
+        n = -(-scores.shape[0] // self.ROWS)
+        self.top = np.array([self._band_best(b) for b in range(n)], dtype=scores.dtype)
+
+    def _band_best(self, band: int) -> float:
+        return float(self.scores[band * self.ROWS : (band + 1) * self.ROWS].max())
+
+    def best(self) -> tuple[int, int]:
+        band = int(self.top.argmax())
+        rows = self.scores[band * self.ROWS : (band + 1) * self.ROWS]
+        r, c = divmod(int(rows.argmax()), rows.shape[1])
+        return band * self.ROWS + r, c
+
+    def clear(self, r0: int, r1: int, c0: int, c1: int) -> None:
+        self.scores[r0:r1, c0:c1] = 0
+        for band in range(r0 // self.ROWS, min(len(self.top), -(-r1 // self.ROWS))):
+            self.top[band] = self._band_best(band)
 
 
 def _square_scores(dark: np.ndarray, work_long: int) -> tuple[np.ndarray, np.ndarray]:
     """For each pixel, the best score of a square centred on it (the inside's share of ink
-    less twice the ring's) over the sizes a mark can have, and that size."""
-    integral = np.pad(dark.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32), ((1, 0), (1, 0)))
+    less twice the ring's) over the sizes a mark can have, and that size. A square of side
+    s is looked for centred every s / GRID pixels (a mark's score is the same that near
+    its middle); its sums are whole numbers below 2²⁴, exact in float32."""
+    counts = dark.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+    integral = np.pad(counts.astype(np.float32), ((1, 0), (1, 0)))
     rows, cols = dark.shape
     best = np.zeros(dark.shape, dtype=np.float32)
     side = np.zeros(dark.shape, dtype=np.float32)
+    inside_sum, whole_sum = np.empty_like(best), np.empty_like(best)
     s = SIZES[0] * work_long
     while s <= SIZES[1] * work_long:
         inner = max(2, round(0.7 * s))  # (inside a square turned any way)
@@ -98,24 +133,37 @@ def _square_scores(dark: np.ndarray, work_long: int) -> tuple[np.ndarray, np.nda
         n_r, n_c = rows - outer + 1, cols - outer + 1
         if n_r <= 0 or n_c <= 0:
             break
-
-        def box(k: int, off: int, n_r: int = n_r, n_c: int = n_c) -> Array:
-            a = integral[off : off + n_r, off : off + n_c]
-            b = integral[off : off + n_r, off + k : off + k + n_c]
-            c = integral[off + k : off + k + n_r, off : off + n_c]
-            d = integral[off + k : off + k + n_r, off + k : off + k + n_c]
-            return np.asarray(d - b - c + a, dtype=np.float32)
-
-        inside = box(inner, ring)
-        whole = box(outer, 0)
-        score = inside / inner**2 - 2 * (whole - inside) / (outer**2 - inner**2)
+        step = max(1, round(s / GRID))
+        inside = _box_sums(integral, inner, ring, (n_r, n_c), step, inside_sum)
+        whole = _box_sums(integral, outer, 0, (n_r, n_c), step, whole_sum)
+        # score = inside / inner² − 2 (whole − inside) / (outer² − inner²)
+        whole -= inside
+        whole *= 2
+        whole /= outer**2 - inner**2
+        inside /= inner**2
+        score = np.subtract(inside, whole, out=inside)
         half = outer // 2
-        view = best[half : half + n_r, half : half + n_c]
-        better = score > view
-        view[better] = score[better]
-        side[half : half + n_r, half : half + n_c][better] = s
+        view = best[half : half + n_r : step, half : half + n_c : step]
+        np.copyto(side[half : half + n_r : step, half : half + n_c : step], s,
+                  where=score > view)  # fmt: skip
+        np.maximum(view, score, out=view)
         s *= SIZE_STEP
     return best, side
+
+
+def _box_sums(integral: np.ndarray, k: int, off: int, n: tuple[int, int], step: int,
+              out: np.ndarray) -> np.ndarray:  # fmt: skip
+    """The ink in each k × k square whose top left is (off, off) on from a centre looked at
+    (n centres down and across, every `step`), into `out`."""
+
+    def at(r: int, c: int) -> np.ndarray:
+        return integral[r : r + n[0] : step, c : c + n[1] : step]
+
+    out = out[: -(-n[0] // step), : -(-n[1] // step)]
+    np.subtract(at(off + k, off + k), at(off, off + k), out=out)
+    out -= at(off + k, off)
+    out += at(off, off)
+    return out
 
 
 def _look_closely(dark: np.ndarray, r: int, c: int,
@@ -160,59 +208,60 @@ def _grow(seed: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """The pixels of `allowed` joined to `seed` (8-connected)."""
     grown = seed & allowed
     while True:
-        wider = grown.copy()
-        wider[1:] |= grown[:-1]
-        wider[:-1] |= grown[1:]
-        wider[:, 1:] |= wider[:, :-1]
-        wider[:, :-1] |= wider[:, 1:].copy()
-        wider &= allowed
-        if (wider == grown).all():
+        before = grown
+        for _ in range(GROW_STEPS):  # (grown further once it is whole, it stays as it is)
+            wider = grown.copy()
+            wider[1:] |= grown[:-1]
+            wider[:-1] |= grown[1:]
+            wider[:, 1:] |= wider[:, :-1]
+            wider[:, :-1] |= wider[:, 1:].copy()
+            wider &= allowed
+            grown = wider
+        if (grown == before).all():
             return grown
-        grown = wider
 
 
 def choose_marks(blobs: Sequence[Blob], rectangles: Sequence[tuple[float, float, float]]
                  ) -> list[Blob]:  # fmt: skip
     """The four blobs that are the corner marks, in order round the page (clockwise as the
     photo shows it): those making the biggest quadrilateral that has the shape and size of
-    one of `rectangles` (width and height between the marks' centres, the mark's side)."""
-    chosen: list[Blob] = []
-    biggest = 0.0
-    for four in itertools.combinations(blobs, 4):
-        sides = [b.side for b in four]
-        if max(sides) > SIZE_SPREAD * min(sides):
-            continue
-        mx, my = sum(b.x for b in four) / 4, sum(b.y for b in four) / 4
-        ring = sorted(four, key=lambda b: math.atan2(b.y - my, b.x - mx))
-        pts = [(b.x, b.y) for b in ring]
-        area = _convex_area(pts)
-        if area <= biggest:
-            continue
-        edges = [math.dist(pts[n], pts[(n + 1) % 4]) for n in range(4)]
-        a, b = (edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2
-        mark = sum(sides) / 4
-        for width, height, side in rectangles:
-            aspect = max(a, b) / min(a, b) / (max(width, height) / min(width, height))
-            scale = (mark / side) / math.sqrt(area / (width * height))
-            if (1 / ASPECT_SPREAD <= aspect <= ASPECT_SPREAD
-                    and 1 / SCALE_SPREAD <= scale <= SCALE_SPREAD):  # fmt: skip
-                chosen, biggest = ring, area
-                break
-    if not chosen:
+    one of `rectangles` (width and height between the marks' centres, the mark's side).
+    Every four of the blobs is weighed at once (arrays, one row per four)."""
+    if len(blobs) < 4:
         raise NotRegistered("the four corner marks could not be found")
-    return chosen
+    fours = _fours(len(blobs))
+    xs, ys = np.array([b.x for b in blobs]), np.array([b.y for b in blobs])
+    sides = np.array([b.side for b in blobs])[fours]
+    alike = sides.max(axis=1) <= SIZE_SPREAD * sides.min(axis=1)
+    mx, my = xs[fours].mean(axis=1, keepdims=True), ys[fours].mean(axis=1, keepdims=True)
+    angle = np.arctan2(ys[fours] - my, xs[fours] - mx)
+    rings = np.take_along_axis(fours, np.argsort(angle, axis=1, kind="stable"), axis=1)
+    px, py = xs[rings], ys[rings]
+    nx, ny = np.roll(px, -1, axis=1), np.roll(py, -1, axis=1)  # each corner's next
+    turns = (nx - px) * (np.roll(py, -2, axis=1) - ny) - (ny - py) * (np.roll(px, -2, axis=1) - nx)
+    convex = (turns > 0).all(axis=1) | (turns < 0).all(axis=1)
+    area = np.where(convex, np.abs((px * ny - nx * py).sum(axis=1)) / 2, 0.0)
+    edges = np.hypot(nx - px, ny - py)
+    a, b = (edges[:, 0] + edges[:, 2]) / 2, (edges[:, 1] + edges[:, 3]) / 2
+    mark = sides.mean(axis=1)
+    fits = np.zeros(len(fours), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for width, height, side in rectangles:
+            aspect = np.maximum(a, b) / np.minimum(a, b) / (max(width, height) / min(width, height))
+            scale = (mark / side) / np.sqrt(area / (width * height))
+            fits |= ((aspect >= 1 / ASPECT_SPREAD) & (aspect <= ASPECT_SPREAD)
+                     & (scale >= 1 / SCALE_SPREAD) & (scale <= SCALE_SPREAD))  # fmt: skip
+    chosen = alike & fits & (area > 0)
+    if not chosen.any():
+        raise NotRegistered("the four corner marks could not be found")
+    best = int(np.where(chosen, area, -1.0).argmax())  # (the first of the biggest)
+    return [blobs[int(n)] for n in rings[best]]
 
 
-def _convex_area(pts: list[tuple[float, float]]) -> float:
-    """The quadrilateral's area, or 0 if it is not convex."""
-    turns = []
-    for n in range(4):
-        (x0, y0), (x1, y1), (x2, y2) = pts[n], pts[(n + 1) % 4], pts[(n + 2) % 4]
-        turns.append((x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1))
-    if not (all(t > 0 for t in turns) or all(t < 0 for t in turns)):
-        return 0.0
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    return abs(sum(xs[n] * ys[(n + 1) % 4] - xs[(n + 1) % 4] * ys[n] for n in range(4))) / 2
+@functools.cache
+def _fours(n: int) -> np.ndarray:
+    """Every four of n things (their indexes), in itertools.combinations' order."""
+    return np.array(list(itertools.combinations(range(n), 4)))
 
 
 def rectangle_of(geo: FormLayout) -> tuple[float, float, float]:
@@ -231,9 +280,9 @@ def photo_marks_found(image: Image.Image, layouts: Sequence[FormLayout]) -> bool
 
 
 def register_photo(image: Image.Image, geo: FormLayout,
-                   found: FoundCode | None) -> tuple[Registration, Image.Image]:  # fmt: skip
-    """The map from the form to the photo, and the photo with its light evened out (to
-    measure the boxes on). `found`: the page's QR code, if it was read."""
+                   found: FoundCode | None) -> tuple[Registration, np.ndarray]:  # fmt: skip
+    """The map from the form to the photo, and the photo's pixels with its light evened
+    out (to measure the boxes on). `found`: the page's QR code, if it was read."""
     four = choose_marks(find_blobs(image), [rectangle_of(geo)])
     top_left = _top_left(four, geo, found)
     # the page's corners clockwise as seen (TL, TR, BR, BL) and the layout's indexes
@@ -242,9 +291,10 @@ def register_photo(image: Image.Image, geo: FormLayout,
     dst = [(four[(top_left + n) % 4].x, four[(top_left + n) % 4].y) for n in range(4)]
     matrix = homography(src, dst)
     reg = _registration(matrix, geo, by_mark=any(b.hollow for b in four))
-    flat = flatten(image, reg.px_per_pt * MM * _nearest(reg, geo))
+    nearest = reg.px_per_pt * MM * _nearest(reg, geo)
+    flat = flatten(image, nearest, within=_page_box(reg, geo, image.size, nearest))
     if geo.score_anchors:
-        pinned = _pin_by_anchors(np.asarray(flat), reg, geo, src, dst)
+        pinned = _pin_by_anchors(flat, reg, geo, src, dst)
         if pinned is not None:
             reg = _registration(pinned, geo, reg.hollow_seen)
     return reg, flat
@@ -282,6 +332,20 @@ def _registration(matrix: Array, geo: FormLayout, by_mark: bool) -> Registration
     up_x, up_y = us[2] - us[0], vs[2] - vs[0]
     turned = round(math.degrees(math.atan2(-up_x, -up_y)) / 90) % 4 * 90
     return Registration(matrix, math.sqrt(jacobian), turned, by_mark, photo=True)
+
+
+def _page_box(reg: Registration, geo: FormLayout, size: tuple[int, int],
+              px_per_mm: float) -> tuple[int, int, int, int]:  # fmt: skip
+    """Where the page lies in the photo (left, top, right, bottom), PAGE_MARGIN_MM round."""
+    us, vs = reg.to_image(np.array([0.0, geo.page[0], 0.0, geo.page[0]]),
+                          np.array([0.0, 0.0, geo.page[1], geo.page[1]]))  # fmt: skip
+    pad = PAGE_MARGIN_MM * px_per_mm
+    left, top = max(0, math.floor(us.min() - pad)), max(0, math.floor(vs.min() - pad))
+    right = min(size[0], math.ceil(us.max() + pad))
+    bottom = min(size[1], math.ceil(vs.max() + pad))
+    if right <= left or bottom <= top:
+        raise NotRegistered("the page is not in the photo")
+    return left, top, right, bottom
 
 
 def _nearest(reg: Registration, geo: FormLayout) -> float:

@@ -50,6 +50,8 @@ BLANK_INK = 0.002  # a page with less ink than this (of its area) is blank
 QR_TOLERANCE_MM = 6  # the QR code found this far from where the layout has it: not registered
 ABOVE = (0.8 * 72 / 25.4, 10 * 72 / 25.4)  # version 1: where the number above a box is
 RINGED = 0.06  # this much more ink round a number than its digits have: a ring
+NO_SCORE = "no score marked: nothing to record"
+MORE_MARKED = " (a consent or a question is marked, but an answer is kept only with its score)"
 CONSENT_LABELS = {"contact": "may we contact you", "quote": "may we quote you"}
 # every paper and layout a form may have been printed on (to tell a form from other papers)
 _ANY_FORM = [layout_of(FormSpec(v, p, (), True, True, True)) for v in VERSIONS for p in PAPERS]
@@ -129,17 +131,18 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
         return _check(reading, str(exc))
     spec = _spec_of(form, image)
     geo = layout_of(spec)
-    laid = _laid(image, geo, spec, found)
+    seen_grey = np.asarray(image, dtype=np.uint8)
+    laid = _laid(image, seen_grey, geo, spec, found)
     if isinstance(laid, str) and not (form.layout and form.paper):
         # a form printed before papers were kept, photographed: its shape says nothing
         other = replace(spec, paper="Letter" if spec.paper == "A4" else "A4")
-        if not isinstance(other_laid := _laid(image, layout_of(other), other, found), str):
+        other_laid = _laid(image, seen_grey, layout_of(other), other, found)
+        if not isinstance(other_laid, str):
             spec, geo, laid = other, layout_of(other), other_laid
     if isinstance(laid, str):
         reading.doubts = _every_row(spec, form.survey, laid)
         return _check(reading, laid)
-    reg, image, score_fills = laid
-    grey = np.asarray(image, dtype=np.uint8)
+    reg, image, grey, score_fills = laid
     handwriting = keep_images if keep_handwriting is None else keep_handwriting
     if keep_images or handwriting:
         cuts = cut_all(image, reg, geo, with_rows=keep_images)
@@ -150,28 +153,34 @@ def read_page(db: Database, page: Page, seen: dict[str, str], keep_images: bool 
             reading.images = cuts
     reading.registration, reading.paper = reg, geo.page  # (the whole page shown upright)
     doubts = _read_answers(reading, grey, reg, geo, spec, form.survey, score_fills)
+    more = _more_marked(reading)
+    if reading.score is None and not any(d.kind == "score" for d in reading.doubts):
+        # no score, surely: an answer without a score is not recorded (a typed one is
+        # refused), so nothing else on the page is asked only to be thrown away
+        more = more or any(_a_mark(d) for d in reading.doubts)
+        doubts, reading.doubts, reading.doubtful = [], [], []
     reading.needs_check = bool(doubts)
     if doubts:
         reading.why = "; ".join(doubts)
     elif reading.score is None:
-        reading.why = "no score marked: nothing to record"
+        reading.why = NO_SCORE + (MORE_MARKED if more else "")
     reading.recordable = not doubts and reading.score is not None
     return reading
 
 
-Laid = tuple[Registration, Image.Image, list[BoxFill]]
+Laid = tuple[Registration, Image.Image, Any, list[BoxFill]]
 
 
-def _laid(image: Image.Image, geo: FormLayout, spec: FormSpec,
+def _laid(image: Image.Image, grey: Any, geo: FormLayout, spec: FormSpec,
           found: FoundCode | None) -> Laid | str:  # fmt: skip
     """The page laid on its form: as a scan (its corner marks near the image's corners),
     else as a photo (the marks anywhere, the page seen at an angle, its light evened out
-    first); with the image to measure on and the score boxes' fill. Or why it could not be."""
+    first); with the image to measure on (and its pixels) and the score boxes' fill. Or
+    why it could not be. `grey`: `image`'s pixels."""
     (x0, _, w0, _), (x1, _, _, _) = geo.score_boxes[:2]
     reach = min(RING[1], x1 - x0 - w0 - RING[0])  # short of the next box's line
 
-    def fills(reg: Registration, image: Image.Image) -> list[BoxFill]:
-        grey = np.asarray(image, dtype=np.uint8)
+    def fills(reg: Registration, grey: Any) -> list[BoxFill]:
         labels = [str(n) if geo.numbers_inside else "" for n in range(11)]
         return [measure(grey, reg, box, above=geo.numbers_inside, reach=reach, label=label)
                 for box, label in zip(geo.score_boxes, labels, strict=True)]  # fmt: skip
@@ -182,9 +191,9 @@ def _laid(image: Image.Image, geo: FormLayout, spec: FormSpec,
     except NotRegistered as exc:
         why = f"the page could not be laid on its form: {exc}"
     else:
-        score_fills = fills(reg, image)
+        score_fills = fills(reg, grey)
         if (misplaced := _misregistered(reg, geo, found, score_fills)) is None:
-            return reg, image, score_fills
+            return reg, image, grey, score_fills
         why = misplaced
     try:
         reg, flat = register_photo(image, geo, found)
@@ -192,7 +201,7 @@ def _laid(image: Image.Image, geo: FormLayout, spec: FormSpec,
         return why
     score_fills = fills(reg, flat)
     if (misplaced := _misregistered(reg, geo, found, score_fills)) is None:
-        return reg, flat, score_fills
+        return reg, Image.fromarray(flat), flat, score_fills
     return misplaced
 
 
@@ -347,6 +356,16 @@ def _ringed_numbers(grey: Any, reg: Registration, geo: FormLayout) -> list[str]:
     ink = [measure(grey, reg, zone).ink for zone in zones]
     usual = float(np.median(ink))  # a one-digit number's ink; "10" has two digits
     return [str(n) for n, share in enumerate(ink) if share > usual * len(str(n)) + RINGED]
+
+
+def _more_marked(reading: PageReading) -> bool:
+    """Whether anything but the score is marked on the page (surely or not)."""
+    return any(reading.consents.values()) or any(v is not None for v in reading.extra)
+
+
+def _a_mark(doubt: Doubt) -> bool:
+    """Whether a row is doubted for a mark on it (not for its boxes not being found)."""
+    return doubt.kind != "changed" and "not where" not in doubt.why
 
 
 def _value(kind: str, labels: tuple[str, ...], row: RowReading) -> Any:

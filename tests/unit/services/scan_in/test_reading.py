@@ -153,7 +153,24 @@ def test_an_empty_row_is_no_score_and_nothing_is_recorded(
     path, _code = filled_form(shop_db, tmp_path, [("tick", "contact")], PLAIN)
     reading = _read(shop_db, path)
     assert (reading.score, reading.needs_check, reading.recordable) == (None, False, False)
-    assert reading.why == "no score marked: nothing to record"
+    assert reading.why == ("no score marked: nothing to record (a consent or a question is "
+                           "marked, but an answer is kept only with its score)")  # fmt: skip
+    path, _code = filled_form(shop_db, tmp_path, [], PLAIN)  # nothing marked at all
+    assert _read(shop_db, path).why == "no score marked: nothing to record"
+
+
+def test_an_empty_score_row_asks_nothing_else_on_the_page(
+    shop_db: Database, tmp_path: Path
+) -> None:
+    """A doubtful consent on a page with no score is not sent to the check: an answer is
+    kept only with its score, so its answer would be thrown away; why says so."""
+    path, _code = filled_form(shop_db, tmp_path, [("filled", "contact"), ("cross", (1, 2)),
+                                                  ("cross", (1, 4))], PLAIN)  # fmt: skip
+    reading = _read(shop_db, path)
+    assert (reading.score, reading.needs_check, reading.recordable) == (None, False, False)
+    assert reading.doubts == [] and reading.doubtful == []
+    assert reading.why == ("no score marked: nothing to record (a consent or a question is "
+                           "marked, but an answer is kept only with its score)")  # fmt: skip
 
 
 def test_a_form_printed_in_the_old_layout_still_reads(shop_db: Database, tmp_path: Path) -> None:
