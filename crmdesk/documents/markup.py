@@ -51,11 +51,39 @@ def blocks(text: str) -> list[Block]:
     return [b for chunk in _BLANK_LINES.split(text) if chunk.strip() for b in _chunk(chunk)]
 
 
+# A chunk of plain words (no character CommonMark gives a meaning to unless escaped, as
+# templates escape what they put in, and no line that could start a list, heading, quote or
+# code block) is one paragraph of its lines, as the parser reads it; so is one line in bold
+# (a referral code). Most of a letter's personal lines are such ("Dear Mrs Petrova,"), and are
+# read without the parser (a tenth of the letters' text work in B8).
+# tests/unit/documents/test_markup.py holds the two to the same result.
+_ESCAPED = r"\\[!-/:-@\[-`{-~]"  # a backslash before ASCII punctuation: that character
+_WORD_CHAR = f"(?:[^\\n\\t\\r\\v\\f`~*_\\[\\]<>&!\\\\|]|{_ESCAPED})"
+_FIRST_CHAR = f"(?:[^\\s\\d+=>#`~*_\\[\\]<&!\\\\|-]|{_ESCAPED})"
+_PLAIN_LINE = f"[ ]{{0,3}}{_FIRST_CHAR}{_WORD_CHAR}*"
+_PLAIN_CHUNK = re.compile(f"{_PLAIN_LINE}(?:\\n{_PLAIN_LINE})*\\n?")
+_BOLD_LINE = re.compile(f"\\*\\*((?!\\s){_WORD_CHAR}+(?<!\\s))\\*\\*\\n?")
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_LINE_END = re.compile(r" *\n *")
+_ODD = re.compile(r"[^\S \n]|[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # other spaces, controls
+
+
 @lru_cache(maxsize=2048)
 def _chunk(chunk: str) -> tuple[Block, ...]:
+    if _plain_words(chunk):
+        text = _UNESCAPE.sub(r"\1", _LINE_END.sub("\n", chunk.strip(" \n")))
+        return (("p", xml_escape(text).replace("\n", _BREAK), text),)
+    bold = _BOLD_LINE.fullmatch(chunk)
+    if bold and _ODD.search(bold[1]) is None:
+        text = _UNESCAPE.sub(r"\1", bold[1])
+        return (("p", f"<b>{xml_escape(text)}</b>", text),)
     from markdown_it.tree import SyntaxTreeNode
 
     return tuple(_block(node) for node in SyntaxTreeNode(_parser().parse(chunk)).children)
+
+
+def _plain_words(chunk: str) -> bool:
+    return _PLAIN_CHUNK.fullmatch(chunk) is not None and _ODD.search(chunk) is None
 
 
 def _block(node: SyntaxTreeNode) -> Block:
