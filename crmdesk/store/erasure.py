@@ -38,8 +38,9 @@ def blank_client(conn: sqlite3.Connection, client_id: str, stamp: Stamp, when: s
     sets = ", ".join(f'"{c}" = ?' for c in values)
     conn.execute(
         f"UPDATE clients SET {sets}, erased_at = ?, deleted_at = ?,"
-        " site_id = CASE WHEN hlc < ? THEN ? ELSE site_id END, hlc = max(hlc, ?) WHERE id = ?",
-        (*values.values(), when, when, stamp[0], stamp[1], stamp[0], client_id),
+        " site_id = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE site_id END,"
+        " hlc = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE hlc END WHERE id = ?",
+        (*values.values(), when, when, *stamp, stamp[1], *stamp, stamp[0], client_id),
     )
     columns = [c for c in values if c not in UNTRACKED] + ["erased_at", "deleted_at"]
     marks = ", ".join("?" * len(columns))

@@ -221,15 +221,16 @@ def _carry_fields(merge: _Merge, cid: str, target: str, seen: dict[str, str]) ->
             both = list(dict.fromkeys([*json.loads(kept[col]), *json.loads(gone[col])]))
             value = json.dumps(both, ensure_ascii=False)
             if both != json.loads(kept[col]):
-                stamp = max(edit, after(here, edit[1]))
+                stamp = _own_stamp(merge)
                 _write(merge, "clients", target, {col: value}, stamp)
                 written.append(stamp)
             continue
         me = {"id": target}
         if edit > here:
-            _write(merge, "clients", target, {col: gone[col]}, edit)
-            merge._conflict("clients", target, col, me, gone[col], edit, kept[col], here)
-            written.append(edit)
+            stamp = _own_stamp(merge)
+            _write(merge, "clients", target, {col: gone[col]}, stamp)
+            merge._conflict("clients", target, col, me, gone[col], stamp, kept[col], here)
+            written.append(stamp)
         else:
             merge._conflict("clients", target, col, me, kept[col], here, gone[col], edit)
     if written:
@@ -291,10 +292,12 @@ def _write(merge: _Merge, table: str, row_id: str, values: dict[str, Any], stamp
             row["given_name"], row["family_name"], row["company"], merge.sort_locale
         )}  # fmt: skip
     sets = ", ".join(f'"{c}" = ?' for c in values)
+    # the row's stamp is the later of its own and this one, ties broken by site as stamps are
     merge.conn.execute(
-        f"UPDATE main.{table} SET {sets}, hlc = max(hlc, ?),"
-        " site_id = CASE WHEN hlc < ? THEN ? ELSE site_id END WHERE id = ?",
-        (*values.values(), stamp[0], stamp[0], stamp[1], row_id),
+        f"UPDATE main.{table} SET {sets},"
+        " hlc = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE hlc END,"
+        " site_id = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE site_id END WHERE id = ?",
+        (*values.values(), *stamp, stamp[0], *stamp, stamp[1], row_id),
     )
     merge._write_stamps(table, row_id, stamps)
     _observe(merge, stamp)
