@@ -8,20 +8,26 @@ for each such client the merge touched:
 - its rows (history, notes, things to remember, purchases, complaints, survey answers and
   forms) move to the client kept, and so do the clients it referred;
 - each profile field changed where the merging machine had not seen it goes to the client
-  kept, if it is the later change there; otherwise it is logged as a conflict on the kept
-  client (tags are added, never lost), as any two changes of one field would be;
+  kept, if it is later than the kept client's value there (as a change made by this
+  merge, the value replaced logged as a conflict on the kept client); otherwise it is
+  logged as a conflict on the kept client (tags are added, never lost);
 - a value of theirs that lost to another change of the same field (a conflict logged on
   the client merged away, here or on another copy) is logged on the client kept instead;
 - if the client kept was erased, the client merged into them is erased too.
 
-A carried field keeps the stamp of the edit, and a conflict entry moved or an erasure
-follows from stamps of the two copies alone, so each copy that sees the same records makes
-the same change. A moved row is stamped as this machine's own change: two copies may move
-it to different clients (one has learnt of a second merge of the same client, the other
-not yet), and only a change of their own is sure to reach the other, where the later move
-stands. Merging again finds nothing new. A chain (merged into a client merged in turn) is
-followed to its end. A loop (two machines each merged one of two clients into the other)
-is broken by bringing back the client merged away last, logged as a delete undone.
+A conflict entry moved or an erasure follows from stamps of the two copies alone, so each
+copy that sees the same records makes the same change. A moved row and a carried field
+are stamped as this machine's own change: what a copy moves or carries depends on where
+the merged-away client led when it merged (two machines may have merged them into
+different clients, or one of those back into them: a split, a loop), which one copy may
+learn in another order than the next. A change stamped with the edit's own stamp reached
+only the copies that had not seen the edit, so a copy that had seen it, but found the
+client leading elsewhere then, kept another value for good; a change of this machine's
+own reaches every copy, where the later one stands (the value it replaced is in the
+conflict log under the client kept). Merging again finds nothing new. A chain (merged
+into a client merged in turn) is followed to its end. A loop (two machines each merged one
+of two clients into the other) is broken by bringing back the client merged away last,
+logged as a delete undone.
 """
 
 from __future__ import annotations
@@ -68,13 +74,12 @@ def redirect(merge: _Merge) -> None:
             target = _end_of_chain(cid, merged) if cid in merged else None
         if target is None:
             continue
-        merged_stamp = merge._stamp_of("clients", cid, "merged_into_id")
         moved = _move_rows(merge, cid, target)
         if _erase_with(merge, cid, target):
             carried = []
         else:
             carried = _carry_fields(merge, cid, target, json.loads(merged[cid][1] or "{}"))
-            carried += _move_conflicts(merge, cid, target, merged_stamp)
+            carried += _move_conflicts(merge, cid, target)
         if moved or carried:
             merge.result.client_ids.add(target)
             newest = max(moved + carried)
@@ -238,11 +243,12 @@ def _carry_fields(merge: _Merge, cid: str, target: str, seen: dict[str, str]) ->
     return written
 
 
-def _move_conflicts(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stamp]:
+def _move_conflicts(merge: _Merge, cid: str, target: str) -> list[Stamp]:
     """A value of `cid`'s profile that lost to another change of the same field (found
     here, or logged on another copy) is logged on `target`, against its value there, where
-    the owner sees it and can put it back; the entry under `cid` is deleted. The new entry's
-    id comes from `target` and the losing change, so every copy makes the same one.
+    the owner sees it and can put it back; the entry under `cid` is deleted (a change of
+    this machine's own, as a moved row). The new entry's id comes from `target` and the
+    losing change, so every copy makes the same one.
     Returns the stamps written."""
     columns = [c for c in merge.columns["clients"] if c not in NOT_CARRIED]
     pending = [
@@ -274,8 +280,7 @@ def _move_conflicts(merge: _Merge, cid: str, target: str, merged: Stamp) -> list
                             lost_value, lost)  # fmt: skip
     written = []
     for entry_id, *_rest in logged:
-        entry_stamps = merge._stamps("main", "conflicts", [entry_id]).get(entry_id, {})
-        stamp = after(max([merged, *entry_stamps.values()]), merged[1])
+        stamp = _own_stamp(merge)  # (as a row moved: where it went depends on the chain)
         _write(merge, "conflicts", entry_id, {"deleted_at": stamp_time(stamp[0])}, stamp)
         written.append(stamp)
     if written:

@@ -46,3 +46,15 @@ def test_a_conflict_about_a_person_erased_here_is_not_counted_as_news(
     ops: list[tuple] = [("edit", 1, 0, "city"), ("dupmerge", 0, 2, 0), ("crosswise", 0, 1)]
     ops += [("erase", 0, 2)]
     _play(base, 3, ops, seed=39)
+
+
+def test_a_conflict_moved_off_a_client_merged_away_is_gone_from_every_copy(
+    base: tuple[Path, list[str]],
+) -> None:
+    """Shrunk by hypothesis: machine 0 merges client 0 into client 1 and machine 1 client
+    1 into client 0 (a loop); machine 2 merges client 1 into client 2 (a split). The
+    conflicts about where client 1 went, moved off them when a copy followed them to the
+    client kept, were deleted on two copies and still open on the third."""
+    ops: list[tuple] = [("dupmerge", 0, 1, 0), ("dupmerge", 1, 0, 1), ("dupmerge", 2, 2, 1)]
+    ops += [("merge", 0, 1), ("edit", 1, 0, "company")]
+    _play(base, 3, ops, seed=20)
