@@ -15,19 +15,19 @@ for each such client the merge touched:
   the client merged away, here or on another copy) is logged on the client kept instead;
 - if the client kept was erased, the client merged into them is erased too.
 
-A conflict entry moved or an erasure follows from stamps of the two copies alone, so each
-copy that sees the same records makes the same change. A moved row and a carried field
-are stamped as this machine's own change: what a copy moves or carries depends on where
-the merged-away client led when it merged (two machines may have merged them into
-different clients, or one of those back into them: a split, a loop), which one copy may
-learn in another order than the next. A change stamped with the edit's own stamp reached
-only the copies that had not seen the edit, so a copy that had seen it, but found the
-client leading elsewhere then, kept another value for good; a change of this machine's
-own reaches every copy, where the later one stands (the value it replaced is in the
-conflict log under the client kept). Merging again finds nothing new. A chain (merged
-into a client merged in turn) is followed to its end. A loop (two machines each merged one
-of two clients into the other) is broken by bringing back the client merged away last,
-logged as a delete undone.
+What a merge does here depends on where a merged-away client leads when this copy merges
+(two machines may have merged them into different clients, or one of those back into
+them: a split, a loop), and copies learn of those merges in different orders. So every
+change made here (a row moved, a field carried, a conflict entry moved, the client of a
+loop brought back, the duplicate of an erased person erased) is stamped as this machine's
+own change: it reaches every copy, where the later one stands, and a value it replaced is
+in the conflict log under the client kept. (A change stamped from the copies' stamps, the
+edit's own say, reached only the copies that had not seen them: a copy that had, but found
+the client leading elsewhere when it merged, kept another value for good.) A conflict
+entry's id comes from the losing change, so copies that log the same loss make one entry.
+Merging again finds nothing new. A chain (merged into a client merged in turn) is followed
+to its end. A loop (two machines each merged one of two clients into the other) is broken
+by bringing back the client merged away last, logged as a delete undone.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from crmdesk.model import kinds
 from crmdesk.model.names import client_sort_name
 from crmdesk.store import erasure
 from crmdesk.store.clock import stamp_time
-from crmdesk.store.stamps import Stamp, after, effective
+from crmdesk.store.stamps import Stamp, effective
 
 if TYPE_CHECKING:
     from crmdesk.store.merge import _Merge
@@ -110,17 +110,15 @@ def _into_erased(merge: _Merge, merged: dict[str, tuple[str, Any]]) -> set[str]:
 def _erase_with(merge: _Merge, cid: str, target: str) -> bool:
     """A client merged into one whose data was erased is erased too (as erasing a person
     erases the duplicates merged into them): nothing is carried onto the erased record.
-    True if `target` is erased. The erasure is stamped one past the later of the merge
-    into `target` and `target`'s erasure, as a change of the machine that merged them: a
-    copy that has seen it knows of that merge, so it comes to the same erasure itself,
-    and one that does not takes it from here."""
+    True if `target` is erased. The erasure is this machine's own change (as a moved
+    row): a copy that learnt first of a later merge of the same client into another
+    never finds them leading to `target`, and takes the erasure from here."""
     [(erased_at,)] = merge.conn.execute(
         "SELECT erased_at FROM main.clients WHERE id = ?", (target,)
     ).fetchall()
     if erased_at is None:
         return False
-    link = merge._stamp_of("clients", cid, "merged_into_id")
-    stamp = after(max(link, merge._stamp_of("clients", target, "erased_at")), link[1])
+    stamp = _own_stamp(merge)
     erasure.blank_client(merge.conn, cid, stamp, erased_at)
     _observe(merge, stamp)
     merge.result.counts["clients"].erased += 1
@@ -142,7 +140,8 @@ def _end_of_chain(cid: str, merged: dict[str, tuple[str, Any]]) -> str | None:
 
 def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> None:
     """Bring back the client of the loop merged away last (the later merge gives way), as a
-    client again, and log it like a delete undone by a later change."""
+    client again, and log it like a delete undone by a later change (as this machine's
+    own change, like a moved row)."""
     loop = [cid]
     while merged.get(loop[-1], (None,))[0] not in loop and len(loop) <= _MAX_CHAIN:
         loop.append(merged[loop[-1]][0])
@@ -151,9 +150,10 @@ def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> 
     start = loop.index(merged[loop[-1]][0])
     members = loop[start:]
     back = max(members, key=lambda m: merge._stamp_of("clients", m, "merged_into_id"))
-    stamps = merge._stamps("main", "clients", [back]).get(back, {})
     deleted = merge._stamp_of("clients", back, "deleted_at")
-    stamp = after(max([deleted, *stamps.values()]), deleted[1])
+    # a change of this machine's own: a copy that learns of a third merge of one of them
+    # first finds a chain, not a loop, and never comes to this itself
+    stamp = _own_stamp(merge)
     [(deleted_at,)] = merge.conn.execute(
         "SELECT deleted_at FROM main.clients WHERE id = ?", (back,)
     ).fetchall()

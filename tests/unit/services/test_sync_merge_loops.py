@@ -58,3 +58,30 @@ def test_a_conflict_moved_off_a_client_merged_away_is_gone_from_every_copy(
     ops: list[tuple] = [("dupmerge", 0, 1, 0), ("dupmerge", 1, 0, 1), ("dupmerge", 2, 2, 1)]
     ops += [("merge", 0, 1), ("edit", 1, 0, "company")]
     _play(base, 3, ops, seed=20)
+
+
+def test_a_loop_broken_on_one_copy_is_broken_on_every_copy(
+    base: tuple[Path, list[str]],
+) -> None:
+    """Machine 0 merges client 0 into client 1, machine 2 client 1 into client 0 (a loop),
+    machine 1 client 0 into client 2 (later: a split) and machine 2 changes another
+    client. Machine 1 finds a chain (1 into 0 into 2), machine 0 the loop, which it breaks
+    by bringing client 1 back. Stamped from the loop's own stamps, that un-merge never
+    reached machine 1, which had seen machine 2's later change: client 1 stayed merged
+    away there and a client on machine 0."""
+    ops: list[tuple] = [("dupmerge", 0, 1, 0), ("dupmerge", 2, 0, 1), ("dupmerge", 1, 2, 0)]
+    ops += [("edit", 2, 2, "street"), ("merge", 1, 2), ("merge", 1, 0), ("merge", 0, 2)]
+    ops += [("merge", 1, 0)]
+    _play(base, 3, ops, seed=1)
+
+
+def test_a_duplicate_erased_with_a_person_on_one_copy_is_erased_on_every_copy(
+    base: tuple[Path, list[str]],
+) -> None:
+    """Machine 0 merges client 0 into client 1, machine 1 (later) into client 2, machine 2
+    erases client 1 on request. Machine 0, learning of the erasure before machine 1's
+    merge, erases client 0 with them; machine 1 finds client 0 leading to client 2 and
+    never did, and the erasure, stamped from the merge's own stamps, never reached it."""
+    ops: list[tuple] = [("dupmerge", 0, 1, 0), ("dupmerge", 1, 2, 0), ("erase", 2, 1)]
+    ops += [("edit", 0, 2, "street"), ("merge", 1, 0), ("merge", 0, 2), ("merge", 1, 0)]
+    _play(base, 3, ops, seed=2)
