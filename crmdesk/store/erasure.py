@@ -1,7 +1,8 @@
 """Blank a person's data in the file: their client row and every row of theirs.
 
-Used by the erase service (a fresh clock stamp) and by a merge (the erasure's own stamp),
-so an erasure made on either machine wins on both. Works on a plain sqlite3 connection
+Used by the erase service (a fresh clock stamp) and by a merge (the client row with the
+erasure's own stamp; a row of theirs it still finds with the merging machine's), so an
+erasure made on either machine wins on both. Works on a plain sqlite3 connection
 inside the caller's transaction; the search triggers drop the old text from the index, and
 `secure_delete` (set on every connection) zeroes the freed bytes in the file.
 """

@@ -3,7 +3,8 @@
 - A record deleted on one side and changed later on the other is kept, and the delete
   logged as a conflict; for a client, a later change of a row of theirs counts too.
 - An erased client wins everything: the erased side's blanks are taken and every row of
-  theirs is blanked (store.erasure). Two copies that applied the same erasure hold the
+  theirs still found on them is blanked (store.erasure; as this machine's own change).
+  Two copies that applied the same erasure hold the
   same values; each field keeps the later of the two stamps.
 """
 
@@ -152,6 +153,11 @@ def sweep_erased(merge: _Merge) -> None:
         ).fetchone() or (None,)
         if erased_at is None:
             continue
-        stamp = merge._stamp_of("clients", client_id, "erased_at")
-        erasure.sweep(merge.conn, client_id, stamp, erased_at)
+        # a change of this machine's own: which rows the erasure finds on the client here
+        # depends on the order this copy learnt of merges of duplicates (another copy may
+        # have moved a row to the client kept first), so one stamped with the erasure's
+        # stamp would never reach a copy that had seen the erasure
+        own = (merge.clock.now(), merge.site)
+        if erasure.sweep(merge.conn, client_id, own, erased_at):
+            merge.wrote_own = True
         merge.new_conflicts = [c for c in merge.new_conflicts if c["client_id"] != client_id]

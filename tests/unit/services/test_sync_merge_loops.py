@@ -85,3 +85,16 @@ def test_a_duplicate_erased_with_a_person_on_one_copy_is_erased_on_every_copy(
     ops: list[tuple] = [("dupmerge", 0, 1, 0), ("dupmerge", 1, 2, 0), ("erase", 2, 1)]
     ops += [("edit", 0, 2, "street"), ("merge", 1, 0), ("merge", 0, 2), ("merge", 1, 0)]
     _play(base, 3, ops, seed=2)
+
+
+def test_a_note_added_to_a_person_erased_elsewhere_reads_the_same_on_every_copy(
+    base: tuple[Path, list[str]],
+) -> None:
+    """Shrunk by hypothesis: machine 0 erases client 2 on request, machine 2 merges client
+    2 into client 0, machine 1 adds a note to client 2. A copy that found the note still on
+    client 2 when the erasure reached it blanked it, with the erasure's stamp, which never
+    reached the copies that had moved the note to client 0 first: the note read "note 1"
+    on some copies and nothing on others."""
+    ops: list[tuple] = [("edit", 0, 0, "city"), ("merge", 0, 0), ("merge", 0, 0)]
+    ops += [("erase", 0, 2), ("dupmerge", 2, 0, 2), ("note", 1, 2)]
+    _play(base, 3, ops, seed=255539758)
