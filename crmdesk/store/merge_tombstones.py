@@ -54,8 +54,9 @@ def merge_erased(
         )
         if here["erased_at"] is None:
             merge.result.counts["clients"].erased += 1
-        else:
+        elif any(here[c] != there[c] for c in columns if c not in NOT_MERGED):
             merge.result.counts["clients"].updated += 1
+        # (else the same erasure, applied on both with two stamps: nothing a user sees)
     merge._touch("clients", here, max(mine, other))
 
 

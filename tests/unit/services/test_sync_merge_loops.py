@@ -98,3 +98,13 @@ def test_a_note_added_to_a_person_erased_elsewhere_reads_the_same_on_every_copy(
     ops: list[tuple] = [("edit", 0, 0, "city"), ("merge", 0, 0), ("merge", 0, 0)]
     ops += [("erase", 0, 2), ("dupmerge", 2, 0, 2), ("note", 1, 2)]
     _play(base, 3, ops, seed=255539758)
+
+
+def test_the_same_erasure_of_a_duplicate_from_two_copies_is_not_news(
+    base: tuple[Path, list[str]],
+) -> None:
+    """Shrunk by hypothesis: machine 0 merges client 0 into client 2, machine 2 erases
+    client 2. Two copies each erase client 0 with them (each its own change); merging one
+    of those into the other once said a client was updated when nothing had changed."""
+    ops: list[tuple] = [("merge", 0, 0)] * 4 + [("dupmerge", 0, 2, 0), ("erase", 2, 2)]
+    _play(base, 3, ops, seed=2)
