@@ -4,8 +4,8 @@
   logged as a conflict; for a client, a later change of a row of theirs counts too.
 - An erased client wins everything: the erased side's blanks are taken and every row of
   theirs still found on them is blanked (store.erasure; as this machine's own change).
-  Two copies that applied the same erasure hold the
-  same values; each field keeps the later of the two stamps.
+  Two copies that applied the same erasure hold the same values; each field keeps the
+  later of the two stamps.
 """
 
 from __future__ import annotations
