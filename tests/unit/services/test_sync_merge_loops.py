@@ -108,3 +108,13 @@ def test_the_same_erasure_of_a_duplicate_from_two_copies_is_not_news(
     of those into the other once said a client was updated when nothing had changed."""
     ops: list[tuple] = [("merge", 0, 0)] * 4 + [("dupmerge", 0, 2, 0), ("erase", 2, 2)]
     _play(base, 3, ops, seed=2)
+
+
+def test_a_duplicate_of_a_person_erased_on_four_copies_is_not_news_twice(
+    base: tuple[Path, list[str]],
+) -> None:
+    """Shrunk by hypothesis on four copies: machine 0 erases client 0 while machine 2
+    merges client 1 into them; the copies that erase client 1 with them agree, and no merge
+    of two such copies says a client was updated."""
+    ops: list[tuple] = [("merge", 0, 0)] * 5 + [("erase", 0, 0), ("dupmerge", 2, 0, 1)]
+    _play(base, 4, [*ops, ("merge", 0, 0)], seed=1)
