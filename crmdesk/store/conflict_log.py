@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crmdesk.model.erasure import BLANK
 from crmdesk.store.stamps import Stamp, effective
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ def merge_entry(
     what the user did about it (reviewed, restored, deleted) goes by the later stamp of
     such an action; a finding's own stamp (when it was found) never undoes a review.
     Each rule is a maximum or a minimum, so any order of merges ends in the same entry.
+    An entry about a person erased here keeps its blanks (the erasure wins: the values
+    the other copy still holds are not taken, only to be blanked again).
     A value taken keeps the stamp of the finding it came from (not the newer of the
     two): a copy that has seen that finding holds it already, one that has not will
     take it from here."""
@@ -53,9 +56,21 @@ def merge_entry(
             continue
         if effective(their, there, col) > effective(our, here, col):
             take(col)
+    if taken.keys() & BLANK["conflicts"] and _erased(merge, here["client_id"]):
+        taken = {c: v for c, v in taken.items() if c not in BLANK["conflicts"]}
     if not taken:
         return
+    stamps = {c: stamps[c] for c in taken}
     newest = max(max(s.values()) for s in (our, their) if s)
     merge._update("conflicts", here["id"], taken, stamps, newest, here, there)
     merge.result.counts["conflicts"].updated += 1
     merge._touch("conflicts", here, max(stamps.values()))
+
+
+def _erased(merge: _Merge, client_id: str | None) -> bool:
+    if client_id is None:
+        return False
+    row = merge.conn.execute(
+        "SELECT erased_at FROM main.clients WHERE id = ?", (client_id,)
+    ).fetchone()
+    return row is not None and row[0] is not None

@@ -1,7 +1,8 @@
 """Blank a person's data in the file: their client row and every row of theirs.
 
-Used by the erase service (a fresh clock stamp) and by a merge (the erasure's own stamp),
-so an erasure made on either machine wins on both. Works on a plain sqlite3 connection
+Used by the erase service (a fresh clock stamp) and by a merge (the client row with the
+erasure's own stamp; a row of theirs it still finds with the merging machine's), so an
+erasure made on either machine wins on both. Works on a plain sqlite3 connection
 inside the caller's transaction; the search triggers drop the old text from the index, and
 `secure_delete` (set on every connection) zeroes the freed bytes in the file.
 """
@@ -38,8 +39,9 @@ def blank_client(conn: sqlite3.Connection, client_id: str, stamp: Stamp, when: s
     sets = ", ".join(f'"{c}" = ?' for c in values)
     conn.execute(
         f"UPDATE clients SET {sets}, erased_at = ?, deleted_at = ?,"
-        " site_id = CASE WHEN hlc < ? THEN ? ELSE site_id END, hlc = max(hlc, ?) WHERE id = ?",
-        (*values.values(), when, when, stamp[0], stamp[1], stamp[0], client_id),
+        " site_id = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE site_id END,"
+        " hlc = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE hlc END WHERE id = ?",
+        (*values.values(), when, when, *stamp, stamp[1], *stamp, stamp[0], client_id),
     )
     columns = [c for c in values if c not in UNTRACKED] + ["erased_at", "deleted_at"]
     marks = ", ".join("?" * len(columns))

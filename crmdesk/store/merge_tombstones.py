@@ -3,8 +3,9 @@
 - A record deleted on one side and changed later on the other is kept, and the delete
   logged as a conflict; for a client, a later change of a row of theirs counts too.
 - An erased client wins everything: the erased side's blanks are taken and every row of
-  theirs is blanked (store.erasure). Two copies that applied the same erasure hold the
-  same values; each field keeps the later of the two stamps.
+  theirs still found on them is blanked (store.erasure; as this machine's own change).
+  Two copies that applied the same erasure hold the same values; each field keeps the
+  later of the two stamps.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ def merge_erased(
         )
         if here["erased_at"] is None:
             merge.result.counts["clients"].erased += 1
-        else:
+        elif any(here[c] != there[c] for c in columns if c not in NOT_MERGED):
             merge.result.counts["clients"].updated += 1
+        # (else the same erasure, applied on both with two stamps: nothing a user sees)
     merge._touch("clients", here, max(mine, other))
 
 
@@ -152,6 +154,11 @@ def sweep_erased(merge: _Merge) -> None:
         ).fetchone() or (None,)
         if erased_at is None:
             continue
-        stamp = merge._stamp_of("clients", client_id, "erased_at")
-        erasure.sweep(merge.conn, client_id, stamp, erased_at)
+        # a change of this machine's own: which rows the erasure finds on the client here
+        # depends on the order this copy learnt of merges of duplicates (another copy may
+        # have moved a row to the client kept first), so one stamped with the erasure's
+        # stamp would never reach a copy that had seen the erasure
+        own = (merge.clock.now(), merge.site)
+        if erasure.sweep(merge.conn, client_id, own, erased_at):
+            merge.wrote_own = True
         merge.new_conflicts = [c for c in merge.new_conflicts if c["client_id"] != client_id]

@@ -8,20 +8,26 @@ for each such client the merge touched:
 - its rows (history, notes, things to remember, purchases, complaints, survey answers and
   forms) move to the client kept, and so do the clients it referred;
 - each profile field changed where the merging machine had not seen it goes to the client
-  kept, if it is the later change there; otherwise it is logged as a conflict on the kept
-  client (tags are added, never lost), as any two changes of one field would be;
+  kept, if it is later than the kept client's value there (as a change made by this
+  merge, the value replaced logged as a conflict on the kept client); otherwise it is
+  logged as a conflict on the kept client (tags are added, never lost);
 - a value of theirs that lost to another change of the same field (a conflict logged on
   the client merged away, here or on another copy) is logged on the client kept instead;
 - if the client kept was erased, the client merged into them is erased too.
 
-A carried field keeps the stamp of the edit, and a conflict entry moved or an erasure
-follows from stamps of the two copies alone, so each copy that sees the same records makes
-the same change. A moved row is stamped as this machine's own change: two copies may move
-it to different clients (one has learnt of a second merge of the same client, the other
-not yet), and only a change of their own is sure to reach the other, where the later move
-stands. Merging again finds nothing new. A chain (merged into a client merged in turn) is
-followed to its end. A loop (two machines each merged one of two clients into the other)
-is broken by bringing back the client merged away last, logged as a delete undone.
+What a merge does here depends on where a merged-away client leads when this copy merges
+(two machines may have merged them into different clients, or one of those back into
+them: a split, a loop), and copies learn of those merges in different orders. So every
+change made here (a row moved, a field carried, a conflict entry moved, the client of a
+loop brought back, the duplicate of an erased person erased) is stamped as this machine's
+own change: it reaches every copy, where the later one stands, and a value it replaced is
+in the conflict log under the client kept. (A change stamped from the copies' stamps, the
+edit's own say, reached only the copies that had not seen them: a copy that had, but found
+the client leading elsewhere when it merged, kept another value for good.) A conflict
+entry's id comes from the losing change, so copies that log the same loss make one entry.
+Merging again finds nothing new. A chain (merged into a client merged in turn) is followed
+to its end. A loop (two machines each merged one of two clients into the other) is broken
+by bringing back the client merged away last, logged as a delete undone.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from crmdesk.model import kinds
 from crmdesk.model.names import client_sort_name
 from crmdesk.store import erasure
 from crmdesk.store.clock import stamp_time
-from crmdesk.store.stamps import Stamp, after, effective
+from crmdesk.store.stamps import Stamp, effective
 
 if TYPE_CHECKING:
     from crmdesk.store.merge import _Merge
@@ -68,13 +74,12 @@ def redirect(merge: _Merge) -> None:
             target = _end_of_chain(cid, merged) if cid in merged else None
         if target is None:
             continue
-        merged_stamp = merge._stamp_of("clients", cid, "merged_into_id")
         moved = _move_rows(merge, cid, target)
         if _erase_with(merge, cid, target):
             carried = []
         else:
             carried = _carry_fields(merge, cid, target, json.loads(merged[cid][1] or "{}"))
-            carried += _move_conflicts(merge, cid, target, merged_stamp)
+            carried += _move_conflicts(merge, cid, target)
         if moved or carried:
             merge.result.client_ids.add(target)
             newest = max(moved + carried)
@@ -105,17 +110,15 @@ def _into_erased(merge: _Merge, merged: dict[str, tuple[str, Any]]) -> set[str]:
 def _erase_with(merge: _Merge, cid: str, target: str) -> bool:
     """A client merged into one whose data was erased is erased too (as erasing a person
     erases the duplicates merged into them): nothing is carried onto the erased record.
-    True if `target` is erased. The erasure is stamped one past the later of the merge
-    into `target` and `target`'s erasure, as a change of the machine that merged them: a
-    copy that has seen it knows of that merge, so it comes to the same erasure itself,
-    and one that does not takes it from here."""
+    True if `target` is erased. The erasure is this machine's own change (as a moved
+    row): a copy that learnt first of a later merge of the same client into another
+    never finds them leading to `target`, and takes the erasure from here."""
     [(erased_at,)] = merge.conn.execute(
         "SELECT erased_at FROM main.clients WHERE id = ?", (target,)
     ).fetchall()
     if erased_at is None:
         return False
-    link = merge._stamp_of("clients", cid, "merged_into_id")
-    stamp = after(max(link, merge._stamp_of("clients", target, "erased_at")), link[1])
+    stamp = _own_stamp(merge)
     erasure.blank_client(merge.conn, cid, stamp, erased_at)
     _observe(merge, stamp)
     merge.result.counts["clients"].erased += 1
@@ -137,7 +140,8 @@ def _end_of_chain(cid: str, merged: dict[str, tuple[str, Any]]) -> str | None:
 
 def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> None:
     """Bring back the client of the loop merged away last (the later merge gives way), as a
-    client again, and log it like a delete undone by a later change."""
+    client again, and log it like a delete undone by a later change (as this machine's
+    own change, like a moved row)."""
     loop = [cid]
     while merged.get(loop[-1], (None,))[0] not in loop and len(loop) <= _MAX_CHAIN:
         loop.append(merged[loop[-1]][0])
@@ -146,9 +150,10 @@ def _break_loop(merge: _Merge, cid: str, merged: dict[str, tuple[str, Any]]) -> 
     start = loop.index(merged[loop[-1]][0])
     members = loop[start:]
     back = max(members, key=lambda m: merge._stamp_of("clients", m, "merged_into_id"))
-    stamps = merge._stamps("main", "clients", [back]).get(back, {})
     deleted = merge._stamp_of("clients", back, "deleted_at")
-    stamp = after(max([deleted, *stamps.values()]), deleted[1])
+    # a change of this machine's own: a copy that learns of a third merge of one of them
+    # first finds a chain, not a loop, and never comes to this itself
+    stamp = _own_stamp(merge)
     [(deleted_at,)] = merge.conn.execute(
         "SELECT deleted_at FROM main.clients WHERE id = ?", (back,)
     ).fetchall()
@@ -221,15 +226,16 @@ def _carry_fields(merge: _Merge, cid: str, target: str, seen: dict[str, str]) ->
             both = list(dict.fromkeys([*json.loads(kept[col]), *json.loads(gone[col])]))
             value = json.dumps(both, ensure_ascii=False)
             if both != json.loads(kept[col]):
-                stamp = max(edit, after(here, edit[1]))
+                stamp = _own_stamp(merge)
                 _write(merge, "clients", target, {col: value}, stamp)
                 written.append(stamp)
             continue
         me = {"id": target}
         if edit > here:
-            _write(merge, "clients", target, {col: gone[col]}, edit)
-            merge._conflict("clients", target, col, me, gone[col], edit, kept[col], here)
-            written.append(edit)
+            stamp = _own_stamp(merge)
+            _write(merge, "clients", target, {col: gone[col]}, stamp)
+            merge._conflict("clients", target, col, me, gone[col], stamp, kept[col], here)
+            written.append(stamp)
         else:
             merge._conflict("clients", target, col, me, kept[col], here, gone[col], edit)
     if written:
@@ -237,11 +243,12 @@ def _carry_fields(merge: _Merge, cid: str, target: str, seen: dict[str, str]) ->
     return written
 
 
-def _move_conflicts(merge: _Merge, cid: str, target: str, merged: Stamp) -> list[Stamp]:
+def _move_conflicts(merge: _Merge, cid: str, target: str) -> list[Stamp]:
     """A value of `cid`'s profile that lost to another change of the same field (found
     here, or logged on another copy) is logged on `target`, against its value there, where
-    the owner sees it and can put it back; the entry under `cid` is deleted. The new entry's
-    id comes from `target` and the losing change, so every copy makes the same one.
+    the owner sees it and can put it back; the entry under `cid` is deleted (a change of
+    this machine's own, as a moved row). The new entry's id comes from `target` and the
+    losing change, so every copy makes the same one.
     Returns the stamps written."""
     columns = [c for c in merge.columns["clients"] if c not in NOT_CARRIED]
     pending = [
@@ -273,8 +280,7 @@ def _move_conflicts(merge: _Merge, cid: str, target: str, merged: Stamp) -> list
                             lost_value, lost)  # fmt: skip
     written = []
     for entry_id, *_rest in logged:
-        entry_stamps = merge._stamps("main", "conflicts", [entry_id]).get(entry_id, {})
-        stamp = after(max([merged, *entry_stamps.values()]), merged[1])
+        stamp = _own_stamp(merge)  # (as a row moved: where it went depends on the chain)
         _write(merge, "conflicts", entry_id, {"deleted_at": stamp_time(stamp[0])}, stamp)
         written.append(stamp)
     if written:
@@ -291,10 +297,12 @@ def _write(merge: _Merge, table: str, row_id: str, values: dict[str, Any], stamp
             row["given_name"], row["family_name"], row["company"], merge.sort_locale
         )}  # fmt: skip
     sets = ", ".join(f'"{c}" = ?' for c in values)
+    # the row's stamp is the later of its own and this one, ties broken by site as stamps are
     merge.conn.execute(
-        f"UPDATE main.{table} SET {sets}, hlc = max(hlc, ?),"
-        " site_id = CASE WHEN hlc < ? THEN ? ELSE site_id END WHERE id = ?",
-        (*values.values(), stamp[0], stamp[0], stamp[1], row_id),
+        f"UPDATE main.{table} SET {sets},"
+        " hlc = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE hlc END,"
+        " site_id = CASE WHEN (hlc, site_id) < (?, ?) THEN ? ELSE site_id END WHERE id = ?",
+        (*values.values(), *stamp, stamp[0], *stamp, stamp[1], row_id),
     )
     merge._write_stamps(table, row_id, stamps)
     _observe(merge, stamp)

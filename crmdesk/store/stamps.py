@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmdesk.store.clock import format_hlc, parse_hlc
 from crmdesk.store.tracking import ALL_FIELDS
 
 Stamp = tuple[str, str]  # (hlc, site id)
@@ -17,9 +16,3 @@ NOT_MERGED = frozenset({"id", "hlc", "site_id", "last_contact_at", "sort_name"})
 def effective(stamps: dict[str, Stamp], row: dict[str, Any], column: str) -> Stamp:
     """A field's last change: its own record, else its row's creation, else the row's stamp."""
     return stamps.get(column) or stamps.get(ALL_FIELDS) or (row["hlc"], row["site_id"])
-
-
-def after(stamp: Stamp, site: str) -> Stamp:
-    """The stamp just after `stamp`, as a change of `site`."""
-    millis, counter = parse_hlc(stamp[0])
-    return format_hlc(millis, counter + 1), site

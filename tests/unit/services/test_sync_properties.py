@@ -6,7 +6,8 @@ in random orders reaches a fixed point within a few rounds, where every copy hol
 (the conflict log too) and one more round of all pairwise merges changes nothing; deletes
 and erasures reach every copy. Histories include crosswise merges, where two machines each
 merge the other's copy as it was, so both find the same conflicts; and duplicates merged on
-one machine while another still adds notes to the merged-away client and edits it: at the
+one machine (either client into the other: with other machines' merges, chains, loops and
+splits) while another still adds notes to the merged-away client and edits it: at the
 fixed point every note is on a client that was not merged away (blank if its person was
 erased), and every edit the merging machine had not seen is on the client kept (or in the
 kept client's conflict log), with deletes, restores and erasures of either client on any
@@ -60,8 +61,8 @@ review = st.tuples(st.just("review"), st.integers(0, 3), st.integers(0, 5), st.b
 order_seed = st.integers(0, 2**32 - 1)
 MAX_ROUNDS = 4  # a round: every copy merges every other once, in a random order
 erase_op = st.tuples(st.just("erase"), st.integers(0, 3), st.integers(0, CLIENTS - 1))
-# one machine merges two duplicates (the later client into the earlier: never a loop);
-# another adds a note to a client (perhaps one merged away elsewhere)
+# one machine merges two duplicates (either into the other: with other machines' merges,
+# chains, loops and splits); another adds a note to a client (perhaps one merged away elsewhere)
 dupmerge = st.tuples(
     st.just("dupmerge"), st.integers(0, 3), st.integers(0, CLIENTS - 1), st.integers(0, CLIENTS - 1)
 )
@@ -151,7 +152,7 @@ class World:
                     (sync.keep_other if op[3] else sync.keep_merged)(db, chosen.id)
             return False
         if kind == "dupmerge":
-            kept, gone = sorted((op[2], op[3]))
+            kept, gone = op[2], op[3]
             live = [clients.get_client(db, self.ids[k]).deleted_at is None for k in (kept, gone)]
             if kept != gone and all(live):
                 client_merge.merge_clients(db, self.ids[kept], self.ids[gone])
@@ -448,6 +449,24 @@ def test_merged_duplicates_take_what_other_copies_added_and_converge(base, ops, 
 @SETTINGS
 @given(st.lists(merging_steps, min_size=6, max_size=18), order_seed)
 def test_merged_duplicates_on_three_copies_converge(base, ops, seed) -> None:
+    _play(base, 3, ops, seed)
+
+
+@SETTINGS
+@given(st.lists(merging_steps, min_size=8, max_size=20), order_seed)
+def test_merged_duplicates_on_four_copies_converge(base, ops, seed) -> None:
+    _play(base, 4, ops, seed)
+
+
+@SETTINGS
+@given(
+    st.lists(st.one_of(edit, edit, merge, crosswise, dupmerge, dupmerge, note_op), min_size=6,
+             max_size=18),
+    order_seed,
+)  # fmt: skip
+def test_chains_loops_and_splits_of_merged_duplicates_converge(base, ops, seed) -> None:
+    """Mostly merges of duplicates, on three machines: the same client merged into two
+    others (a split), two merged each into the other (a loop), or both at once."""
     _play(base, 3, ops, seed)
 
 
