@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from crmdesk import paths
 from crmdesk.errors import CrmError, ValidationError
@@ -311,7 +312,12 @@ class Welcome(Controller):
 
     def make_page(self, parent: QWidget) -> WelcomePage:
         page = self.page = WelcomePage(parent, can_import=self.import_action is not None)
-        self.state.runner.op(_choices).success(page.show_choices).read()
+
+        def show(choices: Choices) -> None:
+            if isValid(page):  # (the demo or a copy may have taken the page's place by then)
+                page.show_choices(choices)
+
+        self.state.runner.op(_choices).success(show).read()
         page.start_requested.connect(self.start)
         page.import_requested.connect(self._on_page_import_requested)
         page.demo_requested.connect(self.open_demo)

@@ -4,6 +4,7 @@ from it a shop with its first client, the demo, or a copy brought from another c
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,6 +121,35 @@ def test_look_around_in_the_demo(qtbot: QtBot, first_run: MainWindow) -> None:
     assert first_run.client_list.model.rowCount() == 60
     assert not paths.default_database().exists()  # the shop is still to start
     qtbot.waitUntil(lambda: not first_run.tasks.busy, timeout=20000)
+
+
+def test_the_demo_chosen_before_the_countries_are_listed(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page goes as soon as the demo opens; the countries made for it meanwhile are let
+    go (no error, nothing shown on a page that is gone)."""
+    from crmdesk.gui import welcome
+
+    page_gone = threading.Event()
+    made = welcome._choices
+
+    def slow_choices() -> welcome.Choices:
+        page_gone.wait(20)  # the lists come only once the demo has taken the page's place
+        return made()
+
+    monkeypatch.setattr(welcome, "_choices", slow_choices)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.show_welcome()
+    page = _page(window)
+    page.destroyed.connect(lambda *_: page_gone.set())
+    with qtbot.waitSignal(window.database_opened, timeout=60000):
+        page.demo.click()
+    qtbot.waitUntil(page_gone.is_set, timeout=20000)
+    qtbot.waitUntil(lambda: not window.tasks.busy and not window.state.runner.busy, timeout=20000)
+    assert not window.welcome_shown() and window.client_list.model.rowCount() == 60
+    window.close()
 
 
 def test_import_waits_for_the_importer(first_run: MainWindow) -> None:
