@@ -58,11 +58,11 @@ def blocks(text: str) -> list[Block]:
 # read without the parser (a tenth of the letters' text work in B8).
 # tests/unit/documents/test_markup.py holds the two to the same result.
 _ESCAPED = r"\\[!-/:-@\[-`{-~]"  # a backslash before ASCII punctuation: that character
-_WORD_CHAR = f"(?:[^\\n\\t\\r\\v\\f`~*_\\[\\]<>&!\\\\|]|{_ESCAPED})"
-_FIRST_CHAR = f"(?:[^\\s\\d+=>#`~*_\\[\\]<&!\\\\|-]|{_ESCAPED})"
-_PLAIN_LINE = f"[ ]{{0,3}}{_FIRST_CHAR}{_WORD_CHAR}*"
-_PLAIN_CHUNK = re.compile(f"{_PLAIN_LINE}(?:\\n{_PLAIN_LINE})*\\n?")
-_BOLD_LINE = re.compile(f"\\*\\*((?!\\s){_WORD_CHAR}+(?<!\\s))\\*\\*\\n?")
+_WORD_CHAR = rf"(?:[^\n\t\r\v\f`~*_\[\]<>&!\\|]|{_ESCAPED})"
+_FIRST_CHAR = rf"(?:[^\s\d+=>#`~*_\[\]<&!\\|-]|{_ESCAPED})"  # no list, heading, quote, code
+_PLAIN_LINE = rf"[ ]{{0,3}}{_FIRST_CHAR}{_WORD_CHAR}*"
+_PLAIN_CHUNK = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*\n?")
+_BOLD_LINE = re.compile(rf"\*\*((?!\s){_WORD_CHAR}+(?<!\s))\*\*\n?")
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _LINE_END = re.compile(r" *\n *")
 _ODD = re.compile(r"[^\S \n]|[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # other spaces, controls
