@@ -269,15 +269,15 @@ class ScanInTab(QWidget):
             self.runner.op(lambda: _with_code(db, current, typed), parent=self).success(
                 self._on_read_again
             ).failure(self._on_failed).write()  # fmt: skip
-        elif not typed:
-            self._decide(current, "accept")
-        elif typed.isdigit():
-            from crmdesk.services.scan_in.check import current as row  # (loaded by now)
-
-            self._decide(current, "score" if row(current).kind == "score" else "choice",
-                         int(typed))  # fmt: skip
         else:
-            self._refuse(f"{typed} is not an answer here: " + self.answer.placeholderText())
+            from crmdesk.services.scan_in.check import decision_of  # (loaded by now)
+
+            try:
+                decision = decision_of(typed, current)  # (as `crmdesk scan-in --check` reads it)
+            except CrmError:
+                self._refuse(f"{typed} is not an answer here: " + self.answer.placeholderText())
+                return
+            self._decide(current, decision.action, decision.score)
 
     def _decide(self, current: PageReading, action: str, number: int | None = None) -> None:
         from crmdesk.services.scan_in.check import Decision, decide  # (loaded by now)
