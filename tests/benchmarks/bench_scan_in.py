@@ -31,6 +31,20 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _read(db: Database, files: list[Path], n: int) -> None:
+    """`n` files read, going round `files`: each page in full (not "in this batch already")."""
+    for k in range(n):
+        for page in pages(files[k % len(files)]):
+            read_page(db, page, {})
+
+
+def _floor(files: list[Path], n: int) -> None:
+    """The same `n` files only loaded, and their QR codes decoded."""
+    for k in range(n):
+        for page in pages(files[k % len(files)]):
+            find_code(page.image)
+
+
 def b18(repeat: int) -> list[Row]:
     folder = Path(tempfile.mkdtemp(prefix="crmdesk-b18-"))
     try:
@@ -38,19 +52,10 @@ def b18(repeat: int) -> list[Row]:
             shop.save_shop(db, SHOP)
             scans = [path for path, _ in make_set(db, folder, DISTINCT, seed=18)]
 
-            def read(n: int) -> None:
-                for k in range(n):  # each page read in full (not "in this batch already")
-                    for page in pages(scans[k % DISTINCT]):
-                        read_page(db, page, {})
-
-            def floor() -> None:
-                for k in range(PAGES):
-                    for page in pages(scans[k % DISTINCT]):
-                        find_code(page.image)
-
-            ours, base = interleaved(lambda: read(PAGES), floor, repeat)
+            ours, base = interleaved(lambda: _read(db, scans, PAGES),
+                                     lambda: _floor(scans, PAGES), repeat)  # fmt: skip
             before = _peak_mb()
-            read(BATCH)
+            _read(db, scans, BATCH)
             growth = _peak_mb() - before
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -84,17 +89,8 @@ def b18p(repeat: int) -> list[Row]:
             shop.save_shop(db, SHOP)
             photos = [path for path, _ in make_set(db, folder, PHOTOS, seed=18, photos=True)]
 
-            def read() -> None:
-                for k in range(PHOTO_PAGES):
-                    for page in pages(photos[k % PHOTOS]):
-                        read_page(db, page, {})
-
-            def floor() -> None:
-                for k in range(PHOTO_PAGES):
-                    for page in pages(photos[k % PHOTOS]):
-                        find_code(page.image)
-
-            ours, base = interleaved(read, floor, repeat)
+            ours, base = interleaved(lambda: _read(db, photos, PHOTO_PAGES),
+                                     lambda: _floor(photos, PHOTO_PAGES), repeat)  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return [
