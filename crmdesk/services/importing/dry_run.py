@@ -10,11 +10,10 @@ SQLite file, not in memory.
 from __future__ import annotations
 
 import pickle
-import sqlite3
 from collections.abc import Iterable, Sequence
 
 from crmdesk import collector
-from crmdesk.services.importing.earlier_rows import RowTargets
+from crmdesk.services.importing.earlier_rows import RowTargets, scratch_file
 from crmdesk.services.importing.outcomes import ImportResult, take_rows
 from crmdesk.services.importing.plan import (
     Current,
@@ -32,12 +31,9 @@ class ClientStates:
     deleted when closed."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1024;"
-            " CREATE TABLE states (client TEXT PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID;"
+        self._db = scratch_file(
+            "CREATE TABLE states (client TEXT PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID;"
         )
-        self._db.execute("BEGIN")
 
     def close(self) -> None:
         self._db.close()

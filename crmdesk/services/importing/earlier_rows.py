@@ -33,19 +33,26 @@ CREATE TABLE names (kind TEXT NOT NULL, place TEXT NOT NULL, block TEXT NOT NULL
 """
 
 
+def scratch_file(schema: str, cache_kb: int = 1024) -> sqlite3.Connection:
+    """SQLite's private temporary database on disk ("": deleted when the connection closes)
+    with `schema`, in one transaction with no journal (nothing in it to keep safe), its
+    pages held by a page cache of `cache_kb` KB whatever its size."""
+    db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    db.executescript(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;"
+        f" PRAGMA cache_size = -{cache_kb}; {schema}"
+    )
+    db.execute("BEGIN")
+    return db
+
+
 class EarlierRows:
     """The earlier rows of one file, on disk: an index `match_first` asks like the
     clients' (`email_match`, `phone_match`, `name_match`). A row is added under its root:
     its own number, or that of the earlier row it is the same person as."""
 
     def __init__(self) -> None:
-        # "": a private temporary database on disk, deleted when the connection closes
-        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._db.executescript(
-            f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-            f" PRAGMA temp_store = FILE; PRAGMA cache_size = -{_CACHE_KB}; {_SCHEMA}"
-        )
-        self._db.execute("BEGIN")  # (one transaction: no journal, nothing to keep safe)
+        self._db = scratch_file(_SCHEMA, _CACHE_KB)
 
     def close(self) -> None:
         self._db.close()
@@ -134,12 +141,9 @@ class RowTargets(MutableMapping[str, str]):
     a later row of the same person is taken into that client)."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1024;"
-            " CREATE TABLE targets (row TEXT PRIMARY KEY, client TEXT NOT NULL) WITHOUT ROWID;"
+        self._db = scratch_file(
+            "CREATE TABLE targets (row TEXT PRIMARY KEY, client TEXT NOT NULL) WITHOUT ROWID;"
         )
-        self._db.execute("BEGIN")
 
     def close(self) -> None:
         self._db.close()
