@@ -9,6 +9,9 @@ Two steps, each with a LIMIT the FTS index can stop at: first the people index (
 things to remember), then the newest mentions in notes and history. Neither ranks every
 match, so a search costs about the same with 10,000 history entries as with 1,000,000.
 The text of each kept document (one per client) comes with it, for the words that matched.
+
+Not indexed (the triggers leave them out): a printed letter's text (it is found by its
+subject) and an import's own history entry, "Imported from <file>" (migrations 0010, 0015).
 """
 
 from __future__ import annotations

@@ -35,3 +35,11 @@ def upgrade(connection: Connection, target: str = "head") -> None:
     cfg = _config()
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, target)
+
+
+def downgrade(connection: Connection, target: str) -> None:
+    """Back to `target` (crmdesk never does this to a shop's file: the tests check that each
+    migration can be taken back, for a file to be handed to an older crmdesk by hand)."""
+    cfg = _config()
+    cfg.attributes["connection"] = connection
+    command.downgrade(cfg, target)

@@ -5,5 +5,5 @@ can tell "current", "older" and "newer" without loading Alembic (which only load
 """
 
 KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011",
-         "0012", "0013", "0014")  # fmt: skip
+         "0012", "0013", "0014", "0015")  # fmt: skip
 HEAD = KNOWN[-1]
