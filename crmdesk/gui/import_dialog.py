@@ -35,6 +35,7 @@ from crmdesk.gui.import_models import TARGET, FieldDelegate, MappingModel, Previ
 from crmdesk.gui.problems import show_problem
 from crmdesk.gui.runner import Progress, Runner
 from crmdesk.gui.widgets import resize_within_screen
+from crmdesk.services.importing.kept_rows import KeptRows
 from crmdesk.services.importing.plan import OnMatch, Status
 from crmdesk.services.importing.preview import ImportCancelled, Preview, not_imported
 from crmdesk.services.importing.writing import ImportResult
@@ -63,6 +64,7 @@ class ImportDialog(QDialog):
         self.preview: Preview | None = None
         self.imported: ImportResult | None = None
         self._generation = 0  # a preview superseded by a newer one is dropped
+        self._writing = False  # (the preview's rows are being written: kept till done)
 
         self.model = PreviewModel(self)
         self.table = QTableView(self)
@@ -123,6 +125,12 @@ class ImportDialog(QDialog):
         resize_within_screen(self, 1100, 680)
         self._read()
 
+    def done(self, result: int) -> None:
+        if self.preview is not None and not self._writing:
+            self.model.show_rows(KeptRows())
+            self.preview.close()  # (its rows beyond the first 10,000: a temporary file)
+        super().done(result)
+
     # ------------------------------------------------------------------ reading
 
     def _read(self) -> None:
@@ -162,8 +170,10 @@ class ImportDialog(QDialog):
     def _on_read(self, generation: int, source: Any, preview: Preview, examples: list[str]) -> None:
         if generation != self._generation:
             return
+        if self.preview is not None:
+            self.preview.close()  # (its rows beyond the first 10,000: a temporary file)
         self._source, self.preview = source, preview
-        self.model.set_records(preview.rows)
+        self.model.show_rows(preview.rows)
         self.mapping_table.setEnabled(True)
         self.has_header.setEnabled(True)
         if source.table is not None:
@@ -174,8 +184,9 @@ class ImportDialog(QDialog):
             self.has_header.show()
             self.mapping_table.show()
         self._say_counts()
-        self.import_button.setEnabled(any(r.status in (Status.NEW, Status.MATCH, Status.SAME)
-                                          for r in preview.rows))  # fmt: skip
+        counts = preview.counts()
+        self.import_button.setEnabled(any(counts[s] for s in (Status.NEW, Status.MATCH,
+                                                              Status.SAME)))  # fmt: skip
         self.previewed.emit()
 
     def _on_read_failed(self, error: Exception) -> None:
@@ -200,8 +211,7 @@ class ImportDialog(QDialog):
             parts.append(f"{counts[Status.DONE]} imported before")
         if counts[Status.PROBLEM]:
             parts.append(f"{counts[Status.PROBLEM]} that cannot be imported")
-        problems = sum(len(r.draft.problems) for r in self.preview.rows)
-        problems += len(self.preview.problems)
+        problems = self.preview.rows.problems + len(self.preview.problems)
         text = ", ".join(parts) + "."
         if problems:
             text += f" {count(problems, 'problem')} (see the last column; nothing is lost)."
@@ -238,6 +248,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.unmatch_button.setEnabled(False)
         self.status.setText("Importing…")
+        self._writing = True
         (
             self._runner.op(
                 lambda progress: write_preview(db, preview, on_match, progress), parent=self
@@ -250,6 +261,7 @@ class ImportDialog(QDialog):
 
     def _on_imported(self, result: ImportResult) -> None:
         self.imported = result
+        self._writing = False
         if result.changes is not None and result.changes.tables:
             self.changed.emit(result.changes)
         lines = [result.summary()]
@@ -272,6 +284,7 @@ class ImportDialog(QDialog):
         self.finished_import.emit(result)
 
     def _on_import_failed(self, error: Exception) -> None:
+        self._writing = False
         self.import_button.setEnabled(True)
         self.unmatch_button.setEnabled(True)
         if isinstance(error, ImportCancelled):

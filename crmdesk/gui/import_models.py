@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewIt
 from crmdesk.gui.columns import LABEL, NAME, TEXT
 from crmdesk.gui.record_models import Column, RecordTableModel
 from crmdesk.services.importing import ColumnMapping, ColumnTarget, Field
+from crmdesk.services.importing.kept_rows import KeptRows
 from crmdesk.services.importing.plan import PlannedRow, Status
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -62,14 +63,20 @@ class PreviewModel(RecordTableModel[PlannedRow]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(PREVIEW_COLUMNS, parent)
+        self._rows: KeptRows | None = None
+
+    def show_rows(self, rows: KeptRows) -> None:
+        """The preview's rows as they are kept: not copied (beyond the first 10,000 they
+        are read from their temporary file as the table shows them)."""
+        self.beginResetModel()
+        self._rows = self._records = rows
+        self.endResetModel()
 
     def unmatch(self, rows: list[int]) -> int:
         """The rows (of those given) that matched a client are new clients now; how many."""
         done = 0
         for at in rows:
-            planned = self.record(at)
-            if planned.status in (Status.MATCH, Status.SAME):
-                planned.unmatch()
+            if self._rows is not None and self._rows.unmatch(at):
                 done += 1
                 self.dataChanged.emit(self.index(at, 0), self.index(at, self.columnCount() - 1))
         return done

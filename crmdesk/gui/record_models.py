@@ -33,7 +33,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
-        self._records: list[R] = []
+        self._records: Sequence[R] = []  # (a list, unless a model shows rows kept elsewhere)
 
     def set_records(self, records: Sequence[R]) -> None:
         self.beginResetModel()
@@ -147,5 +147,5 @@ class TimelineModel(RecordTableModel[HistoryRecord]):
             self._total = start
             return
         self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        self._records.extend(more)
+        self._records = [*self._records, *more]
         self.endInsertRows()

@@ -8,6 +8,8 @@ own, and the process's peak resident memory is measured before and after the imp
     python -m tests.benchmarks.import_memory --trace 10000         # + Python's own heap: its
                                                                    # peak and where it grew
     python -m tests.benchmarks.import_memory --dry-run 10000       # `crmdesk import --dry-run`
+    python -m tests.benchmarks.import_memory --preview 100000      # the window's preview only
+                                                                   # (--keep=N: rows in memory)
 
 The file is B14's (names in ten scripts, a phone, email and address each), with one row
 in ten the same person as an earlier row (their email again, written in capitals), so the
@@ -52,16 +54,26 @@ def peak_kb() -> int:
 
 
 def measure(
-    rows: int, *, undo: bool = False, trace: bool = False, dry: bool = False
+    rows: int,
+    *,
+    undo: bool = False,
+    trace: bool = False,
+    dry: bool = False,
+    preview: bool = False,
+    keep: int | None = None,
 ) -> dict[str, float]:
     """In this process: import a file of `rows` rows as the command line does (no Undo
     step, unless `undo`); the peak memory's growth in MB. `trace`: also the peak of what
     Python allocated (tracemalloc, which makes the import slower), and the lines whose
-    allocations were left at the end printed. `dry`: `--dry-run` instead (nothing written)."""
+    allocations were left at the end printed. `dry`: `--dry-run` instead (nothing written).
+    `preview`: the window's preview instead (every row planned and kept, the first `keep`
+    in memory), nothing written."""
     from crmdesk.services import settings
     from crmdesk.services.importing import open_import
-    from crmdesk.services.importing.plan import OnMatch
-    from crmdesk.services.importing.preview import dry_run, import_file
+    from crmdesk.services.importing.kept_rows import IN_MEMORY
+    from crmdesk.services.importing.outcomes import ImportResult
+    from crmdesk.services.importing.plan import OnMatch, Status
+    from crmdesk.services.importing.preview import dry_run, import_file, preview_file
     from crmdesk.store.database import Database
 
     with tempfile.TemporaryDirectory(prefix="crmdesk-memory-") as folder:
@@ -79,7 +91,13 @@ def measure(
             before = peak_kb()
             start = time.perf_counter()
             source = open_import(file, locale="en_GB")
-            if dry:
+            if preview:
+                shown = preview_file(db, source, in_memory=IN_MEMORY if keep is None else keep)
+                counts = shown.counts()
+                shown.close()
+                result = ImportResult(counts[Status.NEW], counts[Status.MATCH], counts[Status.DONE],
+                                      counts[Status.SAME])  # fmt: skip
+            elif dry:
                 result = dry_run(db, source, OnMatch.UPDATE)
             else:
                 result = import_file(db, source, undo=undo)
@@ -100,11 +118,14 @@ def measure(
 
 
 def main(argv: list[str]) -> None:
-    flags = [a for a in argv if a in ("--undo", "--trace", "--dry-run")]
+    flags = [a for a in argv if a in ("--undo", "--trace", "--dry-run", "--preview")
+             or a.startswith("--keep=")]  # fmt: skip
     sizes = [a for a in argv if a not in flags]
+    keep = [int(a.split("=")[1]) for a in flags if a.startswith("--keep=")]
     if sizes[:1] == ["--one"]:
         said = measure(int(sizes[1]), undo="--undo" in flags, trace="--trace" in flags,
-                       dry="--dry-run" in flags)  # fmt: skip
+                       dry="--dry-run" in flags, preview="--preview" in flags,
+                       keep=keep[0] if keep else None)  # fmt: skip
         print(" ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
                        for k, v in said.items()), flush=True)  # fmt: skip
         return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -17,6 +18,7 @@ from crmdesk.gui.main_window import MainWindow
 from crmdesk.services import client_list, clients, facts
 from crmdesk.services.clients import ClientForm, Labelled
 from crmdesk.services.importing import Field
+from crmdesk.services.importing.plan import Status
 from tests.gui.conftest import answer_dialog
 
 ROWS = [
@@ -200,9 +202,53 @@ def test_the_preview_models_pass_the_model_tester(
         source = open_import(_csv(tmp_path))
         preview = preview_file(db, source)
     rows = PreviewModel()
-    rows.set_records(preview.rows)
+    rows.show_rows(preview.rows)
     qtmodeltester.check(rows)
     columns = MappingModel()
     columns.set_mapping(source.mapping, list(ROWS[1]))
     qtmodeltester.check(columns)
     assert columns.rowCount() == 6 and rows.rowCount() == 3
+
+
+def test_a_large_file_kept_on_disk_is_shown_unmatched_and_imported(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the first rows (10,000; 50 here) the preview keeps its rows in a temporary file:
+    the table shows them all the same, a row unmatched there stays so, and closing the
+    dialog deletes the file."""
+    from crmdesk.services.importing import kept_rows
+    from tests.unit.services.importing.test_import_memory import people
+
+    monkeypatch.setattr(kept_rows, "IN_MEMORY", 50)
+    db = window.need_db()
+    file = people(tmp_path / "big.csv", 400)
+    seen: dict[str, object] = {}
+
+    def answer(dialog: ImportDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+        preview, model = dialog.preview, dialog.model
+        assert preview is not None and preview.rows.on_disk and model.rowCount() == 400
+        dialog.table.scrollToBottom()
+        assert model.index(399, 0).data() == "401"  # its line
+        same = [
+            r for r in range(60, 400) if model.index(r, STATUS_COLUMN).data().startswith("same as")
+        ]
+        counted = seen["same"] = preview.counts()[Status.SAME]
+        assert same and f"{counted} the same person as an earlier row" in dialog.status.text()
+        dialog.table.selectRow(same[0])
+        qtbot.mouseClick(dialog.unmatch_button, Qt.MouseButton.LeftButton)
+        dialog.table.scrollToTop()
+        assert model.index(same[0], STATUS_COLUMN).data() == "new"
+        assert f"{counted - 1} the same person as an earlier row" in dialog.status.text()
+        with qtbot.waitSignal(dialog.finished_import, timeout=30000) as done:
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        seen["result"] = done.args[0]
+        seen["rows"] = preview.rows
+        dialog.reject()
+
+    answer_dialog(qtbot, ImportDialog, answer, lambda: window.importing.import_files([file]))
+    result, counted = seen["result"], seen["same"]
+    assert (result.added, result.folded) == (401 - counted, counted - 1)  # type: ignore[attr-defined, operator]
+    assert client_list.count_clients(db) == result.added  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="closed"):  # its temporary file went with the dialog
+        seen["rows"][399]  # type: ignore[index]

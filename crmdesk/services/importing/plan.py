@@ -297,12 +297,50 @@ class _EarlierOnDisk:
         self.index.close()
 
 
+class _EarlierSpilling:
+    """In memory for the first `in_memory` rows, then on disk (the window's preview of a
+    large file): the rows added so far are added to the file, in the same order, so it
+    answers as the index in memory would."""
+
+    rows = None
+
+    def __init__(self, in_memory: int) -> None:
+        self._memory: _Earlier | None = _Earlier(keep_rows=False)
+        self._added: list[tuple[str, int, str, Keys]] = []
+        self._disk: _EarlierOnDisk | None = None
+        self._in_memory = in_memory
+        self.index: ClientIndex | EarlierRows = self._memory.index
+
+    def add(self, row: PlannedRow, keys: Keys) -> None:
+        if self._disk is not None:
+            self._disk.add(row, keys)
+            return
+        assert self._memory is not None
+        self._memory.add(row, keys)
+        self._added.append((_root(row), row.contact.origin.line, row.draft.name, keys))
+        if len(self._added) >= self._in_memory:
+            self._disk = _EarlierOnDisk()
+            for added in self._added:
+                self._disk.index.add_row(*added)
+            self.index, self._memory, self._added = self._disk.index, None, []
+
+    def line_of(self, root: str) -> int:
+        if self._disk is not None:
+            return self._disk.line_of(root)
+        assert self._memory is not None
+        return self._memory.line_of(root)
+
+    def close(self) -> None:
+        if self._disk is not None:
+            self._disk.close()
+
+
 def plan_contact(
     contact: ImportedContact,
     region: str,
     index: ClientIndex,
     marks: set[str],
-    earlier: _Earlier | _EarlierOnDisk | None = None,
+    earlier: _Earlier | _EarlierOnDisk | _EarlierSpilling | None = None,
 ) -> PlannedRow:
     draft = draft_of(contact, region)
     if draft.fingerprint in marks:
@@ -358,28 +396,61 @@ def plan_rows(
     *,
     describe: bool = True,
     on_disk: bool = False,
+    first_rows: Callable[[int], PlannedRow | None] | None = None,
+    in_memory: int = 0,
 ) -> Generator[PlannedRow, None, None]:
     """Each contact, planned, in order: matched against the clients here, then against the
     rows before it. `describe`: work out what each match's update would change (the preview
     shows it; writing works it out again in its own transaction). `on_disk` (not with
     `describe`): the rows before are indexed in a temporary SQLite file, not in memory, so
     a file streamed through is planned in flat memory (the index is deleted when the rows
-    are all planned, or the generator is closed)."""
-    assert not (describe and on_disk), "describing a match needs the earlier rows in memory"
+    are all planned, or the generator is closed). `first_rows` (with `describe`): where the
+    caller keeps the rows already yielded, by number (the preview's rows, the first of a
+    person among them); their index is then in memory for the first `in_memory` rows only,
+    on disk after."""
+    assert not (describe and on_disk), "describing a match needs the earlier rows"
     contacts = iter(contacts)
-    earlier = _EarlierOnDisk() if on_disk else _Earlier(keep_rows=describe)
+    earlier: _Earlier | _EarlierOnDisk | _EarlierSpilling
+    if on_disk:
+        earlier = _EarlierOnDisk()
+    elif describe and first_rows is not None:
+        earlier = _EarlierSpilling(in_memory)
+    else:
+        earlier = _Earlier(keep_rows=describe)
     try:
         while chunk := list(islice(contacts, CHUNK)):
             planned = [plan_contact(c, region, index, marks, earlier) for c in chunk]
             if describe:
-                _describe(db, planned, earlier.rows or {})
+                _describe(db, planned, _first_row_of(planned, earlier.rows, first_rows))
             yield from planned
             del planned  # (let go before the next chunk is read)
     finally:
         earlier.close()
 
 
-def _describe(db: Database, planned: list[PlannedRow], first_rows: dict[str, PlannedRow]) -> None:
+def _first_row_of(
+    planned: list[PlannedRow],
+    kept: dict[str, PlannedRow] | None,
+    first_rows: Callable[[int], PlannedRow | None] | None,
+) -> Callable[[str], PlannedRow | None]:
+    """A person's first row by its root: among the rows kept in the index, or those of
+    this chunk and then the caller's."""
+    if kept is not None:
+        return kept.get
+    here = {str(r.number): r for r in planned}
+
+    def find(root: str) -> PlannedRow | None:
+        row = here.get(root)
+        if row is None and first_rows is not None:
+            row = first_rows(int(root))
+        return row
+
+    return find
+
+
+def _describe(
+    db: Database, planned: list[PlannedRow], first_row: Callable[[str], PlannedRow | None]
+) -> None:
     """What each matched row's update would change on its client (or on the client of the
     earlier row of the same person)."""
     ids = [r.match.client_id for r in planned if r.status is Status.MATCH and r.match]
@@ -390,7 +461,7 @@ def _describe(db: Database, planned: list[PlannedRow], first_rows: dict[str, Pla
         if row.status is Status.MATCH and row.match.client_id in current:
             now_there: Current | None = current[row.match.client_id]
         else:
-            first = first_rows.get(row.match.client_id)
+            first = first_row(row.match.client_id)
             now_there = current_of(first.draft) if first is not None else None
         if now_there is not None:
             row.update = work_out_update(row.draft, row.contact, now_there)

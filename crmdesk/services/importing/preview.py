@@ -2,7 +2,7 @@
 write it as it is read (the command line).
 
     preview = preview_file(db, source)                 # every row, planned; nothing written
-    preview.rows[3].unmatch()                          # the user: not that client
+    preview.rows.unmatch(3)                            # the user: not that client
     result = write_preview(db, preview, OnMatch.UPDATE, progress)
     result = import_file(db, source, OnMatch.SKIP)     # streams: rows are not kept, nor
                                                        # their index (a temporary file)
@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 
 from crmdesk import collector
 from crmdesk.services import settings
-from crmdesk.services.importing import ImportSource
+from crmdesk.services.importing import ImportSource, kept_rows
 from crmdesk.services.importing.dry_run import dry_run_rows
 from crmdesk.services.importing.earlier_rows import RowTargets
+from crmdesk.services.importing.kept_rows import KeptRows
 from crmdesk.services.importing.layouts import remembered_mapping
 from crmdesk.services.importing.mapping import Field
 from crmdesk.services.importing.matching import ClientIndex, read_index
-from crmdesk.services.importing.plan import OnMatch, PlannedRow, Status, imported_marks, plan_rows
+from crmdesk.services.importing.plan import OnMatch, Status, imported_marks, plan_rows
 from crmdesk.services.importing.records import Problem
 from crmdesk.services.importing.writing import ImportCancelled, ImportResult, write_import
 from crmdesk.store.database import Database
@@ -35,12 +36,15 @@ _SCALE = 1000  # progress through a file read as it goes: thousandths of its byt
 @dataclass
 class Preview:
     source: ImportSource
-    rows: list[PlannedRow]
+    rows: KeptRows  # (beyond the first 10,000, in a temporary file: close() deletes it)
     problems: list[Problem] = field(default_factory=list)  # of no row (text outside cards)
     index: ClientIndex | None = None
 
     def counts(self) -> Counter[Status]:
-        return Counter(r.status for r in self.rows)
+        return Counter(self.rows.counts)
+
+    def close(self) -> None:
+        self.rows.close()
 
 
 def not_imported(source: ImportSource) -> list[str]:
@@ -71,19 +75,32 @@ def preview_file(
     region: str | None = None,
     progress: Progress | None = None,
     index: ClientIndex | None = None,
+    in_memory: int | None = None,
 ) -> Preview:
     """Every row of `source`, planned against the clients here (nothing is written).
     `index` (the clients' index from an earlier preview) is read again when not given.
-    `progress(n, 1000)` follows the file; answering False raises ImportCancelled."""
+    `progress(n, 1000)` follows the file; answering False raises ImportCancelled. The
+    first `in_memory` rows (kept_rows.IN_MEMORY), and their index, are kept in memory; the
+    rest in temporary files (Preview.close() deletes them), so a large file is previewed in
+    flat memory."""
+    in_memory = kept_rows.IN_MEMORY if in_memory is None else in_memory
     region = region or settings.phone_region(db)
     index = index or read_index(db)
-    rows: list[PlannedRow] = []
-    with collector.paused():
-        for row in plan_rows(db, source.contacts(), region, index, imported_marks(db)):
-            rows.append(row)
-            reached = int(source.progress * _SCALE)
-            if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
-                raise ImportCancelled()
+    rows = KeptRows(in_memory)
+    planned = plan_rows(db, source.contacts(), region, index, imported_marks(db),
+                        first_rows=rows.by_number, in_memory=in_memory)  # fmt: skip
+    try:
+        with collector.paused():
+            for row in planned:
+                rows.append(row)
+                reached = int(source.progress * _SCALE)
+                if progress is not None and len(rows) % 100 == 0 and not progress(reached, _SCALE):
+                    raise ImportCancelled()
+    except BaseException:
+        rows.close()
+        raise
+    finally:
+        planned.close()
     return Preview(source, rows, list(source.problems), index)
 
 
@@ -92,15 +109,21 @@ def write_preview(
 ) -> ImportResult:
     """Write what `preview` shows (with the rows the user unmatched as new clients)."""
     source = preview.source
-    result = write_import(
-        db,
-        preview.rows,
-        on_match=on_match,
-        label=f"Import {source.name}",
-        progress=progress,
-        total=lambda n: (n, len(preview.rows)),
-        mapping=source.mapping,
-    )
+    targets = RowTargets() if preview.rows.on_disk else None  # (else a dict)
+    try:
+        result = write_import(
+            db,
+            preview.rows,
+            on_match=on_match,
+            label=f"Import {source.name}",
+            progress=progress,
+            total=lambda n: (n, len(preview.rows)),
+            mapping=source.mapping,
+            targets=targets,
+        )
+    finally:
+        if targets is not None:
+            targets.close()
     result.problems += preview.problems
     result.not_imported = not_imported(source)
     return result

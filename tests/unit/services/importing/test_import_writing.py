@@ -137,7 +137,7 @@ def test_on_match_skip_or_new(db: Database, file: Path) -> None:
 def test_add_as_new_and_unmatched_rows(db: Database, file: Path) -> None:
     client(db, given_name="Łukasz", family_name="Nowak", emails=[Labelled("", "lukasz@example.pl")])
     preview = preview_file(db, open_import(file))
-    preview.rows[0].unmatch()
+    preview.rows.unmatch(0)
     result = write_preview(db, preview, OnMatch.UPDATE)
     assert (result.added, result.updated) == (6, 0)
     assert names(db).count("Łukasz Nowak") == 2

@@ -90,7 +90,7 @@ def test_a_later_row_is_taken_into_the_earlier_rows_client(db: Database, file: P
 
 def test_rows_the_user_says_are_someone_else_are_added(db: Database, file: Path) -> None:
     preview = preview_file(db, open_import(file))
-    preview.rows[2].unmatch()  # Sofia is not Σοφία
+    preview.rows.unmatch(2)  # Sofia is not Σοφία
     result = write_preview(db, preview, OnMatch.UPDATE)
     assert (result.added, result.folded) == (6, 2)
     assert names(db).count("Sofia Papadopoulou") == 1
