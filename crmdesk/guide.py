@@ -16,6 +16,18 @@ from crmdesk import paths
 # the others (Two commands, Performance, Development, Known limits) are for developers.
 USER_SECTIONS = ("What you can do", "Command line", "Where your data is")
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*$")
+_CODE = re.compile(r"(`+)(.+?)\1")  # a code span (`…`), where "<" is shown as typed
+
+
+def _angles_as_typed(line: str) -> str:
+    """`line` with each "<" outside code spans written "&lt;": the README means "<file>" or
+    "Jane <jane@example.org>" as text, but the help window's Markdown takes a "<" before a
+    letter for HTML, which swallowed every section after it."""
+    out, at = [], 0
+    for code in _CODE.finditer(line):
+        out += [line[at : code.start()].replace("<", "&lt;"), code.group(0)]
+        at = code.end()
+    return "".join([*out, line[at:].replace("<", "&lt;")])
 
 
 def guide_file() -> Path:
@@ -42,7 +54,7 @@ def user_guide(readme: str) -> str:
     kept = [opening[0].replace("# crmdesk", "# crmdesk user guide", 1), *opening[1:]]
     for name in USER_SECTIONS:
         kept += [ln for ln in sections[name] if not _IMAGE.match(ln)]
-    text = "\n".join(kept)
+    text = "\n".join(_angles_as_typed(ln) for ln in kept)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

@@ -28,3 +28,15 @@ def test_the_guide_holds_the_user_sections_and_not_the_developers() -> None:
 def test_a_readme_without_a_user_section_is_refused() -> None:
     with pytest.raises(ValueError, match="Command line"):
         guide.user_guide("# crmdesk\n\nText.\n\n## What you can do\n\n## Where your data is\n")
+
+
+def test_angle_brackets_are_shown_as_typed_outside_code() -> None:
+    """The help window's Markdown reads "<file>" as HTML and showed nothing after it."""
+    made = guide.user_guide(
+        "# crmdesk\n\nText.\n\n## What you can do\n\nSays “Imported from <file>”; pasted "
+        "\"Jane <jane@example.org>\"; `crmdesk export -o <file>` and ``a <b> c``.\n\n"
+        "## Command line\n\n## Where your data is\n"
+    )
+    assert "Imported from &lt;file&gt;" not in made  # (">" needs nothing)
+    assert "Imported from &lt;file>" in made and "Jane &lt;jane@example.org>" in made
+    assert "`crmdesk export -o <file>`" in made and "``a <b> c``" in made
