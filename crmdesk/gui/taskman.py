@@ -32,7 +32,18 @@ SWITCH_INTERVAL_S = 0.0001
 
 
 class _Relay(QObject):
-    finished = Signal(object, object)  # result, exception
+    """Carries a job's outcome to the GUI thread. `outcome` holds the work, its result and
+    its exception until the GUI thread takes them: the worker lets go of all three before
+    it signals, so they are freed on the GUI thread. A Python object freed on a worker
+    that a Qt signal is connected to (a progress dialog's Cancel → threading.Event.set)
+    makes PySide disconnect it there, inside Qt's lock, while asking for Python's lock,
+    which the GUI thread holds while waiting for Qt's: the window froze for good."""
+
+    finished = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.outcome: tuple[Callable[[], Any] | None, Any, Exception | None] | None = None
 
 
 # pools whose work was abandoned, with their relays: kept until that work has finished, so
@@ -62,17 +73,19 @@ def _yield_to_the_window() -> None:
 class _Job(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
-        self._fn = fn
+        self._fn: Callable[[], Any] | None = fn
         self._relay = relay
 
     def run(self) -> None:
         _yield_to_the_window()
+        fn, self._fn = self._fn, None
+        assert fn is not None
         try:
-            result = self._fn()
+            self._relay.outcome = (fn, fn(), None)
         except Exception as exc:
-            self._relay.finished.emit(None, exc)
-        else:
-            self._relay.finished.emit(result, None)
+            self._relay.outcome = (fn, None, exc)
+        del fn  # (this thread holds none of it now: see _Relay)
+        self._relay.finished.emit()
 
 
 class TaskManager(QObject):
@@ -94,7 +107,10 @@ class TaskManager(QObject):
     ) -> None:
         relay = _Relay(self)
 
-        def finish(result: Any, error: Exception | None) -> None:
+        def finish() -> None:
+            assert relay.outcome is not None
+            _work, result, error = relay.outcome
+            relay.outcome = None
             self._running.discard(relay)
             relay.deleteLater()
             if not self._running:

@@ -4,9 +4,11 @@ dialog)."""
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
+import weakref
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from crmdesk.documents.letters import Cancelled
 from crmdesk.errors import CrmError
 from crmdesk.gui.runner import Progress, Runner
+from crmdesk.gui.taskman import wait_for_abandoned
 
 
 @pytest.fixture
@@ -106,3 +109,49 @@ def test_background_work_yields_the_cpu_to_the_window(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: bool(seen))
     assert seen == [min(mine + WORKER_NICENESS, 19)]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # the window's
+
+
+class _Result:
+    """What a piece of work returns."""
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_what_the_work_held_is_freed_on_the_gui_thread(
+    qtbot: QtBot, parent: QWidget, fails: bool
+) -> None:
+    """A Python object freed on a worker that a Qt signal is connected to (a progress
+    dialog's Cancel) is disconnected there, inside Qt's lock, and froze the window for good
+    when the GUI thread was connecting something at that moment. So the work (with the
+    progress callback the runner made for it, which holds the Cancel), its result and its
+    exception are let go on the GUI thread, even when the worker is done first."""
+    runner = Runner(parent)
+    freed: list[str] = []
+    done: list[str] = []
+    watched: list[weakref.finalize] = []
+
+    def note_freed() -> None:
+        freed.append(threading.current_thread().name)
+
+    def work(progress: Progress) -> object:
+        watched.append(weakref.finalize(progress, note_freed))
+        result = _Result()
+        watched.append(weakref.finalize(result, note_freed))
+        if fails:
+            raise CrmError("no")
+        return result
+
+    for _ in range(10):
+        (runner.op(work, parent).progress("Working…", 1)
+         .success(lambda _r: done.append("ok")).failure(lambda e: done.append(str(e)))
+         .write())  # fmt: skip
+    runner.wait()  # (every job has finished on its thread before the window hears of it)
+    qtbot.waitUntil(lambda: len(done) == 10, timeout=10000)
+    for _ in range(10):  # and work abandoned (its window closed) while it ran
+        runner.op(work, parent).progress("Working…", 1).failure(lambda _e: None).write()
+    runner.writes.abandon()
+    wait_for_abandoned()
+    qtbot.wait(10)
+    gc.collect()
+    assert len(watched) >= (12 if fails else 24)  # (the work that started, abandoned or not)
+    assert len(freed) == len(watched)
+    assert set(freed) == {threading.main_thread().name}
