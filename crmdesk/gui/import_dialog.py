@@ -204,13 +204,13 @@ class ImportDialog(QDialog):
         counts = self.preview.counts()
         parts = [count(counts[Status.NEW], "new client")]
         if counts[Status.MATCH]:
-            parts.append(f"{counts[Status.MATCH]} matching clients here")
+            parts.append(f"{count(counts[Status.MATCH], 'matching client')} here")
         if counts[Status.SAME]:
-            parts.append(f"{counts[Status.SAME]} the same person as an earlier row")
+            parts.append(f"{counts[Status.SAME]:,} the same person as an earlier row")
         if counts[Status.DONE]:
-            parts.append(f"{counts[Status.DONE]} imported before")
+            parts.append(f"{counts[Status.DONE]:,} imported before")
         if counts[Status.PROBLEM]:
-            parts.append(f"{counts[Status.PROBLEM]} that cannot be imported")
+            parts.append(f"{counts[Status.PROBLEM]:,} that cannot be imported")
         problems = self.preview.rows.problems + len(self.preview.problems)
         text = ", ".join(parts) + "."
         if problems:

@@ -53,6 +53,7 @@ def test_preview_change_a_mapping_import_and_undo(
         status = [model.index(r, STATUS_COLUMN).data() for r in range(3)]
         assert status[0] == "new"
         assert status[1].startswith("matches Sofia Papadopoulou (same email sofia@example.gr)")
+        assert dialog.status.text().startswith("2 new clients, 1 matching client here.")
         # the shoe size would be kept as a fact: the user says not to import it
         mapping = dialog.mapping_model
         shoe = [mapping.index(r, 0).data() for r in range(mapping.rowCount())].index("Schuhgröße")
