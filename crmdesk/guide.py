@@ -30,6 +30,16 @@ def _angles_as_typed(line: str) -> str:
     return "".join([*out, line[at:].replace("<", "&lt;")])
 
 
+def _outside_fences(lines: list[str]) -> list[str]:
+    """The lines, "<" shown as typed in each outside a fenced code block (```)."""
+    out, fenced = [], False
+    for line in lines:
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        out.append(line if fenced or line.lstrip().startswith("```") else _angles_as_typed(line))
+    return out
+
+
 def guide_file() -> Path:
     return paths.resources_dir() / "guide.md"
 
@@ -54,7 +64,7 @@ def user_guide(readme: str) -> str:
     kept = [opening[0].replace("# crmdesk", "# crmdesk user guide", 1), *opening[1:]]
     for name in USER_SECTIONS:
         kept += [ln for ln in sections[name] if not _IMAGE.match(ln)]
-    text = "\n".join(_angles_as_typed(ln) for ln in kept)
+    text = "\n".join(_outside_fences(kept))
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

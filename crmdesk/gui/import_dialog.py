@@ -169,9 +169,10 @@ class ImportDialog(QDialog):
 
     def _on_read(self, generation: int, source: Any, preview: Preview, examples: list[str]) -> None:
         if generation != self._generation:
+            preview.close()  # (superseded: its rows beyond the first 10,000 in a file)
             return
         if self.preview is not None:
-            self.preview.close()  # (its rows beyond the first 10,000: a temporary file)
+            self.preview.close()
         self._source, self.preview = source, preview
         self.model.show_rows(preview.rows)
         self.mapping_table.setEnabled(True)
@@ -245,10 +246,9 @@ class ImportDialog(QDialog):
 
         on_match = OnMatch(self.on_match.currentData())
         db = self._db
-        self.import_button.setEnabled(False)
-        self.unmatch_button.setEnabled(False)
-        self.status.setText("Importing…")
         self._writing = True
+        self._set_choosing(False)  # (a new reading would replace the rows being written)
+        self.status.setText("Importing…")
         (
             self._runner.op(
                 lambda progress: write_preview(db, preview, on_match, progress), parent=self
@@ -259,9 +259,17 @@ class ImportDialog(QDialog):
             .write()
         )
 
+    def _set_choosing(self, on: bool) -> None:
+        for widget in (self.import_button, self.unmatch_button, self.mapping_table,
+                       self.has_header, self.on_match):  # fmt: skip
+            widget.setEnabled(on)
+
     def _on_imported(self, result: ImportResult) -> None:
         self.imported = result
         self._writing = False
+        if self.preview is not None:  # (shown no more: the summary takes its place)
+            self.model.show_rows(KeptRows())
+            self.preview.close()
         if result.changes is not None and result.changes.tables:
             self.changed.emit(result.changes)
         lines = [result.summary()]
@@ -285,8 +293,7 @@ class ImportDialog(QDialog):
 
     def _on_import_failed(self, error: Exception) -> None:
         self._writing = False
-        self.import_button.setEnabled(True)
-        self.unmatch_button.setEnabled(True)
+        self._set_choosing(True)
         if isinstance(error, ImportCancelled):
             self.status.setText("The import was cancelled: nothing was written.")
             self.finished_import.emit(None)

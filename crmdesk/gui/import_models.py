@@ -5,6 +5,7 @@ the field each one goes to, which the user can change."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -71,6 +72,12 @@ class PreviewModel(RecordTableModel[PlannedRow]):
         self.beginResetModel()
         self._rows = self._records = rows
         self.endResetModel()
+
+    def set_records(self, records: Sequence[PlannedRow]) -> None:
+        kept = KeptRows()
+        for row in records:
+            kept.append(row)
+        self.show_rows(kept)
 
     def unmatch(self, rows: list[int]) -> int:
         """The rows (of those given) that matched a client are new clients now; how many."""

@@ -147,5 +147,7 @@ class TimelineModel(RecordTableModel[HistoryRecord]):
             self._total = start
             return
         self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        self._records = [*self._records, *more]
+        records = self._records
+        assert isinstance(records, list)  # (this model's own: set_records copies into one)
+        records.extend(more)
         self.endInsertRows()

@@ -34,9 +34,10 @@ def test_angle_brackets_are_shown_as_typed_outside_code() -> None:
     """The help window's Markdown reads "<file>" as HTML and showed nothing after it."""
     made = guide.user_guide(
         "# crmdesk\n\nText.\n\n## What you can do\n\nSays “Imported from <file>”; pasted "
-        "\"Jane <jane@example.org>\"; `crmdesk export -o <file>` and ``a <b> c``.\n\n"
-        "## Command line\n\n## Where your data is\n"
+        '"Jane <jane@example.org>"; `crmdesk export -o <file>` and ``a <b> c``.\n\n'
+        "```\ncrmdesk import <file>\n```\n\n## Command line\n\n## Where your data is\n"
     )
     assert "Imported from &lt;file&gt;" not in made  # (">" needs nothing)
     assert "Imported from &lt;file>" in made and "Jane &lt;jane@example.org>" in made
     assert "`crmdesk export -o <file>`" in made and "``a <b> c``" in made
+    assert "```\ncrmdesk import <file>\n```" in made

@@ -458,9 +458,10 @@ def _describe(
     for row in planned:
         if row.match is None:
             continue
-        if row.status is Status.MATCH and row.match.client_id in current:
-            now_there: Current | None = current[row.match.client_id]
-        else:
+        now_there: Current | None = None
+        if row.status is Status.MATCH:  # (a client gone since the index was read: none)
+            now_there = current.get(row.match.client_id)
+        elif row.status is Status.SAME:
             first = first_row(row.match.client_id)
             now_there = current_of(first.draft) if first is not None else None
         if now_there is not None:

@@ -11,9 +11,11 @@ write it as it is read (the command line).
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from crmdesk import collector
 from crmdesk.services import settings
@@ -27,6 +29,7 @@ from crmdesk.services.importing.matching import ClientIndex, read_index
 from crmdesk.services.importing.plan import OnMatch, Status, imported_marks, plan_rows
 from crmdesk.services.importing.records import Problem
 from crmdesk.services.importing.writing import ImportCancelled, ImportResult, write_import
+from crmdesk.store import disk_errors
 from crmdesk.store.database import Database
 
 Progress = Callable[[int, int], bool]
@@ -90,7 +93,7 @@ def preview_file(
     planned = plan_rows(db, source.contacts(), region, index, imported_marks(db),
                         first_rows=rows.by_number, in_memory=in_memory)  # fmt: skip
     try:
-        with collector.paused():
+        with collector.paused(), disk_errors.about(Path(tempfile.gettempdir())):
             for row in planned:
                 rows.append(row)
                 reached = int(source.progress * _SCALE)

@@ -7,8 +7,8 @@ an import takes. The entry is still shown in the client's history and still mark
 as imported (services.importing.plan.imported_marks reads the table, not the index).
 
 An entry counts as the import's only as the import wrote it: kind other, the subject
-starting "Imported from ", the body "Line <number> [<mark>]". An entry the owner has since
-written more into is indexed again.
+starting "Imported from ", the body "Line <number> [<mark>]" and no outcome. An entry the
+owner has since written more into (its body or its outcome) is indexed again.
 
 The history triggers and the client's un-delete trigger are written again with that
 condition, and the entries already indexed are taken out. Self-contained: the triggers'
@@ -32,10 +32,12 @@ _COLUMNS = "subject, body, outcome, kind, deleted_at, client_id"  # (0012 added 
 
 
 def imported(row: str) -> str:
-    """SQL: `row` of history is an import's entry, exactly as the import wrote it."""
+    """SQL: `row` of history is an import's entry, exactly as the import wrote it: the body
+    "Line " + the line's number + " [" + the row's 11-character mark + "]", no outcome."""
     return (
         f"({row}.kind = 'other' AND substr({row}.subject, 1, 14) = 'Imported from '"
-        f" AND {row}.body GLOB 'Line [0-9]* [[]*]')"
+        f" AND {row}.outcome = '' AND {row}.body GLOB 'Line [0-9]* [[]???????????]'"
+        f" AND ltrim(substr({row}.body, 6, length({row}.body) - 19), '0123456789') = '')"
     )
 
 

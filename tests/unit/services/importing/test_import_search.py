@@ -73,6 +73,12 @@ def test_deleted_and_restored_the_entry_stays_out_edited_it_is_searched(
     assert found(db, "imported") == [("Łukasz", "History")]
     history.update_entry(db, entry.id, replace(form, body=entry.body))
     assert found(db, "imported") == []
+    # …an outcome, or words in brackets, are theirs too
+    history.update_entry(db, entry.id, replace(form, body=entry.body, outcome="Wants brochure"))
+    assert found(db, "brochure") == [("Łukasz", "History")]
+    for body in (f"{entry.body[:-14]} rang her [callback_01]", f"{entry.body} [callback_01]"):
+        history.update_entry(db, entry.id, replace(form, body=body))
+        assert found(db, "callback") == [("Łukasz", "History")], body
 
 
 def test_undoing_an_import_leaves_nothing_in_the_index(tmp_path: Path, db: Database) -> None:
@@ -100,6 +106,7 @@ def test_a_file_imported_into_before_0015_is_searched_as_a_new_one_is(tmp_path: 
             ("h1", "other", "Imported from contacts.csv", "Line 2 [AbCdEfGhIjK]"),
             ("h2", "call", "Imported from her old shop", "Asked about the line of scarves"),
             ("h3", "other", "Imported from contacts.csv", "Line 2 [AbCdEfGhIjK] and a chat"),
+            ("h4", "other", "Imported from contacts.csv", "Line 12 [AbCdEfGhIjL]"),
         ):
             conn.exec_driver_sql(
                 "INSERT INTO history (id, hlc, site_id, created_at, client_id, kind, direction,"
@@ -108,7 +115,7 @@ def test_a_file_imported_into_before_0015_is_searched_as_a_new_one_is(tmp_path: 
                 (hid, kind, subject, body),
             )
         indexed = conn.exec_driver_sql("SELECT count(*) FROM search_docs").scalar()
-        assert indexed == 4  # the client and its three entries
+        assert indexed == 5  # the client and its four entries
     with Database.open(path) as db:
         assert db.report.migrated_from == "0014"
         kept = db.query("SELECT row_id FROM search_docs WHERE source = 'history' ORDER BY 1")

@@ -126,3 +126,19 @@ def test_an_empty_preview_and_a_small_one_need_no_file(tmp_path: Path, db: Datab
     assert len(small.rows) == 30 and not small.rows.on_disk
     small.close()
     assert [r.contact.origin.line for r in small.rows][-1] == 31
+
+
+def test_a_client_gone_since_the_index_was_read_is_no_crash(tmp_path: Path, db: Database) -> None:
+    """The window reads the file again with the clients' index of its first reading (a
+    column mapped otherwise): a client deleted meanwhile is matched, with nothing to say
+    about what would change."""
+    from crmdesk.services.importing.matching import read_index
+
+    settings.set_phone_region(db, "GB")
+    gone = client(db, given_name="Shop", family_name="Client",
+                  emails=[Labelled("", "person3@example.org")])  # fmt: skip
+    index = read_index(db)
+    clients.delete_client(db, gone)
+    preview = preview_file(db, open_import(people(tmp_path / "p.csv", 20)), index=index)
+    [matched] = [r for r in preview.rows if r.status is Status.MATCH]
+    assert matched.contact.origin.line == 5 and matched.update is None
