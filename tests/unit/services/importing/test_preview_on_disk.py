@@ -21,7 +21,7 @@ from crmdesk.store.database import Database
 from tests.unit.services.importing.test_import_memory import people
 from tests.unit.services.importing.test_import_plan import client
 
-ROWS = 2_400  # (past the first 100: 12 pages of 200, more than the 8 held)
+ROWS = 2_400  # (past the first 100: 23 pages of 100, more than the 16 held)
 KEEP = 100
 
 
