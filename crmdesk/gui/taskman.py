@@ -44,6 +44,7 @@ class _Relay(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.outcome: tuple[Callable[[], Any] | None, Any, Exception | None] | None = None
+        self.abandoned = False  # (its callbacks do not run, even one already on its way)
 
 
 # pools whose work was abandoned, with their relays: kept until that work has finished, so
@@ -111,6 +112,8 @@ class TaskManager(QObject):
             assert relay.outcome is not None
             _work, result, error = relay.outcome
             relay.outcome = None
+            if relay.abandoned:  # (finished just before abandon(): its call was queued)
+                return
             self._running.discard(relay)
             relay.deleteLater()
             if not self._running:
@@ -143,6 +146,7 @@ class TaskManager(QObject):
         if not self._running:
             return
         for relay in self._running:
+            relay.abandoned = True
             relay.finished.disconnect()
             relay.setParent(None)
         self._pool.setParent(None)
