@@ -4,6 +4,7 @@ results — and full size on a click (or Enter/Space on the thumbnail)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt
@@ -36,8 +37,20 @@ def pixmap_of(png: bytes) -> QPixmap:
 
 
 def image_of(png: bytes) -> QImage:
-    """The PNG decoded (a QImage: this may run on a worker thread, a QPixmap may not)."""
-    return QImage.fromData(png)  # (the format is read from the data)
+    """The PNG decoded, on any thread (a QImage: a QPixmap may not leave the GUI thread).
+
+    Pillow decodes it, not Qt: QImage.fromData holds Python's lock while Qt's image
+    readers look at the data, and one of them (SVG's) connects a signal, which takes Qt's
+    lock; the GUI thread, freeing an object whose signal PySide then disconnects, holds
+    Qt's lock and waits for Python's. The survey results froze for good that way."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as picture:
+        grey = picture.mode in ("1", "L", "LA", "I", "I;16")
+        pixels = picture.convert("L" if grey else "RGBA")
+    form = QImage.Format.Format_Grayscale8 if grey else QImage.Format.Format_RGBA8888
+    step = pixels.width * (1 if grey else 4)
+    return QImage(pixels.tobytes(), pixels.width, pixels.height, step, form).copy()
 
 
 def thumbnail_image(images: Sequence[KeptImage], scale: float) -> QImage:

@@ -4,6 +4,7 @@ and scaled on a worker, never on the GUI thread."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Sequence
 from datetime import datetime
@@ -88,3 +89,18 @@ def test_hundreds_of_answers_fill_the_table_and_their_handwriting_appears(
     opened = dialog.written.open_full_size(both, 5)
     assert opened is not None and [p.pixmap().width() for p in opened.pictures] == [685, 685]
     opened.close()
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "1"])
+def test_a_kept_png_is_decoded_off_qt_as_qt_decodes_it(mode: str) -> None:
+    """image_of decodes with Pillow (Qt's readers, on a worker, froze the window: see
+    there): the same picture as Qt's own reader gives."""
+    picture = Image.new(mode, (37, 11), "white" if mode != "1" else 1)
+    ImageDraw.Draw(picture).line((0, 10, 36, 0), fill="black" if mode != "1" else 0, width=2)
+    data = io.BytesIO()
+    picture.save(data, "PNG")
+    png = data.getvalue()
+    ours, qts = handwriting.image_of(png), QImage.fromData(png, "PNG")
+    assert (ours.width(), ours.height()) == (37, 11)
+    as_argb = QImage.Format.Format_ARGB32
+    assert ours.convertToFormat(as_argb) == qts.convertToFormat(as_argb)
