@@ -67,6 +67,9 @@ def _import_the_views() -> None:
     import crmdesk.gui.window_controllers  # noqa: F401
 
 
+COLLECT_EVERY_MS = 250  # how often the window runs what cycle collection is due
+
+
 class MainWindow(QMainWindow):
     database_opened = Signal(object)  # Database, once the list and the page show it
     open_failed = Signal(str)
@@ -77,6 +80,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("crmdesk")
         self._closing = False
+        # the cycle collector runs here, on the GUI thread, never on a worker (see collector)
+        collector.collect_only_when_asked()
+        self._collecting = QTimer(self)
+        self._collecting.timeout.connect(collector.collect_due)
+        self._collecting.start(COLLECT_EVERY_MS)
         state = self.state = AppState(self)
 
         self.client_list = ClientListView(state, self)

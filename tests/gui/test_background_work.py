@@ -4,6 +4,7 @@ edits does not queue a Today run for each."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -104,7 +105,7 @@ def test_the_collector_waits_for_the_window_to_settle_then_runs_over_new_objects
 ) -> None:
     """As `crmdesk` starts the window: no collection while the file opens and its on-open
     work loads (a full one held the window 60–70 ms); once that is done, what loaded is
-    frozen and the collector runs again."""
+    frozen and the collector runs again — run by the window, on its own thread."""
     import gc
 
     from crmdesk import collector
@@ -116,8 +117,49 @@ def test_the_collector_waits_for_the_window_to_settle_then_runs_over_new_objects
         window = open_window(qtbot, db_path)
         assert not gc.isenabled()  # (the file is open; its on-open work is still to come)
         qtbot.waitUntil(lambda: not window.carrying.busy, timeout=30000)
-        assert gc.isenabled()
         assert gc.get_freeze_count() > 10_000  # what start-up and the warm-up loaded
+        freed: list[str] = []
+        _cycles(freed, gc.get_threshold()[0] * 2)
+        qtbot.waitUntil(lambda: len(freed) == 1, timeout=5000)
+        assert not gc.isenabled()  # (the window's timer collected them)
     finally:  # (what was frozen stays so, as in the app: unfrozen at once, the windows of
         collector.settled()  # the tests before were all collected in one pass)
         gc.enable()
+
+
+class _Cycle:
+    """Garbage that only the cycle collector frees; the first says on which thread."""
+
+    def __init__(self, freed: list[str] | None) -> None:
+        self.me, self.freed = self, freed
+
+    def __del__(self) -> None:
+        if self.freed is not None:
+            self.freed.append(threading.current_thread().name)
+
+
+def _cycles(freed: list[str], n: int) -> None:
+    _Cycle(freed)
+    for _ in range(n):
+        _Cycle(None)
+
+
+def test_garbage_made_on_a_worker_is_collected_on_the_gui_thread(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    """The collector ran in whichever thread allocated: on a worker it freed objects
+    PySide had connected signals to, and PySide disconnected them there, inside Qt's lock,
+    while asking for Python's — the GUI thread, holding Python's and waiting for Qt's,
+    froze for good. In the window it runs on the GUI thread only."""
+    window = open_window(qtbot, db_path)
+    freed: list[str] = []
+    done: list[object] = []
+
+    def work() -> None:
+        for _ in range(20):  # (far past the collector's thresholds, on this thread)
+            _cycles(freed, 1000)
+            time.sleep(0.005)
+
+    window.state.runner.op(work).success(done.append).read()
+    qtbot.waitUntil(lambda: bool(done) and len(freed) == 20, timeout=10000)
+    assert set(freed) == {threading.main_thread().name}
