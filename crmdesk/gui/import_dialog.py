@@ -126,10 +126,16 @@ class ImportDialog(QDialog):
         self._read()
 
     def done(self, result: int) -> None:
-        if self.preview is not None and not self._writing:
-            self.model.show_rows(KeptRows())
-            self.preview.close()  # (its rows beyond the first 10,000: a temporary file)
+        if not self._writing:  # (else once written: _on_imported)
+            self._let_go_of_rows()
         super().done(result)
+
+    def _let_go_of_rows(self) -> None:
+        """The table empty, and the preview's rows beyond the first 10,000 (a temporary
+        file) deleted."""
+        if self.preview is not None:
+            self.model.show_rows(KeptRows())
+            self.preview.close()
 
     # ------------------------------------------------------------------ reading
 
@@ -267,9 +273,7 @@ class ImportDialog(QDialog):
     def _on_imported(self, result: ImportResult) -> None:
         self.imported = result
         self._writing = False
-        if self.preview is not None:  # (shown no more: the summary takes its place)
-            self.model.show_rows(KeptRows())
-            self.preview.close()
+        self._let_go_of_rows()  # (shown no more: the summary takes their place)
         if result.changes is not None and result.changes.tables:
             self.changed.emit(result.changes)
         lines = [result.summary()]

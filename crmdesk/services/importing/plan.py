@@ -3,8 +3,9 @@ a client already here (with the reason, and what an update would change), is the
 person as an earlier row of the file, was imported before, or cannot be imported at all —
 before anything is written.
 
-    index, marks = read_index(db), imported_marks(db)
-    for row in plan_rows(db, source.contacts(), region, index, marks): row.status, row.match
+    index, marks, kept = read_index(db), imported_marks(db), KeptRows()
+    for row in plan_rows(db, source.contacts(), region, index, marks, first_rows=kept.by_number):
+        kept.append(row)  # row.status, row.match, row.update (what it would change)
 
 Rows are planned in chunks of `CHUNK`: the clients a chunk matches are read once for the
 chunk (what an update would change), so a file of 100,000 rows is planned in flat memory
@@ -259,17 +260,13 @@ class _Earlier:
     """The rows of the file planned so far, as an index of the same kind as the clients':
     each row is indexed under the row it is the same person as (or its own number)."""
 
-    def __init__(self, keep_rows: bool) -> None:
+    def __init__(self) -> None:
         self.index = ClientIndex()
         self.lines: dict[str, int] = {}
-        self.rows: dict[str, PlannedRow] | None = {} if keep_rows else None
 
     def add(self, row: PlannedRow, keys: Keys) -> None:
         root = _root(row)
-        if root not in self.lines:
-            self.lines[root] = row.contact.origin.line
-            if self.rows is not None:
-                self.rows[root] = row
+        self.lines.setdefault(root, row.contact.origin.line)
         self.index.add_keys(root, row.draft.name, keys)
 
     def line_of(self, root: str) -> int:
@@ -281,8 +278,6 @@ class _Earlier:
 
 class _EarlierOnDisk:
     """The same, in a temporary SQLite file (the streaming import: memory stays flat)."""
-
-    rows = None
 
     def __init__(self) -> None:
         self.index = EarlierRows()
@@ -302,10 +297,8 @@ class _EarlierSpilling:
     large file): the rows added so far are added to the file, in the same order, so it
     answers as the index in memory would."""
 
-    rows = None
-
     def __init__(self, in_memory: int) -> None:
-        self._memory: _Earlier | None = _Earlier(keep_rows=False)
+        self._memory: _Earlier | None = _Earlier()
         self._added: list[tuple[str, int, str, Keys]] = []
         self._disk: _EarlierOnDisk | None = None
         self._in_memory = in_memory
@@ -394,34 +387,32 @@ def plan_rows(
     index: ClientIndex,
     marks: set[str],
     *,
-    describe: bool = True,
     on_disk: bool = False,
     first_rows: Callable[[int], PlannedRow | None] | None = None,
     in_memory: int = 0,
 ) -> Generator[PlannedRow, None, None]:
     """Each contact, planned, in order: matched against the clients here, then against the
-    rows before it. `describe`: work out what each match's update would change (the preview
-    shows it; writing works it out again in its own transaction). `on_disk` (not with
-    `describe`): the rows before are indexed in a temporary SQLite file, not in memory, so
-    a file streamed through is planned in flat memory (the index is deleted when the rows
-    are all planned, or the generator is closed). `first_rows` (with `describe`): where the
-    caller keeps the rows already yielded, by number (the preview's rows, the first of a
-    person among them); their index is then in memory for the first `in_memory` rows only,
-    on disk after."""
-    assert not (describe and on_disk), "describing a match needs the earlier rows"
+    rows before it. `on_disk`: the rows before are indexed in a temporary SQLite file, not
+    in memory, so a file streamed through is planned in flat memory (the index is deleted
+    when the rows are all planned, or the generator is closed). `first_rows`: where the
+    caller keeps the rows already yielded, by number (the preview's rows); given, what each
+    match's update would change is worked out (the preview shows it; writing works it out
+    again in its own transaction), and the index of the rows before is in memory for the
+    first `in_memory` rows only, on disk after."""
+    assert not (first_rows and on_disk), "on disk, or in the caller's rows: not both"
     contacts = iter(contacts)
     earlier: _Earlier | _EarlierOnDisk | _EarlierSpilling
     if on_disk:
         earlier = _EarlierOnDisk()
-    elif describe and first_rows is not None:
+    elif first_rows is not None:
         earlier = _EarlierSpilling(in_memory)
     else:
-        earlier = _Earlier(keep_rows=describe)
+        earlier = _Earlier()
     try:
         while chunk := list(islice(contacts, CHUNK)):
             planned = [plan_contact(c, region, index, marks, earlier) for c in chunk]
-            if describe:
-                _describe(db, planned, _first_row_of(planned, earlier.rows, first_rows))
+            if first_rows is not None:
+                _describe(db, planned, _first_row_of(planned, first_rows))
             yield from planned
             del planned  # (let go before the next chunk is read)
     finally:
@@ -429,21 +420,15 @@ def plan_rows(
 
 
 def _first_row_of(
-    planned: list[PlannedRow],
-    kept: dict[str, PlannedRow] | None,
-    first_rows: Callable[[int], PlannedRow | None] | None,
+    planned: list[PlannedRow], first_rows: Callable[[int], PlannedRow | None]
 ) -> Callable[[str], PlannedRow | None]:
-    """A person's first row by its root: among the rows kept in the index, or those of
-    this chunk and then the caller's."""
-    if kept is not None:
-        return kept.get
+    """A person's first row by its root (its number): among this chunk's rows, else the
+    caller's."""
     here = {str(r.number): r for r in planned}
 
     def find(root: str) -> PlannedRow | None:
         row = here.get(root)
-        if row is None and first_rows is not None:
-            row = first_rows(int(root))
-        return row
+        return first_rows(int(root)) if row is None else row
 
     return find
 

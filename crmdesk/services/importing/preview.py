@@ -148,7 +148,7 @@ def import_file(
     region = region or settings.phone_region(db)
     use_remembered_mapping(db, source)
     rows = plan_rows(db, source.contacts(), region, read_index(db), imported_marks(db),
-                     describe=False, on_disk=True)  # fmt: skip
+                     on_disk=True)  # fmt: skip
     targets = RowTargets()
     try:
         result = write_import(
@@ -177,7 +177,7 @@ def dry_run(
     region = region or settings.phone_region(db)
     use_remembered_mapping(db, source)
     rows = plan_rows(db, source.contacts(), region, read_index(db), imported_marks(db),
-                     describe=False, on_disk=True)  # fmt: skip
+                     on_disk=True)  # fmt: skip
     try:
         result = dry_run_rows(db, rows, on_match)
     finally:

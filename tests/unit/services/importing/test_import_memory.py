@@ -60,7 +60,7 @@ def planning_peak(db: Database, file: Path, *, on_disk: bool) -> tuple[int, int]
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
-        for row in plan_rows(db, source.contacts(), "GB", index, set(), describe=False,
+        for row in plan_rows(db, source.contacts(), "GB", index, set(),
                              on_disk=on_disk):  # fmt: skip
             same += row.status is Status.SAME
         peak = tracemalloc.get_traced_memory()[1] - base
@@ -94,7 +94,7 @@ def test_the_streaming_import_finds_the_same_people_as_the_preview(
 
     def planned(on_disk: bool) -> list[tuple[Status, Match | None, int]]:
         rows = plan_rows(db, open_import(file).contacts(), "GB", index, set(),
-                         describe=False, on_disk=on_disk)  # fmt: skip
+                         on_disk=on_disk)  # fmt: skip
         return [(r.status, r.match, r.same_as_line) for r in rows]
 
     in_memory, on_disk = planned(False), planned(True)
